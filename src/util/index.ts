@@ -1,0 +1,6 @@
+// Leaf helpers that know nothing about the domain: errors, bytes, CRC, durable files.
+export { TidemarkError, NotOpenError, ShortBufferError } from './errors.js'
+export type { ErrorFields } from './errors.js'
+export { ByteReader, ByteWriter, uvarintSize } from './bytes.js'
+export { crc32 } from './crc32.js'
+export { tempPathFor, fsyncDir, writeFileDurable } from './durable-file.js'
