@@ -1,0 +1,82 @@
+// Integer and timestamp conversion for the line scanner, with Go's strconv error texts. The common
+// cases stay in double arithmetic (15 digits or fewer are exact); 16 to 19 digit timestamps are
+// assembled from two 32-bit halves and turned into one bigint through a DataView, so a typical
+// nanosecond timestamp costs one bigint allocation and no bigint arithmetic.
+
+import { MINUS } from './scan-state.js'
+import type { ScanState } from './scan-state.js'
+
+const TWO32 = 4294967296
+const INT64_MAX = 9223372036854775807n
+const INT64_MIN = -9223372036854775808n
+const UINT64_MAX = 18446744073709551615n
+
+/** The bytes `b[start, end)` as a string, one character per byte (callers pass ASCII ranges). */
+export function asciiText(b: Uint8Array, start: number, end: number): string {
+  return Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('latin1')
+}
+
+/** Go's strconv.ParseInt error for `text` (a `-?[0-9]+` string), or '' when it is an int64. */
+export function checkInt64Text(text: string): string {
+  const v = BigInt(text)
+  return v > INT64_MAX || v < INT64_MIN ? `strconv.ParseInt: parsing "${text}": value out of range` : ''
+}
+
+/** Go's strconv.ParseUint error for `text` (a `[0-9]+` string), or '' when it is a uint64. */
+export function checkUint64Text(text: string): string {
+  return BigInt(text) > UINT64_MAX ? `strconv.ParseUint: parsing "${text}": value out of range` : ''
+}
+
+/**
+ * Parses the timestamp `b[start, end)` — already checked to be `-?[0-9]*` and non-empty — as an
+ * int64 in the line's precision units. Returns undefined and sets `st.errorText` to Go's
+ * strconv.ParseInt error when it is `-` alone or out of the int64 range.
+ */
+export function parseTimestamp(
+  st: ScanState,
+  b: Uint8Array,
+  start: number,
+  end: number,
+  scratch: DataView,
+): bigint | undefined {
+  const negative = b[start] === MINUS
+  let p = negative ? start + 1 : start
+  if (p === end) {
+    st.errorText = `strconv.ParseInt: parsing "${asciiText(b, start, end)}": invalid syntax`
+    return undefined
+  }
+  if (end - p <= 15) {
+    let v = 0
+    for (; p < end; p++) v = v * 10 + ((b[p] ?? 48) - 48)
+    return BigInt(negative ? -v : v)
+  }
+  let hi = 0
+  let lo = 0
+  for (; p < end; p++) {
+    lo = lo * 10 + ((b[p] ?? 48) - 48)
+    hi = hi * 10
+    if (lo >= TWO32) {
+      const carry = Math.floor(lo / TWO32)
+      lo -= carry * TWO32
+      hi += carry
+    }
+    if (hi >= TWO32) break
+  }
+  const limit = 0x80000000
+  if (p < end || hi > limit || (hi === limit && (!negative || lo > 0))) {
+    st.errorText = `strconv.ParseInt: parsing "${asciiText(b, start, end)}": value out of range`
+    return undefined
+  }
+  if (negative) {
+    // Two's complement of the 64-bit magnitude, half by half.
+    if (lo === 0) {
+      hi = (TWO32 - hi) % TWO32
+    } else {
+      lo = TWO32 - lo
+      hi = TWO32 - 1 - hi
+    }
+  }
+  scratch.setUint32(0, hi)
+  scratch.setUint32(4, lo)
+  return scratch.getBigInt64(0)
+}

@@ -1,0 +1,449 @@
+import { describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { LineError, parsePoints, tsmKey } from './index.js'
+import type { ParseOptions, ParseResult, Point } from './index.js'
+
+const enc = new TextEncoder()
+
+function parse(text: string, opts: ParseOptions = {}): ParseResult {
+  return parsePoints(enc.encode(text), { now: 1_234_567_890_123_456_789n, ...opts })
+}
+
+/** The single reason a one-line body fails with. */
+function reasonOf(text: string, opts: ParseOptions = {}): string {
+  const r = parse(text, opts)
+  assert.equal(r.points.length, 0, `expected ${JSON.stringify(text)} to fail`)
+  assert.equal(r.errors.length, 1)
+  return r.errors[0]?.reason ?? ''
+}
+
+function onlyPoint(text: string, opts: ParseOptions = {}): Point {
+  const r = parse(text, opts)
+  assert.deepEqual(
+    r.errors.map((e) => e.reason),
+    [],
+  )
+  assert.equal(r.points.length, 1)
+  const p = r.points[0]
+  assert.ok(p !== undefined)
+  return p
+}
+
+const RANGE = 'time outside range -9223372036854775806 - 9223372036854775806'
+
+describe('parsePoints: InfluxDB 1.6.7 /write parse failures (spec §1.9 rows 1–20)', () => {
+  const rows: [number, string, string, ParseOptions?][] = [
+    [1, 'cpu', 'missing fields'],
+    [2, 'cpu,host=a', 'missing fields'],
+    [3, ',host=a v=1', 'missing measurement'],
+    [4, 'cpu,host v=1', 'missing tag value'],
+    [5, 'cpu,=a v=1', 'missing tag key'],
+    [5, 'p,a=1, v=1 1', 'missing tag key'],
+    [6, 'p,a= v=1 1', 'missing tag value'],
+    [7, 'cpu,a=b=c v=1', 'invalid tag format'],
+    [8, 'cpu,a=1,a=2 v=1', 'duplicate tags'],
+    [9, 'cpu =1', 'missing field key'],
+    [10, 'cpu v=', 'missing field value'],
+    [11, 'cpu v=1,b', 'invalid field format'],
+    [11, 'p b 1', 'invalid field format'],
+    [12, 'cpu v="abc', 'unbalanced quotes'],
+    [13, 'cpu v=1.2.3', 'invalid number'],
+    [13, 'cpu v=NaN', 'invalid number'],
+    [13, 'cpu v=nan', 'invalid number'],
+    [13, 'cpu v=-Inf', 'invalid number'],
+    [13, 'cpu v=1e5i', 'invalid number'],
+    [13, 'cpu v=-i', 'invalid number'],
+    [13, 'cpu v=1u', 'invalid number'],
+    [14, 'cpu v=tru', 'invalid boolean'],
+    [14, 'cpu v=Inf', 'invalid boolean'],
+    [14, 'cpu v=inf', 'invalid boolean'],
+    [14, 'cpu v=+1', 'invalid boolean'],
+    [15, 'cpu v=1e400', 'invalid float'],
+    [15, 'cpu v=1.5e', 'invalid float'],
+    [
+      16,
+      'cpu v=9223372036854775808i',
+      'unable to parse integer 9223372036854775808: strconv.ParseInt: parsing "9223372036854775808": value out of range',
+    ],
+    [17, 'cpu v=1 12a', 'bad timestamp'],
+    [17, 'p v=1 1\r\n', 'bad timestamp'],
+    [17, 'p v=1 1\t', 'bad timestamp'],
+    [18, 'cpu v=1 123 x', 'point is invalid'],
+    [19, 'cpu v=1 9223372036854775807', RANGE],
+    [19, 'cpu v=1 9223372037', RANGE, { precision: 's' }],
+  ]
+  for (const [row, text, reason, opts] of rows) {
+    it(`row ${row}: ${JSON.stringify(text)} fails with "${reason}"`, () => {
+      const r = parse(text, opts)
+      assert.equal(r.points.length, 0)
+      const e = r.errors[0]
+      assert.ok(e instanceof LineError)
+      assert.equal(e.code, 'ERR_LINEPROTOCOL_PARSE')
+      assert.equal(e.reason, reason)
+      assert.equal(e.line, 1)
+      const written = text.endsWith('\n') ? text.slice(0, -1) : text
+      assert.equal(e.text, written)
+      assert.equal(e.message, `unable to parse '${written}': ${reason}`)
+      assert.deepEqual(e.fields, { line: 1, text: written, reason })
+    })
+  }
+
+  it('row 20: a 65536-byte measurement fails with max key length exceeded', () => {
+    assert.equal(reasonOf('m'.repeat(65536) + ' v=1'), 'max key length exceeded: 65536 > 65535')
+    assert.equal(reasonOf('m'.repeat(65535) + ' v=1 1'), 'max key length exceeded: 65540 > 65535')
+  })
+
+  it('row 20: series key + 4 + field key above 65535 bytes fails with that sum', () => {
+    const m = 'm'.repeat(65530)
+    assert.equal(onlyPoint(`${m} v=1 1`).fields.length, 1)
+    assert.equal(reasonOf(`${m} v=1,vv=2 1`), 'max key length exceeded: 65536 > 65535')
+  })
+
+  it('row 21: an empty body and a body of comments give no points and no errors', () => {
+    for (const text of ['', '\n\n', '# comment', '# a\n  # b\n\t\n']) {
+      const r = parse(text)
+      assert.deepEqual([r.points.length, r.errors.length], [0, 0])
+    }
+  })
+})
+
+describe('parsePoints: more malformed lines, with influxd 1.6.7 reasons', () => {
+  const cases: [string, string][] = [
+    ['cpu, v=1', 'missing tag key'],
+    ['cpu,a=1,b v=1', 'missing tag value'],
+    ['cpu,a=1, v=1', 'missing tag key'],
+    ['cpu,a v=1', 'missing tag value'],
+    ['cpu,a=1 ', 'invalid field format'],
+    ['cpu ', 'invalid field format'],
+    ['cpu v=1, w=2', 'invalid field format'],
+    ['cpu v=1,=2', 'missing field key'],
+    ['cpu v=,w=1', 'missing field value'],
+    ['cpu v= 1', 'missing field value'],
+    ['cpu v=1ii', 'invalid number'],
+    ['cpu v=-', 'invalid number'],
+    ['cpu v=-,x=1', 'invalid number'],
+    ['cpu v=.', 'invalid number'],
+    ['cpu v=1-2', 'invalid number'],
+    ['cpu v=1.5i', 'invalid number'],
+    ['cpu v=1i5', 'invalid number'],
+    ['cpu v=truE', 'invalid boolean'],
+    ['cpu v=yes', 'invalid boolean'],
+    ['cpu v=t"', 'invalid boolean'],
+    ['cpu v=1e', 'invalid float'],
+    ['cpu v=1e+', 'invalid float'],
+    ['cpu v=1e5.5', 'invalid float'],
+    [
+      'cpu v=-9223372036854775809i',
+      'unable to parse integer -9223372036854775809: strconv.ParseInt: parsing "-9223372036854775809": value out of range',
+    ],
+    ['cpu v=1 --1', 'bad timestamp'],
+    ['cpu v=1 5\t', 'bad timestamp'],
+    ['cpu v=1 1.5', 'bad timestamp'],
+    ['cpu v=1 -', 'strconv.ParseInt: parsing "-": invalid syntax'],
+    [
+      'cpu v=1 99999999999999999999',
+      'strconv.ParseInt: parsing "99999999999999999999": value out of range',
+    ],
+    [
+      'cpu v=1 -9223372036854775809',
+      'strconv.ParseInt: parsing "-9223372036854775809": value out of range',
+    ],
+    ['cpu v=1 -9223372036854775807', RANGE],
+    ['cpu v=1 -9223372036854775808', RANGE],
+    ['cpu v=1 5 6', 'point is invalid'],
+    ['cpu,b=1,a=2,b=3 v=1', 'duplicate tags'],
+    ['cpu,a=x\\\\ v=1 1', 'invalid tag format'],
+    ['cpu\tv=1', 'missing fields'],
+    ['cpu v=1\t2', 'invalid number'],
+    ['cpu v="x"=t,b', 'invalid value: field-key=b'],
+    ['x k\\\\=1', 'invalid value: field-key=k\\\\=1'],
+  ]
+  for (const [text, reason] of cases) {
+    it(`refuses ${JSON.stringify(text)} with "${reason}"`, () => {
+      assert.equal(reasonOf(text), reason)
+    })
+  }
+
+  it('refuses unsigned values unless allowUnsigned, then checks the uint64 range', () => {
+    assert.equal(reasonOf('w v=1u'), 'invalid number')
+    const p = onlyPoint('w v=1u,x=18446744073709551615u 3', { allowUnsigned: true })
+    assert.deepEqual(
+      p.fields.map((f) => f.value),
+      [
+        { kind: 'unsigned', value: 1n },
+        { kind: 'unsigned', value: 18446744073709551615n },
+      ],
+    )
+    assert.equal(
+      reasonOf('w v=18446744073709551616u', { allowUnsigned: true }),
+      'unable to parse unsigned 18446744073709551616: strconv.ParseUint: parsing "18446744073709551616": value out of range',
+    )
+    assert.equal(reasonOf('w v=-1u', { allowUnsigned: true }), 'invalid number')
+    assert.equal(reasonOf('w v=1.5u', { allowUnsigned: true }), 'invalid number')
+  })
+})
+
+describe('parsePoints: batches and line numbers', () => {
+  it('keeps both good points of a good / bad / good batch (spec §1.9 row 30)', () => {
+    const r = parse('pw v=1 1000000000\npw v=1.2.3 2000000000\npw v=3 3000000000\n')
+    assert.deepEqual(
+      r.points.map((p) => p.time),
+      [1_000_000_000n, 3_000_000_000n],
+    )
+    assert.deepEqual(
+      r.errors.map((e) => [e.line, e.message]),
+      [[2, "unable to parse 'pw v=1.2.3 2000000000': invalid number"]],
+    )
+  })
+
+  it('numbers lines from 1, counting blank lines, comments and newlines inside strings', () => {
+    const body = '# head\n\nbad1\ns v="a\nb\nc" 1\n  \tbad2 x\ns v=2 2\nbad3'
+    const r = parse(body)
+    assert.deepEqual(
+      r.errors.map((e) => [e.line, e.text, e.reason]),
+      [
+        [3, 'bad1', 'missing fields'],
+        [7, 'bad2 x', 'invalid field format'],
+        [9, 'bad3', 'missing fields'],
+      ],
+    )
+    assert.equal(r.points.length, 2)
+  })
+
+  it('keeps a raw newline inside a string value (spec §1.1)', () => {
+    const r = parse('cpu v="multi\nline",w=1i 2\ncpu v="x" 3')
+    assert.deepEqual(r.errors, [])
+    assert.deepEqual(
+      r.points.map((p) => p.fields[0]?.value),
+      [
+        { kind: 'string', value: 'multi\nline' },
+        { kind: 'string', value: 'x' },
+      ],
+    )
+  })
+
+  it('glues the next line on after a backslash before the newline (spec §1.1)', () => {
+    const p = onlyPoint('a\\\nb v=1 1')
+    assert.equal(p.measurement, 'a\\\nb')
+    assert.equal(p.seriesKey, 'a\\\nb')
+  })
+
+  it('reports a CR before the LF as part of the line', () => {
+    const r = parse('p v=1 1\r\np v=2i\r\n')
+    assert.deepEqual(
+      r.errors.map((e) => [e.line, e.text, e.reason]),
+      [
+        [1, 'p v=1 1\r', 'bad timestamp'],
+        [2, 'p v=2i\r', 'invalid number'],
+      ],
+    )
+  })
+
+  it('keeps a field written twice, in line order (spec §1.8)', () => {
+    const p = onlyPoint('cpu x=1,x=2 3')
+    assert.deepEqual(
+      p.fields.map((f) => [f.key, f.value.value]),
+      [
+        ['x', 1],
+        ['x', 2],
+      ],
+    )
+  })
+})
+
+describe('parsePoints: white space (spec §1.1, §1.2)', () => {
+  it('skips leading spaces, TABs and NULs before a line', () => {
+    const p = onlyPoint(' \t\0cpu v=1 5')
+    assert.equal(p.seriesKey, 'cpu')
+    assert.equal(p.time, 5n)
+  })
+
+  it('accepts TABs and NULs after the first space between sections', () => {
+    const p = onlyPoint('cpu \t\0v=1 \t\x005  ')
+    assert.deepEqual(p.fields, [{ key: 'v', value: { kind: 'float', value: 1 } }])
+    assert.equal(p.time, 5n)
+  })
+
+  it('accepts several spaces between sections and trailing spaces', () => {
+    assert.equal(onlyPoint('cpu  v=1   5   ').time, 5n)
+  })
+
+  it('skips a line that is only white space, and a # line after white space', () => {
+    const r = parse(' \t\0\n \t# note v=1\ncpu v=1 1')
+    assert.equal(r.points.length, 1)
+    assert.deepEqual(r.errors, [])
+  })
+
+  it('gives an empty field key to a field preceded by a TAB, as influxd does', () => {
+    assert.deepEqual(onlyPoint('cpu \t=1 1').fields, [{ key: '', value: { kind: 'float', value: 1 } }])
+  })
+})
+
+describe('parsePoints: series keys, TSM keys and escaping (spec §1.3, §1.7)', () => {
+  it('sorts tags by escaped key: srt,z=1,a=2,m=3 gives srt,a=2,m=3,z=1', () => {
+    const p = onlyPoint('srt,z=1,a=2,m=3 v=1')
+    assert.equal(p.seriesKey, 'srt,a=2,m=3,z=1')
+    assert.deepEqual(
+      p.tags.map((t) => t.key),
+      ['a', 'm', 'z'],
+    )
+  })
+
+  it('builds the TSM key of the spec example exactly', () => {
+    const p = onlyPoint('my\\ meas\\,x,t\\ k\\=1=v\\,a\\ l\\=ue f\\ k\\=\\,"q=1i')
+    assert.equal(p.seriesKey, 'my\\ meas\\,x,t\\ k\\=1=v\\,a\\ l\\=ue')
+    assert.equal(p.measurement, 'my meas,x')
+    assert.deepEqual(p.tags, [{ key: 't k=1', value: 'v,a l=ue' }])
+    const f = p.fields[0]
+    assert.ok(f !== undefined)
+    assert.equal(f.key, 'f k=,"q')
+    assert.equal(tsmKey(p.seriesKey, f.key), 'my\\ meas\\,x,t\\ k\\=1=v\\,a\\ l\\=ue#!~#f k=,"q')
+  })
+
+  it('treats = and " as ordinary in a measurement', () => {
+    assert.equal(onlyPoint('esc=m v=2').measurement, 'esc=m')
+    assert.equal(onlyPoint('"q" v=1').measurement, '"q"')
+  })
+
+  it('removes \\= and \\" from the measurement name but keeps them in the series key', () => {
+    const p = onlyPoint('esc\\=m\\"x v=1')
+    assert.equal(p.measurement, 'esc=m"x')
+    assert.equal(p.seriesKey, 'esc\\=m\\"x')
+  })
+
+  it('keeps other backslash pairs verbatim, and reads \\\\, as \\,', () => {
+    const p = onlyPoint('m\\x,t=a\\\\\\,b v=1')
+    assert.equal(p.measurement, 'm\\x')
+    assert.deepEqual(p.tags, [{ key: 't', value: 'a\\\\,b' }])
+  })
+
+  it('accepts a tag value that starts with =, as influxd does', () => {
+    assert.deepEqual(onlyPoint('x,a==b v=1').tags, [{ key: 'a', value: '=b' }])
+  })
+
+  it('un-escapes string values: \\" and \\\\ only', () => {
+    const p = onlyPoint('m s="a\\"b\\\\c\\nd" 1')
+    assert.deepEqual(p.fields[0]?.value, { kind: 'string', value: 'a"b\\c\\nd' })
+  })
+
+  it('decodes UTF-8 in keys and values', () => {
+    const p = onlyPoint('uni,tég=välue fïeld="ünï 😀" 1')
+    assert.equal(p.seriesKey, 'uni,tég=välue')
+    assert.deepEqual(p.fields, [{ key: 'fïeld', value: { kind: 'string', value: 'ünï 😀' } }])
+  })
+
+  it('splits odd field sections the way influxd stores them', () => {
+    assert.deepEqual(
+      onlyPoint('x v="a"b,c=1').fields.map((f) => [f.key, f.value.value]),
+      [
+        ['v', 'a"'],
+        ['c', 1],
+      ],
+    )
+    assert.deepEqual(
+      onlyPoint('x k\\\\=1,c=2').fields.map((f) => [f.key, f.value.value]),
+      [['k\\=1,c', 2]],
+    )
+  })
+
+  it('shares the tags array of points with the same key text', () => {
+    const r = parse('cpu,host=a v=1 1\ncpu,host=a v=2 2\ncpu,host=b v=3 3')
+    const [a, b, c] = r.points
+    assert.ok(a !== undefined && b !== undefined && c !== undefined)
+    assert.equal(a.tags, b.tags)
+    assert.notEqual(a.tags, c.tags)
+  })
+})
+
+describe('parsePoints: field values (spec §1.4)', () => {
+  it('reads every number form influxd accepts', () => {
+    const p = onlyPoint('cpu v=007i,w=-0,x=.5,y=1.,z=-.5e1,a=1E5,b=1e-2,c=-9223372036854775808i,d=1e-400')
+    assert.deepEqual(
+      p.fields.map((f) => f.value),
+      [
+        { kind: 'integer', value: 7n },
+        { kind: 'float', value: -0 },
+        { kind: 'float', value: 0.5 },
+        { kind: 'float', value: 1 },
+        { kind: 'float', value: -5 },
+        { kind: 'float', value: 100000 },
+        { kind: 'float', value: 0.01 },
+        { kind: 'integer', value: -9223372036854775808n },
+        { kind: 'float', value: 0 },
+      ],
+    )
+    assert.ok(Object.is(p.fields[1]?.value.value, -0))
+  })
+
+  it('reads long decimals exactly as a correctly rounded float64', () => {
+    const p = onlyPoint('m a=0.1000000000000000055511151231257827,b=123456789012345678901234567890')
+    assert.deepEqual(
+      p.fields.map((f) => f.value.value),
+      [0.1, 1.2345678901234568e29],
+    )
+  })
+
+  it('reads the ten boolean spellings', () => {
+    const p = onlyPoint('n a=t,b=T,c=true,d=True,e=TRUE,f=f,g=F,h=false,i=False,j=FALSE')
+    assert.deepEqual(
+      p.fields.map((f) => f.value.value),
+      [true, true, true, true, true, false, false, false, false, false],
+    )
+  })
+})
+
+describe('parsePoints: timestamps and precision (spec §1.5)', () => {
+  const cases: [string | undefined, bigint][] = [
+    ['n', 7n],
+    ['u', 7_000n],
+    ['ms', 7_000_000n],
+    ['s', 7_000_000_000n],
+    ['m', 420_000_000_000n],
+    ['h', 25_200_000_000_000n],
+    ['ns', 7n],
+    ['us', 7n],
+    ['', 7n],
+    [undefined, 7n],
+  ]
+  for (const [precision, time] of cases) {
+    it(`multiplies by the unit of precision ${JSON.stringify(precision)}`, () => {
+      assert.equal(onlyPoint('m v=1 7', precision === undefined ? {} : { precision }).time, time)
+    })
+  }
+
+  it('gives lines without a timestamp the now time truncated to the precision', () => {
+    const now = 1_234_567_890_123_456_789n
+    const r = parse('m v=1\nm v=2 5\nm v=3', { now, precision: 'h' })
+    assert.deepEqual(
+      r.points.map((p) => p.time),
+      [1_234_566_000_000_000_000n, 18_000_000_000_000n, 1_234_566_000_000_000_000n],
+    )
+    assert.equal(onlyPoint('m v=1', { now, precision: 'ms' }).time, 1_234_567_890_123_000_000n)
+    assert.equal(onlyPoint('m v=1', { now: -1n, precision: 's' }).time, -1_000_000_000n)
+  })
+
+  it('uses the current time when no now is given', () => {
+    const before = BigInt(Date.now()) * 1_000_000n
+    const t = parsePoints(enc.encode('m v=1')).points[0]?.time ?? 0n
+    const after = BigInt(Date.now() + 1) * 1_000_000n
+    assert.ok(t >= before && t <= after, `${t} not in [${before}, ${after}]`)
+  })
+
+  it('accepts negative timestamps and the edges of the time range', () => {
+    assert.equal(onlyPoint('m v=1 -5').time, -5n)
+    assert.equal(onlyPoint('m v=1 9223372036854775806').time, 9_223_372_036_854_775_806n)
+    assert.equal(onlyPoint('m v=1 -9223372036854775806').time, -9_223_372_036_854_775_806n)
+    assert.equal(onlyPoint('m v=1 0009223372036854775806').time, 9_223_372_036_854_775_806n)
+    assert.equal(onlyPoint('m v=1 -1600000000000000123').time, -1_600_000_000_000_000_123n)
+    assert.equal(onlyPoint('m v=1 9223372036', { precision: 's' }).time, 9_223_372_036_000_000_000n)
+    assert.equal(reasonOf('m v=1 -9223372037', { precision: 's' }), RANGE)
+  })
+
+  it('converts the same timestamp text to the same value on every line', () => {
+    const r = parse('a v=1 1600000000000000001\nb v=1 1600000000000000001\nc v=1 1600000000000000002')
+    assert.deepEqual(
+      r.points.map((p) => p.time),
+      [1_600_000_000_000_000_001n, 1_600_000_000_000_000_001n, 1_600_000_000_000_000_002n],
+    )
+  })
+})

@@ -1,0 +1,185 @@
+import { describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import fc from 'fast-check'
+import { TSMCodecError } from './codec-errors.js'
+import { countTimestamps, decodeTimestamps, encodeTimestamps } from './timestamp-codec.js'
+
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
+const bytes = (h: string): Uint8Array => Uint8Array.from(Buffer.from(h.replace(/\s/g, ''), 'hex'))
+const ts = (...v: bigint[]): BigInt64Array => BigInt64Array.from(v)
+const T0 = 1577836800000000000n
+const S = 1_000_000_000n
+const I64_MIN = -(2n ** 63n)
+const I64_MAX = 2n ** 63n - 1n
+
+function corrupt(offset?: number, reason?: RegExp): (e: unknown) => boolean {
+  return (e: unknown) =>
+    e instanceof TSMCodecError &&
+    e.code === 'ERR_TSM_CORRUPT_BLOCK' &&
+    e.fields.codec === 'timestamp' &&
+    (offset === undefined || e.offset === offset) &&
+    (reason === undefined || reason.test(e.reason))
+}
+
+/** §6 of the storage spec: produced by the Go encoder of InfluxDB 1.6.7. */
+const VECTORS: readonly (readonly [string, BigInt64Array, string])[] = [
+  ['one timestamp', ts(T0), '1c15e59a35b98a0000'],
+  ['three, one second apart', ts(T0, T0 + S, T0 + 2n * S), '2915e59a35b98a00000103'],
+  ['0, 1, 2', ts(0n, 1n, 2n), '2000000000000000000103'],
+  ['three equal', ts(T0, T0, T0), '2c15e59a35b98a00000003'],
+  ['+7, +19, +20 ns', ts(T0, T0 + 7n, T0 + 19n, T0 + 20n), '1015e59a35b98a0000d000010000c00007'],
+  [
+    '+2, +3, +7 µs',
+    ts(T0, T0 + 2000n, T0 + 3000n, T0 + 7000n),
+    '1315e59a35b98a0000d000040000100002',
+  ],
+  [
+    'a gap over 2^60 ns',
+    ts(-400000000000000000n, -400000000000000000n + 1n, 1500000000000000000n),
+    '00fa72ea1e89d8000000000000000000011a5e27eef13dffff',
+  ],
+  [
+    'nine, one second apart (§2.4)',
+    BigInt64Array.from({ length: 9 }, (_, i) => T0 + BigInt(i) * S),
+    '2915e59a35b98a00000109',
+  ],
+  [
+    '+5 then 299 × +1 ns (§2.5)',
+    BigInt64Array.from({ length: 301 }, (_, i) => (i === 0 ? T0 : T0 + 4n + BigInt(i))),
+    '1015e59a35b98a0000' +
+      '424924924924924d' +
+      '0000000000000000' +
+      '3555555555555555' +
+      '7041041041041041',
+  ],
+  [
+    '300 × +1 then +2 ns: the streaming window takes selector 0 (Go-verified)',
+    BigInt64Array.from({ length: 302 }, (_, i) => BigInt(i === 301 ? 302 : i)),
+    '100000000000000000' + '0000000000000000' + '2fffffffffffffff' + 'f000000000000002',
+  ],
+]
+
+describe('timestamp codec', () => {
+  for (const [name, input, encoded] of VECTORS) {
+    it(`encodes and decodes the spec vector: ${name}`, () => {
+      assert.equal(hex(encodeTimestamps(input)), encoded)
+      assert.deepEqual(decodeTimestamps(bytes(encoded)), input)
+      assert.equal(countTimestamps(bytes(encoded)), input.length)
+    })
+  }
+
+  it('encodes nothing as an empty section and decodes it as no timestamps', () => {
+    assert.equal(encodeTimestamps(new BigInt64Array(0)).length, 0)
+    assert.equal(decodeTimestamps(new Uint8Array(0)).length, 0)
+  })
+
+  it('round-trips any int64 timestamps, sorted or not', () => {
+    fc.assert(
+      fc.property(fc.array(fc.bigInt({ min: I64_MIN, max: I64_MAX }), { maxLength: 300 }), (v) => {
+        const input = BigInt64Array.from(v)
+        assert.deepEqual(decodeTimestamps(encodeTimestamps(input)), input)
+      }),
+      { numRuns: 300 },
+    )
+  })
+
+  it('round-trips regular and jittered series at every divisor, including runs of one', () => {
+    const unit = fc.constantFrom(1n, 10n, 1000n, 1_000_000n, S, 10n ** 12n, 10n ** 13n)
+    const step = fc.oneof(
+      { weight: 4, arbitrary: fc.constant(1n) },
+      { weight: 3, arbitrary: fc.bigInt({ min: 0n, max: 100n }) },
+      {
+        weight: 1,
+        arbitrary: fc.bigInt({ min: 0n, max: 1n << 62n }),
+      },
+    )
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: I64_MIN, max: I64_MAX }),
+        unit,
+        fc.array(step, { maxLength: 1000 }),
+        (t0, u, steps) => {
+          const out = [t0]
+          let t = t0
+          for (const s of steps) {
+            t = BigInt.asIntN(64, t + s * u)
+            out.push(t)
+          }
+          const input = BigInt64Array.from(out)
+          const enc = encodeTimestamps(input)
+          assert.deepEqual(decodeTimestamps(enc), input)
+          assert.equal(countTimestamps(enc), input.length)
+        },
+      ),
+      { numRuns: 200 },
+    )
+  })
+
+  it('keeps int64 min and max exact, and stores a one-point block as packed with divisor 10^12', () => {
+    for (const v of [I64_MIN, I64_MAX, -1n, 0n]) {
+      const enc = encodeTimestamps(ts(v))
+      assert.equal(enc[0], 0x1c)
+      assert.deepEqual(decodeTimestamps(enc), ts(v))
+    }
+    const both = ts(I64_MIN, I64_MAX, I64_MIN)
+    assert.deepEqual(decodeTimestamps(encodeTimestamps(both)), both)
+  })
+
+  it('falls back to raw when a delta exceeds 2^60 - 1, and to RLE when all deltas are equal even if huge', () => {
+    const raw = encodeTimestamps(ts(0n, 1n, 1n << 61n))
+    assert.equal(raw[0], 0x00)
+    const rle = encodeTimestamps(ts(5n, 3n)) // delta 2^64 - 2, stored as a 10-byte uvarint
+    assert.equal(hex(rle), '2000000000000000' + '05' + 'feffffffffffffffff01' + '02')
+    assert.deepEqual(decodeTimestamps(rle), ts(5n, 3n))
+  })
+
+  it('reports an unknown encoding nibble at offset 0', () => {
+    assert.throws(
+      () => decodeTimestamps(bytes('3c15e59a35b98a0000')),
+      corrupt(0, /unknown timestamp encoding 3/),
+    )
+  })
+
+  it('reports truncated first timestamps, partial words and bad raw lengths with offsets', () => {
+    assert.throws(
+      () => decodeTimestamps(bytes('1c15e59a')),
+      corrupt(0, /truncated first timestamp/),
+    )
+    assert.throws(
+      () => decodeTimestamps(bytes('1015e59a35b98a0000d0000100')),
+      corrupt(9, /truncated simple8b word/),
+    )
+    assert.throws(
+      () => decodeTimestamps(bytes('0000000000000000000000')),
+      corrupt(undefined, /raw timestamps/),
+    )
+  })
+
+  it('reports bad RLE varints, trailing bytes and impossible counts', () => {
+    assert.throws(
+      () => decodeTimestamps(bytes('2915e59a35b98a0000')),
+      corrupt(9, /truncated uvarint/),
+    )
+    assert.throws(
+      () => decodeTimestamps(bytes('2915e59a35b98a000001')),
+      corrupt(10, /truncated uvarint \(RLE count\)/),
+    )
+    assert.throws(
+      () => decodeTimestamps(bytes('2915e59a35b98a0000010300')),
+      corrupt(11, /trailing bytes/),
+    )
+    assert.throws(
+      () => decodeTimestamps(bytes('2915e59a35b98a0000 ffffffffffffffffff7f 01')),
+      corrupt(9, /overflows 64 bits/),
+    )
+    // An RLE count of 2^40 in a few bytes must not allocate: it is over the decoder limit.
+    assert.throws(
+      () => decodeTimestamps(bytes('2915e59a35b98a0000 01 8080808080 20')),
+      corrupt(0, /exceeds the decoder limit/),
+    )
+    assert.throws(
+      () => decodeTimestamps(bytes('2915e59a35b98a0000 01 09'), { maxCount: 8 }),
+      corrupt(0, /decoder limit/),
+    )
+  })
+})
