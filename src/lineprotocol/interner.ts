@@ -1,11 +1,11 @@
-// A cache from byte ranges of one request body to values built from them. The parser uses it for
-// series keys and field keys, which repeat from line to line: a hit costs one hash and one byte
-// comparison instead of UTF-8 decoding, un-escaping and building tag objects. It lives for one
-// parsePoints call (its entries point into that call's body) and stops growing at a size cap.
+// Maps from byte strings to values built from them, for keys that repeat from line to line and
+// from request to request: series keys, field keys and short string values. A hit costs one hash
+// and one byte comparison instead of UTF-8 decoding, un-escaping and building objects. Entries own
+// a copy of their bytes, so a map outlives the bodies it was filled from. A map that reaches its
+// size cap is emptied and starts again (cheap, and bounded whatever the key cardinality).
 
 interface Entry<T> {
-  readonly start: number
-  readonly end: number
+  readonly bytes: Uint8Array
   readonly value: T
   readonly next: Entry<T> | undefined
 }
@@ -17,39 +17,37 @@ export function hashBytes(b: Uint8Array, start: number, end: number): number {
   return (h ^ (h >>> 30)) & 0x3fffffff
 }
 
-/**
- * Values keyed by byte ranges of one body. Not safe to share between bodies; not concurrent.
- */
-export class ByteInterner<T> {
-  readonly #body: Uint8Array
+/** Values keyed by byte strings. Not concurrent. */
+export class ByteMap<T> {
   readonly #buckets = new Map<number, Entry<T>>()
   readonly #maxEntries: number
   #size = 0
 
-  /** Creates an empty cache over `body` holding at most `maxEntries` values. */
-  constructor(body: Uint8Array, maxEntries: number) {
-    this.#body = body
+  /** Creates an empty map that holds at most `maxEntries` values. */
+  constructor(maxEntries: number) {
     this.#maxEntries = maxEntries
   }
 
-  /** The value stored for bytes equal to `body[start, end)`, whose hash is `hash`. */
-  get(start: number, end: number, hash: number): T | undefined {
-    const b = this.#body
+  /** The value stored for bytes equal to `b[start, end)`, whose hashBytes is `hash`. */
+  get(b: Uint8Array, start: number, end: number, hash: number): T | undefined {
     const len = end - start
     for (let e = this.#buckets.get(hash); e !== undefined; e = e.next) {
-      if (e.end - e.start !== len) continue
+      const bytes = e.bytes
+      if (bytes.length !== len) continue
       let i = len - 1
-      const d = e.start - start
-      while (i >= 0 && b[start + i] === b[start + i + d]) i--
+      while (i >= 0 && b[start + i] === bytes[i]) i--
       if (i < 0) return e.value
     }
     return undefined
   }
 
-  /** Stores `value` for the bytes `body[start, end)` unless the cache is full. */
-  set(start: number, end: number, hash: number, value: T): void {
-    if (this.#size >= this.#maxEntries) return
+  /** Stores `value` for the bytes `b[start, end)` (copied); empties the map first when full. */
+  set(b: Uint8Array, start: number, end: number, hash: number, value: T): void {
+    if (this.#size >= this.#maxEntries) {
+      this.#buckets.clear()
+      this.#size = 0
+    }
     this.#size++
-    this.#buckets.set(hash, { start, end, value, next: this.#buckets.get(hash) })
+    this.#buckets.set(hash, { bytes: b.slice(start, end), value, next: this.#buckets.get(hash) })
   }
 }

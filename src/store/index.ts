@@ -1,0 +1,4 @@
+// The store: all shards of a node, their directories, and their lifecycle.
+export { Store } from './store.js'
+export type { StoreConfig, FailedShard } from './store.js'
+export { ShardNotFoundError, ShardExistsError } from './errors.js'

@@ -1,0 +1,88 @@
+import { describe, it, beforeEach, afterEach } from 'node:test'
+import assert from 'node:assert/strict'
+import { mkdtemp, rm, writeFile, readdir, cp } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve, dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parsePoints } from '../lineprotocol/index.js'
+import { ShardExistsError, Store } from './index.js'
+
+const enc = new TextEncoder()
+let dir: string
+const newStore = (): Store => new Store({ dataDir: join(dir, 'data'), walDir: join(dir, 'wal'), engine: { background: false } })
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tidemark-store-'))
+})
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true })
+})
+
+describe('Store', () => {
+  it('finds its shards again on open, under data/<db>/<rp>/<id> and wal/<db>/<rp>/<id>', async () => {
+    let store = newStore()
+    await store.open()
+    const s = await store.createShard('db', 'autogen', 7)
+    await s.writePoints(parsePoints(enc.encode('m v=1 1'), {}).points)
+    await store.createShard('db', 'two', 10)
+    assert.ok(existsSync(join(dir, 'data', 'db', 'autogen', '7')))
+    assert.ok(existsSync(join(dir, 'wal', 'db', 'autogen', '7')))
+    await assert.rejects(store.createShard('other', 'autogen', 7), ShardExistsError)
+    await store.close()
+    store = newStore()
+    await store.open()
+    assert.deepEqual(store.shards().map((x) => [x.id, x.database, x.retentionPolicy]), [[7, 'db', 'autogen'], [10, 'db', 'two']])
+    assert.equal((await store.mustShard(7).read('m#!~#v'))?.times[0], 1n)
+    await store.close()
+  })
+
+  it('keeps working when one shard fails to open, and reports that shard with its reason', async () => {
+    let store = newStore()
+    await store.open()
+    for (const id of [1, 2]) {
+      const s = await store.createShard('db', 'autogen', id)
+      await s.writePoints(parsePoints(enc.encode(`m v=${id} 1`), {}).points)
+      await s.snapshot()
+    }
+    await store.close()
+    await writeFile(join(dir, 'data', 'db', 'autogen', '2', 'bogus.tsm'), 'not a tsm file')
+    store = newStore()
+    await store.open()
+    assert.deepEqual(store.shards().map((s) => s.id), [1])
+    const failed = store.failedShards()
+    assert.equal(failed.length, 1)
+    assert.equal(failed[0]?.id, 2)
+    assert.match(failed[0]?.error.message ?? '', /\[shard 2\].*bogus\.tsm/)
+    assert.equal((await store.mustShard(1).read('m#!~#v'))?.values[0], 1)
+    await store.close()
+  })
+
+  it('deletes shards, retention policies and databases with their directories', async () => {
+    const store = newStore()
+    await store.open()
+    await store.createShard('a', 'autogen', 1)
+    await store.createShard('a', 'rp2', 2)
+    await store.createShard('b', 'autogen', 3)
+    await store.deleteRetentionPolicy('a', 'rp2')
+    assert.deepEqual(await readdir(join(dir, 'data', 'a')), ['autogen'])
+    await store.deleteDatabase('b')
+    assert.equal(existsSync(join(dir, 'data', 'b')), false)
+    assert.equal(existsSync(join(dir, 'wal', 'b')), false)
+    assert.deepEqual(store.shards().map((s) => s.id), [1])
+    await store.close()
+  })
+
+  it('opens the shards of a real influxd 1.6 data directory (golden fixture)', async () => {
+    const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures/storage/tsm')
+    await cp(join(root, 'data'), join(dir, 'data'), { recursive: true })
+    await cp(join(root, 'wal'), join(dir, 'wal'), { recursive: true })
+    const store = newStore()
+    await store.open()
+    assert.deepEqual(store.failedShards(), [])
+    assert.deepEqual(store.shards().map((s) => s.id), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])
+    const big = await store.mustShard(2).read('big,series=one#!~#i')
+    assert.ok(big !== undefined && big.times.length > 1000)
+    await store.close()
+  })
+})
