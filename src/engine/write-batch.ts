@@ -28,11 +28,12 @@ export interface PreparedBatch {
  * TSM key. Fields new to the shard get the type of their first appearance in the batch.
  */
 export function prepareBatch(points: readonly Point[], index: ShardIndex): PreparedBatch {
-  const buffers = new Map<string, ValuesBuffer>()
-  const pendingTypes = new Map<string, FieldType>() // measurement + '\0' + field → type
+  // Nested maps keep the hot loop free of string concatenation: series key → field → buffer, and
+  // measurement → field → type for the types this batch introduces.
+  const bySeries = new Map<string, Map<string, ValuesBuffer>>()
+  const pendingTypes = new Map<string, Map<string, FieldType>>()
   const newFields: { measurement: string; field: string; type: FieldType }[] = []
   const newSeries: Point[] = []
-  const seenSeries = new Set<string>()
   let accepted = 0
   let dropped = 0
   let reason: string | undefined
@@ -40,6 +41,9 @@ export function prepareBatch(points: readonly Point[], index: ShardIndex): Prepa
     dropped++
     reason ??= why
   }
+  let lastMeasurement: string | undefined
+  let known: ReadonlyMap<string, FieldType> | undefined
+  let pending: Map<string, FieldType> | undefined
   points: for (const p of points) {
     for (const t of p.tags) {
       if (t.key === 'time') {
@@ -47,14 +51,20 @@ export function prepareBatch(points: readonly Point[], index: ShardIndex): Prepa
         continue points
       }
     }
+    if (p.measurement !== lastMeasurement) {
+      lastMeasurement = p.measurement
+      known = index.measurements.get(p.measurement)?.fields
+      pending = pendingTypes.get(p.measurement)
+      if (pending === undefined) pendingTypes.set(p.measurement, (pending = new Map()))
+    }
     let fieldCount = 0
     for (const f of p.fields) {
       if (f.key === 'time') continue
       fieldCount++
-      const known = index.fieldType(p.measurement, f.key) ?? pendingTypes.get(p.measurement + '\0' + f.key)
-      if (known !== undefined && known !== f.value.kind) {
+      const type = known?.get(f.key) ?? pending?.get(f.key)
+      if (type !== undefined && type !== f.value.kind) {
         drop(
-          `field type conflict: input field "${f.key}" on measurement "${p.measurement}" is type ${f.value.kind}, already exists as type ${known}`,
+          `field type conflict: input field "${f.key}" on measurement "${p.measurement}" is type ${f.value.kind}, already exists as type ${type}`,
         )
         continue points
       }
@@ -63,25 +73,28 @@ export function prepareBatch(points: readonly Point[], index: ShardIndex): Prepa
       drop(`invalid field name: input field "time" on measurement "${p.measurement}" is invalid`)
       continue
     }
+    let fields = bySeries.get(p.seriesKey)
+    if (fields === undefined) {
+      bySeries.set(p.seriesKey, (fields = new Map()))
+      if (!index.hasSeries(p.seriesKey)) newSeries.push(p)
+    }
     for (const f of p.fields) {
       if (f.key === 'time') continue
-      const typeKey = p.measurement + '\0' + f.key
-      if (index.fieldType(p.measurement, f.key) === undefined && !pendingTypes.has(typeKey)) {
-        pendingTypes.set(typeKey, f.value.kind)
-        newFields.push({ measurement: p.measurement, field: f.key, type: f.value.kind })
+      let buf = fields.get(f.key)
+      if (buf === undefined) {
+        fields.set(f.key, (buf = new ValuesBuffer(f.value.kind, 64)))
+        if (known?.get(f.key) === undefined && pending?.get(f.key) === undefined) {
+          pending?.set(f.key, f.value.kind)
+          newFields.push({ measurement: p.measurement, field: f.key, type: f.value.kind })
+        }
       }
-      const key = joinTSMKey(p.seriesKey, f.key)
-      let buf = buffers.get(key)
-      if (buf === undefined) buffers.set(key, (buf = new ValuesBuffer(f.value.kind)))
       buf.push(p.time, f.value.value)
-    }
-    if (!seenSeries.has(p.seriesKey) && !index.hasSeries(p.seriesKey)) {
-      seenSeries.add(p.seriesKey)
-      newSeries.push(p)
     }
     accepted++
   }
   const values = new Map<string, Values>()
-  for (const [k, b] of buffers) values.set(k, b.sorted())
+  for (const [seriesKey, fields] of bySeries) {
+    for (const [field, buf] of fields) values.set(joinTSMKey(seriesKey, field), buf.sorted())
+  }
   return { values, accepted, dropped, reason, newSeries, newFields }
 }

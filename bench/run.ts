@@ -1,0 +1,20 @@
+// `npm run bench`: every benchmark, Tidemark beside the real InfluxDB where a comparison exists.
+// `node dist/bench/run.js NAME...` runs only the named ones.
+import { benchLineProtocol } from './lineprotocol.js'
+import { benchTSMCodecs } from './tsm-codecs.js'
+import { benchWAL } from './wal.js'
+import { benchStorage } from './storage.js'
+
+const all: Record<string, () => Promise<void>> = {
+  lineprotocol: benchLineProtocol,
+  codecs: benchTSMCodecs,
+  wal: benchWAL,
+  storage: () => benchStorage(),
+}
+
+const wanted = process.argv.slice(2)
+for (const [name, run] of Object.entries(all)) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue
+  console.log(`\n# ${name}`)
+  await run()
+}
