@@ -176,6 +176,7 @@ export class Shard {
       for (const w of replay.warnings) {
         this.#logger.warn({ shardID: this.id, path: w.path, offset: w.offset, reason: w.reason }, 'WAL segment truncated at a corrupt entry')
       }
+      this.#dropSeriesWithoutData()
       await this.#checkFieldsIndex()
     } catch (err) {
       await this.#wal.close().catch(() => undefined)
@@ -228,6 +229,17 @@ export class Shard {
         throw new Error(`unknown WAL entry ${String(never)}`)
       }
     }
+  }
+
+  /**
+   * Replayed WAL deletes can leave series with no data anywhere (InfluxDB rebuilds its index after
+   * loading the cache for the same reason): keep only series that have a key in a TSM file or the cache.
+   */
+  #dropSeriesWithoutData(): void {
+    const live = new Set<string>()
+    for (const f of this.#files.files) for (const k of f.reader.keys()) live.add(splitTSMKey(k).seriesKey)
+    for (const k of this.#cache.keys()) live.add(splitTSMKey(k).seriesKey)
+    for (const sk of [...this.index.seriesKeys()]) if (!live.has(sk)) this.index.removeSeries(sk)
   }
 
   async #checkFieldsIndex(): Promise<void> {
