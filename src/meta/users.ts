@@ -1,0 +1,64 @@
+// Password handling for users, kept apart from the model: the model stores bcrypt hashes only, and
+// these functions hash and check passwords through a PasswordHasher the caller supplies (bcrypt,
+// cost 10, `$2a$10$…`, to stay compatible with InfluxDB's meta.db and backups).
+import { AuthenticationFailedError, UserExistsError, UserNotFoundError } from './errors.js'
+import type { MetaData } from './meta-data.js'
+import type { UserInfo } from './types.js'
+
+/**
+ * Hashes and checks passwords. The production implementation is bcrypt with cost 10 (InfluxDB's
+ * bcrypt.DefaultCost); it must accept the `$2a$` hashes InfluxDB writes.
+ */
+export interface PasswordHasher {
+  /** A new salted hash of `password`. */
+  hash(password: string): Promise<string>
+  /** Whether `password` matches `hash`. */
+  compare(password: string, hash: string): Promise<boolean>
+}
+
+/**
+ * Creates a user with a password (InfluxDB's client CreateUser). When the user exists with the
+ * same password and admin flag, returns `data` unchanged; otherwise an existing user gives
+ * UserExistsError.
+ */
+export async function createUserWithPassword(
+  data: MetaData,
+  name: string,
+  password: string,
+  admin: boolean,
+  hasher: PasswordHasher,
+): Promise<MetaData> {
+  const existing = data.user(name)
+  if (existing !== undefined) {
+    if (existing.admin !== admin || !(await hasher.compare(password, existing.hash))) throw new UserExistsError(name)
+    return data
+  }
+  return data.createUser(name, await hasher.hash(password), admin)
+}
+
+/** Sets a user's password (SET PASSWORD); UserNotFoundError when there is no such user. */
+export async function setUserPassword(
+  data: MetaData,
+  name: string,
+  password: string,
+  hasher: PasswordHasher,
+): Promise<MetaData> {
+  if (data.user(name) === undefined) throw new UserNotFoundError(name)
+  return data.updateUser(name, await hasher.hash(password))
+}
+
+/**
+ * Checks a user's password and returns the user (InfluxDB's Authenticate, without its in-memory
+ * cache). UserNotFoundError for an unknown user, AuthenticationFailedError for a wrong password.
+ */
+export async function authenticate(
+  data: MetaData,
+  name: string,
+  password: string,
+  hasher: PasswordHasher,
+): Promise<UserInfo> {
+  const u = data.user(name)
+  if (u === undefined) throw new UserNotFoundError(name)
+  if (!(await hasher.compare(password, u.hash))) throw new AuthenticationFailedError(name)
+  return u
+}
