@@ -84,3 +84,4 @@ export {
   UserNotFoundError,
   UsernameRequiredError,
 } from './errors.js'
+export { MetaClient } from './meta-client.js'

@@ -1,0 +1,4 @@
+// Clustering and the write path across shards: for now the single-node write coordinator.
+export { PointsWriter } from './points-writer.js'
+export type { PointsWriteResult } from './points-writer.js'
+export { WriteDatabaseNotFoundError, WriteRetentionPolicyNotFoundError } from './errors.js'
