@@ -13,8 +13,8 @@ import { decodeIntegers, decodeUnsigned, encodeIntegers } from './integer-codec.
 import { decodeSimple8b } from './simple8b.js'
 import { decodeStrings, encodeStrings } from './string-codec.js'
 import { countTimestamps, decodeTimestamps, encodeTimestamps } from './timestamp-codec.js'
+import { LARGE_PROPERTY, bytes } from './codec-test-support.js'
 
-const bytes = (h: string): Uint8Array => Uint8Array.from(Buffer.from(h.replace(/\s/g, ''), 'hex'))
 const T0 = 1577836800000000000n
 
 type Decoder = (b: Uint8Array) => unknown
@@ -178,7 +178,7 @@ describe('TSM codecs under hostile input', () => {
             survive(name, decode, copy, 'damaged')
           },
         ),
-        { numRuns: 3000 },
+        { numRuns: 3000, ...LARGE_PROPERTY },
       )
     },
   )
@@ -201,7 +201,7 @@ describe('TSM codecs under hostile input', () => {
           survive(name, decode, garbage, 'garbage')
         },
       ),
-      { numRuns: 5000 },
+      { numRuns: 5000, ...LARGE_PROPERTY },
     )
   })
 })

@@ -3,24 +3,16 @@ import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import { TSMCodecError, TSMEncodeError } from './codec-errors.js'
 import { decodeFloats, encodeFloats } from './float-codec.js'
+import { LARGE_PROPERTY, bytes, corrupt, floatBits, hex, sameValues } from './codec-test-support.js'
 
-const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
-const bytes = (h: string): Uint8Array => Uint8Array.from(Buffer.from(h.replace(/\s/g, ''), 'hex'))
+const bad = (offset?: number, reason?: RegExp): ((e: unknown) => boolean) =>
+  corrupt('float', offset, reason)
+
 const f64 = (...v: number[]): Float64Array => Float64Array.from(v)
-/** The raw bits of every value, so −0, +0 and NaN payloads compare exactly. */
 const bits = (a: Float64Array): bigint[] => [
   ...new BigUint64Array(a.buffer, a.byteOffset, a.length),
 ]
 const fromBits = (...b: bigint[]): Float64Array => new Float64Array(BigUint64Array.from(b).buffer)
-
-function corrupt(offset?: number, reason?: RegExp): (e: unknown) => boolean {
-  return (e: unknown) =>
-    e instanceof TSMCodecError &&
-    e.code === 'ERR_TSM_CORRUPT_BLOCK' &&
-    e.fields.codec === 'float' &&
-    (offset === undefined || e.offset === offset) &&
-    (reason === undefined || reason.test(e.reason))
-}
 
 /** §2.6 and §6 of the storage spec (Go encoder of InfluxDB 1.6.7). */
 const VECTORS: readonly (readonly [string, Float64Array, string])[] = [
@@ -43,7 +35,7 @@ describe('float codec', () => {
   for (const [name, input, encoded] of VECTORS) {
     it(`encodes and decodes the spec vector: ${name}`, () => {
       assert.equal(hex(encodeFloats(input)), encoded)
-      assert.deepEqual(bits(decodeFloats(bytes(encoded))), bits(input))
+      sameValues(floatBits(decodeFloats(bytes(encoded))), floatBits(input))
     })
   }
 
@@ -64,9 +56,9 @@ describe('float codec', () => {
     fc.assert(
       fc.property(fc.array(double, { maxLength: 300 }), (v) => {
         const input = Float64Array.from(v)
-        assert.deepEqual(bits(decodeFloats(encodeFloats(input))), bits(input))
+        sameValues(floatBits(decodeFloats(encodeFloats(input))), floatBits(input))
       }),
-      { numRuns: 300 },
+      { numRuns: 300, ...LARGE_PROPERTY },
     )
   })
 
@@ -82,10 +74,10 @@ describe('float codec', () => {
             ...steps.map((s) => (v = Math.round((v + s) * 100) / 100)),
           ])
           const enc = encodeFloats(input)
-          assert.deepEqual(bits(decodeFloats(enc, { count: input.length })), bits(input))
+          sameValues(floatBits(decodeFloats(enc, { count: input.length })), floatBits(input))
         },
       ),
-      { numRuns: 200 },
+      { numRuns: 200, ...LARGE_PROPERTY },
     )
   })
 
@@ -110,19 +102,16 @@ describe('float codec', () => {
   it('reports an unknown encoding, a missing end marker and trailing bytes with offsets', () => {
     assert.throws(
       () => decodeFloats(bytes('207ff8000000000001')),
-      corrupt(0, /unknown float encoding 2/),
+      bad(0, /unknown float encoding 2/),
     )
-    assert.throws(
-      () => decodeFloats(bytes('104045000000')),
-      corrupt(5, /ends before its end marker/),
-    )
+    assert.throws(() => decodeFloats(bytes('104045000000')), bad(5, /ends before its end marker/))
     assert.throws(
       () => decodeFloats(bytes('104045000000000000c5f7f7a0')),
-      corrupt(undefined, /ends before its end marker/),
+      bad(undefined, /ends before its end marker/),
     )
     assert.throws(
       () => decodeFloats(bytes('104045000000000000c5f7f7a000000000002000')),
-      corrupt(19, /trailing bytes/),
+      bad(19, /trailing bytes/),
     )
   })
 
@@ -130,7 +119,7 @@ describe('float codec', () => {
     // 42.0, then `11`, lead 31 (11111), s = 64 written as 000000: 31 + 64 > 64.
     assert.throws(
       () => decodeFloats(bytes('104045000000000000 ff c0 00 00 00 00 00 00 00 00 00')),
-      corrupt(undefined, /exceed 64/),
+      bad(undefined, /exceed 64/),
     )
   })
 
@@ -138,8 +127,8 @@ describe('float codec', () => {
     const enc = encodeFloats(f64(1, 2, 3))
     assert.throws(
       () => decodeFloats(enc, { count: 2, offset: 40 }),
-      corrupt(undefined, /more values than timestamps/),
+      bad(undefined, /more values than timestamps/),
     )
-    assert.throws(() => decodeFloats(enc, { count: 4, offset: 40 }), corrupt(40, /differs/))
+    assert.throws(() => decodeFloats(enc, { count: 4, offset: 40 }), bad(40, /differs/))
   })
 })

@@ -8,9 +8,8 @@ import {
   encodeSimple8bStream,
   SIMPLE8B_MAX_VALUE,
 } from './simple8b.js'
+import { LARGE_PROPERTY, bytes, hex, sameValues } from './codec-test-support.js'
 
-const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
-const bytes = (h: string): Uint8Array => Uint8Array.from(Buffer.from(h.replace(/\s/g, ''), 'hex'))
 const u64s = (...parts: (bigint | readonly bigint[])[]): BigUint64Array =>
   BigUint64Array.from(parts.flat())
 const ones = (n: number): bigint[] => new Array<bigint>(n).fill(1n)
@@ -25,7 +24,7 @@ describe('simple8b', () => {
       hex(words),
       '424924924924924d' + '0000000000000000' + '3555555555555555' + '7041041041041041',
     )
-    assert.deepEqual([...decodeSimple8b(words)], [5n, ...ones(299)])
+    sameValues(decodeSimple8b(words), [5n, ...ones(299)])
   })
 
   it('uses selector 0 for a window of 240 ones and selector 1 for 120', () => {
@@ -35,10 +34,10 @@ describe('simple8b', () => {
   })
 
   it('decodes selectors 0 and 1 as runs of ones, not zeros', () => {
-    assert.deepEqual([...decodeSimple8b(bytes('0000000000000000'))], ones(240))
-    assert.deepEqual([...decodeSimple8b(bytes('1000000000000000'))], ones(120))
+    sameValues(decodeSimple8b(bytes('0000000000000000')), ones(240))
+    sameValues(decodeSimple8b(bytes('1000000000000000')), ones(120))
     // Payload bits under selectors 0 and 1 are ignored.
-    assert.deepEqual([...decodeSimple8b(bytes('1123456789abcdef'))], ones(120))
+    sameValues(decodeSimple8b(bytes('1123456789abcdef')), ones(120))
   })
 
   it('differs between the encode-all and the streaming window exactly as influxd does (300 ones, then 2)', () => {
@@ -49,8 +48,8 @@ describe('simple8b', () => {
       hex(encodeSimple8bStream(values)),
       '0000000000000000' + '2fffffffffffffff' + 'f000000000000002',
     )
-    assert.deepEqual(decodeSimple8b(encodeSimple8bAll(values)), values)
-    assert.deepEqual(decodeSimple8b(encodeSimple8bStream(values)), values)
+    sameValues(decodeSimple8b(encodeSimple8bAll(values)), values)
+    sameValues(decodeSimple8b(encodeSimple8bStream(values)), values)
   })
 
   it('puts values from the least significant bits upward', () => {
@@ -73,11 +72,11 @@ describe('simple8b', () => {
         (vs, runs) => {
           for (const [at, n] of runs) vs.splice(at, 0, ...ones(n))
           const input = BigUint64Array.from(vs)
-          assert.deepEqual(decodeSimple8b(encodeSimple8bAll(input)), input)
-          assert.deepEqual(decodeSimple8b(encodeSimple8bStream(input)), input)
+          sameValues(decodeSimple8b(encodeSimple8bAll(input)), input)
+          sameValues(decodeSimple8b(encodeSimple8bStream(input)), input)
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 300, ...LARGE_PROPERTY },
     )
   })
 

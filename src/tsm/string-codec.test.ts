@@ -4,28 +4,20 @@ import fc from 'fast-check'
 import { uncompressSync } from 'snappy'
 import { TSMCodecError } from './codec-errors.js'
 import { decodeStrings, encodeStrings } from './string-codec.js'
+import { LARGE_PROPERTY, bytes, corrupt, hex, sameValues } from './codec-test-support.js'
 
-const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
-const bytes = (h: string): Uint8Array => Uint8Array.from(Buffer.from(h.replace(/\s/g, ''), 'hex'))
-
-function corrupt(offset?: number, reason?: RegExp): (e: unknown) => boolean {
-  return (e: unknown) =>
-    e instanceof TSMCodecError &&
-    e.code === 'ERR_TSM_CORRUPT_BLOCK' &&
-    e.fields.codec === 'string' &&
-    (offset === undefined || e.offset === offset) &&
-    (reason === undefined || reason.test(e.reason))
-}
+const bad = (offset?: number, reason?: RegExp): ((e: unknown) => boolean) =>
+  corrupt('string', offset, reason)
 
 describe('string codec', () => {
   it('encodes a short section byte for byte as influxd does (one snappy literal)', () => {
     assert.equal(hex(encodeStrings(['hello'])), '1006140568656c6c6f')
-    assert.deepEqual(decodeStrings(bytes('1006140568656c6c6f')), ['hello'])
+    sameValues(decodeStrings(bytes('1006140568656c6c6f')), ['hello'])
   })
 
   it('encodes and decodes the real three-string section of spec §2.10', () => {
     const section = '10 19 60 05 68656c6c6f 11 686520736169642022686922205c206f6b 00'
-    assert.deepEqual(decodeStrings(bytes(section)), ['hello', 'he said "hi" \\ ok', ''])
+    sameValues(decodeStrings(bytes(section)), ['hello', 'he said "hi" \\ ok', ''])
     assert.equal(
       hex(encodeStrings(['hello', 'he said "hi" \\ ok', ''])),
       section.replace(/\s/g, ''),
@@ -45,8 +37,8 @@ describe('string codec', () => {
 
   it('encodes no values as an empty snappy block', () => {
     assert.equal(hex(encodeStrings([])), '1000')
-    assert.deepEqual(decodeStrings(bytes('1000')), [])
-    assert.deepEqual(decodeStrings(new Uint8Array(0)), [])
+    sameValues(decodeStrings(bytes('1000')), [])
+    sameValues(decodeStrings(new Uint8Array(0)), [])
   })
 
   it('round-trips any Unicode strings, short and long', () => {
@@ -57,9 +49,9 @@ describe('string codec', () => {
     )
     fc.assert(
       fc.property(fc.array(str, { maxLength: 100 }), (v) => {
-        assert.deepEqual(decodeStrings(encodeStrings(v), { count: v.length }), v)
+        sameValues(decodeStrings(encodeStrings(v), { count: v.length }), v)
       }),
-      { numRuns: 200 },
+      { numRuns: 200, ...LARGE_PROPERTY },
     )
   })
 
@@ -67,41 +59,38 @@ describe('string codec', () => {
     const v = Array.from({ length: 1000 }, (_, i) => `host-${i % 7}.example.com status=${i % 3}`)
     const enc = encodeStrings(v)
     assert.ok(enc.length < 8000) // about 30 KB of content
-    assert.deepEqual(decodeStrings(enc), v)
+    sameValues(decodeStrings(enc), v)
   })
 
   it('round-trips a section larger than the reusable scratch buffers (2 MiB of content)', () => {
     const v = ['a'.repeat(1 << 20), 'ü'.repeat(1 << 19), 'end']
-    assert.deepEqual(decodeStrings(encodeStrings(v)), v)
+    sameValues(decodeStrings(encodeStrings(v)), v)
   })
 
   it('reports an unknown encoding and bad snappy data', () => {
     assert.throws(
       () => decodeStrings(bytes('2006140568656c6c6f')),
-      corrupt(0, /unknown string encoding 2/),
+      bad(0, /unknown string encoding 2/),
     )
-    assert.throws(() => decodeStrings(bytes('10')), corrupt(1, /truncated uvarint/))
-    assert.throws(() => decodeStrings(bytes('1006140568656c')), corrupt(1, /snappy/))
-    assert.throws(() => decodeStrings(bytes('1005 0100 0000')), corrupt(1, /snappy/))
+    assert.throws(() => decodeStrings(bytes('10')), bad(1, /truncated uvarint/))
+    assert.throws(() => decodeStrings(bytes('1006140568656c')), bad(1, /snappy/))
+    assert.throws(() => decodeStrings(bytes('1005 0100 0000')), bad(1, /snappy/))
   })
 
   it('refuses a declared snappy length no data of this size can reach, before allocating', () => {
-    assert.throws(
-      () => decodeStrings(bytes('10 ffffffff0f 00')),
-      corrupt(1, /snappy length too large/),
-    )
+    assert.throws(() => decodeStrings(bytes('10 ffffffff0f 00')), bad(1, /snappy length too large/))
   })
 
   it('reports a string length that runs past the content, and more values than expected', () => {
     // content: length 9, then only "hello" (5 bytes)
-    assert.throws(() => decodeStrings(bytes('1006140968656c6c6f')), corrupt(1, /runs past the end/))
+    assert.throws(() => decodeStrings(bytes('1006140968656c6c6f')), bad(1, /runs past the end/))
     assert.throws(
       () => decodeStrings(bytes('1006140568656c6c6f'), { count: 0, offset: 7 }),
-      corrupt(8, /more values than expected/),
+      bad(8, /more values than expected/),
     )
     assert.throws(
       () => decodeStrings(bytes('1006140568656c6c6f'), { count: 2, offset: 7 }),
-      corrupt(7, /differs/),
+      bad(7, /differs/),
     )
   })
 })

@@ -3,23 +3,16 @@ import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import { TSMCodecError } from './codec-errors.js'
 import { countTimestamps, decodeTimestamps, encodeTimestamps } from './timestamp-codec.js'
+import { LARGE_PROPERTY, bytes, corrupt, hex, sameValues } from './codec-test-support.js'
 
-const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
-const bytes = (h: string): Uint8Array => Uint8Array.from(Buffer.from(h.replace(/\s/g, ''), 'hex'))
+const bad = (offset?: number, reason?: RegExp): ((e: unknown) => boolean) =>
+  corrupt('timestamp', offset, reason)
+
 const ts = (...v: bigint[]): BigInt64Array => BigInt64Array.from(v)
 const T0 = 1577836800000000000n
 const S = 1_000_000_000n
 const I64_MIN = -(2n ** 63n)
 const I64_MAX = 2n ** 63n - 1n
-
-function corrupt(offset?: number, reason?: RegExp): (e: unknown) => boolean {
-  return (e: unknown) =>
-    e instanceof TSMCodecError &&
-    e.code === 'ERR_TSM_CORRUPT_BLOCK' &&
-    e.fields.codec === 'timestamp' &&
-    (offset === undefined || e.offset === offset) &&
-    (reason === undefined || reason.test(e.reason))
-}
 
 /** §6 of the storage spec: produced by the Go encoder of InfluxDB 1.6.7. */
 const VECTORS: readonly (readonly [string, BigInt64Array, string])[] = [
@@ -63,7 +56,7 @@ describe('timestamp codec', () => {
   for (const [name, input, encoded] of VECTORS) {
     it(`encodes and decodes the spec vector: ${name}`, () => {
       assert.equal(hex(encodeTimestamps(input)), encoded)
-      assert.deepEqual(decodeTimestamps(bytes(encoded)), input)
+      sameValues(decodeTimestamps(bytes(encoded)), input)
       assert.equal(countTimestamps(bytes(encoded)), input.length)
     })
   }
@@ -77,9 +70,9 @@ describe('timestamp codec', () => {
     fc.assert(
       fc.property(fc.array(fc.bigInt({ min: I64_MIN, max: I64_MAX }), { maxLength: 300 }), (v) => {
         const input = BigInt64Array.from(v)
-        assert.deepEqual(decodeTimestamps(encodeTimestamps(input)), input)
+        sameValues(decodeTimestamps(encodeTimestamps(input)), input)
       }),
-      { numRuns: 300 },
+      { numRuns: 300, ...LARGE_PROPERTY },
     )
   })
 
@@ -107,11 +100,11 @@ describe('timestamp codec', () => {
           }
           const input = BigInt64Array.from(out)
           const enc = encodeTimestamps(input)
-          assert.deepEqual(decodeTimestamps(enc), input)
+          sameValues(decodeTimestamps(enc), input)
           assert.equal(countTimestamps(enc), input.length)
         },
       ),
-      { numRuns: 200 },
+      { numRuns: 200, ...LARGE_PROPERTY },
     )
   })
 
@@ -119,10 +112,10 @@ describe('timestamp codec', () => {
     for (const v of [I64_MIN, I64_MAX, -1n, 0n]) {
       const enc = encodeTimestamps(ts(v))
       assert.equal(enc[0], 0x1c)
-      assert.deepEqual(decodeTimestamps(enc), ts(v))
+      sameValues(decodeTimestamps(enc), ts(v))
     }
     const both = ts(I64_MIN, I64_MAX, I64_MIN)
-    assert.deepEqual(decodeTimestamps(encodeTimestamps(both)), both)
+    sameValues(decodeTimestamps(encodeTimestamps(both)), both)
   })
 
   it('falls back to raw when a delta exceeds 2^60 - 1, and to RLE when all deltas are equal even if huge', () => {
@@ -130,56 +123,63 @@ describe('timestamp codec', () => {
     assert.equal(raw[0], 0x00)
     const rle = encodeTimestamps(ts(5n, 3n)) // delta 2^64 - 2, stored as a 10-byte uvarint
     assert.equal(hex(rle), '2000000000000000' + '05' + 'feffffffffffffffff01' + '02')
-    assert.deepEqual(decodeTimestamps(rle), ts(5n, 3n))
+    sameValues(decodeTimestamps(rle), ts(5n, 3n))
+  })
+
+  it('packs a largest delta of exactly 2^60 - 1 and stores 2^60 raw (Go-verified)', () => {
+    const max = (1n << 60n) - 1n
+    const packed = ts(0n, 1n, 1n + max)
+    assert.equal(
+      hex(encodeTimestamps(packed)),
+      '100000000000000000f000000000000001ffffffffffffffff',
+    )
+    sameValues(decodeTimestamps(encodeTimestamps(packed)), packed)
+    const raw = ts(0n, 1n, 2n + max)
+    assert.equal(hex(encodeTimestamps(raw)), '00000000000000000000000000000000011000000000000000')
+    sameValues(decodeTimestamps(encodeTimestamps(raw)), raw)
   })
 
   it('reports an unknown encoding nibble at offset 0', () => {
     assert.throws(
       () => decodeTimestamps(bytes('3c15e59a35b98a0000')),
-      corrupt(0, /unknown timestamp encoding 3/),
+      bad(0, /unknown timestamp encoding 3/),
     )
   })
 
   it('reports truncated first timestamps, partial words and bad raw lengths with offsets', () => {
-    assert.throws(
-      () => decodeTimestamps(bytes('1c15e59a')),
-      corrupt(0, /truncated first timestamp/),
-    )
+    assert.throws(() => decodeTimestamps(bytes('1c15e59a')), bad(0, /truncated first timestamp/))
     assert.throws(
       () => decodeTimestamps(bytes('1015e59a35b98a0000d0000100')),
-      corrupt(9, /truncated simple8b word/),
+      bad(9, /truncated simple8b word/),
     )
     assert.throws(
       () => decodeTimestamps(bytes('0000000000000000000000')),
-      corrupt(undefined, /raw timestamps/),
+      bad(undefined, /raw timestamps/),
     )
   })
 
   it('reports bad RLE varints, trailing bytes and impossible counts', () => {
-    assert.throws(
-      () => decodeTimestamps(bytes('2915e59a35b98a0000')),
-      corrupt(9, /truncated uvarint/),
-    )
+    assert.throws(() => decodeTimestamps(bytes('2915e59a35b98a0000')), bad(9, /truncated uvarint/))
     assert.throws(
       () => decodeTimestamps(bytes('2915e59a35b98a000001')),
-      corrupt(10, /truncated uvarint \(RLE count\)/),
+      bad(10, /truncated uvarint \(RLE count\)/),
     )
     assert.throws(
       () => decodeTimestamps(bytes('2915e59a35b98a0000010300')),
-      corrupt(11, /trailing bytes/),
+      bad(11, /trailing bytes/),
     )
     assert.throws(
       () => decodeTimestamps(bytes('2915e59a35b98a0000 ffffffffffffffffff7f 01')),
-      corrupt(9, /overflows 64 bits/),
+      bad(9, /overflows 64 bits/),
     )
     // An RLE count of 2^40 in a few bytes must not allocate: it is over the decoder limit.
     assert.throws(
       () => decodeTimestamps(bytes('2915e59a35b98a0000 01 8080808080 20')),
-      corrupt(0, /exceeds the decoder limit/),
+      bad(0, /exceeds the decoder limit/),
     )
     assert.throws(
       () => decodeTimestamps(bytes('2915e59a35b98a0000 01 09'), { maxCount: 8 }),
-      corrupt(0, /decoder limit/),
+      bad(0, /decoder limit/),
     )
   })
 })
