@@ -7,7 +7,7 @@
 // Run: npx tsc -b && node dist/bench/lineprotocol.js
 
 import { pathToFileURL } from 'node:url'
-import { formatPoint, parsePoints } from '../src/lineprotocol/index.js'
+import { KeyCache, formatPoint, parsePoints } from '../src/lineprotocol/index.js'
 import type { Point } from '../src/lineprotocol/index.js'
 
 const LINES = 1_000_000
@@ -88,25 +88,33 @@ function bestOf3(fn: () => void): number {
 export async function benchLineProtocol(): Promise<void> {
   const bodies = toBodies(generateLines(LINES), LINES_PER_BODY)
   const bytes = bodies.reduce((n, b) => n + b.length, 0)
-  let parsed = 0
-  let errors = 0
-  const parseMs = bestOf3(() => {
-    parsed = 0
-    errors = 0
-    for (const body of bodies) {
-      const res = parsePoints(body, { precision: 'n' })
-      parsed += res.points.length
-      errors += res.errors.length
-    }
-  })
-  if (parsed !== LINES || errors !== 0) {
-    throw new Error(`benchmark data did not parse: ${parsed} points, ${errors} errors`)
-  }
   const mb = bytes / 1e6
-  console.log(
-    `parsePoints: ${LINES} lines in ${bodies.length} bodies, ${mb.toFixed(1)} MB in ${parseMs.toFixed(0)} ms: ` +
-      `${((LINES / parseMs) * 1000 / 1e6).toFixed(2)} M lines/s, ${((mb / parseMs) * 1000).toFixed(0)} MB/s`,
-  )
+  for (const shared of [true, false]) {
+    // A writer keeps one KeyCache for all requests; without it each body decodes its keys anew.
+    const keyCache = shared ? new KeyCache() : undefined
+    let parsed = 0
+    let errors = 0
+    const parseMs = bestOf3(() => {
+      parsed = 0
+      errors = 0
+      for (const body of bodies) {
+        const res = parsePoints(
+          body,
+          keyCache === undefined ? { precision: 'n' } : { precision: 'n', keyCache },
+        )
+        parsed += res.points.length
+        errors += res.errors.length
+      }
+    })
+    if (parsed !== LINES || errors !== 0) {
+      throw new Error(`benchmark data did not parse: ${parsed} points, ${errors} errors`)
+    }
+    console.log(
+      `parsePoints (${shared ? 'shared KeyCache' : 'cache per body'}): ${LINES} lines in ${bodies.length} bodies, ` +
+        `${mb.toFixed(1)} MB in ${parseMs.toFixed(0)} ms: ` +
+        `${(((LINES / parseMs) * 1000) / 1e6).toFixed(2)} M lines/s, ${((mb / parseMs) * 1000).toFixed(0)} MB/s`,
+    )
+  }
   const points: Point[] = []
   for (const body of bodies.slice(0, 40)) points.push(...parsePoints(body).points)
   let chars = 0
@@ -116,7 +124,7 @@ export async function benchLineProtocol(): Promise<void> {
   })
   console.log(
     `formatPoint: ${points.length} points in ${formatMs.toFixed(0)} ms: ` +
-      `${((points.length / formatMs) * 1000 / 1e6).toFixed(2)} M points/s (${(chars / 1e6).toFixed(0)} M chars)`,
+      `${(((points.length / formatMs) * 1000) / 1e6).toFixed(2)} M points/s (${(chars / 1e6).toFixed(0)} M chars)`,
   )
   await Promise.resolve()
 }

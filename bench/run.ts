@@ -4,12 +4,14 @@ import { benchLineProtocol } from './lineprotocol.js'
 import { benchTSMCodecs } from './tsm-codecs.js'
 import { benchWAL } from './wal.js'
 import { benchStorage } from './storage.js'
+import { benchExport } from './export.js'
 
 const all: Record<string, () => Promise<void>> = {
   lineprotocol: benchLineProtocol,
   codecs: benchTSMCodecs,
   wal: benchWAL,
   storage: () => benchStorage(),
+  export: benchExport,
 }
 
 const wanted = process.argv.slice(2)

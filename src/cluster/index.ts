@@ -2,3 +2,4 @@
 export { PointsWriter } from './points-writer.js'
 export type { PointsWriteResult } from './points-writer.js'
 export { WriteDatabaseNotFoundError, WriteRetentionPolicyNotFoundError } from './errors.js'
+export { RetentionService, ShardPrecreationService } from './retention-service.js'

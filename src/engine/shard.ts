@@ -250,7 +250,7 @@ export class Shard {
     })
     const current = this.index.fieldSet()
     if (saved !== undefined && sameFieldSet(saved, current)) return
-    if (current.size > 0) await writeFieldsIndex(path, current)
+    if (current.size > 0) await this.#saveFieldsIndex()
   }
 
   #checkOpen(): void {
@@ -306,13 +306,27 @@ export class Shard {
   }
 
   #fieldsSave: Promise<void> | undefined
-  #saveFieldsIndexSoon(): void {
-    if (this.#fieldsSave !== undefined) return
-    this.#fieldsSave = (async () => {
-      await Promise.resolve()
+  #fieldsDirty = false
+
+  /**
+   * Saves fields.idx. Saves are serialized (they share one temp file) and coalesced: a request made
+   * while a save runs triggers one more save after it. Resolves when the index on disk is current.
+   */
+  #saveFieldsIndex(): Promise<void> {
+    this.#fieldsDirty = true
+    this.#fieldsSave ??= (async () => {
+      while (this.#fieldsDirty) {
+        this.#fieldsDirty = false
+        await writeFieldsIndex(join(this.path, 'fields.idx'), this.index.fieldSet())
+      }
+    })().finally(() => {
       this.#fieldsSave = undefined
-      await writeFieldsIndex(join(this.path, 'fields.idx'), this.index.fieldSet())
-    })().catch((err: unknown) => {
+    })
+    return this.#fieldsSave
+  }
+
+  #saveFieldsIndexSoon(): void {
+    this.#saveFieldsIndex().catch((err: unknown) => {
       this.#logger.warn({ shardID: this.id, err }, 'fields.idx could not be written')
     })
   }
@@ -359,7 +373,7 @@ export class Shard {
     for (const sk of seriesKeys) {
       if (!(await this.#seriesHasData(sk))) this.index.removeSeries(sk)
     }
-    await writeFieldsIndex(join(this.path, 'fields.idx'), this.index.fieldSet())
+    await this.#saveFieldsIndex()
   }
 
   async #seriesHasData(seriesKey: string): Promise<boolean> {
@@ -407,7 +421,7 @@ export class Shard {
       this.#cache.clearSnapshot(ok)
     }
     await this.#wal.removeSegments(closed)
-    await writeFieldsIndex(join(this.path, 'fields.idx'), this.index.fieldSet())
+    await this.#saveFieldsIndex()
     this.#logger.info({ shardID: this.id, keys: snap.entries.size, bytes: snap.sizeBytes }, 'cache snapshot written')
     this.#background(() => this.compactLevels())
   }
@@ -490,7 +504,7 @@ export class Shard {
     await Promise.allSettled([...this.#inflight])
     await this.#snapshotting?.catch(() => undefined)
     await this.#compacting?.catch(() => undefined)
-    await this.#fieldsSave
+    await this.#fieldsSave?.catch(() => undefined)
     await this.#wal.close()
     await this.#files.close()
     this.#status = 'closed'

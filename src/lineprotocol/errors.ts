@@ -34,6 +34,9 @@ export class LineError extends TidemarkError {
  */
 export class FormatError extends TidemarkError {
   constructor(what: string, found: string) {
-    super('ERR_LINEPROTOCOL_FORMAT', `cannot format ${what} as line protocol: ${found}`, { what, found })
+    super('ERR_LINEPROTOCOL_FORMAT', `cannot format ${what} as line protocol: ${found}`, {
+      what,
+      found,
+    })
   }
 }

@@ -27,7 +27,7 @@ export function escapeFieldKey(key: string): string {
   return FIELD_KEY_SPECIAL.test(key) ? key.replace(FIELD_KEY_SPECIAL_ALL, '\\$&') : key
 }
 
-/** Escapes the contents of a string field value (without the quotes): `"` and `\` get a backslash. */
+/** Escapes a string field value (inside its quotes): `"` and `\` get a backslash. */
 export function escapeStringValue(value: string): string {
   return STRING_SPECIAL.test(value) ? value.replace(STRING_SPECIAL_ALL, '\\$&') : value
 }

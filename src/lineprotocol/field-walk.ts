@@ -8,21 +8,7 @@
 // type (empty, or text that is no number, string or boolean) would make influxd fail the whole
 // write later; we refuse just that line with `invalid field format` instead.
 
-import {
-  BACKSLASH,
-  COMMA,
-  EQUALS,
-  K_FALSE,
-  K_FLOAT,
-  K_INTEGER,
-  K_STRING,
-  K_TRUE,
-  K_UNSIGNED,
-  QUOTE,
-  R_INVALID_FIELD_FORMAT,
-  R_TEXT,
-  growFields,
-} from './scan-state.js'
+import { R_INVALID_FIELD_FORMAT, R_TEXT, growFields } from './scan-state.js'
 import type { ScanState } from './scan-state.js'
 import { asciiText, checkInt64Text, checkUint64Text } from './numbers.js'
 
@@ -32,7 +18,9 @@ const FLOAT_TEXT = /^-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$/
 const TRUE_WORDS = new Set(['1', 't', 'T', 'TRUE', 'true', 'True'])
 const FALSE_WORDS = new Set(['0', 'f', 'F', 'FALSE', 'false', 'False'])
 /** First bytes that make the field iterator read a value as a number: `0-9 - . n N i I u`. */
-const NUMERIC_FIRST = new Set([48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 45, 46, 110, 78, 105, 73, 117])
+const NUMERIC_FIRST = new Set([
+  48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 45, 46, 110, 78, 105, 73, 117,
+])
 
 /** Types and converts the value `b[start, end)` into field `f`; false when it has no valid type. */
 function classify(
@@ -46,35 +34,35 @@ function classify(
   if (start >= end) return false
   const c0 = b[start] ?? 0
   const last = b[end - 1] ?? 0
-  if (c0 === QUOTE) {
-    st.fieldKind[f] = K_STRING
+  if (c0 === 34 /* " */) {
+    st.fieldKind[f] = 6 /* K_STRING */
     return end - start >= 2
   }
   if (NUMERIC_FIRST.has(c0)) {
-    if (last === 105) {
+    if (last === 105 /* i */) {
       const text = asciiText(b, start, end - 1)
       if (!INTEGER_TEXT.test(text) || checkInt64Text(text) !== '') return false
-      st.fieldKind[f] = K_INTEGER
+      st.fieldKind[f] = 2 /* K_INTEGER */
       st.fieldNumber[f] = NaN
       return true
     }
-    if (last === 117) {
+    if (last === 117 /* u */) {
       const text = asciiText(b, start, end - 1)
       if (!allowUnsigned || !UNSIGNED_TEXT.test(text) || checkUint64Text(text) !== '') return false
-      st.fieldKind[f] = K_UNSIGNED
+      st.fieldKind[f] = 3 /* K_UNSIGNED */
       st.fieldNumber[f] = NaN
       return true
     }
     const text = asciiText(b, start, end)
     const value = Number(text)
     if (!FLOAT_TEXT.test(text) || !Number.isFinite(value)) return false
-    st.fieldKind[f] = K_FLOAT
+    st.fieldKind[f] = 1 /* K_FLOAT */
     st.fieldNumber[f] = value
     return true
   }
   const word = asciiText(b, start, end)
-  if (TRUE_WORDS.has(word)) st.fieldKind[f] = K_TRUE
-  else if (FALSE_WORDS.has(word)) st.fieldKind[f] = K_FALSE
+  if (TRUE_WORDS.has(word)) st.fieldKind[f] = 4 /* K_TRUE */
+  else if (FALSE_WORDS.has(word)) st.fieldKind[f] = 5 /* K_FALSE */
   else return false
   return true
 }
@@ -98,7 +86,7 @@ export function walkFields(
   let p = start
   while (p < end) {
     let k = p
-    while (k < end && !(b[k] === EQUALS && (k === p || b[k - 1] !== BACKSLASH))) k++
+    while (k < end && !(b[k] === 61 /* = */ && (k === p || b[k - 1] !== 92) /* \ */)) k++
     if (k >= end - 1) {
       const key = Buffer.from(b.buffer, b.byteOffset + p, k - p).toString('utf8')
       st.errorText = `invalid value: field-key=${key}`
@@ -113,12 +101,12 @@ export function walkFields(
     let quoted = false
     while (j < end) {
       const c = b[j]
-      if (c === BACKSLASH && j + 1 < end && (b[j + 1] === QUOTE || b[j + 1] === BACKSLASH)) {
+      if (c === 92 /* \ */ && j + 1 < end && (b[j + 1] === 34 /* " */ || b[j + 1] === 92) /* \ */) {
         j += 2
         continue
       }
-      if (c === QUOTE) quoted = !quoted
-      else if (c === COMMA && !quoted) break
+      if (c === 34 /* " */) quoted = !quoted
+      else if (c === 44 /* , */ && !quoted) break
       j++
     }
     if (n === st.fieldKeyStart.length) growFields(st)
@@ -131,7 +119,14 @@ export function walkFields(
   }
   st.fieldCount = n
   for (let f = 0; f < n; f++) {
-    const ok = classify(st, b, st.fieldValueStart[f] ?? 0, st.fieldValueEnd[f] ?? 0, f, allowUnsigned)
+    const ok = classify(
+      st,
+      b,
+      st.fieldValueStart[f] ?? 0,
+      st.fieldValueEnd[f] ?? 0,
+      f,
+      allowUnsigned,
+    )
     if (!ok) return -R_INVALID_FIELD_FORMAT
   }
   return 0

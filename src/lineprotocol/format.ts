@@ -23,8 +23,8 @@ export interface PointInput {
 
 /**
  * A field value as line protocol: floats in Go's shortest 'g' form, `12i`, `12u`, `true`/`false`,
- * and `"…"` strings with `"` and `\` escaped. Throws FormatError for a NaN or infinite float, or an
- * integer outside int64 (unsigned: uint64).
+ * and `"…"` strings with `"` and `\` escaped. Throws FormatError for a NaN or infinite float, or
+ * an integer outside int64 (unsigned: uint64).
  */
 export function formatFieldValue(v: FieldValue): string {
   switch (v.kind) {
@@ -32,7 +32,8 @@ export function formatFieldValue(v: FieldValue): string {
       if (!Number.isFinite(v.value)) throw new FormatError('float value', String(v.value))
       return formatFloat(v.value)
     case 'integer':
-      if (BigInt.asIntN(64, v.value) !== v.value) throw new FormatError('integer value', String(v.value))
+      if (BigInt.asIntN(64, v.value) !== v.value)
+        throw new FormatError('integer value', String(v.value))
       return `${v.value}i`
     case 'unsigned':
       if (BigInt.asUintN(64, v.value) !== v.value) {
@@ -52,17 +53,20 @@ export function formatFieldValue(v: FieldValue): string {
 
 /**
  * One point as a line of line protocol, without a trailing newline:
- * `measurement[,tag=value…] field=value[,…][ time]`. Throws FormatError for an empty measurement,
- * tag key, tag value or field key, a point without fields, or a value formatFieldValue refuses.
- * Names must not contain `\n` and must not end with a backslash (spec §1.3): such points cannot
- * be written as line protocol that reads back the same, in influxd either.
+ * `measurement[,tag=value…] field=value[,…][ time]`. Throws FormatError for an empty
+ * measurement, tag key, tag value or field key, a point without fields, or a value that
+ * formatFieldValue refuses. Some names cannot be carried by line protocol at all, in influxd
+ * either (spec §1.3): names containing `\n` or ending with a backslash, a measurement starting
+ * with `#`, TAB or NUL or holding `\=` or `\"`, a field key holding a backslash before `,`, space
+ * or `=`; such points are written but read back differently.
  */
 export function formatPoint(p: PointInput): string {
   if (p.measurement === '') throw new FormatError('measurement', 'empty name')
   if (p.fields.length === 0) throw new FormatError('point', 'no fields')
   let line = escapeMeasurement(p.measurement)
   for (const t of p.tags) {
-    if (t.key === '' || t.value === '') throw new FormatError('tag', `empty key or value in ${t.key}=${t.value}`)
+    if (t.key === '' || t.value === '')
+      throw new FormatError('tag', `empty key or value in ${t.key}=${t.value}`)
     line += ',' + escapeTag(t.key) + '=' + escapeTag(t.value)
   }
   let sep = ' '
@@ -76,8 +80,8 @@ export function formatPoint(p: PointInput): string {
 
 /**
  * One value of a stored series as a line, exactly as `influx_inspect export` writes it:
- * `<seriesKey verbatim> <escaped field key>=<value> <time>`. Throws FormatError when formatFieldValue
- * does.
+ * `<seriesKey verbatim> <escaped field key>=<value> <time>`. Throws FormatError when
+ * formatFieldValue does.
  */
 export function formatSeriesKeyLine(
   seriesKey: string,

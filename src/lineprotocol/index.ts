@@ -5,6 +5,7 @@
 export * from './values.js'
 export { parsePoints } from './parse-points.js'
 export type { ParseOptions, ParseResult } from './parse-points.js'
+export { KeyCache } from './key-cache.js'
 export { FIELD_KEY_SEPARATOR, tsmKey } from './point.js'
 export type { Field, Point, Tag } from './point.js'
 export { formatFieldValue, formatPoint, formatSeriesKeyLine } from './format.js'

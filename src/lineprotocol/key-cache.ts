@@ -14,6 +14,8 @@ export const SHARED_INTEGERS = 256
 /** A decoded field key and the Field objects that points may share for it. */
 export interface FieldKeyInfo {
   readonly key: string
+  /** The field key as written (a copy), to compare with the next line's. */
+  readonly bytes: DataView
   readonly trueField: Field
   readonly falseField: Field
   /** Fields with integer values 0 … SHARED_INTEGERS−1, created on first use. */
@@ -23,10 +25,11 @@ export interface FieldKeyInfo {
 const TRUE_VALUE: FieldValue = Object.freeze({ kind: 'boolean', value: true })
 const FALSE_VALUE: FieldValue = Object.freeze({ kind: 'boolean', value: false })
 
-/** Creates the info of field key `key`. */
-export function fieldKeyInfo(key: string): FieldKeyInfo {
+/** Creates the info of field key `key`, written as `bytes`. */
+export function fieldKeyInfo(key: string, bytes: DataView): FieldKeyInfo {
   return {
     key,
+    bytes,
     trueField: Object.freeze({ key, value: TRUE_VALUE }),
     falseField: Object.freeze({ key, value: FALSE_VALUE }),
     integers: [],

@@ -3,7 +3,6 @@
 // assembled from two 32-bit halves and turned into one bigint through a DataView, so a typical
 // nanosecond timestamp costs one bigint allocation and no bigint arithmetic.
 
-import { MINUS } from './scan-state.js'
 import type { ScanState } from './scan-state.js'
 
 const TWO32 = 4294967296
@@ -19,7 +18,9 @@ export function asciiText(b: Uint8Array, start: number, end: number): string {
 /** Go's strconv.ParseInt error for `text` (a `-?[0-9]+` string), or '' when it is an int64. */
 export function checkInt64Text(text: string): string {
   const v = BigInt(text)
-  return v > INT64_MAX || v < INT64_MIN ? `strconv.ParseInt: parsing "${text}": value out of range` : ''
+  return v > INT64_MAX || v < INT64_MIN
+    ? `strconv.ParseInt: parsing "${text}": value out of range`
+    : ''
 }
 
 /** Go's strconv.ParseUint error for `text` (a `[0-9]+` string), or '' when it is a uint64. */
@@ -30,7 +31,8 @@ export function checkUint64Text(text: string): string {
 /**
  * Parses the timestamp `b[start, end)` — already checked to be `-?[0-9]*` and non-empty — as an
  * int64 in the line's precision units. Returns undefined and sets `st.errorText` to Go's
- * strconv.ParseInt error when it is `-` alone or out of the int64 range.
+ * strconv.ParseInt error when it is `-` alone or out of the int64 range. Sets `st.nsInRange` to
+ * whether the value, read as nanoseconds, is a valid point time.
  */
 export function parseTimestamp(
   st: ScanState,
@@ -39,12 +41,13 @@ export function parseTimestamp(
   end: number,
   scratch: DataView,
 ): bigint | undefined {
-  const negative = b[start] === MINUS
+  const negative = b[start] === 45 /* - */
   let p = negative ? start + 1 : start
   if (p === end) {
     st.errorText = `strconv.ParseInt: parsing "${asciiText(b, start, end)}": invalid syntax`
     return undefined
   }
+  st.nsInRange = true
   if (end - p <= 15) {
     let v = 0
     for (; p < end; p++) v = v * 10 + ((b[p] ?? 48) - 48)
@@ -67,6 +70,8 @@ export function parseTimestamp(
     st.errorText = `strconv.ParseInt: parsing "${asciiText(b, start, end)}": value out of range`
     return undefined
   }
+  // As nanoseconds, only ±(2^63 − 1) and −2^63 are outside [MIN_TIME_NS, MAX_TIME_NS].
+  if ((hi === 0x7fffffff && lo === 0xffffffff) || (hi === limit && lo === 0)) st.nsInRange = false
   if (negative) {
     // Two's complement of the 64-bit magnitude, half by half.
     if (lo === 0) {

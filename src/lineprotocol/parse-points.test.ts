@@ -1,6 +1,9 @@
+// Expected reasons and points were checked against InfluxDB 1.6.7's own parser
+// (models.ParsePointsWithPrecision, run from the installed source on the same inputs).
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { LineError, parsePoints, tsmKey } from './index.js'
+import fc from 'fast-check'
+import { KeyCache, LineError, parsePoints, tsmKey } from './index.js'
 import type { ParseOptions, ParseResult, Point } from './index.js'
 
 const enc = new TextEncoder()
@@ -30,158 +33,6 @@ function onlyPoint(text: string, opts: ParseOptions = {}): Point {
 }
 
 const RANGE = 'time outside range -9223372036854775806 - 9223372036854775806'
-
-describe('parsePoints: InfluxDB 1.6.7 /write parse failures (spec §1.9 rows 1–20)', () => {
-  const rows: [number, string, string, ParseOptions?][] = [
-    [1, 'cpu', 'missing fields'],
-    [2, 'cpu,host=a', 'missing fields'],
-    [3, ',host=a v=1', 'missing measurement'],
-    [4, 'cpu,host v=1', 'missing tag value'],
-    [5, 'cpu,=a v=1', 'missing tag key'],
-    [5, 'p,a=1, v=1 1', 'missing tag key'],
-    [6, 'p,a= v=1 1', 'missing tag value'],
-    [7, 'cpu,a=b=c v=1', 'invalid tag format'],
-    [8, 'cpu,a=1,a=2 v=1', 'duplicate tags'],
-    [9, 'cpu =1', 'missing field key'],
-    [10, 'cpu v=', 'missing field value'],
-    [11, 'cpu v=1,b', 'invalid field format'],
-    [11, 'p b 1', 'invalid field format'],
-    [12, 'cpu v="abc', 'unbalanced quotes'],
-    [13, 'cpu v=1.2.3', 'invalid number'],
-    [13, 'cpu v=NaN', 'invalid number'],
-    [13, 'cpu v=nan', 'invalid number'],
-    [13, 'cpu v=-Inf', 'invalid number'],
-    [13, 'cpu v=1e5i', 'invalid number'],
-    [13, 'cpu v=-i', 'invalid number'],
-    [13, 'cpu v=1u', 'invalid number'],
-    [14, 'cpu v=tru', 'invalid boolean'],
-    [14, 'cpu v=Inf', 'invalid boolean'],
-    [14, 'cpu v=inf', 'invalid boolean'],
-    [14, 'cpu v=+1', 'invalid boolean'],
-    [15, 'cpu v=1e400', 'invalid float'],
-    [15, 'cpu v=1.5e', 'invalid float'],
-    [
-      16,
-      'cpu v=9223372036854775808i',
-      'unable to parse integer 9223372036854775808: strconv.ParseInt: parsing "9223372036854775808": value out of range',
-    ],
-    [17, 'cpu v=1 12a', 'bad timestamp'],
-    [17, 'p v=1 1\r\n', 'bad timestamp'],
-    [17, 'p v=1 1\t', 'bad timestamp'],
-    [18, 'cpu v=1 123 x', 'point is invalid'],
-    [19, 'cpu v=1 9223372036854775807', RANGE],
-    [19, 'cpu v=1 9223372037', RANGE, { precision: 's' }],
-  ]
-  for (const [row, text, reason, opts] of rows) {
-    it(`row ${row}: ${JSON.stringify(text)} fails with "${reason}"`, () => {
-      const r = parse(text, opts)
-      assert.equal(r.points.length, 0)
-      const e = r.errors[0]
-      assert.ok(e instanceof LineError)
-      assert.equal(e.code, 'ERR_LINEPROTOCOL_PARSE')
-      assert.equal(e.reason, reason)
-      assert.equal(e.line, 1)
-      const written = text.endsWith('\n') ? text.slice(0, -1) : text
-      assert.equal(e.text, written)
-      assert.equal(e.message, `unable to parse '${written}': ${reason}`)
-      assert.deepEqual(e.fields, { line: 1, text: written, reason })
-    })
-  }
-
-  it('row 20: a 65536-byte measurement fails with max key length exceeded', () => {
-    assert.equal(reasonOf('m'.repeat(65536) + ' v=1'), 'max key length exceeded: 65536 > 65535')
-    assert.equal(reasonOf('m'.repeat(65535) + ' v=1 1'), 'max key length exceeded: 65540 > 65535')
-  })
-
-  it('row 20: series key + 4 + field key above 65535 bytes fails with that sum', () => {
-    const m = 'm'.repeat(65530)
-    assert.equal(onlyPoint(`${m} v=1 1`).fields.length, 1)
-    assert.equal(reasonOf(`${m} v=1,vv=2 1`), 'max key length exceeded: 65536 > 65535')
-  })
-
-  it('row 21: an empty body and a body of comments give no points and no errors', () => {
-    for (const text of ['', '\n\n', '# comment', '# a\n  # b\n\t\n']) {
-      const r = parse(text)
-      assert.deepEqual([r.points.length, r.errors.length], [0, 0])
-    }
-  })
-})
-
-describe('parsePoints: more malformed lines, with influxd 1.6.7 reasons', () => {
-  const cases: [string, string][] = [
-    ['cpu, v=1', 'missing tag key'],
-    ['cpu,a=1,b v=1', 'missing tag value'],
-    ['cpu,a=1, v=1', 'missing tag key'],
-    ['cpu,a v=1', 'missing tag value'],
-    ['cpu,a=1 ', 'invalid field format'],
-    ['cpu ', 'invalid field format'],
-    ['cpu v=1, w=2', 'invalid field format'],
-    ['cpu v=1,=2', 'missing field key'],
-    ['cpu v=,w=1', 'missing field value'],
-    ['cpu v= 1', 'missing field value'],
-    ['cpu v=1ii', 'invalid number'],
-    ['cpu v=-', 'invalid number'],
-    ['cpu v=-,x=1', 'invalid number'],
-    ['cpu v=.', 'invalid number'],
-    ['cpu v=1-2', 'invalid number'],
-    ['cpu v=1.5i', 'invalid number'],
-    ['cpu v=1i5', 'invalid number'],
-    ['cpu v=truE', 'invalid boolean'],
-    ['cpu v=yes', 'invalid boolean'],
-    ['cpu v=t"', 'invalid boolean'],
-    ['cpu v=1e', 'invalid float'],
-    ['cpu v=1e+', 'invalid float'],
-    ['cpu v=1e5.5', 'invalid float'],
-    [
-      'cpu v=-9223372036854775809i',
-      'unable to parse integer -9223372036854775809: strconv.ParseInt: parsing "-9223372036854775809": value out of range',
-    ],
-    ['cpu v=1 --1', 'bad timestamp'],
-    ['cpu v=1 5\t', 'bad timestamp'],
-    ['cpu v=1 1.5', 'bad timestamp'],
-    ['cpu v=1 -', 'strconv.ParseInt: parsing "-": invalid syntax'],
-    [
-      'cpu v=1 99999999999999999999',
-      'strconv.ParseInt: parsing "99999999999999999999": value out of range',
-    ],
-    [
-      'cpu v=1 -9223372036854775809',
-      'strconv.ParseInt: parsing "-9223372036854775809": value out of range',
-    ],
-    ['cpu v=1 -9223372036854775807', RANGE],
-    ['cpu v=1 -9223372036854775808', RANGE],
-    ['cpu v=1 5 6', 'point is invalid'],
-    ['cpu,b=1,a=2,b=3 v=1', 'duplicate tags'],
-    ['cpu,a=x\\\\ v=1 1', 'invalid tag format'],
-    ['cpu\tv=1', 'missing fields'],
-    ['cpu v=1\t2', 'invalid number'],
-    ['cpu v="x"=t,b', 'invalid value: field-key=b'],
-    ['x k\\\\=1', 'invalid value: field-key=k\\\\=1'],
-  ]
-  for (const [text, reason] of cases) {
-    it(`refuses ${JSON.stringify(text)} with "${reason}"`, () => {
-      assert.equal(reasonOf(text), reason)
-    })
-  }
-
-  it('refuses unsigned values unless allowUnsigned, then checks the uint64 range', () => {
-    assert.equal(reasonOf('w v=1u'), 'invalid number')
-    const p = onlyPoint('w v=1u,x=18446744073709551615u 3', { allowUnsigned: true })
-    assert.deepEqual(
-      p.fields.map((f) => f.value),
-      [
-        { kind: 'unsigned', value: 1n },
-        { kind: 'unsigned', value: 18446744073709551615n },
-      ],
-    )
-    assert.equal(
-      reasonOf('w v=18446744073709551616u', { allowUnsigned: true }),
-      'unable to parse unsigned 18446744073709551616: strconv.ParseUint: parsing "18446744073709551616": value out of range',
-    )
-    assert.equal(reasonOf('w v=-1u', { allowUnsigned: true }), 'invalid number')
-    assert.equal(reasonOf('w v=1.5u', { allowUnsigned: true }), 'invalid number')
-  })
-})
 
 describe('parsePoints: batches and line numbers', () => {
   it('keeps both good points of a good / bad / good batch (spec §1.9 row 30)', () => {
@@ -275,7 +126,9 @@ describe('parsePoints: white space (spec §1.1, §1.2)', () => {
   })
 
   it('gives an empty field key to a field preceded by a TAB, as influxd does', () => {
-    assert.deepEqual(onlyPoint('cpu \t=1 1').fields, [{ key: '', value: { kind: 'float', value: 1 } }])
+    assert.deepEqual(onlyPoint('cpu \t=1 1').fields, [
+      { key: '', value: { kind: 'float', value: 1 } },
+    ])
   })
 })
 
@@ -346,6 +199,19 @@ describe('parsePoints: series keys, TSM keys and escaping (spec §1.3, §1.7)', 
     )
   })
 
+  it('reads consecutive lines of one series with changing fields correctly', () => {
+    const r = parse('c,z=1,a=2 v=1 1\nc,z=1,a=2 w=2i 2\nc,z=1,a=2 w=3i,v=4 3\nc,z=1,a=3 v=5 4')
+    assert.deepEqual(
+      r.points.map((p) => [p.seriesKey, p.fields.map((f) => `${f.key}=${f.value.value}`).join(',')]),
+      [
+        ['c,a=2,z=1', 'v=1'],
+        ['c,a=2,z=1', 'w=2'],
+        ['c,a=2,z=1', 'w=3,v=4'],
+        ['c,a=3,z=1', 'v=5'],
+      ],
+    )
+  })
+
   it('shares the tags array of points with the same key text', () => {
     const r = parse('cpu,host=a v=1 1\ncpu,host=a v=2 2\ncpu,host=b v=3 3')
     const [a, b, c] = r.points
@@ -357,7 +223,9 @@ describe('parsePoints: series keys, TSM keys and escaping (spec §1.3, §1.7)', 
 
 describe('parsePoints: field values (spec §1.4)', () => {
   it('reads every number form influxd accepts', () => {
-    const p = onlyPoint('cpu v=007i,w=-0,x=.5,y=1.,z=-.5e1,a=1E5,b=1e-2,c=-9223372036854775808i,d=1e-400')
+    const p = onlyPoint(
+      'cpu v=007i,w=-0,x=.5,y=1.,z=-.5e1,a=1E5,b=1e-2,c=-9223372036854775808i,d=1e-400',
+    )
     assert.deepEqual(
       p.fields.map((f) => f.value),
       [
@@ -440,10 +308,90 @@ describe('parsePoints: timestamps and precision (spec §1.5)', () => {
   })
 
   it('converts the same timestamp text to the same value on every line', () => {
-    const r = parse('a v=1 1600000000000000001\nb v=1 1600000000000000001\nc v=1 1600000000000000002')
+    const r = parse(
+      'a v=1 1600000000000000001\nb v=1 1600000000000000001\nc v=1 1600000000000000002',
+    )
     assert.deepEqual(
       r.points.map((p) => p.time),
       [1_600_000_000_000_000_001n, 1_600_000_000_000_000_001n, 1_600_000_000_000_000_002n],
     )
+  })
+})
+
+describe('parsePoints: KeyCache', () => {
+  const body =
+    'cpu,host=a,region=x v=1,ok=true,n=3i,s="up" 1\nmem,host=a used=2i 2\ncpu,host=a,region=x v=2,ok=true,n=3i,s="up" 3\n'
+
+  it('gives the same points with a shared cache, and shares keys, tags and values across calls', () => {
+    const cache = new KeyCache()
+    const a = parsePoints(enc.encode(body), { keyCache: cache })
+    const b = parsePoints(enc.encode(body), { keyCache: cache })
+    const fresh = parsePoints(enc.encode(body))
+    assert.deepEqual(a, fresh)
+    assert.deepEqual(b, fresh)
+    const [p, q] = [a.points[0], b.points[2]]
+    assert.ok(p !== undefined && q !== undefined)
+    assert.equal(p.tags, q.tags)
+    assert.equal(p.fields[1], q.fields[1])
+    assert.equal(p.fields[2], q.fields[2])
+    assert.equal(p.fields[3]?.value, q.fields[3]?.value)
+  })
+
+  it('keeps its own copy of key bytes, so a reused Buffer body does not change cached keys', () => {
+    const cache = new KeyCache()
+    const body = Buffer.from('cpu,host=a v=1 1\n')
+    assert.deepEqual(parsePoints(body, { keyCache: cache }).points[0]?.fields[0]?.key, 'v')
+    body.write('cpu,host=a w=2 2\n')
+    const again = parsePoints(body, { keyCache: cache }).points[0]
+    assert.equal(again?.seriesKey, 'cpu,host=a')
+    assert.deepEqual(again?.fields, [{ key: 'w', value: { kind: 'float', value: 2 } }])
+  })
+
+  it('stays correct when the cache is full and starts over, and when field layouts change', () => {
+    const cache = new KeyCache(2)
+    const lines: string[] = []
+    for (let i = 0; i < 50; i++) {
+      lines.push(
+        `m${i % 7},t=${i % 5} f${i % 3}=${i}i,g${i % 2}=${i % 4 === 0 ? 't' : '"s' + (i % 3) + '"'} ${i}`,
+      )
+    }
+    const text = lines.join('\n')
+    const shared = parsePoints(enc.encode(text), { keyCache: cache })
+    assert.deepEqual(shared, parsePoints(enc.encode(text)))
+    assert.deepEqual(parsePoints(enc.encode(text), { keyCache: cache }), shared)
+    assert.equal(shared.points.length, 50)
+  })
+})
+
+describe('parsePoints: hostile input', () => {
+  it('never throws on arbitrary bytes and reports each bad line with its number', () => {
+    const bytes = fc.uint8Array({ maxLength: 200 })
+    const texty = fc
+      .array(fc.constantFrom(...'cpu,host=a v=1i 5\n\t\0"\\#-.eTf'.split('')), { maxLength: 120 })
+      .map((cs) => enc.encode(cs.join('')))
+    fc.assert(
+      fc.property(fc.oneof(bytes, texty), (body) => {
+        const r = parsePoints(body, { now: 1n })
+        const newlines = body.filter((c) => c === 10).length
+        for (const e of r.errors) {
+          assert.ok(e instanceof LineError && e.code === 'ERR_LINEPROTOCOL_PARSE')
+          assert.ok(e.line >= 1 && e.line <= newlines + 1)
+        }
+        for (const p of r.points) assert.ok(p.fields.length > 0)
+      }),
+      { numRuns: 3000 },
+    )
+  })
+
+  it('handles very long numbers, keys and strings without trouble', () => {
+    assert.equal(reasonOf('m v=' + '9'.repeat(1_000_000)), 'invalid float')
+    assert.equal(reasonOf('m v=' + '9'.repeat(100_000) + 'i').length > 100_000, true)
+    const p = onlyPoint('m v="' + 'x'.repeat(1_000_000) + '" 1')
+    assert.equal(p.fields[0]?.value.value, 'x'.repeat(1_000_000))
+  })
+
+  it('accepts 100 tags on a line (influxd 1.6.7 crashes on exactly 100; 1.8 accepts them)', () => {
+    const tags = Array.from({ length: 100 }, (_, i) => `t${String(i).padStart(3, '0')}=v`).join(',')
+    assert.equal(onlyPoint(`m,${tags} v=1 1`).tags.length, 100)
   })
 })

@@ -7,9 +7,9 @@ export const MIN_TIME_NS = -9223372036854775806n
 export const MAX_TIME_NS = 9223372036854775806n
 
 /**
- * Nanoseconds per unit of an InfluxDB precision: `n` 1, `u` 10³, `ms` 10⁶, `s` 10⁹, `m` 6·10¹⁰,
- * `h` 3.6·10¹². Anything else — including `ns`, `us`, empty or missing — means nanoseconds, as in
- * influxd.
+ * Nanoseconds per unit of an InfluxDB precision: `n` 1, `u` 10³, `ms` 10⁶, `s` 10⁹,
+ * `m` 6·10¹⁰, `h` 3.6·10¹². Anything else — including `ns`, `us`, empty or missing — means
+ * nanoseconds, as in influxd.
  */
 export function precisionMultiplier(precision: string | undefined): bigint {
   switch (precision) {

@@ -8,20 +8,6 @@
 // it sets `needsWalk` and the caller re-splits the section with field-walk.ts.
 
 import {
-  BACKSLASH,
-  COMMA,
-  DOT,
-  EQUALS,
-  K_FALSE,
-  K_FLOAT,
-  K_INTEGER,
-  K_STRING,
-  K_TRUE,
-  K_UNSIGNED,
-  MINUS,
-  NUL,
-  PLUS,
-  QUOTE,
   R_INVALID_BOOLEAN,
   R_INVALID_FIELD_FORMAT,
   R_INVALID_FLOAT,
@@ -30,8 +16,6 @@ import {
   R_MISSING_FIELD_VALUE,
   R_TEXT,
   R_UNBALANCED_QUOTES,
-  SPACE,
-  TAB,
   growFields,
 } from './scan-state.js'
 import type { ScanState } from './scan-state.js'
@@ -44,7 +28,7 @@ const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
 export function skipWhitespace(b: Uint8Array, i: number, end: number): number {
   while (i < end) {
     const c = b[i]
-    if (c !== SPACE && c !== TAB && c !== NUL) break
+    if (c !== 32 /* space */ && c !== 9 /* TAB */ && c !== 0 /* NUL */) break
     i++
   }
   return i
@@ -63,7 +47,7 @@ function scanNumber(
   allowUnsigned: boolean,
 ): number {
   let i = start
-  const negative = b[i] === MINUS
+  const negative = b[i] === 45 /* - */
   if (negative) {
     i++
     if (i === end) return -R_INVALID_NUMBER
@@ -85,24 +69,24 @@ function scanNumber(
       }
       continue
     }
-    if (c === COMMA || c === SPACE) break
-    if ((c === 105 || c === 117) && i > start && !(isInt || isUnsigned)) {
-      if (c === 105) isInt = true
+    if (c === 44 /* , */ || c === 32 /* space */) break
+    if ((c === 105 /* i */ || c === 117) /* u */ && i > start && !(isInt || isUnsigned)) {
+      if (c === 105 /* i */) isInt = true
       else isUnsigned = true
       continue
     }
-    if (c === DOT) {
+    if (c === 46 /* . */) {
       if (decimal) return -R_INVALID_NUMBER
       decimal = true
       continue
     }
-    if ((c === 101 || c === 69) && i > start) {
+    if ((c === 101 /* e */ || c === 69) /* E */ && i > start) {
       scientific = true
       continue
     }
-    if (c === PLUS || c === MINUS) {
+    if (c === 43 /* + */ || c === 45 /* - */) {
       const p = b[i - 1]
-      if (p === 101 || p === 69) continue
+      if (p === 101 /* e */ || p === 69 /* E */) continue
     }
     return -R_INVALID_NUMBER
   }
@@ -113,7 +97,7 @@ function scanNumber(
   if (negative) numericDigits--
   if (numericDigits === 0) return -R_INVALID_NUMBER
   if (isInt) {
-    if (b[i - 1] !== 105) return -R_INVALID_NUMBER
+    if (b[i - 1] !== 105 /* i */) return -R_INVALID_NUMBER
     let value = negative ? -mantissa : mantissa
     if (digits > 15) {
       const text = asciiText(b, start, i - 1)
@@ -125,13 +109,13 @@ function scanNumber(
       value = NaN
     }
     if (f >= 0) {
-      st.fieldKind[f] = K_INTEGER
+      st.fieldKind[f] = 2 /* K_INTEGER */
       st.fieldNumber[f] = value
     }
     return i
   }
   if (isUnsigned) {
-    if (!allowUnsigned || b[i - 1] !== 117 || negative) return -R_INVALID_NUMBER
+    if (!allowUnsigned || b[i - 1] !== 117 /* u */ || negative) return -R_INVALID_NUMBER
     let value = mantissa
     if (digits > 15) {
       const text = asciiText(b, start, i - 1)
@@ -143,7 +127,7 @@ function scanNumber(
       value = NaN
     }
     if (f >= 0) {
-      st.fieldKind[f] = K_UNSIGNED
+      st.fieldKind[f] = 3 /* K_UNSIGNED */
       st.fieldNumber[f] = value
     }
     return i
@@ -158,7 +142,7 @@ function scanNumber(
     if (!Number.isFinite(value)) return -R_INVALID_FLOAT
   }
   if (f >= 0) {
-    st.fieldKind[f] = K_FLOAT
+    st.fieldKind[f] = 1 /* K_FLOAT */
     st.fieldNumber[f] = value
   }
   return i
@@ -167,19 +151,20 @@ function scanNumber(
 /** Scans a boolean value (influxd's scanBoolean); returns the offset after it or -reason. */
 function scanBoolean(st: ScanState, b: Uint8Array, start: number, end: number, f: number): number {
   const c0 = b[start]
-  if (c0 !== 116 && c0 !== 102 && c0 !== 84 && c0 !== 70) return -R_INVALID_BOOLEAN
+  if (c0 !== 116 /* t */ && c0 !== 102 /* f */ && c0 !== 84 /* T */ && c0 !== 70 /* F */)
+    return -R_INVALID_BOOLEAN
   let i = start + 1
   while (i < end) {
     const c = b[i]
-    if (c === COMMA || c === SPACE) break
+    if (c === 44 /* , */ || c === 32 /* space */) break
     i++
   }
   const n = i - start
-  const truthy = c0 === 116 || c0 === 84
+  const truthy = c0 === 116 /* t */ || c0 === 84 /* T */
   if (n !== 1) {
     if (n !== (truthy ? 4 : 5) || !isBooleanWord(b, start, c0)) return -R_INVALID_BOOLEAN
   }
-  if (f >= 0) st.fieldKind[f] = truthy ? K_TRUE : K_FALSE
+  if (f >= 0) st.fieldKind[f] = truthy ? 4 /* K_TRUE */ : 5 /* K_FALSE */
   return i
 }
 
@@ -194,11 +179,11 @@ function spells(b: Uint8Array, start: number, word: string): boolean {
 /** Whether `b[start..]` spells true, True, TRUE, false, False or FALSE (length already checked). */
 function isBooleanWord(b: Uint8Array, start: number, c0: number): boolean {
   switch (c0) {
-    case 116:
+    case 116 /* t */:
       return spells(b, start, 'true')
-    case 102:
+    case 102 /* f */:
       return spells(b, start, 'false')
-    case 84:
+    case 84 /* T */:
       return spells(b, start, 'TRUE') || spells(b, start, 'True')
     default:
       return spells(b, start, 'FALSE') || spells(b, start, 'False')
@@ -230,23 +215,29 @@ export function scanFields(
   let stringClose = -1
   while (i < end) {
     const c = b[i] ?? 0
-    if (c === BACKSLASH && i + 1 < end) {
+    // Letters and most punctuation sort above `=`; of those only the backslash is special.
+    if (c > 61 /* = */ && c !== 92 /* \ */) {
+      i++
+      continue
+    }
+    if (c === 92 /* \ */ && i + 1 < end) {
       i += 2
       continue
     }
-    if (c === QUOTE && equals > commas) {
+    if (c === 34 /* " */ && equals > commas) {
       quoted = !quoted
       if (!quoted && stringClose < 0) stringClose = i
       i++
       continue
     }
-    if (c === EQUALS && !quoted) {
+    if (c === 61 /* = */ && !quoted) {
       equals++
       const p1 = b[i - 1]
-      if ((p1 === SPACE || p1 === COMMA) && b[i - 2] !== BACKSLASH) return -R_MISSING_FIELD_KEY
+      if ((p1 === 32 /* space */ || p1 === 44) /* , */ && b[i - 2] !== 92 /* \ */)
+        return -R_MISSING_FIELD_KEY
       if (i + 1 >= end) return -R_MISSING_FIELD_VALUE
       const v = b[i + 1] ?? 0
-      if (v === COMMA || v === SPACE) return -R_MISSING_FIELD_VALUE
+      if (v === 44 /* , */ || v === 32 /* space */) return -R_MISSING_FIELD_VALUE
       let f = -1
       if (segmentHasField) {
         st.needsWalk = true
@@ -257,16 +248,22 @@ export function scanFields(
         st.fieldKeyStart[f] = segmentStart
         st.fieldKeyEnd[f] = i
         st.fieldValueStart[f] = i + 1
-        if (p1 === BACKSLASH) st.needsWalk = true
+        if (p1 === 92 /* \ */) st.needsWalk = true
       }
-      if ((v >= 48 && v <= 57) || v === DOT || v === MINUS || v === 78 || v === 110) {
+      if (
+        (v >= 48 && v <= 57) ||
+        v === 46 /* . */ ||
+        v === 45 /* - */ ||
+        v === 78 /* N */ ||
+        v === 110 /* n */
+      ) {
         const r = scanNumber(st, b, i + 1, end, f, allowUnsigned)
         if (r < 0) return r
         if (f >= 0) st.fieldValueEnd[f] = r
         i = r
         continue
       }
-      if (v !== QUOTE) {
+      if (v !== 34 /* " */) {
         const r = scanBoolean(st, b, i + 1, end, f)
         if (r < 0) return r
         if (f >= 0) st.fieldValueEnd[f] = r
@@ -274,7 +271,7 @@ export function scanFields(
         continue
       }
       if (f >= 0) {
-        st.fieldKind[f] = K_STRING
+        st.fieldKind[f] = 6 /* K_STRING */
         stringField = f
         stringClose = -1
       }
@@ -282,7 +279,7 @@ export function scanFields(
       continue
     }
     if (!quoted) {
-      if (c === COMMA) {
+      if (c === 44 /* , */) {
         commas++
         if (!segmentHasField) st.needsWalk = true
         if (stringField >= 0) {
@@ -292,7 +289,7 @@ export function scanFields(
         }
         segmentStart = i + 1
         segmentHasField = false
-      } else if (c === SPACE) {
+      } else if (c === 32 /* space */) {
         break
       }
     }

@@ -5,16 +5,12 @@
 // duplicates, which is all that is needed to build the series key (spec §1.7).
 
 import {
-  BACKSLASH,
-  COMMA,
-  EQUALS,
   R_DUPLICATE_TAGS,
   R_INVALID_TAG_FORMAT,
   R_MISSING_FIELDS,
   R_MISSING_MEASUREMENT,
   R_MISSING_TAG_KEY,
   R_MISSING_TAG_VALUE,
-  SPACE,
   growTags,
 } from './scan-state.js'
 import type { ScanState } from './scan-state.js'
@@ -25,18 +21,19 @@ import type { ScanState } from './scan-state.js'
  */
 export function scanKey(st: ScanState, b: Uint8Array, start: number, end: number): number {
   let i = start
-  if (i >= end || b[i] === COMMA) return -R_MISSING_MEASUREMENT
+  if (i >= end || b[i] === 44 /* , */) return -R_MISSING_MEASUREMENT
   st.tagCount = 0
   for (;;) {
     i++
     if (i >= end) return -R_MISSING_FIELDS
-    if (b[i - 1] === BACKSLASH) continue
-    const c = b[i]
-    if (c === SPACE) {
+    const c = b[i] ?? 0
+    // Every terminator (space, `,`, `=`) sorts at or below `=`: skip the rest quickly.
+    if (c > 61 /* = */ || b[i - 1] === 92 /* \ */) continue
+    if (c === 32 /* space */) {
       st.measurementEnd = i
       return i
     }
-    if (c === COMMA) break
+    if (c === 44 /* , */) break
   }
   st.measurementEnd = i
   i++
@@ -45,31 +42,34 @@ export function scanKey(st: ScanState, b: Uint8Array, start: number, end: number
     if (n === st.tagKeyStart.length) growTags(st)
     st.tagKeyStart[n] = i
     let c = b[i]
-    if (i >= end || c === SPACE || c === COMMA || c === EQUALS) return -R_MISSING_TAG_KEY
+    if (i >= end || c === 32 /* space */ || c === 44 /* , */ || c === 61 /* = */)
+      return -R_MISSING_TAG_KEY
     for (;;) {
       i++
       if (i >= end) return -R_MISSING_TAG_VALUE
-      c = b[i]
-      if (c === EQUALS) {
-        if (b[i - 1] !== BACKSLASH) break
-      } else if ((c === SPACE || c === COMMA) && b[i - 1] !== BACKSLASH) {
+      c = b[i] ?? 0
+      if (c > 61 /* = */) continue
+      if (c === 61 /* = */) {
+        if (b[i - 1] !== 92 /* \ */) break
+      } else if ((c === 32 /* space */ || c === 44) /* , */ && b[i - 1] !== 92 /* \ */) {
         return -R_MISSING_TAG_VALUE
       }
     }
     st.tagKeyEnd[n] = i
     i++
     c = b[i]
-    if (i >= end || c === COMMA || c === SPACE) return -R_MISSING_TAG_VALUE
+    if (i >= end || c === 44 /* , */ || c === 32 /* space */) return -R_MISSING_TAG_VALUE
     for (;;) {
       i++
       if (i >= end) return -R_MISSING_FIELDS
-      c = b[i]
-      if (c === EQUALS) {
-        if (b[i - 1] !== BACKSLASH) return -R_INVALID_TAG_FORMAT
-      } else if (c === COMMA) {
-        if (b[i - 1] !== BACKSLASH) break
-      } else if (c === SPACE) {
-        if (b[i - 1] !== BACKSLASH) {
+      c = b[i] ?? 0
+      if (c > 61 /* = */) continue
+      if (c === 61 /* = */) {
+        if (b[i - 1] !== 92 /* \ */) return -R_INVALID_TAG_FORMAT
+      } else if (c === 44 /* , */) {
+        if (b[i - 1] !== 92 /* \ */) break
+      } else if (c === 32 /* space */) {
+        if (b[i - 1] !== 92 /* \ */) {
           st.tagValueEnd[n] = i
           st.tagCount = n + 1
           return i

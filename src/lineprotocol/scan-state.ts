@@ -45,27 +45,14 @@ export const REASON_TEXTS: readonly string[] = [
   'time outside range -9223372036854775806 - 9223372036854775806',
 ]
 
-/** Field kinds as the scanner records them; booleans carry their value in the kind. */
-export const K_FLOAT = 1
-export const K_INTEGER = 2
-export const K_UNSIGNED = 3
-export const K_TRUE = 4
-export const K_FALSE = 5
-export const K_STRING = 6
-
-/** Byte values the scanner tests. */
-export const NUL = 0
-export const TAB = 9
-export const LF = 10
-export const SPACE = 32
-export const QUOTE = 34
-export const HASH = 35
-export const PLUS = 43
-export const COMMA = 44
-export const MINUS = 45
-export const DOT = 46
-export const EQUALS = 61
-export const BACKSLASH = 92
+/*
+ * Field kinds as the scanner records them in `fieldKind` (booleans carry their value in the kind):
+ * 1 float, 2 integer, 3 unsigned, 4 true, 5 false, 6 string.
+ *
+ * The scanners write byte values and kind codes as number literals with a comment naming them
+ * (`c === 61`, commented `=`) rather than as imported constants: V8 reloads an imported binding
+ * from its module cell on every use, and that made the byte loops about twice as slow.
+ */
 
 /** Per-call scratch state of the scanner. Offsets are absolute offsets into the body. */
 export interface ScanState {
@@ -93,6 +80,8 @@ export interface ScanState {
   needsWalk: boolean
   /** The reason text when a scanner returns -R_TEXT. */
   errorText: string
+  /** Set by parseTimestamp: whether the value, taken as nanoseconds, is a valid point time. */
+  nsInRange: boolean
 }
 
 /** Creates scanner state with room for `tags` tags and `fields` fields (it grows on demand). */
@@ -114,6 +103,7 @@ export function createScanState(tags = 32, fields = 32): ScanState {
     fieldsStart: 0,
     needsWalk: false,
     errorText: '',
+    nsInRange: true,
   }
 }
 

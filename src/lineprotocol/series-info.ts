@@ -3,6 +3,7 @@
 // result per key text, so points of one series share these strings and one tags array.
 
 import type { BodyText } from './body-text.js'
+import type { FieldKeyInfo } from './key-cache.js'
 import { unescapeFieldKey, unescapeTag } from './escape.js'
 import type { Tag } from './point.js'
 import type { ScanState } from './scan-state.js'
@@ -12,6 +13,8 @@ export interface SeriesInfo {
   readonly measurement: string
   readonly seriesKey: string
   readonly tags: readonly Tag[]
+  /** The field keys of the last line of this series: the next line usually has the same. */
+  lastFieldKeys: readonly FieldKeyInfo[]
 }
 
 /**
@@ -43,5 +46,5 @@ export function buildSeriesInfo(
     if (!inOrder) seriesKey += ',' + rawKey + '=' + rawValue
     tags.push({ key: unescapeTag(rawKey), value: unescapeTag(rawValue) })
   }
-  return { measurement: unescapeFieldKey(rawMeasurement), seriesKey, tags }
+  return { measurement: unescapeFieldKey(rawMeasurement), seriesKey, tags, lastFieldKeys: [] }
 }

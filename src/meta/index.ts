@@ -85,3 +85,4 @@ export {
   UsernameRequiredError,
 } from './errors.js'
 export { MetaClient } from './meta-client.js'
+export { bcryptHasher, BCRYPT_COST } from './bcrypt-hasher.js'

@@ -1,0 +1,120 @@
+// The composition root of tidemarkd: builds every component from the configuration, opens them in
+// dependency order (metastore, store, write coordinator, query executor, background services, HTTP
+// API) and closes them in reverse. The only module that names concrete classes of several components.
+
+import { mkdir } from 'node:fs/promises'
+import { pino, type Logger } from 'pino'
+import { PointsWriter, RetentionService, ShardPrecreationService } from '../cluster/index.js'
+import { createHTTPServer, type HTTPServer, type QueryExecutor } from '../http/index.js'
+import { bcryptHasher, MetaClient, MetaFileStore } from '../meta/index.js'
+import { Store } from '../store/index.js'
+import type { Config } from './config.js'
+import { HTTPPointsWriter, MetaAuthenticator } from './adapters.js'
+import { createQueryExecutor } from './query-executor.js'
+
+/** A running tidemarkd: its addresses and its components, and how to stop it. */
+export interface TidemarkServer {
+  readonly config: Config
+  /** Base URL of the HTTP API (e.g. http://127.0.0.1:8086). */
+  readonly httpURL: string
+  readonly meta: MetaClient
+  readonly store: Store
+  readonly logger: Logger
+  /** Stops accepting requests, waits for work in flight, flushes and closes files. Idempotent. */
+  close(): Promise<void>
+}
+
+/** Options that are not configuration: the logger to use (default: pino to stderr at the config's level). */
+export interface StartOptions {
+  readonly logger?: Logger
+}
+
+/** Makes the logger the configuration asks for: JSON lines on stderr. */
+export function createLogger(config: Config): Logger {
+  return pino({ level: config.logging.level, base: { service: 'tidemarkd' } }, pino.destination(2))
+}
+
+/** Starts a single-node tidemarkd (meta + data in one process). */
+export async function startServer(config: Config, opts: StartOptions = {}): Promise<TidemarkServer> {
+  const logger = opts.logger ?? createLogger(config)
+  const closers: (() => Promise<void>)[] = []
+  const closeAll = async (): Promise<void> => {
+    for (const close of closers.reverse()) await close()
+    closers.length = 0
+  }
+  try {
+    await mkdir(config.meta.dir, { recursive: true })
+    const meta = new MetaClient(new MetaFileStore(config.meta.dir))
+    await meta.open()
+    closers.push(() => meta.close())
+
+    const store = new Store({
+      dataDir: config.data.dir,
+      walDir: config.data['wal-dir'],
+      logger: logger.child({ component: 'store' }),
+      engine: {
+        cacheMaxMemorySizeBytes: config.data['cache-max-memory-size'],
+        cacheSnapshotMemorySizeBytes: config.data['cache-snapshot-memory-size'],
+        cacheSnapshotWriteColdDurationMs: config.data['cache-snapshot-write-cold-duration'],
+        compactFullWriteColdDurationMs: config.data['compact-full-write-cold-duration'],
+      },
+    })
+    await store.open()
+    closers.push(() => store.close())
+    for (const f of store.failedShards()) logger.error({ shardID: f.id, err: f.error.message }, 'shard failed to open; other shards are serving')
+
+    const writer = new PointsWriter(meta, store)
+    const executor: QueryExecutor = createQueryExecutor({ meta, store, hasher: bcryptHasher, logger })
+
+    if (config.retention.enabled) {
+      const retention = new RetentionService({ meta, store, intervalMs: config.retention['check-interval'], logger: logger.child({ service: 'retention' }) })
+      retention.start()
+      closers.push(() => retention.close())
+    }
+    if (config['shard-precreation'].enabled) {
+      const precreation = new ShardPrecreationService({
+        meta,
+        intervalMs: config['shard-precreation']['check-interval'],
+        advanceMs: config['shard-precreation']['advance-period'],
+        logger: logger.child({ service: 'shard-precreation' }),
+      })
+      precreation.start()
+      closers.push(() => precreation.close())
+    }
+
+    let http: HTTPServer | undefined
+    if (config.http.enabled) {
+      const auth = new MetaAuthenticator(meta, bcryptHasher)
+      http = createHTTPServer(
+        {
+          bindAddress: config.http['bind-address'],
+          authEnabled: config.http['auth-enabled'],
+          realm: config.http.realm,
+          sharedSecret: config.http['shared-secret'],
+          maxBodySizeBytes: config.http['max-body-size'],
+          maxRowLimit: config.http['max-row-limit'],
+          maxConnectionLimit: config.http['max-connection-limit'],
+          maxConcurrentWriteLimit: config.http['max-concurrent-write-limit'],
+          logEnabled: config.http['log-enabled'],
+          writeTracing: config.http['write-tracing'],
+        },
+        { pointsWriter: new HTTPPointsWriter(writer), queryExecutor: executor, databases: auth, authenticator: auth, logger: logger.child({ service: 'httpd' }) },
+      )
+      await http.listen()
+      const h = http
+      closers.push(() => h.close())
+      logger.info({ addr: http.address }, 'HTTP API listening')
+    }
+    return {
+      config,
+      httpURL: http?.url ?? '',
+      meta,
+      store,
+      logger,
+      close: closeAll,
+    }
+  } catch (err) {
+    await closeAll().catch(() => undefined)
+    throw err
+  }
+}
