@@ -5,6 +5,7 @@ import { benchTSMCodecs } from './tsm-codecs.js'
 import { benchWAL } from './wal.js'
 import { benchStorage } from './storage.js'
 import { benchExport } from './export.js'
+import { benchHTTPWrite } from './http-write.js'
 
 const all: Record<string, () => Promise<void>> = {
   lineprotocol: benchLineProtocol,
@@ -12,6 +13,7 @@ const all: Record<string, () => Promise<void>> = {
   wal: benchWAL,
   storage: () => benchStorage(),
   export: benchExport,
+  'http-write': () => benchHTTPWrite(),
 }
 
 const wanted = process.argv.slice(2)

@@ -1,0 +1,104 @@
+// Test harness that runs a real tidemarkd process (bin/tidemarkd.js) on loopback ports with its
+// own temp directory, the way test/helpers/influxd.ts runs the real influxd, so end-to-end suites
+// can talk to either through the same small handle (url, write, query, stop, kill).
+
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { freePort } from './influxd.js'
+import { parseJSONBigInt, type JSONValue } from './json-bigint.js'
+
+const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin/tidemarkd.js')
+
+/** A running tidemarkd. */
+export interface TidemarkdHandle {
+  readonly url: string
+  readonly root: string
+  readonly pid: number
+  write(db: string, lp: string, params?: Record<string, string>): Promise<Response>
+  query(q: string, params?: Record<string, string>): Promise<JSONValue>
+  /** Everything the process wrote to stderr so far. */
+  log(): string
+  /** SIGTERM and wait (graceful); the directory is kept when `keep` is set. */
+  stop(opts?: { keep?: boolean }): Promise<number | null>
+  /** SIGKILL and wait; the directory is kept. */
+  kill(): Promise<void>
+}
+
+/** Options: an existing root to reuse (kept on stop), and extra TIDEMARK_* environment overrides. */
+export interface StartTidemarkdOptions {
+  readonly root?: string
+  readonly env?: Record<string, string>
+}
+
+/** Starts tidemarkd on free loopback ports and waits until /ping answers 204. */
+export async function startTidemarkd(opts: StartTidemarkdOptions = {}): Promise<TidemarkdHandle> {
+  const root = opts.root ?? mkdtempSync(join(tmpdir(), 'tidemark-e2e-'))
+  const ownsRoot = opts.root === undefined
+  const httpPort = await freePort()
+  const env = {
+    ...process.env,
+    TIDEMARK_META_DIR: join(root, 'meta'),
+    TIDEMARK_DATA_DIR: join(root, 'data'),
+    TIDEMARK_DATA_WAL_DIR: join(root, 'wal'),
+    TIDEMARK_HINTED_HANDOFF_DIR: join(root, 'hh'),
+    TIDEMARK_HTTP_BIND_ADDRESS: `127.0.0.1:${httpPort}`,
+    TIDEMARK_BIND_ADDRESS: `127.0.0.1:${await freePort()}`,
+    TIDEMARK_META_HTTP_BIND_ADDRESS: `127.0.0.1:${await freePort()}`,
+    TIDEMARK_LOGGING_LEVEL: 'warn',
+    ...opts.env,
+  }
+  const child: ChildProcess = spawn(process.execPath, [BIN, 'run'], { env, stdio: ['ignore', 'ignore', 'pipe'] })
+  let stderr = ''
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()))
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
+  const killOnExit = (): void => void child.kill('SIGKILL')
+  process.on('exit', killOnExit)
+  const url = `http://127.0.0.1:${httpPort}`
+  const deadline = Date.now() + 20_000
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`tidemarkd exited with ${child.exitCode}: ${stderr}`)
+    try {
+      const r = await fetch(`${url}/ping`)
+      if (r.status === 204) break
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL')
+      throw new Error(`tidemarkd did not answer /ping within 20 s: ${stderr}`)
+    }
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  const cleanup = (keep: boolean): void => {
+    process.off('exit', killOnExit)
+    if (ownsRoot && !keep) rmSync(root, { recursive: true, force: true })
+  }
+  return {
+    url,
+    root,
+    pid: child.pid ?? 0,
+    write: (db, lp, params = {}) =>
+      fetch(`${url}/write?${new URLSearchParams({ db, ...params })}`, { method: 'POST', body: lp }),
+    async query(q, params = {}) {
+      const r = await fetch(`${url}/query?${new URLSearchParams({ q, ...params })}`, { method: 'POST' })
+      return parseJSONBigInt(await r.text())
+    },
+    log: () => stderr,
+    async stop(o = {}) {
+      child.kill('SIGTERM')
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000)
+      const code = await exited
+      clearTimeout(timer)
+      cleanup(o.keep ?? false)
+      return code
+    },
+    async kill() {
+      child.kill('SIGKILL')
+      await exited
+      cleanup(true)
+    },
+  }
+}
