@@ -244,6 +244,20 @@ describe('tidemark -import against influxd 1.6', () => {
     assert.deepEqual(await tidemark(['-path', notGzip, '-compressed']), { code: 1, stdout: '', stderr: 'ERROR: gzip: invalid header\n' })
   })
 
+  it('writes the lines read before a gzip file breaks off, then fails like influx', async (t) => {
+    if (!requireInfluxd(t) || server === undefined) return
+    const lines = ['# DDL', 'CREATE DATABASE cut', '# DML', '# CONTEXT-DATABASE:cut']
+    for (let i = 0; i < 60_000; i++) lines.push(`m,k=${i % 97} v=${i} ${i + 1}`)
+    const gz = gzipSync(lines.join('\n') + '\n')
+    const path = file('cut.gz', gz.subarray(0, gz.length >> 1))
+    const r = await tidemark(['-path', path, '-compressed'])
+    assert.equal(r.code, 1)
+    assert.equal(r.stderr, 'ERROR: reading standard input: unexpected EOF\n')
+    const inserted = /Processed (\d+) inserts/.exec(r.stdout)?.[1]
+    assert.ok(inserted !== undefined && Number(inserted) > 0, r.stdout)
+    assert.match(await server.queryRaw('SELECT count(v) FROM m', { db: 'cut' }), new RegExp(`,${inserted}\\]\\]`))
+  })
+
   it('throttles to -pps points per second', async (t) => {
     if (!requireInfluxd(t) || server === undefined) return
     const lines = ['# DDL', 'CREATE DATABASE pps', '# DML', '# CONTEXT-DATABASE:pps']

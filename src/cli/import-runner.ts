@@ -138,9 +138,22 @@ class Importer {
     }
   }
 
+  /**
+   * Reads the file and writes its data. When the file breaks off (a read or gunzip error), the
+   * lines read before it are still written, then the error is rethrown.
+   */
   async run(): Promise<void> {
-    let dml = false
     const records = new RecordBuilder(IMPORT_BATCH_LINES)
+    try {
+      await this.#readAll(records)
+    } finally {
+      this.#push(records.take())
+      await this.#flush()
+    }
+  }
+
+  async #readAll(records: RecordBuilder): Promise<void> {
+    let dml = false
     for await (const group of readSourceLines(this.#opts.path, this.#opts.compressed)) {
       for (const { bytes, lineNo } of group) {
         const hash = bytes[0] === 0x23
@@ -172,8 +185,6 @@ class Importer {
         if (record !== undefined && this.#push(record)) await this.#flush()
       }
     }
-    this.#push(records.take())
-    await this.#flush()
   }
 
   /** Adds a record to the batch; true when the batch is full and must be flushed. */
