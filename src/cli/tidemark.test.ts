@@ -34,6 +34,10 @@ function runCommand(cmd: string, args: readonly string[], stdin: string, env: No
     child.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s))
     child.on('error', reject)
     child.on('close', (code) => resolve({ code, stdout, stderr }))
+    // A command that exits before reading its input (bad flags) closes the pipe: not a failure.
+    child.stdin.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') reject(err)
+    })
     child.stdin.end(stdin)
   })
 }
