@@ -21,7 +21,17 @@ const wrap = (v: bigint): bigint => BigInt.asIntN(64, v)
 export const INVALID_DURATION = 'invalid duration'
 
 const SIMPLE = /^([0-9]{1,15})(ns|ms|[uµsmhdw])$/
-const UNITS: Readonly<Record<string, bigint>> = { ns: NS, u: US, µ: US, ms: MS, s: S, m: M, h: H, d: D, w: W }
+const UNITS: Readonly<Record<string, bigint>> = {
+  ns: NS,
+  u: US,
+  µ: US,
+  ms: MS,
+  s: S,
+  m: M,
+  h: H,
+  d: D,
+  w: W,
+}
 
 /**
  * Parses a duration literal to nanoseconds, or returns InfluxDB's error text (`invalid duration`,
@@ -98,7 +108,8 @@ function parseDurationSlowly(text: string): bigint | string {
     d = wrap(d + wrap(n * scale))
     i++
   }
-  if (d < 0n && !negative) return `overflowed duration ${measure}${unit}: choose a smaller duration or INF`
+  if (d < 0n && !negative)
+    return `overflowed duration ${measure}${unit}: choose a smaller duration or INF`
   return negative ? wrap(-d) : d
 }
 

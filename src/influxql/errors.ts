@@ -50,14 +50,24 @@ export class InfluxQLParseError extends TidemarkError {
   }
 
   /** `found <found>, expected <a, b> at line L, char C`; `line`/`char` are 0-based here. */
-  static unexpected(found: string, expected: readonly string[], line0: number, char0: number): InfluxQLParseError {
+  static unexpected(
+    found: string,
+    expected: readonly string[],
+    line0: number,
+    char0: number,
+  ): InfluxQLParseError {
     const reason = `found ${found}, expected ${expected.join(', ')}`
     return new InfluxQLParseError(reason, { line: line0 + 1, char: char0 + 1 }, found, expected)
   }
 
   /** `<reason> at line L, char C`; `line`/`char` are 0-based here. */
   static at(reason: string, line0: number, char0: number): InfluxQLParseError {
-    return new InfluxQLParseError(reason, { line: line0 + 1, char: char0 + 1 }, undefined, undefined)
+    return new InfluxQLParseError(
+      reason,
+      { line: line0 + 1, char: char0 + 1 },
+      undefined,
+      undefined,
+    )
   }
 
   /** A bare `<reason>`, for the errors InfluxDB reports without a position. */

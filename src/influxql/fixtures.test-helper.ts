@@ -9,7 +9,8 @@ import type { QueryParam } from './index.js'
 
 /** A parameter in the fixtures' typed encoding ({t: 'int', v: '10'}, ...). */
 export interface TypedParam {
-  readonly t: 'null' | 'float' | 'int' | 'goint' | 'string' | 'bool' | 'jsonnum' | 'object' | 'array'
+  readonly t:
+    'null' | 'float' | 'int' | 'goint' | 'string' | 'bool' | 'jsonnum' | 'object' | 'array'
   readonly v?: unknown
 }
 

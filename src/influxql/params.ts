@@ -69,10 +69,12 @@ function fromJSONNumber(n: JSONNumber): number | bigint | string {
     if (text.trim() !== text || text === '' || Number.isNaN(v)) {
       return `strconv.ParseFloat: parsing ${JSON.stringify(text)}: invalid syntax`
     }
-    if (!Number.isFinite(v)) return `strconv.ParseFloat: parsing ${JSON.stringify(text)}: value out of range`
+    if (!Number.isFinite(v))
+      return `strconv.ParseFloat: parsing ${JSON.stringify(text)}: value out of range`
     return v
   }
-  if (!/^[+-]?[0-9]+$/.test(text)) return `strconv.ParseInt: parsing ${JSON.stringify(text)}: invalid syntax`
+  if (!/^[+-]?[0-9]+$/.test(text))
+    return `strconv.ParseInt: parsing ${JSON.stringify(text)}: invalid syntax`
   const v = BigInt(text)
   if (v < INT64_MIN || v > INT64_MAX) {
     return `strconv.ParseInt: parsing ${JSON.stringify(text)}: value out of range`
@@ -95,11 +97,17 @@ function bindObject(obj: { readonly [key: string]: QueryParam }): BoundToken {
   switch (key) {
     case 'ident':
     case 'identifier':
-      return typeof v === 'string' ? { tok: T.IDENT, lit: v } : failure('identifier must be a string value')
+      return typeof v === 'string'
+        ? { tok: T.IDENT, lit: v }
+        : failure('identifier must be a string value')
     case 'regex':
-      return typeof v === 'string' ? { tok: T.REGEX, lit: v } : failure('regex literal must be a string value')
+      return typeof v === 'string'
+        ? { tok: T.REGEX, lit: v }
+        : failure('regex literal must be a string value')
     case 'string':
-      return typeof v === 'string' ? { tok: T.STRING, lit: v } : failure('string literal must be a string value')
+      return typeof v === 'string'
+        ? { tok: T.STRING, lit: v }
+        : failure('string literal must be a string value')
     case 'float':
     case 'number':
       if (typeof v === 'number') return { tok: T.NUMBER, lit: formatFloatPlain(v) }
@@ -113,7 +121,8 @@ function bindObject(obj: { readonly [key: string]: QueryParam }): BoundToken {
       return { tok: T.INTEGER, lit: v.toString() }
     case 'duration':
       if (typeof v === 'string') return { tok: T.DURATIONVAL, lit: v }
-      if (typeof v === 'bigint') return { tok: T.DURATIONVAL, lit: formatDuration(BigInt.asIntN(64, v)) }
+      if (typeof v === 'bigint')
+        return { tok: T.DURATIONVAL, lit: formatDuration(BigInt.asIntN(64, v)) }
       return failure('duration literal must be a string or integer value')
     default:
       return failure(`unknown bind object type: ${key}`)

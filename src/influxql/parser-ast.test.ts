@@ -5,14 +5,30 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { parseExpr, parseQuery, parseStatement } from './index.js'
-import type { Expr, Measurement, QueryParams, RegexLiteral, SelectStatement, Statement } from './index.js'
+import type {
+  Expr,
+  Measurement,
+  QueryParams,
+  RegexLiteral,
+  SelectStatement,
+  Statement,
+} from './index.js'
 
-const ref = (name: string, dataType: 'unknown' | 'float' | 'tag' = 'unknown'): Expr => ({ kind: 'VarRef', name, dataType })
+const ref = (name: string, dataType: 'unknown' | 'float' | 'tag' = 'unknown'): Expr => ({
+  kind: 'VarRef',
+  name,
+  dataType,
+})
 const int = (value: bigint): Expr => ({ kind: 'IntegerLiteral', value })
 const num = (value: number): Expr => ({ kind: 'NumberLiteral', value })
 const str = (value: string): Expr => ({ kind: 'StringLiteral', value })
 const re = (pattern: string): RegexLiteral => ({ kind: 'RegexLiteral', pattern })
-const bin = (op: Extract<Expr, { kind: 'BinaryExpr' }>['op'], lhs: Expr, rhs: Expr): Expr => ({ kind: 'BinaryExpr', op, lhs, rhs })
+const bin = (op: Extract<Expr, { kind: 'BinaryExpr' }>['op'], lhs: Expr, rhs: Expr): Expr => ({
+  kind: 'BinaryExpr',
+  op,
+  lhs,
+  rhs,
+})
 const m = (name: string, more: Partial<Measurement> = {}): Measurement => ({
   kind: 'Measurement',
   database: '',
@@ -33,18 +49,31 @@ describe('InfluxQL parser trees', () => {
   it('binds * / % & tighter than + - | ^, then comparisons, then AND, then OR', () => {
     assert.deepEqual(
       parseExpr('a OR b AND c = 1 + 2 * 3'),
-      bin('OR', ref('a'), bin('AND', ref('b'), bin('=', ref('c'), bin('+', int(1n), bin('*', int(2n), int(3n)))))),
+      bin(
+        'OR',
+        ref('a'),
+        bin('AND', ref('b'), bin('=', ref('c'), bin('+', int(1n), bin('*', int(2n), int(3n))))),
+      ),
     )
-    assert.deepEqual(parseExpr('a | b & c ^ d'), bin('^', bin('|', ref('a'), bin('&', ref('b'), ref('c'))), ref('d')))
+    assert.deepEqual(
+      parseExpr('a | b & c ^ d'),
+      bin('^', bin('|', ref('a'), bin('&', ref('b'), ref('c'))), ref('d')),
+    )
   })
 
   it('groups operators of equal precedence from the left', () => {
     assert.deepEqual(parseExpr('a - b - c'), bin('-', bin('-', ref('a'), ref('b')), ref('c')))
-    assert.deepEqual(parseExpr('a / b * c % d'), bin('%', bin('*', bin('/', ref('a'), ref('b')), ref('c')), ref('d')))
+    assert.deepEqual(
+      parseExpr('a / b * c % d'),
+      bin('%', bin('*', bin('/', ref('a'), ref('b')), ref('c')), ref('d')),
+    )
   })
 
   it('keeps parentheses as ParenExpr nodes', () => {
-    assert.deepEqual(parseExpr('(a + b) * c'), bin('*', { kind: 'ParenExpr', expr: bin('+', ref('a'), ref('b')) }, ref('c')))
+    assert.deepEqual(
+      parseExpr('(a + b) * c'),
+      bin('*', { kind: 'ParenExpr', expr: bin('+', ref('a'), ref('b')) }, ref('c')),
+    )
   })
 
   it('folds a sign into number, integer and duration literals, and multiplies anything else by -1', () => {
@@ -54,18 +83,29 @@ describe('InfluxQL parser trees', () => {
     assert.deepEqual(parseExpr('-x'), bin('*', int(-1n), ref('x')))
     assert.deepEqual(parseExpr('-(x)'), bin('*', int(-1n), { kind: 'ParenExpr', expr: ref('x') }))
     assert.deepEqual(parseExpr('-9223372036854775808'), int(-(1n << 63n)))
-    assert.deepEqual(parseExpr('9223372036854775808'), { kind: 'UnsignedLiteral', value: 1n << 63n })
+    assert.deepEqual(parseExpr('9223372036854775808'), {
+      kind: 'UnsignedLiteral',
+      value: 1n << 63n,
+    })
     assert.ok(Object.is((parseExpr('-0.0') as { value: number }).value, -0))
   })
 
   it('reads references with dotted names and ::types, calls in lower case, and wildcards', () => {
     assert.deepEqual(parseExpr('"db.rp".value::float'), ref('db.rp.value', 'float'))
     assert.deepEqual(parseExpr('host::tag'), ref('host', 'tag'))
-    assert.deepEqual(parseExpr('MEAN(*::field)'), { kind: 'Call', name: 'mean', args: [{ kind: 'Wildcard', wildcardType: 'field' }] })
+    assert.deepEqual(parseExpr('MEAN(*::field)'), {
+      kind: 'Call',
+      name: 'mean',
+      args: [{ kind: 'Wildcard', wildcardType: 'field' }],
+    })
     assert.deepEqual(parseExpr('now()'), { kind: 'Call', name: 'now', args: [] })
     assert.deepEqual(parseExpr('count(/^c/)'), { kind: 'Call', name: 'count', args: [re('^c')] })
     assert.deepEqual(parseExpr('DISTINCT host'), { kind: 'Distinct', name: 'host' })
-    assert.deepEqual(parseExpr('distinct(host)'), { kind: 'Call', name: 'distinct', args: [ref('host')] })
+    assert.deepEqual(parseExpr('distinct(host)'), {
+      kind: 'Call',
+      name: 'distinct',
+      args: [ref('host')],
+    })
   })
 
   it('reads string, boolean, duration and regex literals', () => {
@@ -77,7 +117,9 @@ describe('InfluxQL parser trees', () => {
   })
 
   it('reads every form of measurement source', () => {
-    const sources = select('SELECT * FROM cpu, rp.cpu, db.rp.cpu, db..cpu, /c.*/, rp./c/, db.rp./c/, db../c/').sources
+    const sources = select(
+      'SELECT * FROM cpu, rp.cpu, db.rp.cpu, db..cpu, /c.*/, rp./c/, db.rp./c/, db../c/',
+    ).sources
     assert.deepEqual(sources, [
       m('cpu'),
       m('cpu', { retentionPolicy: 'rp' }),
@@ -95,16 +137,27 @@ describe('InfluxQL parser trees', () => {
     const [sub] = s.sources
     assert.equal(sub?.kind, 'SubQuery')
     if (sub?.kind === 'SubQuery') {
-      assert.deepEqual(sub.statement.fields, [{ expr: { kind: 'Call', name: 'mean', args: [ref('v')] }, alias: 'm' }])
+      assert.deepEqual(sub.statement.fields, [
+        { expr: { kind: 'Call', name: 'mean', args: [ref('v')] }, alias: 'm' },
+      ])
       assert.equal(sub.statement.isRawQuery, false)
     }
   })
 
   it('reads INTO targets, with :MEASUREMENT as an empty name', () => {
     const target = (text: string): Measurement | undefined => select(text).target?.measurement
-    assert.deepEqual(target('SELECT * INTO db.rp.out FROM cpu'), m('out', { database: 'db', retentionPolicy: 'rp', isTarget: true }))
-    assert.deepEqual(target('SELECT * INTO db..:MEASUREMENT FROM /.*/'), m('', { database: 'db', isTarget: true }))
-    assert.deepEqual(target('SELECT * INTO rp.:MEASUREMENT FROM cpu'), m('', { retentionPolicy: 'rp', isTarget: true }))
+    assert.deepEqual(
+      target('SELECT * INTO db.rp.out FROM cpu'),
+      m('out', { database: 'db', retentionPolicy: 'rp', isTarget: true }),
+    )
+    assert.deepEqual(
+      target('SELECT * INTO db..:MEASUREMENT FROM /.*/'),
+      m('', { database: 'db', isTarget: true }),
+    )
+    assert.deepEqual(
+      target('SELECT * INTO rp.:MEASUREMENT FROM cpu'),
+      m('', { retentionPolicy: 'rp', isTarget: true }),
+    )
     assert.deepEqual(target('SELECT * INTO out FROM cpu'), m('out', { isTarget: true }))
   })
 
@@ -116,7 +169,14 @@ describe('InfluxQL parser trees', () => {
     assert.deepEqual(
       s.dimensions.map((d) => d.expr),
       [
-        { kind: 'Call', name: 'time', args: [{ kind: 'DurationLiteral', value: 60_000_000_000n }, { kind: 'DurationLiteral', value: 30_000_000_000n }] },
+        {
+          kind: 'Call',
+          name: 'time',
+          args: [
+            { kind: 'DurationLiteral', value: 60_000_000_000n },
+            { kind: 'DurationLiteral', value: 30_000_000_000n },
+          ],
+        },
         ref('host'),
         { kind: 'Wildcard', wildcardType: null },
         re('^r'),
@@ -134,7 +194,9 @@ describe('InfluxQL parser trees', () => {
     for (const fill of ['none', 'null', 'previous', 'linear'] as const) {
       assert.equal(select(`SELECT mean(v) FROM m GROUP BY time(1m) fill(${fill})`).fill, fill)
     }
-    assert.deepEqual(select('SELECT * FROM m ORDER BY ASC').sortFields, [{ name: '', ascending: true }])
+    assert.deepEqual(select('SELECT * FROM m ORDER BY ASC').sortFields, [
+      { name: '', ascending: true },
+    ])
     assert.equal(select("SELECT * FROM m tz('')").location, 'UTC')
     assert.equal(select('SELECT v FROM m').isRawQuery, true)
   })
@@ -148,7 +210,10 @@ describe('InfluxQL parser trees', () => {
     assert.deepEqual(filter('SHOW TAG VALUES WITH KEY != host'), ['!=', str('host')])
     assert.deepEqual(filter('SHOW TAG VALUES WITH KEY =~ /h/'), ['=~', re('h')])
     assert.deepEqual(filter('SHOW TAG VALUES WITH KEY !~ /h/'), ['!~', re('h')])
-    assert.deepEqual(filter('SHOW TAG VALUES WITH KEY IN (a, "b c")'), ['IN', { kind: 'ListLiteral', values: ['a', 'b c'] }])
+    assert.deepEqual(filter('SHOW TAG VALUES WITH KEY IN (a, "b c")'), [
+      'IN',
+      { kind: 'ListLiteral', values: ['a', 'b c'] },
+    ])
   })
 
   it('reads a continuous query with RESAMPLE EVERY and FOR', () => {
@@ -157,15 +222,37 @@ describe('InfluxQL parser trees', () => {
     )
     assert.equal(s.kind, 'CreateContinuousQueryStatement')
     if (s.kind === 'CreateContinuousQueryStatement') {
-      assert.deepEqual([s.name, s.database, s.resampleEvery, s.resampleFor], ['cq', 'db', 120_000_000_000n, 3_600_000_000_000n])
-      assert.deepEqual(s.source.target?.measurement, m('out', { database: 'db', retentionPolicy: 'rp', isTarget: true }))
+      assert.deepEqual(
+        [s.name, s.database, s.resampleEvery, s.resampleFor],
+        ['cq', 'db', 120_000_000_000n, 3_600_000_000_000n],
+      )
+      assert.deepEqual(
+        s.source.target?.measurement,
+        m('out', { database: 'db', retentionPolicy: 'rp', isTarget: true }),
+      )
     }
   })
 
   it('reads retention policy and database options, INF as 0', () => {
     const expected: Statement[] = [
-      { kind: 'CreateRetentionPolicyStatement', name: 'rp', database: 'db', duration: 0n, replication: 2, default: true, shardGroupDuration: 3_600_000_000_000n },
-      { kind: 'AlterRetentionPolicyStatement', name: 'default', database: 'db', duration: null, replication: 3, default: false, shardGroupDuration: null },
+      {
+        kind: 'CreateRetentionPolicyStatement',
+        name: 'rp',
+        database: 'db',
+        duration: 0n,
+        replication: 2,
+        default: true,
+        shardGroupDuration: 3_600_000_000_000n,
+      },
+      {
+        kind: 'AlterRetentionPolicyStatement',
+        name: 'default',
+        database: 'db',
+        duration: null,
+        replication: 3,
+        default: false,
+        shardGroupDuration: null,
+      },
       {
         kind: 'CreateDatabaseStatement',
         name: 'db',
@@ -187,17 +274,20 @@ describe('InfluxQL parser trees', () => {
   })
 
   it('substitutes bound parameters of every kind', () => {
-    const s = select('SELECT $f FROM $m WHERE host = $host AND v > $n AND w < $i AND ok = $b AND r =~ $re AND time > now() - $d LIMIT $l', {
-      f: { identifier: 'value' },
-      m: { ident: 'cpu' },
-      host: 'serverA',
-      n: 1.5,
-      i: 42n,
-      b: true,
-      re: { regex: '^a' },
-      d: { duration: '10m' },
-      l: 5n,
-    })
+    const s = select(
+      'SELECT $f FROM $m WHERE host = $host AND v > $n AND w < $i AND ok = $b AND r =~ $re AND time > now() - $d LIMIT $l',
+      {
+        f: { identifier: 'value' },
+        m: { ident: 'cpu' },
+        host: 'serverA',
+        n: 1.5,
+        i: 42n,
+        b: true,
+        re: { regex: '^a' },
+        d: { duration: '10m' },
+        l: 5n,
+      },
+    )
     assert.deepEqual(s.fields, [{ expr: ref('value'), alias: '' }])
     assert.deepEqual(s.sources, [m('cpu')])
     assert.deepEqual(
@@ -206,10 +296,26 @@ describe('InfluxQL parser trees', () => {
         'AND',
         bin(
           'AND',
-          bin('AND', bin('AND', bin('AND', bin('=', ref('host'), str('serverA')), bin('>', ref('v'), num(1.5))), bin('<', ref('w'), int(42n))), bin('=', ref('ok'), { kind: 'BooleanLiteral', value: true })),
+          bin(
+            'AND',
+            bin(
+              'AND',
+              bin('AND', bin('=', ref('host'), str('serverA')), bin('>', ref('v'), num(1.5))),
+              bin('<', ref('w'), int(42n)),
+            ),
+            bin('=', ref('ok'), { kind: 'BooleanLiteral', value: true }),
+          ),
           bin('=~', ref('r'), re('^a')),
         ),
-        bin('>', ref('time'), bin('-', { kind: 'Call', name: 'now', args: [] }, { kind: 'DurationLiteral', value: 600_000_000_000n })),
+        bin(
+          '>',
+          ref('time'),
+          bin(
+            '-',
+            { kind: 'Call', name: 'now', args: [] },
+            { kind: 'DurationLiteral', value: 600_000_000_000n },
+          ),
+        ),
       ),
     )
     assert.equal(s.limit, 5)

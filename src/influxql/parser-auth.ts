@@ -61,7 +61,9 @@ function parsePrivilegeChange(p: ParserState, grant: boolean): Statement {
   if (t.tok === user) {
     if (privilege !== 'ALL PRIVILEGES') throw p.unexpected(t, ['ON'])
     const name = p.parseIdent()
-    return grant ? { kind: 'GrantAdminStatement', user: name } : { kind: 'RevokeAdminStatement', user: name }
+    return grant
+      ? { kind: 'GrantAdminStatement', user: name }
+      : { kind: 'RevokeAdminStatement', user: name }
   }
   throw p.unexpected(t, privilege === 'ALL PRIVILEGES' ? ['ON', userWord] : ['ON'])
 }

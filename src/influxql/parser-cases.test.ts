@@ -7,7 +7,14 @@ import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { loadFixture, decodeParams, plain } from './fixtures.test-helper.js'
 import type { FixtureCase } from './fixtures.test-helper.js'
-import { formatExpr, formatStatement, InfluxQLParseError, parseDuration, parseExpr, parseStatement } from './index.js'
+import {
+  formatExpr,
+  formatStatement,
+  InfluxQLParseError,
+  parseDuration,
+  parseExpr,
+  parseStatement,
+} from './index.js'
 
 const cases = loadFixture('parser-cases.jsonl')
 
@@ -26,7 +33,8 @@ function check(c: FixtureCase): void {
   if (c.err !== undefined) {
     assert.throws(
       () => parsed(c),
-      (e: unknown) => e instanceof InfluxQLParseError && e.code === 'ERR_INFLUXQL_PARSE' && e.message === c.err,
+      (e: unknown) =>
+        e instanceof InfluxQLParseError && e.code === 'ERR_INFLUXQL_PARSE' && e.message === c.err,
       `expected error ${JSON.stringify(c.err)}`,
     )
     return
@@ -48,7 +56,8 @@ describe('InfluxQL parser on the cases of influxql parser_test.go', () => {
   })
   for (const c of cases) {
     const text = JSON.stringify(c.q).slice(1, -1)
-    const name = c.err !== undefined ? `rejects ${text} with "${c.err}"` : `parses ${c.mode} ${text}`
+    const name =
+      c.err !== undefined ? `rejects ${text} with "${c.err}"` : `parses ${c.mode} ${text}`
     it(name.length > 200 ? name.slice(0, 197) + '...' : name, () => check(c))
   }
 })

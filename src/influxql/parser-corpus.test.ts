@@ -12,7 +12,12 @@ import { formatExpr, formatQuery, InfluxQLParseError, parseExpr, parseQuery } fr
 function answer(c: FixtureCase): { err?: string; out?: string } {
   try {
     const params = decodeParams(c)
-    return { out: c.mode === 'expr' ? formatExpr(parseExpr(c.q, params)) : formatQuery(parseQuery(c.q, params)) }
+    return {
+      out:
+        c.mode === 'expr'
+          ? formatExpr(parseExpr(c.q, params))
+          : formatQuery(parseQuery(c.q, params)),
+    }
   } catch (e) {
     if (e instanceof InfluxQLParseError) return { err: e.message }
     throw e
@@ -27,7 +32,7 @@ describe('InfluxQL parser on a corpus of InfluxDB answers', () => {
     assert.ok(new Set(corpus.map((c) => c.err)).size > 300)
   })
 
-  it('gives InfluxDB\'s error text, with its line and character, for every malformed text', () => {
+  it("gives InfluxDB's error text, with its line and character, for every malformed text", () => {
     const wrong = corpus
       .filter((c) => c.err !== undefined)
       .map((c) => ({ q: c.q, want: c.err, got: answer(c) }))

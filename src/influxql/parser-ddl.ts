@@ -87,7 +87,7 @@ export function parseCreateRetentionPolicy(p: ParserState): Statement {
   }
 }
 
-/** ALTER RETENTION POLICY rp ON db, then DURATION, REPLICATION, SHARD DURATION, DEFAULT once each. */
+/** ALTER RETENTION POLICY rp ON db, then DURATION, REPLICATION, SHARD DURATION, DEFAULT (once). */
 export function parseAlterRetentionPolicy(p: ParserState): Statement {
   const t = p.scanIgnoreWhitespace()
   let name: string
@@ -121,7 +121,15 @@ export function parseAlterRetentionPolicy(p: ParserState): Statement {
     }
     found.add(opt.tok)
   }
-  return { kind: 'AlterRetentionPolicyStatement', name, database, duration, replication, default: isDefault, shardGroupDuration }
+  return {
+    kind: 'AlterRetentionPolicyStatement',
+    name,
+    database,
+    duration,
+    replication,
+    default: isDefault,
+    shardGroupDuration,
+  }
 }
 
 /** DROP RETENTION POLICY rp ON db. */
@@ -134,7 +142,8 @@ function groupByInterval(s: SelectStatementNode): bigint | string {
   for (const d of s.dimensions) {
     if (d.expr.kind !== 'Call' || d.expr.name !== 'time') continue
     const [arg] = d.expr.args
-    if (arg === undefined || d.expr.args.length > 2) return 'time dimension expected 1 or 2 arguments'
+    if (arg === undefined || d.expr.args.length > 2)
+      return 'time dimension expected 1 or 2 arguments'
     if (arg.kind !== 'DurationLiteral') return 'time dimension must have duration argument'
     return arg.value
   }
@@ -159,7 +168,8 @@ export function parseCreateContinuousQuery(p: ParserState): Statement {
   if (p.acceptToken(T.RESAMPLE)) {
     resampleEvery = parseResampleDuration(p, T.EVERY)
     resampleFor = parseResampleDuration(p, T.FOR)
-    if (resampleEvery === 0n && resampleFor === 0n) throw p.unexpected(p.scanIgnoreWhitespace(), ['EVERY', 'FOR'])
+    if (resampleEvery === 0n && resampleFor === 0n)
+      throw p.unexpected(p.scanIgnoreWhitespace(), ['EVERY', 'FOR'])
   }
   p.expectTokens(T.BEGIN, T.SELECT)
   const source = parseSelectStatement(p, 'required')
@@ -188,7 +198,14 @@ export function parseCreateContinuousQuery(p: ParserState): Statement {
       )
     }
   }
-  return { kind: 'CreateContinuousQueryStatement', name, database, source, resampleEvery, resampleFor }
+  return {
+    kind: 'CreateContinuousQueryStatement',
+    name,
+    database,
+    source,
+    resampleEvery,
+    resampleFor,
+  }
 }
 
 /** DROP CONTINUOUS QUERY name ON db. */
@@ -197,7 +214,11 @@ export function parseDropContinuousQuery(p: ParserState): Statement {
 }
 
 /** `<name> ON <db>.<rp>` of the subscription statements. */
-function parseSubscriptionHead(p: ParserState): { name: string; database: string; retentionPolicy: string } {
+function parseSubscriptionHead(p: ParserState): {
+  name: string
+  database: string
+  retentionPolicy: string
+} {
   const { name, database } = parseNameOnDatabase(p)
   const dot = p.scan()
   if (dot.tok !== T.DOT) throw p.unexpected(dot, ['.'])
@@ -211,7 +232,12 @@ export function parseCreateSubscription(p: ParserState): Statement {
   const t = p.scanIgnoreWhitespace()
   if (t.tok !== T.ALL && t.tok !== T.ANY) throw p.unexpected(t, ['ALL', 'ANY'])
   const destinations = p.parseStringList()
-  return { kind: 'CreateSubscriptionStatement', ...head, destinations, mode: t.tok === T.ALL ? 'ALL' : 'ANY' }
+  return {
+    kind: 'CreateSubscriptionStatement',
+    ...head,
+    destinations,
+    mode: t.tok === T.ALL ? 'ALL' : 'ANY',
+  }
 }
 
 /** DROP SUBSCRIPTION name ON db.rp. */
@@ -223,7 +249,10 @@ export function parseDropSubscription(p: ParserState): Statement {
  * `[FROM m, ...] [WHERE cond]` of DELETE and DROP SERIES: at least one of the two, and the
  * measurements may not name a database or retention policy.
  */
-function parseSeriesFilter(p: ParserState): { sources: Source[]; condition: ReturnType<typeof parseCondition> } {
+function parseSeriesFilter(p: ParserState): {
+  sources: Source[]
+  condition: ReturnType<typeof parseCondition>
+} {
   const t = p.scanIgnoreWhitespace()
   let sources: Source[] = []
   if (t.tok === T.FROM) {

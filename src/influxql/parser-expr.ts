@@ -10,8 +10,7 @@ import { InfluxQLParseError } from './errors.js'
 import { parseFloat64 } from './format-number.js'
 import type { ParserState } from './parser-state.js'
 import { regexSyntaxError } from './re2-syntax.js'
-import { isOperator, isRegexOperator, isWhitespace, precedence, T, tokenName } from './token.js'
-import type { Token } from './token.js'
+import { isOperator, isRegexOperator, isWhitespace, T, tokenName } from './token.js'
 
 const INT64_MIN = -(1n << 63n)
 const INT64_MAX = (1n << 63n) - 1n
@@ -31,19 +30,40 @@ export function goToLower(text: string): string {
 /** Places `op rhs` into a tree parsed so far, descending the right spine past weaker operators. */
 function insertOperator(tree: Expr, op: BinaryOperator, rhs: Expr): Expr {
   if (tree.kind === 'BinaryExpr' && opPrecedence(tree.op) < opPrecedence(op)) {
-    return { kind: 'BinaryExpr', op: tree.op, lhs: tree.lhs, rhs: insertOperator(tree.rhs, op, rhs) }
+    return {
+      kind: 'BinaryExpr',
+      op: tree.op,
+      lhs: tree.lhs,
+      rhs: insertOperator(tree.rhs, op, rhs),
+    }
   }
   return { kind: 'BinaryExpr', op, lhs: tree, rhs }
 }
 
-const OPERATOR_TOKENS: ReadonlyMap<BinaryOperator, Token> = new Map<BinaryOperator, Token>(
-  (
-    ['ADD', 'SUB', 'MUL', 'DIV', 'MOD', 'BITWISE_AND', 'BITWISE_OR', 'BITWISE_XOR', 'AND', 'OR', 'EQ', 'NEQ', 'EQREGEX', 'NEQREGEX', 'LT', 'LTE', 'GT', 'GTE'] as const
-  ).map((name) => [tokenName(T[name]) as BinaryOperator, T[name]]),
-)
+/** The binding strength of each binary operator, as token.ts's precedence() gives it. */
+const PRECEDENCE: Readonly<Record<BinaryOperator, number>> = {
+  OR: 1,
+  AND: 2,
+  '=': 3,
+  '!=': 3,
+  '=~': 3,
+  '!~': 3,
+  '<': 3,
+  '<=': 3,
+  '>': 3,
+  '>=': 3,
+  '+': 4,
+  '-': 4,
+  '|': 4,
+  '^': 4,
+  '*': 5,
+  '/': 5,
+  '%': 5,
+  '&': 5,
+}
 
 function opPrecedence(op: BinaryOperator): number {
-  return precedence(OPERATOR_TOKENS.get(op) ?? T.ILLEGAL)
+  return PRECEDENCE[op]
 }
 
 /** An expression, as far as it goes. */
@@ -249,18 +269,27 @@ function parseSigned(p: ParserState, negative: boolean): Expr {
     case 'NumberLiteral':
       return negative ? { kind: 'NumberLiteral', value: -operand.value } : operand
     case 'IntegerLiteral':
-      return negative ? { kind: 'IntegerLiteral', value: BigInt.asIntN(64, -operand.value) } : operand
+      return negative
+        ? { kind: 'IntegerLiteral', value: BigInt.asIntN(64, -operand.value) }
+        : operand
     case 'UnsignedLiteral':
       if (!negative) return operand
       // -9223372036854775808 scans as an unsigned literal but fits int64 once negated.
       if (operand.value === -INT64_MIN) return { kind: 'IntegerLiteral', value: INT64_MIN }
       throw InfluxQLParseError.plain(`constant -${operand.value} underflows int64`)
     case 'DurationLiteral':
-      return negative ? { kind: 'DurationLiteral', value: BigInt.asIntN(64, -operand.value) } : operand
+      return negative
+        ? { kind: 'DurationLiteral', value: BigInt.asIntN(64, -operand.value) }
+        : operand
     case 'VarRef':
     case 'Call':
     case 'ParenExpr':
-      return { kind: 'BinaryExpr', op: '*', lhs: { kind: 'IntegerLiteral', value: negative ? -1n : 1n }, rhs: operand }
+      return {
+        kind: 'BinaryExpr',
+        op: '*',
+        lhs: { kind: 'IntegerLiteral', value: negative ? -1n : 1n },
+        rhs: operand,
+      }
     default:
       throw InfluxQLParseError.plain(`unexpected literal: ${operand.kind}`)
   }

@@ -26,7 +26,18 @@ export type TargetRequirement = 'required' | 'optional'
 const ONLY_TIME = 'only ORDER BY time supported at this time'
 
 /** The operators that make a SELECT field a condition rather than a value. */
-const CONDITION_OPERATORS: ReadonlySet<string> = new Set(['=', '!=', '=~', '!~', '<', '<=', '>', '>=', 'AND', 'OR'])
+const CONDITION_OPERATORS: ReadonlySet<string> = new Set([
+  '=',
+  '!=',
+  '=~',
+  '!~',
+  '<',
+  '<=',
+  '>',
+  '>=',
+  'AND',
+  'OR',
+])
 
 /**
  * The condition operator InfluxDB reports for a SELECT field: walking the expression in
@@ -83,8 +94,8 @@ function parseField(p: ParserState): Field {
     const bad = invalidFieldOperator(expr)
     if (bad !== undefined) {
       throw InfluxQLParseError.plain(
-        `invalid operator ${bad} in SELECT clause at line ${start.line + 1}, char ${start.char + 1}; ` +
-          'operator is intended for WHERE clause',
+        `invalid operator ${bad} in SELECT clause at line ${start.line + 1}, ` +
+          `char ${start.char + 1}; operator is intended for WHERE clause`,
       )
     }
   }
@@ -122,12 +133,26 @@ function parseTarget(p: ParserState, requirement: TargetRequirement): Target | n
   if (idents.length === 3) [database = '', retentionPolicy = '', name = ''] = idents
   else if (idents.length === 2) [retentionPolicy = '', name = ''] = idents
   else name = idents[0] ?? ''
-  return { measurement: { kind: 'Measurement', database, retentionPolicy, name, regex: null, isTarget: true } }
+  return {
+    measurement: {
+      kind: 'Measurement',
+      database,
+      retentionPolicy,
+      name,
+      regex: null,
+      isTarget: true,
+    },
+  }
 }
 
 /** One FROM source: a regex, a subquery (when allowed) or a dotted measurement name. */
 export function parseSource(p: ParserState, subqueries: boolean): Source {
-  const measurement = (db: string, rp: string, name: string, regex: Measurement['regex']): Measurement => ({
+  const measurement = (
+    db: string,
+    rp: string,
+    name: string,
+    regex: Measurement['regex'],
+  ): Measurement => ({
     kind: 'Measurement',
     database: db,
     retentionPolicy: rp,
@@ -152,7 +177,8 @@ export function parseSource(p: ParserState, subqueries: boolean): Source {
   const [a = '', b = '', c = ''] = idents
   if (idents.length === 3) return measurement(a, b, c, null)
   const tail = parseRegex(p)
-  if (idents.length === 1) return tail !== null ? measurement('', a, '', tail) : measurement('', '', a, null)
+  if (idents.length === 1)
+    return tail !== null ? measurement('', a, '', tail) : measurement('', '', a, null)
   return tail !== null ? measurement(a, b, '', tail) : measurement('', a, b, null)
 }
 
@@ -203,7 +229,9 @@ function parseFill(p: ParserState): { fill: FillOption; fillValue: number | bigi
   if (expr.kind !== 'Call') throw InfluxQLParseError.plain('fill must be a function call')
   const [arg] = expr.args
   if (arg === undefined || expr.args.length !== 1) {
-    throw InfluxQLParseError.plain('fill requires an argument, e.g.: 0, null, none, previous, linear')
+    throw InfluxQLParseError.plain(
+      'fill requires an argument, e.g.: 0, null, none, previous, linear',
+    )
   }
   switch (formatExpr(arg)) {
     case 'null':
@@ -215,7 +243,8 @@ function parseFill(p: ParserState): { fill: FillOption; fillValue: number | bigi
     case 'linear':
       return { fill: 'linear', fillValue: null }
   }
-  if (arg.kind === 'IntegerLiteral' || arg.kind === 'NumberLiteral') return { fill: 'number', fillValue: arg.value }
+  if (arg.kind === 'IntegerLiteral' || arg.kind === 'NumberLiteral')
+    return { fill: 'number', fillValue: arg.value }
   throw InfluxQLParseError.plain('expected number argument in fill()')
 }
 
@@ -224,9 +253,12 @@ function parseLocation(p: ParserState): string | null {
   const expr = parseExpr(p)
   if (expr.kind !== 'Call') throw InfluxQLParseError.plain('tz must be a function call')
   const [arg] = expr.args
-  if (arg === undefined || expr.args.length !== 1) throw InfluxQLParseError.plain('tz requires exactly one argument')
-  if (arg.kind !== 'StringLiteral') throw InfluxQLParseError.plain('expected string argument in tz()')
-  if (!isKnownTimeZone(arg.value)) throw InfluxQLParseError.plain(`unable to find time zone ${arg.value}`)
+  if (arg === undefined || expr.args.length !== 1)
+    throw InfluxQLParseError.plain('tz requires exactly one argument')
+  if (arg.kind !== 'StringLiteral')
+    throw InfluxQLParseError.plain('expected string argument in tz()')
+  if (!isKnownTimeZone(arg.value))
+    throw InfluxQLParseError.plain(`unable to find time zone ${arg.value}`)
   // Go's time.LoadLocation("") is UTC, and prints as UTC.
   return arg.value === '' ? 'UTC' : arg.value
 }
@@ -264,7 +296,10 @@ export function parseOrderBy(p: ParserState): SortField[] {
 }
 
 /** A SELECT statement; the SELECT keyword has been consumed. */
-export function parseSelectStatement(p: ParserState, target: TargetRequirement): SelectStatementNode {
+export function parseSelectStatement(
+  p: ParserState,
+  target: TargetRequirement,
+): SelectStatementNode {
   const fields = parseFields(p)
   const into = parseTarget(p, target)
   const from = p.scanIgnoreWhitespace()

@@ -6,7 +6,13 @@
 import type { Source } from './ast-expr.js'
 import type { Statement, TagKeyFilter } from './ast-statement.js'
 import { parseRegex } from './parser-expr.js'
-import { parseCondition, parseDimensions, parseOrderBy, parseSource, parseSources } from './parser-select.js'
+import {
+  parseCondition,
+  parseDimensions,
+  parseOrderBy,
+  parseSource,
+  parseSources,
+} from './parser-select.js'
 import type { ParserState } from './parser-state.js'
 import { T } from './token.js'
 
@@ -40,7 +46,13 @@ export function parseShowSeries(p: ParserState): Statement {
   if (p.scanIgnoreWhitespace().tok === T.CARDINALITY) {
     const database = parseOn(p)
     const sources = parseFrom(p)
-    return { kind: 'ShowSeriesCardinalityStatement', exact: isExact, database, sources, ...cardinalityTail(p) }
+    return {
+      kind: 'ShowSeriesCardinalityStatement',
+      exact: isExact,
+      database,
+      sources,
+      ...cardinalityTail(p),
+    }
   }
   p.unscan()
   const database = parseOn(p)
@@ -60,7 +72,13 @@ export function parseShowMeasurementCardinality(p: ParserState, isExact: boolean
   }
   const database = parseOn(p)
   const sources = parseFrom(p)
-  return { kind: 'ShowMeasurementCardinalityStatement', exact: isExact, database, sources, ...cardinalityTail(p) }
+  return {
+    kind: 'ShowMeasurementCardinalityStatement',
+    exact: isExact,
+    database,
+    sources,
+    ...cardinalityTail(p),
+  }
 }
 
 /** SHOW MEASUREMENTS [ON db] [WITH MEASUREMENT =|=~ m] [WHERE] [ORDER BY] [LIMIT] [OFFSET]. */
@@ -77,7 +95,15 @@ export function parseShowMeasurements(p: ParserState): Statement {
   const sortFields = parseOrderBy(p)
   const limit = p.parseOptionalTokenAndInt(T.LIMIT)
   const offset = p.parseOptionalTokenAndInt(T.OFFSET)
-  return { kind: 'ShowMeasurementsStatement', database, source, condition, sortFields, limit, offset }
+  return {
+    kind: 'ShowMeasurementsStatement',
+    database,
+    source,
+    condition,
+    sortFields,
+    limit,
+    offset,
+  }
 }
 
 /** SHOW RETENTION POLICIES [ON db]. */
@@ -94,7 +120,8 @@ export function parseShowKeyCardinality(p: ParserState, what: 'tag' | 'field'): 
   if (t.tok !== T.CARDINALITY) throw p.unexpected(t, expected)
   const database = parseOn(p)
   const sources = parseFrom(p)
-  const kind = what === 'tag' ? 'ShowTagKeyCardinalityStatement' : 'ShowFieldKeyCardinalityStatement'
+  const kind =
+    what === 'tag' ? 'ShowTagKeyCardinalityStatement' : 'ShowFieldKeyCardinalityStatement'
   return { kind, exact: isExact, database, sources, ...cardinalityTail(p) }
 }
 
@@ -108,7 +135,17 @@ export function parseShowTagKeys(p: ParserState): Statement {
   const offset = p.parseOptionalTokenAndInt(T.OFFSET)
   const sLimit = p.parseOptionalTokenAndInt(T.SLIMIT)
   const sOffset = p.parseOptionalTokenAndInt(T.SOFFSET)
-  return { kind: 'ShowTagKeysStatement', database, sources, condition, sortFields, limit, offset, sLimit, sOffset }
+  return {
+    kind: 'ShowTagKeysStatement',
+    database,
+    sources,
+    condition,
+    sortFields,
+    limit,
+    offset,
+    sLimit,
+    sOffset,
+  }
 }
 
 /** `WITH KEY = k | != k | =~ /re/ | !~ /re/ | IN (k, ...)`. */
@@ -126,7 +163,10 @@ function parseTagKeyFilter(p: ParserState): TagKeyFilter {
     }
     case T.EQ:
     case T.NEQ:
-      return { op: t.tok === T.EQ ? '=' : '!=', tagKeyExpr: { kind: 'StringLiteral', value: p.parseIdent() } }
+      return {
+        op: t.tok === T.EQ ? '=' : '!=',
+        tagKeyExpr: { kind: 'StringLiteral', value: p.parseIdent() },
+      }
     case T.EQREGEX:
     case T.NEQREGEX: {
       const re = parseRegex(p)
@@ -150,7 +190,14 @@ export function parseShowTagValues(p: ParserState): Statement {
     const database = parseOn(p)
     const sources = parseFrom(p)
     const filter = parseTagKeyFilter(p)
-    return { kind: 'ShowTagValuesCardinalityStatement', exact: isExact, database, sources, ...filter, ...cardinalityTail(p) }
+    return {
+      kind: 'ShowTagValuesCardinalityStatement',
+      exact: isExact,
+      database,
+      sources,
+      ...filter,
+      ...cardinalityTail(p),
+    }
   }
   p.unscan()
   const database = parseOn(p)
@@ -160,7 +207,16 @@ export function parseShowTagValues(p: ParserState): Statement {
   const sortFields = parseOrderBy(p)
   const limit = p.parseOptionalTokenAndInt(T.LIMIT)
   const offset = p.parseOptionalTokenAndInt(T.OFFSET)
-  return { kind: 'ShowTagValuesStatement', database, sources, ...filter, condition, sortFields, limit, offset }
+  return {
+    kind: 'ShowTagValuesStatement',
+    database,
+    sources,
+    ...filter,
+    condition,
+    sortFields,
+    limit,
+    offset,
+  }
 }
 
 /** SHOW FIELD KEYS [ON db] [FROM ...] [ORDER BY] [LIMIT] [OFFSET]. */
@@ -176,5 +232,7 @@ export function parseShowFieldKeys(p: ParserState): Statement {
 /** SHOW STATS [FOR 'module'] / SHOW DIAGNOSTICS [FOR 'module']. */
 export function parseShowModule(p: ParserState, what: 'stats' | 'diagnostics'): Statement {
   const module = p.acceptToken(T.FOR) ? p.parseString() : ''
-  return what === 'stats' ? { kind: 'ShowStatsStatement', module } : { kind: 'ShowDiagnosticsStatement', module }
+  return what === 'stats'
+    ? { kind: 'ShowStatsStatement', module }
+    : { kind: 'ShowDiagnosticsStatement', module }
 }

@@ -173,7 +173,8 @@ export class ParserState {
       }
       idents.push(this.parseIdent())
     }
-    if (idents.length > 3) throw InfluxQLParseError.at(`too many segments in ${quoteIdent(...idents)}`, 0, 0)
+    if (idents.length > 3)
+      throw InfluxQLParseError.at(`too many segments in ${quoteIdent(...idents)}`, 0, 0)
     return idents
   }
 
@@ -196,7 +197,8 @@ export class ParserState {
     const t = this.scanIgnoreWhitespace()
     if (t.tok !== T.INTEGER) throw this.unexpected(t, ['integer'])
     const n = parseDecimal(t.lit)
-    if (n === undefined) throw this.errorAt(`strconv.Atoi: parsing ${goQuote(t.lit)}: invalid syntax`, t)
+    if (n === undefined)
+      throw this.errorAt(`strconv.Atoi: parsing ${goQuote(t.lit)}: invalid syntax`, t)
     if (n < INT64_MIN || n > INT64_MAX) {
       throw this.errorAt(`strconv.Atoi: parsing ${goQuote(t.lit)}: value out of range`, t)
     }
@@ -211,8 +213,10 @@ export class ParserState {
     const t = this.scanIgnoreWhitespace()
     if (t.tok !== T.INTEGER) throw this.unexpected(t, ['integer'])
     const n = /^[0-9]+$/.test(t.lit) ? BigInt(t.lit) : undefined
-    if (n === undefined) throw this.errorAt(`strconv.ParseUint: parsing ${goQuote(t.lit)}: invalid syntax`, t)
-    if (n > UINT64_MAX) throw this.errorAt(`strconv.ParseUint: parsing ${goQuote(t.lit)}: value out of range`, t)
+    if (n === undefined)
+      throw this.errorAt(`strconv.ParseUint: parsing ${goQuote(t.lit)}: invalid syntax`, t)
+    if (n > UINT64_MAX)
+      throw this.errorAt(`strconv.ParseUint: parsing ${goQuote(t.lit)}: value out of range`, t)
     return n
   }
 

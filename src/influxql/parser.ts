@@ -72,7 +72,10 @@ const LANGUAGE: Level = level(
       [T.CONTINUOUS, level([T.QUERIES, constant({ kind: 'ShowContinuousQueriesStatement' })])],
       [T.DATABASES, constant({ kind: 'ShowDatabasesStatement' })],
       [T.DIAGNOSTICS, (p) => parseShowModule(p, 'diagnostics')],
-      [T.FIELD, level([T.KEY, (p) => parseShowKeyCardinality(p, 'field')], [T.KEYS, parseShowFieldKeys])],
+      [
+        T.FIELD,
+        level([T.KEY, (p) => parseShowKeyCardinality(p, 'field')], [T.KEYS, parseShowFieldKeys]),
+      ],
       [T.GRANTS, level([T.FOR, parseShowGrants])],
       [
         T.MEASUREMENT,

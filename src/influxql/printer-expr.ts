@@ -1,10 +1,18 @@
 // Prints expressions, sources, clauses and SELECT statements (which nest inside sources as
-// subqueries) in InfluxQL's canonical form, the form InfluxDB's String() methods produce: identifiers quoted only when needed, numbers with three decimals,
-// durations in their largest exact unit, regexes with `/` escaped. Binary expressions are printed
-// without recursion down their left side, so very long AND/OR chains print without exhausting the
-// stack.
+// subqueries) in InfluxQL's canonical form, the form InfluxDB's String() methods produce:
+// identifiers quoted only when needed, numbers with three decimals, durations in their largest
+// exact unit, regexes with `/` escaped. Binary expressions are printed without recursion down
+// their left side, so very long AND/OR chains print without exhausting the stack.
 
-import type { Dimension, Expr, Field, Measurement, SelectStatementNode, SortField, Source } from './ast-expr.js'
+import type {
+  Dimension,
+  Expr,
+  Field,
+  Measurement,
+  SelectStatementNode,
+  SortField,
+  Source,
+} from './ast-expr.js'
 import { formatDuration } from './duration.js'
 import { formatFloatFixed3, formatFloatG } from './format-number.js'
 import { quoteIdent, quoteString } from './quote.js'
@@ -35,7 +43,9 @@ function formatOne(expr: Exclude<Expr, { kind: 'BinaryExpr' }>): string {
     case 'Call':
       return `${expr.name}(${expr.args.map(formatExpr).join(', ')})`
     case 'VarRef':
-      return expr.dataType === 'unknown' ? quoteIdent(expr.name) : `${quoteIdent(expr.name)}::${expr.dataType}`
+      return expr.dataType === 'unknown'
+        ? quoteIdent(expr.name)
+        : `${quoteIdent(expr.name)}::${expr.dataType}`
     case 'Distinct':
       return `DISTINCT ${expr.name}`
     case 'Wildcard':
@@ -99,7 +109,9 @@ export function formatMeasurement(m: Measurement): string {
 
 /** A FROM source: a measurement or a parenthesized subquery. */
 export function formatSource(source: Source): string {
-  return source.kind === 'SubQuery' ? `(${formatSelect(source.statement)})` : formatMeasurement(source)
+  return source.kind === 'SubQuery'
+    ? `(${formatSelect(source.statement)})`
+    : formatMeasurement(source)
 }
 
 /** Sources separated by `, `. */
@@ -109,7 +121,11 @@ export function formatSources(sources: readonly Source[]): string {
 
 /** SELECT fields, with `AS alias` where aliased. */
 export function formatFields(fields: readonly Field[]): string {
-  return fields.map((f) => (f.alias === '' ? formatExpr(f.expr) : `${formatExpr(f.expr)} AS ${quoteIdent(f.alias)}`)).join(', ')
+  return fields
+    .map((f) =>
+      f.alias === '' ? formatExpr(f.expr) : `${formatExpr(f.expr)} AS ${quoteIdent(f.alias)}`,
+    )
+    .join(', ')
 }
 
 /** GROUP BY dimensions separated by `, `. */
@@ -119,7 +135,9 @@ export function formatDimensions(dimensions: readonly Dimension[]): string {
 
 /** ORDER BY fields: `time DESC`, or a bare `ASC`. */
 export function formatSortFields(fields: readonly SortField[]): string {
-  return fields.map((f) => (f.name !== '' ? `${f.name} ` : '') + (f.ascending ? 'ASC' : 'DESC')).join(', ')
+  return fields
+    .map((f) => (f.name !== '' ? `${f.name} ` : '') + (f.ascending ? 'ASC' : 'DESC'))
+    .join(', ')
 }
 
 /** A SELECT statement in canonical form. */
@@ -140,7 +158,8 @@ export function formatSelect(s: SelectStatementNode): string {
       break
     case 'number': {
       const v = s.fillValue
-      text += ` fill(${typeof v === 'number' ? formatFloatG(v) : v === null ? '<nil>' : v.toString()})`
+      const value = typeof v === 'number' ? formatFloatG(v) : v === null ? '<nil>' : v.toString()
+      text += ` fill(${value})`
       break
     }
     case 'null':

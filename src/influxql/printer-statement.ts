@@ -34,12 +34,17 @@ function clauses(c: Clauses, tagKey?: TagKeyFilter): string {
   if (c.database !== undefined && c.database !== '') text += ' ON ' + quoteIdent(c.database)
   if (c.sources !== undefined && c.sources.length > 0) text += ' FROM ' + formatSources(c.sources)
   if (tagKey !== undefined) {
-    const operand = tagKey.tagKeyExpr.kind === 'StringLiteral' ? quoteIdent(tagKey.tagKeyExpr.value) : formatExpr(tagKey.tagKeyExpr)
+    const operand =
+      tagKey.tagKeyExpr.kind === 'StringLiteral'
+        ? quoteIdent(tagKey.tagKeyExpr.value)
+        : formatExpr(tagKey.tagKeyExpr)
     text += ` WITH KEY ${tagKey.op} ${operand}`
   }
   if (c.condition !== undefined && c.condition !== null) text += ' WHERE ' + formatExpr(c.condition)
-  if (c.dimensions !== undefined && c.dimensions.length > 0) text += ' GROUP BY ' + formatDimensions(c.dimensions)
-  if (c.sortFields !== undefined && c.sortFields.length > 0) text += ' ORDER BY ' + formatSortFields(c.sortFields)
+  if (c.dimensions !== undefined && c.dimensions.length > 0)
+    text += ' GROUP BY ' + formatDimensions(c.dimensions)
+  if (c.sortFields !== undefined && c.sortFields.length > 0)
+    text += ' ORDER BY ' + formatSortFields(c.sortFields)
   if (c.limit !== undefined && c.limit > 0) text += ` LIMIT ${c.limit}`
   if (c.offset !== undefined && c.offset > 0) text += ` OFFSET ${c.offset}`
   if (c.sLimit !== undefined && c.sLimit > 0) text += ` SLIMIT ${c.sLimit}`
@@ -48,6 +53,10 @@ function clauses(c: Clauses, tagKey?: TagKeyFilter): string {
 }
 
 const exact = (isExact: boolean): string => (isExact ? 'EXACT ' : '')
+
+/** `db.rp` of the subscription statements, each part quoted as needed. */
+const onRetentionPolicy = (s: { database: string; retentionPolicy: string }): string =>
+  `${quoteIdent(s.database)}.${quoteIdent(s.retentionPolicy)}`
 
 /** A statement in canonical InfluxQL. */
 export function formatStatement(s: Statement): string {
@@ -68,8 +77,10 @@ export function formatStatement(s: Statement): string {
       let text = 'CREATE DATABASE ' + quoteIdent(s.name)
       if (s.retentionPolicyCreate) {
         text += ' WITH'
-        if (s.retentionPolicyDuration !== null) text += ' DURATION ' + formatGoDuration(s.retentionPolicyDuration)
-        if (s.retentionPolicyReplication !== null) text += ` REPLICATION ${s.retentionPolicyReplication}`
+        if (s.retentionPolicyDuration !== null)
+          text += ' DURATION ' + formatGoDuration(s.retentionPolicyDuration)
+        if (s.retentionPolicyReplication !== null)
+          text += ` REPLICATION ${s.retentionPolicyReplication}`
         if (s.retentionPolicyShardGroupDuration > 0n) {
           text += ' SHARD DURATION ' + formatGoDuration(s.retentionPolicyShardGroupDuration)
         }
@@ -83,7 +94,9 @@ export function formatStatement(s: Statement): string {
       return (
         `CREATE RETENTION POLICY ${quoteIdent(s.name)} ON ${quoteIdent(s.database)}` +
         ` DURATION ${formatDuration(s.duration)} REPLICATION ${s.replication}` +
-        (s.shardGroupDuration > 0n ? ` SHARD DURATION ${formatDuration(s.shardGroupDuration)}` : '') +
+        (s.shardGroupDuration > 0n
+          ? ` SHARD DURATION ${formatDuration(s.shardGroupDuration)}`
+          : '') +
         (s.default ? ' DEFAULT' : '')
       )
     case 'AlterRetentionPolicyStatement':
@@ -91,13 +104,18 @@ export function formatStatement(s: Statement): string {
         `ALTER RETENTION POLICY ${quoteIdent(s.name)} ON ${quoteIdent(s.database)}` +
         (s.duration !== null ? ` DURATION ${formatDuration(s.duration)}` : '') +
         (s.replication !== null ? ` REPLICATION ${s.replication}` : '') +
-        (s.shardGroupDuration !== null ? ` SHARD DURATION ${formatDuration(s.shardGroupDuration)}` : '') +
+        (s.shardGroupDuration !== null
+          ? ` SHARD DURATION ${formatDuration(s.shardGroupDuration)}`
+          : '') +
         (s.default ? ' DEFAULT' : '')
       )
     case 'DropRetentionPolicyStatement':
       return `DROP RETENTION POLICY ${quoteIdent(s.name)} ON ${quoteIdent(s.database)}`
     case 'CreateUserStatement':
-      return `CREATE USER ${quoteIdent(s.name)} WITH PASSWORD [REDACTED]` + (s.admin ? ' WITH ALL PRIVILEGES' : '')
+      return (
+        `CREATE USER ${quoteIdent(s.name)} WITH PASSWORD [REDACTED]` +
+        (s.admin ? ' WITH ALL PRIVILEGES' : '')
+      )
     case 'DropUserStatement':
       return 'DROP USER ' + quoteIdent(s.name)
     case 'SetPasswordUserStatement':
@@ -123,11 +141,11 @@ export function formatStatement(s: Statement): string {
       return `DROP CONTINUOUS QUERY ${quoteIdent(s.name)} ON ${quoteIdent(s.database)}`
     case 'CreateSubscriptionStatement':
       return (
-        `CREATE SUBSCRIPTION ${quoteIdent(s.name)} ON ${quoteIdent(s.database)}.${quoteIdent(s.retentionPolicy)}` +
+        `CREATE SUBSCRIPTION ${quoteIdent(s.name)} ON ${onRetentionPolicy(s)}` +
         ` DESTINATIONS ${s.mode} ${s.destinations.map(quoteString).join(', ')}`
       )
     case 'DropSubscriptionStatement':
-      return `DROP SUBSCRIPTION ${quoteIdent(s.name)} ON ${quoteIdent(s.database)}.${quoteIdent(s.retentionPolicy)}`
+      return `DROP SUBSCRIPTION ${quoteIdent(s.name)} ON ${onRetentionPolicy(s)}`
     case 'ShowDatabasesStatement':
       return 'SHOW DATABASES'
     case 'ShowRetentionPoliciesStatement':
@@ -139,7 +157,15 @@ export function formatStatement(s: Statement): string {
         const op = s.source.kind === 'Measurement' && s.source.regex !== null ? '=~' : '='
         text += ` WITH MEASUREMENT ${op} ${formatSource(s.source)}`
       }
-      return text + clauses({ condition: s.condition, sortFields: s.sortFields, limit: s.limit, offset: s.offset })
+      return (
+        text +
+        clauses({
+          condition: s.condition,
+          sortFields: s.sortFields,
+          limit: s.limit,
+          offset: s.offset,
+        })
+      )
     }
     case 'ShowMeasurementCardinalityStatement':
       return 'SHOW MEASUREMENT ' + exact(s.exact) + 'CARDINALITY' + clauses(s)

@@ -47,7 +47,9 @@ export function quoteIdent(...segments: readonly string[]): string {
   const last = segments.length - 1
   segments.forEach((segment, i) => {
     const needQuote =
-      identNeedsQuotes(segment) || (i < last && segment !== '') || ((i === 0 || i === last) && segment === '')
+      identNeedsQuotes(segment) ||
+      (i < last && segment !== '') ||
+      ((i === 0 || i === last) && segment === '')
     out += needQuote ? '"' + escape(segment, '"') + '"' : segment
     if (i < last) out += '.'
   })

@@ -65,7 +65,10 @@ describe('RE2 regex check', () => {
 
   it('reports nesting deeper than Go allows', () => {
     const deep = '('.repeat(1001) + 'a' + ')'.repeat(1001)
-    assert.equal(regexSyntaxError(deep), `error parsing regexp: expression nests too deeply: \`${deep}\``)
+    assert.equal(
+      regexSyntaxError(deep),
+      `error parsing regexp: expression nests too deeply: \`${deep}\``,
+    )
     assert.equal(regexSyntaxError('('.repeat(999) + 'a' + ')'.repeat(999)), undefined)
   })
 

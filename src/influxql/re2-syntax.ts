@@ -9,7 +9,17 @@
 // checked (ranges in order, known class names). Not reproduced: Go's limit on the compiled size
 // of huge patterns (about 3.3 million instructions).
 
-import { REGEX_CLASS_NAMES } from './re2-names.js'
+import {
+  fail,
+  isAlnum,
+  parseClass,
+  parseEscape,
+  parseRepeat,
+  parseUnicodeClass,
+  PERL_CLASSES,
+  RegexSyntaxError,
+  slice,
+} from './re2-lexical.js'
 
 type Op =
   | 'literal'
@@ -46,28 +56,6 @@ const INITIAL_FLAGS = ONE_LINE
 const ALL_FLAGS = 0xf
 const MAX_HEIGHT = 1000
 
-const PERL_CLASSES = new Set(['d', 'D', 's', 'S', 'w', 'W'])
-const POSIX_CLASSES = new Set(
-  ['alnum', 'alpha', 'ascii', 'blank', 'cntrl', 'digit', 'graph', 'lower', 'print', 'punct', 'space', 'upper', 'word', 'xdigit'].flatMap(
-    (n) => [`[:${n}:]`, `[:^${n}:]`],
-  ),
-)
-
-class RegexSyntaxError extends Error {}
-
-function fail(code: string, expr: string): never {
-  throw new RegexSyntaxError(`error parsing regexp: ${code}: \`${expr}\``)
-}
-
-const isAlnum = (c: string): boolean => /^[0-9A-Za-z]$/.test(c)
-const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9'
-const isOctal = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '7'
-
-function unhex(c: string | undefined): number {
-  if (c === undefined || !/^[0-9A-Fa-f]$/.test(c)) return -1
-  return parseInt(c, 16)
-}
-
 class Checker {
   readonly #s: readonly string[]
   readonly #whole: string
@@ -81,18 +69,29 @@ class Checker {
   }
 
   #text(from: number, to: number): string {
-    return this.#s.slice(from, to).join('')
+    return slice(this.#s, from, to)
   }
 
   #piece(op: Op, subs: Piece[] = [], extra: Partial<Piece> = {}): Piece {
     this.#allocated++
     let height = 1
     for (const sub of subs) height = Math.max(height, sub.height + 1)
-    return { op, subs, height, runes: 0, flags: this.#flags, min: 0, max: 0, capturing: false, ...extra }
+    return {
+      op,
+      subs,
+      height,
+      runes: 0,
+      flags: this.#flags,
+      min: 0,
+      max: 0,
+      capturing: false,
+      ...extra,
+    }
   }
 
   #checkHeight(piece: Piece): void {
-    if (this.#allocated >= MAX_HEIGHT && piece.height > MAX_HEIGHT) fail('expression nests too deeply', this.#whole)
+    if (this.#allocated >= MAX_HEIGHT && piece.height > MAX_HEIGHT)
+      fail('expression nests too deeply', this.#whole)
   }
 
   #push(piece: Piece): void {
@@ -160,11 +159,19 @@ class Checker {
     this.#push(open.capturing ? this.#piece('capture', [inner]) : inner)
   }
 
-  #repeat(op: Op, min: number, max: number, before: number, after: number, lastRepeat: number): number {
+  #repeat(
+    op: Op,
+    min: number,
+    max: number,
+    before: number,
+    after: number,
+    lastRepeat: number,
+  ): number {
     if (this.#s[after] === '?') after++
     if (lastRepeat >= 0) fail('invalid nested repetition operator', this.#text(lastRepeat, after))
     const sub = this.#stack[this.#stack.length - 1]
-    if (sub === undefined || isMarker(sub)) fail('missing argument to repetition operator', this.#text(before, after))
+    if (sub === undefined || isMarker(sub))
+      fail('missing argument to repetition operator', this.#text(before, after))
     const piece = this.#piece(op, [sub], { min, max })
     this.#stack[this.#stack.length - 1] = piece
     this.#checkHeight(piece)
@@ -172,50 +179,6 @@ class Checker {
       fail('invalid repeat count', this.#text(before, after))
     }
     return after
-  }
-
-  /** A decimal without leading zeros at i: [value (-1 when too big), end], or undefined. */
-  #parseInt(i: number): [number, number] | undefined {
-    const s = this.#s
-    if (!isDigit(s[i])) return undefined
-    if (s[i] === '0' && isDigit(s[i + 1])) return undefined
-    let end = i
-    while (isDigit(s[end])) end++
-    let n = 0
-    for (let j = i; j < end; j++) {
-      if (n >= 1e8) {
-        n = -1
-        break
-      }
-      n = n * 10 + Number(s[j])
-    }
-    return [n, end]
-  }
-
-  /** `{min}`, `{min,}` or `{min,max}` at i: [min, max (-1: none), end], or undefined. */
-  #parseRepeat(i: number): [number, number, number] | undefined {
-    const s = this.#s
-    const lo = this.#parseInt(i + 1)
-    if (lo === undefined) return undefined
-    let [min, at] = lo
-    let max: number
-    if (at >= s.length) return undefined
-    if (s[at] !== ',') {
-      max = min
-    } else {
-      at++
-      if (at >= s.length) return undefined
-      if (s[at] === '}') {
-        max = -1
-      } else {
-        const hi = this.#parseInt(at)
-        if (hi === undefined) return undefined
-        ;[max, at] = hi
-        if (max < 0) min = -1
-      }
-    }
-    if (s[at] !== '}') return undefined
-    return [min, max, at + 1]
   }
 
   /** `(?flags)`, `(?flags:`, or `(?P<name>` at i; returns the index after it. */
@@ -261,134 +224,6 @@ class Checker {
     return fail('invalid or unsupported Perl syntax', this.#text(i, t))
   }
 
-  /** `\pN`, `\p{Name}`, `\PN`, `\p{^Name}` at i (known to start `\p` or `\P`). */
-  #parseUnicodeClass(i: number): number {
-    const s = this.#s
-    let t = i + 2
-    const c = s[t]
-    let seq: string
-    let name: string
-    if (c !== '{') {
-      if (c !== undefined) t++
-      seq = this.#text(i, t)
-      name = this.#text(i + 2, t)
-    } else {
-      const end = s.indexOf('}', i)
-      if (end < 0) fail('invalid character class range', this.#text(i, s.length))
-      seq = this.#text(i, end + 1)
-      name = this.#text(i + 3, end)
-      t = end + 1
-    }
-    if (name.startsWith('^')) name = name.slice(1)
-    if (!REGEX_CLASS_NAMES.has(name)) fail('invalid character class range', seq)
-    return t
-  }
-
-  /** An escape at i (a backslash); returns [code point, index after]. */
-  #parseEscape(i: number): [number, number] {
-    const s = this.#s
-    let t = i + 1
-    const c = s[t++]
-    if (c === undefined) fail('trailing backslash at end of expression', '')
-    const cp = c.codePointAt(0) ?? 0
-    // An octal escape: \0, or \1-\7 followed by another octal digit (a lone \1 would be a
-    // backreference, which RE2 does not support); up to three digits in all.
-    if (c === '0' || (c >= '1' && c <= '7' && isOctal(s[t]))) {
-      let r = cp - 0x30
-      for (let k = 1; k < 3 && isOctal(s[t]); k++) r = r * 8 + Number(s[t++])
-      return [r, t]
-    }
-    switch (c) {
-      case 'x': {
-        if (t >= s.length) break
-        const c1 = s[t++]
-        if (c1 === '{') {
-          let nhex = 0
-          let r = 0
-          for (;;) {
-            if (t >= s.length) return fail('invalid escape sequence', this.#text(i, t))
-            const h = s[t++]
-            if (h === '}') break
-            const v = unhex(h)
-            r = r * 16 + v
-            if (v < 0 || r > 0x10ffff) return fail('invalid escape sequence', this.#text(i, t))
-            nhex++
-          }
-          if (nhex === 0) break
-          return [r, t]
-        }
-        const x = unhex(c1)
-        const c2 = s[t]
-        if (c2 !== undefined) t++
-        const y = unhex(c2)
-        if (x < 0 || y < 0) break
-        return [x * 16 + y, t]
-      }
-      case 'a':
-        return [7, t]
-      case 'f':
-        return [12, t]
-      case 'n':
-        return [10, t]
-      case 'r':
-        return [13, t]
-      case 't':
-        return [9, t]
-      case 'v':
-        return [11, t]
-      default:
-        if (cp < 0x80 && !isAlnum(c)) return [cp, t]
-    }
-    return fail('invalid escape sequence', this.#text(i, t))
-  }
-
-  /** A character class starting at i (`[`); returns the index after its `]`. */
-  #parseClass(i: number): number {
-    const s = this.#s
-    const whole = this.#text(i, s.length)
-    let t = i + 1
-    if (s[t] === '^') t++
-    let first = true
-    while (t >= s.length || s[t] !== ']' || first) {
-      first = false
-      if (s.length - t > 2 && s[t] === '[' && s[t + 1] === ':') {
-        const close = this.#s.slice(t + 2).join('').indexOf(':]')
-        if (close >= 0) {
-          const end = t + 2 + Array.from(this.#s.slice(t + 2).join('').slice(0, close)).length + 2
-          const name = this.#text(t, end)
-          if (!POSIX_CLASSES.has(name)) fail('invalid character class range', name)
-          t = end
-          continue
-        }
-      }
-      if (s[t] === '\\' && (s[t + 1] === 'p' || s[t + 1] === 'P')) {
-        t = this.#parseUnicodeClass(t)
-        continue
-      }
-      if (s[t] === '\\' && PERL_CLASSES.has(s[t + 1] ?? '')) {
-        t += 2
-        continue
-      }
-      const rangeStart = t
-      let lo: number
-      ;[lo, t] = this.#parseClassChar(t, whole)
-      if (s.length - t >= 2 && s[t] === '-' && s[t + 1] !== ']') {
-        let hi: number
-        ;[hi, t] = this.#parseClassChar(t + 1, whole)
-        if (hi < lo) fail('invalid character class range', this.#text(rangeStart, t))
-      }
-    }
-    this.#push(this.#piece('class'))
-    return t + 1
-  }
-
-  #parseClassChar(t: number, whole: string): [number, number] {
-    const c = this.#s[t]
-    if (c === undefined) return fail('missing closing ]', whole)
-    if (c === '\\') return this.#parseEscape(t)
-    return [c.codePointAt(0) ?? 0, t + 1]
-  }
-
   check(): void {
     const s = this.#s
     let i = 0
@@ -424,16 +259,24 @@ class Checker {
           i++
           break
         case '[':
-          i = this.#parseClass(i)
+          i = parseClass(this.#s, i)
+          this.#push(this.#piece('class'))
           break
         case '*':
         case '+':
         case '?':
           repeat = i
-          i = this.#repeat(c === '*' ? 'star' : c === '+' ? 'plus' : 'quest', 0, 0, i, i + 1, lastRepeat)
+          i = this.#repeat(
+            c === '*' ? 'star' : c === '+' ? 'plus' : 'quest',
+            0,
+            0,
+            i,
+            i + 1,
+            lastRepeat,
+          )
           break
         case '{': {
-          const parsed = this.#parseRepeat(i)
+          const parsed = parseRepeat(this.#s, i)
           if (parsed === undefined) {
             this.#literal()
             i++
@@ -482,7 +325,7 @@ class Checker {
       }
       case 'p':
       case 'P': {
-        const next = this.#parseUnicodeClass(i)
+        const next = parseUnicodeClass(this.#s, i)
         this.#push(this.#piece('class'))
         return next
       }
@@ -492,7 +335,7 @@ class Checker {
           return i + 2
         }
     }
-    const [, next] = this.#parseEscape(i)
+    const [, next] = parseEscape(this.#s, i)
     this.#literal()
     return next
   }
@@ -511,7 +354,12 @@ function mergeLiterals(subs: Piece[]): Piece[] {
   const out: Piece[] = []
   for (const sub of subs) {
     const prev = out[out.length - 1]
-    if (prev !== undefined && prev.op === 'literal' && sub.op === 'literal' && prev.flags === sub.flags) {
+    if (
+      prev !== undefined &&
+      prev.op === 'literal' &&
+      sub.op === 'literal' &&
+      prev.flags === sub.flags
+    ) {
       out[out.length - 1] = { ...prev, runes: prev.runes + sub.runes }
     } else {
       out.push(sub)

@@ -80,7 +80,8 @@ export class Scanner {
       case 0x2a:
         return token(T.MUL, line, char)
       case 0x2f: // /
-        if (r.read() === 0x2a) return token(this.#skipUntilEndComment() ? T.COMMENT : T.ILLEGAL, line, char)
+        if (r.read() === 0x2a)
+          return token(this.#skipUntilEndComment() ? T.COMMENT : T.ILLEGAL, line, char)
         r.unread()
         return token(T.DIV, line, char)
       case 0x25:
@@ -238,7 +239,13 @@ export class Scanner {
       else if (ch1 === 0x5c) text += '\\'
       else if (ch1 === 0x22) text += '"'
       else if (ch1 === 0x27) text += "'"
-      else return { tok: T.BADESCAPE, line: r.line(), char: r.char(), lit: '\\' + String.fromCodePoint(ch1) }
+      else
+        return {
+          tok: T.BADESCAPE,
+          line: r.line(),
+          char: r.char(),
+          lit: '\\' + String.fromCodePoint(ch1),
+        }
     }
   }
 

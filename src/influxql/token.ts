@@ -217,7 +217,7 @@ export function lookupKeyword(word: string): Token {
   return KEYWORDS.get(word.toLowerCase()) ?? T.IDENT
 }
 
-/** Whether a token is a binary operator (arithmetic, bitwise, AND/OR, comparison or regex match). */
+/** Whether a token is a binary operator (arithmetic, bitwise, AND, OR, comparison, regex match). */
 export function isOperator(tok: Token): boolean {
   return tok > T.OPERATOR_BEG && tok < T.OPERATOR_END
 }
