@@ -95,7 +95,7 @@ export interface QueryTime {
  * One cell of a result row. `number` is a float64, `bigint` an integer (int64 or uint64);
  * `null` is a missing value.
  */
-export type QueryCell = null | boolean | number | bigint | string | QueryTime
+export type QueryCell = null | boolean | number | bigint | string | QueryTime | readonly string[]
 
 /** One series of a statement result (InfluxDB's models.Row). */
 export interface QueryRow {

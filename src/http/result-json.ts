@@ -111,6 +111,8 @@ function encodeCell(c: QueryCell, divisor: bigint | undefined): string {
       return c ? 'true' : 'false'
     case 'object':
       if (c === null) return 'null'
+      // A list cell (SHOW SUBSCRIPTIONS destinations) is a JSON array of strings, as Go encodes []string.
+      if (!('kind' in c)) return `[${c.map((s) => goJSONString(s)).join(',')}]`
       if (divisor !== undefined) return (c.ns / divisor).toString()
       return `"${formatRFC3339Nano(c.ns, c.offsetSeconds ?? 0)}"`
     default:

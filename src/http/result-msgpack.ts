@@ -107,6 +107,7 @@ function writeCell(w: MsgpackWriter, c: QueryCell, divisor: bigint | undefined):
       return
     case 'object':
       if (c === null) w.nil()
+      else if (!('kind' in c)) w.string(`[${c.join(' ')}]`)
       else if (divisor !== undefined) w.int(c.ns / divisor)
       else w.time(c.ns)
       return

@@ -193,7 +193,7 @@ class Translator {
         const lit = end < 0 ? p.slice(this.#i) : p.slice(this.#i, end)
         this.#i = end < 0 ? p.length : end + 2
         let out = ''
-        for (const ch of lit) out += JS_SYNTAX.has(ch) || ch === '-' ? `\\${ch}` : ch
+        for (const ch of lit) out += JS_SYNTAX.has(ch) || (inClass && ch === '-') ? `\\${ch}` : ch
         return inClass ? out : `(?:${out})`
       }
       case 'x': {

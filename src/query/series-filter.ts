@@ -68,17 +68,19 @@ function difference(a: SeriesSelection | null, minus: ReadonlySet<string>): Seri
 
 /**
  * The series of `view` that `expr` selects; null when none (InfluxDB's nil iterator). A null
- * `expr` selects every series.
+ * `expr` selects every series. `mode` picks the index's rules (SHOW SERIES, SHOW TAG VALUES,
+ * DELETE) or those the query engine uses to build tag sets (the SHOW statements InfluxDB runs as
+ * SELECTs), which differ for operators other than =, !=, =~, !~ and for tag-to-tag comparisons.
  */
-export function selectSeries(view: MeasurementView, expr: Expr | null): SeriesSelection | null {
+export function selectSeries(view: MeasurementView, expr: Expr | null, mode: FilterMode = 'index'): SeriesSelection | null {
   if (expr === null) return all(view, 'none')
   switch (expr.kind) {
     case 'BinaryExpr':
-      if (expr.op === 'AND') return intersect(selectSeries(view, expr.lhs), selectSeries(view, expr.rhs))
-      if (expr.op === 'OR') return union(selectSeries(view, expr.lhs), selectSeries(view, expr.rhs))
-      return selectByComparison(view, expr)
+      if (expr.op === 'AND') return intersect(selectSeries(view, expr.lhs, mode), selectSeries(view, expr.rhs, mode))
+      if (expr.op === 'OR') return union(selectSeries(view, expr.lhs, mode), selectSeries(view, expr.rhs, mode))
+      return selectByComparison(view, expr, mode)
     case 'ParenExpr':
-      return selectSeries(view, expr.expr)
+      return selectSeries(view, expr.expr, mode)
     case 'BooleanLiteral':
       return expr.value ? all(view, 'none') : null
     default:
@@ -86,13 +88,19 @@ export function selectSeries(view: MeasurementView, expr: Expr | null): SeriesSe
   }
 }
 
-function isField(view: MeasurementView, ref: VarRef): boolean {
+/** Whose rules select series: the index's, or the query engine's tag-set builder's. */
+export type FilterMode = 'index' | 'tagsets'
+
+/** The system fields a SELECT types as strings (so they count as fields, not tags). */
+const STRING_SYSTEM_FIELDS = new Set(['_tagKey', '_tagValue', '_seriesKey'])
+
+function isField(view: MeasurementView, ref: VarRef, mode: FilterMode): boolean {
   if (ref.name === '_name') return false
-  if (ref.dataType === 'unknown') return view.hasField(ref.name)
+  if (ref.dataType === 'unknown') return view.hasField(ref.name) || (mode === 'tagsets' && STRING_SYSTEM_FIELDS.has(ref.name))
   return ref.dataType !== 'tag'
 }
 
-function selectByComparison(view: MeasurementView, n: BinaryExpr): SeriesSelection | null {
+function selectByComparison(view: MeasurementView, n: BinaryExpr, mode: FilterMode): SeriesSelection | null {
   if (n.lhs.kind === 'BinaryExpr' || n.rhs.kind === 'BinaryExpr') return all(view, 'other')
   let key: VarRef
   let value: Expr
@@ -105,12 +113,13 @@ function selectByComparison(view: MeasurementView, n: BinaryExpr): SeriesSelecti
   } else {
     return all(view, 'other')
   }
-  if (isField(view, key)) return all(view, 'other')
+  if (isField(view, key, mode)) return all(view, 'other')
   if (value.kind === 'VarRef') {
     // InfluxDB tests the key's type here where it means the value's; kept for equal answers.
-    const valueIsField = value.name !== '_name' && ((value.dataType === 'unknown' && view.hasField(value.name)) || key.dataType === 'field' || (value.dataType !== 'tag' && value.dataType !== 'unknown'))
+    const valueIsField = value.name !== '_name' && (isField(view, value, mode) || key.dataType === 'field')
     if (valueIsField) return all(view, 'other')
   }
+  if (mode === 'tagsets') return selectForTagSets(view, n.op, key.name, value)
   switch (value.kind) {
     case 'StringLiteral':
       return selectByString(view, key.name, value.value, n.op)
@@ -120,6 +129,30 @@ function selectByComparison(view: MeasurementView, n: BinaryExpr): SeriesSelecti
       const a = fromSet(view.seriesWithTagKey(key.name))
       const b = view.seriesWithTagKey(value.name)
       return n.op === '=' ? intersect(a, fromSet(b)) : difference(a, b)
+    }
+    default:
+      return all(view, 'other')
+  }
+}
+
+/** The inmem measurement's idsForExpr, which the query engine's tag sets use. */
+function selectForTagSets(view: MeasurementView, op: BinaryExpr['op'], key: string, value: Expr): SeriesSelection | null {
+  switch (value.kind) {
+    case 'StringLiteral':
+      if (key !== '_name' && op !== '=' && op !== '!=') return null
+      return selectByString(view, key, value.value, op)
+    case 'RegexLiteral':
+      if (key !== '_name' && op !== '=~' && op !== '!~') return null
+      return selectByRegex(view, key, value.pattern, op)
+    case 'VarRef': {
+      const same = new Set<string>()
+      for (const v of view.tagValues(key)) {
+        const other = view.seriesWithTagValue(value.name, v)
+        for (const s of view.seriesWithTagValue(key, v)) if (other.has(s)) same.add(s)
+      }
+      if (op === '=') return fromSet(same)
+      if (op === '!=') return difference(all(view, 'none'), same)
+      return null
     }
     default:
       return all(view, 'other')

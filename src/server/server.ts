@@ -64,7 +64,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     for (const f of store.failedShards()) logger.error({ shardID: f.id, err: f.error.message }, 'shard failed to open; other shards are serving')
 
     const writer = new PointsWriter(meta, store)
-    const executor: QueryExecutor = createQueryExecutor({ meta, store, hasher: bcryptHasher, logger })
+    const executor: QueryExecutor = createQueryExecutor({ meta, store, hasher: bcryptHasher, logger: logger.child({ service: 'query' }), retentionAutoCreate: config.meta['retention-autocreate'] })
 
     if (config.retention.enabled) {
       const retention = new RetentionService({ meta, store, intervalMs: config.retention['check-interval'], logger: logger.child({ service: 'retention' }) })

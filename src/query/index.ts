@@ -1,0 +1,35 @@
+// The query component: the InfluxQL statement executor. It runs every statement except SELECT
+// (handed to an injected SelectExecutor) against the metastore and the store with InfluxDB 1.6's
+// results and error texts, tracks running queries, and authorizes queries when auth is enabled.
+export { StatementExecutor } from './statement-executor.js'
+export type { StatementExecutorOptions } from './statement-executor.js'
+export { notImplementedSelectExecutor } from './select-executor.js'
+export type { SelectContext, SelectExecutor } from './select-executor.js'
+export type { QueryLogger, ResultPart } from './context.js'
+export { silentQueryLogger } from './context.js'
+export { QueryRegistry, roundDuration } from './query-registry.js'
+export type { RunningQuery } from './query-registry.js'
+export { authorizeQuery, requiredPrivileges } from './authorize.js'
+export type { RequiredPrivilege } from './authorize.js'
+export type { Diagnostic, DiagnosticsSource, Statistic, StatisticsSource } from './diagnostics.js'
+export { compileRegex, regexMatches } from './regex.js'
+export { conditionExpr, hasTimeExpr, MAX_TIME_NS, MIN_TIME_NS } from './condition.js'
+export type { SplitCondition, TimeRange } from './condition.js'
+export { formatRFC3339 } from './time-text.js'
+export {
+  NotImplementedError,
+  QueryAuthorizationError,
+  QueryError,
+  StatementError,
+  UnsupportedRegexError,
+} from './errors.js'
+export type {
+  ExecuteRequest,
+  QueryCell,
+  QueryMessage,
+  QueryRow,
+  QueryTime,
+  QueryUser,
+  StatementResult,
+  UserPrivilege,
+} from './result.js'

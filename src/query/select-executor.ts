@@ -1,0 +1,40 @@
+// The seam for SELECT and EXPLAIN: the statement executor normalises the statement (default
+// database and retention policy, `database not found`) and hands it to a SelectExecutor. Until
+// the query engine lands (issue #4) the default one answers `SELECT is not implemented yet`.
+
+import type { ExplainStatement, SelectStatement } from '../influxql/index.js'
+import type { ResultPart } from './context.js'
+import { NotImplementedError } from './errors.js'
+
+/** What a SELECT runs with. */
+export interface SelectContext {
+  /** The request's `db` parameter. */
+  readonly database: string
+  readonly retentionPolicy: string
+  readonly chunkSize: number
+  readonly readOnly: boolean
+  /** The current time in ns, for now() and time ranges. */
+  readonly nowNs: bigint
+  /** Aborted when the client leaves, the server closes or KILL QUERY is used. */
+  readonly signal: AbortSignal
+}
+
+/** Runs SELECT and EXPLAIN statements (already normalised). */
+export interface SelectExecutor {
+  /** Yields the statement's result parts (rows, in chunks); throws to fail the statement. */
+  select(stmt: SelectStatement, ctx: SelectContext): AsyncIterable<ResultPart>
+  /** EXPLAIN [ANALYZE] SELECT …: the plan as rows of a `QUERY PLAN` column. */
+  explain(stmt: ExplainStatement, ctx: SelectContext): AsyncIterable<ResultPart>
+}
+
+/** The SelectExecutor used until the query engine exists: every SELECT fails. */
+export const notImplementedSelectExecutor: SelectExecutor = {
+  // eslint-disable-next-line require-yield
+  async *select(): AsyncIterable<ResultPart> {
+    throw new NotImplementedError('SELECT')
+  },
+  // eslint-disable-next-line require-yield
+  async *explain(): AsyncIterable<ResultPart> {
+    throw new NotImplementedError('SELECT')
+  },
+}
