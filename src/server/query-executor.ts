@@ -1,9 +1,9 @@
 // Builds the query executor the HTTP API calls: the InfluxQL statement executor over the
 // metastore and the store. SELECT is answered by the query engine of issue #4 once it lands.
 
-import type { QueryExecutor } from '../http/index.js'
+import { QueryAuthorizationError as HTTPQueryAuthorizationError, type QueryExecutor, type QueryRequest, type StatementResult } from '../http/index.js'
 import type { MetaClient, PasswordHasher } from '../meta/index.js'
-import { StatementExecutor } from '../query/index.js'
+import { QueryAuthorizationError, StatementExecutor } from '../query/index.js'
 import type { Store } from '../store/index.js'
 
 /** What the executor needs from the server. */
@@ -15,13 +15,36 @@ export interface QueryExecutorDeps {
   readonly retentionAutoCreate: boolean
 }
 
+/**
+ * The statement executor behind the HTTP layer's interface. Errors cross the edge here: the
+ * executor's authorization refusal becomes the HTTP layer's (403 `error authorizing query: …`).
+ */
+class HTTPQueryExecutor implements QueryExecutor {
+  readonly #inner: StatementExecutor
+
+  constructor(inner: StatementExecutor) {
+    this.#inner = inner
+  }
+
+  async *execute(req: QueryRequest): AsyncIterable<StatementResult> {
+    try {
+      yield* this.#inner.execute(req)
+    } catch (err) {
+      if (err instanceof QueryAuthorizationError) {
+        throw new HTTPQueryAuthorizationError(err.message, { user: req.user?.name, database: req.database }, { cause: err })
+      }
+      throw err
+    }
+  }
+}
+
 /** The executor for this build. */
 export function createQueryExecutor(deps: QueryExecutorDeps): QueryExecutor {
-  return new StatementExecutor({
+  return new HTTPQueryExecutor(new StatementExecutor({
     meta: deps.meta,
     store: deps.store,
     hasher: deps.hasher,
     logger: deps.logger,
     retentionAutoCreate: deps.retentionAutoCreate,
-  })
+  }))
 }
