@@ -3,7 +3,10 @@
 // storage-formats.md §1.9): db given → db exists → write privilege → body (413, gzip) → parse →
 // "no line parsed" → consistency → the writer's outcome → "some lines did not parse" → 204.
 
-import { parsePoints } from '../lineprotocol/index.js'
+import { KeyCache, parsePoints } from '../lineprotocol/index.js'
+
+/** One key cache for every /write: series and field keys are decoded once, not once per line. */
+const keyCache = new KeyCache()
 import { canWrite } from './authenticate.js'
 import type { Exchange } from './exchange.js'
 import { firstValue } from './go-query.js'
@@ -68,7 +71,7 @@ export async function serveWrite(ex: Exchange, deps: WriteHandlerDeps): Promise<
     deps.logger.info({ requestID: ex.requestID, bodyBytes: body.length, body: body.toString('utf8') }, 'write body received by handler')
   }
 
-  const { points, errors } = parsePoints(body, { precision: firstValue(ex.query, 'precision') })
+  const { points, errors } = parsePoints(body, { precision: firstValue(ex.query, 'precision'), keyCache })
   const parseError = errors.length > 0 ? errors.map((e) => e.message).join('\n') : undefined
   if (parseError !== undefined && points.length === 0) return ex.sendError(400, parseError)
 

@@ -86,7 +86,8 @@ export function walkFields(
   let p = start
   while (p < end) {
     let k = p
-    while (k < end && !(b[k] === 61 /* = */ && (k === p || b[k - 1] !== 92) /* \ */)) k++
+    // The key ends at the first `=` (61) not directly after a backslash (92).
+    while (k < end && !(b[k] === 61 && (k === p || b[k - 1] !== 92))) k++
     if (k >= end - 1) {
       const key = Buffer.from(b.buffer, b.byteOffset + p, k - p).toString('utf8')
       st.errorText = `invalid value: field-key=${key}`
@@ -101,7 +102,9 @@ export function walkFields(
     let quoted = false
     while (j < end) {
       const c = b[j]
-      if (c === 92 /* \ */ && j + 1 < end && (b[j + 1] === 34 /* " */ || b[j + 1] === 92) /* \ */) {
+      // `\"` and `\\` (92 then 34 or 92) are skipped as pairs.
+      const next = b[j + 1]
+      if (c === 92 && j + 1 < end && (next === 34 || next === 92)) {
         j += 2
         continue
       }

@@ -4,6 +4,7 @@
 // every call, so the series and fields of steady ingest are decoded once, not once per line.
 
 import { ByteMap } from './interner.js'
+import type { KeyBytes } from './interner.js'
 import type { Field } from './point.js'
 import type { SeriesInfo } from './series-info.js'
 import type { FieldValue } from './values.js'
@@ -15,23 +16,25 @@ export const SHARED_INTEGERS = 256
 export interface FieldKeyInfo {
   readonly key: string
   /** The field key as written (a copy), to compare with the next line's. */
-  readonly bytes: DataView
+  readonly bytes: KeyBytes
   readonly trueField: Field
   readonly falseField: Field
   /** Fields with integer values 0 … SHARED_INTEGERS−1, created on first use. */
   readonly integers: (Field | undefined)[]
 }
 
-const TRUE_VALUE: FieldValue = Object.freeze({ kind: 'boolean', value: true })
-const FALSE_VALUE: FieldValue = Object.freeze({ kind: 'boolean', value: false })
+// Shared objects are not frozen: frozen objects get other hidden classes, which would make every
+// reader of fields polymorphic. The readonly types keep them unchanged.
+const TRUE_VALUE: FieldValue = { kind: 'boolean', value: true }
+const FALSE_VALUE: FieldValue = { kind: 'boolean', value: false }
 
 /** Creates the info of field key `key`, written as `bytes`. */
-export function fieldKeyInfo(key: string, bytes: DataView): FieldKeyInfo {
+export function fieldKeyInfo(key: string, bytes: KeyBytes): FieldKeyInfo {
   return {
     key,
     bytes,
-    trueField: Object.freeze({ key, value: TRUE_VALUE }),
-    falseField: Object.freeze({ key, value: FALSE_VALUE }),
+    trueField: { key, value: TRUE_VALUE },
+    falseField: { key, value: FALSE_VALUE },
     integers: [],
   }
 }

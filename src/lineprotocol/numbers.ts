@@ -55,6 +55,23 @@ export function parseTimestamp(
   }
   let hi = 0
   let lo = 0
+  if (end - p <= 19) {
+    // 16 to 19 digits: the first 15 exactly in a double, then × 10^k + the last k, in halves.
+    let head = 0
+    const split = end - 4 < p + 15 ? end - 4 : p + 15
+    for (; p < split; p++) head = head * 10 + ((b[p] ?? 48) - 48)
+    let tail = 0
+    let scale = 1
+    for (; p < end; p++) {
+      tail = tail * 10 + ((b[p] ?? 48) - 48)
+      scale *= 10
+    }
+    const headHi = Math.floor(head / TWO32)
+    lo = (head - headHi * TWO32) * scale + tail
+    const carry = Math.floor(lo / TWO32)
+    lo -= carry * TWO32
+    hi = headHi * scale + carry
+  }
   for (; p < end; p++) {
     lo = lo * 10 + ((b[p] ?? 48) - 48)
     hi = hi * 10

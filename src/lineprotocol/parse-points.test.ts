@@ -202,7 +202,10 @@ describe('parsePoints: series keys, TSM keys and escaping (spec §1.3, §1.7)', 
   it('reads consecutive lines of one series with changing fields correctly', () => {
     const r = parse('c,z=1,a=2 v=1 1\nc,z=1,a=2 w=2i 2\nc,z=1,a=2 w=3i,v=4 3\nc,z=1,a=3 v=5 4')
     assert.deepEqual(
-      r.points.map((p) => [p.seriesKey, p.fields.map((f) => `${f.key}=${f.value.value}`).join(',')]),
+      r.points.map((p) => [
+        p.seriesKey,
+        p.fields.map((f) => `${f.key}=${f.value.value}`).join(','),
+      ]),
       [
         ['c,a=2,z=1', 'v=1'],
         ['c,a=2,z=1', 'w=2'],
@@ -305,6 +308,21 @@ describe('parsePoints: timestamps and precision (spec §1.5)', () => {
     assert.equal(onlyPoint('m v=1 -1600000000000000123').time, -1_600_000_000_000_000_123n)
     assert.equal(onlyPoint('m v=1 9223372036', { precision: 's' }).time, 9_223_372_036_000_000_000n)
     assert.equal(reasonOf('m v=1 -9223372037', { precision: 's' }), RANGE)
+  })
+
+  it('reads every int64 timestamp, with leading zeros too, or refuses it with the range error', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }), fc.nat(3), (v, zeros) => {
+        const digits = '0'.repeat(zeros) + (v < 0n ? -v : v).toString()
+        const r = parse(`m v=1 ${v < 0n ? '-' : ''}${digits}`)
+        if (v >= -9_223_372_036_854_775_806n && v <= 9_223_372_036_854_775_806n) {
+          assert.equal(r.points[0]?.time, v)
+        } else {
+          assert.equal(r.errors[0]?.reason, RANGE)
+        }
+      }),
+      { numRuns: 3000 },
+    )
   })
 
   it('converts the same timestamp text to the same value on every line', () => {

@@ -9,7 +9,7 @@
 import { BodyText } from './body-text.js'
 import { LineError } from './errors.js'
 import { walkFields } from './field-walk.js'
-import { copyBytes, hashBytes, sameBytes } from './interner.js'
+import { hashBytes, sameBytes } from './interner.js'
 import { KeyCache, SHARED_INTEGERS, fieldKeyInfo } from './key-cache.js'
 import type { FieldKeyInfo } from './key-cache.js'
 import { asciiText, parseTimestamp } from './numbers.js'
@@ -201,7 +201,7 @@ class BodyParser {
       series = buildSeriesInfo(st, this.#text, start, keyEnd, inOrder === 1)
       // A new series usually has the fields of the line before it (same measurement).
       series.lastFieldKeys = this.#lastFieldKeys
-      this.#cache.series.set(copyBytes(b, start, keyEnd), keyHash, series)
+      this.#cache.series.set(b, start, keyEnd, keyHash, series)
     }
     this.#lastKeyStart = start
     this.#lastKeyEnd = keyEnd
@@ -286,9 +286,9 @@ class BodyParser {
     const h = hashBytes(this.#view, b, start, end)
     let info = cache.get(this.#view, b, start, end, h)
     if (info === undefined) {
-      const bytes = copyBytes(b, start, end)
+      const bytes = cache.copy(b, start, end)
       info = fieldKeyInfo(unescapeFieldKey(this.#text.utf8(start, end)), bytes)
-      cache.set(bytes, h, info)
+      cache.setCopy(bytes, h, info)
     }
     return info
   }
@@ -331,11 +331,15 @@ class BodyParser {
               info.integers[num] = field
             }
           } else {
-            field = { key: info.key, value: { kind: 'integer', value: this.#bigValue(f, num) } }
+            const value = Number.isNaN(num) ? this.#bigText(f) : BigInt(num)
+            field = { key: info.key, value: { kind: 'integer', value } }
           }
           break
         case 3 /* K_UNSIGNED */:
-          field = { key: info.key, value: { kind: 'unsigned', value: this.#bigValue(f, num) } }
+          field = {
+            key: info.key,
+            value: { kind: 'unsigned', value: Number.isNaN(num) ? this.#bigText(f) : BigInt(num) },
+          }
           break
         default:
           field = { key: info.key, value: this.#stringValue(f) }
@@ -347,9 +351,8 @@ class BodyParser {
     return fields
   }
 
-  /** The integer value of field `f`: `num` when exact, else its text (without the suffix). */
-  #bigValue(f: number, num: number): bigint {
-    if (!Number.isNaN(num)) return BigInt(num)
+  /** The integer value of field `f` read from its text (without the `i` or `u` suffix). */
+  #bigText(f: number): bigint {
     const st = this.#st
     return BigInt(asciiText(this.#b, st.fieldValueStart[f] ?? 0, (st.fieldValueEnd[f] ?? 0) - 1))
   }
@@ -368,7 +371,7 @@ class BodyParser {
     let value = strings.get(this.#view, b, start, end, h)
     if (value === undefined) {
       value = { kind: 'string', value: unescapeStringValue(this.#text.utf8(start, end)) }
-      strings.set(copyBytes(b, start, end), h, value)
+      strings.set(b, start, end, h, value)
     }
     return value
   }

@@ -17,8 +17,9 @@ export interface Field {
 }
 
 /**
- * One point, as parsed from a line of line protocol. Points produced by one parse may share their
- * `tags` array and strings with other points of the same series; treat everything as immutable.
+ * One point, as parsed from a line of line protocol. Points may share their `tags` array, strings
+ * and Field objects with other points (of one parse, or of all parses that share a KeyCache);
+ * treat everything as immutable.
  */
 export interface Point {
   /**

@@ -57,7 +57,14 @@ function scanNumber(
   let decimal = false
   let scientific = false
   let mantissa = 0
-  let digits = 0
+  // The leading digits, the common case, in a tight loop; the general loop below takes the rest.
+  const first = i
+  for (; i < end; i++) {
+    const c = b[i] ?? 0
+    if (c < 48 || c > 57) break
+    mantissa = mantissa * 10 + (c - 48)
+  }
+  let digits = i - first
   let fraction = 0
   for (; i < end; i++) {
     const c = b[i] ?? 0
@@ -70,7 +77,8 @@ function scanNumber(
       continue
     }
     if (c === 44 /* , */ || c === 32 /* space */) break
-    if ((c === 105 /* i */ || c === 117) /* u */ && i > start && !(isInt || isUnsigned)) {
+    const suffix = c === 105 /* i */ || c === 117 /* u */
+    if (suffix && i > start && !(isInt || isUnsigned)) {
       if (c === 105 /* i */) isInt = true
       else isUnsigned = true
       continue
@@ -78,9 +86,21 @@ function scanNumber(
     if (c === 46 /* . */) {
       if (decimal) return -R_INVALID_NUMBER
       decimal = true
+      if (scientific) continue
+      // The fraction digits, in a tight loop too.
+      let j = i + 1
+      for (; j < end; j++) {
+        const d = b[j] ?? 0
+        if (d < 48 || d > 57) break
+        mantissa = mantissa * 10 + (d - 48)
+      }
+      digits += j - i - 1
+      fraction += j - i - 1
+      i = j - 1
       continue
     }
-    if ((c === 101 /* e */ || c === 69) /* E */ && i > start) {
+    const exponent = c === 101 /* e */ || c === 69 /* E */
+    if (exponent && i > start) {
       scientific = true
       continue
     }
@@ -233,8 +253,8 @@ export function scanFields(
     if (c === 61 /* = */ && !quoted) {
       equals++
       const p1 = b[i - 1]
-      if ((p1 === 32 /* space */ || p1 === 44) /* , */ && b[i - 2] !== 92 /* \ */)
-        return -R_MISSING_FIELD_KEY
+      const afterSeparator = p1 === 32 /* space */ || p1 === 44 /* , */
+      if (afterSeparator && b[i - 2] !== 92 /* \ */) return -R_MISSING_FIELD_KEY
       if (i + 1 >= end) return -R_MISSING_FIELD_VALUE
       const v = b[i + 1] ?? 0
       if (v === 44 /* , */ || v === 32 /* space */) return -R_MISSING_FIELD_VALUE

@@ -51,7 +51,9 @@ export function scanKey(st: ScanState, b: Uint8Array, start: number, end: number
       if (c > 61 /* = */) continue
       if (c === 61 /* = */) {
         if (b[i - 1] !== 92 /* \ */) break
-      } else if ((c === 32 /* space */ || c === 44) /* , */ && b[i - 1] !== 92 /* \ */) {
+      } else if (c === 32 /* space */ && b[i - 1] !== 92 /* \ */) {
+        return -R_MISSING_TAG_VALUE
+      } else if (c === 44 /* , */ && b[i - 1] !== 92 /* \ */) {
         return -R_MISSING_TAG_VALUE
       }
     }
