@@ -5,6 +5,7 @@
 // under OR, and a missing bound means the minimum or maximum representable time.
 
 import type { BinaryExpr, Expr } from '../influxql/index.js'
+import { formatExpr } from '../influxql/index.js'
 import { StatementError } from './errors.js'
 import { formatRFC3339 } from './time-text.js'
 
@@ -99,22 +100,7 @@ function split(cond: Expr | null, nowNs: bigint | undefined): SplitCondition {
     case 'BooleanLiteral':
       return { condition: cond, range: {} }
     default:
-      throw new StatementError(`invalid condition expression: ${describe(cond)}`)
-  }
-}
-
-function describe(e: Expr): string {
-  switch (e.kind) {
-    case 'VarRef':
-      return e.name
-    case 'StringLiteral':
-      return `'${e.value}'`
-    case 'IntegerLiteral':
-      return e.value.toString()
-    case 'NumberLiteral':
-      return String(e.value)
-    default:
-      return e.kind
+      throw new StatementError(`invalid condition expression: ${formatExpr(cond)}`)
   }
 }
 

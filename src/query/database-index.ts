@@ -22,9 +22,36 @@ export function compareStrings(a: string, b: string): number {
   return a.length - b.length
 }
 
+const SURROGATE = /[\uD800-\uDFFF]/
+
 /** Sorts strings in place by UTF-8 bytes and returns the array. */
 export function sortStrings(a: string[]): string[] {
-  return a.sort(compareStrings)
+  // Without surrogates, UTF-16 code unit order (the default sort) is code point order.
+  return a.some((s) => SURROGATE.test(s)) ? a.sort(compareStrings) : a.sort()
+}
+
+/**
+ * Sorts items by their tags as compareTags orders them. Builds one string key per item whose
+ * plain comparison gives the same order (NUL after each key and value), falling back to
+ * compareTags when a surrogate pair could make UTF-16 order differ.
+ */
+export function sortByTags<T>(items: T[], tagsOf: (item: T) => readonly Tag[]): T[] {
+  const keys: string[] = new Array<string>(items.length)
+  let plain = true
+  for (let i = 0; i < items.length; i++) {
+    let k = ''
+    for (const t of tagsOf(items[i] as T)) k += `${t.key}\u0000${t.value}\u0000`
+    if (plain && (SURROGATE.test(k) || k.includes('\u0000\u0000\u0000'))) plain = false
+    keys[i] = k
+  }
+  if (!plain) return items.sort((a, b) => compareTags(tagsOf(a), tagsOf(b)))
+  const order = Array.from(keys.keys())
+  order.sort((a, b) => {
+    const x = keys[a] ?? ''
+    const y = keys[b] ?? ''
+    return x < y ? -1 : x > y ? 1 : 0
+  })
+  return order.map((i) => items[i] as T)
 }
 
 /** Compares two tag lists as InfluxDB's CompareSeriesKeys does: key, then value, then length. */

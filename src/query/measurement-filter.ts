@@ -129,20 +129,19 @@ function byExpr(index: DatabaseIndex, expr: Expr): string[] {
   }
 }
 
-function matcher(op: BinaryExpr['op'], value: string, pattern: string | undefined): (s: string) => boolean {
+function matcher(value: string, pattern: string | undefined): (s: string) => boolean {
   if (pattern !== undefined) return (s) => regexMatches(pattern, s)
-  void op
   return (s) => s === value
 }
 
 function byName(index: DatabaseIndex, op: BinaryExpr['op'], value: string, pattern: string | undefined): string[] {
-  const match = matcher(op, value, pattern)
+  const match = matcher(value, pattern)
   const positive = op === '=' || op === '=~'
   return index.measurementNames().filter((n) => match(n) === positive)
 }
 
 function byTag(index: DatabaseIndex, op: BinaryExpr['op'], key: string, value: string, pattern: string | undefined): string[] {
-  const match = matcher(op, value, pattern)
+  const match = matcher(value, pattern)
   const positive = op === '=' || op === '=~'
   const out: string[] = []
   for (const name of index.measurementNames()) {

@@ -259,13 +259,12 @@ class Translator {
       first = false
       if (c === '[' && p[this.#i + 1] === ':') {
         const close = p.indexOf(':]', this.#i + 2)
-        let name = p.slice(this.#i + 2, close)
+        const name = p.slice(this.#i + 2, close)
         if (name.startsWith('^')) this.#fail('a negated POSIX class')
         const set = POSIX[name]
         if (set === undefined) this.#fail(`the POSIX class ${name}`)
         out += set
         this.#i = close + 2
-        name = ''
         continue
       }
       if (c === '\\') {

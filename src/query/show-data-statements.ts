@@ -18,7 +18,7 @@ import type {
 import type { Tag } from '../engine/index.js'
 import type { ExecutionContext, ResultPart } from './context.js'
 import { conditionExpr, hasTimeExpr } from './condition.js'
-import { DatabaseIndex, compareStrings, compareTags, makeSeriesKey } from './database-index.js'
+import { DatabaseIndex, compareStrings, makeSeriesKey, sortByTags, sortStrings } from './database-index.js'
 import { StatementError } from './errors.js'
 import { evalBool } from './eval-tags.js'
 import { measurementNamesByExpr, sourcesCondition } from './measurement-filter.js'
@@ -67,10 +67,8 @@ function dimensionKeys(dims: readonly Dimension[]): string[] {
     .sort(compareStrings)
 }
 
-function groupTags(tags: readonly Tag[], dims: readonly string[]): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (const d of dims) out[d] = tags.find((t) => t.key === d)?.value ?? ''
-  return out
+function groupValues(tags: readonly Tag[], dims: readonly string[]): string[] {
+  return dims.map((d) => tags.find((t) => t.key === d)?.value ?? '')
 }
 
 interface Group {
@@ -78,6 +76,24 @@ interface Group {
   readonly tags: Record<string, string>
   readonly items: Set<string>
   count: number
+  /** The last shard whose field keys were added (FIELD KEY CARDINALITY). */
+  lastShard: number
+}
+
+/** Whether every variable `expr` reads is `name` (so its verdict depends on that alone). */
+function readsOnly(expr: Expr, name: string): boolean {
+  switch (expr.kind) {
+    case 'VarRef':
+      return expr.name === name
+    case 'BinaryExpr':
+      return readsOnly(expr.lhs, name) && readsOnly(expr.rhs, name)
+    case 'ParenExpr':
+      return readsOnly(expr.expr, name)
+    case 'Call':
+      return expr.args.every((a) => readsOnly(a, name))
+    default:
+      return true
+  }
 }
 
 /** The EXACT cardinalities and the key/value cardinalities: one count per measurement (and group). */
@@ -92,15 +108,28 @@ export async function* showCardinality(stmt: Cardinality, ctx: ExecutionContext)
   const dims = dimensionKeys(stmt.dimensions)
   const groups = new Map<string, Group>()
   const stripName = stmt.kind === 'ShowMeasurementCardinalityStatement'
+  // A WITH KEY condition alone decides per tag key: evaluate it once per key.
+  const byKeyOnly = condition !== null && readsOnly(condition, '_tagKey')
+  const keyVerdicts = new Map<string, boolean>()
+  const tagMatches = (vars: Map<string, string>, key: string): boolean => {
+    if (condition === null) return true
+    if (!byKeyOnly) return evalBool(condition, vars)
+    let v = keyVerdicts.get(key)
+    if (v === undefined) keyVerdicts.set(key, (v = evalBool(condition, vars)))
+    return v
+  }
   for (const src of mapSources(ctx, sources, stmt.database, range)) {
     for (const name of src.names) {
       for (const shard of src.shards) {
-        const series = shardSeries(shard, name, condition)
-        for (const s of series) {
-          const tags = groupTags(s.tags, dims)
-          const id = `${stripName ? '' : name}\u0000${JSON.stringify(tags)}`
+        for (const s of shardSeries(shard, name, condition)) {
+          const values = dims.length === 0 ? [] : groupValues(s.tags, dims)
+          const id = `${stripName ? '' : name}\u0000${values.join('\u0000')}`
           let g = groups.get(id)
-          if (g === undefined) groups.set(id, (g = { name: stripName ? '' : name, tags, items: new Set(), count: 0 }))
+          if (g === undefined) {
+            const tags: Record<string, string> = {}
+            dims.forEach((d, i) => (tags[d] = values[i] ?? ''))
+            groups.set(id, (g = { name: stripName ? '' : name, tags, items: new Set(), count: 0, lastShard: -1 }))
+          }
           switch (stmt.kind) {
             case 'ShowSeriesCardinalityStatement':
               g.count++
@@ -112,15 +141,24 @@ export async function* showCardinality(stmt: Cardinality, ctx: ExecutionContext)
               for (const t of s.tags) g.items.add(t.key)
               break
             case 'ShowTagValuesCardinalityStatement': {
-              const vars = new Map(s.tags.map((t) => [t.key, t.value]))
+              let vars: Map<string, string> | undefined
               for (const t of s.tags) {
-                vars.set('_tagKey', t.key)
-                if (condition === null || evalBool(condition, vars)) g.items.add(t.value)
+                const known = byKeyOnly ? keyVerdicts.get(t.key) : undefined
+                let ok = known
+                if (ok === undefined) {
+                  vars ??= new Map(s.tags.map((x) => [x.key, x.value]))
+                  vars.set('_tagKey', t.key)
+                  ok = tagMatches(vars, t.key)
+                }
+                if (ok) g.items.add(t.value)
               }
               break
             }
             case 'ShowFieldKeyCardinalityStatement':
-              for (const f of shardFields(shard, name).keys()) g.items.add(f)
+              if (g.lastShard !== shard.id) {
+                g.lastShard = shard.id
+                for (const f of shardFields(shard, name).keys()) g.items.add(f)
+              }
               break
             default: {
               const never: never = stmt
@@ -134,7 +172,7 @@ export async function* showCardinality(stmt: Cardinality, ctx: ExecutionContext)
   const rows = [...groups.values()]
     .map((g) => ({ g, n: stmt.kind === 'ShowSeriesCardinalityStatement' ? g.count : g.items.size }))
     .filter(({ n }) => n > 0)
-    .sort((a, b) => compareStrings(a.g.name, b.g.name) || compareStrings(JSON.stringify(a.g.tags), JSON.stringify(b.g.tags)))
+    .sort((a, b) => compareStrings(a.g.name, b.g.name) || compareStrings(Object.values(a.g.tags).join('\u0000'), Object.values(b.g.tags).join('\u0000')))
   const out: QueryRow[] = []
   for (const { g, n } of rows) {
     const values = page<QueryCell[]>([[BigInt(n)]], stmt.offset, stmt.limit)
@@ -202,12 +240,16 @@ export async function* showSeries(stmt: ShowSeriesStatement, ctx: ExecutionConte
       for (const name of index.measurementNames()) {
         const view = index.measurement(name)
         if (view === undefined) continue
-        const selected = selectSeries(view, cond)
-        if (selected === null) continue
         const series = view.series()
-        const tagsOf = (k: string): readonly Tag[] => series.get(k) ?? []
-        const own = [...selected.keys()].sort((a, b) => compareTags(tagsOf(a), tagsOf(b)))
-        for (const k of own) keys.push(makeSeriesKey(name, tagsOf(k)))
+        const own: (readonly Tag[])[] = []
+        if (cond === null) {
+          for (const tags of series.values()) own.push(tags)
+        } else {
+          const selected = selectSeries(view, cond)
+          if (selected === null) continue
+          for (const k of selected.keys()) own.push(series.get(k) ?? [])
+        }
+        for (const tags of sortByTags(own, (t) => t)) keys.push(makeSeriesKey(name, tags))
       }
     }
   } else {
@@ -217,7 +259,7 @@ export async function* showSeries(stmt: ShowSeriesStatement, ctx: ExecutionConte
         for (const shard of src.shards) for (const s of shardSeries(shard, name, condition)) set.add(makeSeriesKey(name, s.tags))
       }
     }
-    keys = [...set].sort(compareStrings)
+    keys = sortStrings([...set])
   }
   const values = page(keys, stmt.offset, stmt.limit)
   yield* emitRows(values.length === 0 ? [] : [{ columns: ['key'], values: values.map((k) => [k]) }], ctx.request.chunkSize)

@@ -87,6 +87,7 @@ export interface ShardSeries {
 export function shardSeries(shard: Shard, name: string, cond: Expr | null): ShardSeries[] {
   const mi = shard.index.measurements.get(name)
   if (mi === undefined || mi.series.size === 0) return []
+  if (cond === null) return [...mi.series].map(([key, tags]) => ({ key, tags }))
   const view = new MeasurementView(name, [mi])
   const selected = selectSeries(view, cond, 'tagsets')
   if (selected === null) return []
