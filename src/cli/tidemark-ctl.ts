@@ -1,7 +1,132 @@
-// tidemark-ctl (= influxd-ctl): cluster administration, backup and restore (issues #5 and #6).
+// tidemark-ctl (= influxd-ctl): administration through the meta API (`-bind host:8091`). Global
+// flags as influxd-ctl: -bind, -auth-type none|basic|jwt, -user, -pwd, -secret. `show` and
+// `show-shards` work today; backup and restore come with issue #5, the cluster commands with #6.
+
+import { FlagError, formatUsage, parseFlags } from './flags.js'
 import { notYet } from './not-yet.js'
 
+const GLOBAL_FLAGS = {
+  bind: { kind: 'string', default: 'localhost:8091', usage: 'Bind HTTP address of a meta node' },
+  'auth-type': { kind: 'string', default: 'none', usage: 'Type of authentication to use (none, basic, jwt)' },
+  user: { kind: 'string', default: '', usage: 'User name (ignored if auth-type is none)' },
+  pwd: { kind: 'string', default: '', usage: 'Password (ignored if auth-type is none)' },
+  secret: { kind: 'string', default: '', usage: 'JWT shared secret (ignored unless auth-type is jwt)' },
+} as const
+
+const USAGE = `Usage: tidemark-ctl [options] <command> [options] [<args>]
+
+Available commands are:
+   backup             Backup data and metadata (issue #5)
+   restore            Restore a backup (issue #5)
+   show               Show cluster members
+   show-shards        Shows the shards in a cluster
+
+Options:
+${formatUsage(GLOBAL_FLAGS)}`
+
+/** The I/O a command uses (injectable for tests). */
+export interface CtlIO {
+  readonly stdout: NodeJS.WritableStream
+  readonly stderr: NodeJS.WritableStream
+}
+
+interface ShardRow {
+  id: number
+  database: string
+  retentionPolicy: string
+  shardGroupID: number
+  startTime: string
+  endTime: string
+  expiryTime: string
+  owners: number[]
+}
+
+interface NodeRow {
+  id: number
+  httpAddr: string
+  tcpAddr: string
+}
+
+/** Lays out rows in columns separated by two spaces (Go tabwriter-like). */
+function table(rows: readonly (readonly string[])[]): string {
+  const widths: number[] = []
+  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)))
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd((widths[i] ?? 0) + 2))).join('').trimEnd()).join('\n') + '\n'
+}
+
 /** Runs tidemark-ctl with `args` and resolves to the process exit code. */
-export async function main(_args: readonly string[]): Promise<number> {
-  return notYet('tidemark-ctl', 5)
+export async function main(args: readonly string[], io: CtlIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  let parsed
+  try {
+    parsed = parseFlags(GLOBAL_FLAGS, args)
+  } catch (err) {
+    io.stderr.write(`${(err as FlagError).message}\n${USAGE}`)
+    return 1
+  }
+  const [command] = parsed.args
+  const g = parsed.values
+  const headers: Record<string, string> = {}
+  if (g['auth-type'] === 'basic') headers.Authorization = `Basic ${Buffer.from(`${g.user}:${g.pwd}`).toString('base64')}`
+  else if (g['auth-type'] === 'jwt') {
+    io.stderr.write('tidemark-ctl: -auth-type jwt is not supported by this meta node yet; use basic\n')
+    return 1
+  } else if (g['auth-type'] !== 'none') {
+    io.stderr.write(`tidemark-ctl: unknown -auth-type ${JSON.stringify(g['auth-type'])} (none, basic, jwt)\n`)
+    return 1
+  }
+  const get = async <T>(path: string): Promise<T> => {
+    let r: Response
+    try {
+      r = await fetch(`http://${g.bind}${path}`, { headers })
+    } catch (err) {
+      throw new Error(`cannot reach the meta node at ${g.bind}: ${((err as Error).cause as Error | undefined)?.message ?? (err as Error).message}`)
+    }
+    const text = await r.text()
+    if (r.status !== 200) {
+      let reason = text.trim()
+      try {
+        reason = (JSON.parse(text) as { error?: string }).error ?? reason
+      } catch {
+        // not JSON: keep the body as it is
+      }
+      throw new Error(`meta node ${g.bind} answered ${r.status}: ${reason}`)
+    }
+    return JSON.parse(text) as T
+  }
+  try {
+    switch (command) {
+      case 'show': {
+        const s = await get<{ dataNodes: NodeRow[]; metaNodes: NodeRow[] }>('/show')
+        io.stdout.write('Data Nodes\n==========\n')
+        io.stdout.write(table([['ID', 'TCP Address', 'Version'], ...s.dataNodes.map((n) => [String(n.id), n.tcpAddr, '0.1.0'])]))
+        io.stdout.write('\nMeta Nodes\n==========\n')
+        io.stdout.write(table([['TCP Address', 'Version'], ...(s.metaNodes.length > 0 ? s.metaNodes.map((n) => [n.httpAddr, '0.1.0']) : [[g.bind, '0.1.0']])]))
+        return 0
+      }
+      case 'show-shards': {
+        const shards = await get<ShardRow[]>('/shards')
+        io.stdout.write('Shards\n==========\n')
+        io.stdout.write(
+          table([
+            ['ID', 'Database', 'Retention Policy', 'Desired Replicas', 'Shard Group', 'Start', 'End', 'Expires', 'Owners'],
+            ...shards.map((s) => [String(s.id), s.database, s.retentionPolicy, '1', String(s.shardGroupID), s.startTime, s.endTime, s.expiryTime, `[${s.owners.join(' ')}]`]),
+          ]),
+        )
+        return 0
+      }
+      case 'backup':
+      case 'restore':
+        return notYet(`tidemark-ctl ${command}`, 5)
+      case undefined:
+      case 'help':
+        io.stdout.write(USAGE)
+        return command === undefined ? 1 : 0
+      default:
+        io.stderr.write(`tidemark-ctl: unknown command "${command}"\n${USAGE}`)
+        return 1
+    }
+  } catch (err) {
+    io.stderr.write(`tidemark-ctl: ${(err as Error).message}\n`)
+    return 1
+  }
 }

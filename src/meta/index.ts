@@ -86,3 +86,5 @@ export {
 } from './errors.js'
 export { MetaClient } from './meta-client.js'
 export { bcryptHasher, BCRYPT_COST } from './bcrypt-hasher.js'
+export { MetaAPIServer } from './meta-api-server.js'
+export type { MetaAPIOptions } from './meta-api-server.js'

@@ -6,7 +6,7 @@ import { mkdir } from 'node:fs/promises'
 import { pino, type Logger } from 'pino'
 import { PointsWriter, RetentionService, ShardPrecreationService } from '../cluster/index.js'
 import { createHTTPServer, type HTTPServer, type QueryExecutor } from '../http/index.js'
-import { bcryptHasher, MetaClient, MetaFileStore } from '../meta/index.js'
+import { bcryptHasher, MetaAPIServer, MetaClient, MetaFileStore } from '../meta/index.js'
 import { Store } from '../store/index.js'
 import type { Config } from './config.js'
 import { HTTPPointsWriter, MetaAuthenticator } from './adapters.js'
@@ -17,6 +17,8 @@ export interface TidemarkServer {
   readonly config: Config
   /** Base URL of the HTTP API (e.g. http://127.0.0.1:8086). */
   readonly httpURL: string
+  /** host:port of the meta API that tidemark-ctl talks to. */
+  readonly metaAddress: string
   readonly meta: MetaClient
   readonly store: Store
   readonly logger: Logger
@@ -82,6 +84,16 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       closers.push(() => precreation.close())
     }
 
+    const metaAPI = new MetaAPIServer(meta, bcryptHasher, {
+      bindAddress: config.meta['http-bind-address'],
+      authEnabled: config.http['auth-enabled'],
+      version: '0.1.0',
+      localNode: { httpAddr: config.http['bind-address'], tcpAddr: config['']['bind-address'] },
+    })
+    await metaAPI.listen()
+    closers.push(() => metaAPI.close())
+    logger.info({ addr: metaAPI.address }, 'meta API listening')
+
     let http: HTTPServer | undefined
     if (config.http.enabled) {
       const auth = new MetaAuthenticator(meta, bcryptHasher)
@@ -108,6 +120,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     return {
       config,
       httpURL: http?.url ?? '',
+      metaAddress: metaAPI.address,
       meta,
       store,
       logger,

@@ -15,6 +15,8 @@ const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin/tidem
 /** A running tidemarkd. */
 export interface TidemarkdHandle {
   readonly url: string
+  /** host:port of the meta API (tidemark-ctl -bind). */
+  readonly metaAddress: string
   readonly root: string
   readonly pid: number
   write(db: string, lp: string, params?: Record<string, string>): Promise<Response>
@@ -38,6 +40,7 @@ export async function startTidemarkd(opts: StartTidemarkdOptions = {}): Promise<
   const root = opts.root ?? mkdtempSync(join(tmpdir(), 'tidemark-e2e-'))
   const ownsRoot = opts.root === undefined
   const httpPort = await freePort()
+  const metaAddress = `127.0.0.1:${await freePort()}`
   const env = {
     ...process.env,
     TIDEMARK_META_DIR: join(root, 'meta'),
@@ -46,7 +49,7 @@ export async function startTidemarkd(opts: StartTidemarkdOptions = {}): Promise<
     TIDEMARK_HINTED_HANDOFF_DIR: join(root, 'hh'),
     TIDEMARK_HTTP_BIND_ADDRESS: `127.0.0.1:${httpPort}`,
     TIDEMARK_BIND_ADDRESS: `127.0.0.1:${await freePort()}`,
-    TIDEMARK_META_HTTP_BIND_ADDRESS: `127.0.0.1:${await freePort()}`,
+    TIDEMARK_META_HTTP_BIND_ADDRESS: metaAddress,
     TIDEMARK_LOGGING_LEVEL: 'warn',
     ...opts.env,
   }
@@ -78,6 +81,7 @@ export async function startTidemarkd(opts: StartTidemarkdOptions = {}): Promise<
   }
   return {
     url,
+    metaAddress,
     root,
     pid: child.pid ?? 0,
     write: (db, lp, params = {}) =>
