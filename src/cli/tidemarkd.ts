@@ -75,9 +75,12 @@ async function run(args: readonly string[], io: IO): Promise<number> {
   try {
     server = await startServer(config)
   } catch (err) {
-    const e = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException }
-    const code = e.code === 'EADDRINUSE' || e.cause?.code === 'EADDRINUSE' ? 'EADDRINUSE' : undefined
-    io.stderr.write(`tidemarkd: ${code === 'EADDRINUSE' ? `cannot listen: address already in use (${config.http['bind-address']})` : e.message}\n`)
+    // One line that names what could not be done: a busy port names its own address.
+    type Errno = NodeJS.ErrnoException & { address?: string; port?: number }
+    const e = err as Errno
+    const busy = [e, e.cause as Errno | undefined].find((x) => x?.code === 'EADDRINUSE' && x.address !== undefined)
+    const message = busy !== undefined ? `cannot listen on ${busy.address}:${busy.port ?? ''}: address already in use` : e.message
+    io.stderr.write(`tidemarkd: ${message}\n`)
     return 1
   }
   for (const w of warnings) server.logger.warn({ warning: w }, 'configuration')
