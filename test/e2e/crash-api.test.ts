@@ -22,13 +22,15 @@ function batch(w: number, b: number): string {
 }
 
 describe('tidemarkd under kill -9', () => {
-  it('keeps every 204-acknowledged point and a loadable metastore across repeated SIGKILLs', async () => {
+  it('keeps every 204-acknowledged point, every acknowledged CREATE DATABASE and a loadable metastore across repeated SIGKILLs', async () => {
     const root = await mkdtemp(join(tmpdir(), 'tidemark-crash-api-'))
     try {
       const store0 = new MetaFileStore(join(root, 'meta'))
       await store0.save(MetaData.empty(1n).createDatabase('crash'))
       const acked = new Map<number, number[]>() // writer → acknowledged batch numbers
       let nextBatch = 0
+      const ackedDatabases: string[] = []
+      let nextDatabase = 0
       for (let round = 0; round < 3; round++) {
         const server = await startTidemarkd({ root })
         let stop = false
@@ -44,10 +46,23 @@ describe('tidemarkd under kill -9', () => {
             }
           }
         })
+        // DDL at the same time: every database whose CREATE was answered must survive the kill.
+        const ddl = (async () => {
+          while (!stop) {
+            const name = `ddl_${nextDatabase++}`
+            try {
+              const r = await fetch(`${server.url}/query?q=${encodeURIComponent(`CREATE DATABASE ${name}`)}`, { method: 'POST' })
+              const body = await r.text()
+              if (r.status === 200 && !body.includes('"error"')) ackedDatabases.push(name)
+            } catch (err) {
+              if (!stop) throw err
+            }
+          }
+        })()
         await new Promise((r) => setTimeout(r, 400 + Math.random() * 1200))
         stop = true
         await server.kill()
-        await Promise.allSettled(writers)
+        await Promise.allSettled([...writers, ddl])
         // The server must come back up on what the kill left behind.
         const again = await startTidemarkd({ root })
         assert.equal(await again.stop({ keep: true }), 0, again.log())
@@ -58,6 +73,9 @@ describe('tidemarkd under kill -9', () => {
       await store.open()
       try {
         assert.deepEqual(store.failedShards(), [])
+        const databases = new Set(meta.data.databases.map((d) => d.name))
+        assert.ok(ackedDatabases.length > 5, `only ${ackedDatabases.length} databases were acknowledged`)
+        for (const name of ackedDatabases) assert.ok(databases.has(name), `acknowledged database ${name} is missing`)
         let checked = 0
         for (const [w, batches] of acked) {
           for (const b of batches) {
