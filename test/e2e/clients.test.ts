@@ -83,7 +83,11 @@ describe('real clients against tidemarkd, compared with influxd 1.6', () => {
     writeFileSync(path, EXPORT)
     const ours = influxCLI(tidemark.url, ['-import', '-path', path, '-precision', 'ns'])
     const theirs = influxCLI(influxd.url, ['-import', '-path', path, '-precision', 'ns'])
-    const summary = (s: string): string[] => s.split('\n').filter((l) => /^(Processed|Failed)/.test(l.replace(/^.*?\d\d:\d\d:\d\d /, '')))
+    const summary = (s: string): string[] =>
+      s
+        .split('\n')
+        .map((l) => l.replace(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d /, ''))
+        .filter((l) => /^(Processed|Failed)/.test(l))
     assert.deepEqual(summary(ours.stdout + ours.stderr), summary(theirs.stdout + theirs.stderr))
     assert.equal(ours.code, theirs.code)
     assert.ok(summary(ours.stdout + ours.stderr).some((l) => /Processed 1 inserts/.test(l)), ours.stdout + ours.stderr)
