@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import { parsePoints } from '../lineprotocol/index.js'
 import { HOUR_NS, MetaClient, MetaFileStore } from '../meta/index.js'
 import { Store } from '../store/index.js'
-import { PointsWriter, RetentionService } from './index.js'
+import { PointsWriter, RetentionService, ShardPrecreationService } from './index.js'
 
 const silent = { info() {}, error() {} }
 
@@ -45,6 +45,31 @@ describe('RetentionService', () => {
       await retention.close()
     } finally {
       await store.close()
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('ShardPrecreationService', () => {
+  it('creates the next shard group of a retention policy before its current one ends', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tidemark-precreate-'))
+    const meta = new MetaClient(new MetaFileStore(join(dir, 'meta')))
+    await meta.open()
+    try {
+      const now = BigInt(Date.now()) * 1_000_000n
+      // A 1h-group policy whose current group ends within the advance period.
+      await meta.update((d) => d.createDatabase('db').createRetentionPolicy('db', { name: 'hourly', durationNs: 2n * HOUR_NS, shardGroupDurationNs: HOUR_NS }, false))
+      await meta.update((d) => d.createShardGroup('db', 'hourly', now))
+      const before = meta.data.shardGroups('db', 'hourly')
+      assert.equal(before.length, 1)
+      const service = new ShardPrecreationService({ meta, intervalMs: 60_000, advanceMs: 2 * 3600 * 1000, logger: silent })
+      await service.runOnce()
+      const after = meta.data.shardGroups('db', 'hourly')
+      assert.equal(after.length, 2)
+      assert.equal(after[1]?.startTimeNs, before[0]?.endTimeNs)
+      await service.close()
+    } finally {
+      await meta.close()
       await rm(dir, { recursive: true, force: true })
     }
   })
