@@ -3,7 +3,7 @@
 // (cache snapshots, compactions) has settled.
 
 import assert from 'node:assert/strict'
-import { existsSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, statSync, type Dirent } from 'node:fs'
 import { join } from 'node:path'
 import type { JSONObject, JSONValue } from '../helpers/json-bigint.js'
 
@@ -42,7 +42,14 @@ export function listFiles(dir: string): string[] {
   const out: string[] = []
   if (!existsSync(dir)) return out
   const walk = (d: string): void => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
+    let entries: Dirent[]
+    try {
+      entries = readdirSync(d, { withFileTypes: true })
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return // removed while we looked
+      throw err
+    }
+    for (const e of entries) {
       const p = join(d, e.name)
       if (e.isDirectory()) walk(p)
       else if (e.isFile()) out.push(p)
@@ -66,14 +73,24 @@ export async function waitFor(done: () => boolean, timeoutMs: number, what: stri
   }
 }
 
+/** The size of a file, or -1 when influxd removed it since it was listed (a compaction finished). */
+function sizeOf(path: string): number {
+  try {
+    return statSync(path).size
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return -1
+    throw err
+  }
+}
+
 /** True when every WAL segment under `walDir` is empty (influxd has snapshotted every cache). */
 export function walIsEmpty(walDir: string): boolean {
-  return listFiles(walDir).every((f) => !f.endsWith('.wal') || statSync(f).size === 0)
+  return listFiles(walDir).every((f) => !f.endsWith('.wal') || sizeOf(f) <= 0)
 }
 
 /** The names and sizes of the files under `dir`, as one string that changes when any file does. */
 export function filesFingerprint(dir: string): string {
   return listFiles(dir)
-    .map((f) => `${f}:${statSync(f).size}`)
+    .map((f) => `${f}:${sizeOf(f)}`)
     .join('\n')
 }
