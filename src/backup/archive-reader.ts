@@ -1,0 +1,135 @@
+// Reads one shard archive (`*.tar.gz`) in a single streaming pass: the file's bytes are hashed
+// (sha256) and counted, gunzipped (any level, any number of gzip members; zlib checks each
+// member's CRC-32 and ISIZE), counted again (the uncompressed tar size the manifest records), and
+// parsed as tar. Every entry is classified (entry-path.ts): unsafe entries stop the read with
+// BackupUnsafeEntryError, ignored ones become warnings, and TSM and tombstone files are handed to
+// the caller. Memory stays bounded by the stream buffers whatever the archive size.
+
+import { Buffer } from 'node:buffer'
+import { createHash } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { Transform } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { createGunzip } from 'node:zlib'
+import { classifyEntry } from './entry-path.js'
+import type { ArchiveLocation } from './entry-path.js'
+import { BackupError, BackupFileMissingError, BackupGzipError, BackupTarError, BackupUnsafeEntryError } from './errors.js'
+import { readTar } from './tar-reader.js'
+import type { BackupWarning } from './warnings.js'
+
+/** A TSM or tombstone file found in an archive. */
+export interface ArchiveFileEntry {
+  readonly kind: 'tsm' | 'tombstone'
+  /** The file name inside the shard directory (e.g. `000000001-000000001.tsm`). */
+  readonly name: string
+  /** For a tombstone: the TSM file it belongs to. */
+  readonly tsmName?: string
+  /** The full entry path in the archive. */
+  readonly entry: string
+  readonly size: number
+  /** Offset of the entry's data in the uncompressed tar stream. */
+  readonly dataOffset: number
+}
+
+/** What one pass over an archive found. */
+export interface ArchiveReadResult {
+  /** Uncompressed tar bytes (what the manifest's `size` records). */
+  readonly tarSize: number
+  /** Bytes of the `.tar.gz` file. */
+  readonly compressedSize: number
+  /** Lowercase hex sha256 of the `.tar.gz` bytes. */
+  readonly sha256: string
+  readonly entryCount: number
+  readonly warnings: readonly BackupWarning[]
+}
+
+function isZlibError(err: unknown): err is Error {
+  const code = (err as { code?: unknown } | undefined)?.code
+  return err instanceof Error && typeof code === 'string' && code.startsWith('Z_')
+}
+
+/** Receives a TSM or tombstone entry; may read `body` (exactly `entry.size` bytes). */
+export type ArchiveFileHandler = (entry: ArchiveFileEntry, body: AsyncIterable<Buffer>) => Promise<void>
+
+/**
+ * Reads the archive at `path` that holds shard `loc`, calling `onFile` for each TSM and tombstone
+ * entry in archive order. Throws BackupFileMissingError, BackupGzipError, BackupTarError,
+ * BackupUnsafeEntryError (duplicate names included), or what `onFile` throws.
+ */
+export async function readShardArchive(path: string, loc: ArchiveLocation, onFile: ArchiveFileHandler): Promise<ArchiveReadResult> {
+  const hash = createHash('sha256')
+  let compressed = 0
+  let tarBytes = 0
+  const warnings: BackupWarning[] = []
+  const seen = new Set<string>()
+  const file = createReadStream(path, { highWaterMark: 1024 * 1024 })
+  const hashing = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      hash.update(chunk)
+      compressed += chunk.length
+      done(null, chunk)
+    },
+  })
+  const gunzip = createGunzip({ chunkSize: 256 * 1024 })
+  let entryCount = 0
+  let zlibFailed: Error | undefined
+  let consumerFailed: unknown
+  gunzip.on('error', (err) => {
+    // pipeline() also destroys the gunzip stream when the tar reader fails; only zlib's own count.
+    if (isZlibError(err)) zlibFailed = err
+  })
+  try {
+    await pipeline(file, hashing, gunzip, async (source: AsyncIterable<Buffer>) => {
+      try {
+        const counted = (async function* (): AsyncGenerator<Buffer> {
+          for await (const chunk of source) {
+            tarBytes += chunk.length
+            yield chunk
+          }
+        })()
+        const r = await readTar(counted, path, async (h, body) => {
+          const use = classifyEntry(h.path, h.type, loc)
+          switch (use.kind) {
+            case 'refuse':
+              throw new BackupUnsafeEntryError(path, h.path, h.headerOffset, use.reason)
+            case 'ignore':
+              warnings.push({ code: 'ignored-entry', path, entry: h.path, offset: h.headerOffset, reason: use.reason })
+              return
+            case 'tsm':
+            case 'tombstone': {
+              if (seen.has(use.name)) throw new BackupUnsafeEntryError(path, h.path, h.headerOffset, 'duplicate entry')
+              seen.add(use.name)
+              const entry: ArchiveFileEntry = {
+                kind: use.kind,
+                name: use.name,
+                ...(use.kind === 'tombstone' ? { tsmName: use.tsmName } : {}),
+                entry: h.path,
+                size: h.size,
+                dataOffset: h.dataOffset,
+              }
+              await onFile(entry, body)
+              return
+            }
+            default:
+              use satisfies never
+          }
+        })
+        entryCount = r.entryCount
+      } catch (err) {
+        consumerFailed = err
+        throw err
+      }
+    })
+  } catch (err) {
+    const first = consumerFailed ?? err
+    const code = (first as NodeJS.ErrnoException).code
+    if (code === 'ENOENT' || code === 'EISDIR') throw new BackupFileMissingError(path, 'the manifest', first)
+    // A tar stream that ends early because the gzip stream broke is the gzip problem it is.
+    const zlib = zlibFailed ?? (isZlibError(first) ? first : undefined)
+    if (zlib !== undefined && (!(first instanceof BackupError) || first instanceof BackupTarError)) {
+      throw new BackupGzipError(path, compressed, zlib.message, zlib)
+    }
+    throw first
+  }
+  return { tarSize: tarBytes, compressedSize: compressed, sha256: hash.digest('hex'), entryCount, warnings }
+}

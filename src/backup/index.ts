@@ -1,0 +1,60 @@
+// The backup component: InfluxDB's portable backup set (`<ts>.meta`, `<ts>.s<id>.tar.gz`,
+// `<ts>.manifest`; spec/backup-formats.md §1, §3) — manifest and archive codecs, consistent shard
+// snapshots, full and incremental backup sets, whole-set verification, and restore planning and
+// installation into a store and metastore. Library functions only; the CLI wires them.
+export { encodeManifest, decodeManifest, formatBackupTimestamp, MANIFEST_TIDEMARK_VERSION } from './manifest.js'
+export type { Manifest, ManifestEntry, ManifestMeta, TidemarkManifestInfo } from './manifest.js'
+export { encodeGoJSON, goJSONString, parseJSON, JSONNumber, JSONSyntaxError } from './go-json.js'
+export type { GoJSONValue, JSONObject, JSONValue, JSONSyntaxProblem } from './go-json.js'
+export { tarFileHeader, tarPadding, tarStream, TAR_END_MARKER_BYTES } from './tar-writer.js'
+export type { TarFile } from './tar-writer.js'
+export { readTar } from './tar-reader.js'
+export type { TarEntryHeader, TarEntryHandler, TarReadResult } from './tar-reader.js'
+export { classifyEntry, shardEntryPrefix } from './entry-path.js'
+export type { ArchiveLocation, EntryUse } from './entry-path.js'
+export { readShardArchive } from './archive-reader.js'
+export type { ArchiveFileEntry, ArchiveFileHandler, ArchiveReadResult } from './archive-reader.js'
+export { extractShardArchive } from './shard-extract.js'
+export type { ExtractOptions, ExtractedShard } from './shard-extract.js'
+export { ParallelGzip } from './parallel-gzip.js'
+export type { ParallelGzipOptions } from './parallel-gzip.js'
+export { checkTSMFile } from './tsm-check.js'
+export type { TSMCheckResult } from './tsm-check.js'
+export { rewriteTSMFile, rangeOverlap } from './tsm-rewrite.js'
+export type { KeepRange } from './tsm-rewrite.js'
+export { takeShardSnapshot } from './shard-snapshot.js'
+export type { BackupShard, ShardSnapshot, SnapshotFile } from './shard-snapshot.js'
+export { writeShardArchive, writeSnapshotArchive, keepRange, archiveFingerprint } from './shard-archive-writer.js'
+export type { ShardArchiveOptions, ShardArchiveResult } from './shard-archive-writer.js'
+export { writeBackupSet } from './backup-set-writer.js'
+export type { BackupSetResult, BackupSetShardSpec, BackupShardEvent, WriteBackupSetOptions } from './backup-set-writer.js'
+export { readBackupSet, readManifestFile } from './backup-set-reader.js'
+export type { BackupSet, BackupSetMeta, BackupSetShard, ManifestFile, MissingShard } from './backup-set-reader.js'
+export { verifyBackupSet, readBackupMeta, locateShard, archiveLocation } from './backup-set-verifier.js'
+export type { BackupMeta, VerifiedShard, VerifyOptions, VerifyResult } from './backup-set-verifier.js'
+export { planRestore } from './restore-planner.js'
+export type { EmptyShard, PlannedShard, RestoreOptions, RestorePlan } from './restore-planner.js'
+export { installShards } from './restore-installer.js'
+export type { InstallOptions, RestoredShard, RestoreMetaClient, RestoreResult, RestoreStore } from './restore-installer.js'
+export type { BackupWarning, BackupWarningCode } from './warnings.js'
+export {
+  BackupError,
+  BackupChecksumError,
+  BackupExistsError,
+  BackupFileMissingError,
+  BackupGzipError,
+  BackupMetaError,
+  BackupNotFoundError,
+  BackupOptionsError,
+  BackupShardError,
+  BackupSizeMismatchError,
+  BackupTarError,
+  BackupTombstoneCorruptError,
+  BackupTSMCorruptError,
+  BackupUnsafeEntryError,
+  ManifestError,
+  RESTORE_DATABASE_EXISTS_TEXT,
+  RestoreFailedError,
+  RestoreOptionsError,
+  RestoreRefusedError,
+} from './errors.js'

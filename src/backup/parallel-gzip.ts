@@ -1,0 +1,98 @@
+// gzip compression on several cores, as influxd's pgzip does: the input is cut into 1 MiB blocks,
+// each compressed on the libuv thread pool as its own gzip member, and the members are written in
+// input order. A multi-member gzip file is valid gzip (RFC 1952 §2.2): Go's gzip reader (so
+// `influxd restore`), GNU gzip, zlib and Python read it as one stream. Memory stays bounded by
+// the blocks in flight. deflate on TSM data (already compressed) is the slowest step of a backup,
+// so this is where the cores help.
+
+import { Buffer } from 'node:buffer'
+import { availableParallelism } from 'node:os'
+import { Transform } from 'node:stream'
+import type { TransformCallback } from 'node:stream'
+import { promisify } from 'node:util'
+import { gzip, constants as zlibConstants } from 'node:zlib'
+
+const gzipAsync = promisify(gzip)
+
+/** Options of ParallelGzip. */
+export interface ParallelGzipOptions {
+  /** zlib level 0–9 (default: zlib's default, 6). */
+  readonly level?: number
+  /** Input bytes per gzip member (default 1 MiB). */
+  readonly blockSizeBytes?: number
+  /** Members compressed at once (default: the cores, at most 4 — the size of libuv's pool). */
+  readonly concurrency?: number
+}
+
+/** A Transform from bytes to a multi-member gzip stream. */
+export class ParallelGzip extends Transform {
+  readonly #level: number
+  readonly #blockSize: number
+  readonly #concurrency: number
+  #pending: Buffer[] = []
+  #pendingBytes = 0
+  #inflight: Promise<Buffer>[] = []
+  #members = 0
+
+  constructor(options: ParallelGzipOptions = {}) {
+    super()
+    this.#level = options.level ?? zlibConstants.Z_DEFAULT_COMPRESSION
+    this.#blockSize = options.blockSizeBytes ?? 1024 * 1024
+    this.#concurrency = Math.max(1, options.concurrency ?? Math.min(4, availableParallelism()))
+  }
+
+  #start(block: Buffer): void {
+    const p = gzipAsync(block, { level: this.#level })
+    p.catch(() => undefined) // awaited in order below; this only keeps it from being "unhandled"
+    this.#inflight.push(p)
+    this.#members++
+  }
+
+  async #drainTo(limit: number): Promise<void> {
+    while (this.#inflight.length > limit) {
+      const first = this.#inflight.shift()
+      if (first !== undefined) this.push(await first)
+    }
+  }
+
+  /** Takes whole blocks (and with `all`, the remainder) off the pending input, copying it once. */
+  #cut(all: boolean): Buffer[] {
+    if (this.#pendingBytes < this.#blockSize && !(all && this.#pendingBytes > 0)) return []
+    const joined = this.#pending.length === 1 && this.#pending[0] !== undefined ? this.#pending[0] : Buffer.concat(this.#pending, this.#pendingBytes)
+    const blocks: Buffer[] = []
+    let at = 0
+    while (joined.length - at >= this.#blockSize) {
+      blocks.push(joined.subarray(at, at + this.#blockSize))
+      at += this.#blockSize
+    }
+    if (all && at < joined.length) {
+      blocks.push(joined.subarray(at))
+      at = joined.length
+    }
+    const rest = joined.subarray(at)
+    this.#pending = rest.length > 0 ? [rest] : []
+    this.#pendingBytes = rest.length
+    return blocks
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.#pending.push(chunk)
+    this.#pendingBytes += chunk.length
+    const run = async (): Promise<void> => {
+      for (const block of this.#cut(false)) {
+        this.#start(block)
+        await this.#drainTo(this.#concurrency - 1)
+      }
+    }
+    run().then(() => done(), done)
+  }
+
+  override _flush(done: TransformCallback): void {
+    const run = async (): Promise<void> => {
+      for (const block of this.#cut(true)) this.#start(block)
+      if (this.#members === 0) this.#start(Buffer.alloc(0)) // an empty input is still one gzip member
+      await this.#drainTo(0)
+    }
+    run().then(() => done(), done)
+  }
+}

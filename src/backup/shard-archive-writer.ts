@@ -1,0 +1,182 @@
+// Writes one shard archive (`<ts>.s<id>.tar.gz`, spec/backup-formats.md §1.4, §1.11): a frozen
+// snapshot of the shard's TSM files, each written into the tar as `<db>/<rp>/<id>/<name>.tsm`
+// (mode 0644). Files with tombstones are rewritten without the deleted points (influxd's restore
+// ignores `.tombstone` entries, so shipping them could not protect deleted data); with a time
+// range, files partly in it are rewritten to hold exactly the points in range and files outside it
+// are left out. The tar is streamed through gzip (1 MiB members compressed on several cores, see
+// parallel-gzip.ts) into `<out>.tmp` (mode 0600), fsynced and renamed; memory does not grow with
+// the shard's size.
+
+import { Buffer } from 'node:buffer'
+import { createHash } from 'node:crypto'
+import { createWriteStream } from 'node:fs'
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import { Transform } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { TOMBSTONE_MAX_TIME, TOMBSTONE_MIN_TIME, TSMReader } from '../tsm/index.js'
+import { fsyncDir } from '../util/index.js'
+import { shardEntryPrefix } from './entry-path.js'
+import type { ArchiveLocation } from './entry-path.js'
+import { BackupOptionsError } from './errors.js'
+import { ParallelGzip } from './parallel-gzip.js'
+import { takeShardSnapshot } from './shard-snapshot.js'
+import type { BackupShard, ShardSnapshot } from './shard-snapshot.js'
+import { tarStream } from './tar-writer.js'
+import type { TarFile } from './tar-writer.js'
+import { rangeOverlap, rewriteTSMFile } from './tsm-rewrite.js'
+import type { KeepRange } from './tsm-rewrite.js'
+
+/** Options of writeShardArchive. */
+export interface ShardArchiveOptions {
+  /** Keep only points at or after this time (ns, inclusive). */
+  readonly start?: bigint
+  /** Keep only points at or before this time (ns, inclusive). */
+  readonly end?: bigint
+  /** Where the entries live in the archive; default the shard's own database, RP and ID. */
+  readonly location?: ArchiveLocation
+  /** gzip level 0–9; default zlib's default (6), as influxd. */
+  readonly gzipLevel?: number
+  /** Uncompressed bytes per gzip member (default 1 MiB; see parallel-gzip.ts). */
+  readonly gzipBlockSizeBytes?: number
+  /** Points per block when files are rewritten (default 1000). */
+  readonly maxPointsPerBlock?: number
+}
+
+/** What was written. */
+export interface ShardArchiveResult {
+  /** Uncompressed tar bytes (the manifest's `size`). */
+  readonly size: number
+  /** Bytes of the `.tar.gz`. */
+  readonly compressedSize: number
+  /** Lowercase hex sha256 of the `.tar.gz`. */
+  readonly sha256: string
+  /** The shard's last change: newest mtime of its files (Unix ns). */
+  readonly lastModified: bigint
+  /** Digest of the shard's file set (and of the time range, if any). */
+  readonly fingerprint: string
+  /** The TSM file names in the archive, in order. */
+  readonly files: readonly string[]
+}
+
+/** The time range of the options, or undefined for a whole-shard archive. Throws on start > end. */
+export function keepRange(options: { readonly start?: bigint; readonly end?: bigint }): KeepRange | undefined {
+  if (options.start === undefined && options.end === undefined) return undefined
+  const range = { min: options.start ?? TOMBSTONE_MIN_TIME, max: options.end ?? TOMBSTONE_MAX_TIME }
+  if (range.min > range.max) throw new BackupOptionsError('start date must be before end date')
+  return range
+}
+
+/** The fingerprint recorded for an archive: the file set's digest, combined with the time range if any. */
+export function archiveFingerprint(fileSetFingerprint: string, range: KeepRange | undefined): string {
+  if (range === undefined) return fileSetFingerprint
+  return createHash('sha256').update(`${fileSetFingerprint}\n${range.min}\n${range.max}`).digest('hex')
+}
+
+/**
+ * Writes an archive of `shard` to `outPath` (replacing any file there). Safe while the shard
+ * takes writes, snapshots and compactions. Resolves once the file is durable under its name.
+ */
+export async function writeShardArchive(shard: BackupShard, outPath: string, options: ShardArchiveOptions = {}): Promise<ShardArchiveResult> {
+  keepRange(options)
+  const snapshot = await takeShardSnapshot(shard)
+  try {
+    const location = options.location ?? { database: shard.database, retentionPolicy: shard.retentionPolicy, shardID: BigInt(shard.id) }
+    return await writeSnapshotArchive(snapshot, outPath, location, options)
+  } finally {
+    await snapshot.release()
+  }
+}
+
+/** Chooses, and rewrites where needed, the files that go into the archive. */
+async function archiveFiles(snapshot: ShardSnapshot, prefix: string, range: KeepRange | undefined, maxPoints: number): Promise<TarFile[]> {
+  const out: TarFile[] = []
+  let outDir: string | undefined
+  for (const f of snapshot.files) {
+    if (range === undefined && f.tombstone === undefined) {
+      out.push({ name: prefix + f.name, source: f.path, size: f.size, mtime: f.mtime })
+      continue
+    }
+    const reader = await TSMReader.open(f.path)
+    try {
+      const overlap = rangeOverlap(reader.minTime, reader.maxTime, range)
+      if (overlap === 'outside') continue
+      if (overlap === 'inside' && f.tombstone === undefined) {
+        out.push({ name: prefix + f.name, source: f.path, size: f.size, mtime: f.mtime })
+        continue
+      }
+      if (outDir === undefined) {
+        outDir = join(snapshot.dir, 'rewritten')
+        await mkdir(outDir, { recursive: true })
+      }
+      const dst = join(outDir, f.name)
+      if (await rewriteTSMFile(reader, dst, range, maxPoints)) {
+        out.push({ name: prefix + f.name, source: dst, size: (await stat(dst)).size, mtime: f.mtime })
+      }
+    } finally {
+      await reader.close()
+    }
+  }
+  return out
+}
+
+/**
+ * Writes the archive of an already frozen snapshot (see takeShardSnapshot); the caller releases
+ * the snapshot. Used by the backup set writer, which decides from the snapshot's fingerprint
+ * whether a shard changed before writing it.
+ */
+export async function writeSnapshotArchive(
+  snapshot: ShardSnapshot,
+  outPath: string,
+  location: ArchiveLocation,
+  options: ShardArchiveOptions = {},
+): Promise<ShardArchiveResult> {
+  const range = keepRange(options)
+  const files = await archiveFiles(snapshot, shardEntryPrefix(location), range, options.maxPointsPerBlock ?? 1000)
+  const tmp = `${outPath}.tmp`
+  await rm(tmp, { force: true })
+  let tarBytes = 0
+  let compressed = 0
+  const hash = createHash('sha256')
+  try {
+    const countTar = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        tarBytes += chunk.length
+        done(null, chunk)
+      },
+    })
+    const hashOut = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        hash.update(chunk)
+        compressed += chunk.length
+        done(null, chunk)
+      },
+    })
+    const gzip = new ParallelGzip({
+      ...(options.gzipLevel !== undefined ? { level: options.gzipLevel } : {}),
+      ...(options.gzipBlockSizeBytes !== undefined ? { blockSizeBytes: options.gzipBlockSizeBytes } : {}),
+    })
+    await pipeline(tarStream(files), countTar, gzip, hashOut, createWriteStream(tmp, { flags: 'wx', mode: 0o600 }))
+    // fsync through a new descriptor: it flushes the file's data whichever descriptor wrote it.
+    const fh = await open(tmp, 'r')
+    try {
+      await fh.sync()
+    } finally {
+      await fh.close()
+    }
+    await rename(tmp, outPath)
+  } catch (err) {
+    await rm(tmp, { force: true })
+    throw err
+  }
+  await fsyncDir(dirname(outPath))
+  const fingerprint = archiveFingerprint(snapshot.fingerprint, range)
+  return {
+    size: tarBytes,
+    compressedSize: compressed,
+    sha256: hash.digest('hex'),
+    lastModified: snapshot.lastModifiedNs,
+    fingerprint,
+    files: files.map((f) => f.name.slice(f.name.lastIndexOf('/') + 1)),
+  }
+}

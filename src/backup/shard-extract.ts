@@ -1,0 +1,157 @@
+// Extracts one shard archive into a directory and proves it sound before anyone uses it: the
+// archive's uncompressed size and sha256 must match the manifest, every TSM file must pass the
+// deep check (header, index, every block's CRC, type and times), every tombstone file must decode.
+// When installing, tombstones are then applied by rewriting their TSM files (a file left empty is
+// dropped), so the restored shard holds exactly the data the source showed. The caller owns the
+// directory: on error it holds whatever was extracted so far and the caller removes it.
+
+import { Buffer } from 'node:buffer'
+import { open, rename, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { readTombstones, TSMReader } from '../tsm/index.js'
+import { fsyncDir, TidemarkError } from '../util/index.js'
+import { readShardArchive } from './archive-reader.js'
+import type { ArchiveFileEntry } from './archive-reader.js'
+import type { ArchiveLocation } from './entry-path.js'
+import {
+  BackupChecksumError,
+  BackupSizeMismatchError,
+  BackupTombstoneCorruptError,
+  BackupTSMCorruptError,
+} from './errors.js'
+import { checkTSMFile } from './tsm-check.js'
+import { rewriteTSMFile } from './tsm-rewrite.js'
+import type { BackupWarning } from './warnings.js'
+
+/** Options of extractShardArchive. */
+export interface ExtractOptions {
+  /** The shard the archive holds (entries must live under `<db>/<rp>/<id>/`). */
+  readonly location: ArchiveLocation
+  /** The manifest's uncompressed tar size. */
+  readonly expectedSize?: number
+  /** The manifest's sha256 of the `.tar.gz` (Tidemark sets only). */
+  readonly expectedSha256?: string
+  /** Rewrite TSM files without their tombstoned data and drop the tombstone files (installing). */
+  readonly applyTombstones: boolean
+  /** fsync every file and the directory (installing). */
+  readonly durable: boolean
+}
+
+/** What an extraction left in the directory. */
+export interface ExtractedShard {
+  readonly dir: string
+  /** TSM file names now in the directory, oldest first. */
+  readonly tsmFiles: readonly string[]
+  /** Tombstone files found (applied when installing). */
+  readonly tombstoneCount: number
+  readonly tarSize: number
+  readonly compressedSize: number
+  readonly sha256: string
+  readonly warnings: readonly BackupWarning[]
+}
+
+async function writeBody(path: string, body: AsyncIterable<Buffer>, durable: boolean): Promise<void> {
+  const fh = await open(path, 'wx', 0o644)
+  try {
+    let position = 0
+    for await (const piece of body) {
+      for (let done = 0; done < piece.length; ) {
+        const { bytesWritten } = await fh.write(piece, done, piece.length - done, position)
+        done += bytesWritten
+        position += bytesWritten
+      }
+    }
+    if (durable) await fh.sync()
+  } finally {
+    await fh.close()
+  }
+}
+
+function tsmOffset(err: unknown): number {
+  const offset = err instanceof TidemarkError ? err.fields['offset'] : undefined
+  return typeof offset === 'number' ? offset : 0
+}
+
+function reasonOf(err: unknown): string {
+  const reason = err instanceof TidemarkError ? err.fields['reason'] : undefined
+  return typeof reason === 'string' ? reason : (err as Error).message
+}
+
+/**
+ * Extracts the TSM and tombstone files of the archive at `archivePath` into the existing, empty
+ * directory `dir`, then checks (and, when installing, applies tombstones to) them. Throws the
+ * typed errors of readShardArchive, BackupSizeMismatchError, BackupChecksumError,
+ * BackupTSMCorruptError or BackupTombstoneCorruptError, naming the archive and the entry.
+ */
+export async function extractShardArchive(archivePath: string, dir: string, options: ExtractOptions): Promise<ExtractedShard> {
+  const entries: ArchiveFileEntry[] = []
+  const read = await readShardArchive(archivePath, options.location, async (entry, body) => {
+    await writeBody(join(dir, entry.name), body, options.durable)
+    entries.push(entry)
+  })
+  if (options.expectedSize !== undefined && read.tarSize !== options.expectedSize) {
+    throw new BackupSizeMismatchError(archivePath, 'the uncompressed tar', options.expectedSize, read.tarSize)
+  }
+  if (options.expectedSha256 !== undefined && read.sha256 !== options.expectedSha256) {
+    throw new BackupChecksumError(archivePath, options.expectedSha256, read.sha256)
+  }
+  const warnings = [...read.warnings]
+  const tsm = entries.filter((e) => e.kind === 'tsm')
+  const tsmNames = new Set(tsm.map((e) => e.name))
+  for (const e of tsm) {
+    try {
+      await checkTSMFile(join(dir, e.name))
+    } catch (err) {
+      if (!(err instanceof TidemarkError)) throw err
+      const at = tsmOffset(err)
+      throw new BackupTSMCorruptError(archivePath, e.entry, e.dataOffset + at, at, reasonOf(err), err)
+    }
+  }
+  const withTombstones: string[] = []
+  for (const e of entries) {
+    if (e.kind !== 'tombstone') continue
+    try {
+      await readTombstones(join(dir, e.name))
+    } catch (err) {
+      if (!(err instanceof TidemarkError)) throw err
+      throw new BackupTombstoneCorruptError(archivePath, e.entry, e.dataOffset + tsmOffset(err), reasonOf(err), err)
+    }
+    const tsmName = e.tsmName ?? ''
+    if (!tsmNames.has(tsmName)) {
+      warnings.push({ code: 'orphan-tombstone', path: archivePath, entry: e.entry, offset: e.dataOffset, reason: `no ${tsmName} in the archive` })
+      await rm(join(dir, e.name), { force: true })
+      continue
+    }
+    withTombstones.push(tsmName)
+  }
+  const kept = new Set(tsmNames)
+  if (options.applyTombstones) {
+    for (const name of withTombstones) {
+      const path = join(dir, name)
+      const rewritten = join(dir, `${name}.rewrite`)
+      const reader = await TSMReader.open(path)
+      let left: boolean
+      try {
+        left = await rewriteTSMFile(reader, rewritten)
+      } finally {
+        await reader.close()
+      }
+      if (left) await rename(rewritten, path)
+      else {
+        await rm(path, { force: true })
+        kept.delete(name)
+      }
+      await rm(join(dir, `${name.slice(0, -'.tsm'.length)}.tombstone`), { force: true })
+    }
+  }
+  if (options.durable) await fsyncDir(dir)
+  return {
+    dir,
+    tsmFiles: [...kept].sort(),
+    tombstoneCount: withTombstones.length,
+    tarSize: read.tarSize,
+    compressedSize: read.compressedSize,
+    sha256: read.sha256,
+    warnings,
+  }
+}

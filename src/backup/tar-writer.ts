@@ -1,0 +1,68 @@
+// Streaming tar writer for shard archives, producing what Go's archive/tar produces for influxd: per
+// file a 512-byte USTAR header (node-tar's Header encodes it, moving a long path's directories into
+// the 155-byte prefix field as Go does), preceded by a PAX header only when the path or size does
+// not fit USTAR; the data padded to 512 bytes; and at the end exactly two zero blocks (no padding
+// to a 10240-byte record). Files are read in 1 MiB pieces, so memory does not grow with file size.
+
+import { Buffer } from 'node:buffer'
+import { open } from 'node:fs/promises'
+import { Header, Pax } from 'tar'
+
+/** One file to put into a tar stream. */
+export interface TarFile {
+  /** Path inside the archive, forward slashes, relative (e.g. `db/autogen/1/000000001-000000001.tsm`). */
+  readonly name: string
+  /** The file to read on disk. */
+  readonly source: string
+  /** Bytes to copy: the file must hold at least this many (it was stat'ed when chosen). */
+  readonly size: number
+  readonly mtime: Date
+}
+
+const BLOCK = 512
+const READ_BYTES = 1024 * 1024
+/** The end-of-archive marker Go writes: two zero blocks. */
+export const TAR_END_MARKER_BYTES = 2 * BLOCK
+
+/** The header block(s) of a regular file entry: a PAX header first when USTAR cannot hold it. */
+export function tarFileHeader(name: string, size: number, mtime: Date, mode = 0o644): Buffer {
+  const seconds = new Date(Math.floor(mtime.getTime() / 1000) * 1000)
+  const data = { path: name, mode, uid: 0, gid: 0, size, mtime: seconds, type: 'File' as const, uname: 'root', gname: 'root' }
+  const block = Buffer.alloc(BLOCK)
+  const header = new Header(data)
+  if (!header.encode(block, 0)) return block
+  const pax = new Pax({ path: name, ...(size > 0o77777777777 ? { size } : {}) }).encode()
+  return Buffer.concat([pax, block])
+}
+
+/** Zero bytes that pad `size` bytes of data up to a whole block. */
+export function tarPadding(size: number): Buffer {
+  return Buffer.alloc((BLOCK - (size % BLOCK)) % BLOCK)
+}
+
+/**
+ * Yields the bytes of a tar archive holding `files` in order, reading each file as it goes. A
+ * file shorter than its `size` throws (it changed while being archived).
+ */
+export async function* tarStream(files: Iterable<TarFile> | AsyncIterable<TarFile>): AsyncGenerator<Buffer> {
+  for await (const f of files) {
+    yield tarFileHeader(f.name, f.size, f.mtime)
+    const fh = await open(f.source, 'r')
+    try {
+      let done = 0
+      while (done < f.size) {
+        const want = Math.min(READ_BYTES, f.size - done)
+        const buf = Buffer.allocUnsafe(want)
+        const { bytesRead } = await fh.read(buf, 0, want, done)
+        if (bytesRead === 0) throw new Error(`${f.source} shrank while being archived: ${done} of ${f.size} bytes`)
+        done += bytesRead
+        yield bytesRead === want ? buf : buf.subarray(0, bytesRead)
+      }
+    } finally {
+      await fh.close()
+    }
+    const pad = tarPadding(f.size)
+    if (pad.length > 0) yield pad
+  }
+  yield Buffer.alloc(TAR_END_MARKER_BYTES)
+}

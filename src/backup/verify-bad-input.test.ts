@@ -1,0 +1,254 @@
+// Every kind of damaged backup set is refused twice — by verifyBackupSet and by a restore — with a
+// typed error naming the file (and the tar entry and offset where there is one), and a refused
+// restore leaves the target node exactly as it was.
+import { describe, it, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { Buffer } from 'node:buffer'
+import { createHash } from 'node:crypto'
+import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { gunzipSync, gzipSync } from 'node:zlib'
+import { parsePoints } from '../lineprotocol/index.js'
+import { decodeMetaData, decodePortableData, encodeMetaData, encodePortableData } from '../meta/index.js'
+import { TidemarkError } from '../util/index.js'
+import {
+  decodeManifest,
+  encodeManifest,
+  installShards,
+  planRestore,
+  readBackupSet,
+  readTar,
+  verifyBackupSet,
+  writeBackupSet,
+} from './index.js'
+import type { Manifest, TarEntryHeader } from './index.js'
+import { fillNode, listTree, openNode, rawTar, tempDir } from './backup-test-support.js'
+import type { TestNode } from './backup-test-support.js'
+
+let root = ''
+let good = ''
+let target: TestNode
+let caseNo = 0
+const TS = '20260101T000000Z'
+
+before(async () => {
+  root = await tempDir()
+  const src = await openNode(join(root, 'src'))
+  const specs = await fillNode(src)
+  // Archives carry tombstones only when InfluxDB wrote them; add one to shard 1's archive below.
+  good = join(root, 'good')
+  await writeBackupSet(good, { meta: src.meta.data, shards: specs, ts: new Date('2026-01-01T00:00:00Z') })
+  await src.close()
+  target = await openNode(join(root, 'target'))
+  await target.meta.update((m) => m.createDatabase('keep').createShardGroup('keep', 'autogen', 1578300000000000000n))
+  const shard = await target.store.createShard('keep', 'autogen', 1)
+  await shard.writePoints(parsePoints(new TextEncoder().encode('x v=1 1578300000000000000'), { precision: 'n' }).points)
+  await shard.snapshot()
+})
+after(async () => {
+  await target.close()
+  await rm(root, { recursive: true, force: true })
+})
+
+async function copySet(): Promise<string> {
+  const d = join(root, `case-${++caseNo}`)
+  await cp(good, d, { recursive: true })
+  return d
+}
+
+const manifestPath = (d: string): string => join(d, `${TS}.manifest`)
+const metaPath = (d: string): string => join(d, `${TS}.meta`)
+const archivePath = (d: string, id = 1): string => join(d, `${TS}.s${id}.tar.gz`)
+
+async function editManifest(d: string, change: (m: Manifest) => Manifest): Promise<void> {
+  const m = decodeManifest(await readFile(manifestPath(d)), manifestPath(d))
+  await writeFile(manifestPath(d), encodeManifest(change(m)))
+}
+
+/** Replaces shard 1's archive with `gz` and records its true size and sha256 in the manifest. */
+async function replaceArchive(d: string, gz: Buffer): Promise<void> {
+  await writeFile(archivePath(d), gz)
+  const size = gunzipSync(gz).length
+  const sha256 = createHash('sha256').update(gz).digest('hex')
+  await editManifest(d, (m) => ({ ...m, files: m.files.map((f) => (f.shardID === 1n ? { ...f, size, sha256 } : f)) }))
+}
+
+async function tarEntries(tar: Buffer): Promise<TarEntryHeader[]> {
+  const out: TarEntryHeader[] = []
+  await readTar((async function* () { yield tar })(), 'x', async (h) => {
+    out.push(h)
+  })
+  return out
+}
+
+interface Expect {
+  readonly code: string
+  readonly path: (d: string) => string
+  readonly fields?: Readonly<Record<string, unknown>>
+}
+
+/** Asserts that verification and a restore both refuse the set in `d` as `want` says. */
+async function refused(d: string, want: Expect): Promise<void> {
+  const matches = (err: unknown): boolean => {
+    assert.ok(err instanceof TidemarkError, String(err))
+    assert.equal(err.code, want.code, err.message)
+    assert.equal(err.fields['path'], want.path(d), err.message)
+    for (const [k, v] of Object.entries(want.fields ?? {})) assert.equal(err.fields[k], v, `${k} in ${err.message}`)
+    return true
+  }
+  await assert.rejects(verifyBackupSet(d), matches)
+  const before = await listTree(target.root)
+  const meta = target.meta.data
+  await assert.rejects(
+    (async () => {
+      const plan = await planRestore(await readBackupSet(d), target.meta.data)
+      await installShards(plan, target.store, target.meta)
+    })(),
+    matches,
+  )
+  assert.deepEqual(await listTree(target.root), before, 'the target changed')
+  assert.equal(target.meta.data, meta, 'the metadata changed')
+  assert.deepEqual(target.store.shards().map((s) => s.id), [1])
+}
+
+describe('verification and restore of damaged backup sets', () => {
+  it('accepts the undamaged set', async () => {
+    const v = await verifyBackupSet(good)
+    assert.equal(v.shards.length, 4)
+  })
+
+  it('refuses a truncated .tar.gz (ERR_BACKUP_GZIP)', async () => {
+    const d = await copySet()
+    const gz = await readFile(archivePath(d))
+    await writeFile(archivePath(d), gz.subarray(0, Math.floor(gz.length / 2)))
+    await refused(d, { code: 'ERR_BACKUP_GZIP', path: archivePath })
+  })
+
+  it('refuses garbage after the gzip stream (ERR_BACKUP_GZIP)', async () => {
+    const d = await copySet()
+    await writeFile(archivePath(d), Buffer.concat([await readFile(archivePath(d)), Buffer.from('trailing garbage')]))
+    await refused(d, { code: 'ERR_BACKUP_GZIP', path: archivePath })
+  })
+
+  it('refuses a bit flipped in a TSM block inside the tarball, naming the entry and offset (ERR_BACKUP_TSM_CORRUPT)', async () => {
+    const d = await copySet()
+    const tar = gunzipSync(await readFile(archivePath(d)))
+    const first = (await tarEntries(tar))[0]
+    assert.ok(first !== undefined)
+    tar[first.dataOffset + 20] = (tar[first.dataOffset + 20] ?? 0) ^ 0x01
+    await replaceArchive(d, gzipSync(tar))
+    await refused(d, { code: 'ERR_BACKUP_TSM_CORRUPT', path: archivePath, fields: { entry: first.path, offset: first.dataOffset + 5, fileOffset: 5 } })
+  })
+
+  it("refuses a bit flipped in a TSM index's min time, which no CRC covers (ERR_BACKUP_TSM_CORRUPT)", async () => {
+    const d = await copySet()
+    const tar = gunzipSync(await readFile(archivePath(d)))
+    const first = (await tarEntries(tar))[0]
+    assert.ok(first !== undefined)
+    const tsm = tar.subarray(first.dataOffset, first.dataOffset + first.size)
+    const indexAt = Number(tsm.readBigUInt64BE(tsm.length - 8))
+    const keyLen = tsm.readUInt16BE(indexAt)
+    const minTimeLast = indexAt + 2 + keyLen + 1 + 2 + 7
+    tsm[minTimeLast] = (tsm[minTimeLast] ?? 0) ^ 0x01
+    await replaceArchive(d, gzipSync(tar))
+    await refused(d, { code: 'ERR_BACKUP_TSM_CORRUPT', path: archivePath, fields: { entry: first.path, reason: 'block times differ from the index entry' } })
+  })
+
+  it('refuses a sha256 that does not match (ERR_BACKUP_CHECKSUM)', async () => {
+    const d = await copySet()
+    await editManifest(d, (m) => ({ ...m, files: m.files.map((f) => (f.shardID === 1n ? { ...f, sha256: '0'.repeat(64) } : f)) }))
+    await refused(d, { code: 'ERR_BACKUP_CHECKSUM', path: archivePath, fields: { expected: '0'.repeat(64) } })
+  })
+
+  it('refuses a wrong uncompressed size in the manifest (ERR_BACKUP_SIZE_MISMATCH)', async () => {
+    const d = await copySet()
+    let real = 0
+    await editManifest(d, (m) => ({ ...m, files: m.files.map((f) => (f.shardID === 1n ? ((real = f.size), { ...f, size: f.size + 512 }) : f)) }))
+    await refused(d, { code: 'ERR_BACKUP_SIZE_MISMATCH', path: archivePath, fields: { expected: real + 512, found: real } })
+  })
+
+  it('refuses a missing shard file (ERR_BACKUP_FILE_MISSING)', async () => {
+    const d = await copySet()
+    await rm(archivePath(d, 3))
+    await refused(d, { code: 'ERR_BACKUP_FILE_MISSING', path: (x) => archivePath(x, 3) })
+  })
+
+  it('refuses a manifest pointing at a file that does not exist (ERR_BACKUP_FILE_MISSING)', async () => {
+    const d = await copySet()
+    await editManifest(d, (m) => ({ ...m, files: m.files.map((f) => (f.shardID === 2n ? { ...f, fileName: 'nope.tar.gz' } : f)) }))
+    await refused(d, { code: 'ERR_BACKUP_FILE_MISSING', path: (x) => join(x, 'nope.tar.gz') })
+  })
+
+  for (const [what, entry, type] of [
+    ['a ../ entry', 'db0/autogen/1/../../../../evil.tsm', 'File'],
+    ['an absolute path', '/tmp/evil/000000001-000000001.tsm', 'File'],
+    ['a symlink', 'db0/autogen/1/000000009-000000001.tsm', 'SymbolicLink'],
+    ['an entry in another shard', 'db0/autogen/2/000000001-000000001.tsm', 'File'],
+    ['a hard link', 'db0/autogen/1/000000009-000000001.tsm', 'Link'],
+  ] as const) {
+    it(`refuses a tar with ${what} (ERR_BACKUP_UNSAFE_ENTRY)`, async () => {
+      const d = await copySet()
+      const tar = gunzipSync(await readFile(archivePath(d)))
+      const evil = rawTar([{ name: entry, type, data: Buffer.from('x'), linkpath: '/etc/passwd' }])
+      // The good entries first, then the evil one (drop the good end marker).
+      const combined = Buffer.concat([tar.subarray(0, tar.length - 1024), evil])
+      await replaceArchive(d, gzipSync(combined))
+      await refused(d, { code: 'ERR_BACKUP_UNSAFE_ENTRY', path: archivePath, fields: { entry, offset: tar.length - 1024 } })
+    })
+  }
+
+  it('refuses a damaged tombstone entry (ERR_BACKUP_TOMBSTONE_CORRUPT)', async () => {
+    const d = await copySet()
+    const tar = gunzipSync(await readFile(archivePath(d)))
+    const first = (await tarEntries(tar))[0]
+    assert.ok(first !== undefined)
+    const name = first.path.replace(/\.tsm$/, '.tombstone')
+    const bad = rawTar([{ name, data: Buffer.from([0, 0, 0x15, 0x02, 0, 0, 0, 9, 1]) }])
+    await replaceArchive(d, gzipSync(Buffer.concat([tar.subarray(0, tar.length - 1024), bad])))
+    await refused(d, { code: 'ERR_BACKUP_TOMBSTONE_CORRUPT', path: archivePath, fields: { entry: name } })
+  })
+
+  it('refuses a .meta whose bytes changed (ERR_BACKUP_CHECKSUM)', async () => {
+    const d = await copySet()
+    const meta = await readFile(metaPath(d))
+    meta[meta.length - 3] = (meta[meta.length - 3] ?? 0) ^ 0x10
+    await writeFile(metaPath(d), meta)
+    await refused(d, { code: 'ERR_BACKUP_CHECKSUM', path: metaPath })
+  })
+
+  it('refuses a truncated .meta in a set without digests, as InfluxDB writes them (ERR_BACKUP_META)', async () => {
+    const d = await copySet()
+    await editManifest(d, (m) => ({ meta: m.meta, limited: m.limited, files: m.files.map(({ sha256: _s, fingerprint: _f, ...rest }) => rest) }))
+    const meta = await readFile(metaPath(d))
+    await writeFile(metaPath(d), meta.subarray(0, 40))
+    await refused(d, { code: 'ERR_BACKUP_META', path: metaPath })
+  })
+
+  it('refuses a missing .meta (ERR_BACKUP_FILE_MISSING) and a wrong meta size (ERR_BACKUP_SIZE_MISMATCH)', async () => {
+    const d = await copySet()
+    await rm(metaPath(d))
+    await refused(d, { code: 'ERR_BACKUP_FILE_MISSING', path: metaPath })
+    const e = await copySet()
+    await editManifest(e, (m) => ({ ...m, meta: { ...m.meta, size: m.meta.size + 1 } }))
+    await refused(e, { code: 'ERR_BACKUP_SIZE_MISMATCH', path: metaPath })
+  })
+
+  it('refuses a .meta that does not describe a shard the manifest lists (ERR_BACKUP_META)', async () => {
+    const d = await copySet()
+    const meta = decodeMetaData(decodePortableData(await readFile(metaPath(d))).data)
+    const smaller = meta.with({ databases: meta.databases.filter((db) => db.name !== 'db1') })
+    const inner = encodeMetaData(smaller)
+    const bytes = encodePortableData(inner)
+    await writeFile(metaPath(d), bytes)
+    await editManifest(d, (m) => ({ ...m, meta: { ...m.meta, size: inner.length }, ...(m.tidemark ? { tidemark: { ...m.tidemark, metaSha256: createHash('sha256').update(bytes).digest('hex') } } : {}) }))
+    await refused(d, { code: 'ERR_BACKUP_META', path: metaPath, fields: { shardID: 4n } })
+  })
+
+  it('refuses a manifest that is not JSON (ERR_BACKUP_MANIFEST)', async () => {
+    const d = await copySet()
+    const text = await readFile(manifestPath(d), 'utf8')
+    await writeFile(manifestPath(d), text.slice(0, 100))
+    await refused(d, { code: 'ERR_BACKUP_MANIFEST', path: manifestPath })
+    assert.ok((await readdir(d)).length > 0)
+  })
+})
