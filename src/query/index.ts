@@ -33,3 +33,5 @@ export type {
   StatementResult,
   UserPrivilege,
 } from './result.js'
+export { StoreSelectExecutor } from './select-store-executor.js'
+export type { SelectStorage } from './select-source.js'

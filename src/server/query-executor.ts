@@ -3,7 +3,7 @@
 
 import { QueryAuthorizationError as HTTPQueryAuthorizationError, type QueryExecutor, type QueryRequest, type StatementResult } from '../http/index.js'
 import type { MetaClient, PasswordHasher } from '../meta/index.js'
-import { QueryAuthorizationError, StatementExecutor } from '../query/index.js'
+import { QueryAuthorizationError, StatementExecutor, StoreSelectExecutor } from '../query/index.js'
 import type { Store } from '../store/index.js'
 
 /** What the executor needs from the server. */
@@ -46,5 +46,6 @@ export function createQueryExecutor(deps: QueryExecutorDeps): QueryExecutor {
     hasher: deps.hasher,
     logger: deps.logger,
     retentionAutoCreate: deps.retentionAutoCreate,
+    select: new StoreSelectExecutor({ meta: deps.meta, store: deps.store }),
   }))
 }

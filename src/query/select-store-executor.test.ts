@@ -1,0 +1,79 @@
+import { after, before, describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { openFixture, type Fixture } from './query-test-support.js'
+import type { SelectContext, SelectExecutor } from './select-executor.js'
+import type { SelectStatement } from '../influxql/index.js'
+import { StoreSelectExecutor } from './select-store-executor.js'
+import { columnNames } from './select-plan.js'
+
+/** The fixture builds its components first; the executor is bound to them once they exist. */
+function lateSelect(): { executor: SelectExecutor; bind(f: Fixture): void } {
+  let inner: SelectExecutor | undefined
+  const get = (): SelectExecutor => {
+    if (inner === undefined) throw new Error('not bound')
+    return inner
+  }
+  return {
+    executor: {
+      select: (stmt: SelectStatement, ctx: SelectContext) => get().select(stmt, ctx),
+      explain: (stmt, ctx) => get().explain(stmt, ctx),
+    },
+    bind(f) {
+      inner = new StoreSelectExecutor({ meta: f.meta, store: f.store })
+    },
+  }
+}
+
+describe('StoreSelectExecutor', () => {
+  let f: Fixture
+  before(async () => {
+    const late = lateSelect()
+    f = await openFixture({ select: late.executor, nowNs: 100_000n })
+    late.bind(f)
+    await f.run('CREATE DATABASE db')
+    await f.write('db', 'cpu,host=a v=1,n=2i 10\ncpu,host=b v=3 20\ncpu,host=a v=5 30\nmem,host=a free=9i 15')
+    for (const s of f.store.shards()) await s.snapshot()
+    await f.write('db', 'cpu,host=b v=7 40')
+  })
+  after(() => f.close())
+
+  it('merges the series of a measurement into one time-ordered row set, reading TSM files and the cache', async () => {
+    assert.deepEqual(await f.rows('SELECT v FROM cpu', { database: 'db' }), [
+      { statementID: 0, series: [{ name: 'cpu', columns: ['time', 'v'], values: [[{ kind: 'time', ns: 10 }, 1], [{ kind: 'time', ns: 20 }, 3], [{ kind: 'time', ns: 30 }, 5], [{ kind: 'time', ns: 40 }, 7]] }] },
+    ])
+  })
+
+  it('expands * to fields and tags sorted by name and groups by tag', async () => {
+    const [r] = (await f.rows('SELECT * FROM cpu GROUP BY host LIMIT 1', { database: 'db' })) as { series: unknown[] }[]
+    assert.deepEqual(r?.series, [
+      { name: 'cpu', tags: { host: 'a' }, columns: ['time', 'n', 'v'], values: [[{ kind: 'time', ns: 10 }, 2, 1]] },
+      { name: 'cpu', tags: { host: 'b' }, columns: ['time', 'n', 'v'], values: [[{ kind: 'time', ns: 20 }, null, 3]] },
+    ])
+  })
+
+  it('answers aggregates at the range start and a lone selector at its point', async () => {
+    const [agg] = (await f.rows('SELECT count(v), sum(v), mean(v) FROM cpu WHERE time >= 5', { database: 'db' })) as { series: unknown[] }[]
+    assert.deepEqual(agg?.series, [{ name: 'cpu', columns: ['time', 'count', 'sum', 'mean'], values: [[{ kind: 'time', ns: 5 }, 4, 16, 4]] }])
+    const [sel] = (await f.rows('SELECT max(v) FROM cpu', { database: 'db' })) as { series: unknown[] }[]
+    assert.deepEqual(sel?.series, [{ name: 'cpu', columns: ['time', 'max'], values: [[{ kind: 'time', ns: 40 }, 7]] }])
+  })
+
+  it('answers an empty result for a measurement without the field and a time range without data', async () => {
+    assert.deepEqual(await f.rows('SELECT free FROM cpu', { database: 'db' }), [{ statementID: 0 }])
+    assert.deepEqual(await f.rows('SELECT v FROM cpu WHERE time > 40', { database: 'db' }), [{ statementID: 0 }])
+  })
+
+  it('fails what is not built yet with a statement error naming it', async () => {
+    const err = async (q: string): Promise<string | undefined> => ((await f.run(q, { database: 'db' }))[0])?.error
+    assert.equal(await err('SELECT median(v) FROM cpu'), 'function median is not implemented yet')
+    assert.equal(await err('SELECT mean(v) FROM cpu WHERE time > 0 GROUP BY time(1m)'), 'GROUP BY time() is not implemented yet')
+    assert.equal(await err('SELECT v FROM cpu WHERE v > 1'), 'WHERE on fields is not implemented yet')
+    assert.equal(await err('SELECT v INTO x FROM cpu'), 'SELECT INTO is not implemented yet')
+    assert.equal(await err('SELECT count(v), v FROM cpu'), 'mixing aggregate and non-aggregate queries is not supported')
+    assert.equal(await err('SELECT time FROM cpu'), 'at least 1 non-time field must be queried')
+  })
+
+  it('names repeated columns as InfluxDB does', () => {
+    assert.deepEqual(columnNames(['v', 'v', 'mean']), ['time', 'v', 'v_1', 'mean'])
+  })
+})
