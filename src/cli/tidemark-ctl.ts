@@ -1,7 +1,11 @@
 // tidemark-ctl (= influxd-ctl): administration through the meta API (`-bind host:8091`). Global
-// flags as influxd-ctl: -bind, -auth-type none|basic|jwt, -user, -pwd, -secret. `show` and
-// `show-shards` work today; backup and restore come with issue #5, the cluster commands with #6.
+// flags as influxd-ctl: -bind, -auth-type none|basic|jwt, -user, -pwd, -secret. `show`,
+// `show-shards`, `backup` (ctl-backup.ts) and `verify` (ctl-verify.ts) work today; restore comes
+// with issue #5, the cluster commands with #6.
 
+import { runBackup } from './ctl-backup.js'
+import { CtlConnection } from './ctl-http.js'
+import { runVerify } from './ctl-verify.js'
 import { FlagError, formatUsage, parseFlags } from './flags.js'
 import { notYet } from './not-yet.js'
 
@@ -16,10 +20,11 @@ const GLOBAL_FLAGS = {
 const USAGE = `Usage: tidemark-ctl [options] <command> [options] [<args>]
 
 Available commands are:
-   backup             Backup data and metadata (issue #5)
+   backup             Backup data and metadata
    restore            Restore a backup (issue #5)
    show               Show cluster members
    show-shards        Shows the shards in a cluster
+   verify             Verify a backup set before restoring it
 
 Options:
 ${formatUsage(GLOBAL_FLAGS)}`
@@ -115,6 +120,9 @@ export async function main(args: readonly string[], io: CtlIO = { stdout: proces
         return 0
       }
       case 'backup':
+        return await runBackup(new CtlConnection(g.bind, headers, io.stdout), parsed.args.slice(1))
+      case 'verify':
+        return await runVerify(parsed.args.slice(1), io.stdout)
       case 'restore':
         return notYet(`tidemark-ctl ${command}`, 5)
       case undefined:

@@ -11,6 +11,7 @@ import { Store } from '../store/index.js'
 import type { Config } from './config.js'
 import { HTTPPointsWriter, MetaAuthenticator } from './adapters.js'
 import { createQueryExecutor } from './query-executor.js'
+import { NodeAPIServer } from './node-api.js'
 
 /** A running tidemarkd: its addresses and its components, and how to stop it. */
 export interface TidemarkServer {
@@ -93,6 +94,16 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     await metaAPI.listen()
     closers.push(() => metaAPI.close())
     logger.info({ addr: metaAPI.address }, 'meta API listening')
+
+    const nodeAPI = new NodeAPIServer(store, meta, bcryptHasher, {
+      bindAddress: config['']['bind-address'],
+      authEnabled: config.http['auth-enabled'],
+      version: '0.1.0',
+      tempDir: config.data.dir,
+    })
+    await nodeAPI.listen()
+    closers.push(() => nodeAPI.close())
+    logger.info({ addr: nodeAPI.address }, 'node API listening')
 
     let http: HTTPServer | undefined
     if (config.http.enabled) {

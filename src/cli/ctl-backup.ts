@@ -1,0 +1,216 @@
+// `tidemark-ctl backup` (= influxd-ctl backup): fetches the metastore from the meta node (/data)
+// and shard archives from the data node's node API (src/server/node-api.ts), and writes a portable
+// backup set into an existing directory: `<ts>.meta`, `<ts>.s<id>.tar.gz` (each streamed to
+// `….tmp` with mode 0600, checked against the node's sha256 and length, fsynced, renamed), and
+// `<ts>.manifest` LAST, so a manifest only ever describes a complete set. Incremental (default):
+// shards whose fingerprint equals the newest recorded one in the directory are skipped.
+
+import { createHash } from 'node:crypto'
+import { open, readdir, rename, rm, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import {
+  BackupNotFoundError,
+  BackupOptionsError,
+  BackupShardError,
+  encodeManifest,
+  formatBackupTimestamp,
+  MANIFEST_TIDEMARK_VERSION,
+  readBackupSet,
+} from '../backup/index.js'
+import type { Manifest, ManifestEntry } from '../backup/index.js'
+import { decodeMetaData, encodePortableData } from '../meta/index.js'
+import type { MetaData } from '../meta/index.js'
+import { fsyncDir, writeFileDurable } from '../util/index.js'
+import { formatGoDuration, parseRFC3339Nano } from './ctl-format.js'
+import type { CtlConnection } from './ctl-http.js'
+import { parseFlags } from './flags.js'
+
+const BACKUP_FLAGS = {
+  db: { kind: 'string', default: '', usage: 'The database to back up' },
+  rp: { kind: 'string', default: '', usage: 'The retention policy to back up (requires -db)' },
+  shard: { kind: 'string', default: '', usage: 'The shard ID to back up' },
+  from: { kind: 'string', default: '', usage: 'The data node TCP address to prefer when backing up' },
+  strategy: { kind: 'string', default: 'incremental', usage: 'Backup strategy: incremental, full, only-meta' },
+  full: { kind: 'boolean', default: false, usage: 'Perform a full backup (deprecated: use -strategy full)' },
+  start: { kind: 'string', default: '', usage: 'Include points starting with this time (RFC3339)' },
+  end: { kind: 'string', default: '', usage: 'Exclude points after this time (RFC3339)' },
+} as const
+
+/** A shard of the metastore that the backup covers. */
+interface ShardPick {
+  readonly id: bigint
+  readonly database: string
+  readonly rp: string
+}
+
+function pickShards(data: MetaData, db: string, rp: string, shard: bigint | undefined): ShardPick[] {
+  if (db !== '' && data.databases.every((d) => d.name !== db)) throw new BackupOptionsError(`database ${JSON.stringify(db)} not found`)
+  const out: ShardPick[] = []
+  for (const d of data.databases) {
+    if (db !== '' && d.name !== db) continue
+    if (rp !== '' && d.retentionPolicies.every((r) => r.name !== rp)) throw new BackupOptionsError(`retention policy ${JSON.stringify(rp)} not found in database ${JSON.stringify(db)}`)
+    for (const r of d.retentionPolicies) {
+      if (rp !== '' && r.name !== rp) continue
+      for (const g of r.shardGroups) {
+        if (g.deletedAtNs !== 0n) continue
+        for (const s of g.shards) {
+          if (shard === undefined || s.id === shard) out.push({ id: s.id, database: d.name, rp: r.name })
+        }
+      }
+    }
+  }
+  if (shard !== undefined && out.length === 0) {
+    const scope = db === '' ? '' : rp === '' ? ` in database ${JSON.stringify(db)}` : ` in ${JSON.stringify(db)}.${JSON.stringify(rp)}`
+    throw new BackupShardError(shard, `not found${scope}`)
+  }
+  return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+}
+
+/** A timestamp whose `<ts>.` names are free in `dir` (waits for the next second if needed). */
+async function freeTimestamp(dir: string): Promise<string> {
+  for (;;) {
+    const ts = formatBackupTimestamp(new Date())
+    if (!(await readdir(dir)).some((n) => n.startsWith(`${ts}.`))) return ts
+    await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5))
+  }
+}
+
+async function previousEntries(dir: string): Promise<Map<bigint, ManifestEntry>> {
+  const prior = new Map<bigint, ManifestEntry>()
+  try {
+    for (const s of (await readBackupSet(dir)).shards) prior.set(s.shardID, s.entry)
+  } catch (err) {
+    if (!(err instanceof BackupNotFoundError)) throw err
+  }
+  return prior
+}
+
+/** Runs `backup` with its own arguments; resolves to the exit code. */
+export async function runBackup(conn: CtlConnection, args: readonly string[]): Promise<number> {
+  const { values: f, set, args: rest } = parseFlags(BACKUP_FLAGS, args)
+  if (rest.length !== 1 || rest[0] === '') throw new BackupOptionsError('backup needs exactly one argument: the path of the backup directory')
+  const dir = rest[0] ?? ''
+  const strategy = f.full ? 'full' : f.strategy
+  if (!['incremental', 'full', 'only-meta'].includes(strategy)) throw new BackupOptionsError(`unknown -strategy ${JSON.stringify(strategy)} (incremental, full, only-meta)`)
+  if (f.rp !== '' && f.db === '') throw new BackupOptionsError('-rp requires -db')
+  const timed = set.has('start') || set.has('end')
+  if (timed && strategy === 'full') throw new BackupOptionsError('-start and -end cannot be used with -strategy full (or -full)')
+  const start = f.start === '' ? undefined : parseRFC3339Nano(f.start)
+  const end = f.end === '' ? undefined : parseRFC3339Nano(f.end)
+  if (f.start !== '' && start === undefined) throw new BackupOptionsError(`-start ${JSON.stringify(f.start)} is not an RFC3339 time`)
+  if (f.end !== '' && end === undefined) throw new BackupOptionsError(`-end ${JSON.stringify(f.end)} is not an RFC3339 time`)
+  if (start !== undefined && end !== undefined && start > end) throw new BackupOptionsError('-start must be before -end')
+  if (f.shard !== '' && !/^\d{1,19}$/.test(f.shard)) throw new BackupOptionsError(`-shard ${JSON.stringify(f.shard)} is not a shard ID`)
+  const shardID = f.shard === '' ? undefined : BigInt(f.shard)
+  try {
+    if (!(await stat(dir)).isDirectory()) throw new BackupOptionsError(`backup directory ${dir} is not a directory`)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new BackupNotFoundError(dir, `backup directory ${dir} does not exist: the directory must already exist`)
+    throw err
+  }
+
+  const began = process.hrtime.bigint()
+  const out = conn.stdout
+  out.write('Backing up meta data... ')
+  const metaData = await conn.metaBytes('/data')
+  const data = decodeMetaData(metaData)
+  const metaBytes = encodePortableData(metaData, data.maxNodeID)
+  const shards = strategy === 'only-meta' ? [] : pickShards(data, f.db, f.rp, shardID)
+  const node = f.from !== '' ? f.from : await conn.dataNodeAddress()
+  const prior = strategy === 'incremental' ? await previousEntries(dir) : new Map<bigint, ManifestEntry>()
+  const ts = await freeTimestamp(dir)
+  const written: string[] = []
+  try {
+    const metaPath = join(dir, `${ts}.meta`)
+    written.push(metaPath)
+    await writeFileDurable(metaPath, metaBytes, 0o600)
+    out.write(`Done. ${metaBytes.length} bytes transferred\n`)
+    let transferred = metaBytes.length
+    const files: ManifestEntry[] = []
+    const range = { ...(start !== undefined ? { start: String(start) } : {}), ...(end !== undefined ? { end: String(end) } : {}) }
+    for (const s of shards) {
+      const prev = prior.get(s.id)
+      if (prev?.fingerprint !== undefined) {
+        const fp = await conn.nodeFingerprint(node, s.id, range)
+        if (fp === prev.fingerprint) continue
+      }
+      const t0 = process.hrtime.bigint()
+      const fileName = `${ts}.s${s.id}.tar.gz`
+      const path = join(dir, fileName)
+      written.push(`${path}.tmp`, path)
+      const got = await fetchArchive(conn, node, s.id, range, `${path}.tmp`)
+      if (got === undefined) continue // a shard group made ahead of time: no data on the node yet
+      await rename(`${path}.tmp`, path)
+      await fsyncDir(dir)
+      const floor = prev === undefined ? 0n : prev.lastModified + 1n
+      files.push({
+        database: s.database,
+        policy: s.rp,
+        shardID: s.id,
+        fileName,
+        size: got.size,
+        lastModified: got.lastModified > floor ? got.lastModified : floor,
+        sha256: got.sha256,
+        fingerprint: got.fingerprint,
+      })
+      transferred += got.bytes
+      out.write(`Backing up node ${node}, db ${s.database}, rp ${s.rp}, shard ${s.id}... Done. Backed up in ${formatGoDuration(process.hrtime.bigint() - t0)}, ${got.bytes} bytes transferred\n`)
+    }
+    const manifest: Manifest = {
+      meta: { fileName: `${ts}.meta`, size: metaData.length },
+      limited: f.db !== '' || shardID !== undefined,
+      files,
+      ...(f.db !== '' ? { database: f.db } : {}),
+      ...(f.rp !== '' ? { policy: f.rp } : {}),
+      ...(shardID !== undefined ? { shardID } : {}),
+      tidemark: { version: MANIFEST_TIDEMARK_VERSION, metaSha256: createHash('sha256').update(metaBytes).digest('hex'), complete: true },
+    }
+    await writeFileDurable(join(dir, `${ts}.manifest`), encodeManifest(manifest), 0o600)
+    out.write(`Backed up to ${dir} in ${formatGoDuration(process.hrtime.bigint() - began)}, transferred ${transferred} bytes\n`)
+    return 0
+  } catch (err) {
+    for (const p of written) await rm(p, { force: true }).catch(() => undefined)
+    throw err
+  }
+}
+
+/** What one archive download brought. */
+interface Fetched {
+  readonly bytes: number
+  readonly size: number
+  readonly sha256: string
+  readonly lastModified: bigint
+  readonly fingerprint: string
+}
+
+/** Streams shard `id`'s archive into `tmp` (0600, fsynced), checking length and sha256. Undefined: the node has no such shard. */
+async function fetchArchive(conn: CtlConnection, node: string, id: bigint, range: Readonly<Record<string, string>>, tmp: string): Promise<Fetched | undefined> {
+  const res = await conn.nodeArchive(node, id, range)
+  if (res === undefined) return undefined
+  const header = (name: string): string => {
+    const v = res.headers.get(name)
+    if (v === null) throw new BackupShardError(id, `node ${node} sent its archive without the ${name} header`)
+    return v
+  }
+  const want = { sha256: header('X-Archive-Sha256'), size: Number(header('X-Archive-Size')), lastModified: BigInt(header('X-Archive-Last-Modified')), fingerprint: header('X-Archive-Fingerprint'), length: Number(header('Content-Length')) }
+  const fh = await open(tmp, 'w', 0o600)
+  const hash = createHash('sha256')
+  let bytes = 0
+  try {
+    if (res.body === null) throw new BackupShardError(id, `node ${node} sent an empty body`)
+    for await (const chunk of res.body) {
+      const b = chunk as Uint8Array
+      hash.update(b)
+      bytes += b.length
+      await fh.write(b)
+    }
+    await fh.sync()
+  } finally {
+    await fh.close()
+  }
+  const sha256 = hash.digest('hex')
+  if (bytes !== want.length || sha256 !== want.sha256) {
+    throw new BackupShardError(id, `the archive from ${node} arrived damaged: ${bytes} bytes with sha256 ${sha256}, expected ${want.length} bytes with sha256 ${want.sha256}`)
+  }
+  return { bytes, size: want.size, sha256, lastModified: want.lastModified, fingerprint: want.fingerprint }
+}

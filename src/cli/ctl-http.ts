@@ -1,0 +1,81 @@
+// How tidemark-ctl talks to a Tidemark node: the meta API (`-bind`, /data, /show) and the data
+// node's node API (src/server/node-api.ts: shard archives and their fingerprints), both with the
+// same credentials (-auth-type basic -user -pwd).
+
+import { BackupShardError } from '../backup/index.js'
+import { ShellConnectError } from './shell-errors.js'
+
+async function reason(r: Response): Promise<string> {
+  const text = (await r.text()).trim()
+  try {
+    return (JSON.parse(text) as { error?: string }).error ?? text
+  } catch {
+    return text
+  }
+}
+
+/** A meta node and the data nodes it names, plus where command output goes. */
+export class CtlConnection {
+  readonly #bind: string
+  readonly #headers: Readonly<Record<string, string>>
+  /** Where the command writes its progress lines. */
+  readonly stdout: NodeJS.WritableStream
+
+  constructor(bind: string, headers: Readonly<Record<string, string>>, stdout: NodeJS.WritableStream) {
+    this.#bind = bind
+    this.#headers = headers
+    this.stdout = stdout
+  }
+
+  async #fetch(host: string, path: string): Promise<Response> {
+    const url = `http://${host}${path}`
+    try {
+      return await fetch(url, { headers: this.#headers })
+    } catch (err) {
+      const cause = (err as Error).cause as Error | undefined
+      throw new ShellConnectError('Get', url, cause?.message ?? (err as Error).message, err)
+    }
+  }
+
+  async #meta(path: string): Promise<Response> {
+    const r = await this.#fetch(this.#bind, path)
+    if (r.status !== 200) throw new Error(`meta node ${this.#bind} answered ${r.status}: ${await reason(r)}`)
+    return r
+  }
+
+  /** The body of a meta API GET (e.g. /data: the meta.Data protobuf). */
+  async metaBytes(path: string): Promise<Uint8Array> {
+    return new Uint8Array(await (await this.#meta(path)).arrayBuffer())
+  }
+
+  /** The TCP address of the (single) data node, from /show. */
+  async dataNodeAddress(): Promise<string> {
+    const show = (await (await this.#meta('/show')).json()) as { dataNodes?: { tcpAddr?: string }[] }
+    const addr = show.dataNodes?.[0]?.tcpAddr
+    if (addr === undefined || addr === '') throw new Error(`meta node ${this.#bind} lists no data node`)
+    return addr
+  }
+
+  /** The fingerprint the node would record for shard `id`'s archive now, or undefined if it lacks the shard. */
+  async nodeFingerprint(node: string, id: bigint, range: Readonly<Record<string, string>>): Promise<string | undefined> {
+    const r = await this.#fetch(node, `/shards/${id}/archive?${new URLSearchParams({ ...range, 'fingerprint-only': '1' })}`)
+    if (r.status === 404) {
+      await r.body?.cancel()
+      return undefined
+    }
+    if (r.status !== 200) throw new BackupShardError(id, `node ${node} answered ${r.status}: ${await reason(r)}`)
+    return ((await r.json()) as { fingerprint?: string }).fingerprint
+  }
+
+  /** The response carrying shard `id`'s archive, or undefined if the node lacks the shard. */
+  async nodeArchive(node: string, id: bigint, range: Readonly<Record<string, string>>): Promise<Response | undefined> {
+    const q = new URLSearchParams(range).toString()
+    const r = await this.#fetch(node, `/shards/${id}/archive${q === '' ? '' : `?${q}`}`)
+    if (r.status === 404) {
+      await r.body?.cancel()
+      return undefined
+    }
+    if (r.status !== 200) throw new BackupShardError(id, `node ${node} answered ${r.status}: ${await reason(r)}`)
+    return r
+  }
+}

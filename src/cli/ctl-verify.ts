@@ -1,0 +1,31 @@
+// `tidemark-ctl verify DIR`: checks a backup set end to end before anyone restores from it
+// (verifyBackupSet: manifests, the `.meta` file, and every archive a restore would use, extracted
+// and read block by block) and prints one line per file checked, then the warnings. The first
+// problem is printed as `FAILED <code>: <message>` and the command exits 1.
+
+import { BackupOptionsError, verifyBackupSet } from '../backup/index.js'
+import { TidemarkError } from '../util/index.js'
+import { parseFlags } from './flags.js'
+
+/** Runs `verify` with its own arguments; resolves to the exit code. */
+export async function runVerify(args: readonly string[], out: NodeJS.WritableStream): Promise<number> {
+  const { args: rest } = parseFlags({}, args)
+  const dir = rest[0]
+  if (rest.length !== 1 || dir === undefined || dir === '') throw new BackupOptionsError('verify needs exactly one argument: the path of the backup directory')
+  let result
+  try {
+    result = await verifyBackupSet(dir)
+  } catch (err) {
+    if (!(err instanceof TidemarkError)) throw err
+    out.write(`FAILED ${err.code}: ${err.message}\n`)
+    return 1
+  }
+  for (const m of result.set.manifests) out.write(`OK  ${m.path}\n`)
+  out.write(`OK  ${result.set.meta.path}\n`)
+  for (const s of result.shards) {
+    out.write(`OK  ${s.path} (shard ${s.shardID}, db ${s.database}, rp ${s.retentionPolicy}, ${s.tsmFiles} TSM files, ${s.tarSize} bytes)\n`)
+  }
+  for (const w of result.warnings) out.write(`WARNING ${w.code}: ${w.path}: ${w.reason}\n`)
+  out.write(`Verified ${dir}: ${result.shards.length} shard archives OK\n`)
+  return 0
+}

@@ -1,0 +1,162 @@
+// The node API (top-level `bind-address`, default 127.0.0.1:8088): what `tidemark-ctl backup`
+// asks the data node for. InfluxDB serves its backup RPC on this port; ours speaks HTTP.
+//
+//   GET /ping                       204
+//   GET /shards/<id>/archive        200 application/gzip: a shard archive (`.tar.gz`, as
+//       [?start=ns&end=ns]          writeShardArchive writes it), Content-Length its bytes, headers
+//                                   X-Archive-Size (uncompressed tar bytes), X-Archive-Sha256,
+//                                   X-Archive-Last-Modified (Unix ns), X-Archive-Fingerprint
+//       [&fingerprint-only=1]       200 JSON {"fingerprint","lastModified"}: no archive is built
+//   404 for a shard this node does not hold, 400 for a bad time range.
+//
+// The archive is written to a private temp file in the data directory (a file, which the store's
+// directory scan ignores), streamed, then removed. With authentication on, every endpoint but /ping
+// needs an admin's credentials (Basic auth), as the meta API.
+
+import { randomBytes } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { rm } from 'node:fs/promises'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import { pipeline } from 'node:stream/promises'
+import { archiveFingerprint, BackupOptionsError, keepRange, takeShardSnapshot, writeShardArchive } from '../backup/index.js'
+import type { MetaClient, PasswordHasher } from '../meta/index.js'
+import type { Store } from '../store/index.js'
+
+/** Options of the node API server. */
+export interface NodeAPIOptions {
+  /** host:port; port 0 picks a free port. */
+  readonly bindAddress: string
+  readonly authEnabled: boolean
+  readonly version: string
+  /** Directory for temporary archives (the store's data directory: same disk as the shards). */
+  readonly tempDir: string
+}
+
+const ARCHIVE_PATH = /^\/shards\/(\d{1,15})\/archive$/
+
+function nsParam(url: URL, name: string): bigint | undefined {
+  const v = url.searchParams.get(name)
+  if (v === null || v === '') return undefined
+  if (!/^-?\d{1,19}$/.test(v)) throw new BackupOptionsError(`${name} must be a Unix time in nanoseconds, got ${JSON.stringify(v)}`)
+  return BigInt(v)
+}
+
+/** The node API over HTTP. `listen()`, then `close()` (idempotent). */
+export class NodeAPIServer {
+  readonly #store: Store
+  readonly #meta: MetaClient
+  readonly #hasher: PasswordHasher
+  readonly #options: NodeAPIOptions
+  readonly #server: Server
+  #address = ''
+
+  constructor(store: Store, meta: MetaClient, hasher: PasswordHasher, options: NodeAPIOptions) {
+    this.#store = store
+    this.#meta = meta
+    this.#hasher = hasher
+    this.#options = options
+    this.#server = createServer((req, res) => {
+      this.#handle(req, res).catch((err: unknown) => {
+        if (res.headersSent) res.destroy(err as Error)
+        else this.#send(res, 500, { error: (err as Error).message })
+      })
+    })
+  }
+
+  /** The bound host:port. */
+  get address(): string {
+    return this.#address
+  }
+
+  async listen(): Promise<void> {
+    const i = this.#options.bindAddress.lastIndexOf(':')
+    const host = this.#options.bindAddress.slice(0, i) || '0.0.0.0'
+    const port = Number(this.#options.bindAddress.slice(i + 1))
+    await new Promise<void>((resolve, reject) => {
+      this.#server.once('error', reject)
+      this.#server.listen(port, host, () => {
+        this.#server.off('error', reject)
+        resolve()
+      })
+    })
+    const a = this.#server.address() as AddressInfo
+    this.#address = `${a.address}:${a.port}`
+  }
+
+  async close(): Promise<void> {
+    if (!this.#server.listening) return
+    this.#server.closeIdleConnections()
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()))
+  }
+
+  #send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+    res.writeHead(status, { 'Content-Type': 'application/json', 'X-Tidemark-Version': this.#options.version, ...headers })
+    res.end(`${JSON.stringify(body)}\n`)
+  }
+
+  async #authorized(req: IncomingMessage): Promise<boolean> {
+    if (!this.#options.authEnabled) return true
+    const header = req.headers.authorization ?? ''
+    if (!header.startsWith('Basic ')) return false
+    const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8')
+    const colon = decoded.indexOf(':')
+    const user = this.#meta.data.user(decoded.slice(0, colon))
+    if (colon < 0 || user === undefined || !user.admin) return false
+    return this.#hasher.compare(decoded.slice(colon + 1), user.hash)
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://node')
+    if (req.method !== 'GET') return this.#send(res, 405, { error: 'method not allowed' }, { Allow: 'GET' })
+    if (url.pathname === '/ping') {
+      res.writeHead(204, { 'X-Tidemark-Version': this.#options.version })
+      res.end()
+      return
+    }
+    if (!(await this.#authorized(req))) {
+      return this.#send(res, 401, { error: 'authorization failed: an admin user is required' }, { 'WWW-Authenticate': 'Basic realm="tidemark-node"' })
+    }
+    const m = ARCHIVE_PATH.exec(url.pathname)
+    if (m === null) return this.#send(res, 404, { error: `not found: ${url.pathname}` })
+    const id = Number(m[1])
+    const shard = this.#store.shard(id)
+    if (shard === undefined) return this.#send(res, 404, { error: `shard ${id} not found on this node` })
+    let range: { start?: bigint; end?: bigint }
+    try {
+      const start = nsParam(url, 'start')
+      const end = nsParam(url, 'end')
+      range = { ...(start !== undefined ? { start } : {}), ...(end !== undefined ? { end } : {}) }
+      keepRange(range)
+    } catch (err) {
+      if (err instanceof BackupOptionsError) return this.#send(res, 400, { error: err.message })
+      throw err
+    }
+    if (url.searchParams.get('fingerprint-only') === '1') {
+      const snap = await takeShardSnapshot(shard)
+      try {
+        const fingerprint = archiveFingerprint(snap.fingerprint, keepRange(range))
+        return this.#send(res, 200, { fingerprint, lastModified: String(snap.lastModifiedNs) })
+      } finally {
+        await snap.release()
+      }
+    }
+    const tmp = join(this.#options.tempDir, `.node-archive-${randomBytes(6).toString('hex')}.tar.gz`)
+    try {
+      const r = await writeShardArchive(shard, tmp, range)
+      res.writeHead(200, {
+        'Content-Type': 'application/gzip',
+        'Content-Length': String(r.compressedSize),
+        'X-Archive-Size': String(r.size),
+        'X-Archive-Sha256': r.sha256,
+        'X-Archive-Last-Modified': String(r.lastModified),
+        'X-Archive-Fingerprint': r.fingerprint,
+        'X-Tidemark-Version': this.#options.version,
+      })
+      await pipeline(createReadStream(tmp), res)
+    } finally {
+      await rm(tmp, { force: true })
+    }
+  }
+}
