@@ -13,10 +13,11 @@ import { readField, schemaOf, selectedSeries } from './select-source.js'
 import type { AggregateName, CallItem, SelectPlan } from './select-plan.js'
 import { columnNames } from './select-plan.js'
 import { groupKeyOf, groupTags, sliceGroups, type TagSetGroup } from './select-group.js'
+import { dimensionsOf } from './select-group.js'
 import { cellOf } from './select-raw.js'
 
-/** The running state of one call over one tag set. */
-class Reducer {
+/** The running state of one call over one tag set (or one GROUP BY time window of it). */
+export class Reducer {
   readonly fn: AggregateName
   count = 0
   floatSum = 0
@@ -32,26 +33,27 @@ class Reducer {
     this.fn = fn
   }
 
-  add(v: Values): void {
-    const n = v.times.length
-    if (n === 0) return
+  /** Adds values `from` (inclusive) to `to` (exclusive) of `v`. */
+  add(v: Values, from = 0, to = v.times.length): void {
+    const n = to
+    if (n <= from) return
     const fn = this.fn
     if (fn === 'count') {
-      this.count += n
+      this.count += n - from
       return
     }
     if (fn === 'first' || fn === 'last') {
-      for (let i = 0; i < n; i++) this.#select(v, i)
+      for (let i = from; i < n; i++) this.#select(v, i)
       return
     }
     if (v.kind === 'string' || v.kind === 'boolean') {
       if (fn === 'min' || fn === 'max') throw new StatementError(`unsupported ${fn} iterator type: ${v.kind}`)
       throw new StatementError(`unsupported ${fn} iterator type: ${v.kind}`)
     }
-    this.count += n
+    this.count += n - from
     if (v.kind === 'float') {
       const a = v.values
-      for (let i = 0; i < n; i++) {
+      for (let i = from; i < n; i++) {
         const x = a[i] ?? 0
         this.floatSum += x
         this.#extreme(x, v, i)
@@ -60,7 +62,7 @@ class Reducer {
     }
     this.isInt = true
     const a = v.values
-    for (let i = 0; i < n; i++) {
+    for (let i = from; i < n; i++) {
       const x = a[i] ?? 0n
       this.intSum += x
       this.#extreme(x, v, i)
@@ -131,10 +133,12 @@ export async function runAggregate(plan: SelectPlan, sources: readonly Measureme
   const out: QueryRow[] = []
   const columns = columnNames(calls.map((c) => c.column))
   const startNs = plan.range.minNs !== undefined && plan.range.minNs > MIN_TIME_NS ? plan.range.minNs : 0n
+  const schemas = sources.map(schemaOf)
+  const allDims = dimensionsOf(plan.dimensions, schemas)
   for (const source of sources) {
     const schema = schemaOf(source)
     if (!fields.some((f) => schema.fields.has(f))) continue
-    const dims = plan.dimensions.all ? [...new Set([...schema.tagKeys, ...plan.dimensions.keys])].sort() : plan.dimensions.keys
+    const dims = allDims
     const groups = new Map<string, TagSetGroup<Reducer>>()
     for (const shard of source.shards) {
       for (const series of selectedSeries(shard, source.name, plan.condition)) {

@@ -34,3 +34,14 @@ export function sliceGroups<T>(groups: ReadonlyMap<string, TagSetGroup<T>>, sLim
   if (!ascending) sorted.reverse()
   return sorted.slice(sOffset, sLimit > 0 ? sOffset + sLimit : undefined)
 }
+
+/**
+ * The GROUP BY tag keys, sorted. GROUP BY * adds the tag keys of every measurement the query
+ * reads (InfluxDB expands it over all sources), so each measurement's rows carry them all.
+ */
+export function dimensionsOf(dims: { readonly all: boolean; readonly keys: readonly string[] }, schemas: readonly { readonly tagKeys: readonly string[] }[]): readonly string[] {
+  if (!dims.all) return dims.keys
+  const keys = new Set(dims.keys)
+  for (const s of schemas) for (const k of s.tagKeys) keys.add(k)
+  return [...keys].sort()
+}

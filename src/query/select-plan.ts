@@ -3,7 +3,7 @@
 // names, the GROUP BY tag dimensions, and the time range and tag condition split from WHERE.
 // Everything this first slice of the engine cannot run fails with a clear statement error.
 
-import type { Expr, SelectStatement } from '../influxql/index.js'
+import type { Expr, FillOption, SelectStatement } from '../influxql/index.js'
 import type { TimeRange } from './condition.js'
 import { conditionExpr } from './condition.js'
 import { NotImplementedError, StatementError } from './errors.js'
@@ -36,6 +36,13 @@ export interface WildcardItem {
   readonly type: 'field' | 'tag' | null
 }
 
+/** GROUP BY time(duration[, offset]): windows start at epoch + offset + k × duration. */
+export interface TimeInterval {
+  readonly durationNs: bigint
+  /** In [0, durationNs). */
+  readonly offsetNs: bigint
+}
+
 /** A compiled SELECT. */
 export interface SelectPlan {
   readonly mode: 'raw' | 'aggregate'
@@ -49,6 +56,23 @@ export interface SelectPlan {
   /** Whether the output time is the selected point's (a lone selector). */
   readonly selectorTime: boolean
   readonly ascending: boolean
+  /** GROUP BY time(…); null without one. */
+  readonly interval: TimeInterval | null
+  readonly fill: FillOption
+  readonly fillValue: number | bigint | null
+}
+
+function compileInterval(args: readonly Expr[]): TimeInterval {
+  const [d, o] = args
+  if (args.length < 1 || args.length > 2 || d === undefined) throw new StatementError('time dimension expected 1 or 2 arguments')
+  if (d.kind !== 'DurationLiteral') throw new StatementError('time dimension must have duration argument')
+  const durationNs = d.value
+  if (durationNs <= 0n) throw new StatementError('time dimension must have duration argument')
+  if (o === undefined) return { durationNs, offsetNs: 0n }
+  if (o.kind !== 'DurationLiteral') throw new NotImplementedError('GROUP BY time() offsets other than a duration')
+  // Go's % keeps the dividend's sign; a negative remainder shifts windows the same as its positive twin.
+  const r = o.value % durationNs
+  return { durationNs, offsetNs: r < 0n ? r + durationNs : r }
 }
 
 function unwrap(e: Expr): Expr {
@@ -108,16 +132,24 @@ export function planSelect(stmt: SelectStatement, nowNs: bigint): SelectPlan {
   }
   const keys: string[] = []
   let all = false
+  let interval: TimeInterval | null = null
   for (const d of stmt.dimensions) {
     const e = unwrap(d.expr)
     if (e.kind === 'VarRef') keys.push(e.name)
     else if (e.kind === 'Wildcard') all = true
-    else if (e.kind === 'Call' && e.name === 'time') throw new NotImplementedError('GROUP BY time()')
-    else throw new NotImplementedError('GROUP BY with a regex')
+    else if (e.kind === 'Call' && e.name === 'time') {
+      if (interval !== null) throw new StatementError('multiple time dimensions not allowed')
+      interval = compileInterval(e.args)
+    } else throw new NotImplementedError('GROUP BY with a regex')
+  }
+  if (calls === 0) {
+    if (stmt.fill === 'none') throw new StatementError('fill(none) must be used with a function')
+    if (stmt.fill === 'linear') throw new StatementError('fill(linear) must be used with a function')
+    if (interval !== null) throw new StatementError('GROUP BY requires at least one aggregate function')
   }
   const { condition, range } = conditionExpr(stmt.condition, nowNs)
   const sort = stmt.sortFields[0]
-  const selectorTime = calls === 1 && items.length === 1 && items.some((i) => i.kind === 'call' && SELECTORS.has(i.fn))
+  const selectorTime = interval === null && calls === 1 && items.length === 1 && items.some((i) => i.kind === 'call' && SELECTORS.has(i.fn))
   return {
     mode: calls > 0 ? 'aggregate' : 'raw',
     items,
@@ -126,6 +158,9 @@ export function planSelect(stmt: SelectStatement, nowNs: bigint): SelectPlan {
     condition,
     selectorTime,
     ascending: sort === undefined || sort.ascending,
+    interval,
+    fill: stmt.fill,
+    fillValue: stmt.fillValue,
   }
 }
 

@@ -11,6 +11,7 @@ import { readField, schemaOf, selectedSeries } from './select-source.js'
 import type { RefItem, SelectPlan } from './select-plan.js'
 import { columnNames } from './select-plan.js'
 import { groupKeyOf, groupTags, type TagSetGroup, sliceGroups } from './select-group.js'
+import { dimensionsOf } from './select-group.js'
 
 /** One output row before the time becomes a cell. */
 interface RawRow {
@@ -106,7 +107,7 @@ export async function runRaw(plan: SelectPlan, sources: readonly MeasurementSour
     const source = sources[m]
     const schema = schemas[m]
     if (source === undefined || schema === undefined) continue
-    const dims = plan.dimensions.all ? [...new Set([...schema.tagKeys, ...plan.dimensions.keys])].sort() : plan.dimensions.keys
+    const dims = dimensionsOf(plan.dimensions, schemas)
     const refs = expandRefs(plan, schemas, new Set(dims))
     const anyField = refs.some((r) => r.type === 'field' || (r.type === 'any' && !schema.tagKeys.includes(r.name)))
     if (!anyField) continue

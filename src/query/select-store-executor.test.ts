@@ -66,11 +66,31 @@ describe('StoreSelectExecutor', () => {
   it('fails what is not built yet with a statement error naming it', async () => {
     const err = async (q: string): Promise<string | undefined> => ((await f.run(q, { database: 'db' }))[0])?.error
     assert.equal(await err('SELECT median(v) FROM cpu'), 'function median is not implemented yet')
-    assert.equal(await err('SELECT mean(v) FROM cpu WHERE time > 0 GROUP BY time(1m)'), 'GROUP BY time() is not implemented yet')
+    assert.equal(await err('SELECT mean(v) FROM cpu GROUP BY time(1m, now())'), 'GROUP BY time() offsets other than a duration is not implemented yet')
+    assert.equal(await err('SELECT v FROM cpu WHERE time > 0 GROUP BY time(1m)'), 'GROUP BY requires at least one aggregate function')
+    assert.equal(await err('SELECT v FROM cpu fill(none)'), 'fill(none) must be used with a function')
     assert.equal(await err('SELECT v FROM cpu WHERE v > 1'), 'WHERE on fields is not implemented yet')
     assert.equal(await err('SELECT v INTO x FROM cpu'), 'SELECT INTO is not implemented yet')
     assert.equal(await err('SELECT count(v), v FROM cpu'), 'mixing aggregate and non-aggregate queries is not supported')
     assert.equal(await err('SELECT time FROM cpu'), 'at least 1 non-time field must be queried')
+  })
+
+  it('answers GROUP BY time windows at their start, filling empty ones, up to the range end', async () => {
+    const rows = async (q: string): Promise<unknown> => {
+      const [r] = (await f.rows(q, { database: 'db' })) as { series?: unknown[]; error?: string }[]
+      return r?.series ?? r?.error
+    }
+    const t = (ns: number): { kind: 'time'; ns: number } => ({ kind: 'time', ns })
+    assert.deepEqual(await rows('SELECT count(v), max(v) FROM cpu WHERE time >= 5 AND time < 45 GROUP BY time(20ns)'), [
+      { name: 'cpu', columns: ['time', 'count', 'max'], values: [[t(0), 1, 1], [t(20), 2, 5], [t(40), 1, 7]] },
+    ])
+    assert.deepEqual(await rows('SELECT mean(v) FROM cpu WHERE time >= 0 AND time < 60 GROUP BY time(10ns, 5ns) fill(linear)'), [
+      { name: 'cpu', columns: ['time', 'mean'], values: [[t(-5), null], [t(5), 1], [t(15), 3], [t(25), 5], [t(35), 7], [t(45), null], [t(55), null]] },
+    ])
+    assert.deepEqual(await rows('SELECT last(v) FROM cpu WHERE time >= 0 AND time < 50 GROUP BY time(10ns), host fill(previous) ORDER BY time DESC LIMIT 2'), [
+      { name: 'cpu', tags: { host: 'b' }, columns: ['time', 'last'], values: [[t(40), 7], [t(30), 7]] },
+      { name: 'cpu', tags: { host: 'a' }, columns: ['time', 'last'], values: [[t(40), null], [t(30), 5]] },
+    ])
   })
 
   it('names repeated columns as InfluxDB does', () => {

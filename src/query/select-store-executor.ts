@@ -1,7 +1,7 @@
-// The SelectExecutor over the local store (issue #4, first slice): raw selects and aggregates or
-// selectors without GROUP BY time, on tag conditions and a time range. It plans the statement,
+// The SelectExecutor over the local store (issue #4): raw selects and aggregates or selectors, on tag conditions and a time range. It plans the statement,
 // maps its sources to shards, checks that WHERE names only tags, runs the plan and answers one
-// result part (or an empty one). EXPLAIN and everything else not yet built fail with
+// result part (or an empty one). GROUP BY time(…) runs windowed with fill(); SELECT … INTO writes
+// the rows back through an IntoWriter. EXPLAIN and everything else not yet built fail with
 // `… is not implemented yet`.
 
 import type { ExplainStatement, SelectStatement } from '../influxql/index.js'
@@ -13,18 +13,32 @@ import { runAggregate } from './select-aggregate.js'
 import type { SelectContext, SelectExecutor } from './select-executor.js'
 import { planSelect } from './select-plan.js'
 import { runRaw } from './select-raw.js'
+import { runWindowed } from './select-window.js'
+import { type IntoWriter, writeInto } from './select-into.js'
 import type { SelectStorage } from './select-source.js'
 import { conditionNames, resolveSources, schemaOf } from './select-source.js'
 
 /** Runs SELECT statements against the metastore and the local shards. */
 export class StoreSelectExecutor implements SelectExecutor {
   readonly #storage: SelectStorage
+  readonly #into: IntoWriter | undefined
 
-  constructor(storage: SelectStorage) {
+  /** Without `into`, SELECT … INTO fails as not implemented. */
+  constructor(storage: SelectStorage, into?: IntoWriter) {
     this.#storage = storage
+    this.#into = into
   }
 
   async *select(stmt: SelectStatement, ctx: SelectContext): AsyncIterable<ResultPart> {
+    if (stmt.target !== null) {
+      if (this.#into === undefined) throw new NotImplementedError('SELECT INTO')
+      const m = stmt.target.measurement
+      // As InfluxDB: nulls are never written, so fill(null) becomes fill(none) (count's 0s too).
+      const rows = await this.rows({ ...stmt, target: null, fill: stmt.fill === 'null' && !stmt.isRawQuery ? 'none' : stmt.fill }, ctx.nowNs)
+      const written = await writeInto(this.#into, { database: m.database, retentionPolicy: m.retentionPolicy, measurement: m.name }, rows)
+      yield { series: [{ name: 'result', columns: ['time', 'written'], values: [[{ kind: 'time', ns: 0n }, BigInt(written)]] }] }
+      return
+    }
     const series = await this.rows(stmt, ctx.nowNs)
     yield series.length > 0 ? { series } : {}
   }
@@ -38,7 +52,8 @@ export class StoreSelectExecutor implements SelectExecutor {
   async rows(stmt: SelectStatement, nowNs: bigint): Promise<QueryRow[]> {
     const plan = planSelect(stmt, nowNs)
     const minNs = rangeMin(plan.range)
-    const maxNs = rangeMax(plan.range)
+    // With GROUP BY time an unbounded range ends at now(), as InfluxDB does.
+    const maxNs = plan.interval !== null && plan.range.maxNs === undefined ? nowNs : rangeMax(plan.range)
     if (minNs > maxNs) return []
     const sources = resolveSources(this.#storage, stmt.sources, minNs, maxNs)
     const names = conditionNames(plan.condition)
@@ -49,6 +64,7 @@ export class StoreSelectExecutor implements SelectExecutor {
       }
     }
     if (plan.mode === 'raw') return runRaw(plan, sources, minNs, maxNs, stmt.limit, stmt.offset, stmt.sLimit, stmt.sOffset)
+    if (plan.interval !== null) return runWindowed(plan, plan.interval, sources, minNs, maxNs, stmt.limit, stmt.offset, stmt.sLimit, stmt.sOffset)
     if (stmt.offset > 0) return []
     return runAggregate(plan, sources, minNs, maxNs, stmt.sLimit, stmt.sOffset)
   }

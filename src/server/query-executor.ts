@@ -2,6 +2,7 @@
 // metastore and the store. SELECT is answered by the query engine of issue #4 once it lands.
 
 import { QueryAuthorizationError as HTTPQueryAuthorizationError, type QueryExecutor, type QueryRequest, type StatementResult } from '../http/index.js'
+import { PointsWriter } from '../cluster/index.js'
 import type { MetaClient, PasswordHasher } from '../meta/index.js'
 import { QueryAuthorizationError, StatementExecutor, StoreSelectExecutor } from '../query/index.js'
 import type { Store } from '../store/index.js'
@@ -13,6 +14,8 @@ export interface QueryExecutorDeps {
   readonly hasher: PasswordHasher
   readonly logger: { info(fields: object, msg: string): void; warn(fields: object, msg: string): void; error(fields: object, msg: string): void; debug(fields: object, msg: string): void }
   readonly retentionAutoCreate: boolean
+  /** Where SELECT … INTO writes; default: a PointsWriter over `meta` and `store`. */
+  readonly pointsWriter?: PointsWriter
 }
 
 /**
@@ -46,6 +49,6 @@ export function createQueryExecutor(deps: QueryExecutorDeps): QueryExecutor {
     hasher: deps.hasher,
     logger: deps.logger,
     retentionAutoCreate: deps.retentionAutoCreate,
-    select: new StoreSelectExecutor({ meta: deps.meta, store: deps.store }),
+    select: new StoreSelectExecutor({ meta: deps.meta, store: deps.store }, deps.pointsWriter ?? new PointsWriter(deps.meta, deps.store)),
   }))
 }

@@ -55,14 +55,15 @@ export async function startSelectTidemark(): Promise<SelectTidemark> {
   await meta.open()
   const store = new Store({ dataDir: join(dir, 'data'), walDir: join(dir, 'wal'), engine: { background: false } })
   await store.open()
-  const executor = new StatementExecutor({ meta, store, hasher: bcryptHasher, select: new StoreSelectExecutor({ meta, store }) })
+  const pointsWriter = new PointsWriter(meta, store)
+  const executor = new StatementExecutor({ meta, store, hasher: bcryptHasher, select: new StoreSelectExecutor({ meta, store }, pointsWriter) })
   const databases: DatabaseCatalog = { databaseExists: (name: string) => meta.data.database(name) !== undefined }
   const queryExecutor: QueryExecutor = {
     execute: (req: QueryRequest): AsyncIterable<StatementResult> => executor.execute(req),
   }
   const http: HTTPServer = createHTTPServer(
     { bindAddress: '127.0.0.1:0', authEnabled: false, logEnabled: false },
-    { pointsWriter: new Writer(new PointsWriter(meta, store)), queryExecutor, databases, authenticator: undefined },
+    { pointsWriter: new Writer(pointsWriter), queryExecutor, databases, authenticator: undefined },
   )
   await http.listen()
   const url = http.url

@@ -8,6 +8,8 @@ import { influxdAvailable, requireInfluxd, startInfluxd, type InfluxdHandle } fr
 import { runSteps, type Step } from './diff-runner.js'
 import { startSelectTidemark, type SelectTidemark } from './select-server.js'
 import { aggregateQueries, firstWrites, laterWrites, rawQueries, selectSteps } from './select-steps.js'
+import { windowQueries } from './select-window-steps.js'
+import { intoSteps } from './select-into-steps.js'
 
 describe('SELECT, Tidemark against InfluxDB 1.6', { concurrency: false }, () => {
   let influxd: InfluxdHandle | undefined
@@ -45,5 +47,15 @@ describe('SELECT, Tidemark against InfluxDB 1.6', { concurrency: false }, () => 
   it('answers count, sum, mean, min, max, first, last and spread with and without GROUP BY tags', async (t) => {
     if (!requireInfluxd(t)) return
     await expectSame(selectSteps(aggregateQueries))
+  })
+
+  it('answers GROUP BY time with every fill option, offsets, tags, DESC and LIMIT/OFFSET per series', async (t) => {
+    if (!requireInfluxd(t)) return
+    await expectSame(selectSteps(windowQueries))
+  })
+
+  it('writes SELECT … INTO results back as points, including the backup merge of every measurement with its tags', async (t) => {
+    if (!requireInfluxd(t)) return
+    await expectSame(intoSteps())
   })
 })
