@@ -27,6 +27,15 @@ export class CtlConnection {
     this.stdout = stdout
   }
 
+  /** Sends a request with a body to the data node (restore uploads and commits). */
+  async nodeRequest(node: string, method: string, path: string, body?: Uint8Array | string | ReadableStream<Uint8Array>, extraHeaders: Record<string, string> = {}): Promise<Response> {
+    try {
+      return await fetch(`http://${node}${path}`, { method, body, headers: { ...this.#headers, ...extraHeaders }, ...(body instanceof ReadableStream ? { duplex: 'half' } : {}) } as RequestInit)
+    } catch (err) {
+      throw new Error(`cannot reach the data node at ${node}: ${((err as Error).cause as Error | undefined)?.message ?? (err as Error).message}`)
+    }
+  }
+
   async #fetch(host: string, path: string): Promise<Response> {
     const url = `http://${host}${path}`
     try {

@@ -4,10 +4,10 @@
 // with issue #5, the cluster commands with #6.
 
 import { runBackup } from './ctl-backup.js'
+import { runRestore } from './ctl-restore.js'
 import { CtlConnection } from './ctl-http.js'
 import { runVerify } from './ctl-verify.js'
 import { FlagError, formatUsage, parseFlags } from './flags.js'
-import { notYet } from './not-yet.js'
 
 const GLOBAL_FLAGS = {
   bind: { kind: 'string', default: 'localhost:8091', usage: 'Bind HTTP address of a meta node' },
@@ -21,7 +21,7 @@ const USAGE = `Usage: tidemark-ctl [options] <command> [options] [<args>]
 
 Available commands are:
    backup             Backup data and metadata
-   restore            Restore a backup (issue #5)
+   restore            Restore a backup (restore [flags] DIR, restore -full MANIFEST, restore -list DIR)
    show               Show cluster members
    show-shards        Shows the shards in a cluster
    verify             Verify a backup set before restoring it
@@ -124,7 +124,7 @@ export async function main(args: readonly string[], io: CtlIO = { stdout: proces
       case 'verify':
         return await runVerify(parsed.args.slice(1), io.stdout)
       case 'restore':
-        return notYet(`tidemark-ctl ${command}`, 5)
+        return await runRestore(new CtlConnection(g.bind, headers, io.stdout), parsed.args.slice(1), io.stderr)
       case undefined:
       case 'help':
         io.stdout.write(USAGE)

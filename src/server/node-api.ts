@@ -20,7 +20,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
-import { archiveFingerprint, BackupOptionsError, keepRange, takeShardSnapshot, writeShardArchive } from '../backup/index.js'
+import { archiveFingerprint, BackupError, BackupOptionsError, keepRange, takeShardSnapshot, writeShardArchive } from '../backup/index.js'
+import { abandonRestore, commitRestore, receiveFile, RestoreRequestError } from './node-restore.js'
 import type { MetaClient, PasswordHasher } from '../meta/index.js'
 import type { Store } from '../store/index.js'
 
@@ -35,6 +36,7 @@ export interface NodeAPIOptions {
 }
 
 const ARCHIVE_PATH = /^\/shards\/(\d{1,15})\/archive$/
+const RESTORE_PATH = /^\/restore\/([^/]+)(?:\/([^/]+))?$/
 
 function nsParam(url: URL, name: string): bigint | undefined {
   const v = url.searchParams.get(name)
@@ -93,7 +95,7 @@ export class NodeAPIServer {
 
   #send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
     res.writeHead(status, { 'Content-Type': 'application/json', 'X-Tidemark-Version': this.#options.version, ...headers })
-    res.end(`${JSON.stringify(body)}\n`)
+    res.end(body === undefined ? undefined : `${JSON.stringify(body)}\n`)
   }
 
   async #authorized(req: IncomingMessage): Promise<boolean> {
@@ -107,9 +109,38 @@ export class NodeAPIServer {
     return this.#hasher.compare(decoded.slice(colon + 1), user.hash)
   }
 
+  /** The restore endpoints (node-restore.ts): upload files, commit, abandon. */
+  async #restore(req: IncomingMessage, res: ServerResponse, token: string, name: string): Promise<void> {
+    const dataDir = this.#store.config.dataDir
+    try {
+      if (req.method === 'PUT' && name !== '' && name !== 'commit') {
+        await receiveFile(dataDir, token, name, req)
+        return this.#send(res, 204, undefined)
+      }
+      if (req.method === 'POST' && name === 'commit') {
+        const chunks: Buffer[] = []
+        for await (const c of req) chunks.push(c as Buffer)
+        let body: unknown
+        try {
+          body = JSON.parse(Buffer.concat(chunks).toString('utf8'))
+        } catch {
+          throw new RestoreRequestError('restore options must be JSON')
+        }
+        return this.#send(res, 200, await commitRestore(this.#store, this.#meta, token, body))
+      }
+      if (req.method === 'DELETE' && name === '') {
+        await abandonRestore(dataDir, token)
+        return this.#send(res, 204, undefined)
+      }
+      return this.#send(res, 405, { error: 'method not allowed' }, { Allow: 'PUT, POST, DELETE' })
+    } catch (err) {
+      const status = err instanceof RestoreRequestError || err instanceof BackupError ? 400 : 500
+      return this.#send(res, status, { error: (err as Error).message, code: (err as { code?: string }).code })
+    }
+  }
+
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://node')
-    if (req.method !== 'GET') return this.#send(res, 405, { error: 'method not allowed' }, { Allow: 'GET' })
     if (url.pathname === '/ping') {
       res.writeHead(204, { 'X-Tidemark-Version': this.#options.version })
       res.end()
@@ -118,6 +149,9 @@ export class NodeAPIServer {
     if (!(await this.#authorized(req))) {
       return this.#send(res, 401, { error: 'authorization failed: an admin user is required' }, { 'WWW-Authenticate': 'Basic realm="tidemark-node"' })
     }
+    const restore = RESTORE_PATH.exec(url.pathname)
+    if (restore !== null) return this.#restore(req, res, restore[1] ?? '', restore[2] ?? '')
+    if (req.method !== 'GET') return this.#send(res, 405, { error: 'method not allowed' }, { Allow: 'GET' })
     const m = ARCHIVE_PATH.exec(url.pathname)
     if (m === null) return this.#send(res, 404, { error: `not found: ${url.pathname}` })
     const id = Number(m[1])

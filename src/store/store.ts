@@ -46,9 +46,10 @@ export class Store {
     const found = new Map<number, { database: string; retentionPolicy: string }>()
     for (const root of [this.config.dataDir, this.config.walDir]) {
       for (const database of await dirs(root)) {
-        if (database === '_series') continue
+        // Hidden entries are work in progress (restore staging, temp archives), never databases.
+        if (database === '_series' || database.startsWith('.')) continue
         for (const rp of await dirs(join(root, database))) {
-          if (rp === '_series') continue
+          if (rp === '_series' || rp.startsWith('.')) continue
           for (const name of await dirs(join(root, database, rp))) {
             if (!/^\d+$/.test(name)) {
               this.#logger.warn({ path: join(root, database, rp, name) }, 'skipping non-numeric shard directory')

@@ -1,0 +1,104 @@
+// The restore side of the node API. `tidemark-ctl restore` uploads the files of a backup set into a
+// staging directory inside the data directory, then asks for a commit: the node reads and verifies
+// the whole set, plans against the live metastore (new shard IDs, -db/-newdb/-rp/-newrp/-shard/
+// -newrf) and installs the shards atomically (metadata saved last; any failure removes everything
+// the restore created). The staging directory is always removed afterwards.
+//
+//   PUT  /restore/<token>/<file>   the body is one file of the set (manifest, .meta, .tar.gz)
+//   POST /restore/<token>/commit   JSON RestoreOptions (+ "manifest": a file name, for -full);
+//                                  200 JSON {metaMs, mapped, shards: [...]}, or 4xx/5xx {error}
+//   DELETE /restore/<token>        drops an abandoned staging directory
+
+import { createWriteStream } from 'node:fs'
+import { mkdir, rm } from 'node:fs/promises'
+import type { IncomingMessage } from 'node:http'
+import { join } from 'node:path'
+import { pipeline } from 'node:stream/promises'
+import { installShards, planRestore, readBackupSet, verifyBackupSet, type RestoreOptions } from '../backup/index.js'
+import type { MetaClient } from '../meta/index.js'
+import type { Store } from '../store/index.js'
+
+const TOKEN = /^[a-f0-9]{8,64}$/
+const FILE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/
+
+/** A request the restore endpoints refuse (bad token, file name or options): HTTP 400. */
+export class RestoreRequestError extends Error {}
+
+/** What a commit did, for the CLI's output lines. */
+export interface RestoreCommitResult {
+  readonly metaMs: number
+  readonly mapped: number
+  readonly shards: readonly { sourceID: string; newID: string; database: string; retentionPolicy: string; tarSize: number; ms: number }[]
+}
+
+/** The staging directory of an upload token, inside the data directory (skipped by the store's scan). */
+export function stagingDir(dataDir: string, token: string): string {
+  if (!TOKEN.test(token)) throw new RestoreRequestError(`invalid restore token ${JSON.stringify(token)}`)
+  return join(dataDir, `.restore-staging-${token}`)
+}
+
+/** Stores one uploaded file of a backup set (mode 0600). */
+export async function receiveFile(dataDir: string, token: string, name: string, body: IncomingMessage): Promise<void> {
+  if (!FILE.test(name)) throw new RestoreRequestError(`invalid backup file name ${JSON.stringify(name)}`)
+  const dir = stagingDir(dataDir, token)
+  await mkdir(dir, { recursive: true, mode: 0o700 })
+  await pipeline(body, createWriteStream(join(dir, name), { mode: 0o600 }))
+}
+
+function optionsFrom(json: unknown): { options: RestoreOptions; manifest: string | undefined } {
+  if (typeof json !== 'object' || json === null) throw new RestoreRequestError('restore options must be a JSON object')
+  const o = json as Record<string, unknown>
+  const str = (k: string): string | undefined => {
+    const v = o[k]
+    if (v === undefined || v === null || v === '') return undefined
+    if (typeof v !== 'string') throw new RestoreRequestError(`restore option ${k} must be a string`)
+    return v
+  }
+  const shard = str('shard')
+  const newrf = o['newrf']
+  if (newrf !== undefined && newrf !== null && (typeof newrf !== 'number' || !Number.isInteger(newrf))) {
+    throw new RestoreRequestError('restore option newrf must be an integer')
+  }
+  const options: RestoreOptions = {
+    ...(str('db') !== undefined ? { db: str('db') } : {}),
+    ...(str('newdb') !== undefined ? { newdb: str('newdb') } : {}),
+    ...(str('rp') !== undefined ? { rp: str('rp') } : {}),
+    ...(str('newrp') !== undefined ? { newrp: str('newrp') } : {}),
+    ...(shard !== undefined ? { shard: BigInt(shard) } : {}),
+    ...(typeof newrf === 'number' && newrf > 0 ? { newrf } : {}),
+  }
+  const manifest = str('manifest')
+  if (manifest !== undefined && !FILE.test(manifest)) throw new RestoreRequestError('invalid manifest name')
+  return { options, manifest }
+}
+
+/** Verifies, plans and installs the staged set; removes the staging directory in every case. */
+export async function commitRestore(store: Store, meta: MetaClient, token: string, body: unknown): Promise<RestoreCommitResult> {
+  const dir = stagingDir(store.config.dataDir, token)
+  try {
+    const { options, manifest } = optionsFrom(body)
+    const path = manifest === undefined ? dir : join(dir, manifest)
+    await verifyBackupSet(path)
+    const set = await readBackupSet(path)
+    const t0 = performance.now()
+    const plan = await planRestore(set, meta.data, options)
+    const metaMs = performance.now() - t0
+    const shards: RestoreCommitResult['shards'][number][] = []
+    let last = performance.now()
+    await installShards(plan, store, meta, {
+      onShard: (s) => {
+        const now = performance.now()
+        shards.push({ sourceID: String(s.sourceID), newID: String(s.newID), database: s.database, retentionPolicy: s.retentionPolicy, tarSize: s.tarSize, ms: now - last })
+        last = now
+      },
+    })
+    return { metaMs, mapped: plan.shardIDMap.size, shards }
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+/** Drops a staging directory. */
+export async function abandonRestore(dataDir: string, token: string): Promise<void> {
+  await rm(stagingDir(dataDir, token), { recursive: true, force: true })
+}

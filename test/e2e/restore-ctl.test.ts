@@ -1,0 +1,114 @@
+// tidemark-ctl restore end to end: a backup of one tidemarkd restored into another (whole set,
+// -db/-newdb, -full MANIFEST), the seed's refusal for a database that holds data, the seed's
+// dropped-database story (restore under a new name, merge back with SELECT … INTO), and a damaged
+// set refused before anything changes.
+import { describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { startTidemarkd, type TidemarkdHandle } from '../helpers/tidemarkd.js'
+
+const CTL = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin/tidemark-ctl.js')
+
+function ctl(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const p = spawn(process.execPath, [CTL, ...args])
+    let stdout = ''
+    let stderr = ''
+    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    p.on('close', (code) => done({ code, stdout, stderr }))
+  })
+}
+
+async function count(server: TidemarkdHandle, db: string, m: string): Promise<unknown> {
+  const r = (await server.query(`SELECT count(v) FROM ${m}`, { db })) as { results: { series?: { values: unknown[][] }[] }[] }
+  return r.results[0]?.series?.[0]?.values[0]?.[1] ?? 0
+}
+
+describe('tidemark-ctl restore', () => {
+  it('restores a backup into another node, under a new name, and merges it back with SELECT INTO', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tidemark-restore-'))
+    const source = await startTidemarkd()
+    const target = await startTidemarkd()
+    try {
+      await source.query('CREATE DATABASE telegraf')
+      const lines = Array.from({ length: 300 }, (_, i) => `cpu,host=h${i % 3} v=${i} ${1577836800000000000n + BigInt(i) * 3_600_000_000_000n}`)
+      assert.equal((await source.write('telegraf', lines.join('\n'))).status, 204)
+      const backup = await ctl(['-bind', source.metaAddress, 'backup', dir])
+      assert.equal(backup.code, 0, backup.stderr)
+
+      const listed = await ctl(['-bind', target.metaAddress, 'restore', '-list', dir])
+      assert.equal(listed.code, 0, listed.stderr)
+      assert.match(listed.stdout, /telegraf: autogen/)
+
+      const whole = await ctl(['-bind', target.metaAddress, 'restore', dir])
+      assert.equal(whole.code, 0, whole.stderr)
+      const out = whole.stdout.split('\n')
+      assert.equal(out[0], `Using backup directory: ${dir}`)
+      assert.match(out[1] ?? '', /^Using meta backup: \d{8}T\d{6}Z\.meta$/)
+      assert.match(out[2] ?? '', /^Restoring meta data\.\.\. Done\. Restored in \S+, \d+ shards mapped$/)
+      assert.match(out[3] ?? '', /^Restoring db telegraf, rp autogen, shard \d+ to shard \d+\.\.\.$/)
+      assert.match(out[4] ?? '', /^Copying data to 127\.0\.0\.1:\d+\.\.\. Done\. Restored shard \d+ into shard \d+ in \S+, \d+ bytes transferred$/)
+      assert.match(whole.stdout, new RegExp(`Restored from ${dir.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} in \\S+, transferred \\d+ bytes\\n$`))
+      assert.equal(await count(target, 'telegraf', 'cpu'), 300)
+
+      // The target now holds data: a second restore of the same database is refused, changing nothing.
+      const refused = await ctl(['-bind', target.metaAddress, 'restore', dir])
+      assert.equal(refused.code, 1)
+      assert.equal(refused.stderr, 'restore: operation exited with error: problem setting snapshot: database already exists\n')
+
+      // The seed's story: restore under a new name, then merge back into the original database.
+      await target.query('DROP DATABASE telegraf')
+      await target.query('CREATE DATABASE telegraf')
+      const renamed = await ctl(['-bind', target.metaAddress, 'restore', '-db', 'telegraf', '-newdb', 'restored_telegraf', dir])
+      assert.equal(renamed.code, 0, renamed.stderr)
+      assert.equal(await count(target, 'restored_telegraf', 'cpu'), 300)
+      const merged = (await target.query('SELECT * INTO telegraf..:MEASUREMENT FROM /.*/ GROUP BY *', { db: 'restored_telegraf' })) as { results: { series?: { values: unknown[][] }[] }[] }
+      assert.equal(merged.results[0]?.series?.[0]?.values[0]?.[1], 300)
+      assert.equal(await count(target, 'telegraf', 'cpu'), 300)
+
+      // -full with the manifest file, into a fresh node.
+      const fresh = await startTidemarkd()
+      try {
+        const manifest = readdirSync(dir).find((n) => n.endsWith('.manifest')) ?? ''
+        const full = await ctl(['-bind', fresh.metaAddress, 'restore', '-full', join(dir, manifest)])
+        assert.equal(full.code, 0, full.stderr)
+        assert.equal(full.stdout.split('\n')[0], `Using manifest: ${join(dir, manifest)}`)
+        assert.equal(await count(fresh, 'telegraf', 'cpu'), 300)
+      } finally {
+        await fresh.stop()
+      }
+    } finally {
+      await source.stop()
+      await target.stop()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('refuses a damaged set before the target changes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tidemark-restore-bad-'))
+    const source = await startTidemarkd()
+    const target = await startTidemarkd()
+    try {
+      await source.query('CREATE DATABASE db')
+      assert.equal((await source.write('db', 'm v=1 1577836800000000000')).status, 204)
+      assert.equal((await ctl(['-bind', source.metaAddress, 'backup', dir])).code, 0)
+      const archive = readdirSync(dir).find((n) => n.endsWith('.tar.gz')) ?? ''
+      const bytes = readFileSync(join(dir, archive))
+      writeFileSync(join(dir, archive), bytes.subarray(0, bytes.length - 20))
+      const r = await ctl(['-bind', target.metaAddress, 'restore', dir])
+      assert.equal(r.code, 1)
+      assert.match(r.stderr, new RegExp(archive.replace(/\./g, '\\.')))
+      const dbs = (await target.query('SHOW DATABASES')) as { results: { series?: { values?: unknown[][] }[] }[] }
+      assert.equal(dbs.results[0]?.series?.[0]?.values, undefined, 'no database was created')
+    } finally {
+      await source.stop()
+      await target.stop()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
