@@ -1,6 +1,6 @@
 import { describe, it, beforeEach, afterEach } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtemp, rm, writeFile, readdir, cp } from 'node:fs/promises'
+import { mkdtemp, mkdir, rm, writeFile, readdir, cp } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve, dirname } from 'node:path'
@@ -84,5 +84,31 @@ describe('Store', () => {
     const big = await store.mustShard(2).read('big,series=one#!~#i')
     assert.ok(big !== undefined && big.times.length > 1000)
     await store.close()
+  })
+})
+
+describe('Store after an interrupted restore', () => {
+  it('removes restore staging and temp directories on open, and keeps every real shard', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'tidemark-store-restore-'))
+    try {
+      let store = new Store({ dataDir: join(dir, 'data'), walDir: join(dir, 'wal'), engine: { background: false } })
+      await store.open()
+      await store.createShard('db', 'autogen', 3)
+      await store.close()
+      const staging = join(dir, 'data', '.restore-staging-abcdef0123')
+      const partial = join(dir, 'data', 'db', 'autogen', '.7.restore.tmp')
+      await mkdir(staging, { recursive: true })
+      await writeFile(join(staging, 'x.manifest'), '{}')
+      await mkdir(partial, { recursive: true })
+      await writeFile(join(partial, '000000001-000000001.tsm'), 'partial')
+      store = new Store({ dataDir: join(dir, 'data'), walDir: join(dir, 'wal'), engine: { background: false } })
+      await store.open()
+      assert.equal(existsSync(staging), false)
+      assert.equal(existsSync(partial), false)
+      assert.deepEqual(store.shards().map((s) => s.id), [3])
+      await store.close()
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 })

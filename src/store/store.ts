@@ -47,10 +47,21 @@ export class Store {
     for (const root of [this.config.dataDir, this.config.walDir]) {
       for (const database of await dirs(root)) {
         // Hidden entries are work in progress (restore staging, temp archives), never databases.
+        // What a killed restore left behind is removed: it never became part of the node.
+        if (database.startsWith('.restore-staging-') && root === this.config.dataDir) {
+          await rm(join(root, database), { recursive: true, force: true })
+          this.#logger.warn({ path: join(root, database) }, 'removed an interrupted restore upload')
+          continue
+        }
         if (database === '_series' || database.startsWith('.')) continue
         for (const rp of await dirs(join(root, database))) {
           if (rp === '_series' || rp.startsWith('.')) continue
           for (const name of await dirs(join(root, database, rp))) {
+            if (/^\.\d+\.restore\.tmp$/.test(name)) {
+              await rm(join(root, database, rp, name), { recursive: true, force: true })
+              this.#logger.warn({ path: join(root, database, rp, name) }, 'removed an interrupted restore')
+              continue
+            }
             if (!/^\d+$/.test(name)) {
               this.#logger.warn({ path: join(root, database, rp, name) }, 'skipping non-numeric shard directory')
               continue

@@ -1,0 +1,67 @@
+// A backup killed half-way leaves no manifest for its timestamp (the manifest is the completion
+// marker), and the next backup into the same directory is complete and restores every point.
+import { describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { startTidemarkd } from '../helpers/tidemarkd.js'
+
+const CTL = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin/tidemark-ctl.js')
+
+function ctl(args: readonly string[], killWhen?: () => boolean): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const p = spawn(process.execPath, [CTL, ...args])
+    let stdout = ''
+    let stderr = ''
+    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    let timer: NodeJS.Timeout | undefined
+    if (killWhen !== undefined) {
+      timer = setInterval(() => {
+        if (killWhen()) p.kill('SIGKILL')
+      }, 2)
+    }
+    p.on('close', (code, signal) => {
+      clearInterval(timer)
+      done({ code, signal, stdout, stderr })
+    })
+  })
+}
+
+describe('backup killed half-way', () => {
+  it('leaves no manifest for the killed run, and the next backup is complete and restorable', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tidemark-backup-crash-'))
+    const source = await startTidemarkd()
+    const target = await startTidemarkd()
+    try {
+      await source.query('CREATE DATABASE db')
+      // 30 weekly shard groups, so the backup takes a while.
+      const week = 7n * 24n * 3_600_000_000_000n
+      const lines: string[] = []
+      for (let w = 0; w < 30; w++) for (let i = 0; i < 200; i++) lines.push(`m,w=${w} v=${w * 1000 + i}i ${1577836800000000000n + BigInt(w) * week + BigInt(i) * 1_000_000_000n}`)
+      assert.equal((await source.write('db', lines.join('\n'))).status, 204)
+
+      const killed = await ctl(['-bind', source.metaAddress, 'backup', dir], () => readdirSync(dir).some((n) => n.includes('.tar.gz')))
+      assert.equal(killed.signal, 'SIGKILL', `the backup finished before it could be killed: ${killed.stdout}`)
+      const ts = readdirSync(dir).find((n) => n.endsWith('.meta'))?.slice(0, 16)
+      assert.ok(ts !== undefined)
+      assert.equal(existsSync(join(dir, `${ts}.manifest`)), false, 'a killed backup must not leave a manifest')
+
+      const again = await ctl(['-bind', source.metaAddress, 'backup', dir])
+      assert.equal(again.code, 0, again.stderr)
+      const verify = await ctl(['verify', dir])
+      assert.equal(verify.code, 0, verify.stdout + verify.stderr)
+      const restore = await ctl(['-bind', target.metaAddress, 'restore', dir])
+      assert.equal(restore.code, 0, restore.stderr)
+      const r = (await target.query('SELECT count(v) FROM m', { db: 'db' })) as { results: { series?: { values: unknown[][] }[] }[] }
+      assert.equal(r.results[0]?.series?.[0]?.values[0]?.[1], 6000)
+    } finally {
+      await source.stop()
+      await target.stop()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
