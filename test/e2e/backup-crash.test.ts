@@ -31,6 +31,43 @@ function ctl(args: readonly string[], killWhen?: () => boolean): Promise<{ code:
   })
 }
 
+describe('restore killed half-way', () => {
+  it('changes nothing in the target, and a rerun restores everything', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tidemark-restore-crash-'))
+    const source = await startTidemarkd()
+    let target = await startTidemarkd()
+    try {
+      await source.query('CREATE DATABASE db')
+      const week = 7n * 24n * 3_600_000_000_000n
+      const lines: string[] = []
+      for (let w = 0; w < 20; w++) for (let i = 0; i < 200; i++) lines.push(`m,w=${w} v=${i}i ${1577836800000000000n + BigInt(w) * week + BigInt(i) * 1_000_000_000n}`)
+      assert.equal((await source.write('db', lines.join('\n'))).status, 204)
+      assert.equal((await ctl(['-bind', source.metaAddress, 'backup', dir])).code, 0)
+
+      const dataDir = join(target.root, 'data')
+      const staging = (): boolean => existsSync(dataDir) && readdirSync(dataDir).some((n) => n.startsWith('.restore-staging-'))
+      const killed = await ctl(['-bind', target.metaAddress, 'restore', dir], staging)
+      assert.equal(killed.signal, 'SIGKILL', `the restore finished before it could be killed: ${killed.stdout}`)
+      const dbs = (await target.query('SHOW DATABASES')) as { results: { series?: { values?: unknown[][] }[] }[] }
+      assert.equal(dbs.results[0]?.series?.[0]?.values, undefined, 'the killed restore created nothing')
+      // A restart removes the abandoned upload; the rerun restores everything.
+      const root = target.root
+      await target.stop({ keep: true })
+      target = await startTidemarkd({ root })
+      assert.equal(staging(), false)
+      const rerun = await ctl(['-bind', target.metaAddress, 'restore', dir])
+      assert.equal(rerun.code, 0, rerun.stderr)
+      const r = (await target.query('SELECT count(v) FROM m', { db: 'db' })) as { results: { series?: { values: unknown[][] }[] }[] }
+      assert.equal(r.results[0]?.series?.[0]?.values[0]?.[1], 4000)
+    } finally {
+      await source.stop()
+      await target.stop()
+      rmSync(target.root, { recursive: true, force: true })
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
 describe('backup killed half-way', () => {
   it('leaves no manifest for the killed run, and the next backup is complete and restorable', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tidemark-backup-crash-'))
