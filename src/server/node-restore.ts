@@ -92,6 +92,12 @@ export async function commitRestore(store: Store, meta: MetaClient, token: strin
         last = now
       },
     })
+    // A complete restore drops the node's _internal database (the seed): monitoring starts anew.
+    // Done only after the install succeeded, so a failed restore changes nothing.
+    if (options.db === undefined && meta.data.database('_internal') !== undefined) {
+      await meta.update((d) => d.dropDatabase('_internal'))
+      await store.deleteDatabase('_internal')
+    }
     return { metaMs, mapped: plan.shardIDMap.size, shards }
   } finally {
     await rm(dir, { recursive: true, force: true })

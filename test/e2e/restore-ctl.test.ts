@@ -45,6 +45,9 @@ describe('tidemark-ctl restore', () => {
       assert.equal(listed.code, 0, listed.stderr)
       assert.match(listed.stdout, /telegraf: autogen/)
 
+      // The target's own _internal is dropped by a complete restore (the seed), the backup's never restored.
+      await target.query('CREATE DATABASE _internal')
+      assert.equal((await target.write('_internal', 'runtime v=1 1577836800000000000')).status, 204)
       const whole = await ctl(['-bind', target.metaAddress, 'restore', dir])
       assert.equal(whole.code, 0, whole.stderr)
       const out = whole.stdout.split('\n')
@@ -55,6 +58,8 @@ describe('tidemark-ctl restore', () => {
       assert.match(out[4] ?? '', /^Copying data to 127\.0\.0\.1:\d+\.\.\. Done\. Restored shard \d+ into shard \d+ in \S+, \d+ bytes transferred$/)
       assert.match(whole.stdout, new RegExp(`Restored from ${dir.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} in \\S+, transferred \\d+ bytes\\n$`))
       assert.equal(await count(target, 'telegraf', 'cpu'), 300)
+      const dbs = JSON.stringify(await target.query('SHOW DATABASES'))
+      assert.ok(!dbs.includes('_internal'), dbs)
 
       // The target now holds data: a second restore of the same database is refused, changing nothing.
       const refused = await ctl(['-bind', target.metaAddress, 'restore', dir])
