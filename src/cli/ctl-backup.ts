@@ -34,6 +34,7 @@ const BACKUP_FLAGS = {
   full: { kind: 'boolean', default: false, usage: 'Perform a full backup (deprecated: use -strategy full)' },
   start: { kind: 'string', default: '', usage: 'Include points starting with this time (RFC3339)' },
   end: { kind: 'string', default: '', usage: 'Exclude points after this time (RFC3339)' },
+  since: { kind: 'string', default: '', usage: 'Back up only shards changed after this time (RFC3339); not with -start/-end' },
 } as const
 
 /** A shard of the metastore that the backup covers. */
@@ -95,6 +96,10 @@ export async function runBackup(conn: CtlConnection, args: readonly string[]): P
   if (f.rp !== '' && f.db === '') throw new BackupOptionsError('-rp requires -db')
   const timed = set.has('start') || set.has('end')
   if (timed && strategy === 'full') throw new BackupOptionsError('-start and -end cannot be used with -strategy full (or -full)')
+  const since = f.since === '' ? undefined : parseRFC3339Nano(f.since)
+  if (f.since !== '' && since === undefined) throw new BackupOptionsError(`-since ${JSON.stringify(f.since)} is not an RFC3339 time`)
+  if (since !== undefined && timed) throw new BackupOptionsError('-since cannot be used with -start or -end')
+  if (since !== undefined && strategy === 'full') throw new BackupOptionsError('-since cannot be used with -strategy full (or -full)')
   const start = f.start === '' ? undefined : parseRFC3339Nano(f.start)
   const end = f.end === '' ? undefined : parseRFC3339Nano(f.end)
   if (f.start !== '' && start === undefined) throw new BackupOptionsError(`-start ${JSON.stringify(f.start)} is not an RFC3339 time`)
@@ -129,6 +134,10 @@ export async function runBackup(conn: CtlConnection, args: readonly string[]): P
     const files: ManifestEntry[] = []
     const range = { ...(start !== undefined ? { start: String(start) } : {}), ...(end !== undefined ? { end: String(end) } : {}) }
     for (const s of shards) {
+      if (since !== undefined) {
+        const state = await conn.nodeShardState(node, s.id, range)
+        if (state === undefined || state.lastModified <= since) continue
+      }
       const prev = prior.get(s.id)
       if (prev?.fingerprint !== undefined) {
         const fp = await conn.nodeFingerprint(node, s.id, range)

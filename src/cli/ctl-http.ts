@@ -67,13 +67,19 @@ export class CtlConnection {
 
   /** The fingerprint the node would record for shard `id`'s archive now, or undefined if it lacks the shard. */
   async nodeFingerprint(node: string, id: bigint, range: Readonly<Record<string, string>>): Promise<string | undefined> {
+    return (await this.nodeShardState(node, id, range))?.fingerprint
+  }
+
+  /** The fingerprint and last change (Unix ns) of shard `id` on the node, or undefined if it lacks it. */
+  async nodeShardState(node: string, id: bigint, range: Readonly<Record<string, string>>): Promise<{ fingerprint: string; lastModified: bigint } | undefined> {
     const r = await this.#fetch(node, `/shards/${id}/archive?${new URLSearchParams({ ...range, 'fingerprint-only': '1' })}`)
     if (r.status === 404) {
       await r.body?.cancel()
       return undefined
     }
     if (r.status !== 200) throw new BackupShardError(id, `node ${node} answered ${r.status}: ${await reason(r)}`)
-    return ((await r.json()) as { fingerprint?: string }).fingerprint
+    const j = (await r.json()) as { fingerprint?: string; lastModified?: string }
+    return { fingerprint: j.fingerprint ?? '', lastModified: BigInt(j.lastModified ?? '0') }
   }
 
   /** The response carrying shard `id`'s archive, or undefined if the node lacks the shard. */
