@@ -6,6 +6,7 @@ import { benchWAL } from './wal.js'
 import { benchStorage } from './storage.js'
 import { benchExport } from './export.js'
 import { benchHTTPWrite } from './http-write.js'
+import { benchBackup } from './backup.js'
 
 const all: Record<string, () => Promise<void>> = {
   lineprotocol: benchLineProtocol,
@@ -14,6 +15,7 @@ const all: Record<string, () => Promise<void>> = {
   storage: () => benchStorage(),
   export: benchExport,
   'http-write': () => benchHTTPWrite(),
+  backup: () => benchBackup(),
 }
 
 const wanted = process.argv.slice(2)

@@ -1,0 +1,119 @@
+// Backup and restore, Tidemark (tidemark-ctl backup/restore) and the real InfluxDB 1.6
+// (influxd backup/restore -portable) in one run on the same data, with wall time and the peak
+// memory of the backup/restore processes. Run alone: `node dist/bench/backup.js [points]`.
+
+import { spawn } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { influxdAvailable, INFLUXD_BIN, startInfluxd } from '../test/helpers/influxd.js'
+import { startTidemarkd } from '../test/helpers/tidemarkd.js'
+
+const CTL = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/tidemark-ctl.js')
+const SERIES = 1000
+const BATCH = 5000
+
+interface Run {
+  seconds: number
+  peakRSSMiB: number
+}
+
+/** Runs a command under /usr/bin/time (Debian package `time`) when present, to read its peak RSS. */
+function timed(cmd: string, args: readonly string[]): Promise<Run> {
+  const withTime = existsSync('/usr/bin/time')
+  return new Promise((done, fail) => {
+    const t0 = performance.now()
+    const p = withTime
+      ? spawn('/usr/bin/time', ['-f', '%M', cmd, ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
+      : spawn(cmd, [...args], { stdio: ['ignore', 'ignore', 'pipe'] })
+    let err = ''
+    p.stderr.on('data', (d: Buffer) => (err += d.toString()))
+    p.on('error', fail)
+    p.on('close', (code) => {
+      if (code !== 0) return fail(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err}`))
+      const kb = withTime ? Number(err.trim().split('\n').at(-1)) : Number.NaN
+      done({ seconds: (performance.now() - t0) / 1000, peakRSSMiB: kb / 1024 })
+    })
+  })
+}
+
+function bodies(points: number): string[] {
+  const out: string[] = []
+  let lines: string[] = []
+  const base = 1_577_836_800_000_000_000n
+  for (let i = 0; i < points; i++) {
+    const s = i % SERIES
+    lines.push(`cpu,host=h${s},dc=d${s % 7} user=${(i % 9973) / 7},sys=${i % 101}i ${base + BigInt(Math.floor(i / SERIES)) * 10_000_000_000n}`)
+    if (lines.length === BATCH) {
+      out.push(lines.join('\n'))
+      lines = []
+    }
+  }
+  if (lines.length > 0) out.push(lines.join('\n'))
+  return out
+}
+
+async function load(write: (b: string) => Promise<unknown>, all: readonly string[]): Promise<void> {
+  let next = 0
+  await Promise.all(Array.from({ length: 4 }, async () => {
+    for (let i = next++; i < all.length; i = next++) await write(all[i] ?? '')
+  }))
+}
+
+function dirBytes(dir: string): number {
+  return readdirSync(dir).reduce((n, f) => n + statSync(join(dir, f)).size, 0)
+}
+
+/** Prints backup and restore times, sizes and peak memory for both, and the ratios. */
+export async function benchBackup(points = 10_000_000): Promise<void> {
+  console.log(`\n## backup and restore: ${points} points × 2 fields, ${SERIES} series`)
+  const data = bodies(points)
+  const tmp = mkdtempSync(join(tmpdir(), 'tidemark-bench-backup-'))
+  try {
+    const src = await startTidemarkd()
+    const dst = await startTidemarkd()
+    let ours: { backup: Run; restore: Run; bytes: number }
+    try {
+      await src.query('CREATE DATABASE bench')
+      await load((b) => src.write('bench', b), data)
+      const dir = join(tmp, 'ours')
+      mkdirSync(dir)
+      const backup = await timed(process.execPath, [CTL, '-bind', src.metaAddress, 'backup', '-full', dir])
+      const restore = await timed(process.execPath, [CTL, '-bind', dst.metaAddress, 'restore', dir])
+      ours = { backup, restore, bytes: dirBytes(dir) }
+    } finally {
+      await src.stop()
+      await dst.stop()
+    }
+    const line = (who: string, r: { backup: Run; restore: Run; bytes: number }): void =>
+      console.log(`${who}  backup ${r.backup.seconds.toFixed(2)} s (peak ${r.backup.peakRSSMiB.toFixed(0)} MiB)   restore ${r.restore.seconds.toFixed(2)} s (peak ${r.restore.peakRSSMiB.toFixed(0)} MiB)   ${(r.bytes / 1e6).toFixed(1)} MB`)
+    line('tidemark', ours)
+    if (!influxdAvailable()) {
+      console.log('influxdb  skipped: influxd not installed (apt-get install -y influxdb influxdb-client)')
+      return
+    }
+    const a = await startInfluxd()
+    const b = await startInfluxd()
+    let theirs: { backup: Run; restore: Run; bytes: number }
+    try {
+      await a.query('CREATE DATABASE bench')
+      await load((x) => a.write('bench', x), data)
+      const dir = join(tmp, 'theirs')
+      const backup = await timed(INFLUXD_BIN, ['backup', '-portable', '-host', a.rpcAddress, dir])
+      const restore = await timed(INFLUXD_BIN, ['restore', '-portable', '-host', b.rpcAddress, dir])
+      theirs = { backup, restore, bytes: dirBytes(dir) }
+    } finally {
+      await a.stop()
+      await b.stop()
+    }
+    line('influxdb', theirs)
+    console.log(`ratio     backup ${(theirs.backup.seconds / ours.backup.seconds).toFixed(2)}x faster   restore ${(theirs.restore.seconds / ours.restore.seconds).toFixed(2)}x faster   (above 1: Tidemark is faster)`)
+  } finally {
+    rmSync(tmp, { recursive: true, force: true })
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  await benchBackup(Number(process.argv[2] ?? 10_000_000))
+}
