@@ -86,6 +86,9 @@ async function previousEntries(dir: string): Promise<Map<bigint, ManifestEntry>>
   return prior
 }
 
+/** How many shard archives are fetched at once. */
+const SHARDS_AT_ONCE = 4
+
 /** Runs `backup` with its own arguments; resolves to the exit code. */
 export async function runBackup(conn: CtlConnection, args: readonly string[]): Promise<number> {
   const { values: f, set, args: rest } = parseFlags(BACKUP_FLAGS, args)
@@ -133,22 +136,33 @@ export async function runBackup(conn: CtlConnection, args: readonly string[]): P
     let transferred = metaBytes.length
     const files: ManifestEntry[] = []
     const range = { ...(start !== undefined ? { start: String(start) } : {}), ...(end !== undefined ? { end: String(end) } : {}) }
-    for (const s of shards) {
+    // Several shards are copied at once (the node builds archives in parallel); lines are still
+    // printed in shard order, each as soon as it and every shard before it are done.
+    const lines = new Map<number, string>()
+    let nextLine = 0
+    const finish = (index: number, line: string): void => {
+      lines.set(index, line)
+      for (let l = lines.get(nextLine); l !== undefined; l = lines.get(nextLine)) {
+        out.write(l)
+        lines.delete(nextLine++)
+      }
+    }
+    const backupShard = async (s: (typeof shards)[number]): Promise<string> => {
       if (since !== undefined) {
         const state = await conn.nodeShardState(node, s.id, range)
-        if (state === undefined || state.lastModified <= since) continue
+        if (state === undefined || state.lastModified <= since) return ''
       }
       const prev = prior.get(s.id)
       if (prev?.fingerprint !== undefined) {
         const fp = await conn.nodeFingerprint(node, s.id, range)
-        if (fp === prev.fingerprint) continue
+        if (fp === prev.fingerprint) return ''
       }
       const t0 = process.hrtime.bigint()
       const fileName = `${ts}.s${s.id}.tar.gz`
       const path = join(dir, fileName)
       written.push(`${path}.tmp`, path)
       const got = await fetchArchive(conn, node, s.id, range, `${path}.tmp`)
-      if (got === undefined) continue // a shard group made ahead of time: no data on the node yet
+      if (got === undefined) return '' // a shard group made ahead of time: no data on the node yet
       await rename(`${path}.tmp`, path)
       await fsyncDir(dir)
       const floor = prev === undefined ? 0n : prev.lastModified + 1n
@@ -163,8 +177,27 @@ export async function runBackup(conn: CtlConnection, args: readonly string[]): P
         fingerprint: got.fingerprint,
       })
       transferred += got.bytes
-      out.write(`Backing up node ${node}, db ${s.database}, rp ${s.rp}, shard ${s.id}... Done. Backed up in ${formatGoDuration(process.hrtime.bigint() - t0)}, ${got.bytes} bytes transferred\n`)
+      return `Backing up node ${node}, db ${s.database}, rp ${s.rp}, shard ${s.id}... Done. Backed up in ${formatGoDuration(process.hrtime.bigint() - t0)}, ${got.bytes} bytes transferred\n`
     }
+    // On a failure the other workers take no new shard, and all are awaited before the cleanup
+    // below removes what this run wrote, so nothing is written after it.
+    let taken = 0
+    let failed = false
+    const settled = await Promise.allSettled(
+      Array.from({ length: Math.min(SHARDS_AT_ONCE, shards.length) }, async () => {
+        for (let i = taken++; i < shards.length && !failed; i = taken++) {
+          const s = shards[i]
+          try {
+            if (s !== undefined) finish(i, await backupShard(s))
+          } catch (err) {
+            failed = true
+            throw err
+          }
+        }
+      }),
+    )
+    for (const r of settled) if (r.status === 'rejected') throw r.reason
+    files.sort((a, b) => (a.shardID < b.shardID ? -1 : a.shardID > b.shardID ? 1 : 0))
     const manifest: Manifest = {
       meta: { fileName: `${ts}.meta`, size: metaData.length },
       limited: f.db !== '' || shardID !== undefined,
