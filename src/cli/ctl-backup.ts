@@ -23,6 +23,7 @@ import type { MetaData } from '../meta/index.js'
 import { fsyncDir, writeFileDurable } from '../util/index.js'
 import { formatGoDuration, parseRFC3339Nano } from './ctl-format.js'
 import type { CtlConnection } from './ctl-http.js'
+import { Progress } from './ctl-progress.js'
 import { parseFlags } from './flags.js'
 
 const BACKUP_FLAGS = {
@@ -181,6 +182,7 @@ export async function runBackup(conn: CtlConnection, args: readonly string[]): P
     }
     // On a failure the other workers take no new shard, and all are awaited before the cleanup
     // below removes what this run wrote, so nothing is written after it.
+    const progress = new Progress(process.stderr, shards.length)
     let taken = 0
     let failed = false
     const settled = await Promise.allSettled(
@@ -188,7 +190,11 @@ export async function runBackup(conn: CtlConnection, args: readonly string[]): P
         for (let i = taken++; i < shards.length && !failed; i = taken++) {
           const s = shards[i]
           try {
-            if (s !== undefined) finish(i, await backupShard(s))
+            if (s !== undefined) {
+              const line = await backupShard(s)
+              finish(i, line)
+              progress.shardDone(Number(/, (\d+) bytes transferred/.exec(line)?.[1] ?? 0))
+            }
           } catch (err) {
             failed = true
             throw err
@@ -196,6 +202,7 @@ export async function runBackup(conn: CtlConnection, args: readonly string[]): P
         }
       }),
     )
+    progress.end()
     for (const r of settled) if (r.status === 'rejected') throw r.reason
     files.sort((a, b) => (a.shardID < b.shardID ? -1 : a.shardID > b.shardID ? 1 : 0))
     const manifest: Manifest = {
