@@ -1,8 +1,8 @@
 // The restore side of the node API. `tidemark-ctl restore` uploads the files of a backup set into a
-// staging directory inside the data directory, then asks for a commit: the node reads and verifies
-// the whole set, plans against the live metastore (new shard IDs, -db/-newdb/-rp/-newrp/-shard/
-// -newrf) and installs the shards atomically (metadata saved last; any failure removes everything
-// the restore created). The staging directory is always removed afterwards.
+// staging directory inside the data directory, then asks for a commit: the node plans against the
+// live metastore (new shard IDs, -db/-newdb/-rp/-newrp/-shard/-newrf) and installs the shards
+// atomically, checking every archive as it extracts it (metadata saved last; any failure removes
+// everything the restore created). The staging directory is always removed afterwards.
 //
 //   PUT  /restore/<token>/<file>   the body is one file of the set (manifest, .meta, .tar.gz)
 //   POST /restore/<token>/commit   JSON RestoreOptions (+ "manifest": a file name, for -full);
@@ -14,7 +14,7 @@ import { mkdir, rm } from 'node:fs/promises'
 import type { IncomingMessage } from 'node:http'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
-import { installShards, planRestore, readBackupSet, verifyBackupSet, type RestoreOptions } from '../backup/index.js'
+import { installShards, planRestore, readBackupSet, type RestoreOptions } from '../backup/index.js'
 import type { MetaClient } from '../meta/index.js'
 import type { Store } from '../store/index.js'
 
@@ -78,7 +78,9 @@ export async function commitRestore(store: Store, meta: MetaClient, token: strin
   try {
     const { options, manifest } = optionsFrom(body)
     const path = manifest === undefined ? dir : join(dir, manifest)
-    await verifyBackupSet(path)
+    // No separate verification pass here: the client verified the whole set before uploading, and
+    // installShards checks every archive again (size, sha256, gzip, paths, TSM) while extracting it
+    // into temp directories, rolling everything back on the first problem.
     const set = await readBackupSet(path)
     const t0 = performance.now()
     const plan = await planRestore(set, meta.data, options)
