@@ -11,10 +11,10 @@
 // With authentication on, every endpoint but /ping needs an admin's credentials (Basic auth).
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { encodeMetaData } from './meta-codec.js'
 import type { MetaClient } from './meta-client.js'
-import type { PasswordHasher } from './users.js'
+import { authorizeAdminBasic, type PasswordHasher } from './users.js'
+import { closeServer, listenOn } from '../util/index.js'
 
 /** Options of the meta API server. */
 export interface MetaAPIOptions {
@@ -55,23 +55,11 @@ export class MetaAPIServer {
   }
 
   async listen(): Promise<void> {
-    const i = this.#options.bindAddress.lastIndexOf(':')
-    const host = this.#options.bindAddress.slice(0, i) || '0.0.0.0'
-    const port = Number(this.#options.bindAddress.slice(i + 1))
-    await new Promise<void>((resolve, reject) => {
-      this.#server.once('error', reject)
-      this.#server.listen(port, host, () => {
-        this.#server.off('error', reject)
-        resolve()
-      })
-    })
-    const a = this.#server.address() as AddressInfo
-    this.#address = `${a.address}:${a.port}`
+    this.#address = await listenOn(this.#server, this.#options.bindAddress)
   }
 
   async close(): Promise<void> {
-    if (!this.#server.listening) return
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()))
+    await closeServer(this.#server)
   }
 
   #send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -81,14 +69,7 @@ export class MetaAPIServer {
   }
 
   async #authorized(req: IncomingMessage): Promise<boolean> {
-    if (!this.#options.authEnabled) return true
-    const header = req.headers.authorization ?? ''
-    if (!header.startsWith('Basic ')) return false
-    const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8')
-    const colon = decoded.indexOf(':')
-    const user = this.#meta.data.user(decoded.slice(0, colon))
-    if (colon < 0 || user === undefined || !user.admin) return false
-    return this.#hasher.compare(decoded.slice(colon + 1), user.hash)
+    return !this.#options.authEnabled || (await authorizeAdminBasic(req.headers.authorization, this.#meta.data, this.#hasher))
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

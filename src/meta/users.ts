@@ -62,3 +62,17 @@ export async function authenticate(
   if (!(await hasher.compare(password, u.hash))) throw new AuthenticationFailedError(name)
   return u
 }
+
+/**
+ * Whether an HTTP `Authorization: Basic …` header names an admin user of `data` with the right
+ * password (the rule of the meta and node APIs when authentication is on).
+ */
+export async function authorizeAdminBasic(header: string | undefined, data: MetaData, hasher: PasswordHasher): Promise<boolean> {
+  if (header === undefined || !header.startsWith('Basic ')) return false
+  const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8')
+  const colon = decoded.indexOf(':')
+  if (colon < 0) return false
+  const user = data.user(decoded.slice(0, colon))
+  if (user === undefined || !user.admin) return false
+  return hasher.compare(decoded.slice(colon + 1), user.hash)
+}

@@ -17,12 +17,12 @@ import { randomBytes } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { archiveFingerprint, BackupError, BackupOptionsError, keepRange, takeShardSnapshot, writeShardArchive } from '../backup/index.js'
 import { abandonRestore, commitRestore, receiveFile, RestoreRequestError } from './node-restore.js'
-import type { MetaClient, PasswordHasher } from '../meta/index.js'
+import { authorizeAdminBasic, type MetaClient, type PasswordHasher } from '../meta/index.js'
+import { closeServer, listenOn } from '../util/index.js'
 import type { Store } from '../store/index.js'
 
 /** Options of the node API server. */
@@ -73,24 +73,11 @@ export class NodeAPIServer {
   }
 
   async listen(): Promise<void> {
-    const i = this.#options.bindAddress.lastIndexOf(':')
-    const host = this.#options.bindAddress.slice(0, i) || '0.0.0.0'
-    const port = Number(this.#options.bindAddress.slice(i + 1))
-    await new Promise<void>((resolve, reject) => {
-      this.#server.once('error', reject)
-      this.#server.listen(port, host, () => {
-        this.#server.off('error', reject)
-        resolve()
-      })
-    })
-    const a = this.#server.address() as AddressInfo
-    this.#address = `${a.address}:${a.port}`
+    this.#address = await listenOn(this.#server, this.#options.bindAddress)
   }
 
   async close(): Promise<void> {
-    if (!this.#server.listening) return
-    this.#server.closeIdleConnections()
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()))
+    await closeServer(this.#server)
   }
 
   #send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -99,14 +86,7 @@ export class NodeAPIServer {
   }
 
   async #authorized(req: IncomingMessage): Promise<boolean> {
-    if (!this.#options.authEnabled) return true
-    const header = req.headers.authorization ?? ''
-    if (!header.startsWith('Basic ')) return false
-    const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8')
-    const colon = decoded.indexOf(':')
-    const user = this.#meta.data.user(decoded.slice(0, colon))
-    if (colon < 0 || user === undefined || !user.admin) return false
-    return this.#hasher.compare(decoded.slice(colon + 1), user.hash)
+    return !this.#options.authEnabled || (await authorizeAdminBasic(req.headers.authorization, this.#meta.data, this.#hasher))
   }
 
   /** The restore endpoints (node-restore.ts): upload files, commit, abandon. */
