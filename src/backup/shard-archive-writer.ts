@@ -35,13 +35,20 @@ export interface ShardArchiveOptions {
   readonly end?: bigint
   /** Where the entries live in the archive; default the shard's own database, RP and ID. */
   readonly location?: ArchiveLocation
-  /** gzip level 0–9; default zlib's default (6), as influxd. */
+  /**
+   * gzip level 0–9; default 1. TSM blocks are already compressed, so higher levels gain little:
+   * on 30 MB of TSM, level 1 gave 13.1 MB at 73 MB/s, level 6 gave 11.5 MB at 16 MB/s — and
+   * influxd's own archives of the same data are about as large as level 1's.
+   */
   readonly gzipLevel?: number
   /** Uncompressed bytes per gzip member (default 1 MiB; see parallel-gzip.ts). */
   readonly gzipBlockSizeBytes?: number
   /** Points per block when files are rewritten (default 1000). */
   readonly maxPointsPerBlock?: number
 }
+
+/** The gzip level of shard archives unless an option says otherwise (see ShardArchiveOptions). */
+export const DEFAULT_GZIP_LEVEL = 1
 
 /** What was written. */
 export interface ShardArchiveResult {
@@ -153,7 +160,7 @@ export async function writeSnapshotArchive(
       },
     })
     const gzip = new ParallelGzip({
-      ...(options.gzipLevel !== undefined ? { level: options.gzipLevel } : {}),
+      level: options.gzipLevel ?? DEFAULT_GZIP_LEVEL,
       ...(options.gzipBlockSizeBytes !== undefined ? { blockSizeBytes: options.gzipBlockSizeBytes } : {}),
     })
     await pipeline(tarStream(files), countTar, gzip, hashOut, createWriteStream(tmp, { flags: 'wx', mode: 0o600 }))
