@@ -5,10 +5,10 @@
 
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { basename, dirname, join } from 'node:path'
 import { Readable } from 'node:stream'
-import { readBackupSet, verifyBackupSet, readBackupMeta } from '../backup/index.js'
+import { BackupChecksumError, readBackupSet, verifyBackupSet, readBackupMeta } from '../backup/index.js'
 import type { CtlConnection } from './ctl-http.js'
 import { formatGoDuration } from './ctl-format.js'
 import { parseFlags } from './flags.js'
@@ -56,8 +56,19 @@ export async function runRestore(conn: CtlConnection, args: readonly string[], s
     for (const s of set.shards) out.write(`  db ${s.entry.database}, rp ${s.entry.policy}, shard ${s.shardID} (${s.entry.fileName}, ${s.entry.size} bytes)\n`)
     return 0
   }
-  // Verify everything locally before anything is sent: a bad set changes nothing anywhere.
-  await verifyBackupSet(path)
+  // Check the set before anything is sent. A set we wrote carries a sha256 per archive: checking
+  // those (and the .meta) proves the bytes are the ones backed up, and the node checks every archive
+  // block by block again while installing it, rolling back on the first problem. A set without
+  // checksums (made by InfluxDB) is verified completely here first.
+  if (set.shards.every((s) => s.entry.sha256 !== undefined)) {
+    await readBackupMeta(set)
+    for (const s of set.shards) {
+      const found = await sha256File(s.path)
+      if (found !== s.entry.sha256) throw new BackupChecksumError(s.path, s.entry.sha256 ?? '', found)
+    }
+  } else {
+    await verifyBackupSet(path)
+  }
   const dir = f.full ? dirname(path) : path
   out.write(f.full ? `Using manifest: ${path}\n` : `Using backup directory: ${path}\nUsing meta backup: ${set.meta.fileName}\n`)
 
@@ -98,6 +109,12 @@ export async function runRestore(conn: CtlConnection, args: readonly string[], s
     await conn.nodeRequest(node, 'DELETE', `/restore/${token}`).catch(() => undefined)
     throw err
   }
+}
+
+async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256')
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer)
+  return hash.digest('hex')
 }
 
 function fail(stderr: NodeJS.WritableStream, message: string): number {
