@@ -4,35 +4,10 @@ import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import { KeyCache, LineError, parsePoints, tsmKey } from './index.js'
-import type { ParseOptions, ParseResult, Point } from './index.js'
+
+import { onlyPoint, parse, RANGE, reasonOf } from './parse-test-support.js'
 
 const enc = new TextEncoder()
-
-function parse(text: string, opts: ParseOptions = {}): ParseResult {
-  return parsePoints(enc.encode(text), { now: 1_234_567_890_123_456_789n, ...opts })
-}
-
-/** The single reason a one-line body fails with. */
-function reasonOf(text: string, opts: ParseOptions = {}): string {
-  const r = parse(text, opts)
-  assert.equal(r.points.length, 0, `expected ${JSON.stringify(text)} to fail`)
-  assert.equal(r.errors.length, 1)
-  return r.errors[0]?.reason ?? ''
-}
-
-function onlyPoint(text: string, opts: ParseOptions = {}): Point {
-  const r = parse(text, opts)
-  assert.deepEqual(
-    r.errors.map((e) => e.reason),
-    [],
-  )
-  assert.equal(r.points.length, 1)
-  const p = r.points[0]
-  assert.ok(p !== undefined)
-  return p
-}
-
-const RANGE = 'time outside range -9223372036854775806 - 9223372036854775806'
 
 describe('parsePoints: batches and line numbers', () => {
   it('keeps both good points of a good / bad / good batch (spec §1.9 row 30)', () => {
