@@ -4,15 +4,15 @@
 // ignores `.tombstone` entries, so shipping them could not protect deleted data); with a time
 // range, files partly in it are rewritten to hold exactly the points in range and files outside it
 // are left out. The tar is streamed through gzip (1 MiB members compressed on several cores, see
-// parallel-gzip.ts) into `<out>.tmp` (mode 0600), fsynced and renamed; memory does not grow with
-// the shard's size.
+// parallel-gzip.ts) either to a caller's stream (the node API sends it straight to the client) or
+// into `<out>.tmp` (mode 0600), fsynced and renamed; memory does not grow with the shard's size.
 
 import { Buffer } from 'node:buffer'
 import { createHash } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import { Transform } from 'node:stream'
+import { PassThrough, type Readable, Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { TOMBSTONE_MAX_TIME, TOMBSTONE_MIN_TIME, TSMReader } from '../tsm/index.js'
 import { fsyncDir } from '../util/index.js'
@@ -127,10 +127,70 @@ async function archiveFiles(snapshot: ShardSnapshot, prefix: string, range: Keep
   return out
 }
 
+/** An archive being produced: its gzip bytes, and what they amount to once fully read. */
+export interface ShardArchiveStream {
+  /** The `.tar.gz` bytes; read it to the end (or destroy it to abandon the archive). */
+  readonly stream: Readable
+  /** Resolves after the last byte was read, with the archive's sizes and sha256 (rejects on error). */
+  readonly done: Promise<Omit<ShardArchiveResult, 'lastModified' | 'fingerprint' | 'files'>>
+  readonly lastModified: bigint
+  readonly fingerprint: string
+  readonly files: readonly string[]
+}
+
 /**
- * Writes the archive of an already frozen snapshot (see takeShardSnapshot); the caller releases
- * the snapshot. Used by the backup set writer, which decides from the snapshot's fingerprint
- * whether a shard changed before writing it.
+ * Streams the archive of an already frozen snapshot (the caller releases the snapshot after
+ * `done`): the node API sends it straight to the backup client, so no copy is written on the
+ * node. Files that need rewriting (tombstones, a time range) are rewritten first.
+ */
+export async function streamSnapshotArchive(
+  snapshot: ShardSnapshot,
+  location: ArchiveLocation,
+  options: ShardArchiveOptions = {},
+): Promise<ShardArchiveStream> {
+  const range = keepRange(options)
+  const files = await archiveFiles(snapshot, shardEntryPrefix(location), range, options.maxPointsPerBlock ?? 1000)
+  let tarBytes = 0
+  let compressed = 0
+  const hash = createHash('sha256')
+  const countTar = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      tarBytes += chunk.length
+      done(null, chunk)
+    },
+  })
+  const hashOut = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      hash.update(chunk)
+      compressed += chunk.length
+      done(null, chunk)
+    },
+  })
+  const gzip = new ParallelGzip({
+    level: options.gzipLevel ?? DEFAULT_GZIP_LEVEL,
+    ...(options.gzipBlockSizeBytes !== undefined ? { blockSizeBytes: options.gzipBlockSizeBytes } : {}),
+  })
+  // The consumer reads `out`; `done` settles when the whole pipeline has (or has failed).
+  const out = new PassThrough({ highWaterMark: 1 << 20 })
+  const done = pipeline(tarStream(files), countTar, gzip, hashOut, out).then(() => ({
+    size: tarBytes,
+    compressedSize: compressed,
+    sha256: hash.digest('hex'),
+  }))
+  done.catch(() => undefined) // observed by the caller through `done`
+  return {
+    stream: out,
+    done,
+    lastModified: snapshot.lastModifiedNs,
+    fingerprint: archiveFingerprint(snapshot.fingerprint, range),
+    files: files.map((f) => f.name.slice(f.name.lastIndexOf('/') + 1)),
+  }
+}
+
+/**
+ * Writes the archive of an already frozen snapshot (see takeShardSnapshot) to `outPath`
+ * (temp name, 0600, fsync, rename); the caller releases the snapshot. Used by the backup set
+ * writer, which decides from the snapshot's fingerprint whether a shard changed before writing it.
  */
 export async function writeSnapshotArchive(
   snapshot: ShardSnapshot,
@@ -138,32 +198,14 @@ export async function writeSnapshotArchive(
   location: ArchiveLocation,
   options: ShardArchiveOptions = {},
 ): Promise<ShardArchiveResult> {
-  const range = keepRange(options)
-  const files = await archiveFiles(snapshot, shardEntryPrefix(location), range, options.maxPointsPerBlock ?? 1000)
   const tmp = `${outPath}.tmp`
   await rm(tmp, { force: true })
-  let tarBytes = 0
-  let compressed = 0
-  const hash = createHash('sha256')
+  let result: ShardArchiveResult
   try {
-    const countTar = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        tarBytes += chunk.length
-        done(null, chunk)
-      },
-    })
-    const hashOut = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        hash.update(chunk)
-        compressed += chunk.length
-        done(null, chunk)
-      },
-    })
-    const gzip = new ParallelGzip({
-      level: options.gzipLevel ?? DEFAULT_GZIP_LEVEL,
-      ...(options.gzipBlockSizeBytes !== undefined ? { blockSizeBytes: options.gzipBlockSizeBytes } : {}),
-    })
-    await pipeline(tarStream(files), countTar, gzip, hashOut, createWriteStream(tmp, { flags: 'wx', mode: 0o600 }))
+    const a = await streamSnapshotArchive(snapshot, location, options)
+    await pipeline(a.stream, createWriteStream(tmp, { flags: 'wx', mode: 0o600 }))
+    const sums = await a.done
+    result = { ...sums, lastModified: a.lastModified, fingerprint: a.fingerprint, files: a.files }
     // fsync through a new descriptor: it flushes the file's data whichever descriptor wrote it.
     const fh = await open(tmp, 'r')
     try {
@@ -177,13 +219,5 @@ export async function writeSnapshotArchive(
     throw err
   }
   await fsyncDir(dirname(outPath))
-  const fingerprint = archiveFingerprint(snapshot.fingerprint, range)
-  return {
-    size: tarBytes,
-    compressedSize: compressed,
-    sha256: hash.digest('hex'),
-    lastModified: snapshot.lastModifiedNs,
-    fingerprint,
-    files: files.map((f) => f.name.slice(f.name.lastIndexOf('/') + 1)),
-  }
+  return result
 }

@@ -232,34 +232,41 @@ interface Fetched {
   readonly fingerprint: string
 }
 
-/** Streams shard `id`'s archive into `tmp` (0600, fsynced), checking length and sha256. Undefined: the node has no such shard. */
+/** Streams shard `id`'s archive into `tmp` (0600, fsynced), checking its length and sha256 against the node's trailers. Undefined: the node has no such shard. */
 async function fetchArchive(conn: CtlConnection, node: string, id: bigint, range: Readonly<Record<string, string>>, tmp: string): Promise<Fetched | undefined> {
   const res = await conn.nodeArchive(node, id, range)
   if (res === undefined) return undefined
-  const header = (name: string): string => {
-    const v = res.headers.get(name)
-    if (v === null) throw new BackupShardError(id, `node ${node} sent its archive without the ${name} header`)
+  const field = (where: Record<string, string | string[] | undefined>, name: string, what: string): string => {
+    const v = where[name.toLowerCase()]
+    if (typeof v !== 'string') throw new BackupShardError(id, `node ${node} sent its archive without the ${name} ${what}`)
     return v
   }
-  const want = { sha256: header('X-Archive-Sha256'), size: Number(header('X-Archive-Size')), lastModified: BigInt(header('X-Archive-Last-Modified')), fingerprint: header('X-Archive-Fingerprint'), length: Number(header('Content-Length')) }
+  const lastModified = BigInt(field(res.headers, 'X-Archive-Last-Modified', 'header'))
+  const fingerprint = field(res.headers, 'X-Archive-Fingerprint', 'header')
   const fh = await open(tmp, 'w', 0o600)
   const hash = createHash('sha256')
   let bytes = 0
   try {
-    if (res.body === null) throw new BackupShardError(id, `node ${node} sent an empty body`)
-    for await (const chunk of res.body) {
-      const b = chunk as Uint8Array
-      hash.update(b)
-      bytes += b.length
-      await fh.write(b)
+    try {
+      for await (const chunk of res) {
+        const b = chunk as Buffer
+        hash.update(b)
+        bytes += b.length
+        await fh.write(b)
+      }
+    } catch (err) {
+      throw new BackupShardError(id, `the archive from ${node} was cut off after ${bytes} bytes: ${(err as Error).message}`)
     }
+    if (!res.complete) throw new BackupShardError(id, `the archive from ${node} was cut off after ${bytes} bytes`)
     await fh.sync()
   } finally {
     await fh.close()
   }
   const sha256 = hash.digest('hex')
-  if (bytes !== want.length || sha256 !== want.sha256) {
-    throw new BackupShardError(id, `the archive from ${node} arrived damaged: ${bytes} bytes with sha256 ${sha256}, expected ${want.length} bytes with sha256 ${want.sha256}`)
+  const want = field(res.trailers, 'X-Archive-Sha256', 'trailer (the node stopped before the end)')
+  const size = Number(field(res.trailers, 'X-Archive-Size', 'trailer'))
+  if (sha256 !== want) {
+    throw new BackupShardError(id, `the archive from ${node} arrived damaged: ${bytes} bytes with sha256 ${sha256}, expected sha256 ${want}`)
   }
-  return { bytes, size: want.size, sha256, lastModified: want.lastModified, fingerprint: want.fingerprint }
+  return { bytes, size, sha256, lastModified, fingerprint }
 }

@@ -2,6 +2,8 @@
 // node's node API (src/server/node-api.ts: shard archives and their fingerprints), both with the
 // same credentials (-auth-type basic -user -pwd).
 
+import { Buffer } from 'node:buffer'
+import { get as httpGet, type IncomingMessage } from 'node:http'
 import { BackupShardError } from '../backup/index.js'
 import { ShellConnectError } from './shell-errors.js'
 
@@ -82,15 +84,33 @@ export class CtlConnection {
     return { fingerprint: j.fingerprint ?? '', lastModified: BigInt(j.lastModified ?? '0') }
   }
 
-  /** The response carrying shard `id`'s archive, or undefined if the node lacks the shard. */
-  async nodeArchive(node: string, id: bigint, range: Readonly<Record<string, string>>): Promise<Response | undefined> {
+  /**
+   * The response carrying shard `id`'s archive, or undefined if the node lacks the shard. Read
+   * through node:http, not fetch: the archive's size and sha256 arrive as HTTP trailers.
+   */
+  async nodeArchive(node: string, id: bigint, range: Readonly<Record<string, string>>): Promise<IncomingMessage | undefined> {
     const q = new URLSearchParams(range).toString()
-    const r = await this.#fetch(node, `/shards/${id}/archive${q === '' ? '' : `?${q}`}`)
-    if (r.status === 404) {
-      await r.body?.cancel()
+    const url = `http://${node}/shards/${id}/archive${q === '' ? '' : `?${q}`}`
+    const res = await new Promise<IncomingMessage>((done, fail) => {
+      const req = httpGet(url, { headers: this.#headers }, done)
+      req.on('error', (err) => fail(new ShellConnectError('Get', url, err.message, err)))
+    })
+    if (res.statusCode === 404) {
+      res.resume()
       return undefined
     }
-    if (r.status !== 200) throw new BackupShardError(id, `node ${node} answered ${r.status}: ${await reason(r)}`)
-    return r
+    if (res.statusCode !== 200) {
+      const chunks: Buffer[] = []
+      for await (const c of res) chunks.push(c as Buffer)
+      const text = Buffer.concat(chunks).toString('utf8').trim()
+      let why = text
+      try {
+        why = (JSON.parse(text) as { error?: string }).error ?? text
+      } catch {
+        // not JSON
+      }
+      throw new BackupShardError(id, `node ${node} answered ${res.statusCode ?? 0}: ${why}`)
+    }
+    return res
   }
 }

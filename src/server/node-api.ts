@@ -2,24 +2,19 @@
 // asks the data node for. InfluxDB serves its backup RPC on this port; ours speaks HTTP.
 //
 //   GET /ping                       204
-//   GET /shards/<id>/archive        200 application/gzip: a shard archive (`.tar.gz`, as
-//       [?start=ns&end=ns]          writeShardArchive writes it), Content-Length its bytes, headers
-//                                   X-Archive-Size (uncompressed tar bytes), X-Archive-Sha256,
-//                                   X-Archive-Last-Modified (Unix ns), X-Archive-Fingerprint
+//   GET /shards/<id>/archive        200 application/gzip, chunked: a shard archive (`.tar.gz`, as
+//       [?start=ns&end=ns]          writeShardArchive writes it), headers X-Archive-Last-Modified
+//                                   (Unix ns) and X-Archive-Fingerprint, trailers X-Archive-Size
+//                                   (uncompressed tar bytes) and X-Archive-Sha256
 //       [&fingerprint-only=1]       200 JSON {"fingerprint","lastModified"}: no archive is built
 //   404 for a shard this node does not hold, 400 for a bad time range.
 //
-// The archive is written to a private temp file in the data directory (a file, which the store's
-// directory scan ignores), streamed, then removed. With authentication on, every endpoint but /ping
+// The archive is streamed as it is made (gzip on several cores), so it is never written on the
+// node; a failure half-way cuts the connection, and the client, missing the trailers, refuses it. With authentication on, every endpoint but /ping
 // needs an admin's credentials (Basic auth), as the meta API.
 
-import { randomBytes } from 'node:crypto'
-import { createReadStream } from 'node:fs'
-import { rm } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import { join } from 'node:path'
-import { pipeline } from 'node:stream/promises'
-import { archiveFingerprint, BackupError, BackupOptionsError, keepRange, takeShardSnapshot, writeShardArchive } from '../backup/index.js'
+import { archiveFingerprint, BackupError, BackupOptionsError, keepRange, streamSnapshotArchive, takeShardSnapshot } from '../backup/index.js'
 import { abandonRestore, commitRestore, receiveFile, RestoreRequestError } from './node-restore.js'
 import { authorizeAdminBasic, type MetaClient, type PasswordHasher } from '../meta/index.js'
 import { closeServer, listenOn } from '../util/index.js'
@@ -31,8 +26,6 @@ export interface NodeAPIOptions {
   readonly bindAddress: string
   readonly authEnabled: boolean
   readonly version: string
-  /** Directory for temporary archives (the store's data directory: same disk as the shards). */
-  readonly tempDir: string
 }
 
 const ARCHIVE_PATH = /^\/shards\/(\d{1,15})\/archive$/
@@ -43,6 +36,22 @@ function nsParam(url: URL, name: string): bigint | undefined {
   if (v === null || v === '') return undefined
   if (!/^-?\d{1,19}$/.test(v)) throw new BackupOptionsError(`${name} must be a Unix time in nanoseconds, got ${JSON.stringify(v)}`)
   return BigInt(v)
+}
+
+/** Resolves when `res` can take more data, or rejects if the client went away first. */
+function waitForDrain(res: ServerResponse): Promise<void> {
+  return new Promise((done, fail) => {
+    const onDrain = (): void => {
+      res.off('close', onClose)
+      done()
+    }
+    const onClose = (): void => {
+      res.off('drain', onDrain)
+      fail(new Error('the client closed the connection'))
+    }
+    res.once('drain', onDrain)
+    res.once('close', onClose)
+  })
 }
 
 /** The node API over HTTP. `listen()`, then `close()` (idempotent). */
@@ -156,21 +165,31 @@ export class NodeAPIServer {
         await snap.release()
       }
     }
-    const tmp = join(this.#options.tempDir, `.node-archive-${randomBytes(6).toString('hex')}.tar.gz`)
+    const snap = await takeShardSnapshot(shard)
     try {
-      const r = await writeShardArchive(shard, tmp, range)
+      const location = { database: shard.database, retentionPolicy: shard.retentionPolicy, shardID: BigInt(shard.id) }
+      const a = await streamSnapshotArchive(snap, location, range)
       res.writeHead(200, {
         'Content-Type': 'application/gzip',
-        'Content-Length': String(r.compressedSize),
-        'X-Archive-Size': String(r.size),
-        'X-Archive-Sha256': r.sha256,
-        'X-Archive-Last-Modified': String(r.lastModified),
-        'X-Archive-Fingerprint': r.fingerprint,
+        Trailer: 'X-Archive-Size, X-Archive-Sha256',
+        'X-Archive-Last-Modified': String(a.lastModified),
+        'X-Archive-Fingerprint': a.fingerprint,
         'X-Tidemark-Version': this.#options.version,
       })
-      await pipeline(createReadStream(tmp), res)
+      try {
+        for await (const chunk of a.stream) {
+          if (!res.write(chunk as Buffer)) await waitForDrain(res)
+        }
+        const sums = await a.done
+        res.addTrailers({ 'X-Archive-Size': String(sums.size), 'X-Archive-Sha256': sums.sha256 })
+        res.end()
+      } catch (err) {
+        // Headers are out: cut the connection so the client cannot take a partial archive for a whole one.
+        a.stream.destroy()
+        res.destroy(err as Error)
+      }
     } finally {
-      await rm(tmp, { force: true })
+      await snap.release()
     }
   }
 }

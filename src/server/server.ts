@@ -99,7 +99,6 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       bindAddress: config['']['bind-address'],
       authEnabled: config.http['auth-enabled'],
       version: '0.1.0',
-      tempDir: config.data.dir,
     })
     await nodeAPI.listen()
     closers.push(() => nodeAPI.close())

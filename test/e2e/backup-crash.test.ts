@@ -3,7 +3,7 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -98,6 +98,44 @@ describe('backup killed half-way', () => {
     } finally {
       await source.stop()
       await target.stop()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('data node killed while it streams an archive', () => {
+  it('fails the backup with exit 1, leaving neither the partial archive nor a manifest', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tidemark-backup-nodekill-'))
+    const source = await startTidemarkd()
+    try {
+      await source.query('CREATE DATABASE db')
+      // Incompressible floats in one shard: the archive takes long enough to stream to be cut.
+      let x = 12345
+      for (let b = 0; b < 20; b++) {
+        const lines: string[] = []
+        for (let i = 0; i < 20_000; i++) {
+          x = (x * 1103515245 + 12345) % 2147483648
+          lines.push(`m,s=s${i % 50} v=${x / 7919},w=${(x % 1000) / 3} ${1577836800000000000n + BigInt(b * 20_000 + i) * 1_000_000n}`)
+        }
+        assert.equal((await source.write('db', lines.join('\n'))).status, 204)
+      }
+      let killed = false
+      const watch = setInterval(() => {
+        if (killed) return
+        const tmp = readdirSync(dir).find((n) => n.endsWith('.tar.gz.tmp'))
+        if (tmp !== undefined && statSync(join(dir, tmp), { throwIfNoEntry: false })?.size !== 0) {
+          killed = true
+          void source.kill()
+        }
+      }, 1)
+      const r = await ctl(['-bind', source.metaAddress, 'backup', '-strategy', 'full', dir])
+      clearInterval(watch)
+      assert.ok(killed, `the backup finished before the node could be killed: ${r.stdout}`)
+      assert.equal(r.code, 1, r.stdout + r.stderr)
+      assert.match(r.stderr, /cut off|stopped before the end|socket hang up|ECONNRESET/)
+      assert.deepEqual(readdirSync(dir).filter((n) => n.includes('.tar.gz') || n.endsWith('.manifest')), [])
+    } finally {
+      await source.stop().catch(() => undefined)
       rmSync(dir, { recursive: true, force: true })
     }
   })
