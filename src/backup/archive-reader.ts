@@ -53,16 +53,18 @@ export type ArchiveFileHandler = (entry: ArchiveFileEntry, body: AsyncIterable<B
 
 /**
  * Reads the archive at `path` that holds shard `loc`, calling `onFile` for each TSM and tombstone
- * entry in archive order. Throws BackupFileMissingError, BackupGzipError, BackupTarError,
- * BackupUnsafeEntryError (duplicate names included), or what `onFile` throws.
+ * entry in archive order. With `source`, the archive's bytes come from it instead (an upload as it
+ * arrives); `path` then only names the archive in errors. Throws BackupFileMissingError,
+ * BackupGzipError, BackupTarError, BackupUnsafeEntryError (duplicate names included), or what
+ * `onFile` throws.
  */
-export async function readShardArchive(path: string, loc: ArchiveLocation, onFile: ArchiveFileHandler): Promise<ArchiveReadResult> {
+export async function readShardArchive(path: string, loc: ArchiveLocation, onFile: ArchiveFileHandler, source?: AsyncIterable<Buffer>): Promise<ArchiveReadResult> {
   const hash = createHash('sha256')
   let compressed = 0
   let tarBytes = 0
   const warnings: BackupWarning[] = []
   const seen = new Set<string>()
-  const file = createReadStream(path, { highWaterMark: 1024 * 1024 })
+  const file = source ?? createReadStream(path, { highWaterMark: 1024 * 1024 })
   const hashing = new Transform({
     transform(chunk: Buffer, _enc, done) {
       hash.update(chunk)

@@ -1,7 +1,7 @@
 // Carries out a restore plan on a node's store and metastore, offline from the backup's point of
 // view (nothing goes over the network). Three phases, so the target changes only when everything
 // is known to be good:
-//   1. extract every archive into `<data>/<db>/<rp>/.<newid>.restore.tmp/` (inside the target data
+//   1. extract every archive (four at a time) into `<data>/<db>/<rp>/.<newid>.restore.tmp/` (inside the target data
 //      directory, so the final rename cannot cross file systems), verifying it completely and
 //      applying its tombstones — nothing visible has changed yet;
 //   2. rename each temp directory to `<data>/<db>/<rp>/<newid>/` and open it as a shard, and create
@@ -16,7 +16,8 @@ import type { MetaData } from '../meta/index.js'
 import { fsyncDir } from '../util/index.js'
 import { BackupError, RestoreFailedError } from './errors.js'
 import type { RestorePlan } from './restore-planner.js'
-import { extractShardArchive } from './shard-extract.js'
+import type { ArchiveLocation } from './entry-path.js'
+import { extractShardArchive, type ExtractedShard } from './shard-extract.js'
 import type { BackupWarning } from './warnings.js'
 
 /** What a restore needs of the store (the store's Store satisfies it). */
@@ -43,10 +44,29 @@ export interface RestoredShard {
   readonly retentionPolicy: string
   readonly tsmFiles: number
   readonly tarSize: number
+  /** Time spent extracting and checking its archive. */
+  readonly ms: number
+}
+
+/** Archives extracted and checked at the same time. */
+const EXTRACT_AT_ONCE = 4
+
+/** An archive already extracted and checked into a directory of the data directory's disk. */
+export interface PreparedArchive extends ExtractedShard {
+  /** The shard the archive was checked against. */
+  readonly location: ArchiveLocation
+  /** How long extracting and checking it took. */
+  readonly ms: number
 }
 
 /** Options of installShards. */
 export interface InstallOptions {
+  /**
+   * Archives extracted and checked ahead of time (the node does it while they are uploaded), by
+   * archive path. One is used when its location, size and sha256 match the plan: its directory is
+   * moved into place instead of extracting the archive again.
+   */
+  readonly prepared?: ReadonlyMap<string, PreparedArchive>
   /** Called when a shard's archive has been extracted and checked (phase 1), for progress output. */
   readonly onShard?: (shard: RestoredShard) => void
 }
@@ -59,6 +79,10 @@ export interface RestoreResult {
   /** IDs of restored shards created empty. */
   readonly emptyShards: readonly bigint[]
   readonly warnings: readonly BackupWarning[]
+}
+
+function sameLocation(a: ArchiveLocation, b: ArchiveLocation): boolean {
+  return a.database === b.database && a.retentionPolicy === b.retentionPolicy && a.shardID === b.shardID
 }
 
 function shardNumber(id: bigint): number {
@@ -130,33 +154,68 @@ export async function installShards(plan: RestorePlan, store: RestoreStore, meta
         await ensureDir(join(root, s.database, s.retentionPolicy))
       }
     }
-    // Phase 1: extract and verify everything.
-    const restored: RestoredShard[] = []
+    // Phase 1: extract and verify everything, several archives at once (gunzip and the checks
+    // are CPU-bound; the temp directories are independent).
+    const restored: (RestoredShard | undefined)[] = plan.shards.map(() => undefined)
     const warnings: BackupWarning[] = [...plan.warnings]
-    for (const s of plan.shards) {
+    let next = 0
+    let failed = false
+    let reported = 0
+    const extractOne = async (i: number): Promise<void> => {
+      const s = plan.shards[i]
+      if (s === undefined) return
+      const t0 = performance.now()
       const tmp = join(dataDir, s.database, s.retentionPolicy, `.${s.newID}.restore.tmp`)
       await rm(tmp, { recursive: true, force: true })
-      await mkdir(tmp)
-      temps.push(tmp)
-      const x = await extractShardArchive(s.source.path, tmp, {
-        location: s.location,
-        expectedSize: s.source.entry.size,
-        ...(s.source.entry.sha256 !== undefined ? { expectedSha256: s.source.entry.sha256 } : {}),
-        applyTombstones: true,
-        durable: true,
-      })
+      const e = s.source.entry
+      const ready = options.prepared?.get(s.source.path)
+      let x: ExtractedShard
+      let earlierMs = 0
+      if (ready !== undefined && sameLocation(ready.location, s.location) && ready.tarSize === e.size && (e.sha256 === undefined || ready.sha256 === e.sha256)) {
+        await rename(ready.dir, tmp)
+        temps.push(tmp)
+        x = ready
+        earlierMs = ready.ms
+      } else {
+        await mkdir(tmp)
+        temps.push(tmp)
+        x = await extractShardArchive(s.source.path, tmp, {
+          location: s.location,
+          expectedSize: e.size,
+          ...(e.sha256 !== undefined ? { expectedSha256: e.sha256 } : {}),
+          applyTombstones: true,
+          durable: true,
+        })
+      }
       warnings.push(...x.warnings)
-      const r: RestoredShard = {
+      restored[i] = {
         sourceID: s.source.shardID,
         newID: s.newID,
         database: s.database,
         retentionPolicy: s.retentionPolicy,
         tsmFiles: x.tsmFiles.length,
         tarSize: x.tarSize,
+        ms: earlierMs + performance.now() - t0,
       }
-      restored.push(r)
-      options.onShard?.(r)
+      // Reported in plan order, whatever order the workers finish in.
+      for (let r = restored[reported]; r !== undefined; r = restored[reported]) {
+        reported++
+        options.onShard?.(r)
+      }
     }
+    const settled = await Promise.allSettled(
+      Array.from({ length: Math.min(EXTRACT_AT_ONCE, plan.shards.length) }, async () => {
+        for (let i = next++; i < plan.shards.length && !failed; i = next++) {
+          try {
+            await extractOne(i)
+          } catch (err) {
+            failed = true
+            throw err
+          }
+        }
+      }),
+    )
+    for (const r of settled) if (r.status === 'rejected') throw r.reason
     // Phase 2: move into place and open.
     for (const s of plan.shards) {
       const rpDir = join(dataDir, s.database, s.retentionPolicy)
@@ -177,7 +236,7 @@ export async function installShards(plan: RestorePlan, store: RestoreStore, meta
     }
     // Phase 3: the metadata, last.
     const saved = await meta.update((current) => rebase(plan, current))
-    return { meta: saved, shards: restored, emptyShards: plan.emptyShards.map((s) => s.id), warnings }
+    return { meta: saved, shards: restored.filter((r): r is RestoredShard => r !== undefined), emptyShards: plan.emptyShards.map((s) => s.id), warnings }
   } catch (err) {
     for (const id of opened.reverse()) await store.deleteShard(id).catch(() => undefined)
     for (const d of [...finals, ...temps]) await rm(d, { recursive: true, force: true }).catch(() => undefined)

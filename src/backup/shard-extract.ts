@@ -35,6 +35,8 @@ export interface ExtractOptions {
   readonly applyTombstones: boolean
   /** fsync every file and the directory (installing). */
   readonly durable: boolean
+  /** The archive's bytes, when they do not come from `archivePath` (an upload as it arrives). */
+  readonly source?: AsyncIterable<Buffer>
 }
 
 /** What an extraction left in the directory. */
@@ -85,10 +87,15 @@ function reasonOf(err: unknown): string {
  */
 export async function extractShardArchive(archivePath: string, dir: string, options: ExtractOptions): Promise<ExtractedShard> {
   const entries: ArchiveFileEntry[] = []
-  const read = await readShardArchive(archivePath, options.location, async (entry, body) => {
-    await writeBody(join(dir, entry.name), body, options.durable)
-    entries.push(entry)
-  })
+  const read = await readShardArchive(
+    archivePath,
+    options.location,
+    async (entry, body) => {
+      await writeBody(join(dir, entry.name), body, options.durable)
+      entries.push(entry)
+    },
+    options.source,
+  )
   if (options.expectedSize !== undefined && read.tarSize !== options.expectedSize) {
     throw new BackupSizeMismatchError(archivePath, 'the uncompressed tar', options.expectedSize, read.tarSize)
   }

@@ -1,10 +1,10 @@
 // Deep check of one TSM file before a restore trusts it: the reader validates the header, footer
 // and the whole index on open; then every block of every key (tombstoned ones too) is read with
-// its CRC-32 checked, its type byte compared with the index, and its timestamps decoded and
-// compared with the index entry's min and max time — the index has no checksum of its own, so this
+// its CRC-32 checked, its type byte compared with the index, and its first and last timestamps
+// (found without decoding the others) compared with the index entry's min and max time — the index has no checksum of its own, so this
 // is what catches a flipped bit there. Blocks are streamed, so memory does not grow with the file.
 
-import { blockType, decodeBlockTimestamps, TSMCorruptError, TSMReader } from '../tsm/index.js'
+import { blockTimeBounds, blockType, TSMCorruptError, TSMReader } from '../tsm/index.js'
 
 /** What a checked TSM file holds. */
 export interface TSMCheckResult {
@@ -25,19 +25,19 @@ export async function checkTSMFile(path: string): Promise<TSMCheckResult> {
     for await (const b of reader.blocks()) {
       blocks++
       const e = b.entry
-      let times: BigInt64Array
+      let bounds: { first: bigint; last: bigint } | undefined
       try {
         const type = blockType(b.data)
         if (type !== b.type) {
           throw new TSMCorruptError(path, e.offset, 'block type differs from the index', { expected: b.type, found: type })
         }
-        times = decodeBlockTimestamps(b.data)
+        bounds = blockTimeBounds(b.data)
       } catch (err) {
         if (err instanceof TSMCorruptError) throw err
         throw new TSMCorruptError(path, e.offset, `block cannot be decoded: ${(err as Error).message}`, { key: b.key }, err)
       }
-      const first = times[0]
-      const last = times[times.length - 1]
+      const first = bounds?.first
+      const last = bounds?.last
       if (first !== e.minTime || last !== e.maxTime) {
         throw new TSMCorruptError(path, e.offset, 'block times differ from the index entry', {
           key: b.key,

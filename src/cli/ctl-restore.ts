@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { createHash, randomBytes } from 'node:crypto'
 import { basename, dirname, join } from 'node:path'
-import { Readable } from 'node:stream'
+import { Readable, Transform } from 'node:stream'
 import { BackupChecksumError, readBackupSet, verifyBackupSet, readBackupMeta } from '../backup/index.js'
 import type { CtlConnection } from './ctl-http.js'
 import { formatGoDuration } from './ctl-format.js'
@@ -56,16 +56,15 @@ export async function runRestore(conn: CtlConnection, args: readonly string[], s
     for (const s of set.shards) out.write(`  db ${s.entry.database}, rp ${s.entry.policy}, shard ${s.shardID} (${s.entry.fileName}, ${s.entry.size} bytes)\n`)
     return 0
   }
-  // Check the set before anything is sent. A set we wrote carries a sha256 per archive: checking
-  // those (and the .meta) proves the bytes are the ones backed up, and the node checks every archive
-  // block by block again while installing it, rolling back on the first problem. A set without
+  // Check the set before anything is committed. A set we wrote carries a sha256 per archive:
+  // each is checked while its archive is uploaded (the node extracts nothing before the commit),
+  // which proves the bytes are the ones backed up; the node checks every archive's sizes, paths
+  // and block CRCs again while installing, rolling back on the first problem. A set without
   // checksums (made by InfluxDB) is verified completely here first.
+  const expected = new Map<string, string>()
   if (set.shards.every((s) => s.entry.sha256 !== undefined)) {
     await readBackupMeta(set)
-    for (const s of set.shards) {
-      const found = await sha256File(s.path)
-      if (found !== s.entry.sha256) throw new BackupChecksumError(s.path, s.entry.sha256 ?? '', found)
-    }
+    for (const s of set.shards) expected.set(s.entry.fileName, s.entry.sha256 ?? '')
   } else {
     await verifyBackupSet(path)
   }
@@ -78,10 +77,21 @@ export async function runRestore(conn: CtlConnection, args: readonly string[], s
   let transferred = 0
   try {
     for (const name of files) {
-      const size = (await stat(join(dir, name))).size
-      const body = Readable.toWeb(createReadStream(join(dir, name))) as ReadableStream<Uint8Array>
+      const file = join(dir, name)
+      const size = (await stat(file)).size
+      const hash = createHash('sha256')
+      const hashing = new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          hash.update(chunk)
+          done(null, chunk)
+        },
+      })
+      const body = Readable.toWeb(createReadStream(file).on('error', (err) => hashing.destroy(err)).pipe(hashing)) as ReadableStream<Uint8Array>
       const r = await conn.nodeRequest(node, 'PUT', `/restore/${token}/${encodeURIComponent(name)}`, body, { 'Content-Length': String(size) })
       if (r.status !== 204) throw new Error(`data node ${node} refused ${name}: ${r.status} ${await r.text()}`)
+      const want = expected.get(name)
+      const found = hash.digest('hex')
+      if (want !== undefined && found !== want) throw new BackupChecksumError(file, want, found)
       transferred += size
     }
     const options = { db: f.db, newdb: f.newdb, rp: f.rp, newrp: f.newrp, shard: f.shard, newrf: f.newrf, ...(f.full ? { manifest: basename(path) } : {}) }
@@ -109,12 +119,6 @@ export async function runRestore(conn: CtlConnection, args: readonly string[], s
     await conn.nodeRequest(node, 'DELETE', `/restore/${token}`).catch(() => undefined)
     throw err
   }
-}
-
-async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256')
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer)
-  return hash.digest('hex')
 }
 
 function fail(stderr: NodeJS.WritableStream, message: string): number {

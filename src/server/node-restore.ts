@@ -1,5 +1,6 @@
 // The restore side of the node API. `tidemark-ctl restore` uploads the files of a backup set into a
-// staging directory inside the data directory, then asks for a commit: the node plans against the
+// staging directory inside the data directory (archives are extracted and checked as they arrive),
+// then asks for a commit: the node plans against the
 // live metastore (new shard IDs, -db/-newdb/-rp/-newrp/-shard/-newrf) and installs the shards
 // atomically, checking every archive as it extracts it (metadata saved last; any failure removes
 // everything the restore created). The staging directory is always removed afterwards.
@@ -9,12 +10,25 @@
 //                                  200 JSON {metaMs, mapped, shards: [...]}, or 4xx/5xx {error}
 //   DELETE /restore/<token>        drops an abandoned staging directory
 
+import { Buffer } from 'node:buffer'
+import { once } from 'node:events'
 import { createWriteStream } from 'node:fs'
-import { mkdir, rm } from 'node:fs/promises'
+import { mkdir, open, rm } from 'node:fs/promises'
 import type { IncomingMessage } from 'node:http'
 import { join } from 'node:path'
+import { PassThrough } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { installShards, planRestore, readBackupSet, type RestoreOptions } from '../backup/index.js'
+import {
+  archiveLocation,
+  extractShardArchive,
+  installShards,
+  planRestore,
+  readBackupMeta,
+  readBackupSet,
+  type ArchiveLocation,
+  type PreparedArchive,
+  type RestoreOptions,
+} from '../backup/index.js'
 import type { MetaClient } from '../meta/index.js'
 import type { Store } from '../store/index.js'
 
@@ -37,12 +51,81 @@ export function stagingDir(dataDir: string, token: string): string {
   return join(dataDir, `.restore-staging-${token}`)
 }
 
-/** Stores one uploaded file of a backup set (mode 0600). */
+/** Archives extracted while they were uploaded, by staged archive path (dropped at commit or abandon). */
+const prepared = new Map<string, PreparedArchive>()
+
+function forget(dir: string): void {
+  for (const path of prepared.keys()) if (path.startsWith(`${dir}/`)) prepared.delete(path)
+}
+
+/** Where the staged set says archive `name` belongs (its manifests and .meta came first), or undefined. */
+async function expectedArchive(dir: string, name: string): Promise<{ location: ArchiveLocation; size: number; sha256?: string } | undefined> {
+  try {
+    const set = await readBackupSet(dir)
+    const shard = [...set.shards, ...set.missing].find((s) => s.entry.fileName === name)
+    if (shard === undefined) return undefined
+    const location = archiveLocation(set, await readBackupMeta(set), shard)
+    if (location === undefined) return undefined
+    return { location, size: shard.entry.size, ...(shard.entry.sha256 !== undefined ? { sha256: shard.entry.sha256 } : {}) }
+  } catch {
+    return undefined // not enough staged yet to tell: the archive is extracted at commit
+  }
+}
+
+/**
+ * Stores one uploaded file of a backup set (mode 0600). An archive whose place the staged
+ * manifest and .meta name is also extracted and checked as it arrives, so the commit only moves
+ * directories; if that fails the archive is still stored whole, and the commit extracts it again
+ * and reports the problem with the archive named.
+ */
 export async function receiveFile(dataDir: string, token: string, name: string, body: IncomingMessage): Promise<void> {
   if (!FILE.test(name)) throw new RestoreRequestError(`invalid backup file name ${JSON.stringify(name)}`)
   const dir = stagingDir(dataDir, token)
   await mkdir(dir, { recursive: true, mode: 0o700 })
-  await pipeline(body, createWriteStream(join(dir, name), { mode: 0o600 }))
+  const path = join(dir, name)
+  const want = name.endsWith('.tar.gz') ? await expectedArchive(dir, name) : undefined
+  if (want === undefined) {
+    await pipeline(body, createWriteStream(path, { mode: 0o600 }))
+    return
+  }
+  const xdir = join(dir, `.x-${name}`)
+  await rm(xdir, { recursive: true, force: true })
+  await mkdir(xdir)
+  const t0 = performance.now()
+  const feed = new PassThrough({ highWaterMark: 1 << 20 })
+  let feeding = true
+  const extracted = extractShardArchive(path, xdir, {
+    location: want.location,
+    expectedSize: want.size,
+    ...(want.sha256 !== undefined ? { expectedSha256: want.sha256 } : {}),
+    applyTombstones: true,
+    durable: true,
+    source: feed,
+  }).then(
+    (x): PreparedArchive | undefined => ({ ...x, location: want.location, ms: performance.now() - t0 }),
+    () => {
+      feeding = false
+      feed.destroy()
+      return undefined
+    },
+  )
+  const fh = await open(path, 'wx', 0o600)
+  try {
+    for await (const chunk of body) {
+      await fh.write(chunk as Buffer)
+      if (feeding && !feed.write(chunk)) await Promise.race([once(feed, 'drain'), once(feed, 'close')])
+    }
+  } catch (err) {
+    feed.destroy()
+    await extracted
+    throw err
+  } finally {
+    await fh.close()
+  }
+  feed.end()
+  const x = await extracted
+  if (x === undefined) await rm(xdir, { recursive: true, force: true })
+  else prepared.set(path, x)
 }
 
 function optionsFrom(json: unknown): { options: RestoreOptions; manifest: string | undefined } {
@@ -86,12 +169,10 @@ export async function commitRestore(store: Store, meta: MetaClient, token: strin
     const plan = await planRestore(set, meta.data, options)
     const metaMs = performance.now() - t0
     const shards: RestoreCommitResult['shards'][number][] = []
-    let last = performance.now()
     await installShards(plan, store, meta, {
+      prepared,
       onShard: (s) => {
-        const now = performance.now()
-        shards.push({ sourceID: String(s.sourceID), newID: String(s.newID), database: s.database, retentionPolicy: s.retentionPolicy, tarSize: s.tarSize, ms: now - last })
-        last = now
+        shards.push({ sourceID: String(s.sourceID), newID: String(s.newID), database: s.database, retentionPolicy: s.retentionPolicy, tarSize: s.tarSize, ms: s.ms })
       },
     })
     // A complete restore drops the node's _internal database (the seed): monitoring starts anew.
@@ -102,11 +183,14 @@ export async function commitRestore(store: Store, meta: MetaClient, token: strin
     }
     return { metaMs, mapped: plan.shardIDMap.size, shards }
   } finally {
+    forget(dir)
     await rm(dir, { recursive: true, force: true })
   }
 }
 
 /** Drops a staging directory. */
 export async function abandonRestore(dataDir: string, token: string): Promise<void> {
-  await rm(stagingDir(dataDir, token), { recursive: true, force: true })
+  const dir = stagingDir(dataDir, token)
+  forget(dir)
+  await rm(dir, { recursive: true, force: true })
 }

@@ -22,7 +22,7 @@ import {
   encodeUnsignedView,
 } from './integer-codec.js'
 import { decodeStrings, encodeStringsView } from './string-codec.js'
-import { countTimestamps, decodeTimestamps, encodeTimestampsView } from './timestamp-codec.js'
+import { countTimestamps, decodeTimestamps, encodeTimestampsView, timestampBounds } from './timestamp-codec.js'
 
 /** Block type of float blocks. */
 export const BLOCK_FLOAT = 0
@@ -190,6 +190,12 @@ export function blockType(data: Uint8Array): number {
 export function blockCount(data: Uint8Array, options?: Pick<DecodeOptions, 'maxCount'>): number {
   const s = splitBlock(data)
   return countTimestamps(s.timestamps, { offset: s.timestampsOffset, maxCount: options?.maxCount })
+}
+
+/** The first and last timestamps of block data and its point count, decoding no others (see timestampBounds). */
+export function blockTimeBounds(data: Uint8Array): { first: bigint; last: bigint; count: number } | undefined {
+  const s = splitBlock(data)
+  return timestampBounds(s.timestamps, { offset: s.timestampsOffset })
 }
 
 /** Decodes only the timestamps of block data. Errors as for decodeBlock's timestamp section. */

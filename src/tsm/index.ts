@@ -11,12 +11,13 @@ export {
   encodeBlock,
   decodeBlock,
   decodeBlockTimestamps,
+  blockTimeBounds,
   splitBlock,
   blockType,
   blockCount,
 } from './block.js'
 export type { BlockSections } from './block.js'
-export { encodeTimestamps, decodeTimestamps } from './timestamp-codec.js'
+export { encodeTimestamps, decodeTimestamps, timestampBounds } from './timestamp-codec.js'
 export { encodeFloats, decodeFloats } from './float-codec.js'
 export { encodeIntegers, decodeIntegers, encodeUnsigned, decodeUnsigned } from './integer-codec.js'
 export { encodeBooleans, decodeBooleans } from './boolean-codec.js'

@@ -282,3 +282,43 @@ export function decodeSimple8b(buf: Uint8Array): BigUint64Array {
   simple8bDecodeInto(buf, 0, buf.length, u32View(out), 0, out.length, 'simple8b', 0)
   return out
 }
+
+/**
+ * The sum of the values in the simple8b words buf[pos..end), as [high, low] 32-bit halves of an
+ * unsigned integer (the halves may exceed 2^32 before carrying; the caller combines them as
+ * hi × 2^32 + lo). Decodes nothing into memory: a restore checks each block's last timestamp
+ * this way. The words must already be known to be whole (simple8bCount).
+ */
+export function simple8bSum(buf: Uint8Array, pos: number, end: number): [number, number] {
+  let sumHi = 0
+  let sumLo = 0
+  for (; pos + 8 <= end; pos += 8) {
+    const whi = (((buf[pos] ?? 0) << 24) | ((buf[pos + 1] ?? 0) << 16) | ((buf[pos + 2] ?? 0) << 8) | (buf[pos + 3] ?? 0)) >>> 0
+    const wlo = (((buf[pos + 4] ?? 0) << 24) | ((buf[pos + 5] ?? 0) << 16) | ((buf[pos + 6] ?? 0) << 8) | (buf[pos + 7] ?? 0)) >>> 0
+    const sel = whi >>> 28
+    if (sel < 2) {
+      sumLo += COUNT[sel] ?? 0
+    } else if (sel === 15) {
+      sumHi += whi & 0x0fffffff
+      sumLo += wlo
+    } else {
+      const b = BITS[sel] ?? 0
+      const n = COUNT[sel] ?? 0
+      const mask = (1 << b) - 1
+      let shift = 0
+      for (let j = 0; j < n; j++) {
+        if (shift + b <= 32) sumLo += (wlo >>> shift) & mask
+        else if (shift < 32) sumLo += ((wlo >>> shift) | (whi << (32 - shift))) & mask
+        else sumLo += (whi >>> (shift - 32)) & mask
+        shift += b
+      }
+    }
+    // Keep the low half exact: carry into the high half well before 2^53.
+    if (sumLo >= 2 ** 48) {
+      const carry = Math.floor(sumLo / 2 ** 32)
+      sumHi += carry
+      sumLo -= carry * 2 ** 32
+    }
+  }
+  return [sumHi, sumLo]
+}

@@ -31,7 +31,7 @@ import {
   writeUvarint64,
 } from './codec-support.js'
 import type { DecodeOptions } from './codec-support.js'
-import { simple8bCount, simple8bDecodeInto, simple8bEncodeStreamInto } from './simple8b.js'
+import { simple8bCount, simple8bDecodeInto, simple8bEncodeStreamInto, simple8bSum } from './simple8b.js'
 
 const RAW = 0
 const PACKED = 1
@@ -295,4 +295,39 @@ export function decodeTimestamps(buf: Uint8Array, options?: DecodeOptions): BigI
     u[2 * i + HI] = hi
   }
   return out
+}
+
+/**
+ * The first and last timestamps of a section and their count, without decoding the others (a
+ * packed section's deltas are summed in place). Same checks and errors as countTimestamps;
+ * undefined for an empty section. The last timestamp wraps as int64 arithmetic does, as
+ * decodeTimestamps' does.
+ */
+export function timestampBounds(buf: Uint8Array, options?: DecodeOptions): { first: bigint; last: bigint; count: number } | undefined {
+  const base = options?.offset ?? 0
+  const count = countTimestamps(buf, options)
+  if (count === 0) return undefined
+  const head = buf[0] ?? 0
+  const enc = head >>> 4
+  const first = BigInt.asIntN(64, (BigInt(getU32(buf, 1)) << 32n) | BigInt(getU32(buf, 5)))
+  if (count === 1) return { first, last: first, count }
+  const mul = BigInt(POW10[head & 15] ?? 1)
+  let span: bigint
+  if (enc === RAW) {
+    // Raw sections hold the deltas too (uncompressed, unscaled).
+    let hi = 0
+    let lo = 0
+    for (let i = 1; i < count; i++) {
+      hi += getU32(buf, 1 + 8 * i)
+      lo += getU32(buf, 5 + 8 * i)
+    }
+    span = BigInt(hi) * 4294967296n + BigInt(lo)
+  } else if (enc === RLE) {
+    const rle = readRLE(buf, base)
+    span = ((BigInt(rle.deltaHi) << 32n) | BigInt(rle.deltaLo)) * mul * BigInt(count - 1)
+  } else {
+    const [hi, lo] = simple8bSum(buf, 9, buf.length)
+    span = (BigInt(hi) * 4294967296n + BigInt(lo)) * mul
+  }
+  return { first, last: BigInt.asIntN(64, first + span), count }
 }
