@@ -40,6 +40,10 @@ export interface RestoreMetaClient {
 export interface RestoredShard {
   readonly sourceID: bigint
   readonly newID: bigint
+  /** Where the shard was in the backup (the seed's output names these). */
+  readonly sourceDatabase: string
+  readonly sourceRetentionPolicy: string
+  /** Where it is restored to (differs with -newdb / -newrp). */
   readonly database: string
   readonly retentionPolicy: string
   readonly tsmFiles: number
@@ -191,6 +195,8 @@ export async function installShards(plan: RestorePlan, store: RestoreStore, meta
       restored[i] = {
         sourceID: s.source.shardID,
         newID: s.newID,
+        sourceDatabase: s.location.database,
+        sourceRetentionPolicy: s.location.retentionPolicy,
         database: s.database,
         retentionPolicy: s.retentionPolicy,
         tsmFiles: x.tsmFiles.length,

@@ -92,7 +92,7 @@ const SHARDS_AT_ONCE = 4
 
 /** Runs `backup` with its own arguments; resolves to the exit code. */
 export async function runBackup(conn: CtlConnection, args: readonly string[]): Promise<number> {
-  const { values: f, set, args: rest } = parseFlags(BACKUP_FLAGS, args)
+  const { values: f, set, args: rest } = parseFlags(BACKUP_FLAGS, args, { interspersed: true })
   if (rest.length !== 1 || rest[0] === '') throw new BackupOptionsError('backup needs exactly one argument: the path of the backup directory')
   const dir = rest[0] ?? ''
   const strategy = f.full ? 'full' : f.strategy

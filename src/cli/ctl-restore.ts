@@ -22,6 +22,11 @@ const RESTORE_FLAGS = {
   newrf: { kind: 'integer', default: 0, usage: 'The new replication factor to restore to (capped to the number of data nodes)' },
   full: { kind: 'boolean', default: false, usage: 'Restore a full backup: the argument is the manifest file' },
   list: { kind: 'boolean', default: false, usage: 'Shows the contents of the backup' },
+  'meta-only-overwrite-force': {
+    kind: 'boolean',
+    default: false,
+    usage: 'Restore only the metadata, overwriting the target\'s: only for backups of this same cluster, to repair damaged metadata',
+  },
 } as const
 
 function elapsed(t0: number): string {
@@ -31,7 +36,7 @@ function elapsed(t0: number): string {
 /** Runs `restore`; resolves to the exit code. */
 export async function runRestore(conn: CtlConnection, args: readonly string[], stderr: NodeJS.WritableStream): Promise<number> {
   const t0 = performance.now()
-  const flags = parseFlags(RESTORE_FLAGS, args)
+  const flags = parseFlags(RESTORE_FLAGS, args, { interspersed: true })
   const f = flags.values
   const path = flags.args[0]
   const out = conn.stdout
@@ -42,6 +47,10 @@ export async function runRestore(conn: CtlConnection, args: readonly string[], s
   if (f.newdb !== '' && f.db === '') return fail(stderr, 'restore: -newdb requires -db')
   if (f.newrp !== '' && f.rp === '') return fail(stderr, 'restore: -newrp requires -rp')
   if (f.rp !== '' && f.db === '') return fail(stderr, 'restore: -rp requires -db')
+  const metaOnly = f['meta-only-overwrite-force']
+  if (metaOnly && (f.db !== '' || f.rp !== '' || f.shard !== '' || f.newrf !== 0)) {
+    return fail(stderr, 'restore: -meta-only-overwrite-force restores the whole metadata; it cannot be combined with -db, -rp, -shard or -newrf')
+  }
   if (f.shard !== '' && !/^\d+$/.test(f.shard)) return fail(stderr, `restore: invalid -shard ${JSON.stringify(f.shard)}`)
   const isFile = (await stat(path).catch(() => undefined))?.isFile() ?? false
   if (f.full !== isFile) {
@@ -73,7 +82,7 @@ export async function runRestore(conn: CtlConnection, args: readonly string[], s
 
   const node = await conn.dataNodeAddress()
   const token = randomBytes(12).toString('hex')
-  const files = new Set<string>([set.meta.fileName, ...set.manifests.map((m) => m.fileName), ...set.shards.map((s) => s.entry.fileName)])
+  const files = new Set<string>([set.meta.fileName, ...set.manifests.map((m) => m.fileName), ...(metaOnly ? [] : set.shards.map((s) => s.entry.fileName))])
   let transferred = 0
   try {
     for (const name of files) {
@@ -94,7 +103,16 @@ export async function runRestore(conn: CtlConnection, args: readonly string[], s
       if (want !== undefined && found !== want) throw new BackupChecksumError(file, want, found)
       transferred += size
     }
-    const options = { db: f.db, newdb: f.newdb, rp: f.rp, newrp: f.newrp, shard: f.shard, newrf: f.newrf, ...(f.full ? { manifest: basename(path) } : {}) }
+    const options = {
+      db: f.db,
+      newdb: f.newdb,
+      rp: f.rp,
+      newrp: f.newrp,
+      shard: f.shard,
+      newrf: f.newrf,
+      ...(f.full ? { manifest: basename(path) } : {}),
+      ...(metaOnly ? { metaOnlyOverwriteForce: true } : {}),
+    }
     const r = await conn.nodeRequest(node, 'POST', `/restore/${token}/commit`, JSON.stringify(options), { 'Content-Type': 'application/json' })
     const text = await r.text()
     if (r.status !== 200) {
@@ -104,6 +122,7 @@ export async function runRestore(conn: CtlConnection, args: readonly string[], s
       } catch {
         // not JSON
       }
+      out.write('Restoring meta data... Error.\n')
       stderr.write(`restore: operation exited with error: ${message.replace(/^restore: operation exited with error: /, '')}\n`)
       return 1
     }

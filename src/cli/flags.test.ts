@@ -39,4 +39,13 @@ describe('Go-style flag parsing', () => {
     assert.equal(r.values.compress, false)
     assert.deepEqual(r.args, ['-db'])
   })
+
+  it('with interspersed, reads flags after the arguments too (backup -db x ./dir -start …), until --', () => {
+    const r = parseFlags(specs, ['-db', 'x', './dir', '-pps', '3', 'more', '--', '-compress'], { interspersed: true })
+    assert.equal(r.values.db, 'x')
+    assert.equal(r.values.pps, 3)
+    assert.equal(r.values.compress, false)
+    assert.deepEqual(r.args, ['./dir', 'more', '-compress'])
+    assert.throws(() => parseFlags(specs, ['./dir', '-nope'], { interspersed: true }), /flag provided but not defined: -nope/)
+  })
 })

@@ -1,6 +1,8 @@
 // Go-style command-line flags, as InfluxDB's tools parse them: `-name value`, `-name=value`,
 // `--name value`; booleans as `-name` or `-name=true|false`; parsing stops at the first argument
-// that is not a flag, or after `--`. Unknown flags and missing values are errors naming the flag.
+// that is not a flag, or after `--` (with `interspersed`, flags may also follow the arguments, as
+// users write `backup -db x ./dir -start …`). Unknown flags and missing values are errors naming
+// the flag.
 
 import { TidemarkError } from '../util/index.js'
 
@@ -30,14 +32,22 @@ export type ParsedFlags<T extends Record<string, FlagSpec>> = {
   readonly args: readonly string[]
 }
 
+/** Options of parseFlags. */
+export interface ParseFlagsOptions {
+  /** Keep parsing flags after the first non-flag argument (until `--`). */
+  readonly interspersed?: boolean
+}
+
 /** Parses `argv` against `specs`. Throws FlagError for anything Go's flag package would refuse. */
 export function parseFlags<T extends Record<string, FlagSpec>>(
   specs: T,
   argv: readonly string[],
+  options: ParseFlagsOptions = {},
 ): ParsedFlags<T> {
   const values: Record<string, string | boolean | number | undefined> = {}
   for (const [name, spec] of Object.entries(specs)) values[name] = spec.default
   const set = new Set<string>()
+  const positional: string[] = []
   let i = 0
   for (; i < argv.length; i++) {
     const arg = argv[i] ?? ''
@@ -45,7 +55,11 @@ export function parseFlags<T extends Record<string, FlagSpec>>(
       i++
       break
     }
-    if (arg.length < 2 || arg[0] !== '-') break
+    if (arg.length < 2 || arg[0] !== '-') {
+      if (!options.interspersed) break
+      positional.push(arg)
+      continue
+    }
     let body = arg.slice(arg[1] === '-' ? 2 : 1)
     if (body.length === 0 || body[0] === '-' || body[0] === '=') {
       throw new FlagError(`bad flag syntax: ${arg}`, arg)
@@ -79,7 +93,7 @@ export function parseFlags<T extends Record<string, FlagSpec>>(
       values[body] = raw
     }
   }
-  return { values: values as ParsedFlags<T>['values'], set, args: argv.slice(i) }
+  return { values: values as ParsedFlags<T>['values'], set, args: [...positional, ...argv.slice(i)] }
 }
 
 /** The usage lines of `specs`, in Go's `flag.PrintDefaults` layout. */

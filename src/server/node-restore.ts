@@ -42,6 +42,7 @@ export class RestoreRequestError extends Error {}
 export interface RestoreCommitResult {
   readonly metaMs: number
   readonly mapped: number
+  /** database and retentionPolicy: where the shard was in the backup, as the seed's lines name it. */
   readonly shards: readonly { sourceID: string; newID: string; database: string; retentionPolicy: string; tarSize: number; ms: number }[]
 }
 
@@ -128,7 +129,7 @@ export async function receiveFile(dataDir: string, token: string, name: string, 
   else prepared.set(path, x)
 }
 
-function optionsFrom(json: unknown): { options: RestoreOptions; manifest: string | undefined } {
+function optionsFrom(json: unknown): { options: RestoreOptions; manifest: string | undefined; metaOnlyOverwrite: boolean } {
   if (typeof json !== 'object' || json === null) throw new RestoreRequestError('restore options must be a JSON object')
   const o = json as Record<string, unknown>
   const str = (k: string): string | undefined => {
@@ -152,15 +153,18 @@ function optionsFrom(json: unknown): { options: RestoreOptions; manifest: string
   }
   const manifest = str('manifest')
   if (manifest !== undefined && !FILE.test(manifest)) throw new RestoreRequestError('invalid manifest name')
-  return { options, manifest }
+  const force = o['metaOnlyOverwriteForce']
+  if (force !== undefined && typeof force !== 'boolean') throw new RestoreRequestError('restore option metaOnlyOverwriteForce must be a boolean')
+  return { options, manifest, metaOnlyOverwrite: force === true }
 }
 
 /** Verifies, plans and installs the staged set; removes the staging directory in every case. */
 export async function commitRestore(store: Store, meta: MetaClient, token: string, body: unknown): Promise<RestoreCommitResult> {
   const dir = stagingDir(store.config.dataDir, token)
   try {
-    const { options, manifest } = optionsFrom(body)
+    const { options, manifest, metaOnlyOverwrite } = optionsFrom(body)
     const path = manifest === undefined ? dir : join(dir, manifest)
+    if (metaOnlyOverwrite) return await overwriteMeta(meta, await readBackupSet(path))
     // No separate verification pass here: the client verified the whole set before uploading, and
     // installShards checks every archive again (size, sha256, gzip, paths, TSM) while extracting it
     // into temp directories, rolling everything back on the first problem.
@@ -172,7 +176,7 @@ export async function commitRestore(store: Store, meta: MetaClient, token: strin
     await installShards(plan, store, meta, {
       prepared,
       onShard: (s) => {
-        shards.push({ sourceID: String(s.sourceID), newID: String(s.newID), database: s.database, retentionPolicy: s.retentionPolicy, tarSize: s.tarSize, ms: s.ms })
+        shards.push({ sourceID: String(s.sourceID), newID: String(s.newID), database: s.sourceDatabase, retentionPolicy: s.sourceRetentionPolicy, tarSize: s.tarSize, ms: s.ms })
       },
     })
     // A complete restore drops the node's _internal database (the seed): monitoring starts anew.
@@ -186,6 +190,30 @@ export async function commitRestore(store: Store, meta: MetaClient, token: strin
     forget(dir)
     await rm(dir, { recursive: true, force: true })
   }
+}
+
+/**
+ * `restore -meta-only-overwrite-force`: the backup's metadata replaces the node's as it is (same
+ * shard IDs, users, CQs), to repair damaged metadata from a backup of this same node; the node's
+ * identity (cluster ID, node list) stays. No shard data is touched.
+ */
+async function overwriteMeta(meta: MetaClient, set: Awaited<ReturnType<typeof readBackupSet>>): Promise<RestoreCommitResult> {
+  const t0 = performance.now()
+  const backup = (await readBackupMeta(set)).data
+  await meta.update((current) =>
+    backup.with({
+      clusterID: current.clusterID,
+      nodes: current.nodes,
+      dataNodes: current.dataNodes,
+      metaNodes: current.metaNodes,
+      maxNodeID: current.maxNodeID,
+      term: current.term,
+      index: current.index + 1n,
+    }),
+  )
+  let mapped = 0
+  for (const db of backup.databases) for (const rp of db.retentionPolicies) for (const g of rp.shardGroups) mapped += g.shards.length
+  return { metaMs: performance.now() - t0, mapped, shards: [] }
 }
 
 /** Drops a staging directory. */
