@@ -5,7 +5,7 @@ import { describe, it } from 'node:test'
 import fc from 'fast-check'
 import { aggregateFunction, sampleFunction, transformFunction } from './index.js'
 import type { AggregateFunction, InputPoint, OutputPoint, Scalar } from './index.js'
-import { callOf } from './oracle.test-helper.js'
+import { callOf } from './oracle-test-support.js'
 
 function reduce(fn: AggregateFunction | undefined, callText: string, pts: readonly InputPoint[], selectorTime = false): OutputPoint[] {
   assert.ok(fn)

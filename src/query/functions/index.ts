@@ -8,6 +8,7 @@ import { integral } from './integral.js'
 import { sample } from './sample.js'
 import { medianFn, modeFn, percentileFn, stddevFn } from './slice-aggregates.js'
 import { bottom, top } from './top-bottom.js'
+import { holtWintersFn, holtWintersWithFitFn } from './holt-winters.js'
 import { TRANSFORMS as STREAM_TRANSFORMS } from './transforms.js'
 import type { AggregateFunction, TransformFunction } from './types.js'
 
@@ -42,7 +43,9 @@ const AGGREGATES: ReadonlyMap<string, AggregateFunction> = new Map<string, Aggre
   ['bottom', bottom],
 ])
 
-const TRANSFORMS: ReadonlyMap<string, TransformFunction> = new Map<string, TransformFunction>(STREAM_TRANSFORMS.map((t) => [t.name, t]))
+const TRANSFORMS: ReadonlyMap<string, TransformFunction> = new Map<string, TransformFunction>(
+  [...STREAM_TRANSFORMS, holtWintersFn, holtWintersWithFitFn].map((t) => [t.name, t]),
+)
 
 /** The aggregate or selector called `name` (lower case), or undefined when it is not one. */
 export function aggregateFunction(name: string): AggregateFunction | undefined {

@@ -2,10 +2,13 @@
 // log10, sqrt, pow, floor, ceil, round) with InfluxDB 1.6's types and null handling: abs, floor,
 // ceil and round keep the input type and return integers unchanged (abs(-3i) is -3 in 1.6.7);
 // every other function is float; a non-numeric or null argument gives null. round() rounds half
-// away from zero. Argument checks and type errors use InfluxDB's texts.
+// away from zero. Argument checks and type errors use InfluxDB's texts. The transcendental
+// functions are Go's algorithms (go-trig.ts, go-math.ts), so results match influxd bit for bit.
 
 import type { Expr } from '../../influxql/index.js'
 import { StatementError } from '../errors.js'
+import { goExp, goLog, goLog10, goLog2, goPow } from './go-math.js'
+import { goAcos, goAsin, goAtan, goAtan2, goCos, goSin, goTan } from './go-trig.js'
 import type { Scalar, ValueType } from './types.js'
 
 /** A math function: a scalar function applied to each row. */
@@ -112,20 +115,20 @@ function badType(name: string, which: string, t: ValueType): StatementError {
 const MATH: ReadonlyMap<string, MathFunction> = new Map(
   [
     sameType('abs', Math.abs),
-    unary('sin', Math.sin),
-    unary('cos', Math.cos),
-    unary('tan', Math.tan),
-    unary('asin', Math.asin, true),
-    unary('acos', Math.acos, true),
-    unary('atan', Math.atan),
-    binary('atan2', Math.atan2),
-    unary('exp', Math.exp),
-    binary('log', (x, b) => Math.log(x) / Math.log(b), false),
-    unary('ln', Math.log),
-    unary('log2', Math.log2),
-    unary('log10', Math.log10),
+    unary('sin', goSin),
+    unary('cos', goCos),
+    unary('tan', goTan),
+    unary('asin', goAsin, true),
+    unary('acos', goAcos, true),
+    unary('atan', goAtan),
+    binary('atan2', goAtan2),
+    unary('exp', goExp),
+    binary('log', (x, b) => goLog(x) / goLog(b), false),
+    unary('ln', goLog),
+    unary('log2', goLog2),
+    unary('log10', goLog10),
     unary('sqrt', Math.sqrt),
-    binary('pow', (x, y) => x ** y),
+    binary('pow', goPow),
     sameType('floor', Math.floor),
     sameType('ceil', Math.ceil),
     sameType('round', roundHalfAway),

@@ -1,5 +1,7 @@
 // The aggregates InfluxDB 1.6 computes over every point of a window at once: median, mode,
-// stddev and percentile. Values are sorted by value keeping arrival (time) order for equal values.
+// stddev and percentile. Values are sorted by value with Go's unstable sort.Sort (go-sort.ts), so
+// which of several equal values' points percentile selects, and which value mode prefers on a tie,
+// follow InfluxDB.
 // median and stddev are float for every numeric input; mode keeps the input type; percentile is a
 // selector (its point's time and aux for a lone selector) and emits nothing when the rank
 // floor(n·p/100 + 0.5) − 1 falls outside the window. stddev of fewer than two points is NaN, which
@@ -8,7 +10,8 @@
 import type { Expr } from '../../influxql/index.js'
 import { StatementError } from '../errors.js'
 import { checkArgCount, checkFieldArg, numberArg } from './arguments.js'
-import { compare, isNumeric, plain, selectorTimeOf, toFloat, unsupportedType } from './common.js'
+import { isNumeric, plain, selectorTimeOf, toFloat, unsupportedType } from './common.js'
+import { goSort } from './go-sort.js'
 import type { AggregateFunction, InputPoint, OutputPoint, Reducer, ReducerContext, ValueType } from './types.js'
 
 /** Collects a window's points, then computes once in emit(). */
@@ -26,8 +29,16 @@ class SliceReducer implements Reducer {
   }
 }
 
+/** InfluxDB's <type>PointsByValue Less: `<` on the value (false < true). */
+function lessByValue(a: InputPoint, b: InputPoint): boolean {
+  return a.value < b.value
+}
+
+/** The points sorted by value exactly as InfluxDB's sort.Sort(…PointsByValue) leaves them. */
 function byValue(pts: InputPoint[]): InputPoint[] {
-  return pts.slice().sort((a, b) => compare(a.value, b.value))
+  const s = pts.slice()
+  goSort(s, lessByValue)
+  return s
 }
 
 function median(pts: InputPoint[], ctx: ReducerContext): OutputPoint[] {

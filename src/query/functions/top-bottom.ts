@@ -3,13 +3,16 @@
 // reduces each distinct combination of those tags' values to its max (min) point — the earliest
 // one on ties — and then picks N among those, so each combination appears at most once; the tag
 // values are output columns (OutputPoint.tagValues). Points keep their own time and aux even with
-// GROUP BY time, and come out in time order (then in rank order).
+// GROUP BY time, and come out in time order (then in rank order). Like InfluxDB, the N points are
+// kept in a binary min-heap (Go's container/heap), ranked with Go's sort.Sort and then stably by
+// time, so points equal in value and time (from different series) come out in influxd's order.
 
 import type { Expr } from '../../influxql/index.js'
 import { formatExpr } from '../../influxql/index.js'
 import { StatementError } from '../errors.js'
 import { intArg } from './arguments.js'
 import { compare, isNumeric, unsupportedType } from './common.js'
+import { goSort } from './go-sort.js'
 import type { AggregateFunction, InputPoint, OutputPoint, Reducer, ReducerContext, ValueType } from './types.js'
 
 function validateTopBottom(name: string, args: readonly Expr[]): void {
@@ -45,8 +48,8 @@ class TopBottomReducer implements Reducer {
   readonly #tagKeys: readonly string[]
   /** The best point per tag combination (only with tag arguments). */
   readonly #perTags = new Map<string, InputPoint>()
-  /** The kept points, best first. */
-  readonly #kept: InputPoint[] = []
+  /** The kept points as a min-heap under {@link TopBottomReducer.#worse} (root = worst kept). */
+  readonly #heap: InputPoint[] = []
 
   constructor(top: boolean, ctx: ReducerContext) {
     this.#sign = top ? 1 : -1
@@ -60,6 +63,12 @@ class TopBottomReducer implements Reducer {
     return c > 0 || (c === 0 && a.time < b.time)
   }
 
+  /** InfluxDB's heap order (its cmp): a worse value, or on equal values the later time. */
+  readonly #worse = (a: InputPoint, b: InputPoint): boolean => {
+    const c = compare(a.value, b.value) * this.#sign
+    return c < 0 || (c === 0 && a.time > b.time)
+  }
+
   push(p: InputPoint): void {
     if (this.#tagKeys.length === 0) return this.#keep(p)
     const key = JSON.stringify(this.#tagKeys.map((k) => p.tags[k] ?? ''))
@@ -67,25 +76,65 @@ class TopBottomReducer implements Reducer {
     if (cur === undefined || this.#before(p, cur)) this.#perTags.set(key, p)
   }
 
+  /** Go's top/bottom AggregateFloat: push while not full, else replace the root when p is better. */
   #keep(p: InputPoint): void {
-    const k = this.#kept
-    const worst = k[k.length - 1]
-    if (k.length === this.#n && worst !== undefined && !this.#before(p, worst)) return
-    let i = k.length
-    while (i > 0) {
-      const prev = k[i - 1]
-      if (prev === undefined || !this.#before(p, prev)) break
-      i--
+    const h = this.#heap
+    if (h.length === this.#n) {
+      const root = h[0]
+      if (root === undefined || !this.#worse(root, p)) return
+      h[0] = p
+      // container/heap.Fix(h, 0): only down() can move the root.
+      this.#down(0)
+      return
     }
-    k.splice(i, 0, p)
-    if (k.length > this.#n) k.pop()
+    h.push(p)
+    this.#up(h.length - 1)
+  }
+
+  #up(j: number): void {
+    const h = this.#heap
+    while (j > 0) {
+      const i = Math.trunc((j - 1) / 2)
+      const a = h[j]
+      const b = h[i]
+      if (a === undefined || b === undefined || !this.#worse(a, b)) return
+      h[i] = a
+      h[j] = b
+      j = i
+    }
+  }
+
+  #down(i: number): void {
+    const h = this.#heap
+    const n = h.length
+    for (;;) {
+      const j1 = 2 * i + 1
+      if (j1 >= n) return
+      let j = j1
+      const c1 = h[j1]
+      const c2 = h[j1 + 1]
+      if (c1 === undefined) return
+      let child = c1
+      if (c2 !== undefined && this.#worse(c2, c1)) {
+        j = j1 + 1
+        child = c2
+      }
+      const cur = h[i]
+      if (cur === undefined || !this.#worse(child, cur)) return
+      h[i] = child
+      h[j] = cur
+      i = j
+    }
   }
 
   emit(): OutputPoint[] {
     for (const p of this.#perTags.values()) this.#keep(p)
     this.#perTags.clear()
-    const ranked = this.#kept.slice()
-    // Array.prototype.sort is stable: equal times stay in rank order.
+    const ranked = this.#heap.slice()
+    // sort.Sort(sort.Reverse(h)): best first, Go's unstable order for full ties.
+    const worse = this.#worse
+    goSort(ranked, (a, b) => worse(b, a))
+    // sort.Stable by time (Array.prototype.sort is stable): equal times stay in rank order.
     ranked.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0))
     const keys = this.#tagKeys
     return ranked.map((p) => ({

@@ -6,8 +6,8 @@ import { after, before, describe, it } from 'node:test'
 import type { TestContext } from 'node:test'
 import { influxdAvailable, requireInfluxd } from '../../../test/helpers/influxd.js'
 import { aggregateFunction, transformFunction } from './index.js'
-import { FIELD_TYPES, S, callOf, pointsOf, rowOf, startOracle, windowPoints } from './oracle.test-helper.js'
-import type { Oracle } from './oracle.test-helper.js'
+import { FIELD_TYPES, S, callOf, pointsOf, rowOf, startOracle, windowPoints } from './oracle-test-support.js'
+import type { Oracle } from './oracle-test-support.js'
 import type { OutputPoint } from './types.js'
 
 const RAW: readonly string[] = [
