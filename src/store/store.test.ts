@@ -37,6 +37,28 @@ describe('Store', () => {
     await store.close()
   })
 
+  it('opens a shard once when several writers ask for it at the same time, and keeps every point they write', async () => {
+    let store = newStore()
+    await store.open()
+    const asked = await Promise.all(Array.from({ length: 8 }, () => store.createShard('db', 'autogen', 3)))
+    assert.ok(asked.every((s) => s === asked[0]), 'every caller gets the same shard')
+    await assert.rejects(Promise.all([store.createShard('db', 'autogen', 4), store.createShard('other', 'autogen', 4)]), ShardExistsError)
+    // Writers racing on a fresh shard each write their own points; all survive a reopen.
+    const writes = Array.from({ length: 8 }, async (_, w) => {
+      const shard = await store.createShard('db', 'autogen', 5)
+      const lines = Array.from({ length: 100 }, (_, i) => `m,w=${w} v=${i} ${w * 1000 + i}`).join('\n')
+      await shard.writePoints(parsePoints(enc.encode(lines), {}).points)
+    })
+    await Promise.all(writes)
+    await store.close()
+    store = newStore()
+    await store.open()
+    let total = 0
+    for (let w = 0; w < 8; w++) total += (await store.mustShard(5).read(`m,w=${w}#!~#v`))?.times.length ?? 0
+    assert.equal(total, 800)
+    await store.close()
+  })
+
   it('keeps working when one shard fails to open, and reports that shard with its reason', async () => {
     let store = newStore()
     await store.open()

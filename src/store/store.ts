@@ -32,6 +32,8 @@ export class Store {
   #logger: Logger
   #shards = new Map<number, Shard>()
   #failed = new Map<number, FailedShard>()
+  /** Shards being opened by createShard: concurrent callers share one open, never two engines on one directory. */
+  readonly #opening = new Map<number, Promise<Shard>>()
   #open = false
 
   constructor(config: StoreConfig) {
@@ -131,11 +133,25 @@ export class Store {
       if (existing.database === database && existing.retentionPolicy === retentionPolicy) return existing
       throw new ShardExistsError(id, existing.database, existing.retentionPolicy)
     }
-    const shard = this.#newShard(id, database, retentionPolicy)
-    await shard.open()
-    this.#shards.set(id, shard)
-    this.#failed.delete(id)
-    return shard
+    const pending = this.#opening.get(id)
+    if (pending !== undefined) {
+      const shard = await pending
+      if (shard.database === database && shard.retentionPolicy === retentionPolicy) return shard
+      throw new ShardExistsError(id, shard.database, shard.retentionPolicy)
+    }
+    const opening = (async () => {
+      const shard = this.#newShard(id, database, retentionPolicy)
+      await shard.open()
+      this.#shards.set(id, shard)
+      this.#failed.delete(id)
+      return shard
+    })()
+    this.#opening.set(id, opening)
+    try {
+      return await opening
+    } finally {
+      this.#opening.delete(id)
+    }
   }
 
   /** Closes a shard and deletes its data and WAL directories. */
