@@ -25,7 +25,7 @@ function ctl(args: readonly string[]): Promise<{ code: number | null; stdout: st
 }
 
 describe('influxd portable backup → tidemark-ctl restore', () => {
-  it('restores every database of an influxd backup with identical answers', async (t) => {
+  it('restores every database of an influxd backup with identical answers, users (their passwords too), grants and CQs', async (t) => {
     if (!requireInfluxd(t)) return
     const dir = mkdtempSync(join(tmpdir(), 'tidemark-influxd-backup-'))
     const influxd = await startInfluxd()
@@ -37,6 +37,16 @@ describe('influxd portable backup → tidemark-ctl restore', () => {
       await influxd.write('weather', lines.join('\n'))
       await influxd.write('weather', 'hum,city=c1 h=50i 1577836800000000000', { rp: 'long' })
       await influxd.query('DELETE FROM temp WHERE city = \'c4\'', { db: 'weather' })
+      // Users with password hashes and grants, and continuous queries: they come back (the seed).
+      for (const q of [
+        "CREATE USER boss WITH PASSWORD 'b0ss pass' WITH ALL PRIVILEGES",
+        "CREATE USER reader WITH PASSWORD 'r3ad'",
+        'GRANT READ ON weather TO reader',
+        'CREATE CONTINUOUS QUERY cq_daily ON weather RESAMPLE EVERY 2h BEGIN SELECT mean(t) AS t INTO weather.long.temp_daily FROM weather.autogen.temp GROUP BY time(1d), city END',
+      ]) {
+        const r = (await influxd.query(q)) as { results: { error?: string }[] }
+        assert.equal(r.results[0]?.error, undefined, q)
+      }
       const run = await runInfluxdTool(['backup', '-portable', '-host', influxd.rpcAddress, dir])
       assert.equal(run.status, 0, run.stderr)
 
@@ -52,6 +62,25 @@ describe('influxd portable backup → tidemark-ctl restore', () => {
       ] as const) {
         const params = { db: 'weather', epoch: 'ns', ...(rp === '' ? {} : { rp }) }
         assert.deepEqual(await tidemark.query(q, params), await influxd.query(q, params), q)
+      }
+      for (const q of ['SHOW USERS', 'SHOW GRANTS FOR reader', 'SHOW CONTINUOUS QUERIES']) {
+        assert.deepEqual(await tidemark.query(q), await influxd.query(q), q)
+      }
+      // The restored bcrypt hashes work: with authentication on, the influxd passwords log in.
+      await tidemark.stop({ keep: true })
+      const authed = await startTidemarkd({ root: tidemark.root, env: { TIDEMARK_HTTP_AUTH_ENABLED: 'true' } })
+      try {
+        const ask = (u: string, p: string, q: string): Promise<Response> =>
+          fetch(`${authed.url}/query?${new URLSearchParams({ q, db: 'weather', u, p })}`)
+        assert.equal((await ask('boss', 'b0ss pass', 'SHOW DATABASES')).status, 200)
+        assert.equal((await ask('boss', 'wrong', 'SHOW DATABASES')).status, 401)
+        const read = await ask('reader', 'r3ad', 'SELECT count(n) FROM temp')
+        assert.equal(read.status, 200)
+        assert.doesNotMatch(await read.text(), /error/)
+        assert.match(await (await ask('reader', 'r3ad', 'DROP DATABASE weather')).text(), /requires admin privilege/)
+      } finally {
+        await authed.stop()
+        rmSync(tidemark.root, { recursive: true, force: true })
       }
     } finally {
       await influxd.stop()
