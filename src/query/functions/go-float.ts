@@ -78,7 +78,14 @@ export function goPowInt(x: number, y: number): number {
   if (!Number.isInteger(y)) throw new RangeError(`goPowInt: non-integer exponent ${y}`)
   const yi = Math.abs(y)
   if (yi >= 2 ** 63) return x === -1 ? 1 : (Math.abs(x) < 1) === y > 0 ? 0 : Infinity
-  let a1 = 1
+  return timesIntPower(1, x, yi, y < 0)
+}
+
+/**
+ * `a1 × x^yi` (inverted when `invert`), with Go's math.Pow bookkeeping: the mantissa and exponent
+ * of x are squared separately, so the result is Go's to the last bit (pow and powInt share it).
+ */
+export function timesIntPower(a1: number, x: number, yi: number, invert: boolean): number {
   let ae = 0
   frexp(x, FR)
   let x1 = FR.frac
@@ -100,7 +107,7 @@ export function goPowInt(x: number, y: number): number {
       xe--
     }
   }
-  if (y < 0) {
+  if (invert) {
     a1 = 1 / a1
     ae = -ae
   }

@@ -5,7 +5,7 @@
 // (we follow the FMA path: every x86-64 CPU since 2013). Log2 and Log10 build on Log; Pow squares
 // the mantissa for the integer part of the exponent and uses Exp(yf·Log(x)) for the rest.
 
-import { fma, frexp, goPowInt, ldexp } from './go-float.js'
+import { fma, frexp, goPowInt, ldexp, timesIntPower } from './go-float.js'
 
 const F64 = new Float64Array(1)
 const U32 = new Uint32Array(F64.buffer)
@@ -139,30 +139,5 @@ export function goPow(x: number, y: number): number {
     yf--
     yi++
   }
-  let a1 = goExp(yf * goLog(x))
-  let ae = 0
-  frexp(x, FR)
-  let x1 = FR.frac
-  let xe = FR.exp
-  for (let i = yi; i !== 0; i = Math.floor(i / 2)) {
-    if (xe < -4096 || xe > 4096) {
-      ae += xe
-      break
-    }
-    if (i % 2 === 1) {
-      a1 *= x1
-      ae += xe
-    }
-    x1 *= x1
-    xe *= 2
-    if (x1 < 0.5) {
-      x1 += x1
-      xe--
-    }
-  }
-  if (y < 0) {
-    a1 = 1 / a1
-    ae = -ae
-  }
-  return ldexp(a1, ae)
+  return timesIntPower(goExp(yf * goLog(x)), x, yi, y < 0)
 }
