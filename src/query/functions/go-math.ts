@@ -5,7 +5,7 @@
 // (we follow the FMA path: every x86-64 CPU since 2013). Log2 and Log10 build on Log; Pow squares
 // the mantissa for the integer part of the exponent and uses Exp(yf·Log(x)) for the rest.
 
-import { fma, frexp, goPowInt, ldexp, timesIntPower } from './go-float.js'
+import { fma, frexp, goPowInt, timesIntPower } from './go-float.js'
 
 const F64 = new Float64Array(1)
 const U32 = new Uint32Array(F64.buffer)
