@@ -8,6 +8,7 @@ import { createServer as createHTTP } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { createServer as createHTTPS } from 'node:https'
 import type { AddressInfo } from 'node:net'
+import { keepConnectionsLikeGo } from '../util/index.js'
 import { HTTPListenError, HTTPOptionError, HTTPServerStateError } from './errors.js'
 import { silentHTTPLogger } from './interfaces.js'
 import type {
@@ -89,6 +90,7 @@ export class HTTPServer {
     }
     const tls = this.#options.tls
     this.#server = tls === undefined ? createHTTP() : createHTTPS({ cert: tls.cert, key: tls.key })
+    keepConnectionsLikeGo(this.#server)
     this.#server.on('request', onRequest(false))
     // With a listener here Node does not answer `Expect: 100-continue` itself: the handler sends
     // 100 Continue only when it reads the body, as Go does.

@@ -14,7 +14,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { encodeMetaData } from './meta-codec.js'
 import type { MetaClient } from './meta-client.js'
 import { authorizeAdminBasic, type PasswordHasher } from './users.js'
-import { closeServer, listenOn } from '../util/index.js'
+import { closeServer, keepConnectionsLikeGo, listenOn } from '../util/index.js'
 
 /** Options of the meta API server. */
 export interface MetaAPIOptions {
@@ -47,6 +47,7 @@ export class MetaAPIServer {
     this.#server = createServer((req, res) => {
       this.#handle(req, res).catch((err: unknown) => this.#send(res, 500, { error: (err as Error).message }))
     })
+    keepConnectionsLikeGo(this.#server)
   }
 
   /** The bound host:port. */

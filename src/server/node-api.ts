@@ -17,7 +17,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { archiveFingerprint, BackupError, BackupOptionsError, keepRange, streamSnapshotArchive, takeShardSnapshot } from '../backup/index.js'
 import { abandonRestore, commitRestore, receiveFile, RestoreRequestError } from './node-restore.js'
 import { authorizeAdminBasic, type MetaClient, type PasswordHasher } from '../meta/index.js'
-import { closeServer, listenOn } from '../util/index.js'
+import { closeServer, keepConnectionsLikeGo, listenOn } from '../util/index.js'
 import type { Store } from '../store/index.js'
 
 /** Options of the node API server. */
@@ -74,6 +74,7 @@ export class NodeAPIServer {
         else this.#send(res, 500, { error: (err as Error).message })
       })
     })
+    keepConnectionsLikeGo(this.#server)
   }
 
   /** The bound host:port. */
