@@ -1,19 +1,47 @@
-// How tidemark-ctl talks to a Tidemark node: the meta API (`-bind`, /data, /show) and the data
-// node's node API (src/server/node-api.ts: shard archives and their fingerprints), both with the
-// same credentials (-auth-type basic -user -pwd).
+// How tidemark-ctl talks to a Tidemark node: the meta API (`-bind`, /data, /show, /shards) and the
+// data node's node API (src/server/node-api.ts: shard archives, their fingerprints, restore
+// uploads), both with the same credentials (-auth-type basic -user -pwd). Plain node:http rather
+// than fetch: a command starts ~100 ms sooner without loading undici, archives end with HTTP
+// trailers (their size and sha256), and uploads stream a file with backpressure.
 
 import { Buffer } from 'node:buffer'
-import { get as httpGet, type IncomingMessage } from 'node:http'
+import { request as httpRequest, type IncomingMessage } from 'node:http'
+import type { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import { BackupShardError } from '../backup/index.js'
 import { ShellConnectError } from './shell-errors.js'
 
-async function reason(r: Response): Promise<string> {
-  const text = (await r.text()).trim()
+/** An answer whose body has been read. */
+export interface CtlReply {
+  readonly status: number
+  readonly text: string
+}
+
+/** Reads the whole body of `res`. */
+async function bodyOf(res: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  for await (const c of res) chunks.push(c as Buffer)
+  return Buffer.concat(chunks)
+}
+
+/** The `error` of a JSON answer, or its text. */
+function reason(text: string): string {
+  const t = text.trim()
   try {
-    return (JSON.parse(text) as { error?: string }).error ?? text
+    return (JSON.parse(t) as { error?: string }).error ?? t
   } catch {
-    return text
+    return t
   }
+}
+
+/** Sends one request; resolves with the response (its body unread). Connection errors reject with the cause's message. */
+function send(url: string, method: string, headers: Readonly<Record<string, string>>, body?: Buffer | string | Readable): Promise<IncomingMessage> {
+  return new Promise((done, fail) => {
+    const req = httpRequest(url, { method, headers }, done)
+    req.on('error', fail)
+    if (body === undefined || typeof body === 'string' || Buffer.isBuffer(body)) req.end(body)
+    else pipeline(body, req).catch((err: unknown) => req.destroy(err as Error))
+  })
 }
 
 /** A meta node and the data nodes it names, plus where command output goes. */
@@ -29,39 +57,47 @@ export class CtlConnection {
     this.stdout = stdout
   }
 
-  /** Sends a request with a body to the data node (restore uploads and commits). */
-  async nodeRequest(node: string, method: string, path: string, body?: Uint8Array | string | ReadableStream<Uint8Array>, extraHeaders: Record<string, string> = {}): Promise<Response> {
+  /** Sends a request with a body to the data node (restore uploads and commits) and reads the answer. */
+  async nodeRequest(node: string, method: string, path: string, body?: Buffer | string | Readable, extraHeaders: Record<string, string> = {}): Promise<CtlReply> {
+    let res: IncomingMessage
     try {
-      return await fetch(`http://${node}${path}`, { method, body, headers: { ...this.#headers, ...extraHeaders }, ...(body instanceof ReadableStream ? { duplex: 'half' } : {}) } as RequestInit)
+      res = await send(`http://${node}${path}`, method, { ...this.#headers, ...extraHeaders }, body)
     } catch (err) {
-      throw new Error(`cannot reach the data node at ${node}: ${((err as Error).cause as Error | undefined)?.message ?? (err as Error).message}`)
+      throw new Error(`cannot reach the data node at ${node}: ${(err as Error).message}`)
     }
+    return { status: res.statusCode ?? 0, text: (await bodyOf(res)).toString('utf8') }
   }
 
-  async #fetch(host: string, path: string): Promise<Response> {
+  async #get(host: string, path: string): Promise<IncomingMessage> {
     const url = `http://${host}${path}`
     try {
-      return await fetch(url, { headers: this.#headers })
+      return await send(url, 'GET', this.#headers)
     } catch (err) {
-      const cause = (err as Error).cause as Error | undefined
-      throw new ShellConnectError('Get', url, cause?.message ?? (err as Error).message, err)
+      throw new ShellConnectError('Get', url, (err as Error).message, err)
     }
   }
 
-  async #meta(path: string): Promise<Response> {
-    const r = await this.#fetch(this.#bind, path)
-    if (r.status !== 200) throw new Error(`meta node ${this.#bind} answered ${r.status}: ${await reason(r)}`)
-    return r
+  /** The body of a meta API GET (e.g. /data: the meta.Data protobuf); anything but 200 throws with the node's reason. */
+  async metaBytes(path: string): Promise<Buffer> {
+    let r: IncomingMessage
+    try {
+      r = await send(`http://${this.#bind}${path}`, 'GET', this.#headers)
+    } catch (err) {
+      throw new Error(`cannot reach the meta node at ${this.#bind}: ${(err as Error).message}`)
+    }
+    const body = await bodyOf(r)
+    if (r.statusCode !== 200) throw new Error(`meta node ${this.#bind} answered ${r.statusCode ?? 0}: ${reason(body.toString('utf8'))}`)
+    return body
   }
 
-  /** The body of a meta API GET (e.g. /data: the meta.Data protobuf). */
-  async metaBytes(path: string): Promise<Uint8Array> {
-    return new Uint8Array(await (await this.#meta(path)).arrayBuffer())
+  /** A meta API GET answered with JSON. */
+  async metaJSON<T>(path: string): Promise<T> {
+    return JSON.parse((await this.metaBytes(path)).toString('utf8')) as T
   }
 
   /** The TCP address of the (single) data node, from /show. */
   async dataNodeAddress(): Promise<string> {
-    const show = (await (await this.#meta('/show')).json()) as { dataNodes?: { tcpAddr?: string }[] }
+    const show = await this.metaJSON<{ dataNodes?: { tcpAddr?: string }[] }>('/show')
     const addr = show.dataNodes?.[0]?.tcpAddr
     if (addr === undefined || addr === '') throw new Error(`meta node ${this.#bind} lists no data node`)
     return addr
@@ -74,43 +110,23 @@ export class CtlConnection {
 
   /** The fingerprint and last change (Unix ns) of shard `id` on the node, or undefined if it lacks it. */
   async nodeShardState(node: string, id: bigint, range: Readonly<Record<string, string>>): Promise<{ fingerprint: string; lastModified: bigint } | undefined> {
-    const r = await this.#fetch(node, `/shards/${id}/archive?${new URLSearchParams({ ...range, 'fingerprint-only': '1' })}`)
-    if (r.status === 404) {
-      await r.body?.cancel()
-      return undefined
-    }
-    if (r.status !== 200) throw new BackupShardError(id, `node ${node} answered ${r.status}: ${await reason(r)}`)
-    const j = (await r.json()) as { fingerprint?: string; lastModified?: string }
+    const r = await this.#get(node, `/shards/${id}/archive?${new URLSearchParams({ ...range, 'fingerprint-only': '1' })}`)
+    const text = (await bodyOf(r)).toString('utf8')
+    if (r.statusCode === 404) return undefined
+    if (r.statusCode !== 200) throw new BackupShardError(id, `node ${node} answered ${r.statusCode ?? 0}: ${reason(text)}`)
+    const j = JSON.parse(text) as { fingerprint?: string; lastModified?: string }
     return { fingerprint: j.fingerprint ?? '', lastModified: BigInt(j.lastModified ?? '0') }
   }
 
-  /**
-   * The response carrying shard `id`'s archive, or undefined if the node lacks the shard. Read
-   * through node:http, not fetch: the archive's size and sha256 arrive as HTTP trailers.
-   */
+  /** The response carrying shard `id`'s archive (size and sha256 follow as trailers), or undefined if the node lacks the shard. */
   async nodeArchive(node: string, id: bigint, range: Readonly<Record<string, string>>): Promise<IncomingMessage | undefined> {
     const q = new URLSearchParams(range).toString()
-    const url = `http://${node}/shards/${id}/archive${q === '' ? '' : `?${q}`}`
-    const res = await new Promise<IncomingMessage>((done, fail) => {
-      const req = httpGet(url, { headers: this.#headers }, done)
-      req.on('error', (err) => fail(new ShellConnectError('Get', url, err.message, err)))
-    })
+    const res = await this.#get(node, `/shards/${id}/archive${q === '' ? '' : `?${q}`}`)
     if (res.statusCode === 404) {
       res.resume()
       return undefined
     }
-    if (res.statusCode !== 200) {
-      const chunks: Buffer[] = []
-      for await (const c of res) chunks.push(c as Buffer)
-      const text = Buffer.concat(chunks).toString('utf8').trim()
-      let why = text
-      try {
-        why = (JSON.parse(text) as { error?: string }).error ?? text
-      } catch {
-        // not JSON
-      }
-      throw new BackupShardError(id, `node ${node} answered ${res.statusCode ?? 0}: ${why}`)
-    }
+    if (res.statusCode !== 200) throw new BackupShardError(id, `node ${node} answered ${res.statusCode ?? 0}: ${reason((await bodyOf(res)).toString('utf8'))}`)
     return res
   }
 }

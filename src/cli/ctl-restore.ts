@@ -7,7 +7,7 @@ import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { createHash, randomBytes } from 'node:crypto'
 import { basename, dirname, join } from 'node:path'
-import { Readable, Transform } from 'node:stream'
+import { Transform } from 'node:stream'
 import { BackupChecksumError, readBackupSet, verifyBackupSet, readBackupMeta } from '../backup/index.js'
 import type { CtlConnection } from './ctl-http.js'
 import { formatGoDuration } from './ctl-format.js'
@@ -95,9 +95,9 @@ export async function runRestore(conn: CtlConnection, args: readonly string[], s
           done(null, chunk)
         },
       })
-      const body = Readable.toWeb(createReadStream(file).on('error', (err) => hashing.destroy(err)).pipe(hashing)) as ReadableStream<Uint8Array>
+      const body = createReadStream(file, { highWaterMark: 1 << 20 }).on('error', (err) => hashing.destroy(err)).pipe(hashing)
       const r = await conn.nodeRequest(node, 'PUT', `/restore/${token}/${encodeURIComponent(name)}`, body, { 'Content-Length': String(size) })
-      if (r.status !== 204) throw new Error(`data node ${node} refused ${name}: ${r.status} ${await r.text()}`)
+      if (r.status !== 204) throw new Error(`data node ${node} refused ${name}: ${r.status} ${r.text}`)
       const want = expected.get(name)
       const found = hash.digest('hex')
       if (want !== undefined && found !== want) throw new BackupChecksumError(file, want, found)
@@ -114,7 +114,7 @@ export async function runRestore(conn: CtlConnection, args: readonly string[], s
       ...(metaOnly ? { metaOnlyOverwriteForce: true } : {}),
     }
     const r = await conn.nodeRequest(node, 'POST', `/restore/${token}/commit`, JSON.stringify(options), { 'Content-Type': 'application/json' })
-    const text = await r.text()
+    const text = r.text
     if (r.status !== 200) {
       let message = text.trim()
       try {

@@ -79,25 +79,8 @@ export async function main(args: readonly string[], io: CtlIO = { stdout: proces
     io.stderr.write(`tidemark-ctl: unknown -auth-type ${JSON.stringify(g['auth-type'])} (none, basic, jwt)\n`)
     return 1
   }
-  const get = async <T>(path: string): Promise<T> => {
-    let r: Response
-    try {
-      r = await fetch(`http://${g.bind}${path}`, { headers })
-    } catch (err) {
-      throw new Error(`cannot reach the meta node at ${g.bind}: ${((err as Error).cause as Error | undefined)?.message ?? (err as Error).message}`)
-    }
-    const text = await r.text()
-    if (r.status !== 200) {
-      let reason = text.trim()
-      try {
-        reason = (JSON.parse(text) as { error?: string }).error ?? reason
-      } catch {
-        // not JSON: keep the body as it is
-      }
-      throw new Error(`meta node ${g.bind} answered ${r.status}: ${reason}`)
-    }
-    return JSON.parse(text) as T
-  }
+  const conn = new CtlConnection(g.bind, headers, io.stdout)
+  const get = <T>(path: string): Promise<T> => conn.metaJSON<T>(path)
   try {
     switch (command) {
       case 'show': {
@@ -120,11 +103,11 @@ export async function main(args: readonly string[], io: CtlIO = { stdout: proces
         return 0
       }
       case 'backup':
-        return await runBackup(new CtlConnection(g.bind, headers, io.stdout), parsed.args.slice(1))
+        return await runBackup(conn, parsed.args.slice(1))
       case 'verify':
         return await runVerify(parsed.args.slice(1), io.stdout)
       case 'restore':
-        return await runRestore(new CtlConnection(g.bind, headers, io.stdout), parsed.args.slice(1), io.stderr)
+        return await runRestore(conn, parsed.args.slice(1), io.stderr)
       case undefined:
       case 'help':
         io.stdout.write(USAGE)
