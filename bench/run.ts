@@ -7,6 +7,8 @@ import { benchStorage } from './storage.js'
 import { benchExport } from './export.js'
 import { benchHTTPWrite } from './http-write.js'
 import { benchBackup } from './backup.js'
+import { benchQuery } from './query.js'
+import { benchSelectMemory } from './select-memory.js'
 
 const all: Record<string, () => Promise<void>> = {
   lineprotocol: benchLineProtocol,
@@ -16,6 +18,8 @@ const all: Record<string, () => Promise<void>> = {
   export: benchExport,
   'http-write': () => benchHTTPWrite(),
   backup: () => benchBackup(),
+  query: () => benchQuery(),
+  'select-memory': () => benchSelectMemory(),
 }
 
 const wanted = process.argv.slice(2)

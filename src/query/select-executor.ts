@@ -5,6 +5,7 @@
 import type { ExplainStatement, SelectStatement } from '../influxql/index.js'
 import type { ResultPart } from './context.js'
 import { NotImplementedError } from './errors.js'
+import type { SelectLimits } from './query-limits.js'
 
 /** What a SELECT runs with. */
 export interface SelectContext {
@@ -15,8 +16,18 @@ export interface SelectContext {
   readonly readOnly: boolean
   /** The current time in ns, for now() and time ranges. */
   readonly nowNs: bigint
-  /** Aborted when the client leaves, the server closes or KILL QUERY is used. */
+  /**
+   * Aborted when the client leaves, the server closes, KILL QUERY is used or the query-timeout
+   * fires. The engine should check it between series and blocks and stop reading; the executor
+   * answers with the abort's text itself.
+   */
   readonly signal: AbortSignal
+  /**
+   * The [coordinator] select limits (absent: none). The engine calls `limits.addPoints(n)` as it
+   * reads values (max-select-point). max-select-series and max-select-buckets (with a lower time
+   * bound) are checked by the statement executor before the SELECT runs.
+   */
+  readonly limits?: SelectLimits
 }
 
 /** Runs SELECT and EXPLAIN statements (already normalised). */

@@ -1,40 +1,23 @@
-// Compiles a normalised SELECT into what the engine runs: the selected expressions (field or tag
-// references for a raw query, aggregate and selector calls otherwise) with InfluxDB's column
-// names, the GROUP BY tag dimensions, and the time range and tag condition split from WHERE.
-// Everything this first slice of the engine cannot run fails with a clear statement error.
+// Compiles a normalised SELECT into what the engine runs: the compiled select list (see
+// select-fields.ts), the GROUP BY dimensions (tags, *, regexes, time(interval[, offset]) with
+// duration, time or now() offsets), and the time range and condition split from WHERE, with
+// InfluxDB 1.6's compile-time error texts.
 
-import type { Expr, FillOption, SelectStatement } from '../influxql/index.js'
+import { type Expr, type FillOption, formatExpr, type SelectStatement } from '../influxql/index.js'
 import type { TimeRange } from './condition.js'
-import { conditionExpr } from './condition.js'
-import { NotImplementedError, StatementError } from './errors.js'
+import { conditionExpr, parseTimeString } from './condition.js'
+import { StatementError } from './errors.js'
+import { aggregateFunction, transformFunction, type AggregateFunction, type TransformFunction } from './functions/index.js'
+import { type CompiledFields, compileFields } from './select-fields.js'
 
-/** The aggregate and selector functions this slice runs. */
-export type AggregateName = 'count' | 'sum' | 'mean' | 'min' | 'max' | 'first' | 'last' | 'spread'
-
-const AGGREGATES: ReadonlySet<string> = new Set<AggregateName>(['count', 'sum', 'mean', 'min', 'max', 'first', 'last', 'spread'])
-const SELECTORS: ReadonlySet<string> = new Set(['min', 'max', 'first', 'last'])
-
-/** A reference in the select list; `type` says whether it was written `::field` / `::tag`. */
-export interface RefItem {
-  readonly kind: 'ref'
-  readonly column: string
-  readonly name: string
-  readonly type: 'field' | 'tag' | 'any'
+/** The functions the engine can call (the library in ./functions, or a test's). */
+export interface FunctionLibrary {
+  aggregate(name: string): AggregateFunction | undefined
+  transform(name: string): TransformFunction | undefined
 }
 
-/** An aggregate or selector call on one field. */
-export interface CallItem {
-  readonly kind: 'call'
-  readonly column: string
-  readonly fn: AggregateName
-  readonly field: string
-}
-
-/** A wildcard, expanded per query over the measurements' schemas. */
-export interface WildcardItem {
-  readonly kind: 'wildcard'
-  readonly type: 'field' | 'tag' | null
-}
+/** The library in src/query/functions. */
+export const defaultLibrary: FunctionLibrary = { aggregate: aggregateFunction, transform: transformFunction }
 
 /** GROUP BY time(duration[, offset]): windows start at epoch + offset + k × duration. */
 export interface TimeInterval {
@@ -46,121 +29,140 @@ export interface TimeInterval {
 /** A compiled SELECT. */
 export interface SelectPlan {
   readonly mode: 'raw' | 'aggregate'
-  /** Raw: refs and wildcards; aggregate: calls only. Columns not yet de-duplicated for wildcards. */
-  readonly items: readonly (RefItem | CallItem | WildcardItem)[]
-  /** GROUP BY tag keys; `all` for GROUP BY *. */
-  readonly dimensions: { readonly all: boolean; readonly keys: readonly string[] }
+  readonly fields: CompiledFields
+  /** GROUP BY tag keys; `all` for GROUP BY *; `regexes` for GROUP BY /re/. */
+  readonly dimensions: { readonly all: boolean; readonly keys: readonly string[]; readonly regexes: readonly string[] }
   readonly range: TimeRange
   /** The WHERE condition without its time comparisons. */
   readonly condition: Expr | null
-  /** Whether the output time is the selected point's (a lone selector). */
-  readonly selectorTime: boolean
   readonly ascending: boolean
   /** GROUP BY time(…); null without one. */
   readonly interval: TimeInterval | null
+  /** How many intervals before the range transformations read (derivative: 1, moving_average(n): n). */
+  readonly extraIntervals: number
   readonly fill: FillOption
   readonly fillValue: number | bigint | null
+  /** tz('…'); null for UTC. */
+  readonly location: string | null
+  readonly limit: number
+  readonly offset: number
+  readonly sLimit: number
+  readonly sOffset: number
 }
 
-function compileInterval(args: readonly Expr[]): TimeInterval {
+function compileInterval(args: readonly Expr[], nowNs: bigint): TimeInterval {
   const [d, o] = args
   if (args.length < 1 || args.length > 2 || d === undefined) throw new StatementError('time dimension expected 1 or 2 arguments')
   if (d.kind !== 'DurationLiteral') throw new StatementError('time dimension must have duration argument')
   const durationNs = d.value
   if (durationNs <= 0n) throw new StatementError('time dimension must have duration argument')
   if (o === undefined) return { durationNs, offsetNs: 0n }
-  if (o.kind !== 'DurationLiteral') throw new NotImplementedError('GROUP BY time() offsets other than a duration')
+  let offset: bigint
+  if (o.kind === 'DurationLiteral') offset = o.value % durationNs
+  else if (o.kind === 'TimeLiteral') offset = o.value % durationNs
+  else if (o.kind === 'Call' && o.name === 'now') {
+    if (o.args.length !== 0) throw new StatementError('time dimension offset now() function requires no arguments')
+    offset = nowNs % durationNs
+  } else if (o.kind === 'Call') throw new StatementError('time dimension offset function must be now()')
+  else if (o.kind === 'StringLiteral') {
+    if (parseTimeString(o.value) === undefined) throw new StatementError('time dimension offset must be duration or now()')
+    throw new StatementError(`invalid time dimension offset: ${formatExpr(o)}`)
+  } else throw new StatementError('time dimension offset must be duration or now()')
   // Go's % keeps the dividend's sign; a negative remainder shifts windows the same as its positive twin.
-  const r = o.value % durationNs
-  return { durationNs, offsetNs: r < 0n ? r + durationNs : r }
+  return { durationNs, offsetNs: offset < 0n ? offset + durationNs : offset }
 }
 
 function unwrap(e: Expr): Expr {
   return e.kind === 'ParenExpr' ? unwrap(e.expr) : e
 }
 
-function compileCall(name: string, args: readonly Expr[], column: string): CallItem {
-  if (!AGGREGATES.has(name)) throw new NotImplementedError(`function ${name}`)
-  const arg = args[0]
-  if (args.length !== 1 || arg === undefined) throw new StatementError(`invalid number of arguments for ${name}, expected 1, got ${args.length}`)
-  const a = unwrap(arg)
-  if (a.kind !== 'VarRef') throw new NotImplementedError(`${name}() of anything but a field`)
-  return { kind: 'call', column, fn: name as AggregateName, field: a.name }
+/** Checks a call's arguments with the library; false when no function has that name. */
+function validator(lib: FunctionLibrary): (name: string, args: readonly Expr[], hasInterval: boolean) => boolean {
+  return (name, args, hasInterval) => {
+    const agg = lib.aggregate(name)
+    if (agg !== undefined) {
+      agg.validate(args)
+      return true
+    }
+    const tf = lib.transform(name)
+    if (tf === undefined) return false
+    tf.validate(args, hasInterval)
+    const inner = args[0]
+    if (inner !== undefined && (inner.kind === 'Call' || inner.kind === 'Distinct')) {
+      if (!hasInterval) throw new StatementError(`${name} aggregate requires a GROUP BY interval`)
+    } else if (hasInterval && name !== 'holt_winters' && name !== 'holt_winters_with_fit') {
+      throw new StatementError(`aggregate function required inside the call to ${name}`)
+    }
+    return true
+  }
+}
+
+function extraIntervalsOf(fields: CompiledFields): number {
+  // derivative, difference, elapsed and moving_average read one window before the range (InfluxDB
+  // widens moving_average's range by n - 1 more only after it built its input).
+  const reads = new Set(['derivative', 'non_negative_derivative', 'difference', 'non_negative_difference', 'elapsed', 'moving_average'])
+  return fields.calls.some((c) => c.transforms.some((t) => reads.has(t.name))) ? 1 : 0
+}
+
+/** Options for planning a subquery inside an outer query. */
+export interface PlanOptions {
+  /** The outer query's interval, inherited when the statement has none. */
+  readonly inheritInterval?: TimeInterval | null
 }
 
 /** Compiles `stmt` (already normalised) with now() at `nowNs`. */
-export function planSelect(stmt: SelectStatement, nowNs: bigint): SelectPlan {
-  if (stmt.target !== null) throw new NotImplementedError('SELECT INTO')
-  if (stmt.location !== null) throw new NotImplementedError('tz()')
-  const items: (RefItem | CallItem | WildcardItem)[] = []
-  let refs = 0
-  let calls = 0
-  for (const f of stmt.fields) {
-    const e = unwrap(f.expr)
-    switch (e.kind) {
-      case 'VarRef':
-        if (e.name.toLowerCase() === 'time') continue
-        refs++
-        items.push({
-          kind: 'ref',
-          column: f.alias !== '' ? f.alias : e.name,
-          name: e.name,
-          type: e.dataType === 'tag' ? 'tag' : e.dataType === 'field' || e.dataType !== 'unknown' ? 'field' : 'any',
-        })
-        break
-      case 'Wildcard':
-        refs++
-        items.push({ kind: 'wildcard', type: e.wildcardType })
-        break
-      case 'Call':
-        calls++
-        items.push(compileCall(e.name, e.args, f.alias !== '' ? f.alias : e.name))
-        break
-      case 'Distinct':
-        throw new NotImplementedError('function distinct')
-      case 'BinaryExpr':
-        throw new NotImplementedError('arithmetic in the select list')
-      default:
-        throw new NotImplementedError('literals in the select list')
-    }
-  }
-  if (items.length === 0) throw new StatementError('at least 1 non-time field must be queried')
-  if (calls > 0 && refs > 0) {
-    const onlySelector = calls === 1 && items.some((i) => i.kind === 'call' && SELECTORS.has(i.fn))
-    if (onlySelector) throw new NotImplementedError('tags or fields next to a selector')
-    throw new StatementError('mixing aggregate and non-aggregate queries is not supported')
-  }
+export function planSelect(stmt: SelectStatement, nowNs: bigint, lib: FunctionLibrary = defaultLibrary, popt: PlanOptions = {}): SelectPlan {
   const keys: string[] = []
+  const regexes: string[] = []
   let all = false
   let interval: TimeInterval | null = null
   for (const d of stmt.dimensions) {
     const e = unwrap(d.expr)
-    if (e.kind === 'VarRef') keys.push(e.name)
-    else if (e.kind === 'Wildcard') all = true
-    else if (e.kind === 'Call' && e.name === 'time') {
+    if (e.kind === 'VarRef') {
+      if (e.name.toLowerCase() === 'time') throw new StatementError('time() is a function and expects at least one argument')
+      keys.push(e.name)
+    } else if (e.kind === 'Wildcard') all = true
+    else if (e.kind === 'RegexLiteral') regexes.push(e.pattern)
+    else if (e.kind === 'Call') {
+      if (e.name !== 'time') throw new StatementError('only time() calls allowed in dimensions')
+      if (e.args.length < 1 || e.args.length > 2) throw new StatementError('time dimension expected 1 or 2 arguments')
+      if (e.args[0]?.kind !== 'DurationLiteral') throw new StatementError('time dimension must have duration argument')
       if (interval !== null) throw new StatementError('multiple time dimensions not allowed')
-      interval = compileInterval(e.args)
-    } else throw new NotImplementedError('GROUP BY with a regex')
+      interval = compileInterval(e.args, nowNs)
+    } else throw new StatementError('only time and tag dimensions allowed')
   }
-  if (calls === 0) {
-    if (stmt.fill === 'none') throw new StatementError('fill(none) must be used with a function')
-    if (stmt.fill === 'linear') throw new StatementError('fill(linear) must be used with a function')
-    if (interval !== null) throw new StatementError('GROUP BY requires at least one aggregate function')
+  let inherited = false
+  if (interval === null && popt.inheritInterval !== undefined && popt.inheritInterval !== null) {
+    interval = popt.inheritInterval
+    inherited = true
   }
+  const fields = compileFields(stmt.fields, {
+    hasInterval: interval !== null,
+    inheritedInterval: inherited,
+    hasTarget: stmt.target !== null,
+    limit: stmt.limit,
+    fill: stmt.fill,
+    validateCall: validator(lib),
+  })
   const { condition, range } = conditionExpr(stmt.condition, nowNs)
   const sort = stmt.sortFields[0]
-  const selectorTime = interval === null && calls === 1 && items.length === 1 && items.some((i) => i.kind === 'call' && SELECTORS.has(i.fn))
+  const aggregate = fields.calls.length > 0
   return {
-    mode: calls > 0 ? 'aggregate' : 'raw',
-    items,
-    dimensions: { all, keys: [...new Set(keys)].sort() },
+    mode: aggregate ? 'aggregate' : 'raw',
+    fields,
+    dimensions: { all, keys: [...new Set(keys)].sort(), regexes },
     range,
     condition,
-    selectorTime,
     ascending: sort === undefined || sort.ascending,
-    interval,
+    interval: aggregate || inherited ? interval : null,
+    extraIntervals: interval !== null ? extraIntervalsOf(fields) : 0,
     fill: stmt.fill,
     fillValue: stmt.fillValue,
+    location: stmt.location,
+    limit: stmt.limit,
+    offset: stmt.offset,
+    sLimit: stmt.sLimit,
+    sOffset: stmt.sOffset,
   }
 }
 

@@ -5,11 +5,10 @@
 
 import type { Shard, Tag } from '../engine/index.js'
 import { joinTSMKey } from '../engine/index.js'
-import type { Expr, Source } from '../influxql/index.js'
+import type { Expr, Measurement, Source } from '../influxql/index.js'
 import type { FieldType, Values } from '../lineprotocol/index.js'
 import type { MetaData } from '../meta/index.js'
 import { MeasurementView } from './database-index.js'
-import { NotImplementedError } from './errors.js'
 import { regexMatches } from './regex.js'
 import { selectSeries } from './series-filter.js'
 
@@ -25,11 +24,21 @@ export interface MeasurementSource {
   readonly retentionPolicy: string
   readonly name: string
   readonly shards: readonly Shard[]
+  /** The time range of each shard's group (inclusive), aligned with `shards`. */
+  readonly shardRanges: readonly ShardTimeRange[]
   /**
    * Every shard of the database. InfluxDB 1.6's in-memory index is per database, so a regex
    * source and the tag keys a wildcard expands to come from all of them (any policy, any time).
    */
   readonly databaseShards: readonly Shard[]
+  /** Named by a regex source (InfluxDB merges such sources once more). */
+  readonly fromRegex: boolean
+}
+
+/** The inclusive time range a shard holds. */
+export interface ShardTimeRange {
+  readonly minNs: bigint
+  readonly maxNs: bigint
 }
 
 /** A measurement's fields (first type seen wins, by shard ID) and tag keys over its shards. */
@@ -38,28 +47,33 @@ export interface MeasurementSchema {
   readonly tagKeys: readonly string[]
 }
 
-function shardsFor(storage: SelectStorage, database: string, rp: string, minNs: bigint, maxNs: bigint): Shard[] {
-  const ids = new Set<number>()
+function shardsFor(storage: SelectStorage, database: string, rp: string, minNs: bigint, maxNs: bigint): { shards: Shard[]; ranges: ShardTimeRange[] } {
+  const ranges = new Map<number, ShardTimeRange>()
   for (const sg of storage.meta.data.shardGroupsByTimeRange(database, rp, minNs, maxNs)) {
-    for (const s of sg.shards) ids.add(Number(s.id))
+    for (const s of sg.shards) ranges.set(Number(s.id), { minNs: sg.startTimeNs, maxNs: sg.endTimeNs - 1n })
   }
-  const out: Shard[] = []
-  for (const id of [...ids].sort((a, b) => a - b)) {
+  const shards: Shard[] = []
+  const out: ShardTimeRange[] = []
+  for (const id of [...ranges.keys()].sort((a, b) => a - b)) {
     const shard = storage.store.shard(id)
-    if (shard !== undefined && shard.database === database) out.push(shard)
+    const range = ranges.get(id)
+    if (shard !== undefined && range !== undefined && shard.database === database) {
+      shards.push(shard)
+      out.push(range)
+    }
   }
-  return out
+  return { shards, ranges: out }
 }
 
 /**
  * The measurements the sources name, sorted by name as InfluxDB emits them (a name given twice
  * is read once). Statements arrive normalised, so every measurement has a database and policy.
  */
-export function resolveSources(storage: SelectStorage, sources: readonly Source[], minNs: bigint, maxNs: bigint): MeasurementSource[] {
+export function resolveSources(storage: SelectStorage, sources: readonly (Source | Measurement)[], minNs: bigint, maxNs: bigint): MeasurementSource[] {
   const byName = new Map<string, MeasurementSource>()
   for (const src of sources) {
-    if (src.kind === 'SubQuery') throw new NotImplementedError('subqueries')
-    const shards = shardsFor(storage, src.database, src.retentionPolicy, minNs, maxNs)
+    if (src.kind === 'SubQuery') continue
+    const { shards, ranges: shardRanges } = shardsFor(storage, src.database, src.retentionPolicy, minNs, maxNs)
     const databaseShards = storage.store.shards().filter((s) => s.database === src.database)
     const names: string[] = []
     if (src.regex !== null) {
@@ -70,7 +84,7 @@ export function resolveSources(storage: SelectStorage, sources: readonly Source[
       names.push(src.name)
     }
     for (const name of names) {
-      if (!byName.has(name)) byName.set(name, { database: src.database, retentionPolicy: src.retentionPolicy, name, shards, databaseShards })
+      if (!byName.has(name)) byName.set(name, { database: src.database, retentionPolicy: src.retentionPolicy, name, shards, shardRanges, databaseShards, fromRegex: src.regex !== null })
     }
   }
   return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))

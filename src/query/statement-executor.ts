@@ -16,6 +16,10 @@ import { noDiagnostics, noStatistics } from './diagnostics.js'
 import { StatementError } from './errors.js'
 import { normalizeSelect } from './normalize.js'
 import { QueryRegistry } from './query-registry.js'
+import type { QueryLimits } from './query-limits.js'
+import { QUERY_INTERRUPTED_TEXT, QUERY_TIMEOUT_TEXT, SelectLimits, checkBuckets, noQueryLimits } from './query-limits.js'
+import { abortable } from './abortable.js'
+import { checkSeriesLimit } from './series-limit.js'
 import type { ExecuteRequest, QueryMessage, StatementResult } from './result.js'
 import type { SelectContext, SelectExecutor } from './select-executor.js'
 import { notImplementedSelectExecutor } from './select-executor.js'
@@ -38,6 +42,8 @@ export interface StatementExecutorOptions {
   readonly statistics?: StatisticsSource
   /** InfluxDB's `[meta] retention-autocreate` (default true). */
   readonly retentionAutoCreate?: boolean
+  /** The `[coordinator]` query limits (default: none). */
+  readonly limits?: QueryLimits
 }
 
 const NOT_EXECUTED = 'not executed'
@@ -45,6 +51,12 @@ const NOT_EXECUTED = 'not executed'
 /** The message of an error as a statement result carries it. */
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err)
+}
+
+/** The text a query stopped by `signal` answers: its reason's (timeout), else `query interrupted`. */
+function abortText(signal: AbortSignal): string {
+  const reason: unknown = signal.reason
+  return reason instanceof StatementError ? reason.message : QUERY_INTERRUPTED_TEXT
 }
 
 /**
@@ -103,6 +115,7 @@ export class StatementExecutor {
   readonly #diagnostics: DiagnosticsSource
   readonly #statistics: StatisticsSource
   readonly #retentionAutoCreate: boolean
+  readonly #limits: QueryLimits
   readonly #counters: ExecutorCounters = {
     queriesActive: 0,
     queriesExecuted: 0,
@@ -123,6 +136,7 @@ export class StatementExecutor {
     this.#diagnostics = options.diagnostics ?? noDiagnostics
     this.#statistics = options.statistics ?? noStatistics
     this.#retentionAutoCreate = options.retentionAutoCreate ?? true
+    this.#limits = options.limits ?? noQueryLimits
   }
 
   /** The executor's counters (SHOW STATS `queryExecutor`); a live, read-only view. */
@@ -146,9 +160,29 @@ export class StatementExecutor {
     const onAbort = (): void => abort.abort()
     req.signal.addEventListener('abort', onAbort, { once: true })
     running.signal.addEventListener('abort', onAbort, { once: true })
+    // Timers alone would miss a statement that computes without yielding to the event loop, so
+    // the deadline is also checked as each part arrives and the slow-query log when the query ends.
+    const { queryTimeoutMs, logQueriesAfterMs } = this.#limits
+    const startedMs = performance.now()
+    const expire = (): void => {
+      if (queryTimeoutMs > 0 && !abort.signal.aborted && performance.now() - startedMs >= queryTimeoutMs) {
+        abort.abort(new StatementError(QUERY_TIMEOUT_TEXT, { queryID: running.id }))
+      }
+    }
+    const timeout = queryTimeoutMs > 0 ? setTimeout(expire, queryTimeoutMs) : undefined
+    let slowLogged = false
+    const logSlow = (): void => {
+      if (slowLogged || logQueriesAfterMs <= 0 || performance.now() - startedMs < logQueriesAfterMs) return
+      slowLogged = true
+      this.#logger.warn({ query: running.text, qid: running.id.toString(), database: running.database, thresholdMs: logQueriesAfterMs }, 'Detected slow query')
+    }
+    const slow = logQueriesAfterMs > 0 ? setTimeout(logSlow, logQueriesAfterMs) : undefined
     try {
-      yield* this.#run(query, req, authorizer, abort.signal)
+      yield* this.#run(query, req, authorizer, abort.signal, expire)
     } finally {
+      clearTimeout(timeout)
+      clearTimeout(slow)
+      logSlow()
       req.signal.removeEventListener('abort', onAbort)
       running.signal.removeEventListener('abort', onAbort)
       detach()
@@ -158,7 +192,13 @@ export class StatementExecutor {
     }
   }
 
-  async *#run(query: Query, req: ExecuteRequest, authorizer: UserInfo | undefined, signal: AbortSignal): AsyncGenerator<StatementResult> {
+  async *#run(
+    query: Query,
+    req: ExecuteRequest,
+    authorizer: UserInfo | undefined,
+    signal: AbortSignal,
+    expire: () => void,
+  ): AsyncGenerator<StatementResult> {
     const statements = query.statements
     let i = 0
     let stopped = false
@@ -175,14 +215,18 @@ export class StatementExecutor {
       const ctx = this.#context(stmt, req, authorizer)
       try {
         for await (const part of this.#statement(stmt, ctx, signal)) {
-          if (signal.aborted && req.signal.aborted) return
+          expire()
+          if (signal.aborted) {
+            if (req.signal.aborted) return
+            throw new StatementError(QUERY_INTERRUPTED_TEXT)
+          }
           yield toResult(statementID, part)
         }
       } catch (err) {
-        if (!(err instanceof StatementError) && !(err instanceof Error && 'code' in err)) {
+        if (!signal.aborted && !(err instanceof StatementError) && !(err instanceof Error && 'code' in err)) {
           this.#logger.error({ statement: formatStatement(stmt), err: messageOf(err) }, 'statement failed unexpectedly')
         }
-        yield { statementID, error: signal.aborted && !req.signal.aborted ? 'query interrupted' : messageOf(err) }
+        yield { statementID, error: signal.aborted && !req.signal.aborted ? abortText(signal) : messageOf(err) }
         stopped = true
         break
       }
@@ -230,11 +274,15 @@ export class StatementExecutor {
           readOnly: ctx.request.readOnly,
           nowNs: ctx.nowNs(),
           signal,
+          ...((this.#limits.maxSelectPoint > 0 || this.#limits.maxSelectSeries > 0 || this.#limits.maxSelectBuckets > 0) && { limits: new SelectLimits(this.#limits) }),
         }
         if (stmt.kind === 'SelectStatement') {
-          yield* this.#select.select(normalizeSelect(stmt, ctx.meta.data, defaults), sctx)
+          const normalized = normalizeSelect(stmt, ctx.meta.data, defaults)
+          checkBuckets(normalized, sctx.nowNs, this.#limits.maxSelectBuckets)
+          checkSeriesLimit(normalized, { data: ctx.meta.data, shard: (id) => ctx.store.shard(id) }, sctx.nowNs, this.#limits.maxSelectSeries)
+          yield* abortable(this.#select.select(normalized, sctx), signal)
         } else {
-          yield* this.#select.explain({ ...stmt, statement: normalizeSelect(stmt.statement, ctx.meta.data, defaults) }, sctx)
+          yield* abortable(this.#select.explain({ ...stmt, statement: normalizeSelect(stmt.statement, ctx.meta.data, defaults) }, sctx), signal)
         }
         return
       }

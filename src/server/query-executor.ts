@@ -4,7 +4,7 @@
 import { QueryAuthorizationError as HTTPQueryAuthorizationError, type QueryExecutor, type QueryRequest, type StatementResult } from '../http/index.js'
 import { PointsWriter } from '../cluster/index.js'
 import type { MetaClient, PasswordHasher } from '../meta/index.js'
-import { QueryAuthorizationError, StatementExecutor, StoreSelectExecutor } from '../query/index.js'
+import { QueryAuthorizationError, StatementExecutor, StoreSelectExecutor, type QueryLimits } from '../query/index.js'
 import type { Store } from '../store/index.js'
 
 /** What the executor needs from the server. */
@@ -16,6 +16,8 @@ export interface QueryExecutorDeps {
   readonly retentionAutoCreate: boolean
   /** Where SELECT … INTO writes; default: a PointsWriter over `meta` and `store`. */
   readonly pointsWriter?: PointsWriter
+  /** The `[coordinator]` query limits; default none. */
+  readonly limits?: QueryLimits
 }
 
 /**
@@ -41,14 +43,25 @@ class HTTPQueryExecutor implements QueryExecutor {
   }
 }
 
-/** The executor for this build. */
-export function createQueryExecutor(deps: QueryExecutorDeps): QueryExecutor {
-  return new HTTPQueryExecutor(new StatementExecutor({
+/** The statement executor for this build (the HTTP API and the continuous query service share it). */
+export function createStatementExecutor(deps: QueryExecutorDeps): StatementExecutor {
+  return new StatementExecutor({
     meta: deps.meta,
     store: deps.store,
     hasher: deps.hasher,
     logger: deps.logger,
     retentionAutoCreate: deps.retentionAutoCreate,
+    ...(deps.limits !== undefined && { limits: deps.limits }),
     select: new StoreSelectExecutor({ meta: deps.meta, store: deps.store }, deps.pointsWriter ?? new PointsWriter(deps.meta, deps.store)),
-  }))
+  })
+}
+
+/** The HTTP layer's QueryExecutor over a statement executor. */
+export function httpQueryExecutor(inner: StatementExecutor): QueryExecutor {
+  return new HTTPQueryExecutor(inner)
+}
+
+/** The executor for this build. */
+export function createQueryExecutor(deps: QueryExecutorDeps): QueryExecutor {
+  return httpQueryExecutor(createStatementExecutor(deps))
 }

@@ -7,10 +7,12 @@ import { pino, type Logger } from 'pino'
 import { PointsWriter, RetentionService, ShardPrecreationService } from '../cluster/index.js'
 import { createHTTPServer, type HTTPServer, type QueryExecutor } from '../http/index.js'
 import { bcryptHasher, MetaAPIServer, MetaClient, MetaFileStore } from '../meta/index.js'
+import type { QueryLimits } from '../query/index.js'
 import { Store } from '../store/index.js'
 import type { Config } from './config.js'
 import { HTTPPointsWriter, MetaAuthenticator } from './adapters.js'
-import { createQueryExecutor } from './query-executor.js'
+import { createStatementExecutor, httpQueryExecutor } from './query-executor.js'
+import { ContinuousQueryService } from './continuous-queries.js'
 import { NodeAPIServer } from './node-api.js'
 
 /** A running tidemarkd: its addresses and its components, and how to stop it. */
@@ -35,6 +37,18 @@ export interface StartOptions {
 /** Makes the logger the configuration asks for: JSON lines on stderr. */
 export function createLogger(config: Config): Logger {
   return pino({ level: config.logging.level, base: { service: 'tidemarkd' } }, pino.destination(2))
+}
+
+/** The `[coordinator]` query limits of the configuration. */
+function queryLimits(config: Config): QueryLimits {
+  const c = config.coordinator
+  return {
+    queryTimeoutMs: c['query-timeout'],
+    logQueriesAfterMs: c['log-queries-after'],
+    maxSelectPoint: c['max-select-point'],
+    maxSelectSeries: c['max-select-series'],
+    maxSelectBuckets: c['max-select-buckets'],
+  }
 }
 
 /** Starts a single-node tidemarkd (meta + data in one process). */
@@ -67,7 +81,21 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     for (const f of store.failedShards()) logger.error({ shardID: f.id, err: f.error.message }, 'shard failed to open; other shards are serving')
 
     const writer = new PointsWriter(meta, store)
-    const executor: QueryExecutor = createQueryExecutor({ meta, store, hasher: bcryptHasher, logger: logger.child({ service: 'query' }), retentionAutoCreate: config.meta['retention-autocreate'] })
+    const statements = createStatementExecutor({ meta, store, hasher: bcryptHasher, logger: logger.child({ service: 'query' }), retentionAutoCreate: config.meta['retention-autocreate'], pointsWriter: writer, limits: queryLimits(config) })
+    const executor: QueryExecutor = httpQueryExecutor(statements)
+
+    if (config.continuous_queries.enabled) {
+      const cqs = new ContinuousQueryService({
+        meta,
+        run: (query, database, signal) =>
+          statements.execute({ query, database, retentionPolicy: '', params: undefined, chunkSize: 10_000, readOnly: false, authEnabled: false, user: undefined, signal }),
+        runIntervalMs: config.continuous_queries['run-interval'],
+        logEnabled: config.continuous_queries['log-enabled'],
+        logger: logger.child({ service: 'continuous_querier' }),
+      })
+      cqs.start()
+      closers.push(() => cqs.close())
+    }
 
     if (config.retention.enabled) {
       const retention = new RetentionService({ meta, store, intervalMs: config.retention['check-interval'], logger: logger.child({ service: 'retention' }) })

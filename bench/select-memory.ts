@@ -1,0 +1,41 @@
+// Memory of `SELECT * FROM m` with chunked=true over 10 million raw points (issue #4's goal): the
+// dataset is written straight to a TSM file, tidemarkd streams it back, and its RSS is sampled.
+// Prints baseline, peak and growth; a streaming engine keeps the growth flat.
+// Run alone: `node dist/bench/select-memory.js [points]`.
+
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { writeRawDataset } from '../test/helpers/raw-dataset.js'
+import { measureSelectMemory } from '../test/helpers/select-memory.js'
+import { startTidemarkd } from '../test/helpers/tidemarkd.js'
+
+const SERIES = 100
+
+/** Prints the RSS profile of one streamed SELECT * over `points` points. */
+export async function benchSelectMemory(points = 10_000_000): Promise<void> {
+  const perSeries = Math.ceil(points / SERIES)
+  console.log(`\n## select-memory: SELECT * chunked over ${SERIES * perSeries} points (${SERIES} series, one float field, TSM)`)
+  const root = await mkdtemp(join(tmpdir(), 'tidemark-bench-memory-'))
+  try {
+    const t0 = performance.now()
+    await writeRawDataset(root, { database: 'mem', series: SERIES, pointsPerSeries: perSeries, stepNs: 50_000_000n })
+    console.log(`dataset written in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+    const server = await startTidemarkd({ root })
+    try {
+      const m = await measureSelectMemory(server.url, server.pid, 'mem', 'SELECT * FROM m', 30 * 60_000)
+      const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MB`
+      console.log(`rss baseline ${mb(m.baselineBytes)}  peak ${mb(m.peakBytes)}  growth ${mb(m.peakBytes - m.baselineBytes)}`)
+      console.log(`${m.rows} rows in ${m.chunks} chunks, ${(m.ms / 1000).toFixed(1)} s (${Math.round(m.rows / (m.ms / 1000))} points/s)${m.complete ? '' : ' INCOMPLETE'}`)
+    } finally {
+      await server.stop()
+    }
+  } finally {
+    await rm(root, { recursive: true, force: true })
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  await benchSelectMemory(Number(process.argv[2] ?? 10_000_000))
+}

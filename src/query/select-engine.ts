@@ -1,0 +1,320 @@
+// Runs a compiled SELECT over measurements, tag set by tag set, as InfluxDB 1.6's cursors do:
+// per measurement (by name) the selected series are grouped by the GROUP BY tags, the tag sets
+// are ordered (reversed for ORDER BY time DESC) and cut by SLIMIT/SOFFSET, and each tag set's
+// rows are produced and yielded before the next one is read. Raw queries join the tag set's
+// series rows on time; aggregate queries run every call slot (select-calls.ts) and merge their
+// outputs by time, a point of each call per row (missing → null), InfluxDB's multi-scanner
+// cursor. The select list is then evaluated per row (math, arithmetic, aux columns).
+
+import type { FieldType } from '../lineprotocol/index.js'
+import { MIN_TIME_NS } from './condition.js'
+import type { InputPoint, OutputPoint, ValueType } from './functions/index.js'
+import type { QueryCell, QueryRow } from './result.js'
+import { type CallContext, type CallInput, runCall, shardPartials, windowSpan } from './select-calls.js'
+import { MERGEABLE, type Partial } from './select-partial.js'
+import { groupKeyOf, groupTags } from './select-group.js'
+import type { FunctionLibrary, SelectPlan } from './select-plan.js'
+import type { SeriesRows } from './select-series-data.js'
+import type { MeasurementSchema } from './select-source.js'
+import type { EngineSeries, EngineSource } from './select-engine-source.js'
+import { checkTypes } from './select-types.js'
+import { conditionRefs } from './select-series-data.js'
+import { windowStartIn } from './select-tz.js'
+import { dimensionsOf, type Expanded, evalField, expand, timeCell, toCell } from './select-columns.js'
+import { rawBlocks, rawValues } from './select-raw.js'
+
+const INT64_MIN = -(2n ** 63n)
+const INT64_MAX = 2n ** 63n - 1n
+
+/** What the engine reads and how. */
+export interface EngineInput {
+  readonly plan: SelectPlan
+  readonly sources: readonly EngineSource[]
+  readonly minNs: bigint
+  /** The range end (now() for GROUP BY time without an upper bound). */
+  readonly maxNs: bigint
+  readonly lib: FunctionLibrary
+  readonly signal?: AbortSignal
+  /** max-select-point: told how many points are read. */
+  readonly limits?: { addPoints(n: number): void }
+}
+
+function valueTypeOf(t: FieldType | undefined): ValueType | undefined {
+  return t
+}
+
+/** One tag set: its series in every shard. */
+interface TagSet {
+  readonly key: string
+  readonly tags: Readonly<Record<string, string>>
+  readonly members: EngineSeries[]
+}
+
+/** Runs the plan; yields one row (series) per tag set with values, in InfluxDB's order. */
+export async function* runEngine(input: EngineInput): AsyncGenerator<QueryRow> {
+  const { plan, sources } = input
+  const schemas = sources.map((s) => s.schema)
+  const dims = dimensionsOf(plan, schemas)
+  const ex = expand(plan, schemas, new Set(dims))
+  checkTypes(
+    ex.fields.flatMap((f) => (f.source === null ? [] : [f.source])),
+    (name) => {
+      for (const s of schemas) {
+        const t = s.fields.get(name)
+        if (t !== undefined) return t
+      }
+      return schemas.some((s) => s.tagKeys.includes(name)) ? 'tag' : undefined
+    },
+    input.lib,
+  )
+  const iv = plan.interval
+  const extraNs = iv === null ? 0n : iv.durationNs * BigInt(plan.extraIntervals)
+  const readMin = plan.ascending ? input.minNs - extraNs : input.minNs
+  const readMax = plan.ascending ? input.maxNs : input.maxNs + extraNs
+  for (let m = 0; m < sources.length; m++) {
+    const source = sources[m]
+    const schema = schemas[m]
+    if (source === undefined || schema === undefined) continue
+    const isField = ex.aux.map((r) => r.type === 'field' || (r.type === 'any' && (schema.fields.has(r.name) || !schema.tagKeys.includes(r.name))))
+    if (plan.mode === 'raw' && !isField.some((f) => f)) continue
+    if (plan.mode === 'aggregate' && !plan.fields.calls.some((c) => schema.fields.has(c.field))) continue
+    const condNames = [...conditionRefs(plan.condition)]
+    const schemaTagSet = new Set(schema.tagKeys)
+    const condFields = condNames.filter((n) => schema.fields.has(n))
+    const names: string[] = []
+    const add = (n: string): number => {
+      let i = names.indexOf(n)
+      if (i < 0) i = names.push(n) - 1
+      return i
+    }
+    const auxCol = ex.aux.map((r, k) => (isField[k] ? add(r.name) : -1))
+    const callCol = plan.fields.calls.map((c) => (schema.fields.has(c.field) ? add(c.field) : -1))
+    for (const n of condFields) add(n)
+    // A condition naming anything but tags is checked per point (unknown names never match).
+    const filter = source.direct || condNames.some((n) => !schema.tagKeys.includes(n) || schema.fields.has(n)) ? plan.condition : null
+    const groups = new Map<string, TagSet>()
+    for (const series of source.series(source.direct ? null : plan.condition)) {
+      const key = groupKeyOf(dims, series.tags)
+      let g = groups.get(key)
+      if (g === undefined) groups.set(key, (g = { key, tags: groupTags(dims, series.tags), members: [] }))
+      g.members.push(series)
+    }
+    const ordered = [...groups.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    if (!plan.ascending) ordered.reverse()
+    let skipped = 0
+    let emitted = 0
+    for (const g of ordered) {
+      if (plan.sLimit > 0 && emitted >= plan.sLimit) break
+      if (input.signal?.aborted === true) return
+      if (plan.mode === 'raw' && !source.direct) {
+        let found = false
+        for await (const values of rawBlocks(plan, ex, source, g.members, { names, filter, tagKeys: schemaTagSet }, auxCol, input)) {
+          if (!found) {
+            found = true
+            if (skipped < plan.sOffset) {
+              skipped++
+              break
+            }
+            emitted++
+          }
+          yield { name: source.name, ...(dims.length > 0 && { tags: g.tags }), columns: ex.columns, values }
+        }
+        continue
+      }
+      const members = [...g.members].sort((a, b) => a.shardIndex - b.shardIndex || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      const readRows = async (list: readonly EngineSeries[]): Promise<SeriesRows[]> => {
+        const out: SeriesRows[] = []
+        for (const mem of list) {
+          if (input.signal?.aborted === true) return out
+          const r = await mem.read(names, readMin, readMax, filter, schemaTagSet)
+          input.limits?.addPoints(r.times.length)
+          if (r.times.length > 0) out.push(r)
+        }
+        return out
+      }
+      let values: QueryCell[][]
+      if (plan.mode === 'raw') {
+        const rows = await readRows(members)
+        if (rows.length === 0) continue
+        values = rawValues(plan, ex, rows, auxCol, input, source.direct, { skip: plan.offset, left: plan.limit > 0 ? plan.limit : Number.POSITIVE_INFINITY })
+      } else {
+        values = await aggregateValues(plan, ex, { members, readRows, sourceLevels: source.fromRegex ? 2 : 1, direct: source.direct }, auxCol, callCol, schema, input)
+      }
+      if (values.length === 0) continue
+      if (skipped < plan.sOffset) {
+        skipped++
+        continue
+      }
+      emitted++
+      yield { name: source.name, ...(dims.length > 0 && { tags: g.tags }), columns: ex.columns, values }
+    }
+  }
+}
+
+/** One tag set's series and how to read them. */
+interface TagSetData {
+  /** In shard order, then series key order. */
+  readonly members: readonly EngineSeries[]
+  readonly readRows: (members: readonly EngineSeries[]) => Promise<SeriesRows[]>
+  readonly sourceLevels: number
+  readonly direct: boolean
+}
+
+/** What one call collected over the shards of a tag set. */
+interface CallAccumulator {
+  readonly byShard: InputPoint[][][]
+  readonly partials: Partial[][]
+  lo: bigint | undefined
+  hi: bigint | undefined
+}
+
+/**
+ * An aggregate tag set: its shards are read one at a time; calls InfluxDB pushes down keep only
+ * each shard's partial results, so memory holds windows rather than points. Then every call's
+ * output points are merged by time into rows.
+ */
+async function aggregateValues(
+  plan: SelectPlan,
+  ex: Expanded,
+  data: TagSetData,
+  auxCol: readonly number[],
+  callCol: readonly number[],
+  schema: MeasurementSchema,
+  input: EngineInput,
+): Promise<QueryCell[][]> {
+  const calls = plan.fields.calls
+  const iv = plan.interval
+  const bounded = plan.range.minNs !== undefined && plan.range.minNs > MIN_TIME_NS
+  const rangeStartNs = bounded ? input.minNs : 0n
+  const extraNs = iv === null ? 0n : iv.durationNs * BigInt(plan.extraIntervals)
+  /** The call's points of one shard's rows, per series. */
+  const pointsOf = (rows: readonly SeriesRows[], c: number, withExtra: boolean): InputPoint[][] => {
+    const col = callCol[c] ?? -1
+    const out: InputPoint[][] = []
+    const lo = withExtra && plan.ascending ? input.minNs - extraNs : input.minNs
+    const hi = withExtra && !plan.ascending ? input.maxNs + extraNs : input.maxNs
+    // InfluxDB widens the range in int64: below the smallest time it wraps around and reads nothing.
+    if (lo < INT64_MIN || hi > INT64_MAX) return out
+    for (const r of rows) {
+      const values = col < 0 ? undefined : r.cols[col]
+      if (values === undefined) continue
+      const tags = Object.fromEntries(r.tags)
+      const pts: InputPoint[] = []
+      for (let i = 0; i < r.times.length; i++) {
+        const v = values[i]
+        const t = r.times[i] ?? 0n
+        if (v === null || v === undefined || typeof v === 'object' || (!data.direct && (t < lo || t > hi))) continue
+        const aux = ex.aux.length === 0 ? [] : ex.aux.map((a, k) => ((auxCol[k] ?? -1) >= 0 ? (r.cols[auxCol[k] ?? 0]?.[i] ?? null) : (r.tags.get(a.name) ?? null)))
+        pts.push({ time: t, value: v, aux, tags })
+      }
+      if (pts.length > 0) out.push(pts)
+    }
+    return out
+  }
+  const baseCtx = (withExtra: boolean): CallContext => ({
+    lib: input.lib,
+    interval: iv,
+    zone: plan.location,
+    selectorTime: plan.fields.selector && iv === null,
+    rangeStartNs,
+    rangeEndNs: input.maxNs,
+    fill: {
+      fill: plan.fill,
+      fillValue: plan.fillValue,
+      ascending: plan.ascending,
+      firstWindow: iv !== null && bounded ? windowStartIn(withExtra && plan.ascending ? input.minNs - extraNs : input.minNs, iv, plan.location) : undefined,
+      lastWindow: iv !== null ? windowStartIn(withExtra && !plan.ascending ? input.maxNs + extraNs : input.maxNs, iv, plan.location) : 0n,
+    },
+    limit: plan.limit,
+    offset: plan.offset,
+  })
+  const accs: CallAccumulator[] = calls.map(() => ({ byShard: [], partials: [], lo: undefined, hi: undefined }))
+  const types = calls.map((c) => valueTypeOf(schema.fields.get(c.field)))
+  const pushDown = calls.map((c) => !data.direct && c.aggregate !== null && c.aggregate.ofDistinct !== true && MERGEABLE.has(c.aggregate.name))
+  let from = 0
+  while (from < data.members.length) {
+    const shardIndex = data.members[from]?.shardIndex
+    let to = from
+    while (to < data.members.length && data.members[to]?.shardIndex === shardIndex) to++
+    const rows = await data.readRows(data.members.slice(from, to))
+    from = to
+    if (rows.length === 0) continue
+    for (let k = 0; k < calls.length; k++) {
+      const call = calls[k]
+      const acc = accs[k]
+      const type = types[k]
+      if (call === undefined || acc === undefined || type === undefined) continue
+      const series = pointsOf(rows, k, call.transforms.length > 0)
+      if (series.length === 0) continue
+      for (const pts of series) {
+        const first = pts[0]?.time
+        const last = pts[pts.length - 1]?.time
+        if (first !== undefined && (acc.lo === undefined || first < acc.lo)) acc.lo = first
+        if (last !== undefined && (acc.hi === undefined || last > acc.hi)) acc.hi = last
+      }
+      if (pushDown[k] === true) acc.partials.push(shardPartials(call, type, series, baseCtx(call.transforms.length > 0)))
+      else acc.byShard.push(series)
+    }
+  }
+  const inputs = accs.map((acc, k): CallInput => {
+    let merged: InputPoint[] | undefined
+    return {
+      byShard: acc.byShard,
+      shardPartials: pushDown[k] === true ? acc.partials : null,
+      span: acc.lo !== undefined && acc.hi !== undefined ? [acc.lo, acc.hi] : null,
+      sourceLevels: data.sourceLevels,
+      direct: data.direct,
+      merged: () => {
+        if (merged === undefined) {
+          merged = acc.byShard.flat(2)
+          if (acc.byShard.length > 1 || (acc.byShard[0]?.length ?? 0) > 1) merged.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0))
+        }
+        return merged
+      },
+    }
+  })
+  let lo: bigint | undefined
+  let hi: bigint | undefined
+  for (const pts of inputs) {
+    const span = windowSpan(pts, baseCtx(false))
+    if (span === undefined) continue
+    if (lo === undefined || span[0] < lo) lo = span[0]
+    if (hi === undefined || span[1] > hi) hi = span[1]
+  }
+  const streams: OutputPoint[][] = calls.map((c, k) => {
+    const pts = inputs[k]
+    const type = valueTypeOf(schema.fields.get(c.field))
+    if (pts === undefined || type === undefined || (pts.span === null && (iv === null || lo === undefined))) return []
+    return runCall(c, type, pts, baseCtx(c.transforms.length > 0), [lo ?? 0n, hi ?? 0n])
+  })
+  return mergeStreams(plan, ex, streams)
+}
+
+/** Merges the calls' outputs by time (a point of each per row) and evaluates the select list. */
+function mergeStreams(plan: SelectPlan, ex: Expanded, streams: readonly OutputPoint[][]): QueryCell[][] {
+  const pos = streams.map(() => 0)
+  const out: QueryCell[][] = []
+  const slots: (QueryCell | undefined)[] = streams.map(() => undefined)
+  for (;;) {
+    let t: bigint | undefined
+    for (let s = 0; s < streams.length; s++) {
+      const p = streams[s]?.[pos[s] ?? 0]
+      if (p === undefined) continue
+      if (t === undefined || (plan.ascending ? p.time < t : p.time > t)) t = p.time
+    }
+    if (t === undefined) break
+    let aux: readonly QueryCell[] = []
+    for (let s = 0; s < streams.length; s++) {
+      const p = streams[s]?.[pos[s] ?? 0]
+      if (p !== undefined && p.time === t) {
+        slots[s] = p.value
+        if (p.aux.length > 0) aux = p.aux
+        pos[s] = (pos[s] ?? 0) + 1
+      } else slots[s] = null
+    }
+    const row: QueryCell[] = [timeCell(t, plan.location)]
+    for (const f of ex.fields) row.push(toCell(evalField(f.expr, slots, aux)))
+    out.push(row)
+  }
+  return out
+}
