@@ -1,6 +1,6 @@
 // Extracts one shard archive into a directory and proves it sound before anyone uses it: the
 // archive's uncompressed size and sha256 must match the manifest, every TSM file must pass the
-// deep check (header, index, every block's CRC, type and times), every tombstone file must decode.
+// deep check (header, index, every block's CRC, type and times; run while the next file extracts), every tombstone file must decode.
 // When installing, tombstones are then applied by rewriting their TSM files (a file left empty is
 // dropped), so the restored shard holds exactly the data the source showed. The caller owns the
 // directory: on error it holds whatever was extracted so far and the caller removes it.
@@ -87,15 +87,31 @@ function reasonOf(err: unknown): string {
  */
 export async function extractShardArchive(archivePath: string, dir: string, options: ExtractOptions): Promise<ExtractedShard> {
   const entries: ArchiveFileEntry[] = []
-  const read = await readShardArchive(
-    archivePath,
-    options.location,
-    async (entry, body) => {
-      await writeBody(join(dir, entry.name), body, options.durable)
-      entries.push(entry)
-    },
-    options.source,
-  )
+  // Each TSM file is checked as soon as it is written, while the archive's next file is being
+  // extracted; results are taken in archive order, so the first bad file is the one reported.
+  const checks: Promise<unknown>[] = []
+  let read: Awaited<ReturnType<typeof readShardArchive>>
+  try {
+    read = await readShardArchive(
+      archivePath,
+      options.location,
+      async (entry, body) => {
+        const path = join(dir, entry.name)
+        await writeBody(path, body, options.durable)
+        entries.push(entry)
+        if (entry.kind === 'tsm') {
+          const check = checkTSMFile(path).then(
+            () => undefined,
+            (err: unknown) => err,
+          )
+          checks.push(check)
+        }
+      },
+      options.source,
+    )
+  } finally {
+    await Promise.all(checks) // never left running (or unobserved) behind an error
+  }
   if (options.expectedSize !== undefined && read.tarSize !== options.expectedSize) {
     throw new BackupSizeMismatchError(archivePath, 'the uncompressed tar', options.expectedSize, read.tarSize)
   }
@@ -105,14 +121,12 @@ export async function extractShardArchive(archivePath: string, dir: string, opti
   const warnings = [...read.warnings]
   const tsm = entries.filter((e) => e.kind === 'tsm')
   const tsmNames = new Set(tsm.map((e) => e.name))
-  for (const e of tsm) {
-    try {
-      await checkTSMFile(join(dir, e.name))
-    } catch (err) {
-      if (!(err instanceof TidemarkError)) throw err
-      const at = tsmOffset(err)
-      throw new BackupTSMCorruptError(archivePath, e.entry, e.dataOffset + at, at, reasonOf(err), err)
-    }
+  for (const [k, e] of tsm.entries()) {
+    const err = await checks[k]
+    if (err === undefined) continue
+    if (!(err instanceof TidemarkError)) throw err
+    const at = tsmOffset(err)
+    throw new BackupTSMCorruptError(archivePath, e.entry, e.dataOffset + at, at, reasonOf(err), err)
   }
   const withTombstones: string[] = []
   for (const e of entries) {
