@@ -1,7 +1,7 @@
 // Reads one shard archive (`*.tar.gz`) in a single streaming pass: the file's bytes are hashed
-// (sha256) and counted, gunzipped (any level, any number of gzip members; zlib checks each
-// member's CRC-32 and ISIZE), counted again (the uncompressed tar size the manifest records), and
-// parsed as tar. Every entry is classified (entry-path.ts): unsafe entries stop the read with
+// (sha256) and counted, gunzipped (any level, any number of gzip members, several at once when
+// they are our indexed members; each member's CRC-32 and ISIZE checked), counted again (the
+// uncompressed tar size the manifest records), and parsed as tar. Every entry is classified (entry-path.ts): unsafe entries stop the read with
 // BackupUnsafeEntryError, ignored ones become warnings, and TSM and tombstone files are handed to
 // the caller. Memory stays bounded by the stream buffers whatever the archive size.
 
@@ -10,10 +10,10 @@ import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { createGunzip } from 'node:zlib'
 import { classifyEntry } from './entry-path.js'
 import type { ArchiveLocation } from './entry-path.js'
 import { BackupError, BackupFileMissingError, BackupGzipError, BackupTarError, BackupUnsafeEntryError } from './errors.js'
+import { ParallelGunzip } from './parallel-gunzip.js'
 import { readTar } from './tar-reader.js'
 import type { BackupWarning } from './warnings.js'
 
@@ -72,7 +72,7 @@ export async function readShardArchive(path: string, loc: ArchiveLocation, onFil
       done(null, chunk)
     },
   })
-  const gunzip = createGunzip({ chunkSize: 256 * 1024 })
+  const gunzip = new ParallelGunzip()
   let entryCount = 0
   let zlibFailed: Error | undefined
   let consumerFailed: unknown
@@ -80,49 +80,54 @@ export async function readShardArchive(path: string, loc: ArchiveLocation, onFil
     // pipeline() also destroys the gunzip stream when the tar reader fails; only zlib's own count.
     if (isZlibError(err)) zlibFailed = err
   })
-  try {
-    await pipeline(file, hashing, gunzip, async (source: AsyncIterable<Buffer>) => {
-      try {
-        const counted = (async function* (): AsyncGenerator<Buffer> {
-          for await (const chunk of source) {
-            tarBytes += chunk.length
-            yield chunk
-          }
-        })()
-        const r = await readTar(counted, path, async (h, body) => {
-          const use = classifyEntry(h.path, h.type, loc)
-          switch (use.kind) {
-            case 'refuse':
-              throw new BackupUnsafeEntryError(path, h.path, h.headerOffset, use.reason)
-            case 'ignore':
-              warnings.push({ code: 'ignored-entry', path, entry: h.path, offset: h.headerOffset, reason: use.reason })
-              return
-            case 'tsm':
-            case 'tombstone': {
-              if (seen.has(use.name)) throw new BackupUnsafeEntryError(path, h.path, h.headerOffset, 'duplicate entry')
-              seen.add(use.name)
-              const entry: ArchiveFileEntry = {
-                kind: use.kind,
-                name: use.name,
-                ...(use.kind === 'tombstone' ? { tsmName: use.tsmName } : {}),
-                entry: h.path,
-                size: h.size,
-                dataOffset: h.dataOffset,
-              }
-              await onFile(entry, body)
-              return
+  const consume = async (source: AsyncIterable<Buffer>): Promise<void> => {
+    try {
+      const counted = (async function* (): AsyncGenerator<Buffer> {
+        for await (const chunk of source) {
+          tarBytes += chunk.length
+          yield chunk
+        }
+      })()
+      const r = await readTar(counted, path, async (h, body) => {
+        const use = classifyEntry(h.path, h.type, loc)
+        switch (use.kind) {
+          case 'refuse':
+            throw new BackupUnsafeEntryError(path, h.path, h.headerOffset, use.reason)
+          case 'ignore':
+            warnings.push({ code: 'ignored-entry', path, entry: h.path, offset: h.headerOffset, reason: use.reason })
+            return
+          case 'tsm':
+          case 'tombstone': {
+            if (seen.has(use.name)) throw new BackupUnsafeEntryError(path, h.path, h.headerOffset, 'duplicate entry')
+            seen.add(use.name)
+            const entry: ArchiveFileEntry = {
+              kind: use.kind,
+              name: use.name,
+              ...(use.kind === 'tombstone' ? { tsmName: use.tsmName } : {}),
+              entry: h.path,
+              size: h.size,
+              dataOffset: h.dataOffset,
             }
-            default:
-              use satisfies never
+            await onFile(entry, body)
+            return
           }
-        })
-        entryCount = r.entryCount
-      } catch (err) {
-        consumerFailed = err
-        throw err
-      }
-    })
+          default:
+            use satisfies never
+        }
+      })
+      entryCount = r.entryCount
+    } catch (err) {
+      consumerFailed = err
+      throw err
+    }
+  }
+  let consumer: Promise<void> | undefined
+  try {
+    await pipeline(file, hashing, gunzip, (source: AsyncIterable<Buffer>) => (consumer = consume(source)))
   } catch (err) {
+    // pipeline() rejects as soon as a stream fails; the tar consumer may still be writing a file
+    // for the caller. Let it stop first, so nothing is written after this function returns.
+    await consumer?.catch(() => undefined)
     const first = consumerFailed ?? err
     const code = (first as NodeJS.ErrnoException).code
     if (code === 'ENOENT' || code === 'EISDIR') throw new BackupFileMissingError(path, 'the manifest', first)

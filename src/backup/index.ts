@@ -17,6 +17,7 @@ export type { ArchiveFileEntry, ArchiveFileHandler, ArchiveReadResult } from './
 export { extractShardArchive } from './shard-extract.js'
 export type { ExtractOptions, ExtractedShard } from './shard-extract.js'
 export { ParallelGzip } from './parallel-gzip.js'
+export { ParallelGunzip } from './parallel-gunzip.js'
 export type { ParallelGzipOptions } from './parallel-gzip.js'
 export { checkTSMFile } from './tsm-check.js'
 export type { TSMCheckResult } from './tsm-check.js'

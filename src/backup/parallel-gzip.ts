@@ -4,15 +4,41 @@
 // `influxd restore`), GNU gzip, zlib and Python read it as one stream. Memory stays bounded by
 // the blocks in flight. deflate on TSM data (already compressed) is the slowest step of a backup,
 // so this is where the cores help.
+//
+// Each member carries its own total length in an FEXTRA subfield (`TM`, 4 bytes little-endian),
+// as BGZF does with `BC`: gzip readers skip extra fields, and our reader (parallel-gunzip.ts) uses
+// it to inflate several members at once on restore.
 
 import { Buffer } from 'node:buffer'
 import { availableParallelism } from 'node:os'
 import { Transform } from 'node:stream'
 import type { TransformCallback } from 'node:stream'
 import { promisify } from 'node:util'
-import { gzip, constants as zlibConstants } from 'node:zlib'
+import { crc32, deflateRaw, constants as zlibConstants } from 'node:zlib'
 
-const gzipAsync = promisify(gzip)
+const deflateRawAsync = promisify(deflateRaw)
+
+/** The FEXTRA subfield ID of a member's total length ("TM"). */
+export const MEMBER_LENGTH_SUBFIELD = [0x54, 0x4d] as const
+/** Header bytes of an indexed member: 10 fixed, XLEN, then the 8-byte subfield. */
+export const INDEXED_HEADER_BYTES = 20
+
+/** Wraps raw deflate data of `input` as one gzip member that records its own length. */
+export function indexedMember(input: Buffer, deflated: Buffer): Buffer {
+  const total = INDEXED_HEADER_BYTES + deflated.length + 8
+  const out = Buffer.allocUnsafe(total)
+  out.set([0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 255], 0) // ID1 ID2 CM=deflate FLG=FEXTRA MTIME=0 XFL OS=unknown
+  out.writeUInt16LE(8, 10) // XLEN
+  out[12] = MEMBER_LENGTH_SUBFIELD[0]
+  out[13] = MEMBER_LENGTH_SUBFIELD[1]
+  out.writeUInt16LE(4, 14)
+  out.writeUInt32LE(total, 16)
+  deflated.copy(out, INDEXED_HEADER_BYTES)
+  out.writeUInt32LE(crc32(input) >>> 0, total - 8)
+  out.writeUInt32LE(input.length >>> 0, total - 4)
+  return out
+}
+
 
 /** Options of ParallelGzip. */
 export interface ParallelGzipOptions {
@@ -44,7 +70,7 @@ export class ParallelGzip extends Transform {
   #start(block: Buffer): void {
     // One output buffer big enough for the whole member: zlib's default 16 KiB chunks cost a
     // main-thread callback each (30% of the wall time on 2 cores).
-    const p = gzipAsync(block, { level: this.#level, chunkSize: this.#blockSize + 64 * 1024 })
+    const p = deflateRawAsync(block, { level: this.#level, chunkSize: this.#blockSize + 64 * 1024 }).then((d) => indexedMember(block, d))
     p.catch(() => undefined) // awaited in order below; this only keeps it from being "unhandled"
     this.#inflight.push(p)
     this.#members++

@@ -1,0 +1,153 @@
+// gunzip on several cores for the archives ParallelGzip writes: each gzip member records its own
+// length in a `TM` FEXTRA subfield, so members can be cut out of the stream without decoding and
+// inflated at once on the libuv thread pool, then emitted in order, each checked against its
+// CRC-32 and ISIZE as gunzip would. At the first member without that subfield (an archive from
+// influxd, or any other gzip) the rest of the stream goes through zlib's own gunzip unchanged.
+// Errors carry zlib's codes and texts (Z_DATA_ERROR "incorrect data check", Z_BUF_ERROR
+// "unexpected end of file"), so callers treat both paths alike.
+
+import { Buffer } from 'node:buffer'
+import { availableParallelism } from 'node:os'
+import { Transform } from 'node:stream'
+import type { TransformCallback } from 'node:stream'
+import { promisify } from 'node:util'
+import { crc32, createGunzip, inflateRaw, type Gunzip } from 'node:zlib'
+import { INDEXED_HEADER_BYTES, MEMBER_LENGTH_SUBFIELD } from './parallel-gzip.js'
+
+const inflateRawAsync = promisify(inflateRaw)
+
+function zlibError(code: string, message: string): Error {
+  return Object.assign(new Error(message), { code })
+}
+
+/** The total length an indexed member's header records, or undefined if `b` (≥ 20 bytes) does not start one. */
+function indexedLength(b: Buffer): number | undefined {
+  if (b[0] !== 0x1f || b[1] !== 0x8b || b[2] !== 8 || b[3] !== 4) return undefined
+  if (b.readUInt16LE(10) !== 8 || b[12] !== MEMBER_LENGTH_SUBFIELD[0] || b[13] !== MEMBER_LENGTH_SUBFIELD[1] || b.readUInt16LE(14) !== 4) return undefined
+  const total = b.readUInt32LE(16)
+  return total >= INDEXED_HEADER_BYTES + 8 ? total : undefined
+}
+
+async function inflateMember(member: Buffer, sizeHint: number): Promise<Buffer> {
+  const total = member.length
+  const out = await inflateRawAsync(member.subarray(INDEXED_HEADER_BYTES, total - 8), { chunkSize: Math.max(64 * 1024, sizeHint) })
+  if ((crc32(out) >>> 0) !== member.readUInt32LE(total - 8)) throw zlibError('Z_DATA_ERROR', 'incorrect data check')
+  if ((out.length >>> 0) !== member.readUInt32LE(total - 4)) throw zlibError('Z_DATA_ERROR', 'incorrect length check')
+  return out
+}
+
+/** A Transform from gzip bytes to the uncompressed bytes. */
+export class ParallelGunzip extends Transform {
+  readonly #concurrency: number
+  #buffered: Buffer[] = []
+  #bufferedBytes = 0
+  #inflight: Promise<Buffer>[] = []
+  #fallback: Gunzip | undefined
+  #fallbackError: Error | undefined
+  #members = 0
+
+  constructor(options: { readonly concurrency?: number } = {}) {
+    super()
+    this.#concurrency = Math.max(1, options.concurrency ?? Math.min(4, availableParallelism()))
+  }
+
+  #take(n: number): Buffer {
+    const all = this.#buffered.length === 1 && this.#buffered[0] !== undefined ? this.#buffered[0] : Buffer.concat(this.#buffered, this.#bufferedBytes)
+    const head = all.subarray(0, n)
+    const rest = all.subarray(n)
+    this.#buffered = rest.length > 0 ? [rest] : []
+    this.#bufferedBytes = rest.length
+    return head
+  }
+
+  #peek(n: number): Buffer {
+    const all = this.#buffered.length === 1 && this.#buffered[0] !== undefined ? this.#buffered[0] : Buffer.concat(this.#buffered, this.#bufferedBytes)
+    this.#buffered = [all]
+    return all.subarray(0, n)
+  }
+
+  async #drainTo(limit: number): Promise<void> {
+    while (this.#inflight.length > limit) {
+      const first = this.#inflight.shift()
+      if (first !== undefined) this.push(await first)
+    }
+  }
+
+  /** Hands the buffered bytes and everything after them to zlib's gunzip. */
+  async #startFallback(): Promise<void> {
+    await this.#drainTo(0)
+    const g = createGunzip({ chunkSize: 256 * 1024 })
+    this.#fallback = g
+    g.on('data', (d: Buffer) => this.push(d))
+    g.on('error', (err) => (this.#fallbackError ??= err))
+    const rest = this.#take(this.#bufferedBytes)
+    if (rest.length > 0) await this.#feed(rest)
+  }
+
+  #feed(chunk: Buffer): Promise<void> {
+    const g = this.#fallback
+    if (g === undefined) return Promise.resolve()
+    if (this.#fallbackError !== undefined) return Promise.reject(this.#fallbackError)
+    if (g.write(chunk)) return Promise.resolve()
+    return new Promise((done, fail) => {
+      const settle = (): void => {
+        g.off('drain', settle)
+        g.off('error', settle)
+        if (this.#fallbackError !== undefined) fail(this.#fallbackError)
+        else done()
+      }
+      g.on('drain', settle)
+      g.on('error', settle)
+    })
+  }
+
+  async #consume(): Promise<void> {
+    while (this.#fallback === undefined && this.#bufferedBytes >= INDEXED_HEADER_BYTES) {
+      const total = indexedLength(this.#peek(INDEXED_HEADER_BYTES))
+      if (total === undefined) return this.#startFallback()
+      if (this.#bufferedBytes < total) return
+      const member = this.#take(total)
+      const p = inflateMember(member, member.readUInt32LE(total - 4))
+      p.catch(() => undefined) // awaited in order by #drainTo
+      this.#inflight.push(p)
+      this.#members++
+      await this.#drainTo(this.#concurrency - 1)
+    }
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    if (this.#fallback !== undefined) {
+      this.#feed(chunk).then(() => done(), done)
+      return
+    }
+    this.#buffered.push(chunk)
+    this.#bufferedBytes += chunk.length
+    this.#consume().then(() => done(), done)
+  }
+
+  override _flush(done: TransformCallback): void {
+    const run = async (): Promise<void> => {
+      if (this.#fallback === undefined && this.#bufferedBytes > 0) {
+        // Fewer bytes than a whole indexed member: a cut-off archive, or a stream of another kind.
+        if (this.#bufferedBytes >= INDEXED_HEADER_BYTES && indexedLength(this.#peek(INDEXED_HEADER_BYTES)) !== undefined) {
+          await this.#drainTo(0)
+          throw zlibError('Z_BUF_ERROR', 'unexpected end of file')
+        }
+        await this.#startFallback()
+      }
+      await this.#drainTo(0)
+      const g = this.#fallback
+      if (g !== undefined) {
+        await new Promise<void>((resolve, reject) => {
+          if (this.#fallbackError !== undefined) return reject(this.#fallbackError)
+          g.once('error', reject)
+          g.once('end', resolve)
+          g.end()
+        })
+      } else if (this.#members === 0) {
+        throw zlibError('Z_BUF_ERROR', 'unexpected end of file')
+      }
+    }
+    run().then(() => done(), done)
+  }
+}
