@@ -35,10 +35,26 @@ export interface StartTidemarkdOptions {
   readonly env?: Record<string, string>
 }
 
-/** Starts tidemarkd on free loopback ports and waits until /ping answers 204. */
+/**
+ * Starts tidemarkd on free loopback ports and waits until /ping answers 204. A port found free can
+ * be taken by another process before tidemarkd binds it (tests run in parallel): that start is
+ * retried on new ports.
+ */
 export async function startTidemarkd(opts: StartTidemarkdOptions = {}): Promise<TidemarkdHandle> {
   const root = opts.root ?? mkdtempSync(join(tmpdir(), 'tidemark-e2e-'))
-  const ownsRoot = opts.root === undefined
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(opts, root, opts.root === undefined)
+    } catch (err) {
+      if (attempt >= 4 || !/address already in use/.test((err as Error).message)) {
+        if (opts.root === undefined) rmSync(root, { recursive: true, force: true })
+        throw err
+      }
+    }
+  }
+}
+
+async function startOnce(opts: StartTidemarkdOptions, root: string, ownsRoot: boolean): Promise<TidemarkdHandle> {
   const httpPort = await freePort()
   const metaAddress = `127.0.0.1:${await freePort()}`
   const env = {
