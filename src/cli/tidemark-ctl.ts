@@ -61,6 +61,10 @@ function table(rows: readonly (readonly string[])[]): string {
 
 /** Runs tidemark-ctl with `args` and resolves to the process exit code. */
 export async function main(args: readonly string[], io: CtlIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  if (args[0] === '-h' || args[0] === '-help' || args[0] === '--help' || args[0] === 'help') {
+    io.stdout.write(USAGE) // Go's flag package: -h and -help print the usage
+    return 0
+  }
   let parsed
   try {
     parsed = parseFlags(GLOBAL_FLAGS, args)

@@ -45,6 +45,18 @@ describe('meta API and tidemark-ctl', () => {
     }
   })
 
+  it('prints its usage for -h / -help and exits 0, and refuses an unknown flag with the usage and exit 1', () => {
+    for (const flag of ['-h', '-help', '--help']) {
+      const r = ctl([flag])
+      assert.equal(r.code, 0, flag)
+      assert.match(r.stdout, /^Usage: tidemark-ctl \[options\] <command>/)
+      assert.match(r.stdout, /backup {2,}Backup data and metadata/)
+    }
+    const bad = ctl(['-nope'])
+    assert.equal(bad.code, 1)
+    assert.match(bad.stderr, /^flag provided but not defined: -nope\nUsage: tidemark-ctl/)
+  })
+
   it('requires an admin\'s credentials when authentication is on', async () => {
     const server = await startTidemarkd({ env: { TIDEMARK_HTTP_AUTH_ENABLED: 'true' } })
     try {
