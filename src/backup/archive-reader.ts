@@ -5,7 +5,7 @@
 // BackupUnsafeEntryError, ignored ones become warnings, and TSM and tombstone files are handed to
 // the caller. Memory stays bounded by the stream buffers whatever the archive size.
 
-import { Buffer } from 'node:buffer'
+import type { Buffer } from 'node:buffer'
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { Transform } from 'node:stream'

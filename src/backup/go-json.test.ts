@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
-import { encodeGoJSON, goJSONString, JSONNumber, JSONSyntaxError, parseJSON } from './index.js'
+import type { JSONNumber} from './index.js';
+import { encodeGoJSON, goJSONString, JSONSyntaxError, parseJSON } from './index.js'
 
 describe('Go-style JSON encoding', () => {
   it('escapes strings exactly as Go encoding/json does (HTML characters, U+2028, control characters)', () => {

@@ -7,7 +7,7 @@
 // parallel-gzip.ts) either to a caller's stream (the node API sends it straight to the client) or
 // into `<out>.tmp` (mode 0600), fsynced and renamed; memory does not grow with the shard's size.
 
-import { Buffer } from 'node:buffer'
+import type { Buffer } from 'node:buffer'
 import { createHash } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises'

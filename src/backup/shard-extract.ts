@@ -5,7 +5,7 @@
 // dropped), so the restored shard holds exactly the data the source showed. The caller owns the
 // directory: on error it holds whatever was extracted so far and the caller removes it.
 
-import { Buffer } from 'node:buffer'
+import type { Buffer } from 'node:buffer'
 import { open, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { readTombstones, TSMReader } from '../tsm/index.js'

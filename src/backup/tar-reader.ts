@@ -6,7 +6,7 @@
 // PAX `x`/`g` headers are applied to the next entry. Entries reach the caller one at a time with a
 // body stream; whatever the caller does not read is skipped.
 
-import { Buffer } from 'node:buffer'
+import type { Buffer } from 'node:buffer'
 import { Header, Pax } from 'tar'
 import type { HeaderData } from 'tar'
 import { ByteSource } from './byte-source.js'

@@ -7,7 +7,8 @@ import { runBackup } from './ctl-backup.js'
 import { runRestore } from './ctl-restore.js'
 import { CtlConnection } from './ctl-http.js'
 import { runVerify } from './ctl-verify.js'
-import { FlagError, formatUsage, parseFlags } from './flags.js'
+import type { FlagError} from './flags.js';
+import { formatUsage, parseFlags } from './flags.js'
 
 const GLOBAL_FLAGS = {
   bind: { kind: 'string', default: 'localhost:8091', usage: 'Bind HTTP address of a meta node' },

@@ -57,7 +57,7 @@ function hex2(c: number): string {
 }
 
 /** Matches every character Go's JSON encoder (HTML-escaping, Go 1.19) writes escaped. */
-// eslint-disable-next-line no-control-regex
+ 
 const JSON_ESCAPED = /["\\\u0000-\u001f<>&\u2028\u2029\ud800-\udfff]/
 
 /**

@@ -2,7 +2,8 @@
 // write coordinator as an http PointsWriter, the metastore as an Authenticator and a
 // DatabaseCatalog. Kept here, in the composition root, so no component imports a later one.
 
-import { PointsWriter as ClusterPointsWriter, WriteRetentionPolicyNotFoundError } from '../cluster/index.js'
+import type { PointsWriter as ClusterPointsWriter} from '../cluster/index.js';
+import { WriteRetentionPolicyNotFoundError } from '../cluster/index.js'
 import type { AuthUser, Authenticator, DatabaseCatalog, PointsWriter, Privilege, WriteOutcome, WriteRequest } from '../http/index.js'
 import { type MetaClient, type PasswordHasher, type UserInfo } from '../meta/index.js'
 

@@ -16,7 +16,7 @@ function setup(queries: { name: string; query: string }[], answer: (q: string) =
   const logs: string[] = []
   const service = new ContinuousQueryService({
     meta: meta(queries),
-    // eslint-disable-next-line @typescript-eslint/require-await
+     
     run: async function* (query, database) {
       ran.push({ query, database })
       yield* answer(query)

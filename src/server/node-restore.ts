@@ -10,7 +10,7 @@
 //                                  200 JSON {metaMs, mapped, shards: [...]}, or 4xx/5xx {error}
 //   DELETE /restore/<token>        drops an abandoned staging directory
 
-import { Buffer } from 'node:buffer'
+import type { Buffer } from 'node:buffer'
 import { once } from 'node:events'
 import { createWriteStream } from 'node:fs'
 import { mkdir, open, rm } from 'node:fs/promises'

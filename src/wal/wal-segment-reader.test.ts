@@ -3,7 +3,8 @@ import assert from 'node:assert/strict'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import fc from 'fast-check'
-import { WALCorruptError, WALSegmentReader, encodeEntry, type WALEntry, type WALSegmentRecord } from './index.js'
+import type { WALCorruptError} from './index.js';
+import { WALSegmentReader, encodeEntry, type WALEntry, type WALSegmentRecord } from './index.js'
 import { arbEntry, floats, withTempDir, writeOf } from './wal-test-support.js'
 
 interface ReadResult {
