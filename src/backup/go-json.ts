@@ -6,6 +6,8 @@
 // Reading: a strict RFC 8259 parser that keeps integers exact (int64 nanoseconds exceed 2^53), so
 // numbers come back as their source text. Errors carry the byte offset, line and column.
 
+import { goJSONString } from '../util/index.js'
+
 /** A JSON number as written in the source text (integers stay exact). */
 export class JSONNumber {
   /** The number's text, e.g. `-12`, `1.5e3`. */
@@ -30,39 +32,7 @@ export type GoJSONValue =
   | readonly GoJSONValue[]
   | { readonly fields: readonly (readonly [string, GoJSONValue])[] }
 
-const HEX = '0123456789abcdef'
-
-/** Quotes `s` exactly as Go's encoding/json does (HTML-safe escaping on). */
-export function goJSONString(s: string): string {
-  let out = '"'
-  let start = 0
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i)
-    let rep: string | undefined
-    if (c < 0x20 || c === 0x22 || c === 0x5c || c === 0x3c || c === 0x3e || c === 0x26) {
-      if (c === 0x22) rep = '\\"'
-      else if (c === 0x5c) rep = '\\\\'
-      else if (c === 0x0a) rep = '\\n'
-      else if (c === 0x0d) rep = '\\r'
-      else if (c === 0x09) rep = '\\t'
-      else rep = `\\u00${HEX[c >> 4] ?? '0'}${HEX[c & 15] ?? '0'}`
-    } else if (c === 0x2028 || c === 0x2029) {
-      rep = c === 0x2028 ? '\\u2028' : '\\u2029'
-    } else if (c >= 0xd800 && c <= 0xdfff) {
-      const next = s.charCodeAt(i + 1)
-      if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-        i++
-        continue
-      }
-      rep = '\ufffd'
-    }
-    if (rep !== undefined) {
-      out += s.slice(start, i) + rep
-      start = i + 1
-    }
-  }
-  return out + s.slice(start) + '"'
-}
+export { goJSONString }
 
 /** Encodes `v` as json.MarshalIndent(v, "", "  ") would (no trailing newline). */
 export function encodeGoJSON(v: GoJSONValue, indent = ''): string {

@@ -6,6 +6,8 @@
 
 import { ShellResponseError } from './shell-errors.js'
 
+import { goJSONString } from '../util/index.js'
+
 /** A JSON number kept as the text the server wrote (never converted to a JS number). */
 export class JSONNumber {
   /** The number's text, e.g. `1577836800000000000` or `1e+21`. */
@@ -259,39 +261,8 @@ class Parser {
   }
 }
 
-const HEX = '0123456789abcdef'
-
-/** Encodes `s` as a JSON string literal exactly as Go's encoding/json does (HTML-safe). */
-export function goQuote(s: string): string {
-  let out = '"'
-  let from = 0
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i)
-    let rep: string | undefined
-    if (c < 0x20 || c === 0x22 || c === 0x5c || c === 0x3c || c === 0x3e || c === 0x26) {
-      if (c === 0x22) rep = '\\"'
-      else if (c === 0x5c) rep = '\\\\'
-      else if (c === 0x0a) rep = '\\n'
-      else if (c === 0x0d) rep = '\\r'
-      else if (c === 0x09) rep = '\\t'
-      else rep = '\\u00' + HEX[c >> 4] + HEX[c & 15]
-    } else if (c === 0x2028 || c === 0x2029) {
-      rep = c === 0x2028 ? '\\u2028' : '\\u2029'
-    } else if (c >= 0xd800 && c <= 0xdfff) {
-      const next = s.charCodeAt(i + 1)
-      if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-        i++
-        continue
-      }
-      rep = '\\ufffd' // a lone surrogate is invalid UTF-8 to Go
-    }
-    if (rep !== undefined) {
-      out += s.slice(from, i) + rep
-      from = i + 1
-    }
-  }
-  return out + s.slice(from) + '"'
-}
+/** Go's encoding/json string quoting (one implementation for the whole project). */
+export const goQuote = goJSONString
 
 /**
  * Encodes `v` like Go's json.Marshal (`indent` undefined) or json.MarshalIndent(v, "", indent).
