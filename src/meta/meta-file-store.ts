@@ -13,14 +13,28 @@ import { MetaData } from './meta-data.js'
 export const META_FILE_NAME = 'meta.db'
 
 /**
- * Where the metastore lives. Implementations: MetaFileStore (one node), later an etcd store for
- * highly available meta nodes. There is one writer at a time: the meta service that owns it.
+ * Where the metastore lives. Implementations: MetaFileStore (one node: one writer, the meta
+ * service that owns it) and MetaEtcdStore (highly available meta nodes: many writers, each change
+ * a compare-and-swap). A store shared by several processes implements `update` and `subscribe`,
+ * and MetaClient then uses them instead of `save`.
  */
 export interface MetaStore {
   /** The stored metadata; a fresh MetaData.empty() when nothing was ever stored. */
   load(): Promise<MetaData>
   /** Replaces the stored metadata with `data`, durably, before resolving. */
   save(data: MetaData): Promise<void>
+  /**
+   * Shared stores: applies `change` to the newest stored metadata and stores the result
+   * atomically, re-applying it to fresh data when another writer got there first (so `change`
+   * must be pure). A change returning the same object stores nothing. Resolves to the stored
+   * metadata after subscribers have seen it.
+   */
+  update?(change: (data: MetaData) => MetaData): Promise<MetaData>
+  /**
+   * Shared stores: calls `listener` with every newer version, whoever stored it, in commit
+   * order. Returns a function that unsubscribes.
+   */
+  subscribe?(listener: (data: MetaData) => void): () => void
 }
 
 /** Options of MetaFileStore. */

@@ -30,6 +30,8 @@ export const CONFIG_SCHEMA = {
     'retention-autocreate': { kind: 'boolean', default: true, doc: 'create the autogen retention policy with each database' },
     'logging-enabled': { kind: 'boolean', default: true, doc: 'log metastore changes' },
     'etcd-endpoints': { kind: 'string-list', default: [], doc: 'etcd cluster for highly available meta nodes (empty: local file store)' },
+    'etcd-prefix': { kind: 'string', default: '/tidemark/meta', doc: 'etcd key prefix; the metastore is the key <prefix>/data' },
+    'etcd-dial-timeout': { kind: 'duration', default: 5000, doc: 'how long connecting to an etcd member may take' },
   },
   data: {
     dir: { kind: 'string', default: './tidemark/data', doc: 'shard data (TSM files)' },

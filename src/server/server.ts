@@ -6,7 +6,7 @@ import { mkdir } from 'node:fs/promises'
 import { pino, type Logger } from 'pino'
 import { PointsWriter, RetentionService, ShardPrecreationService } from '../cluster/index.js'
 import { createHTTPServer, type HTTPServer, type QueryExecutor } from '../http/index.js'
-import { bcryptHasher, MetaAPIServer, MetaClient, MetaFileStore } from '../meta/index.js'
+import { bcryptHasher, MetaAPIServer, MetaClient, MetaEtcdStore, MetaFileStore, type MetaStore } from '../meta/index.js'
 import type { QueryLimits } from '../query/index.js'
 import { Store } from '../store/index.js'
 import type { Config } from './config.js'
@@ -51,6 +51,31 @@ function queryLimits(config: Config): QueryLimits {
   }
 }
 
+/**
+ * The metastore the configuration asks for: etcd when `[meta] etcd-endpoints` lists members
+ * (shared by every meta process on that etcd), else `<meta dir>/meta.db`. An etcd store is opened
+ * here (failing with one line naming the endpoints when etcd cannot be reached) and its close is
+ * registered in `closers`.
+ */
+async function openMetaStore(config: Config, logger: Logger, closers: (() => Promise<void>)[]): Promise<MetaStore> {
+  const endpoints = config.meta['etcd-endpoints']
+  if (endpoints.length === 0) {
+    await mkdir(config.meta.dir, { recursive: true })
+    return new MetaFileStore(config.meta.dir)
+  }
+  const log = logger.child({ service: 'metastore' })
+  const store = new MetaEtcdStore({
+    endpoints,
+    prefix: config.meta['etcd-prefix'],
+    dialTimeoutMs: config.meta['etcd-dial-timeout'],
+    onError: (err) => log.error({ err: err.message, code: err.code }, 'metastore watch failed'),
+  })
+  await store.open()
+  closers.push(() => store.close())
+  log.info({ endpoints, key: store.key }, 'metastore on etcd')
+  return store
+}
+
 /** Starts a single-node tidemarkd (meta + data in one process). */
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<TidemarkServer> {
   const logger = opts.logger ?? createLogger(config)
@@ -60,8 +85,7 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     closers.length = 0
   }
   try {
-    await mkdir(config.meta.dir, { recursive: true })
-    const meta = new MetaClient(new MetaFileStore(config.meta.dir))
+    const meta = new MetaClient(await openMetaStore(config, logger, closers))
     await meta.open()
     closers.push(() => meta.close())
 
