@@ -36,6 +36,8 @@ export type { BackupMeta, VerifiedShard, VerifyOptions, VerifyResult } from './b
 export { planRestore } from './restore-planner.js'
 export type { EmptyShard, PlannedShard, RestoreOptions, RestorePlan } from './restore-planner.js'
 export { installShards } from './restore-installer.js'
+export { recoverRestores } from './restore-journal.js'
+export type { RecoveryResult, RecoveryStore } from './restore-journal.js'
 export type { InstallOptions, PreparedArchive, RestoredShard, RestoreMetaClient, RestoreResult, RestoreStore } from './restore-installer.js'
 export type { BackupWarning, BackupWarningCode } from './warnings.js'
 export {

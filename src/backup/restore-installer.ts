@@ -7,9 +7,12 @@
 //   2. rename each temp directory to `<data>/<db>/<rp>/<newid>/` and open it as a shard, and create
 //      the restored shards that get no archive (empty, as influxd creates them);
 //   3. save the new metadata, rebased onto whatever the metastore holds by then.
+// Phases 2 and 3 run under a durable journal, so a node that dies between them undoes phase 2 at
+// start-up (restore-journal.ts).
 // Any failure removes everything the restore created (shards, their WAL directories, temp and
 // parent directories) and leaves the metadata untouched, so the target is as it was.
 
+import { randomBytes } from 'node:crypto'
 import { mkdir, rm, rename, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { MetaData } from '../meta/index.js'
@@ -17,6 +20,7 @@ import { fsyncDir } from '../util/index.js'
 import { BackupError, RestoreFailedError } from './errors.js'
 import type { RestorePlan } from './restore-planner.js'
 import type { ArchiveLocation } from './entry-path.js'
+import { removeRestoreJournal, writeRestoreJournal } from './restore-journal.js'
 import { extractShardArchive, type ExtractedShard } from './shard-extract.js'
 import type { BackupWarning } from './warnings.js'
 
@@ -136,6 +140,7 @@ export async function installShards(plan: RestorePlan, store: RestoreStore, meta
   const temps: string[] = []
   const finals: string[] = []
   const opened: number[] = []
+  let journal: string | undefined
   const ensureDir = async (path: string): Promise<void> => {
     if (await exists(path)) return
     await mkdir(path, { recursive: true })
@@ -222,7 +227,13 @@ export async function installShards(plan: RestorePlan, store: RestoreStore, meta
       }),
     )
     for (const r of settled) if (r.status === 'rejected') throw r.reason
-    // Phase 2: move into place and open.
+    // Phase 2: move into place and open, under a journal that start-up recovery reads if the node
+    // dies before phase 3 (restore-journal.ts).
+    journal = await writeRestoreJournal(
+      dataDir,
+      randomBytes(8).toString('hex'),
+      all.map((s) => ({ database: s.database, retentionPolicy: s.retentionPolicy, id: shardNumber(s.id) })),
+    )
     for (const s of plan.shards) {
       const rpDir = join(dataDir, s.database, s.retentionPolicy)
       const tmp = join(rpDir, `.${s.newID}.restore.tmp`)
@@ -242,11 +253,13 @@ export async function installShards(plan: RestorePlan, store: RestoreStore, meta
     }
     // Phase 3: the metadata, last.
     const saved = await meta.update((current) => rebase(plan, current))
+    await removeRestoreJournal(journal)
     return { meta: saved, shards: restored.filter((r): r is RestoredShard => r !== undefined), emptyShards: plan.emptyShards.map((s) => s.id), warnings }
   } catch (err) {
     for (const id of opened.reverse()) await store.deleteShard(id).catch(() => undefined)
     for (const d of [...finals, ...temps]) await rm(d, { recursive: true, force: true }).catch(() => undefined)
     for (const d of created.reverse()) await rm(d, { recursive: true, force: true }).catch(() => undefined)
+    if (journal !== undefined) await removeRestoreJournal(journal).catch(() => undefined)
     if (err instanceof BackupError) throw err
     throw new RestoreFailedError(`restore failed and was rolled back: ${(err as Error).message}`, {}, err)
   }

@@ -1,5 +1,6 @@
 import { describe, it, beforeEach, afterEach } from 'node:test'
 import assert from 'node:assert/strict'
+import { existsSync } from 'node:fs'
 import { readdir, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parsePoints } from '../lineprotocol/index.js'
@@ -7,6 +8,7 @@ import {
   installShards,
   planRestore,
   readBackupSet,
+  recoverRestores,
   RESTORE_DATABASE_EXISTS_TEXT,
   RestoreFailedError,
   RestoreOptionsError,
@@ -156,5 +158,39 @@ describe('restore', () => {
     await assert.rejects(installShards(plan, target.store, target.meta), (err: unknown) => err instanceof RestoreFailedError && /plan the restore again/.test(err.message))
     assert.deepEqual(await listTree(target.root), before)
     assert.deepEqual(target.meta.data.databases.map((d) => d.name), ['other'])
+  })
+})
+
+describe('a node that dies between moving shards into place and saving the metadata', () => {
+  it('undoes the moved shards at start-up (the journal), and a second restore then succeeds', async () => {
+    const plan = await planRestore(await readBackupSet(dir), target.meta.data)
+    // Phase 3 never completes: the process "dies" while saving the metadata.
+    const hanging = { data: target.meta.data, update: () => new Promise<never>(() => undefined) }
+    void installShards(plan, target.store, hanging)
+    const journal = async (): Promise<string[]> => (await readdir(join(target.root, 'data'))).filter((n) => n.startsWith('.restore-journal-'))
+    const finals = plan.shards.map((s) => join(target.root, 'data', s.database, s.retentionPolicy, String(s.newID)))
+    for (let i = 0; i < 500 && !(finals.every((d) => existsSync(d)) && (await journal()).length === 1); i++) await new Promise((r) => setTimeout(r, 10))
+    assert.equal((await journal()).length, 1, 'the journal is written before the shards move')
+    assert.ok(finals.every((d) => existsSync(d)), 'phase 2 ran')
+
+    // "Restart": a fresh store and metastore on the same directories.
+    const restarted = await openNode(target.root)
+    try {
+      const r = await recoverRestores(restarted.store, restarted.meta.data)
+      assert.equal(r.journals, 1)
+      assert.deepEqual(r.removed.map((s) => s.id).sort(), plan.shards.map((s) => Number(s.newID)).concat(plan.emptyShards.map((s) => Number(s.id))).sort())
+      assert.ok(finals.every((d) => !existsSync(d)), 'the moved shards are gone')
+      assert.deepEqual(await journal(), [])
+      assert.deepEqual(restarted.store.shards().map((s) => s.id), [])
+      assert.deepEqual(restarted.meta.data.databases.map((d) => d.name), [])
+      // Recovery of a restore that did save its metadata keeps everything.
+      const again = await installShards(await planRestore(await readBackupSet(dir), restarted.meta.data), restarted.store, restarted.meta)
+      assert.ok(again.shards.length > 0)
+      const kept = await recoverRestores(restarted.store, restarted.meta.data)
+      assert.deepEqual(kept, { journals: 0, removed: [] })
+      assert.deepEqual(await dumpStore(restarted.store, ['db0', 'db1']), await dumpStore(src.store, ['db0', 'db1']))
+    } finally {
+      await restarted.close()
+    }
   })
 })

@@ -4,6 +4,7 @@
 
 import { mkdir } from 'node:fs/promises'
 import { pino, type Logger } from 'pino'
+import { recoverRestores } from '../backup/index.js'
 import { PointsWriter, RetentionService, ShardPrecreationService } from '../cluster/index.js'
 import { createHTTPServer, type HTTPServer, type QueryExecutor } from '../http/index.js'
 import { bcryptHasher, MetaAPIServer, MetaClient, MetaEtcdStore, MetaFileStore, type MetaStore } from '../meta/index.js'
@@ -102,6 +103,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     })
     await store.open()
     closers.push(() => store.close())
+    // A restore the process died in the middle of: finish it or undo it before serving.
+    const recovered = await recoverRestores(store, meta.data)
+    for (const r of recovered.removed) {
+      logger.warn({ database: r.database, retentionPolicy: r.retentionPolicy, shardID: r.id }, 'removed a shard of a restore interrupted before its metadata was saved')
+    }
     for (const f of store.failedShards()) logger.error({ shardID: f.id, err: f.error.message }, 'shard failed to open; other shards are serving')
 
     const writer = new PointsWriter(meta, store)
