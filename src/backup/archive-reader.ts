@@ -12,7 +12,13 @@ import { Transform } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { classifyEntry } from './entry-path.js'
 import type { ArchiveLocation } from './entry-path.js'
-import { BackupError, BackupFileMissingError, BackupGzipError, BackupTarError, BackupUnsafeEntryError } from './errors.js'
+import {
+  BackupError,
+  BackupFileMissingError,
+  BackupGzipError,
+  BackupTarError,
+  BackupUnsafeEntryError,
+} from './errors.js'
 import { ParallelGunzip } from './parallel-gunzip.js'
 import { readTar } from './tar-reader.js'
 import type { BackupWarning } from './warnings.js'
@@ -49,7 +55,10 @@ function isZlibError(err: unknown): err is Error {
 }
 
 /** Receives a TSM or tombstone entry; may read `body` (exactly `entry.size` bytes). */
-export type ArchiveFileHandler = (entry: ArchiveFileEntry, body: AsyncIterable<Buffer>) => Promise<void>
+export type ArchiveFileHandler = (
+  entry: ArchiveFileEntry,
+  body: AsyncIterable<Buffer>,
+) => Promise<void>
 
 /**
  * Reads the archive at `path` that holds shard `loc`, calling `onFile` for each TSM and tombstone
@@ -58,7 +67,12 @@ export type ArchiveFileHandler = (entry: ArchiveFileEntry, body: AsyncIterable<B
  * BackupGzipError, BackupTarError, BackupUnsafeEntryError (duplicate names included), or what
  * `onFile` throws.
  */
-export async function readShardArchive(path: string, loc: ArchiveLocation, onFile: ArchiveFileHandler, source?: AsyncIterable<Buffer>): Promise<ArchiveReadResult> {
+export async function readShardArchive(
+  path: string,
+  loc: ArchiveLocation,
+  onFile: ArchiveFileHandler,
+  source?: AsyncIterable<Buffer>,
+): Promise<ArchiveReadResult> {
   const hash = createHash('sha256')
   let compressed = 0
   let tarBytes = 0
@@ -94,11 +108,18 @@ export async function readShardArchive(path: string, loc: ArchiveLocation, onFil
           case 'refuse':
             throw new BackupUnsafeEntryError(path, h.path, h.headerOffset, use.reason)
           case 'ignore':
-            warnings.push({ code: 'ignored-entry', path, entry: h.path, offset: h.headerOffset, reason: use.reason })
+            warnings.push({
+              code: 'ignored-entry',
+              path,
+              entry: h.path,
+              offset: h.headerOffset,
+              reason: use.reason,
+            })
             return
           case 'tsm':
           case 'tombstone': {
-            if (seen.has(use.name)) throw new BackupUnsafeEntryError(path, h.path, h.headerOffset, 'duplicate entry')
+            if (seen.has(use.name))
+              throw new BackupUnsafeEntryError(path, h.path, h.headerOffset, 'duplicate entry')
             seen.add(use.name)
             const entry: ArchiveFileEntry = {
               kind: use.kind,
@@ -123,20 +144,35 @@ export async function readShardArchive(path: string, loc: ArchiveLocation, onFil
   }
   let consumer: Promise<void> | undefined
   try {
-    await pipeline(file, hashing, gunzip, (source: AsyncIterable<Buffer>) => (consumer = consume(source)))
+    await pipeline(
+      file,
+      hashing,
+      gunzip,
+      (source: AsyncIterable<Buffer>) => (consumer = consume(source)),
+    )
   } catch (err) {
     // pipeline() rejects as soon as a stream fails; the tar consumer may still be writing a file
     // for the caller. Let it stop first, so nothing is written after this function returns.
     await consumer?.catch(() => undefined)
     const first = consumerFailed ?? err
     const code = (first as NodeJS.ErrnoException).code
-    if (code === 'ENOENT' || code === 'EISDIR') throw new BackupFileMissingError(path, 'the manifest', first)
+    if (code === 'ENOENT' || code === 'EISDIR')
+      throw new BackupFileMissingError(path, 'the manifest', first)
     // A tar stream that ends early because the gzip stream broke is the gzip problem it is.
     const zlib = zlibFailed ?? (isZlibError(first) ? first : undefined)
-    if (zlib !== undefined && (!(first instanceof BackupError) || first instanceof BackupTarError)) {
+    if (
+      zlib !== undefined &&
+      (!(first instanceof BackupError) || first instanceof BackupTarError)
+    ) {
       throw new BackupGzipError(path, compressed, zlib.message, zlib)
     }
     throw first
   }
-  return { tarSize: tarBytes, compressedSize: compressed, sha256: hash.digest('hex'), entryCount, warnings }
+  return {
+    tarSize: tarBytes,
+    compressedSize: compressed,
+    sha256: hash.digest('hex'),
+    entryCount,
+    warnings,
+  }
 }

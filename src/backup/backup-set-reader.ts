@@ -66,7 +66,11 @@ export interface BackupSet {
 /** A manifest file name refers to a file in the backup directory, never elsewhere. */
 function checkFileName(name: string, manifestPath: string, key: string): void {
   if (name === '' || name === '.' || name === '..' || name.includes('/') || name.includes('\0')) {
-    throw new ManifestError(manifestPath, `${key}: ${JSON.stringify(name)} is not a file name in the backup directory`, { key })
+    throw new ManifestError(
+      manifestPath,
+      `${key}: ${JSON.stringify(name)} is not a file name in the backup directory`,
+      { key },
+    )
   }
 }
 
@@ -117,7 +121,11 @@ export async function readBackupSet(path: string): Promise<BackupSet> {
     if (!(await isFile(full))) continue
     const m = await readManifestFile(full)
     if (m.manifest.tidemark?.complete === false) {
-      warnings.push({ code: 'incomplete-manifest', path: full, reason: 'the manifest marks its backup incomplete' })
+      warnings.push({
+        code: 'incomplete-manifest',
+        path: full,
+        reason: 'the manifest marks its backup incomplete',
+      })
       continue
     }
     manifests.push(m)
@@ -130,18 +138,36 @@ export async function readBackupSet(path: string): Promise<BackupSet> {
     for (const entry of m.manifest.files) {
       const archive = join(dir, entry.fileName)
       if (!(await isFile(archive))) {
-        missing.set(entry.shardID, missing.get(entry.shardID) ?? { shardID: entry.shardID, entry, path: archive, manifestFileName: m.fileName })
+        missing.set(
+          entry.shardID,
+          missing.get(entry.shardID) ?? {
+            shardID: entry.shardID,
+            entry,
+            path: archive,
+            manifestFileName: m.fileName,
+          },
+        )
         continue
       }
       const current = winners.get(entry.shardID)
       if (current === undefined || entry.lastModified > current.entry.lastModified) {
-        winners.set(entry.shardID, { shardID: entry.shardID, entry, path: archive, manifestFileName: m.fileName })
+        winners.set(entry.shardID, {
+          shardID: entry.shardID,
+          entry,
+          path: archive,
+          manifestFileName: m.fileName,
+        })
       }
     }
   }
   for (const [id, gone] of missing) {
     if (winners.has(id)) {
-      warnings.push({ code: 'missing-file', path: gone.path, shardID: id, reason: `listed in ${gone.manifestFileName}; an archive from another manifest is used` })
+      warnings.push({
+        code: 'missing-file',
+        path: gone.path,
+        shardID: id,
+        reason: `listed in ${gone.manifestFileName}; an archive from another manifest is used`,
+      })
       missing.delete(id)
     }
   }
@@ -149,10 +175,13 @@ export async function readBackupSet(path: string): Promise<BackupSet> {
     fileName: newest.manifest.meta.fileName,
     path: join(dir, newest.manifest.meta.fileName),
     size: newest.manifest.meta.size,
-    ...(newest.manifest.tidemark?.metaSha256 ? { sha256: newest.manifest.tidemark.metaSha256 } : {}),
+    ...(newest.manifest.tidemark?.metaSha256
+      ? { sha256: newest.manifest.tidemark.metaSha256 }
+      : {}),
     manifestFileName: newest.fileName,
   }
-  const byID = (a: { shardID: bigint }, b: { shardID: bigint }): number => (a.shardID < b.shardID ? -1 : a.shardID > b.shardID ? 1 : 0)
+  const byID = (a: { shardID: bigint }, b: { shardID: bigint }): number =>
+    a.shardID < b.shardID ? -1 : a.shardID > b.shardID ? 1 : 0
   return {
     dir,
     manifests,

@@ -15,7 +15,12 @@ import type { MetaData, MetaDataFields } from '../meta/index.js'
 import { readBackupSet } from './backup-set-reader.js'
 import type { BackupSet, BackupSetShard } from './backup-set-reader.js'
 import type { ArchiveLocation } from './entry-path.js'
-import { BackupChecksumError, BackupFileMissingError, BackupMetaError, BackupSizeMismatchError } from './errors.js'
+import {
+  BackupChecksumError,
+  BackupFileMissingError,
+  BackupMetaError,
+  BackupSizeMismatchError,
+} from './errors.js'
 import { extractShardArchive } from './shard-extract.js'
 import type { BackupWarning } from './warnings.js'
 
@@ -56,11 +61,15 @@ export interface VerifyResult {
 }
 
 /** Where shard `shardID` lives according to `meta`, or undefined. */
-export function locateShard(meta: MetaDataFields, shardID: bigint): { database: string; retentionPolicy: string } | undefined {
+export function locateShard(
+  meta: MetaDataFields,
+  shardID: bigint,
+): { database: string; retentionPolicy: string } | undefined {
   for (const db of meta.databases) {
     for (const rp of db.retentionPolicies) {
       for (const g of rp.shardGroups) {
-        if (g.shards.some((s) => s.id === shardID)) return { database: db.name, retentionPolicy: rp.name }
+        if (g.shards.some((s) => s.id === shardID))
+          return { database: db.name, retentionPolicy: rp.name }
       }
     }
   }
@@ -90,7 +99,12 @@ export async function readBackupMeta(set: BackupSet): Promise<BackupMeta> {
     throw new BackupMetaError(path, `not a portable .meta file: ${(err as Error).message}`, {}, err)
   }
   if (inner.data.length !== set.meta.size) {
-    throw new BackupSizeMismatchError(path, 'the meta.Data inside', set.meta.size, inner.data.length)
+    throw new BackupSizeMismatchError(
+      path,
+      'the meta.Data inside',
+      set.meta.size,
+      inner.data.length,
+    )
   }
   try {
     return { data: decodeMetaData(inner.data, { path }), maxNodeID: inner.maxNodeID }
@@ -104,23 +118,42 @@ export async function readBackupMeta(set: BackupSet): Promise<BackupMeta> {
  * metadata lacks the shard; throws BackupMetaError when the manifest names another database or
  * retention policy than the metadata.
  */
-export function archiveLocation(set: BackupSet, meta: BackupMeta, shard: BackupSetShard): ArchiveLocation | undefined {
+export function archiveLocation(
+  set: BackupSet,
+  meta: BackupMeta,
+  shard: BackupSetShard,
+): ArchiveLocation | undefined {
   const where = locateShard(meta.data, shard.shardID)
   if (where === undefined) return undefined
   const e = shard.entry
-  if ((e.database !== '' && e.database !== where.database) || (e.policy !== '' && e.policy !== where.retentionPolicy)) {
-    throw new BackupMetaError(set.meta.path, `shard ${shard.shardID} is in ${where.database}.${where.retentionPolicy}, but ${shard.manifestFileName} says ${e.database}.${e.policy}`, {
-      shardID: shard.shardID,
-    })
+  if (
+    (e.database !== '' && e.database !== where.database) ||
+    (e.policy !== '' && e.policy !== where.retentionPolicy)
+  ) {
+    throw new BackupMetaError(
+      set.meta.path,
+      `shard ${shard.shardID} is in ${where.database}.${where.retentionPolicy}, but ${shard.manifestFileName} says ${e.database}.${e.policy}`,
+      {
+        shardID: shard.shardID,
+      },
+    )
   }
-  return { database: where.database, retentionPolicy: where.retentionPolicy, shardID: shard.shardID }
+  return {
+    database: where.database,
+    retentionPolicy: where.retentionPolicy,
+    shardID: shard.shardID,
+  }
 }
 
 /**
  * Checks the shards of the set that are not in the metadata: an error for the newest manifest's
  * own entries, a warning (the shard is skipped, as influxd skips it) for older ones.
  */
-export function shardLocations(set: BackupSet, meta: BackupMeta, warnings: BackupWarning[]): Map<bigint, ArchiveLocation> {
+export function shardLocations(
+  set: BackupSet,
+  meta: BackupMeta,
+  warnings: BackupWarning[],
+): Map<bigint, ArchiveLocation> {
   const out = new Map<bigint, ArchiveLocation>()
   for (const s of set.shards) {
     const loc = archiveLocation(set, meta, s)
@@ -129,9 +162,18 @@ export function shardLocations(set: BackupSet, meta: BackupMeta, warnings: Backu
       continue
     }
     if (s.manifestFileName === set.meta.manifestFileName) {
-      throw new BackupMetaError(set.meta.path, `does not describe shard ${s.shardID}, which ${s.manifestFileName} lists`, { shardID: s.shardID })
+      throw new BackupMetaError(
+        set.meta.path,
+        `does not describe shard ${s.shardID}, which ${s.manifestFileName} lists`,
+        { shardID: s.shardID },
+      )
     }
-    warnings.push({ code: 'shard-not-in-meta', path: s.path, shardID: s.shardID, reason: `shard ${s.shardID} is not in ${set.meta.fileName}; it will not be restored` })
+    warnings.push({
+      code: 'shard-not-in-meta',
+      path: s.path,
+      shardID: s.shardID,
+      reason: `shard ${s.shardID} is not in ${set.meta.fileName}; it will not be restored`,
+    })
   }
   return out
 }
@@ -140,21 +182,36 @@ export function shardLocations(set: BackupSet, meta: BackupMeta, warnings: Backu
  * Verifies the backup set at `path` (a directory, or one manifest file). Throws the first typed
  * error found (ERR_BACKUP_*), naming the file and, inside archives, the entry and offset.
  */
-export async function verifyBackupSet(path: string, options: VerifyOptions = {}): Promise<VerifyResult> {
+export async function verifyBackupSet(
+  path: string,
+  options: VerifyOptions = {},
+): Promise<VerifyResult> {
   const set = await readBackupSet(path)
   const warnings: BackupWarning[] = [...set.warnings]
   const meta = await readBackupMeta(set)
   for (const gone of set.missing) {
     // An archive of a shard the newest metadata no longer has would be skipped anyway.
-    if (gone.manifestFileName === set.meta.manifestFileName || locateShard(meta.data, gone.shardID) !== undefined) {
+    if (
+      gone.manifestFileName === set.meta.manifestFileName ||
+      locateShard(meta.data, gone.shardID) !== undefined
+    ) {
       throw new BackupFileMissingError(gone.path, gone.manifestFileName)
     }
-    warnings.push({ code: 'shard-not-in-meta', path: gone.path, shardID: gone.shardID, reason: `missing, and shard ${gone.shardID} is not in ${set.meta.fileName}` })
+    warnings.push({
+      code: 'shard-not-in-meta',
+      path: gone.path,
+      shardID: gone.shardID,
+      reason: `missing, and shard ${gone.shardID} is not in ${set.meta.fileName}`,
+    })
   }
   const locations = shardLocations(set, meta, warnings)
   const newest = set.manifests[0]
   if (newest !== undefined && newest.manifest.tidemark === undefined) {
-    warnings.push({ code: 'unchecked', path: newest.path, reason: 'a set made by InfluxDB records no sha256 digests' })
+    warnings.push({
+      code: 'unchecked',
+      path: newest.path,
+      reason: 'a set made by InfluxDB records no sha256 digests',
+    })
   }
   const shards: VerifiedShard[] = []
   const scratchRoot = options.scratchDir ?? tmpdir()

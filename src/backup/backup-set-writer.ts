@@ -19,7 +19,12 @@ import { writeFileDurable } from '../util/index.js'
 import { readBackupSet } from './backup-set-reader.js'
 import type { BackupSet } from './backup-set-reader.js'
 import { locateShard } from './backup-set-verifier.js'
-import { BackupExistsError, BackupNotFoundError, BackupOptionsError, BackupShardError } from './errors.js'
+import {
+  BackupExistsError,
+  BackupNotFoundError,
+  BackupOptionsError,
+  BackupShardError,
+} from './errors.js'
 import { encodeManifest, formatBackupTimestamp, MANIFEST_TIDEMARK_VERSION } from './manifest.js'
 import type { Manifest, ManifestEntry } from './manifest.js'
 import { archiveFingerprint, keepRange, writeSnapshotArchive } from './shard-archive-writer.js'
@@ -63,7 +68,11 @@ export interface WriteBackupSetOptions {
   readonly start?: bigint
   readonly end?: bigint
   /** A partial backup's scope, recorded in the manifest (`limited: true`). */
-  readonly scope?: { readonly database?: string; readonly policy?: string; readonly shardID?: bigint }
+  readonly scope?: {
+    readonly database?: string
+    readonly policy?: string
+    readonly shardID?: bigint
+  }
   /** gzip level of the archives (default 6, as influxd). */
   readonly gzipLevel?: number
   /** Uncompressed bytes per gzip member of the archives (default 1 MiB). */
@@ -110,7 +119,10 @@ function checkShards(options: WriteBackupSetOptions): void {
  * BackupShardError, BackupExistsError (a set with this timestamp exists), or the error that
  * stopped it — after removing the files it had written.
  */
-export async function writeBackupSet(dir: string, options: WriteBackupSetOptions): Promise<BackupSetResult> {
+export async function writeBackupSet(
+  dir: string,
+  options: WriteBackupSetOptions,
+): Promise<BackupSetResult> {
   if (options.since !== undefined && (options.start !== undefined || options.end !== undefined)) {
     throw new BackupOptionsError('backup command uses one of -since or -start/-end')
   }
@@ -134,7 +146,8 @@ export async function writeBackupSet(dir: string, options: WriteBackupSetOptions
     let bytes = metaBytes.length
     const files: ManifestEntry[] = []
     const unchanged: bigint[] = []
-    const sinceNs = options.since instanceof Date ? BigInt(options.since.getTime()) * 1_000_000n : undefined
+    const sinceNs =
+      options.since instanceof Date ? BigInt(options.since.getTime()) * 1_000_000n : undefined
     for (const spec of options.shards) {
       const shardID = BigInt(spec.id)
       const snapshot = await takeShardSnapshot(spec.shard)
@@ -152,12 +165,19 @@ export async function writeBackupSet(dir: string, options: WriteBackupSetOptions
         const fileName = `${ts}.s${shardID}.tar.gz`
         const path = join(dir, fileName)
         written.push(path)
-        const r = await writeSnapshotArchive(snapshot, path, { database: spec.database, retentionPolicy: spec.rp, shardID }, {
-          ...(options.start !== undefined ? { start: options.start } : {}),
-          ...(options.end !== undefined ? { end: options.end } : {}),
-          ...(options.gzipLevel !== undefined ? { gzipLevel: options.gzipLevel } : {}),
-          ...(options.gzipBlockSizeBytes !== undefined ? { gzipBlockSizeBytes: options.gzipBlockSizeBytes } : {}),
-        })
+        const r = await writeSnapshotArchive(
+          snapshot,
+          path,
+          { database: spec.database, retentionPolicy: spec.rp, shardID },
+          {
+            ...(options.start !== undefined ? { start: options.start } : {}),
+            ...(options.end !== undefined ? { end: options.end } : {}),
+            ...(options.gzipLevel !== undefined ? { gzipLevel: options.gzipLevel } : {}),
+            ...(options.gzipBlockSizeBytes !== undefined
+              ? { gzipBlockSizeBytes: options.gzipBlockSizeBytes }
+              : {}),
+          },
+        )
         const floor = prev === undefined ? 0n : prev.lastModified + 1n
         const entry: ManifestEntry = {
           database: spec.database,
@@ -171,7 +191,14 @@ export async function writeBackupSet(dir: string, options: WriteBackupSetOptions
         }
         files.push(entry)
         bytes += r.compressedSize
-        options.onShard?.({ shardID, database: spec.database, rp: spec.rp, status: 'written', entry, compressedSize: r.compressedSize })
+        options.onShard?.({
+          shardID,
+          database: spec.database,
+          rp: spec.rp,
+          status: 'written',
+          entry,
+          compressedSize: r.compressedSize,
+        })
       } finally {
         await snapshot.release()
       }

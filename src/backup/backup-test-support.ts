@@ -33,11 +33,23 @@ export interface TestNode {
 
 /** Opens a store (no background work) and a file metastore under `root`. */
 export async function openNode(root: string): Promise<TestNode> {
-  const store = new Store({ dataDir: join(root, 'data'), walDir: join(root, 'wal'), engine: { background: false } })
+  const store = new Store({
+    dataDir: join(root, 'data'),
+    walDir: join(root, 'wal'),
+    engine: { background: false },
+  })
   await store.open()
   const meta = new MetaClient(new MetaFileStore(join(root, 'meta')))
   await meta.open()
-  return { root, store, meta, close: async () => { await store.close(); await meta.close() } }
+  return {
+    root,
+    store,
+    meta,
+    close: async () => {
+      await store.close()
+      await meta.close()
+    },
+  }
 }
 
 const WEEK1 = 1578268800n * 1_000_000_000n // 2020-01-06T00:00:00Z, a Monday
@@ -50,7 +62,9 @@ function lines(start: bigint, n: number, salt: number): string {
   for (let i = 0; i < n; i++) {
     const t = start + BigInt(i) * STEP
     const host = ['a', 'b', 'c'][i % 3] ?? 'a'
-    out.push(`cpu,host=${host} v=${(i * 1.5 + salt).toFixed(2)},n=${i * 7 - 100}i,ok=${i % 2 === 0},s="x ${i} \\"q\\"" ${t}`)
+    out.push(
+      `cpu,host=${host} v=${(i * 1.5 + salt).toFixed(2)},n=${i * 7 - 100}i,ok=${i % 2 === 0},s="x ${i} \\"q\\"" ${t}`,
+    )
     if (i % 5 === 0) out.push(`mem,host=${host},region=eu free=${i * 1000 + salt}i ${t}`)
   }
   return out.join('\n')
@@ -66,8 +80,17 @@ export async function fillNode(node: TestNode, firstShardID = 1n): Promise<Backu
   await node.meta.update((m) => {
     let d = m.with({ maxShardID: firstShardID - 1n })
     d = d.createDatabase('db0').createDatabase('db1')
-    d = d.createRetentionPolicy('db0', { name: 'rp2', durationNs: 0n, shardGroupDurationNs: 24n * HOUR, replicaN: 1 }, false)
-    for (const [db, rp, t] of [['db0', 'autogen', WEEK1], ['db0', 'autogen', WEEK1 + 7n * 24n * HOUR], ['db0', 'rp2', WEEK1], ['db1', 'autogen', WEEK1]] as const) {
+    d = d.createRetentionPolicy(
+      'db0',
+      { name: 'rp2', durationNs: 0n, shardGroupDurationNs: 24n * HOUR, replicaN: 1 },
+      false,
+    )
+    for (const [db, rp, t] of [
+      ['db0', 'autogen', WEEK1],
+      ['db0', 'autogen', WEEK1 + 7n * 24n * HOUR],
+      ['db0', 'rp2', WEEK1],
+      ['db1', 'autogen', WEEK1],
+    ] as const) {
       d = d.createShardGroup(db, rp, t)
     }
     return d
@@ -90,7 +113,11 @@ export async function fillNode(node: TestNode, firstShardID = 1n): Promise<Backu
           await shard.snapshot()
           await write(lines(g.startTimeNs + 30n * STEP, 300, salt + 100))
           await shard.snapshot()
-          await shard.deleteSeriesRange(['cpu,host=a'], g.startTimeNs + 10n * STEP, g.startTimeNs + 100n * STEP)
+          await shard.deleteSeriesRange(
+            ['cpu,host=a'],
+            g.startTimeNs + 10n * STEP,
+            g.startTimeNs + 100n * STEP,
+          )
           await shard.deleteSeriesRange(['mem,host=b,region=eu'], -(2n ** 63n), 2n ** 63n - 1n)
           await write(lines(g.startTimeNs + 2000n * STEP, 20, salt + 200)) // stays in the cache
           specs.push({ shard, database: db.name, rp: rp.name, id: s.id })
@@ -116,7 +143,10 @@ function cell(v: Values, i: number): string {
  * Everything `store` holds, per `<db>.<rp>` and TSM key, as `time=value` texts in time order
  * (shards of one retention policy merged; shard IDs do not matter).
  */
-export async function dumpStore(store: Store, databases?: readonly string[]): Promise<Record<string, Record<string, string[]>>> {
+export async function dumpStore(
+  store: Store,
+  databases?: readonly string[],
+): Promise<Record<string, Record<string, string[]>>> {
   const out: Record<string, Record<string, string[]>> = {}
   for (const shard of store.shards()) {
     if (databases !== undefined && !databases.includes(shard.database)) continue
@@ -171,7 +201,16 @@ export function rawTar(entries: readonly RawEntry[]): Buffer {
       parts.push(tarFileHeader(e.name, data.length, new Date(0)))
     } else {
       const block = Buffer.alloc(512)
-      new Header({ path: e.name, mode: 0o644, size: 0, mtime: new Date(0), type: e.type, linkpath: e.linkpath ?? '', uid: 0, gid: 0 }).encode(block, 0)
+      new Header({
+        path: e.name,
+        mode: 0o644,
+        size: 0,
+        mtime: new Date(0),
+        type: e.type,
+        linkpath: e.linkpath ?? '',
+        uid: 0,
+        gid: 0,
+      }).encode(block, 0)
       parts.push(block)
       continue
     }

@@ -7,13 +7,22 @@ const loc = { database: 'tele graf', retentionPolicy: 'autogen', shardID: 10n }
 describe('shard archive entry paths', () => {
   it('uses TSM and tombstone files directly inside <db>/<rp>/<id>/', () => {
     assert.equal(shardEntryPrefix(loc), 'tele graf/autogen/10/')
-    assert.deepEqual(classifyEntry('tele graf/autogen/10/000000001-000000002.tsm', 'File', loc), { kind: 'tsm', name: '000000001-000000002.tsm' })
-    assert.deepEqual(classifyEntry('./tele graf/autogen/10/000000001-000000002.tsm', 'OldFile', loc), { kind: 'tsm', name: '000000001-000000002.tsm' })
-    assert.deepEqual(classifyEntry('tele graf/autogen/10/000000001-000000002.tombstone', 'File', loc), {
-      kind: 'tombstone',
-      name: '000000001-000000002.tombstone',
-      tsmName: '000000001-000000002.tsm',
+    assert.deepEqual(classifyEntry('tele graf/autogen/10/000000001-000000002.tsm', 'File', loc), {
+      kind: 'tsm',
+      name: '000000001-000000002.tsm',
     })
+    assert.deepEqual(
+      classifyEntry('./tele graf/autogen/10/000000001-000000002.tsm', 'OldFile', loc),
+      { kind: 'tsm', name: '000000001-000000002.tsm' },
+    )
+    assert.deepEqual(
+      classifyEntry('tele graf/autogen/10/000000001-000000002.tombstone', 'File', loc),
+      {
+        kind: 'tombstone',
+        name: '000000001-000000002.tombstone',
+        tsmName: '000000001-000000002.tsm',
+      },
+    )
   })
 
   it('ignores other files and directories of the shard, as influxd does', () => {

@@ -32,23 +32,28 @@ export function shardEntryPrefix(loc: ArchiveLocation): string {
 export function classifyEntry(path: string, type: string, loc: ArchiveLocation): EntryUse {
   if (path === '') return { kind: 'refuse', reason: 'empty entry name' }
   if (path.includes('\0')) return { kind: 'refuse', reason: 'entry name contains a NUL byte' }
-  if (path.startsWith('/') || /^[A-Za-z]:/.test(path)) return { kind: 'refuse', reason: 'absolute entry path' }
+  if (path.startsWith('/') || /^[A-Za-z]:/.test(path))
+    return { kind: 'refuse', reason: 'absolute entry path' }
   const trimmed = path.startsWith('./') ? path.slice(2) : path
   const parts = trimmed.split('/')
   if (parts.some((p) => p === '..')) return { kind: 'refuse', reason: 'entry path contains ".."' }
   const isDir = type === 'Directory'
   if (!isDir && !FILE_TYPES.has(type)) {
-    const what = /Link$/.test(type) ? 'links are not restored' : `entry type ${type} is not restored`
+    const what = /Link$/.test(type)
+      ? 'links are not restored'
+      : `entry type ${type} is not restored`
     return { kind: 'refuse', reason: what }
   }
   const clean = isDir ? trimmed.replace(/\/+$/, '') : trimmed
   const prefix = shardEntryPrefix(loc)
   if (isDir) {
     const dir = `${clean}/`
-    if (prefix.startsWith(dir) || dir.startsWith(prefix)) return { kind: 'ignore', reason: 'directory entry' }
+    if (prefix.startsWith(dir) || dir.startsWith(prefix))
+      return { kind: 'ignore', reason: 'directory entry' }
     return { kind: 'refuse', reason: `directory outside ${prefix}` }
   }
-  if (!clean.startsWith(prefix)) return { kind: 'refuse', reason: `entry outside the shard directory ${prefix}` }
+  if (!clean.startsWith(prefix))
+    return { kind: 'refuse', reason: `entry outside the shard directory ${prefix}` }
   const rest = clean.slice(prefix.length)
   if (rest === '' || rest.split('/').some((p) => p === '' || p === '.')) {
     return { kind: 'refuse', reason: 'malformed entry path' }

@@ -16,9 +16,17 @@ function at(path: string, where: { entry?: string; offset?: number }): string {
 
 /** A manifest cannot be parsed or does not have the shape of an InfluxDB manifest. */
 export class ManifestError extends BackupError {
-  constructor(path: string, reason: string, fields: { offset?: number; line?: number; column?: number; key?: string } = {}) {
+  constructor(
+    path: string,
+    reason: string,
+    fields: { offset?: number; line?: number; column?: number; key?: string } = {},
+  ) {
     const where = fields.line !== undefined ? `${path}:${fields.line}:${fields.column ?? 0}` : path
-    super('ERR_BACKUP_MANIFEST', `${where}: invalid manifest: ${reason}`, { path, reason, ...fields })
+    super('ERR_BACKUP_MANIFEST', `${where}: invalid manifest: ${reason}`, {
+      path,
+      reason,
+      ...fields,
+    })
   }
 }
 
@@ -32,44 +40,67 @@ export class BackupNotFoundError extends BackupError {
 /** A file the manifest names does not exist (or is not a regular file). */
 export class BackupFileMissingError extends BackupError {
   constructor(path: string, referencedBy: string, cause?: unknown) {
-    super('ERR_BACKUP_FILE_MISSING', `${path}: file named by ${referencedBy} is missing`, { path, referencedBy }, { cause })
+    super(
+      'ERR_BACKUP_FILE_MISSING',
+      `${path}: file named by ${referencedBy} is missing`,
+      { path, referencedBy },
+      { cause },
+    )
   }
 }
 
 /** A size recorded in the manifest differs from the file's actual size. */
 export class BackupSizeMismatchError extends BackupError {
   constructor(path: string, what: string, expected: number | bigint, found: number | bigint) {
-    super('ERR_BACKUP_SIZE_MISMATCH', `${path}: ${what} is ${found} bytes, the manifest says ${expected}`, {
-      path,
-      what,
-      expected,
-      found,
-    })
+    super(
+      'ERR_BACKUP_SIZE_MISMATCH',
+      `${path}: ${what} is ${found} bytes, the manifest says ${expected}`,
+      {
+        path,
+        what,
+        expected,
+        found,
+      },
+    )
   }
 }
 
 /** A sha256 recorded in the manifest differs from the file's digest. */
 export class BackupChecksumError extends BackupError {
   constructor(path: string, expected: string, found: string) {
-    super('ERR_BACKUP_CHECKSUM', `${path}: sha256 is ${found}, the manifest says ${expected}`, { path, expected, found })
+    super('ERR_BACKUP_CHECKSUM', `${path}: sha256 is ${found}, the manifest says ${expected}`, {
+      path,
+      expected,
+      found,
+    })
   }
 }
 
 /** A shard archive is not valid gzip (bad header, bad CRC or length, truncated). */
 export class BackupGzipError extends BackupError {
   constructor(path: string, compressedOffset: number, reason: string, cause?: unknown) {
-    super('ERR_BACKUP_GZIP', `${path}: gzip stream broken near compressed offset ${compressedOffset}: ${reason}`, {
-      path,
-      compressedOffset,
-      reason,
-    }, { cause })
+    super(
+      'ERR_BACKUP_GZIP',
+      `${path}: gzip stream broken near compressed offset ${compressedOffset}: ${reason}`,
+      {
+        path,
+        compressedOffset,
+        reason,
+      },
+      { cause },
+    )
   }
 }
 
 /** A shard archive is not a valid tar stream (bad header checksum, truncated, garbage at the end). */
 export class BackupTarError extends BackupError {
   constructor(path: string, offset: number, reason: string, entry?: string) {
-    super('ERR_BACKUP_TAR', `${at(path, { entry, offset })}: ${reason}`, { path, offset, reason, entry })
+    super('ERR_BACKUP_TAR', `${at(path, { entry, offset })}: ${reason}`, {
+      path,
+      offset,
+      reason,
+      entry,
+    })
   }
 }
 
@@ -79,32 +110,54 @@ export class BackupTarError extends BackupError {
  */
 export class BackupUnsafeEntryError extends BackupError {
   constructor(path: string, entry: string, offset: number, reason: string) {
-    super('ERR_BACKUP_UNSAFE_ENTRY', `${at(path, { entry, offset })}: ${reason}`, { path, entry, offset, reason })
+    super('ERR_BACKUP_UNSAFE_ENTRY', `${at(path, { entry, offset })}: ${reason}`, {
+      path,
+      entry,
+      offset,
+      reason,
+    })
   }
 }
 
 /** A TSM file inside a shard archive is damaged. `offset` is in the tar stream, `fileOffset` in the TSM file. */
 export class BackupTSMCorruptError extends BackupError {
-  constructor(path: string, entry: string, offset: number, fileOffset: number, reason: string, cause?: unknown) {
-    super('ERR_BACKUP_TSM_CORRUPT', `${at(path, { entry, offset })}: TSM file damaged at byte ${fileOffset}: ${reason}`, {
-      path,
-      entry,
-      offset,
-      fileOffset,
-      reason,
-    }, { cause })
+  constructor(
+    path: string,
+    entry: string,
+    offset: number,
+    fileOffset: number,
+    reason: string,
+    cause?: unknown,
+  ) {
+    super(
+      'ERR_BACKUP_TSM_CORRUPT',
+      `${at(path, { entry, offset })}: TSM file damaged at byte ${fileOffset}: ${reason}`,
+      {
+        path,
+        entry,
+        offset,
+        fileOffset,
+        reason,
+      },
+      { cause },
+    )
   }
 }
 
 /** A tombstone file inside a shard archive cannot be read. */
 export class BackupTombstoneCorruptError extends BackupError {
   constructor(path: string, entry: string, offset: number, reason: string, cause?: unknown) {
-    super('ERR_BACKUP_TOMBSTONE_CORRUPT', `${at(path, { entry, offset })}: tombstone file damaged: ${reason}`, {
-      path,
-      entry,
-      offset,
-      reason,
-    }, { cause })
+    super(
+      'ERR_BACKUP_TOMBSTONE_CORRUPT',
+      `${at(path, { entry, offset })}: tombstone file damaged: ${reason}`,
+      {
+        path,
+        entry,
+        offset,
+        reason,
+      },
+      { cause },
+    )
   }
 }
 
@@ -125,7 +178,9 @@ export class BackupShardError extends BackupError {
 /** A backup with this timestamp already exists in the directory (a `<ts>` is never reused). */
 export class BackupExistsError extends BackupError {
   constructor(path: string) {
-    super('ERR_BACKUP_EXISTS', `${path} already exists: a backup timestamp is never reused`, { path })
+    super('ERR_BACKUP_EXISTS', `${path} already exists: a backup timestamp is never reused`, {
+      path,
+    })
   }
 }
 
@@ -155,10 +210,15 @@ export const RESTORE_DATABASE_EXISTS_TEXT =
  */
 export class RestoreRefusedError extends BackupError {
   constructor(reason: string, fields: ErrorFields = {}, cause?: unknown) {
-    super('ERR_BACKUP_RESTORE_REFUSED', `restore: operation exited with error: problem setting snapshot: ${reason}`, {
-      reason,
-      ...fields,
-    }, { cause })
+    super(
+      'ERR_BACKUP_RESTORE_REFUSED',
+      `restore: operation exited with error: problem setting snapshot: ${reason}`,
+      {
+        reason,
+        ...fields,
+      },
+      { cause },
+    )
   }
 }
 

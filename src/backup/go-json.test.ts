@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
-import type { JSONNumber} from './index.js';
+import type { JSONNumber } from './index.js'
 import { encodeGoJSON, goJSONString, JSONSyntaxError, parseJSON } from './index.js'
 
 describe('Go-style JSON encoding', () => {
@@ -17,12 +17,24 @@ describe('Go-style JSON encoding', () => {
       ['lone \ud800 surrogate', '"lone \\ufffd surrogate"'],
       ['/slash\u007f', '"/slash\u007f"'],
     ]
-    for (const [input, want] of cases) assert.equal(goJSONString(input), want, JSON.stringify(input))
+    for (const [input, want] of cases)
+      assert.equal(goJSONString(input), want, JSON.stringify(input))
   })
 
   it('indents like json.MarshalIndent with two spaces and no trailing newline', () => {
-    const text = encodeGoJSON({ fields: [['a', 1], ['b', [true, null, 'x']], ['c', { fields: [] }], ['d', []], ['e', 2n ** 63n - 1n]] })
-    assert.equal(text, '{\n  "a": 1,\n  "b": [\n    true,\n    null,\n    "x"\n  ],\n  "c": {},\n  "d": [],\n  "e": 9223372036854775807\n}')
+    const text = encodeGoJSON({
+      fields: [
+        ['a', 1],
+        ['b', [true, null, 'x']],
+        ['c', { fields: [] }],
+        ['d', []],
+        ['e', 2n ** 63n - 1n],
+      ],
+    })
+    assert.equal(
+      text,
+      '{\n  "a": 1,\n  "b": [\n    true,\n    null,\n    "x"\n  ],\n  "c": {},\n  "d": [],\n  "e": 9223372036854775807\n}',
+    )
   })
 
   it('round-trips every well-formed string through the parser', () => {
@@ -41,7 +53,10 @@ describe('JSON parser', () => {
     assert.ok(v instanceof Map)
     assert.deepEqual([...v.keys()], ['b', 'a'])
     assert.equal((v.get('b') as JSONNumber).raw, '1770000000123456789')
-    assert.deepEqual((v.get('a') as JSONNumber[]).map((n) => n.raw), ['-0', '1.5e3'])
+    assert.deepEqual(
+      (v.get('a') as JSONNumber[]).map((n) => n.raw),
+      ['-0', '1.5e3'],
+    )
   })
 
   it('reports the line and column of a syntax error', () => {
@@ -57,7 +72,11 @@ describe('JSON parser', () => {
     for (const [text, line, column, reason] of cases) {
       assert.throws(
         () => parseJSON(text),
-        (err: unknown) => err instanceof JSONSyntaxError && err.problem.line === line && err.problem.column === column && reason.test(err.problem.reason),
+        (err: unknown) =>
+          err instanceof JSONSyntaxError &&
+          err.problem.line === line &&
+          err.problem.column === column &&
+          reason.test(err.problem.reason),
         JSON.stringify(text),
       )
     }

@@ -124,7 +124,16 @@ export function parseJSON(text: string): JSONValue {
       }
       out += text.slice(start, pos)
       const e = text[pos + 1]
-      const simple: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' }
+      const simple: Record<string, string> = {
+        '"': '"',
+        '\\': '\\',
+        '/': '/',
+        b: '\b',
+        f: '\f',
+        n: '\n',
+        r: '\r',
+        t: '\t',
+      }
       if (e !== undefined && simple[e] !== undefined) {
         out += simple[e]
         pos += 2
@@ -194,7 +203,11 @@ export function parseJSON(text: string): JSONValue {
       }
     }
     if (c === '"') return str()
-    for (const [word, v] of [['true', true], ['false', false], ['null', null]] as const) {
+    for (const [word, v] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
       if (text.startsWith(word, pos)) {
         pos += word.length
         return v
@@ -206,7 +219,9 @@ export function parseJSON(text: string): JSONValue {
       pos += m[0].length
       return new JSONNumber(m[0])
     }
-    return fail(pos >= text.length ? 'unexpected end of input' : `unexpected character ${JSON.stringify(c)}`)
+    return fail(
+      pos >= text.length ? 'unexpected end of input' : `unexpected character ${JSON.stringify(c)}`,
+    )
   }
   const v = value(0)
   ws()

@@ -2,7 +2,12 @@
 // `<ts>.manifest`; spec/backup-formats.md §1, §3) — manifest and archive codecs, consistent shard
 // snapshots, full and incremental backup sets, whole-set verification, and restore planning and
 // installation into a store and metastore. Library functions only; the CLI wires them.
-export { encodeManifest, decodeManifest, formatBackupTimestamp, MANIFEST_TIDEMARK_VERSION } from './manifest.js'
+export {
+  encodeManifest,
+  decodeManifest,
+  formatBackupTimestamp,
+  MANIFEST_TIDEMARK_VERSION,
+} from './manifest.js'
 export type { Manifest, ManifestEntry, ManifestMeta, TidemarkManifestInfo } from './manifest.js'
 export { encodeGoJSON, goJSONString, parseJSON, JSONNumber, JSONSyntaxError } from './go-json.js'
 export type { GoJSONValue, JSONObject, JSONValue, JSONSyntaxProblem } from './go-json.js'
@@ -25,20 +30,58 @@ export { rewriteTSMFile, rangeOverlap } from './tsm-rewrite.js'
 export type { KeepRange } from './tsm-rewrite.js'
 export { takeShardSnapshot } from './shard-snapshot.js'
 export type { BackupShard, ShardSnapshot, SnapshotFile } from './shard-snapshot.js'
-export { writeShardArchive, writeSnapshotArchive, streamSnapshotArchive, keepRange, archiveFingerprint } from './shard-archive-writer.js'
-export type { ShardArchiveOptions, ShardArchiveResult, ShardArchiveStream } from './shard-archive-writer.js'
+export {
+  writeShardArchive,
+  writeSnapshotArchive,
+  streamSnapshotArchive,
+  keepRange,
+  archiveFingerprint,
+} from './shard-archive-writer.js'
+export type {
+  ShardArchiveOptions,
+  ShardArchiveResult,
+  ShardArchiveStream,
+} from './shard-archive-writer.js'
 export { writeBackupSet } from './backup-set-writer.js'
-export type { BackupSetResult, BackupSetShardSpec, BackupShardEvent, WriteBackupSetOptions } from './backup-set-writer.js'
+export type {
+  BackupSetResult,
+  BackupSetShardSpec,
+  BackupShardEvent,
+  WriteBackupSetOptions,
+} from './backup-set-writer.js'
 export { readBackupSet, readManifestFile } from './backup-set-reader.js'
-export type { BackupSet, BackupSetMeta, BackupSetShard, ManifestFile, MissingShard } from './backup-set-reader.js'
-export { verifyBackupSet, readBackupMeta, locateShard, archiveLocation } from './backup-set-verifier.js'
-export type { BackupMeta, VerifiedShard, VerifyOptions, VerifyResult } from './backup-set-verifier.js'
+export type {
+  BackupSet,
+  BackupSetMeta,
+  BackupSetShard,
+  ManifestFile,
+  MissingShard,
+} from './backup-set-reader.js'
+export {
+  verifyBackupSet,
+  readBackupMeta,
+  locateShard,
+  archiveLocation,
+} from './backup-set-verifier.js'
+export type {
+  BackupMeta,
+  VerifiedShard,
+  VerifyOptions,
+  VerifyResult,
+} from './backup-set-verifier.js'
 export { planRestore } from './restore-planner.js'
 export type { EmptyShard, PlannedShard, RestoreOptions, RestorePlan } from './restore-planner.js'
 export { installShards } from './restore-installer.js'
 export { recoverRestores } from './restore-journal.js'
 export type { RecoveryResult, RecoveryStore } from './restore-journal.js'
-export type { InstallOptions, PreparedArchive, RestoredShard, RestoreMetaClient, RestoreResult, RestoreStore } from './restore-installer.js'
+export type {
+  InstallOptions,
+  PreparedArchive,
+  RestoredShard,
+  RestoreMetaClient,
+  RestoreResult,
+  RestoreStore,
+} from './restore-installer.js'
 export type { BackupWarning, BackupWarningCode } from './warnings.js'
 export {
   BackupError,

@@ -15,16 +15,34 @@ import type { InfluxdConfig, InfluxdHandle } from '../../test/helpers/influxd.js
 import type { JSONObject } from '../../test/helpers/json-bigint.js'
 import { assertAllDeepEqual } from '../../test/interop/assert-all.js'
 import type { Comparison } from '../../test/interop/assert-all.js'
-import { measurementNames, schemaComparisons, schemaStatements, selectComparisons } from '../../test/interop/engine-answers.js'
+import {
+  measurementNames,
+  schemaComparisons,
+  schemaStatements,
+  selectComparisons,
+} from '../../test/interop/engine-answers.js'
 import type { OpenShard } from '../../test/interop/engine-answers.js'
-import { firstColumn, listFiles, quoteIdent, resultsOf, waitFor, walIsEmpty } from '../../test/interop/influxd-steps.js'
+import {
+  firstColumn,
+  listFiles,
+  quoteIdent,
+  resultsOf,
+  waitFor,
+  walIsEmpty,
+} from '../../test/interop/influxd-steps.js'
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
 const scenarioDir = join(repo, 'test', 'fixtures', 'storage', 'tsm')
 
 type ScenarioStep =
   | { readonly kind: 'statement'; readonly q: string; readonly db?: string }
-  | { readonly kind: 'write'; readonly db: string; readonly rp: string; readonly precision: string; readonly file: string }
+  | {
+      readonly kind: 'write'
+      readonly db: string
+      readonly rp: string
+      readonly precision: string
+      readonly file: string
+    }
   | { readonly kind: 'wait-for-snapshots' }
   | { readonly kind: 'restart'; readonly config: InfluxdConfig }
   | { readonly kind: 'block-compactions' }
@@ -42,7 +60,10 @@ function blockCompactions(dataDir: string): void {
   for (const f of listFiles(dataDir)) {
     const m = /^(\d{9})-(\d{9})\.tsm$/.exec(basename(f))
     if (m === null || m[1] === undefined || m[2] === undefined) continue
-    writeFileSync(join(dirname(f), `${m[1]}-${String(Number(m[2]) + 1).padStart(9, '0')}.tsm.tmp`), '')
+    writeFileSync(
+      join(dirname(f), `${m[1]}-${String(Number(m[2]) + 1).padStart(9, '0')}.tsm.tmp`),
+      '',
+    )
   }
 }
 
@@ -63,7 +84,10 @@ export async function runTSMScenario(root: string, tombstones: boolean): Promise
           break
         }
         case 'write':
-          await h.write(step.db, readFileSync(join(scenarioDir, step.file), 'utf8'), { rp: step.rp, precision: step.precision })
+          await h.write(step.db, readFileSync(join(scenarioDir, step.file), 'utf8'), {
+            rp: step.rp,
+            precision: step.precision,
+          })
           break
         case 'wait-for-snapshots':
           await waitFor(() => walIsEmpty(h.dirs.wal), 30_000, 'influxd to snapshot every cache')
@@ -92,17 +116,28 @@ export async function runTSMScenario(root: string, tombstones: boolean): Promise
 export type Answers = Map<string, JSONObject[]>
 
 /** Captures, for every database, the schema statements and SELECT * GROUP BY * per RP and measurement. */
-export async function captureAnswers(h: InfluxdHandle, databases?: readonly string[]): Promise<Answers> {
+export async function captureAnswers(
+  h: InfluxdHandle,
+  databases?: readonly string[],
+): Promise<Answers> {
   const answers: Answers = new Map()
   for (const db of databases ?? firstColumn(resultsOf(await h.query('SHOW DATABASES'))[0])) {
     const on = quoteIdent(db)
     const schema = resultsOf(await h.query(schemaStatements(on).join('; ')))
     answers.set(`${db}.schema`, schema)
     const measurements = measurementNames(schema[1])
-    answers.set(`${db}.measurements`, measurements.map((m) => ({ name: m })))
+    answers.set(
+      `${db}.measurements`,
+      measurements.map((m) => ({ name: m })),
+    )
     for (const rp of firstColumn(schema[0])) {
-      const q = measurements.map((m) => `SELECT * FROM ${on}.${quoteIdent(rp)}.${quoteIdent(m)} GROUP BY *`)
-      answers.set(`${db}.${rp}.select`, q.length === 0 ? [] : resultsOf(await h.query(q.join('; '), { epoch: 'ns' })))
+      const q = measurements.map(
+        (m) => `SELECT * FROM ${on}.${quoteIdent(rp)}.${quoteIdent(m)} GROUP BY *`,
+      )
+      answers.set(
+        `${db}.${rp}.select`,
+        q.length === 0 ? [] : resultsOf(await h.query(q.join('; '), { epoch: 'ns' })),
+      )
     }
   }
   return answers
@@ -110,22 +145,36 @@ export async function captureAnswers(h: InfluxdHandle, databases?: readonly stri
 
 /** The open shards of `store` in the form the interop comparisons take. */
 export function storeShards(store: Store): OpenShard[] {
-  return store.shards().map((shard) => ({ loc: { id: shard.id, database: shard.database, retentionPolicy: shard.retentionPolicy }, shard }))
+  return store
+    .shards()
+    .map((shard) => ({
+      loc: { id: shard.id, database: shard.database, retentionPolicy: shard.retentionPolicy },
+      shard,
+    }))
 }
 
 /**
  * Asserts that `store`'s database `ours` answers like influxd's database `theirs` did: schema
  * statements, and SELECT * GROUP BY * of every measurement in every retention policy.
  */
-export async function assertStoreAnswers(store: Store, answers: Answers, theirs: string, ours = theirs): Promise<void> {
+export async function assertStoreAnswers(
+  store: Store,
+  answers: Answers,
+  theirs: string,
+  ours = theirs,
+): Promise<void> {
   const shards = storeShards(store)
-  const comparisons: Comparison[] = [...schemaComparisons(ours, shards, answers.get(`${theirs}.schema`) ?? [])]
+  const comparisons: Comparison[] = [
+    ...schemaComparisons(ours, shards, answers.get(`${theirs}.schema`) ?? []),
+  ]
   const measurements = (answers.get(`${theirs}.measurements`) ?? []).map((m) => String(m['name']))
   const rps = [...answers.keys()].filter((k) => k.startsWith(`${theirs}.`) && k.endsWith('.select'))
   assert.ok(rps.length > 0, `no answers for ${theirs}`)
   for (const key of rps) {
     const rp = key.slice(theirs.length + 1, -'.select'.length)
-    comparisons.push(...(await selectComparisons(ours, rp, shards, measurements, answers.get(key) ?? [])))
+    comparisons.push(
+      ...(await selectComparisons(ours, rp, shards, measurements, answers.get(key) ?? [])),
+    )
   }
   assertAllDeepEqual(comparisons)
 }
@@ -135,18 +184,31 @@ export async function assertStoreAnswers(store: Store, answers: Answers, theirs:
  * `influxd restore` returns as soon as it has sent the data, and influxd keeps each shard disabled
  * ("shard is disabled") until it has written and reopened it.
  */
-export async function settledAnswers(h: InfluxdHandle, databases: readonly string[], timeoutMs = 30_000): Promise<Answers> {
+export async function settledAnswers(
+  h: InfluxdHandle,
+  databases: readonly string[],
+  timeoutMs = 30_000,
+): Promise<Answers> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const got = await captureAnswers(h, databases)
-    const busy = [...got.values()].some((results) => JSON.stringify(results, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)).includes('shard is disabled'))
+    const busy = [...got.values()].some((results) =>
+      JSON.stringify(results, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)).includes(
+        'shard is disabled',
+      ),
+    )
     if (!busy || Date.now() > deadline) return got
     await new Promise((r) => setTimeout(r, 200))
   }
 }
 
 /** Asserts that influxd `h` answers for `db` exactly what `answers` recorded for `from`. */
-export async function assertInfluxdAnswers(h: InfluxdHandle, answers: Answers, from: string, db = from): Promise<void> {
+export async function assertInfluxdAnswers(
+  h: InfluxdHandle,
+  answers: Answers,
+  from: string,
+  db = from,
+): Promise<void> {
   const got = await settledAnswers(h, [db])
   const comparisons: Comparison[] = []
   for (const [key, want] of answers) {
@@ -182,8 +244,13 @@ export function runInfluxdTool(args: readonly string[], timeoutMs = 60_000): Pro
 }
 
 /** SHOW SHARD GROUPS of `db`.`rp` as [start, end) RFC3339 texts. */
-export async function shardGroupRanges(h: InfluxdHandle, db: string, rp: string): Promise<[string, string][]> {
-  const series = (resultsOf(await h.query('SHOW SHARD GROUPS'))[0]?.['series'] ?? []) as JSONObject[]
+export async function shardGroupRanges(
+  h: InfluxdHandle,
+  db: string,
+  rp: string,
+): Promise<[string, string][]> {
+  const series = (resultsOf(await h.query('SHOW SHARD GROUPS'))[0]?.['series'] ??
+    []) as JSONObject[]
   const out: [string, string][] = []
   for (const s of series) {
     for (const row of (s['values'] ?? []) as unknown[][]) {

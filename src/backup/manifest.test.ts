@@ -53,15 +53,26 @@ describe('manifest codec', () => {
     const m: Manifest = {
       meta: { fileName: '20261125T191020Z.meta', size: 416 },
       limited: false,
-      files: [entry(1n, 'autogen', 209920), entry(2n, 'autogen', 142336), entry(3n, 'oneday', 2048)],
+      files: [
+        entry(1n, 'autogen', 209920),
+        entry(2n, 'autogen', 142336),
+        entry(3n, 'oneday', 2048),
+      ],
     }
     assert.equal(encodeManifest(m), REFERENCE)
     assert.deepEqual(decodeManifest(REFERENCE, 'ref.manifest'), m)
   })
 
   it('writes "files": null for a set without shards, as Go does for a nil slice', () => {
-    const text = encodeManifest({ meta: { fileName: 'x.meta', size: 5 }, limited: false, files: [] })
-    assert.equal(text, '{\n  "meta": {\n    "fileName": "x.meta",\n    "size": 5\n  },\n  "limited": false,\n  "files": null\n}')
+    const text = encodeManifest({
+      meta: { fileName: 'x.meta', size: 5 },
+      limited: false,
+      files: [],
+    })
+    assert.equal(
+      text,
+      '{\n  "meta": {\n    "fileName": "x.meta",\n    "size": 5\n  },\n  "limited": false,\n  "files": null\n}',
+    )
     assert.deepEqual(decodeManifest(text, 'x').files, [])
   })
 
@@ -69,15 +80,28 @@ describe('manifest codec', () => {
     const m: Manifest = {
       meta: { fileName: 'a.meta', size: 1 },
       limited: true,
-      files: [{ ...entry(7n, 'autogen', 1024), lastModified: 1770000000123456789n, sha256: 'ab'.repeat(32), fingerprint: 'f00' }],
+      files: [
+        {
+          ...entry(7n, 'autogen', 1024),
+          lastModified: 1770000000123456789n,
+          sha256: 'ab'.repeat(32),
+          fingerprint: 'f00',
+        },
+      ],
       database: 'telegraf',
       policy: 'autogen',
       shardID: 7n,
       tidemark: { version: 1, metaSha256: 'cd'.repeat(32), complete: true },
     }
     const text = encodeManifest(m)
-    assert.match(text, /"lastModified": 1770000000123456789,\n {6}"sha256": "(ab){32}",\n {6}"fingerprint": "f00"\n/)
-    assert.match(text, /\],\n {2}"database": "telegraf",\n {2}"policy": "autogen",\n {2}"shard_id": 7,\n {2}"tidemark": \{\n {4}"version": 1,\n {4}"metaSha256": "(cd){32}",\n {4}"complete": true\n {2}\}\n\}$/)
+    assert.match(
+      text,
+      /"lastModified": 1770000000123456789,\n {6}"sha256": "(ab){32}",\n {6}"fingerprint": "f00"\n/,
+    )
+    assert.match(
+      text,
+      /\],\n {2}"database": "telegraf",\n {2}"policy": "autogen",\n {2}"shard_id": 7,\n {2}"tidemark": \{\n {4}"version": 1,\n {4}"metaSha256": "(cd){32}",\n {4}"complete": true\n {2}\}\n\}$/,
+    )
     assert.deepEqual(decodeManifest(text, 'm'), m)
   })
 
@@ -89,25 +113,42 @@ describe('manifest codec', () => {
     assert.deepEqual(m, {
       meta: { fileName: 'a.meta', size: 3 },
       limited: false,
-      files: [{ database: 'd', policy: 'p', shardID: 2n ** 64n - 1n, fileName: 'f', size: 9, lastModified: -5n }],
+      files: [
+        {
+          database: 'd',
+          policy: 'p',
+          shardID: 2n ** 64n - 1n,
+          fileName: 'f',
+          size: 9,
+          lastModified: -5n,
+        },
+      ],
     })
   })
 
   it('round-trips any manifest (encode then decode is the identity)', () => {
     const name = fc.string({ unit: 'grapheme', maxLength: 20 })
-    const arbEntry = fc.record({
-      database: name,
-      policy: name,
-      shardID: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
-      fileName: name,
-      size: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
-      lastModified: fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
-    }).map((e) => ({ ...e }))
+    const arbEntry = fc
+      .record({
+        database: name,
+        policy: name,
+        shardID: fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+        fileName: name,
+        size: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+        lastModified: fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
+      })
+      .map((e) => ({ ...e }))
     fc.assert(
-      fc.property(name, fc.nat(), fc.boolean(), fc.array(arbEntry, { maxLength: 4 }), (fileName, size, limited, files) => {
-        const m: Manifest = { meta: { fileName, size }, limited, files }
-        assert.deepEqual(decodeManifest(encodeManifest(m), 'p'), m)
-      }),
+      fc.property(
+        name,
+        fc.nat(),
+        fc.boolean(),
+        fc.array(arbEntry, { maxLength: 4 }),
+        (fileName, size, limited, files) => {
+          const m: Manifest = { meta: { fileName, size }, limited, files }
+          assert.deepEqual(decodeManifest(encodeManifest(m), 'p'), m)
+        },
+      ),
       { numRuns: 200 },
     )
   })
@@ -142,7 +183,10 @@ describe('manifest codec', () => {
     for (const [text, key] of cases) {
       assert.throws(
         () => decodeManifest(text, 'm.manifest'),
-        (err: unknown) => err instanceof ManifestError && err.message.includes(key) && err.fields['path'] === 'm.manifest',
+        (err: unknown) =>
+          err instanceof ManifestError &&
+          err.message.includes(key) &&
+          err.fields['path'] === 'm.manifest',
         text,
       )
     }

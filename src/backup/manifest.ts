@@ -70,7 +70,15 @@ const MAX_UINT64 = 2n ** 64n - 1n
 export function encodeManifest(m: Manifest): string {
   const files: GoJSONValue = m.files.length === 0 ? null : m.files.map(entryFields)
   const fields: (readonly [string, GoJSONValue])[] = [
-    ['meta', { fields: [['fileName', m.meta.fileName], ['size', m.meta.size]] }],
+    [
+      'meta',
+      {
+        fields: [
+          ['fileName', m.meta.fileName],
+          ['size', m.meta.size],
+        ],
+      },
+    ],
     ['limited', m.limited],
     ['files', files],
   ]
@@ -79,7 +87,16 @@ export function encodeManifest(m: Manifest): string {
   if (m.shardID !== undefined && m.shardID !== 0n) fields.push(['shard_id', m.shardID])
   if (m.tidemark !== undefined) {
     const t = m.tidemark
-    fields.push(['tidemark', { fields: [['version', t.version], ['metaSha256', t.metaSha256], ['complete', t.complete]] }])
+    fields.push([
+      'tidemark',
+      {
+        fields: [
+          ['version', t.version],
+          ['metaSha256', t.metaSha256],
+          ['complete', t.complete],
+        ],
+      },
+    ])
   }
   return encodeGoJSON({ fields })
 }
@@ -150,7 +167,8 @@ class Reader {
 
   size(obj: JSONObject, key: string, where: string): number {
     const n = this.integer(obj, key, where, MAX_INT64, true)
-    if (n < 0n || n > BigInt(Number.MAX_SAFE_INTEGER)) this.fail(`${where}${key}`, `${n} is not a valid size`)
+    if (n < 0n || n > BigInt(Number.MAX_SAFE_INTEGER))
+      this.fail(`${where}${key}`, `${n} is not a valid size`)
     return Number(n)
   }
 }
@@ -160,7 +178,8 @@ class Reader {
  * offset, line and column for syntax errors, or the key for a wrong type).
  */
 export function decodeManifest(text: string | Uint8Array, path: string): Manifest {
-  const source = typeof text === 'string' ? text : new TextDecoder('utf-8', { fatal: false }).decode(text)
+  const source =
+    typeof text === 'string' ? text : new TextDecoder('utf-8', { fatal: false }).decode(text)
   let root: JSONValue
   try {
     root = parseJSON(source)
@@ -173,9 +192,13 @@ export function decodeManifest(text: string | Uint8Array, path: string): Manifes
   const top = r.object(root, '(top level)')
   if (top === undefined) throw new ManifestError(path, 'the manifest is not a JSON object')
   const metaObj = r.object(field(top, 'meta'), 'meta') ?? new Map<string, JSONValue>()
-  const meta: ManifestMeta = { fileName: r.string(metaObj, 'fileName', 'meta.'), size: r.size(metaObj, 'size', 'meta.') }
+  const meta: ManifestMeta = {
+    fileName: r.string(metaObj, 'fileName', 'meta.'),
+    size: r.size(metaObj, 'size', 'meta.'),
+  }
   const rawFiles = field(top, 'files')
-  if (rawFiles !== undefined && rawFiles !== null && !Array.isArray(rawFiles)) r.fail('files', 'expected an array')
+  if (rawFiles !== undefined && rawFiles !== null && !Array.isArray(rawFiles))
+    r.fail('files', 'expected an array')
   const files = ((rawFiles ?? []) as readonly JSONValue[]).map((v, i): ManifestEntry => {
     const where = `files[${i}].`
     const o = r.object(v, `files[${i}]`) ?? new Map<string, JSONValue>()
@@ -196,7 +219,8 @@ export function decodeManifest(text: string | Uint8Array, path: string): Manifes
       }
       extra.sha256 = sha256
     }
-    if (fingerprint !== undefined && fingerprint !== null) extra.fingerprint = r.string(o, 'fingerprint', where)
+    if (fingerprint !== undefined && fingerprint !== null)
+      extra.fingerprint = r.string(o, 'fingerprint', where)
     return { ...entry, ...extra }
   })
   const out: {
@@ -218,8 +242,13 @@ export function decodeManifest(text: string | Uint8Array, path: string): Manifes
   if (t !== undefined) {
     const version = r.integer(t, 'version', 'tidemark.', 1000n, false)
     const metaSha256 = r.string(t, 'metaSha256', 'tidemark.')
-    if (metaSha256 !== '' && !/^[0-9a-f]{64}$/.test(metaSha256)) r.fail('tidemark.metaSha256', 'expected 64 lowercase hex digits')
-    out.tidemark = { version: Number(version), metaSha256, complete: r.bool(t, 'complete', 'tidemark.') }
+    if (metaSha256 !== '' && !/^[0-9a-f]{64}$/.test(metaSha256))
+      r.fail('tidemark.metaSha256', 'expected 64 lowercase hex digits')
+    out.tidemark = {
+      version: Number(version),
+      metaSha256,
+      complete: r.bool(t, 'complete', 'tidemark.'),
+    }
   }
   return out
 }

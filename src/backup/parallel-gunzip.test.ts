@@ -10,19 +10,26 @@ import { ParallelGunzip, ParallelGzip } from './index.js'
 
 async function through(stream: Transform, input: Buffer, chunk: number): Promise<Buffer> {
   const parts: Buffer[] = []
-  const pieces = Array.from({ length: Math.ceil(input.length / chunk) }, (_, i) => input.subarray(i * chunk, (i + 1) * chunk))
+  const pieces = Array.from({ length: Math.ceil(input.length / chunk) }, (_, i) =>
+    input.subarray(i * chunk, (i + 1) * chunk),
+  )
   await pipeline(Readable.from(pieces), stream, async (source: AsyncIterable<Buffer>) => {
     for await (const c of source) parts.push(c)
   })
   return Buffer.concat(parts)
 }
 
-const gzip = (input: Buffer, blockSizeBytes: number): Promise<Buffer> => through(new ParallelGzip({ blockSizeBytes, level: 1 }), input, 7919)
+const gzip = (input: Buffer, blockSizeBytes: number): Promise<Buffer> =>
+  through(new ParallelGzip({ blockSizeBytes, level: 1 }), input, 7919)
 const gunzip = (gz: Buffer, chunk = 4096, concurrency?: number): Promise<Buffer> =>
   through(new ParallelGunzip(concurrency !== undefined ? { concurrency } : {}), gz, chunk)
 
 function rejectsWith(p: Promise<unknown>, code: string, message: RegExp): Promise<void> {
-  return assert.rejects(p, (err: unknown) => (err as { code?: string }).code === code && message.test((err as Error).message))
+  return assert.rejects(
+    p,
+    (err: unknown) =>
+      (err as { code?: string }).code === code && message.test((err as Error).message),
+  )
 }
 
 describe('parallel gunzip', () => {
@@ -54,7 +61,10 @@ describe('parallel gunzip', () => {
     const a = Buffer.from('first part, indexed '.repeat(3000))
     const b = Buffer.from('second part, plain gzip '.repeat(3000))
     assert.deepEqual(await gunzip(gzipSync(b)), b)
-    assert.deepEqual(await gunzip(Buffer.concat([await gzip(a, 4096), gzipSync(b)]), 333), Buffer.concat([a, b]))
+    assert.deepEqual(
+      await gunzip(Buffer.concat([await gzip(a, 4096), gzipSync(b)]), 333),
+      Buffer.concat([a, b]),
+    )
   })
 
   it("reports a damaged member with zlib's codes: checksum, length, truncation, garbage, empty input", async () => {
@@ -67,11 +77,20 @@ describe('parallel gunzip', () => {
     const size = Buffer.from(gz)
     size[first - 1] = (size[first - 1] ?? 0) ^ 1
     await rejectsWith(gunzip(size), 'Z_DATA_ERROR', /incorrect length check/)
-    await rejectsWith(gunzip(gz.subarray(0, gz.length - 5)), 'Z_BUF_ERROR', /unexpected end of file/)
-    await assert.rejects(gunzip(Buffer.concat([gz, Buffer.from('trailing garbage')])), (err: unknown) => String((err as { code?: string }).code).startsWith('Z_'))
+    await rejectsWith(
+      gunzip(gz.subarray(0, gz.length - 5)),
+      'Z_BUF_ERROR',
+      /unexpected end of file/,
+    )
+    await assert.rejects(
+      gunzip(Buffer.concat([gz, Buffer.from('trailing garbage')])),
+      (err: unknown) => String((err as { code?: string }).code).startsWith('Z_'),
+    )
     await rejectsWith(gunzip(Buffer.alloc(0)), 'Z_BUF_ERROR', /unexpected end of file/)
     const bits = Buffer.from(gz)
     bits[30] = (bits[30] ?? 0) ^ 0xff
-    await assert.rejects(gunzip(bits), (err: unknown) => String((err as { code?: string }).code).startsWith('Z_'))
+    await assert.rejects(gunzip(bits), (err: unknown) =>
+      String((err as { code?: string }).code).startsWith('Z_'),
+    )
   })
 })

@@ -23,16 +23,26 @@ function zlibError(code: string, message: string): Error {
 /** The total length an indexed member's header records, or undefined if `b` (≥ 20 bytes) does not start one. */
 function indexedLength(b: Buffer): number | undefined {
   if (b[0] !== 0x1f || b[1] !== 0x8b || b[2] !== 8 || b[3] !== 4) return undefined
-  if (b.readUInt16LE(10) !== 8 || b[12] !== MEMBER_LENGTH_SUBFIELD[0] || b[13] !== MEMBER_LENGTH_SUBFIELD[1] || b.readUInt16LE(14) !== 4) return undefined
+  if (
+    b.readUInt16LE(10) !== 8 ||
+    b[12] !== MEMBER_LENGTH_SUBFIELD[0] ||
+    b[13] !== MEMBER_LENGTH_SUBFIELD[1] ||
+    b.readUInt16LE(14) !== 4
+  )
+    return undefined
   const total = b.readUInt32LE(16)
   return total >= INDEXED_HEADER_BYTES + 8 ? total : undefined
 }
 
 async function inflateMember(member: Buffer, sizeHint: number): Promise<Buffer> {
   const total = member.length
-  const out = await inflateRawAsync(member.subarray(INDEXED_HEADER_BYTES, total - 8), { chunkSize: Math.max(64 * 1024, sizeHint) })
-  if ((crc32(out) >>> 0) !== member.readUInt32LE(total - 8)) throw zlibError('Z_DATA_ERROR', 'incorrect data check')
-  if ((out.length >>> 0) !== member.readUInt32LE(total - 4)) throw zlibError('Z_DATA_ERROR', 'incorrect length check')
+  const out = await inflateRawAsync(member.subarray(INDEXED_HEADER_BYTES, total - 8), {
+    chunkSize: Math.max(64 * 1024, sizeHint),
+  })
+  if (crc32(out) >>> 0 !== member.readUInt32LE(total - 8))
+    throw zlibError('Z_DATA_ERROR', 'incorrect data check')
+  if (out.length >>> 0 !== member.readUInt32LE(total - 4))
+    throw zlibError('Z_DATA_ERROR', 'incorrect length check')
   return out
 }
 
@@ -52,7 +62,10 @@ export class ParallelGunzip extends Transform {
   }
 
   #take(n: number): Buffer {
-    const all = this.#buffered.length === 1 && this.#buffered[0] !== undefined ? this.#buffered[0] : Buffer.concat(this.#buffered, this.#bufferedBytes)
+    const all =
+      this.#buffered.length === 1 && this.#buffered[0] !== undefined
+        ? this.#buffered[0]
+        : Buffer.concat(this.#buffered, this.#bufferedBytes)
     const head = all.subarray(0, n)
     const rest = all.subarray(n)
     this.#buffered = rest.length > 0 ? [rest] : []
@@ -61,7 +74,10 @@ export class ParallelGunzip extends Transform {
   }
 
   #peek(n: number): Buffer {
-    const all = this.#buffered.length === 1 && this.#buffered[0] !== undefined ? this.#buffered[0] : Buffer.concat(this.#buffered, this.#bufferedBytes)
+    const all =
+      this.#buffered.length === 1 && this.#buffered[0] !== undefined
+        ? this.#buffered[0]
+        : Buffer.concat(this.#buffered, this.#bufferedBytes)
     this.#buffered = [all]
     return all.subarray(0, n)
   }
@@ -129,7 +145,10 @@ export class ParallelGunzip extends Transform {
     const run = async (): Promise<void> => {
       if (this.#fallback === undefined && this.#bufferedBytes > 0) {
         // Fewer bytes than a whole indexed member: a cut-off archive, or a stream of another kind.
-        if (this.#bufferedBytes >= INDEXED_HEADER_BYTES && indexedLength(this.#peek(INDEXED_HEADER_BYTES)) !== undefined) {
+        if (
+          this.#bufferedBytes >= INDEXED_HEADER_BYTES &&
+          indexedLength(this.#peek(INDEXED_HEADER_BYTES)) !== undefined
+        ) {
           await this.#drainTo(0)
           throw zlibError('Z_BUF_ERROR', 'unexpected end of file')
         }

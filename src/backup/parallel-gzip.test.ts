@@ -7,19 +7,30 @@ import { gunzipSync } from 'node:zlib'
 import fc from 'fast-check'
 import { ParallelGzip } from './index.js'
 
-async function compress(input: Buffer, chunk: number, options: ConstructorParameters<typeof ParallelGzip>[0]): Promise<Buffer> {
+async function compress(
+  input: Buffer,
+  chunk: number,
+  options: ConstructorParameters<typeof ParallelGzip>[0],
+): Promise<Buffer> {
   const parts: Buffer[] = []
-  const pieces = Array.from({ length: Math.ceil(input.length / chunk) }, (_, i) => input.subarray(i * chunk, (i + 1) * chunk))
-  await pipeline(Readable.from(pieces), new ParallelGzip(options), async (source: AsyncIterable<Buffer>) => {
-    for await (const c of source) parts.push(c)
-  })
+  const pieces = Array.from({ length: Math.ceil(input.length / chunk) }, (_, i) =>
+    input.subarray(i * chunk, (i + 1) * chunk),
+  )
+  await pipeline(
+    Readable.from(pieces),
+    new ParallelGzip(options),
+    async (source: AsyncIterable<Buffer>) => {
+      for await (const c of source) parts.push(c)
+    },
+  )
   return Buffer.concat(parts)
 }
 
 /** How often a gzip member header (1f 8b 08) occurs; exact for stored (level 0) members of ASCII text. */
 function memberCount(gz: Buffer): number {
   let n = 0
-  for (let i = 0; i + 2 < gz.length; i++) if (gz[i] === 0x1f && gz[i + 1] === 0x8b && gz[i + 2] === 0x08) n++
+  for (let i = 0; i + 2 < gz.length; i++)
+    if (gz[i] === 0x1f && gz[i + 1] === 0x8b && gz[i + 2] === 0x08) n++
   return n
 }
 

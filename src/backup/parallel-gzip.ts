@@ -39,7 +39,6 @@ export function indexedMember(input: Buffer, deflated: Buffer): Buffer {
   return out
 }
 
-
 /** Options of ParallelGzip. */
 export interface ParallelGzipOptions {
   /** zlib level 0–9 (default: zlib's default, 6). */
@@ -70,7 +69,10 @@ export class ParallelGzip extends Transform {
   #start(block: Buffer): void {
     // One output buffer big enough for the whole member: zlib's default 16 KiB chunks cost a
     // main-thread callback each (30% of the wall time on 2 cores).
-    const p = deflateRawAsync(block, { level: this.#level, chunkSize: this.#blockSize + 64 * 1024 }).then((d) => indexedMember(block, d))
+    const p = deflateRawAsync(block, {
+      level: this.#level,
+      chunkSize: this.#blockSize + 64 * 1024,
+    }).then((d) => indexedMember(block, d))
     p.catch(() => undefined) // awaited in order below; this only keeps it from being "unhandled"
     this.#inflight.push(p)
     this.#members++
@@ -86,7 +88,10 @@ export class ParallelGzip extends Transform {
   /** Takes whole blocks (and with `all`, the remainder) off the pending input, copying it once. */
   #cut(all: boolean): Buffer[] {
     if (this.#pendingBytes < this.#blockSize && !(all && this.#pendingBytes > 0)) return []
-    const joined = this.#pending.length === 1 && this.#pending[0] !== undefined ? this.#pending[0] : Buffer.concat(this.#pending, this.#pendingBytes)
+    const joined =
+      this.#pending.length === 1 && this.#pending[0] !== undefined
+        ? this.#pending[0]
+        : Buffer.concat(this.#pending, this.#pendingBytes)
     const blocks: Buffer[] = []
     let at = 0
     while (joined.length - at >= this.#blockSize) {

@@ -90,11 +90,14 @@ export interface RestoreResult {
 }
 
 function sameLocation(a: ArchiveLocation, b: ArchiveLocation): boolean {
-  return a.database === b.database && a.retentionPolicy === b.retentionPolicy && a.shardID === b.shardID
+  return (
+    a.database === b.database && a.retentionPolicy === b.retentionPolicy && a.shardID === b.shardID
+  )
 }
 
 function shardNumber(id: bigint): number {
-  if (id > BigInt(Number.MAX_SAFE_INTEGER)) throw new RestoreFailedError(`shard ID ${id} is too large for this store`, { shardID: id })
+  if (id > BigInt(Number.MAX_SAFE_INTEGER))
+    throw new RestoreFailedError(`shard ID ${id} is too large for this store`, { shardID: id })
   return Number(id)
 }
 
@@ -111,19 +114,28 @@ async function exists(path: string): Promise<boolean> {
 function rebase(plan: RestorePlan, current: MetaData): MetaData {
   const base = plan.base
   if (current.maxShardID !== base.maxShardID || current.maxShardGroupID !== base.maxShardGroupID) {
-    throw new RestoreFailedError('the metadata changed while restoring (shard IDs were allocated); plan the restore again')
+    throw new RestoreFailedError(
+      'the metadata changed while restoring (shard IDs were allocated); plan the restore again',
+    )
   }
   const targets = new Set(plan.databases)
   for (const name of targets) {
     const now = current.databases.find((d) => d.name === name)
     const before = base.databases.find((d) => d.name === name)
-    if (now !== before) throw new RestoreFailedError(`database ${name} changed while restoring; plan the restore again`, { database: name })
+    if (now !== before)
+      throw new RestoreFailedError(
+        `database ${name} changed while restoring; plan the restore again`,
+        { database: name },
+      )
   }
   const restored = plan.meta.databases.filter((d) => targets.has(d.name))
   const added = plan.meta.users.filter((u) => !base.users.some((x) => x.name === u.name))
   return current.with({
     databases: [...current.databases.filter((d) => !targets.has(d.name)), ...restored],
-    users: [...current.users, ...added.filter((u) => !current.users.some((x) => x.name === u.name))],
+    users: [
+      ...current.users,
+      ...added.filter((u) => !current.users.some((x) => x.name === u.name)),
+    ],
     maxShardID: plan.meta.maxShardID,
     maxShardGroupID: plan.meta.maxShardGroupID,
   })
@@ -134,7 +146,12 @@ function rebase(plan: RestorePlan, current: MetaData): MetaData {
  * saved. On failure everything created is removed again and the error is thrown: the backup's
  * typed errors (ERR_BACKUP_*) as they are, anything else wrapped in RestoreFailedError.
  */
-export async function installShards(plan: RestorePlan, store: RestoreStore, meta: RestoreMetaClient, options: InstallOptions = {}): Promise<RestoreResult> {
+export async function installShards(
+  plan: RestorePlan,
+  store: RestoreStore,
+  meta: RestoreMetaClient,
+  options: InstallOptions = {},
+): Promise<RestoreResult> {
   const { dataDir, walDir } = store.config
   const created: string[] = []
   const temps: string[] = []
@@ -147,15 +164,25 @@ export async function installShards(plan: RestorePlan, store: RestoreStore, meta
     created.push(path)
   }
   const all = [
-    ...plan.shards.map((s) => ({ database: s.database, retentionPolicy: s.retentionPolicy, id: s.newID })),
+    ...plan.shards.map((s) => ({
+      database: s.database,
+      retentionPolicy: s.retentionPolicy,
+      id: s.newID,
+    })),
     ...plan.emptyShards,
   ]
   try {
     for (const s of all) {
       const id = shardNumber(s.id)
-      const dirs = [join(dataDir, s.database, s.retentionPolicy, String(id)), join(walDir, s.database, s.retentionPolicy, String(id))]
-      if (store.shard(id) !== undefined) throw new RestoreFailedError(`shard ${id} already exists in the store`, { shardID: id })
-      for (const d of dirs) if (await exists(d)) throw new RestoreFailedError(`${d} already exists`, { path: d, shardID: id })
+      const dirs = [
+        join(dataDir, s.database, s.retentionPolicy, String(id)),
+        join(walDir, s.database, s.retentionPolicy, String(id)),
+      ]
+      if (store.shard(id) !== undefined)
+        throw new RestoreFailedError(`shard ${id} already exists in the store`, { shardID: id })
+      for (const d of dirs)
+        if (await exists(d))
+          throw new RestoreFailedError(`${d} already exists`, { path: d, shardID: id })
     }
     for (const s of all) {
       for (const root of [dataDir, walDir]) {
@@ -180,7 +207,12 @@ export async function installShards(plan: RestorePlan, store: RestoreStore, meta
       const ready = options.prepared?.get(s.source.path)
       let x: ExtractedShard
       let earlierMs = 0
-      if (ready !== undefined && sameLocation(ready.location, s.location) && ready.tarSize === e.size && (e.sha256 === undefined || ready.sha256 === e.sha256)) {
+      if (
+        ready !== undefined &&
+        sameLocation(ready.location, s.location) &&
+        ready.tarSize === e.size &&
+        (e.sha256 === undefined || ready.sha256 === e.sha256)
+      ) {
         await rename(ready.dir, tmp)
         temps.push(tmp)
         x = ready
@@ -232,7 +264,11 @@ export async function installShards(plan: RestorePlan, store: RestoreStore, meta
     journal = await writeRestoreJournal(
       dataDir,
       randomBytes(8).toString('hex'),
-      all.map((s) => ({ database: s.database, retentionPolicy: s.retentionPolicy, id: shardNumber(s.id) })),
+      all.map((s) => ({
+        database: s.database,
+        retentionPolicy: s.retentionPolicy,
+        id: shardNumber(s.id),
+      })),
     )
     for (const s of plan.shards) {
       const rpDir = join(dataDir, s.database, s.retentionPolicy)
@@ -254,13 +290,24 @@ export async function installShards(plan: RestorePlan, store: RestoreStore, meta
     // Phase 3: the metadata, last.
     const saved = await meta.update((current) => rebase(plan, current))
     await removeRestoreJournal(journal)
-    return { meta: saved, shards: restored.filter((r): r is RestoredShard => r !== undefined), emptyShards: plan.emptyShards.map((s) => s.id), warnings }
+    return {
+      meta: saved,
+      shards: restored.filter((r): r is RestoredShard => r !== undefined),
+      emptyShards: plan.emptyShards.map((s) => s.id),
+      warnings,
+    }
   } catch (err) {
     for (const id of opened.reverse()) await store.deleteShard(id).catch(() => undefined)
-    for (const d of [...finals, ...temps]) await rm(d, { recursive: true, force: true }).catch(() => undefined)
-    for (const d of created.reverse()) await rm(d, { recursive: true, force: true }).catch(() => undefined)
+    for (const d of [...finals, ...temps])
+      await rm(d, { recursive: true, force: true }).catch(() => undefined)
+    for (const d of created.reverse())
+      await rm(d, { recursive: true, force: true }).catch(() => undefined)
     if (journal !== undefined) await removeRestoreJournal(journal).catch(() => undefined)
     if (err instanceof BackupError) throw err
-    throw new RestoreFailedError(`restore failed and was rolled back: ${(err as Error).message}`, {}, err)
+    throw new RestoreFailedError(
+      `restore failed and was rolled back: ${(err as Error).message}`,
+      {},
+      err,
+    )
   }
 }

@@ -23,7 +23,11 @@ export interface JournalShard {
 }
 
 /** Writes the journal of a restore about to create `shards`; resolves to its path once durable. */
-export async function writeRestoreJournal(dataDir: string, token: string, shards: readonly JournalShard[]): Promise<string> {
+export async function writeRestoreJournal(
+  dataDir: string,
+  token: string,
+  shards: readonly JournalShard[],
+): Promise<string> {
   const path = join(dataDir, `${PREFIX}${token}.json`)
   await writeFileDurable(path, `${JSON.stringify({ shards })}\n`, 0o600)
   return path
@@ -50,7 +54,9 @@ export interface RecoveryResult {
 }
 
 function holds(meta: MetaData, s: JournalShard): boolean {
-  const rp = meta.databases.find((d) => d.name === s.database)?.retentionPolicies.find((r) => r.name === s.retentionPolicy)
+  const rp = meta.databases
+    .find((d) => d.name === s.database)
+    ?.retentionPolicies.find((r) => r.name === s.retentionPolicy)
   return rp?.shardGroups.some((g) => g.shards.some((x) => Number(x.id) === s.id)) ?? false
 }
 
@@ -59,7 +65,10 @@ function holds(meta: MetaData, s: JournalShard): boolean {
  * store and the metastore are open and before the node serves. An unreadable journal is removed
  * without touching anything: it was not yet durable, so phase 2 had not begun.
  */
-export async function recoverRestores(store: RecoveryStore, meta: MetaData): Promise<RecoveryResult> {
+export async function recoverRestores(
+  store: RecoveryStore,
+  meta: MetaData,
+): Promise<RecoveryResult> {
   const { dataDir, walDir } = store.config
   let names: string[]
   try {
@@ -79,8 +88,14 @@ export async function recoverRestores(store: RecoveryStore, meta: MetaData): Pro
     for (const s of shards) {
       if (holds(meta, s)) continue
       if (store.shard(s.id) !== undefined) await store.deleteShard(s.id)
-      await rm(join(dataDir, s.database, s.retentionPolicy, String(s.id)), { recursive: true, force: true })
-      await rm(join(walDir, s.database, s.retentionPolicy, String(s.id)), { recursive: true, force: true })
+      await rm(join(dataDir, s.database, s.retentionPolicy, String(s.id)), {
+        recursive: true,
+        force: true,
+      })
+      await rm(join(walDir, s.database, s.retentionPolicy, String(s.id)), {
+        recursive: true,
+        force: true,
+      })
       removed.push(s)
     }
     await removeRestoreJournal(path)

@@ -96,13 +96,19 @@ function checkOptions(o: RestoreOptions): void {
 
 /** True when a database holds data: a live shard group with shards. */
 function holdsData(db: DatabaseInfo): boolean {
-  return db.retentionPolicies.some((rp) => rp.shardGroups.some((g) => g.deletedAtNs === 0n && g.shards.length > 0))
+  return db.retentionPolicies.some((rp) =>
+    rp.shardGroups.some((g) => g.deletedAtNs === 0n && g.shards.length > 0),
+  )
 }
 
 function refusal(err: unknown): never {
   if (err instanceof MetaError) {
     const database = err.fields['database']
-    throw new RestoreRefusedError(err.message, typeof database === 'string' ? { database } : {}, err)
+    throw new RestoreRefusedError(
+      err.message,
+      typeof database === 'string' ? { database } : {},
+      err,
+    )
   }
   throw err
 }
@@ -113,21 +119,29 @@ function refusal(err: unknown): never {
  * archive the restore needs that is missing, or the `.meta` errors of readBackupMeta. Changes
  * nothing.
  */
-export async function planRestore(set: BackupSet, current: MetaData, options: RestoreOptions = {}): Promise<RestorePlan> {
+export async function planRestore(
+  set: BackupSet,
+  current: MetaData,
+  options: RestoreOptions = {},
+): Promise<RestorePlan> {
   checkOptions(options)
   const backupMeta = await readBackupMeta(set)
   const warnings: BackupWarning[] = []
   const locations = shardLocations(set, backupMeta, warnings)
   const onlyShard = options.shard === undefined ? undefined : BigInt(options.shard)
   for (const m of set.missing) {
-    const where = locateShard(backupMeta.data, m.shardID) ?? { database: m.entry.database, retentionPolicy: m.entry.policy }
+    const where = locateShard(backupMeta.data, m.shardID) ?? {
+      database: m.entry.database,
+      retentionPolicy: m.entry.policy,
+    }
     const wanted =
       (onlyShard === undefined || onlyShard === m.shardID) &&
       (!given(options.db) || where.database === options.db) &&
       (!given(options.rp) || where.retentionPolicy === options.rp)
     if (wanted) throw new BackupFileMissingError(m.path, m.manifestFileName)
   }
-  if (onlyShard !== undefined && !locations.has(onlyShard)) throw new RestoreOptionsError(`shard ${onlyShard} is not in the backup`)
+  if (onlyShard !== undefined && !locations.has(onlyShard))
+    throw new RestoreOptionsError(`shard ${onlyShard} is not in the backup`)
   const all = !given(options.db)
   // As InfluxDB does, a database missing from the backup is reported before a target that exists.
   const targets = all
@@ -139,10 +153,14 @@ export async function planRestore(set: BackupSet, current: MetaData, options: Re
   for (const name of targets) {
     const existing = current.databases.find((d) => d.name === name)
     if (existing === undefined) continue
-    if (holdsData(existing)) throw new RestoreRefusedError('database already exists', { database: name })
+    if (holdsData(existing))
+      throw new RestoreRefusedError('database already exists', { database: name })
     replaced.push(existing)
   }
-  const base = replaced.length === 0 ? current : current.with({ databases: current.databases.filter((d) => !replaced.includes(d)) })
+  const base =
+    replaced.length === 0
+      ? current
+      : current.with({ databases: current.databases.filter((d) => !replaced.includes(d)) })
   let result
   try {
     result = importData(base, backupMeta.data, {
@@ -157,27 +175,37 @@ export async function planRestore(set: BackupSet, current: MetaData, options: Re
   const withUsers = options.withUsers ?? all
   const withCQs = options.withContinuousQueries ?? withUsers
   const imported = new Set(result.databases)
-  const rf = options.newrf === undefined ? undefined : Math.min(options.newrf, Math.max(1, current.dataNodes.length))
+  const rf =
+    options.newrf === undefined
+      ? undefined
+      : Math.min(options.newrf, Math.max(1, current.dataNodes.length))
   const owners = options.shardOwners ?? []
   const databases = result.data.databases.map((db): DatabaseInfo => {
     if (!imported.has(db.name)) return db
     const old = replaced.find((r) => r.name === db.name)
     // A CQ's text names its database, so CQs come along only when the name stays the same.
     const sourceName = all ? db.name : options.db
-    const fromBackup = sourceName === db.name ? backupMeta.data.databases.find((d) => d.name === db.name) : undefined
-    const continuousQueries = old?.continuousQueries ?? (withCQs && fromBackup !== undefined ? fromBackup.continuousQueries : db.continuousQueries)
+    const fromBackup =
+      sourceName === db.name ? backupMeta.data.databases.find((d) => d.name === db.name) : undefined
+    const continuousQueries =
+      old?.continuousQueries ??
+      (withCQs && fromBackup !== undefined ? fromBackup.continuousQueries : db.continuousQueries)
     return {
       ...db,
       continuousQueries,
       retentionPolicies: db.retentionPolicies.map((rp) => ({
         ...rp,
         replicaN: rf ?? rp.replicaN,
-        shardGroups: rp.shardGroups.map((g) => ({ ...g, shards: g.shards.map((s) => ({ ...s, owners: [...owners] })) })),
+        shardGroups: rp.shardGroups.map((g) => ({
+          ...g,
+          shards: g.shards.map((s) => ({ ...s, owners: [...owners] })),
+        })),
       })),
     }
   })
   const users: UserInfo[] = [...result.data.users]
-  if (withUsers) for (const u of backupMeta.data.users) if (!users.some((x) => x.name === u.name)) users.push(u)
+  if (withUsers)
+    for (const u of backupMeta.data.users) if (!users.some((x) => x.name === u.name)) users.push(u)
   const meta = result.data.with({ databases, users })
 
   const shards: PlannedShard[] = []
@@ -190,17 +218,33 @@ export async function planRestore(set: BackupSet, current: MetaData, options: Re
     const newID = result.shardIDMap.get(s.shardID)
     const target = newID === undefined ? undefined : locateShard(meta, newID)
     if (newID === undefined || target === undefined) {
-      warnings.push({ code: 'shard-skipped', path: s.path, shardID: s.shardID, reason: `Meta info not found for shard ${s.shardID} on database ${location.database}. Skipping shard file ${s.entry.fileName}` })
+      warnings.push({
+        code: 'shard-skipped',
+        path: s.path,
+        shardID: s.shardID,
+        reason: `Meta info not found for shard ${s.shardID} on database ${location.database}. Skipping shard file ${s.entry.fileName}`,
+      })
       continue
     }
-    shards.push({ source: s, location, database: target.database, retentionPolicy: target.retentionPolicy, newID })
+    shards.push({
+      source: s,
+      location,
+      database: target.database,
+      retentionPolicy: target.retentionPolicy,
+      newID,
+    })
   }
   const planned = new Set(shards.map((s) => s.newID))
   const emptyShards: EmptyShard[] = []
   for (const newID of result.shardIDMap.values()) {
     if (planned.has(newID)) continue
     const where = locateShard(meta, newID)
-    if (where !== undefined) emptyShards.push({ database: where.database, retentionPolicy: where.retentionPolicy, id: newID })
+    if (where !== undefined)
+      emptyShards.push({
+        database: where.database,
+        retentionPolicy: where.retentionPolicy,
+        id: newID,
+      })
   }
   return {
     set,

@@ -67,7 +67,10 @@ export interface ShardArchiveResult {
 }
 
 /** The time range of the options, or undefined for a whole-shard archive. Throws on start > end. */
-export function keepRange(options: { readonly start?: bigint; readonly end?: bigint }): KeepRange | undefined {
+export function keepRange(options: {
+  readonly start?: bigint
+  readonly end?: bigint
+}): KeepRange | undefined {
   if (options.start === undefined && options.end === undefined) return undefined
   const range = { min: options.start ?? TOMBSTONE_MIN_TIME, max: options.end ?? TOMBSTONE_MAX_TIME }
   if (range.min > range.max) throw new BackupOptionsError('start date must be before end date')
@@ -75,20 +78,33 @@ export function keepRange(options: { readonly start?: bigint; readonly end?: big
 }
 
 /** The fingerprint recorded for an archive: the file set's digest, combined with the time range if any. */
-export function archiveFingerprint(fileSetFingerprint: string, range: KeepRange | undefined): string {
+export function archiveFingerprint(
+  fileSetFingerprint: string,
+  range: KeepRange | undefined,
+): string {
   if (range === undefined) return fileSetFingerprint
-  return createHash('sha256').update(`${fileSetFingerprint}\n${range.min}\n${range.max}`).digest('hex')
+  return createHash('sha256')
+    .update(`${fileSetFingerprint}\n${range.min}\n${range.max}`)
+    .digest('hex')
 }
 
 /**
  * Writes an archive of `shard` to `outPath` (replacing any file there). Safe while the shard
  * takes writes, snapshots and compactions. Resolves once the file is durable under its name.
  */
-export async function writeShardArchive(shard: BackupShard, outPath: string, options: ShardArchiveOptions = {}): Promise<ShardArchiveResult> {
+export async function writeShardArchive(
+  shard: BackupShard,
+  outPath: string,
+  options: ShardArchiveOptions = {},
+): Promise<ShardArchiveResult> {
   keepRange(options)
   const snapshot = await takeShardSnapshot(shard)
   try {
-    const location = options.location ?? { database: shard.database, retentionPolicy: shard.retentionPolicy, shardID: BigInt(shard.id) }
+    const location = options.location ?? {
+      database: shard.database,
+      retentionPolicy: shard.retentionPolicy,
+      shardID: BigInt(shard.id),
+    }
     return await writeSnapshotArchive(snapshot, outPath, location, options)
   } finally {
     await snapshot.release()
@@ -96,7 +112,12 @@ export async function writeShardArchive(shard: BackupShard, outPath: string, opt
 }
 
 /** Chooses, and rewrites where needed, the files that go into the archive. */
-async function archiveFiles(snapshot: ShardSnapshot, prefix: string, range: KeepRange | undefined, maxPoints: number): Promise<TarFile[]> {
+async function archiveFiles(
+  snapshot: ShardSnapshot,
+  prefix: string,
+  range: KeepRange | undefined,
+  maxPoints: number,
+): Promise<TarFile[]> {
   const out: TarFile[] = []
   let outDir: string | undefined
   for (const f of snapshot.files) {
@@ -118,7 +139,12 @@ async function archiveFiles(snapshot: ShardSnapshot, prefix: string, range: Keep
       }
       const dst = join(outDir, f.name)
       if (await rewriteTSMFile(reader, dst, range, maxPoints)) {
-        out.push({ name: prefix + f.name, source: dst, size: (await stat(dst)).size, mtime: f.mtime })
+        out.push({
+          name: prefix + f.name,
+          source: dst,
+          size: (await stat(dst)).size,
+          mtime: f.mtime,
+        })
       }
     } finally {
       await reader.close()
@@ -149,7 +175,12 @@ export async function streamSnapshotArchive(
   options: ShardArchiveOptions = {},
 ): Promise<ShardArchiveStream> {
   const range = keepRange(options)
-  const files = await archiveFiles(snapshot, shardEntryPrefix(location), range, options.maxPointsPerBlock ?? 1000)
+  const files = await archiveFiles(
+    snapshot,
+    shardEntryPrefix(location),
+    range,
+    options.maxPointsPerBlock ?? 1000,
+  )
   let tarBytes = 0
   let compressed = 0
   const hash = createHash('sha256')
@@ -168,7 +199,9 @@ export async function streamSnapshotArchive(
   })
   const gzip = new ParallelGzip({
     level: options.gzipLevel ?? DEFAULT_GZIP_LEVEL,
-    ...(options.gzipBlockSizeBytes !== undefined ? { blockSizeBytes: options.gzipBlockSizeBytes } : {}),
+    ...(options.gzipBlockSizeBytes !== undefined
+      ? { blockSizeBytes: options.gzipBlockSizeBytes }
+      : {}),
   })
   // The consumer reads `out`; `done` settles when the whole pipeline has (or has failed).
   const out = new PassThrough({ highWaterMark: 1 << 20 })

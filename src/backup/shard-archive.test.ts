@@ -20,14 +20,23 @@ const T0 = 1_600_000_000_000_000_000n
 const MIN = 60_000_000_000n
 
 function newShard(path: string, id = 10): Shard {
-  return new Shard({ id, database: 'db', retentionPolicy: 'autogen', path: join(path, 'data'), walPath: join(path, 'wal'), options: { background: false } })
+  return new Shard({
+    id,
+    database: 'db',
+    retentionPolicy: 'autogen',
+    path: join(path, 'data'),
+    walPath: join(path, 'wal'),
+    options: { background: false },
+  })
 }
 
 async function write(shard: Shard, from: number, n: number, salt = 0): Promise<void> {
   const lines: string[] = []
   for (let i = from; i < from + n; i++) {
     const t = T0 + BigInt(i) * MIN
-    lines.push(`cpu,host=${['a', 'b'][i % 2] ?? 'a'} v=${i + salt},s="s${i}",ok=${i % 3 === 0} ${t}`)
+    lines.push(
+      `cpu,host=${['a', 'b'][i % 2] ?? 'a'} v=${i + salt},s="s${i}",ok=${i % 3 === 0} ${t}`,
+    )
   }
   const r = parsePoints(enc.encode(lines.join('\n')), { precision: 'n' })
   assert.deepEqual(r.errors, [])
@@ -38,7 +47,11 @@ function cells(v: Values): string[] {
   return Array.from(v.times, (t, i) => `${t}=${String(v.values[i])}`)
 }
 
-async function dump(shard: Shard, min = -(2n ** 63n), max = 2n ** 63n - 1n): Promise<Record<string, string[]>> {
+async function dump(
+  shard: Shard,
+  min = -(2n ** 63n),
+  max = 2n ** 63n - 1n,
+): Promise<Record<string, string[]>> {
   const out: Record<string, string[]> = {}
   for (const key of shard.keys()) {
     const v = await shard.read(key, min, max)
@@ -64,9 +77,15 @@ async function restored(archive: string, name: string): Promise<Shard> {
 async function entries(archive: string): Promise<TarEntryHeader[]> {
   const out: TarEntryHeader[] = []
   const bytes = gunzipSync(await readFile(archive))
-  await readTar((async function* () { yield bytes })(), archive, async (h) => {
-    out.push(h)
-  })
+  await readTar(
+    (async function* () {
+      yield bytes
+    })(),
+    archive,
+    async (h) => {
+      out.push(h)
+    },
+  )
   return out
 }
 
@@ -92,9 +111,16 @@ describe('shard archive writer', () => {
     assert.equal(r.compressedSize, bytes.length)
     assert.equal(r.size, gunzipSync(bytes).length)
     assert.deepEqual(await readdir(dir), ['src', 'x.s10.tar.gz'], 'no temp file left')
-    assert.deepEqual((await readdir(shard.path)).filter((n) => n.includes('backup')), [], 'no snapshot links left')
+    assert.deepEqual(
+      (await readdir(shard.path)).filter((n) => n.includes('backup')),
+      [],
+      'no snapshot links left',
+    )
     const list = await entries(out)
-    assert.deepEqual(list.map((e) => e.path), r.files.map((f) => `db/autogen/10/${f}`))
+    assert.deepEqual(
+      list.map((e) => e.path),
+      r.files.map((f) => `db/autogen/10/${f}`),
+    )
     assert.equal(r.files.length, 2)
     assert.ok(list.every((e) => e.mode === 0o644 && e.type === 'File'))
     assert.ok(r.lastModified > 0n)
@@ -114,7 +140,10 @@ describe('shard archive writer', () => {
     assert.ok((await readdir(shard.path)).some((n) => n.endsWith('.tombstone')))
     const out = join(dir, 'x.tar.gz')
     await writeShardArchive(shard, out)
-    assert.ok((await entries(out)).every((e) => e.path.endsWith('.tsm')), 'no tombstone entries')
+    assert.ok(
+      (await entries(out)).every((e) => e.path.endsWith('.tsm')),
+      'no tombstone entries',
+    )
     const copy = await restored(out, 'r')
     const want = await dump(shard)
     assert.equal(want['cpu,host=b#!~#v'], undefined)
@@ -208,7 +237,10 @@ describe('shard archive writer', () => {
   it('refuses a start after the end with ERR_BACKUP_OPTIONS', async () => {
     const shard = newShard(join(dir, 'src'))
     await shard.open()
-    await assert.rejects(writeShardArchive(shard, join(dir, 'x'), { start: 5n, end: 4n }), (err: unknown) => err instanceof BackupOptionsError && err.code === 'ERR_BACKUP_OPTIONS')
+    await assert.rejects(
+      writeShardArchive(shard, join(dir, 'x'), { start: 5n, end: 4n }),
+      (err: unknown) => err instanceof BackupOptionsError && err.code === 'ERR_BACKUP_OPTIONS',
+    )
     await shard.close()
   })
 })
@@ -237,23 +269,36 @@ describe('shard archive extraction', () => {
     assert.ok(tsm !== undefined)
     const name = tsm.slice(tsm.lastIndexOf('/') + 1)
     const archive = join(dir, 'influx.tar.gz')
-    await writeFile(archive, rawTarGz([
-      { name: 'db/autogen/10/', type: 'Directory' },
-      { name: `db/autogen/10/${name}`, data: await readFile(tsm) },
-      { name: `db/autogen/10/${name.replace('.tsm', '.tombstone')}`, data: await readFile(tombstonePathFor(tsm)) },
-      { name: 'db/autogen/10/fields.idx', data: Buffer.from('xx') },
-      { name: 'db/autogen/10/000000009-000000001.tombstone', data: Buffer.alloc(0) },
-    ]))
+    await writeFile(
+      archive,
+      rawTarGz([
+        { name: 'db/autogen/10/', type: 'Directory' },
+        { name: `db/autogen/10/${name}`, data: await readFile(tsm) },
+        {
+          name: `db/autogen/10/${name.replace('.tsm', '.tombstone')}`,
+          data: await readFile(tombstonePathFor(tsm)),
+        },
+        { name: 'db/autogen/10/fields.idx', data: Buffer.from('xx') },
+        { name: 'db/autogen/10/000000009-000000001.tombstone', data: Buffer.alloc(0) },
+      ]),
+    )
     const target = join(dir, 'r', 'data')
     await mkdir(target, { recursive: true })
-    const x = await extractShardArchive(archive, target, { location: { database: 'db', retentionPolicy: 'autogen', shardID: 10n }, applyTombstones: true, durable: true })
+    const x = await extractShardArchive(archive, target, {
+      location: { database: 'db', retentionPolicy: 'autogen', shardID: 10n },
+      applyTombstones: true,
+      durable: true,
+    })
     assert.deepEqual(await readdir(target), [name])
     assert.equal(x.tombstoneCount, 1)
-    assert.deepEqual(x.warnings.map((w) => [w.code, w.entry]), [
-      ['ignored-entry', 'db/autogen/10/'],
-      ['ignored-entry', 'db/autogen/10/fields.idx'],
-      ['orphan-tombstone', 'db/autogen/10/000000009-000000001.tombstone'],
-    ])
+    assert.deepEqual(
+      x.warnings.map((w) => [w.code, w.entry]),
+      [
+        ['ignored-entry', 'db/autogen/10/'],
+        ['ignored-entry', 'db/autogen/10/fields.idx'],
+        ['orphan-tombstone', 'db/autogen/10/000000009-000000001.tombstone'],
+      ],
+    )
     const copy = newShard(join(dir, 'r'))
     await copy.open()
     assert.deepEqual(await dump(copy), await dump(shard))

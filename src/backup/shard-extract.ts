@@ -52,12 +52,16 @@ export interface ExtractedShard {
   readonly warnings: readonly BackupWarning[]
 }
 
-async function writeBody(path: string, body: AsyncIterable<Buffer>, durable: boolean): Promise<void> {
+async function writeBody(
+  path: string,
+  body: AsyncIterable<Buffer>,
+  durable: boolean,
+): Promise<void> {
   const fh = await open(path, 'wx', 0o644)
   try {
     let position = 0
     for await (const piece of body) {
-      for (let done = 0; done < piece.length; ) {
+      for (let done = 0; done < piece.length;) {
         const { bytesWritten } = await fh.write(piece, done, piece.length - done, position)
         done += bytesWritten
         position += bytesWritten
@@ -85,7 +89,11 @@ function reasonOf(err: unknown): string {
  * typed errors of readShardArchive, BackupSizeMismatchError, BackupChecksumError,
  * BackupTSMCorruptError or BackupTombstoneCorruptError, naming the archive and the entry.
  */
-export async function extractShardArchive(archivePath: string, dir: string, options: ExtractOptions): Promise<ExtractedShard> {
+export async function extractShardArchive(
+  archivePath: string,
+  dir: string,
+  options: ExtractOptions,
+): Promise<ExtractedShard> {
   const entries: ArchiveFileEntry[] = []
   // Each TSM file is checked as soon as it is written, while the archive's next file is being
   // extracted; results are taken in archive order, so the first bad file is the one reported.
@@ -113,7 +121,12 @@ export async function extractShardArchive(archivePath: string, dir: string, opti
     await Promise.all(checks) // never left running (or unobserved) behind an error
   }
   if (options.expectedSize !== undefined && read.tarSize !== options.expectedSize) {
-    throw new BackupSizeMismatchError(archivePath, 'the uncompressed tar', options.expectedSize, read.tarSize)
+    throw new BackupSizeMismatchError(
+      archivePath,
+      'the uncompressed tar',
+      options.expectedSize,
+      read.tarSize,
+    )
   }
   if (options.expectedSha256 !== undefined && read.sha256 !== options.expectedSha256) {
     throw new BackupChecksumError(archivePath, options.expectedSha256, read.sha256)
@@ -135,11 +148,23 @@ export async function extractShardArchive(archivePath: string, dir: string, opti
       await readTombstones(join(dir, e.name))
     } catch (err) {
       if (!(err instanceof TidemarkError)) throw err
-      throw new BackupTombstoneCorruptError(archivePath, e.entry, e.dataOffset + tsmOffset(err), reasonOf(err), err)
+      throw new BackupTombstoneCorruptError(
+        archivePath,
+        e.entry,
+        e.dataOffset + tsmOffset(err),
+        reasonOf(err),
+        err,
+      )
     }
     const tsmName = e.tsmName ?? ''
     if (!tsmNames.has(tsmName)) {
-      warnings.push({ code: 'orphan-tombstone', path: archivePath, entry: e.entry, offset: e.dataOffset, reason: `no ${tsmName} in the archive` })
+      warnings.push({
+        code: 'orphan-tombstone',
+        path: archivePath,
+        entry: e.entry,
+        offset: e.dataOffset,
+        reason: `no ${tsmName} in the archive`,
+      })
       await rm(join(dir, e.name), { force: true })
       continue
     }

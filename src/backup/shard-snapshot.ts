@@ -82,7 +82,14 @@ async function linkAll(paths: readonly string[], dir: string): Promise<SnapshotF
       if (!missing(err)) throw err
     }
     const mtime = new Date(Number(st.mtimeMs))
-    out.push({ name, path: dst, size: Number(st.size), mtime, mtimeNs: st.mtimeNs, ...(tombstone ? { tombstone } : {}) })
+    out.push({
+      name,
+      path: dst,
+      size: Number(st.size),
+      mtime,
+      mtimeNs: st.mtimeNs,
+      ...(tombstone ? { tombstone } : {}),
+    })
   }
   return out
 }
@@ -112,7 +119,10 @@ export async function takeShardSnapshot(shard: BackupShard): Promise<ShardSnapsh
       await rm(dir, { recursive: true, force: true })
       await mkdir(dir, { mode: 0o700 })
     }
-    throw new BackupShardError(shard.id, 'its file set kept changing while the backup tried to freeze it')
+    throw new BackupShardError(
+      shard.id,
+      'its file set kept changing while the backup tried to freeze it',
+    )
   } catch (err) {
     await release()
     throw err

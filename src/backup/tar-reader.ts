@@ -66,7 +66,11 @@ function padding(size: number): number {
  * long-name header. `path` only names the archive in errors. Throws BackupTarError (with the
  * offset and entry) for a malformed stream, and whatever `onEntry` throws.
  */
-export async function readTar(source: AsyncIterable<Uint8Array>, path: string, onEntry: TarEntryHandler): Promise<TarReadResult> {
+export async function readTar(
+  source: AsyncIterable<Uint8Array>,
+  path: string,
+  onEntry: TarEntryHandler,
+): Promise<TarReadResult> {
   const src = new ByteSource(source)
   let ex: HeaderData | undefined
   let gex: HeaderData | undefined
@@ -75,19 +79,30 @@ export async function readTar(source: AsyncIterable<Uint8Array>, path: string, o
   for (;;) {
     const at = src.position
     const block = await src.read(BLOCK)
-    if (block.length === 0) throw new BackupTarError(path, at, 'the archive ends without the end-of-archive marker')
-    if (block.length < BLOCK) throw new BackupTarError(path, at, `truncated header: ${block.length} of 512 bytes`)
+    if (block.length === 0)
+      throw new BackupTarError(path, at, 'the archive ends without the end-of-archive marker')
+    if (block.length < BLOCK)
+      throw new BackupTarError(path, at, `truncated header: ${block.length} of 512 bytes`)
     if (firstNonZero(block) === -1) {
       const second = await src.read(BLOCK)
       if (second.length < BLOCK || firstNonZero(second) !== -1) {
-        throw new BackupTarError(path, at + BLOCK, 'the end-of-archive marker is not two zero blocks')
+        throw new BackupTarError(
+          path,
+          at + BLOCK,
+          'the end-of-archive marker is not two zero blocks',
+        )
       }
-      if (metaStart !== undefined) throw new BackupTarError(path, metaStart, 'an extended header is not followed by an entry')
+      if (metaStart !== undefined)
+        throw new BackupTarError(path, metaStart, 'an extended header is not followed by an entry')
       const endOffset = src.position
       for await (const piece of src.rest()) {
         const i = firstNonZero(piece)
         if (i !== -1) {
-          throw new BackupTarError(path, src.position - piece.length + i, 'data after the end-of-archive marker')
+          throw new BackupTarError(
+            path,
+            src.position - piece.length + i,
+            'data after the end-of-archive marker',
+          )
         }
       }
       return { endOffset, totalBytes: src.position, entryCount }
@@ -98,21 +113,27 @@ export async function readTar(source: AsyncIterable<Uint8Array>, path: string, o
     } catch (err) {
       throw new BackupTarError(path, at, `unreadable header: ${(err as Error).message}`)
     }
-    if (!header.cksumValid) throw new BackupTarError(path, at, 'header checksum mismatch', header.path)
+    if (!header.cksumValid)
+      throw new BackupTarError(path, at, 'header checksum mismatch', header.path)
     const size = header.size
     if (size === undefined || !Number.isSafeInteger(size) || size < 0) {
       throw new BackupTarError(path, at, 'invalid size field', header.path)
     }
     const type = header.type
     if (META_TYPES.has(type)) {
-      if (size > MAX_META_BYTES) throw new BackupTarError(path, at, `extended header of ${size} bytes is too large`)
+      if (size > MAX_META_BYTES)
+        throw new BackupTarError(path, at, `extended header of ${size} bytes is too large`)
       const body = await src.read(size)
-      if (body.length < size) throw new BackupTarError(path, src.position, 'truncated extended header')
-      if ((await src.skip(padding(size))) < padding(size)) throw new BackupTarError(path, src.position, 'truncated extended header')
+      if (body.length < size)
+        throw new BackupTarError(path, src.position, 'truncated extended header')
+      if ((await src.skip(padding(size))) < padding(size))
+        throw new BackupTarError(path, src.position, 'truncated extended header')
       const text = body.toString('utf8')
       if (type === 'GlobalExtendedHeader') gex = Pax.parse(text, gex, true)
-      else if (type === 'NextFileHasLongLinkpath') ex = { ...(ex ?? {}), linkpath: text.replace(/\0[\s\S]*$/, '') }
-      else if (type === 'NextFileHasLongPath' || type === 'OldGnuLongPath') ex = { ...(ex ?? {}), path: text.replace(/\0[\s\S]*$/, '') }
+      else if (type === 'NextFileHasLongLinkpath')
+        ex = { ...(ex ?? {}), linkpath: text.replace(/\0[\s\S]*$/, '') }
+      else if (type === 'NextFileHasLongPath' || type === 'OldGnuLongPath')
+        ex = { ...(ex ?? {}), path: text.replace(/\0[\s\S]*$/, '') }
       else ex = Pax.parse(text, ex, false)
       metaStart ??= at
       continue
@@ -123,9 +144,23 @@ export async function readTar(source: AsyncIterable<Uint8Array>, path: string, o
     ex = undefined
     const dataOffset = src.position
     const end = dataOffset + size
-    const entry: TarEntryHeader = { path: entryPath, type, size, mode: header.mode ?? 0, mtime: header.mtime, headerOffset, dataOffset }
+    const entry: TarEntryHeader = {
+      path: entryPath,
+      type,
+      size,
+      mode: header.mode ?? 0,
+      mtime: header.mtime,
+      headerOffset,
+      dataOffset,
+    }
     entryCount++
-    const truncated = (): BackupTarError => new BackupTarError(path, src.position, `truncated entry: ${end - src.position} of ${size} data bytes missing`, entryPath)
+    const truncated = (): BackupTarError =>
+      new BackupTarError(
+        path,
+        src.position,
+        `truncated entry: ${end - src.position} of ${size} data bytes missing`,
+        entryPath,
+      )
     const body = async function* (): AsyncGenerator<Buffer> {
       for await (const piece of src.take(end - src.position)) yield piece
       if (src.position < end) throw truncated()
@@ -134,6 +169,7 @@ export async function readTar(source: AsyncIterable<Uint8Array>, path: string, o
     const left = end - src.position
     if (left > 0 && (await src.skip(left)) < left) throw truncated()
     const pad = padding(size)
-    if ((await src.skip(pad)) < pad) throw new BackupTarError(path, src.position, 'truncated padding after entry data', entryPath)
+    if ((await src.skip(pad)) < pad)
+      throw new BackupTarError(path, src.position, 'truncated padding after entry data', entryPath)
   }
 }

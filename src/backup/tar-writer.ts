@@ -27,7 +27,17 @@ export const TAR_END_MARKER_BYTES = 2 * BLOCK
 /** The header block(s) of a regular file entry: a PAX header first when USTAR cannot hold it. */
 export function tarFileHeader(name: string, size: number, mtime: Date, mode = 0o644): Buffer {
   const seconds = new Date(Math.floor(mtime.getTime() / 1000) * 1000)
-  const data = { path: name, mode, uid: 0, gid: 0, size, mtime: seconds, type: 'File' as const, uname: 'root', gname: 'root' }
+  const data = {
+    path: name,
+    mode,
+    uid: 0,
+    gid: 0,
+    size,
+    mtime: seconds,
+    type: 'File' as const,
+    uname: 'root',
+    gname: 'root',
+  }
   const block = Buffer.alloc(BLOCK)
   const header = new Header(data)
   if (!header.encode(block, 0)) return block
@@ -44,7 +54,9 @@ export function tarPadding(size: number): Buffer {
  * Yields the bytes of a tar archive holding `files` in order, reading each file as it goes. A
  * file shorter than its `size` throws (it changed while being archived).
  */
-export async function* tarStream(files: Iterable<TarFile> | AsyncIterable<TarFile>): AsyncGenerator<Buffer> {
+export async function* tarStream(
+  files: Iterable<TarFile> | AsyncIterable<TarFile>,
+): AsyncGenerator<Buffer> {
   for await (const f of files) {
     yield tarFileHeader(f.name, f.size, f.mtime)
     const fh = await open(f.source, 'r')
@@ -54,7 +66,8 @@ export async function* tarStream(files: Iterable<TarFile> | AsyncIterable<TarFil
         const want = Math.min(READ_BYTES, f.size - done)
         const buf = Buffer.allocUnsafe(want)
         const { bytesRead } = await fh.read(buf, 0, want, done)
-        if (bytesRead === 0) throw new Error(`${f.source} shrank while being archived: ${done} of ${f.size} bytes`)
+        if (bytesRead === 0)
+          throw new Error(`${f.source} shrank while being archived: ${done} of ${f.size} bytes`)
         done += bytesRead
         yield bytesRead === want ? buf : buf.subarray(0, bytesRead)
       }

@@ -25,7 +25,10 @@ interface Read {
   readonly data: Buffer
 }
 
-async function readAll(buf: Buffer, pieceSize = 4096): Promise<{ entries: Read[]; endOffset: number; totalBytes: number }> {
+async function readAll(
+  buf: Buffer,
+  pieceSize = 4096,
+): Promise<{ entries: Read[]; endOffset: number; totalBytes: number }> {
   const entries: Read[] = []
   const r = await readTar(pieces(buf, pieceSize), 'x.tar', async (header, body) => {
     entries.push({ header, data: await collect(body) })
@@ -35,7 +38,11 @@ async function readAll(buf: Buffer, pieceSize = 4096): Promise<{ entries: Read[]
 
 function tarError(offset: number, reason: RegExp): (err: unknown) => boolean {
   return (err) =>
-    err instanceof BackupTarError && err.code === 'ERR_BACKUP_TAR' && err.fields['offset'] === offset && err.fields['path'] === 'x.tar' && reason.test(String(err.fields['reason']))
+    err instanceof BackupTarError &&
+    err.code === 'ERR_BACKUP_TAR' &&
+    err.fields['offset'] === offset &&
+    err.fields['path'] === 'x.tar' &&
+    reason.test(String(err.fields['reason']))
 }
 
 describe('tar writer and reader', () => {
@@ -50,10 +57,17 @@ describe('tar writer and reader', () => {
   it("writes Go's layout: 512-byte USTAR headers, padded data, two zero blocks and nothing more", async () => {
     const a = join(dir, 'a.bin')
     await writeFile(a, Buffer.alloc(700, 7))
-    const tar = await collect(tarStream([
-      { name: 'db/autogen/1/000000001-000000001.tsm', source: a, size: 700, mtime: new Date('2026-11-25T19:10:20.700Z') },
-      { name: 'db/autogen/1/000000002-000000001.tsm', source: a, size: 0, mtime: new Date(0) },
-    ]))
+    const tar = await collect(
+      tarStream([
+        {
+          name: 'db/autogen/1/000000001-000000001.tsm',
+          source: a,
+          size: 700,
+          mtime: new Date('2026-11-25T19:10:20.700Z'),
+        },
+        { name: 'db/autogen/1/000000002-000000001.tsm', source: a, size: 0, mtime: new Date(0) },
+      ]),
+    )
     assert.equal(tar.length, 512 + 1024 + 512 + 1024)
     const h = new Header(tar, 0)
     assert.equal(h.path, 'db/autogen/1/000000001-000000001.tsm')
@@ -63,10 +77,19 @@ describe('tar writer and reader', () => {
     assert.equal(tar.subarray(257, 265).toString('latin1'), 'ustar\u000000')
     assert.ok(tar.subarray(tar.length - 1024).every((b) => b === 0))
     const { entries, endOffset } = await readAll(tar)
-    assert.deepEqual(entries.map((e) => [e.header.path, e.header.size, e.header.headerOffset, e.header.dataOffset, e.data.length]), [
-      ['db/autogen/1/000000001-000000001.tsm', 700, 0, 512, 700],
-      ['db/autogen/1/000000002-000000001.tsm', 0, 1536, 2048, 0],
-    ])
+    assert.deepEqual(
+      entries.map((e) => [
+        e.header.path,
+        e.header.size,
+        e.header.headerOffset,
+        e.header.dataOffset,
+        e.data.length,
+      ]),
+      [
+        ['db/autogen/1/000000001-000000001.tsm', 700, 0, 512, 700],
+        ['db/autogen/1/000000002-000000001.tsm', 0, 1536, 2048, 0],
+      ],
+    )
     assert.equal(endOffset, tar.length)
   })
 
@@ -83,14 +106,25 @@ describe('tar writer and reader', () => {
     const name = `${longDB}/autogen/17/000000001-000000001.tsm`
     const block = tarFileHeader(name, 0, new Date(0))
     assert.equal(block.length, 512, 'prefix + name fit USTAR')
-    assert.equal(block.subarray(0, 100).toString('latin1').replace(/\0+$/, ''), '000000001-000000001.tsm')
-    assert.equal(block.subarray(345, 500).toString('latin1').replace(/\0+$/, ''), `${longDB}/autogen/17`)
+    assert.equal(
+      block.subarray(0, 100).toString('latin1').replace(/\0+$/, ''),
+      '000000001-000000001.tsm',
+    )
+    assert.equal(
+      block.subarray(345, 500).toString('latin1').replace(/\0+$/, ''),
+      `${longDB}/autogen/17`,
+    )
     const huge = `${'x'.repeat(300)}/autogen/1/000000001-000000001.tsm`
     const withPax = tarFileHeader(huge, 0, new Date(0))
     assert.equal(new Header(withPax, 0).type, 'ExtendedHeader')
     const unicode = 'température/autogen/1/000000001-000000001.tsm'
     for (const n of [name, huge, unicode]) {
-      const tar = Buffer.concat([tarFileHeader(n, 3, new Date(0)), Buffer.from('abc'), Buffer.alloc(509), Buffer.alloc(1024)])
+      const tar = Buffer.concat([
+        tarFileHeader(n, 3, new Date(0)),
+        Buffer.from('abc'),
+        Buffer.alloc(509),
+        Buffer.alloc(1024),
+      ])
       const { entries } = await readAll(tar)
       assert.equal(entries[0]?.header.path, n)
       assert.equal(entries[0]?.data.toString(), 'abc')
@@ -101,10 +135,23 @@ describe('tar writer and reader', () => {
     if (spawnSync('tar', ['--version']).status !== 0) return t.skip('GNU tar not installed')
     const src = join(dir, 'gnu-src')
     await mkdir(src, { recursive: true })
-    const files = ['short.tsm', `${'p'.repeat(130)}/autogen/5/000000001-000000002.tsm`, 'uni/東京/1/000000003-000000001.tsm']
+    const files = [
+      'short.tsm',
+      `${'p'.repeat(130)}/autogen/5/000000001-000000002.tsm`,
+      'uni/東京/1/000000003-000000001.tsm',
+    ]
     const body = Buffer.from('0123456789'.repeat(60))
     await writeFile(join(src, 'f'), body)
-    const tar = await collect(tarStream(files.map((name) => ({ name, source: join(src, 'f'), size: body.length, mtime: new Date(0) }))))
+    const tar = await collect(
+      tarStream(
+        files.map((name) => ({
+          name,
+          source: join(src, 'f'),
+          size: body.length,
+          mtime: new Date(0),
+        })),
+      ),
+    )
     await writeFile(join(dir, 'gnu.tar'), tar)
     const listed = spawnSync('tar', ['-tf', join(dir, 'gnu.tar')], { encoding: 'utf8' })
     assert.equal(listed.status, 0, listed.stderr)
@@ -115,15 +162,31 @@ describe('tar writer and reader', () => {
     // (A name ending in "/" reads back as a directory, as old tars marked them; not a shard file name.)
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ name: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 160 }).filter((s) => !s.includes('\0') && !s.endsWith('/')), size: fc.nat(1100) }), { minLength: 1, maxLength: 3 }),
+        fc.array(
+          fc.record({
+            name: fc
+              .string({ unit: 'grapheme', minLength: 1, maxLength: 160 })
+              .filter((s) => !s.includes('\0') && !s.endsWith('/')),
+            size: fc.nat(1100),
+          }),
+          { minLength: 1, maxLength: 3 },
+        ),
         fc.integer({ min: 1, max: 700 }),
         async (files, pieceSize) => {
           const parts: Buffer[] = []
-          for (const f of files) parts.push(tarFileHeader(f.name, f.size, new Date(0)), Buffer.alloc(f.size, 0x41), Buffer.alloc((512 - (f.size % 512)) % 512))
+          for (const f of files)
+            parts.push(
+              tarFileHeader(f.name, f.size, new Date(0)),
+              Buffer.alloc(f.size, 0x41),
+              Buffer.alloc((512 - (f.size % 512)) % 512),
+            )
           parts.push(Buffer.alloc(1024))
           const tar = Buffer.concat(parts)
           const { entries } = await readAll(tar, pieceSize)
-          assert.deepEqual(entries.map((e) => [e.header.path, e.data.length]), files.map((f) => [f.name, f.size]))
+          assert.deepEqual(
+            entries.map((e) => [e.header.path, e.data.length]),
+            files.map((f) => [f.name, f.size]),
+          )
         },
       ),
       { numRuns: 60 },
@@ -135,21 +198,33 @@ describe('tar writer and reader', () => {
   it('applies GNU long names and PAX records to the next entry only', async () => {
     const long = `${'L'.repeat(150)}/x.tsm`
     const gnu = Buffer.alloc(512)
-    new Header({ path: '././@LongLink', type: 'NextFileHasLongPath', size: long.length + 1, mode: 0o644, mtime: new Date(0) }).encode(gnu, 0)
+    new Header({
+      path: '././@LongLink',
+      type: 'NextFileHasLongPath',
+      size: long.length + 1,
+      mode: 0o644,
+      mtime: new Date(0),
+    }).encode(gnu, 0)
     const gnuBody = Buffer.alloc(512)
     gnuBody.write(`${long}\0`)
     const pax = new Pax({ path: 'from/pax.tsm' }).encode()
     const tar = Buffer.concat([
-      gnu, gnuBody, rawTar([{ name: 'short', data: Buffer.from('1') }]).subarray(0, 1024),
-      pax, rawTar([{ name: 'ignored-name', data: Buffer.from('2') }]).subarray(0, 1024),
+      gnu,
+      gnuBody,
+      rawTar([{ name: 'short', data: Buffer.from('1') }]).subarray(0, 1024),
+      pax,
+      rawTar([{ name: 'ignored-name', data: Buffer.from('2') }]).subarray(0, 1024),
       rawTar([{ name: 'plain', data: Buffer.from('3') }]),
     ])
     const { entries } = await readAll(tar)
-    assert.deepEqual(entries.map((e) => [e.header.path, e.data.toString(), e.header.headerOffset]), [
-      [long, '1', 0],
-      ['from/pax.tsm', '2', 2048],
-      ['plain', '3', 2048 + pax.length + 1024],
-    ])
+    assert.deepEqual(
+      entries.map((e) => [e.header.path, e.data.toString(), e.header.headerOffset]),
+      [
+        [long, '1', 0],
+        ['from/pax.tsm', '2', 2048],
+        ['plain', '3', 2048 + pax.length + 1024],
+      ],
+    )
   })
 
   it('reports ERR_BACKUP_TAR with the offset for a bad checksum, truncation, a bad end marker or trailing data', async () => {
@@ -160,9 +235,15 @@ describe('tar writer and reader', () => {
     await assert.rejects(readAll(good.subarray(0, 300)), tarError(0, /truncated header/))
     await assert.rejects(readAll(good.subarray(0, 900)), tarError(900, /truncated entry/))
     await assert.rejects(readAll(good.subarray(0, 1200)), tarError(1200, /truncated padding/))
-    await assert.rejects(readAll(good.subarray(0, 1536)), tarError(1536, /without the end-of-archive marker/))
+    await assert.rejects(
+      readAll(good.subarray(0, 1536)),
+      tarError(1536, /without the end-of-archive marker/),
+    )
     await assert.rejects(readAll(good.subarray(0, 2048)), tarError(2048, /not two zero blocks/))
-    await assert.rejects(readAll(Buffer.concat([good, Buffer.from([0, 0, 9])])), tarError(good.length + 2, /after the end-of-archive marker/))
+    await assert.rejects(
+      readAll(Buffer.concat([good, Buffer.from([0, 0, 9])])),
+      tarError(good.length + 2, /after the end-of-archive marker/),
+    )
     const padded = await readAll(Buffer.concat([good, Buffer.alloc(10240 - good.length)]))
     assert.equal(padded.entries.length, 1, 'zero padding to a 10240-byte record is accepted')
     assert.equal(padded.totalBytes, 10240)
@@ -170,9 +251,16 @@ describe('tar writer and reader', () => {
   })
 
   it('gives a typed error, never a hang or a crash, for a tar cut at any offset or with any byte flipped', async () => {
-    const good = rawTar([{ name: 'a/b/1/x.tsm', data: Buffer.alloc(700, 3) }, { name: 'a/b/1/y.tombstone', data: Buffer.alloc(20, 4) }])
+    const good = rawTar([
+      { name: 'a/b/1/x.tsm', data: Buffer.alloc(700, 3) },
+      { name: 'a/b/1/y.tombstone', data: Buffer.alloc(20, 4) },
+    ])
     for (let cut = 0; cut < good.length; cut += 37) {
-      await assert.rejects(readAll(good.subarray(0, cut)), (err: unknown) => err instanceof BackupTarError, `cut at ${cut}`)
+      await assert.rejects(
+        readAll(good.subarray(0, cut)),
+        (err: unknown) => err instanceof BackupTarError,
+        `cut at ${cut}`,
+      )
     }
     for (let i = 0; i < 512; i += 3) {
       const bad = Buffer.from(good)

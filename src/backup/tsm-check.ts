@@ -29,12 +29,21 @@ export async function checkTSMFile(path: string): Promise<TSMCheckResult> {
       try {
         const type = blockType(b.data)
         if (type !== b.type) {
-          throw new TSMCorruptError(path, e.offset, 'block type differs from the index', { expected: b.type, found: type })
+          throw new TSMCorruptError(path, e.offset, 'block type differs from the index', {
+            expected: b.type,
+            found: type,
+          })
         }
         bounds = blockTimeBounds(b.data)
       } catch (err) {
         if (err instanceof TSMCorruptError) throw err
-        throw new TSMCorruptError(path, e.offset, `block cannot be decoded: ${(err as Error).message}`, { key: b.key }, err)
+        throw new TSMCorruptError(
+          path,
+          e.offset,
+          `block cannot be decoded: ${(err as Error).message}`,
+          { key: b.key },
+          err,
+        )
       }
       const first = bounds?.first
       const last = bounds?.last
@@ -46,7 +55,12 @@ export async function checkTSMFile(path: string): Promise<TSMCheckResult> {
         })
       }
     }
-    return { keyCount: reader.keyCount, blockCount: blocks, minTime: reader.minTime, maxTime: reader.maxTime }
+    return {
+      keyCount: reader.keyCount,
+      blockCount: blocks,
+      minTime: reader.minTime,
+      maxTime: reader.maxTime,
+    }
   } finally {
     await reader.close()
   }

@@ -22,7 +22,11 @@ export interface KeepRange {
 }
 
 /** Whether a TSM file is entirely inside, partly inside or outside `range`. */
-export function rangeOverlap(fileMin: bigint, fileMax: bigint, range: KeepRange | undefined): 'inside' | 'partial' | 'outside' {
+export function rangeOverlap(
+  fileMin: bigint,
+  fileMax: bigint,
+  range: KeepRange | undefined,
+): 'inside' | 'partial' | 'outside' {
   if (range === undefined) return 'inside'
   if (fileMax < range.min || fileMin > range.max) return 'outside'
   return fileMin >= range.min && fileMax <= range.max ? 'inside' : 'partial'

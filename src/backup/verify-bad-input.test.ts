@@ -9,7 +9,12 @@ import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { gunzipSync, gzipSync } from 'node:zlib'
 import { parsePoints } from '../lineprotocol/index.js'
-import { decodeMetaData, decodePortableData, encodeMetaData, encodePortableData } from '../meta/index.js'
+import {
+  decodeMetaData,
+  decodePortableData,
+  encodeMetaData,
+  encodePortableData,
+} from '../meta/index.js'
 import { TidemarkError } from '../util/index.js'
 import {
   decodeManifest,
@@ -37,12 +42,20 @@ before(async () => {
   const specs = await fillNode(src)
   // Archives carry tombstones only when InfluxDB wrote them; add one to shard 1's archive below.
   good = join(root, 'good')
-  await writeBackupSet(good, { meta: src.meta.data, shards: specs, ts: new Date('2026-01-01T00:00:00Z') })
+  await writeBackupSet(good, {
+    meta: src.meta.data,
+    shards: specs,
+    ts: new Date('2026-01-01T00:00:00Z'),
+  })
   await src.close()
   target = await openNode(join(root, 'target'))
-  await target.meta.update((m) => m.createDatabase('keep').createShardGroup('keep', 'autogen', 1578300000000000000n))
+  await target.meta.update((m) =>
+    m.createDatabase('keep').createShardGroup('keep', 'autogen', 1578300000000000000n),
+  )
   const shard = await target.store.createShard('keep', 'autogen', 1)
-  await shard.writePoints(parsePoints(new TextEncoder().encode('x v=1 1578300000000000000'), { precision: 'n' }).points)
+  await shard.writePoints(
+    parsePoints(new TextEncoder().encode('x v=1 1578300000000000000'), { precision: 'n' }).points,
+  )
   await shard.snapshot()
 })
 after(async () => {
@@ -70,14 +83,23 @@ async function replaceArchive(d: string, gz: Buffer): Promise<void> {
   await writeFile(archivePath(d), gz)
   const size = gunzipSync(gz).length
   const sha256 = createHash('sha256').update(gz).digest('hex')
-  await editManifest(d, (m) => ({ ...m, files: m.files.map((f) => (f.shardID === 1n ? { ...f, size, sha256 } : f)) }))
+  await editManifest(d, (m) => ({
+    ...m,
+    files: m.files.map((f) => (f.shardID === 1n ? { ...f, size, sha256 } : f)),
+  }))
 }
 
 async function tarEntries(tar: Buffer): Promise<TarEntryHeader[]> {
   const out: TarEntryHeader[] = []
-  await readTar((async function* () { yield tar })(), 'x', async (h) => {
-    out.push(h)
-  })
+  await readTar(
+    (async function* () {
+      yield tar
+    })(),
+    'x',
+    async (h) => {
+      out.push(h)
+    },
+  )
   return out
 }
 
@@ -93,7 +115,8 @@ async function refused(d: string, want: Expect): Promise<void> {
     assert.ok(err instanceof TidemarkError, String(err))
     assert.equal(err.code, want.code, err.message)
     assert.equal(err.fields['path'], want.path(d), err.message)
-    for (const [k, v] of Object.entries(want.fields ?? {})) assert.equal(err.fields[k], v, `${k} in ${err.message}`)
+    for (const [k, v] of Object.entries(want.fields ?? {}))
+      assert.equal(err.fields[k], v, `${k} in ${err.message}`)
     return true
   }
   await assert.rejects(verifyBackupSet(d), matches)
@@ -108,7 +131,10 @@ async function refused(d: string, want: Expect): Promise<void> {
   )
   assert.deepEqual(await listTree(target.root), before, 'the target changed')
   assert.equal(target.meta.data, meta, 'the metadata changed')
-  assert.deepEqual(target.store.shards().map((s) => s.id), [1])
+  assert.deepEqual(
+    target.store.shards().map((s) => s.id),
+    [1],
+  )
 }
 
 describe('verification and restore of damaged backup sets', () => {
@@ -126,7 +152,10 @@ describe('verification and restore of damaged backup sets', () => {
 
   it('refuses garbage after the gzip stream (ERR_BACKUP_GZIP)', async () => {
     const d = await copySet()
-    await writeFile(archivePath(d), Buffer.concat([await readFile(archivePath(d)), Buffer.from('trailing garbage')]))
+    await writeFile(
+      archivePath(d),
+      Buffer.concat([await readFile(archivePath(d)), Buffer.from('trailing garbage')]),
+    )
     await refused(d, { code: 'ERR_BACKUP_GZIP', path: archivePath })
   })
 
@@ -137,7 +166,11 @@ describe('verification and restore of damaged backup sets', () => {
     assert.ok(first !== undefined)
     tar[first.dataOffset + 20] = (tar[first.dataOffset + 20] ?? 0) ^ 0x01
     await replaceArchive(d, gzipSync(tar))
-    await refused(d, { code: 'ERR_BACKUP_TSM_CORRUPT', path: archivePath, fields: { entry: first.path, offset: first.dataOffset + 5, fileOffset: 5 } })
+    await refused(d, {
+      code: 'ERR_BACKUP_TSM_CORRUPT',
+      path: archivePath,
+      fields: { entry: first.path, offset: first.dataOffset + 5, fileOffset: 5 },
+    })
   })
 
   it("refuses a bit flipped in a TSM index's min time, which no CRC covers (ERR_BACKUP_TSM_CORRUPT)", async () => {
@@ -151,20 +184,40 @@ describe('verification and restore of damaged backup sets', () => {
     const minTimeLast = indexAt + 2 + keyLen + 1 + 2 + 7
     tsm[minTimeLast] = (tsm[minTimeLast] ?? 0) ^ 0x01
     await replaceArchive(d, gzipSync(tar))
-    await refused(d, { code: 'ERR_BACKUP_TSM_CORRUPT', path: archivePath, fields: { entry: first.path, reason: 'block times differ from the index entry' } })
+    await refused(d, {
+      code: 'ERR_BACKUP_TSM_CORRUPT',
+      path: archivePath,
+      fields: { entry: first.path, reason: 'block times differ from the index entry' },
+    })
   })
 
   it('refuses a sha256 that does not match (ERR_BACKUP_CHECKSUM)', async () => {
     const d = await copySet()
-    await editManifest(d, (m) => ({ ...m, files: m.files.map((f) => (f.shardID === 1n ? { ...f, sha256: '0'.repeat(64) } : f)) }))
-    await refused(d, { code: 'ERR_BACKUP_CHECKSUM', path: archivePath, fields: { expected: '0'.repeat(64) } })
+    await editManifest(d, (m) => ({
+      ...m,
+      files: m.files.map((f) => (f.shardID === 1n ? { ...f, sha256: '0'.repeat(64) } : f)),
+    }))
+    await refused(d, {
+      code: 'ERR_BACKUP_CHECKSUM',
+      path: archivePath,
+      fields: { expected: '0'.repeat(64) },
+    })
   })
 
   it('refuses a wrong uncompressed size in the manifest (ERR_BACKUP_SIZE_MISMATCH)', async () => {
     const d = await copySet()
     let real = 0
-    await editManifest(d, (m) => ({ ...m, files: m.files.map((f) => (f.shardID === 1n ? ((real = f.size), { ...f, size: f.size + 512 }) : f)) }))
-    await refused(d, { code: 'ERR_BACKUP_SIZE_MISMATCH', path: archivePath, fields: { expected: real + 512, found: real } })
+    await editManifest(d, (m) => ({
+      ...m,
+      files: m.files.map((f) =>
+        f.shardID === 1n ? ((real = f.size), { ...f, size: f.size + 512 }) : f,
+      ),
+    }))
+    await refused(d, {
+      code: 'ERR_BACKUP_SIZE_MISMATCH',
+      path: archivePath,
+      fields: { expected: real + 512, found: real },
+    })
   })
 
   it('refuses a missing shard file (ERR_BACKUP_FILE_MISSING)', async () => {
@@ -175,7 +228,10 @@ describe('verification and restore of damaged backup sets', () => {
 
   it('refuses a manifest pointing at a file that does not exist (ERR_BACKUP_FILE_MISSING)', async () => {
     const d = await copySet()
-    await editManifest(d, (m) => ({ ...m, files: m.files.map((f) => (f.shardID === 2n ? { ...f, fileName: 'nope.tar.gz' } : f)) }))
+    await editManifest(d, (m) => ({
+      ...m,
+      files: m.files.map((f) => (f.shardID === 2n ? { ...f, fileName: 'nope.tar.gz' } : f)),
+    }))
     await refused(d, { code: 'ERR_BACKUP_FILE_MISSING', path: (x) => join(x, 'nope.tar.gz') })
   })
 
@@ -193,7 +249,11 @@ describe('verification and restore of damaged backup sets', () => {
       // The good entries first, then the evil one (drop the good end marker).
       const combined = Buffer.concat([tar.subarray(0, tar.length - 1024), evil])
       await replaceArchive(d, gzipSync(combined))
-      await refused(d, { code: 'ERR_BACKUP_UNSAFE_ENTRY', path: archivePath, fields: { entry, offset: tar.length - 1024 } })
+      await refused(d, {
+        code: 'ERR_BACKUP_UNSAFE_ENTRY',
+        path: archivePath,
+        fields: { entry, offset: tar.length - 1024 },
+      })
     })
   }
 
@@ -205,7 +265,11 @@ describe('verification and restore of damaged backup sets', () => {
     const name = first.path.replace(/\.tsm$/, '.tombstone')
     const bad = rawTar([{ name, data: Buffer.from([0, 0, 0x15, 0x02, 0, 0, 0, 9, 1]) }])
     await replaceArchive(d, gzipSync(Buffer.concat([tar.subarray(0, tar.length - 1024), bad])))
-    await refused(d, { code: 'ERR_BACKUP_TOMBSTONE_CORRUPT', path: archivePath, fields: { entry: name } })
+    await refused(d, {
+      code: 'ERR_BACKUP_TOMBSTONE_CORRUPT',
+      path: archivePath,
+      fields: { entry: name },
+    })
   })
 
   it('refuses a .meta whose bytes changed (ERR_BACKUP_CHECKSUM)', async () => {
@@ -218,7 +282,11 @@ describe('verification and restore of damaged backup sets', () => {
 
   it('refuses a truncated .meta in a set without digests, as InfluxDB writes them (ERR_BACKUP_META)', async () => {
     const d = await copySet()
-    await editManifest(d, (m) => ({ meta: m.meta, limited: m.limited, files: m.files.map(({ sha256: _s, fingerprint: _f, ...rest }) => rest) }))
+    await editManifest(d, (m) => ({
+      meta: m.meta,
+      limited: m.limited,
+      files: m.files.map(({ sha256: _s, fingerprint: _f, ...rest }) => rest),
+    }))
     const meta = await readFile(metaPath(d))
     await writeFile(metaPath(d), meta.subarray(0, 40))
     await refused(d, { code: 'ERR_BACKUP_META', path: metaPath })
@@ -240,7 +308,18 @@ describe('verification and restore of damaged backup sets', () => {
     const inner = encodeMetaData(smaller)
     const bytes = encodePortableData(inner)
     await writeFile(metaPath(d), bytes)
-    await editManifest(d, (m) => ({ ...m, meta: { ...m.meta, size: inner.length }, ...(m.tidemark ? { tidemark: { ...m.tidemark, metaSha256: createHash('sha256').update(bytes).digest('hex') } } : {}) }))
+    await editManifest(d, (m) => ({
+      ...m,
+      meta: { ...m.meta, size: inner.length },
+      ...(m.tidemark
+        ? {
+            tidemark: {
+              ...m.tidemark,
+              metaSha256: createHash('sha256').update(bytes).digest('hex'),
+            },
+          }
+        : {}),
+    }))
     await refused(d, { code: 'ERR_BACKUP_META', path: metaPath, fields: { shardID: 4n } })
   })
 

@@ -30,12 +30,28 @@ const BACKUP_FLAGS = {
   db: { kind: 'string', default: '', usage: 'The database to back up' },
   rp: { kind: 'string', default: '', usage: 'The retention policy to back up (requires -db)' },
   shard: { kind: 'string', default: '', usage: 'The shard ID to back up' },
-  from: { kind: 'string', default: '', usage: 'The data node TCP address to prefer when backing up' },
-  strategy: { kind: 'string', default: 'incremental', usage: 'Backup strategy: incremental, full, only-meta' },
-  full: { kind: 'boolean', default: false, usage: 'Perform a full backup (deprecated: use -strategy full)' },
+  from: {
+    kind: 'string',
+    default: '',
+    usage: 'The data node TCP address to prefer when backing up',
+  },
+  strategy: {
+    kind: 'string',
+    default: 'incremental',
+    usage: 'Backup strategy: incremental, full, only-meta',
+  },
+  full: {
+    kind: 'boolean',
+    default: false,
+    usage: 'Perform a full backup (deprecated: use -strategy full)',
+  },
   start: { kind: 'string', default: '', usage: 'Include points starting with this time (RFC3339)' },
   end: { kind: 'string', default: '', usage: 'Exclude points after this time (RFC3339)' },
-  since: { kind: 'string', default: '', usage: 'Back up only shards changed after this time (RFC3339); not with -start/-end' },
+  since: {
+    kind: 'string',
+    default: '',
+    usage: 'Back up only shards changed after this time (RFC3339); not with -start/-end',
+  },
 } as const
 
 /** A shard of the metastore that the backup covers. */
@@ -45,24 +61,39 @@ interface ShardPick {
   readonly rp: string
 }
 
-function pickShards(data: MetaData, db: string, rp: string, shard: bigint | undefined): ShardPick[] {
-  if (db !== '' && data.databases.every((d) => d.name !== db)) throw new BackupOptionsError(`database ${JSON.stringify(db)} not found`)
+function pickShards(
+  data: MetaData,
+  db: string,
+  rp: string,
+  shard: bigint | undefined,
+): ShardPick[] {
+  if (db !== '' && data.databases.every((d) => d.name !== db))
+    throw new BackupOptionsError(`database ${JSON.stringify(db)} not found`)
   const out: ShardPick[] = []
   for (const d of data.databases) {
     if (db !== '' && d.name !== db) continue
-    if (rp !== '' && d.retentionPolicies.every((r) => r.name !== rp)) throw new BackupOptionsError(`retention policy ${JSON.stringify(rp)} not found in database ${JSON.stringify(db)}`)
+    if (rp !== '' && d.retentionPolicies.every((r) => r.name !== rp))
+      throw new BackupOptionsError(
+        `retention policy ${JSON.stringify(rp)} not found in database ${JSON.stringify(db)}`,
+      )
     for (const r of d.retentionPolicies) {
       if (rp !== '' && r.name !== rp) continue
       for (const g of r.shardGroups) {
         if (g.deletedAtNs !== 0n) continue
         for (const s of g.shards) {
-          if (shard === undefined || s.id === shard) out.push({ id: s.id, database: d.name, rp: r.name })
+          if (shard === undefined || s.id === shard)
+            out.push({ id: s.id, database: d.name, rp: r.name })
         }
       }
     }
   }
   if (shard !== undefined && out.length === 0) {
-    const scope = db === '' ? '' : rp === '' ? ` in database ${JSON.stringify(db)}` : ` in ${JSON.stringify(db)}.${JSON.stringify(rp)}`
+    const scope =
+      db === ''
+        ? ''
+        : rp === ''
+          ? ` in database ${JSON.stringify(db)}`
+          : ` in ${JSON.stringify(db)}.${JSON.stringify(rp)}`
     throw new BackupShardError(shard, `not found${scope}`)
   }
   return out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
@@ -93,28 +124,47 @@ const SHARDS_AT_ONCE = 4
 /** Runs `backup` with its own arguments; resolves to the exit code. */
 export async function runBackup(conn: CtlConnection, args: readonly string[]): Promise<number> {
   const { values: f, set, args: rest } = parseFlags(BACKUP_FLAGS, args, { interspersed: true })
-  if (rest.length !== 1 || rest[0] === '') throw new BackupOptionsError('backup needs exactly one argument: the path of the backup directory')
+  if (rest.length !== 1 || rest[0] === '')
+    throw new BackupOptionsError(
+      'backup needs exactly one argument: the path of the backup directory',
+    )
   const dir = rest[0] ?? ''
   const strategy = f.full ? 'full' : f.strategy
-  if (!['incremental', 'full', 'only-meta'].includes(strategy)) throw new BackupOptionsError(`unknown -strategy ${JSON.stringify(strategy)} (incremental, full, only-meta)`)
+  if (!['incremental', 'full', 'only-meta'].includes(strategy))
+    throw new BackupOptionsError(
+      `unknown -strategy ${JSON.stringify(strategy)} (incremental, full, only-meta)`,
+    )
   if (f.rp !== '' && f.db === '') throw new BackupOptionsError('-rp requires -db')
   const timed = set.has('start') || set.has('end')
-  if (timed && strategy === 'full') throw new BackupOptionsError('-start and -end cannot be used with -strategy full (or -full)')
+  if (timed && strategy === 'full')
+    throw new BackupOptionsError('-start and -end cannot be used with -strategy full (or -full)')
   const since = f.since === '' ? undefined : parseRFC3339Nano(f.since)
-  if (f.since !== '' && since === undefined) throw new BackupOptionsError(`-since ${JSON.stringify(f.since)} is not an RFC3339 time`)
-  if (since !== undefined && timed) throw new BackupOptionsError('-since cannot be used with -start or -end')
-  if (since !== undefined && strategy === 'full') throw new BackupOptionsError('-since cannot be used with -strategy full (or -full)')
+  if (f.since !== '' && since === undefined)
+    throw new BackupOptionsError(`-since ${JSON.stringify(f.since)} is not an RFC3339 time`)
+  if (since !== undefined && timed)
+    throw new BackupOptionsError('-since cannot be used with -start or -end')
+  if (since !== undefined && strategy === 'full')
+    throw new BackupOptionsError('-since cannot be used with -strategy full (or -full)')
   const start = f.start === '' ? undefined : parseRFC3339Nano(f.start)
   const end = f.end === '' ? undefined : parseRFC3339Nano(f.end)
-  if (f.start !== '' && start === undefined) throw new BackupOptionsError(`-start ${JSON.stringify(f.start)} is not an RFC3339 time`)
-  if (f.end !== '' && end === undefined) throw new BackupOptionsError(`-end ${JSON.stringify(f.end)} is not an RFC3339 time`)
-  if (start !== undefined && end !== undefined && start > end) throw new BackupOptionsError('-start must be before -end')
-  if (f.shard !== '' && !/^\d{1,19}$/.test(f.shard)) throw new BackupOptionsError(`-shard ${JSON.stringify(f.shard)} is not a shard ID`)
+  if (f.start !== '' && start === undefined)
+    throw new BackupOptionsError(`-start ${JSON.stringify(f.start)} is not an RFC3339 time`)
+  if (f.end !== '' && end === undefined)
+    throw new BackupOptionsError(`-end ${JSON.stringify(f.end)} is not an RFC3339 time`)
+  if (start !== undefined && end !== undefined && start > end)
+    throw new BackupOptionsError('-start must be before -end')
+  if (f.shard !== '' && !/^\d{1,19}$/.test(f.shard))
+    throw new BackupOptionsError(`-shard ${JSON.stringify(f.shard)} is not a shard ID`)
   const shardID = f.shard === '' ? undefined : BigInt(f.shard)
   try {
-    if (!(await stat(dir)).isDirectory()) throw new BackupOptionsError(`backup directory ${dir} is not a directory`)
+    if (!(await stat(dir)).isDirectory())
+      throw new BackupOptionsError(`backup directory ${dir} is not a directory`)
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new BackupNotFoundError(dir, `backup directory ${dir} does not exist: the directory must already exist`)
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new BackupNotFoundError(
+        dir,
+        `backup directory ${dir} does not exist: the directory must already exist`,
+      )
     throw err
   }
 
@@ -126,7 +176,8 @@ export async function runBackup(conn: CtlConnection, args: readonly string[]): P
   const metaBytes = encodePortableData(metaData, data.maxNodeID)
   const shards = strategy === 'only-meta' ? [] : pickShards(data, f.db, f.rp, shardID)
   const node = f.from !== '' ? f.from : await conn.dataNodeAddress()
-  const prior = strategy === 'incremental' ? await previousEntries(dir) : new Map<bigint, ManifestEntry>()
+  const prior =
+    strategy === 'incremental' ? await previousEntries(dir) : new Map<bigint, ManifestEntry>()
   const ts = await freeTimestamp(dir)
   const written: string[] = []
   try {
@@ -136,7 +187,10 @@ export async function runBackup(conn: CtlConnection, args: readonly string[]): P
     out.write(`Done. ${metaBytes.length} bytes transferred\n`)
     let transferred = metaBytes.length
     const files: ManifestEntry[] = []
-    const range = { ...(start !== undefined ? { start: String(start) } : {}), ...(end !== undefined ? { end: String(end) } : {}) }
+    const range = {
+      ...(start !== undefined ? { start: String(start) } : {}),
+      ...(end !== undefined ? { end: String(end) } : {}),
+    }
     // Several shards are copied at once (the node builds archives in parallel); lines are still
     // printed in shard order, each as soon as it and every shard before it are done.
     const lines = new Map<number, string>()
@@ -212,10 +266,16 @@ export async function runBackup(conn: CtlConnection, args: readonly string[]): P
       ...(f.db !== '' ? { database: f.db } : {}),
       ...(f.rp !== '' ? { policy: f.rp } : {}),
       ...(shardID !== undefined ? { shardID } : {}),
-      tidemark: { version: MANIFEST_TIDEMARK_VERSION, metaSha256: createHash('sha256').update(metaBytes).digest('hex'), complete: true },
+      tidemark: {
+        version: MANIFEST_TIDEMARK_VERSION,
+        metaSha256: createHash('sha256').update(metaBytes).digest('hex'),
+        complete: true,
+      },
     }
     await writeFileDurable(join(dir, `${ts}.manifest`), encodeManifest(manifest), 0o600)
-    out.write(`Backed up to ${dir} in ${formatGoDuration(process.hrtime.bigint() - began)}, transferred ${transferred} bytes\n`)
+    out.write(
+      `Backed up to ${dir} in ${formatGoDuration(process.hrtime.bigint() - began)}, transferred ${transferred} bytes\n`,
+    )
     return 0
   } catch (err) {
     for (const p of written) await rm(p, { force: true }).catch(() => undefined)
@@ -233,12 +293,23 @@ interface Fetched {
 }
 
 /** Streams shard `id`'s archive into `tmp` (0600, fsynced), checking its length and sha256 against the node's trailers. Undefined: the node has no such shard. */
-async function fetchArchive(conn: CtlConnection, node: string, id: bigint, range: Readonly<Record<string, string>>, tmp: string): Promise<Fetched | undefined> {
+async function fetchArchive(
+  conn: CtlConnection,
+  node: string,
+  id: bigint,
+  range: Readonly<Record<string, string>>,
+  tmp: string,
+): Promise<Fetched | undefined> {
   const res = await conn.nodeArchive(node, id, range)
   if (res === undefined) return undefined
-  const field = (where: Record<string, string | string[] | undefined>, name: string, what: string): string => {
+  const field = (
+    where: Record<string, string | string[] | undefined>,
+    name: string,
+    what: string,
+  ): string => {
     const v = where[name.toLowerCase()]
-    if (typeof v !== 'string') throw new BackupShardError(id, `node ${node} sent its archive without the ${name} ${what}`)
+    if (typeof v !== 'string')
+      throw new BackupShardError(id, `node ${node} sent its archive without the ${name} ${what}`)
     return v
   }
   const lastModified = BigInt(field(res.headers, 'X-Archive-Last-Modified', 'header'))
@@ -255,9 +326,13 @@ async function fetchArchive(conn: CtlConnection, node: string, id: bigint, range
         await fh.write(b)
       }
     } catch (err) {
-      throw new BackupShardError(id, `the archive from ${node} was cut off after ${bytes} bytes: ${(err as Error).message}`)
+      throw new BackupShardError(
+        id,
+        `the archive from ${node} was cut off after ${bytes} bytes: ${(err as Error).message}`,
+      )
     }
-    if (!res.complete) throw new BackupShardError(id, `the archive from ${node} was cut off after ${bytes} bytes`)
+    if (!res.complete)
+      throw new BackupShardError(id, `the archive from ${node} was cut off after ${bytes} bytes`)
     await fh.sync()
   } finally {
     await fh.close()
@@ -266,7 +341,10 @@ async function fetchArchive(conn: CtlConnection, node: string, id: bigint, range
   const want = field(res.trailers, 'X-Archive-Sha256', 'trailer (the node stopped before the end)')
   const size = Number(field(res.trailers, 'X-Archive-Size', 'trailer'))
   if (sha256 !== want) {
-    throw new BackupShardError(id, `the archive from ${node} arrived damaged: ${bytes} bytes with sha256 ${sha256}, expected sha256 ${want}`)
+    throw new BackupShardError(
+      id,
+      `the archive from ${node} arrived damaged: ${bytes} bytes with sha256 ${sha256}, expected sha256 ${want}`,
+    )
   }
   return { bytes, size, sha256, lastModified, fingerprint }
 }

@@ -35,7 +35,12 @@ function reason(text: string): string {
 }
 
 /** Sends one request; resolves with the response (its body unread). Connection errors reject with the cause's message. */
-function send(url: string, method: string, headers: Readonly<Record<string, string>>, body?: Buffer | string | Readable): Promise<IncomingMessage> {
+function send(
+  url: string,
+  method: string,
+  headers: Readonly<Record<string, string>>,
+  body?: Buffer | string | Readable,
+): Promise<IncomingMessage> {
   return new Promise((done, fail) => {
     const req = httpRequest(url, { method, headers }, done)
     req.on('error', fail)
@@ -51,14 +56,24 @@ export class CtlConnection {
   /** Where the command writes its progress lines. */
   readonly stdout: NodeJS.WritableStream
 
-  constructor(bind: string, headers: Readonly<Record<string, string>>, stdout: NodeJS.WritableStream) {
+  constructor(
+    bind: string,
+    headers: Readonly<Record<string, string>>,
+    stdout: NodeJS.WritableStream,
+  ) {
     this.#bind = bind
     this.#headers = headers
     this.stdout = stdout
   }
 
   /** Sends a request with a body to the data node (restore uploads and commits) and reads the answer. */
-  async nodeRequest(node: string, method: string, path: string, body?: Buffer | string | Readable, extraHeaders: Record<string, string> = {}): Promise<CtlReply> {
+  async nodeRequest(
+    node: string,
+    method: string,
+    path: string,
+    body?: Buffer | string | Readable,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<CtlReply> {
     let res: IncomingMessage
     try {
       res = await send(`http://${node}${path}`, method, { ...this.#headers, ...extraHeaders }, body)
@@ -86,7 +101,10 @@ export class CtlConnection {
       throw new Error(`cannot reach the meta node at ${this.#bind}: ${(err as Error).message}`)
     }
     const body = await bodyOf(r)
-    if (r.statusCode !== 200) throw new Error(`meta node ${this.#bind} answered ${r.statusCode ?? 0}: ${reason(body.toString('utf8'))}`)
+    if (r.statusCode !== 200)
+      throw new Error(
+        `meta node ${this.#bind} answered ${r.statusCode ?? 0}: ${reason(body.toString('utf8'))}`,
+      )
     return body
   }
 
@@ -99,34 +117,55 @@ export class CtlConnection {
   async dataNodeAddress(): Promise<string> {
     const show = await this.metaJSON<{ dataNodes?: { tcpAddr?: string }[] }>('/show')
     const addr = show.dataNodes?.[0]?.tcpAddr
-    if (addr === undefined || addr === '') throw new Error(`meta node ${this.#bind} lists no data node`)
+    if (addr === undefined || addr === '')
+      throw new Error(`meta node ${this.#bind} lists no data node`)
     return addr
   }
 
   /** The fingerprint the node would record for shard `id`'s archive now, or undefined if it lacks the shard. */
-  async nodeFingerprint(node: string, id: bigint, range: Readonly<Record<string, string>>): Promise<string | undefined> {
+  async nodeFingerprint(
+    node: string,
+    id: bigint,
+    range: Readonly<Record<string, string>>,
+  ): Promise<string | undefined> {
     return (await this.nodeShardState(node, id, range))?.fingerprint
   }
 
   /** The fingerprint and last change (Unix ns) of shard `id` on the node, or undefined if it lacks it. */
-  async nodeShardState(node: string, id: bigint, range: Readonly<Record<string, string>>): Promise<{ fingerprint: string; lastModified: bigint } | undefined> {
-    const r = await this.#get(node, `/shards/${id}/archive?${new URLSearchParams({ ...range, 'fingerprint-only': '1' })}`)
+  async nodeShardState(
+    node: string,
+    id: bigint,
+    range: Readonly<Record<string, string>>,
+  ): Promise<{ fingerprint: string; lastModified: bigint } | undefined> {
+    const r = await this.#get(
+      node,
+      `/shards/${id}/archive?${new URLSearchParams({ ...range, 'fingerprint-only': '1' })}`,
+    )
     const text = (await bodyOf(r)).toString('utf8')
     if (r.statusCode === 404) return undefined
-    if (r.statusCode !== 200) throw new BackupShardError(id, `node ${node} answered ${r.statusCode ?? 0}: ${reason(text)}`)
+    if (r.statusCode !== 200)
+      throw new BackupShardError(id, `node ${node} answered ${r.statusCode ?? 0}: ${reason(text)}`)
     const j = JSON.parse(text) as { fingerprint?: string; lastModified?: string }
     return { fingerprint: j.fingerprint ?? '', lastModified: BigInt(j.lastModified ?? '0') }
   }
 
   /** The response carrying shard `id`'s archive (size and sha256 follow as trailers), or undefined if the node lacks the shard. */
-  async nodeArchive(node: string, id: bigint, range: Readonly<Record<string, string>>): Promise<IncomingMessage | undefined> {
+  async nodeArchive(
+    node: string,
+    id: bigint,
+    range: Readonly<Record<string, string>>,
+  ): Promise<IncomingMessage | undefined> {
     const q = new URLSearchParams(range).toString()
     const res = await this.#get(node, `/shards/${id}/archive${q === '' ? '' : `?${q}`}`)
     if (res.statusCode === 404) {
       res.resume()
       return undefined
     }
-    if (res.statusCode !== 200) throw new BackupShardError(id, `node ${node} answered ${res.statusCode ?? 0}: ${reason((await bodyOf(res)).toString('utf8'))}`)
+    if (res.statusCode !== 200)
+      throw new BackupShardError(
+        id,
+        `node ${node} answered ${res.statusCode ?? 0}: ${reason((await bodyOf(res)).toString('utf8'))}`,
+      )
     return res
   }
 }

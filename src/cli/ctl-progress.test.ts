@@ -5,7 +5,10 @@ import { Progress, progressLine } from './ctl-progress.js'
 
 describe('tidemark-ctl progress', () => {
   it('shows shards, bytes, rate and ETA', () => {
-    assert.equal(progressLine(1, 4, 2_000_000, 2), '[1/4 shards] 2.0 MB transferred, 1.0 MB/s, ETA 6s')
+    assert.equal(
+      progressLine(1, 4, 2_000_000, 2),
+      '[1/4 shards] 2.0 MB transferred, 1.0 MB/s, ETA 6s',
+    )
     assert.equal(progressLine(4, 4, 8_000_000, 4), '[4/4 shards] 8.0 MB transferred, 2.0 MB/s')
   })
 

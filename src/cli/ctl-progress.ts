@@ -28,7 +28,9 @@ export class Progress {
     this.#done++
     this.#bytes += bytes
     if (this.#stream.isTTY !== true) return
-    this.#stream.write(`\r\x1b[K${progressLine(this.#done, this.#total, this.#bytes, (performance.now() - this.#t0) / 1000)}`)
+    this.#stream.write(
+      `\r\x1b[K${progressLine(this.#done, this.#total, this.#bytes, (performance.now() - this.#t0) / 1000)}`,
+    )
   }
 
   /** Clears the line. */

@@ -8,24 +8,54 @@ import { stat } from 'node:fs/promises'
 import { createHash, randomBytes } from 'node:crypto'
 import { basename, dirname, join } from 'node:path'
 import { Transform } from 'node:stream'
-import { BackupChecksumError, readBackupSet, verifyBackupSet, readBackupMeta } from '../backup/index.js'
+import {
+  BackupChecksumError,
+  readBackupSet,
+  verifyBackupSet,
+  readBackupMeta,
+} from '../backup/index.js'
 import type { CtlConnection } from './ctl-http.js'
 import { formatGoDuration } from './ctl-format.js'
 import { parseFlags } from './flags.js'
 
 const RESTORE_FLAGS = {
-  db: { kind: 'string', default: '', usage: 'Identifies the database from the backup that will be restored' },
-  newdb: { kind: 'string', default: '', usage: 'Identifies the new database name in the restore (must specify with -db)' },
-  rp: { kind: 'string', default: '', usage: 'Identifies the retention policy from the backup that will be restored' },
-  newrp: { kind: 'string', default: '', usage: 'Identifies the new retention policy name in the restore (must specify with -rp)' },
+  db: {
+    kind: 'string',
+    default: '',
+    usage: 'Identifies the database from the backup that will be restored',
+  },
+  newdb: {
+    kind: 'string',
+    default: '',
+    usage: 'Identifies the new database name in the restore (must specify with -db)',
+  },
+  rp: {
+    kind: 'string',
+    default: '',
+    usage: 'Identifies the retention policy from the backup that will be restored',
+  },
+  newrp: {
+    kind: 'string',
+    default: '',
+    usage: 'Identifies the new retention policy name in the restore (must specify with -rp)',
+  },
   shard: { kind: 'string', default: '', usage: 'Identifies the shard ID to restore' },
-  newrf: { kind: 'integer', default: 0, usage: 'The new replication factor to restore to (capped to the number of data nodes)' },
-  full: { kind: 'boolean', default: false, usage: 'Restore a full backup: the argument is the manifest file' },
+  newrf: {
+    kind: 'integer',
+    default: 0,
+    usage: 'The new replication factor to restore to (capped to the number of data nodes)',
+  },
+  full: {
+    kind: 'boolean',
+    default: false,
+    usage: 'Restore a full backup: the argument is the manifest file',
+  },
   list: { kind: 'boolean', default: false, usage: 'Shows the contents of the backup' },
   'meta-only-overwrite-force': {
     kind: 'boolean',
     default: false,
-    usage: 'Restore only the metadata, overwriting the target\'s: only for backups of this same cluster, to repair damaged metadata',
+    usage:
+      "Restore only the metadata, overwriting the target's: only for backups of this same cluster, to repair damaged metadata",
   },
 } as const
 
@@ -34,14 +64,20 @@ function elapsed(t0: number): string {
 }
 
 /** Runs `restore`; resolves to the exit code. */
-export async function runRestore(conn: CtlConnection, args: readonly string[], stderr: NodeJS.WritableStream): Promise<number> {
+export async function runRestore(
+  conn: CtlConnection,
+  args: readonly string[],
+  stderr: NodeJS.WritableStream,
+): Promise<number> {
   const t0 = performance.now()
   const flags = parseFlags(RESTORE_FLAGS, args, { interspersed: true })
   const f = flags.values
   const path = flags.args[0]
   const out = conn.stdout
   if (path === undefined || flags.args.length > 1) {
-    stderr.write('restore: exactly one backup directory (or, with -full, one manifest file) is required\n')
+    stderr.write(
+      'restore: exactly one backup directory (or, with -full, one manifest file) is required\n',
+    )
     return 1
   }
   if (f.newdb !== '' && f.db === '') return fail(stderr, 'restore: -newdb requires -db')
@@ -49,20 +85,33 @@ export async function runRestore(conn: CtlConnection, args: readonly string[], s
   if (f.rp !== '' && f.db === '') return fail(stderr, 'restore: -rp requires -db')
   const metaOnly = f['meta-only-overwrite-force']
   if (metaOnly && (f.db !== '' || f.rp !== '' || f.shard !== '' || f.newrf !== 0)) {
-    return fail(stderr, 'restore: -meta-only-overwrite-force restores the whole metadata; it cannot be combined with -db, -rp, -shard or -newrf')
+    return fail(
+      stderr,
+      'restore: -meta-only-overwrite-force restores the whole metadata; it cannot be combined with -db, -rp, -shard or -newrf',
+    )
   }
-  if (f.shard !== '' && !/^\d+$/.test(f.shard)) return fail(stderr, `restore: invalid -shard ${JSON.stringify(f.shard)}`)
+  if (f.shard !== '' && !/^\d+$/.test(f.shard))
+    return fail(stderr, `restore: invalid -shard ${JSON.stringify(f.shard)}`)
   const isFile = (await stat(path).catch(() => undefined))?.isFile() ?? false
   if (f.full !== isFile) {
-    return fail(stderr, f.full ? `restore: -full needs the path to a manifest file, not ${path}` : `restore: ${path} is not a backup directory (use -full with a manifest file)`)
+    return fail(
+      stderr,
+      f.full
+        ? `restore: -full needs the path to a manifest file, not ${path}`
+        : `restore: ${path} is not a backup directory (use -full with a manifest file)`,
+    )
   }
   const set = await readBackupSet(path)
   if (f.list) {
     const meta = await readBackupMeta(set)
     out.write(`Backup ${path}\nDatabases:\n`)
-    for (const db of meta.data.databases) out.write(`  ${db.name}: ${db.retentionPolicies.map((r) => r.name).join(', ')}\n`)
+    for (const db of meta.data.databases)
+      out.write(`  ${db.name}: ${db.retentionPolicies.map((r) => r.name).join(', ')}\n`)
     out.write('Shards:\n')
-    for (const s of set.shards) out.write(`  db ${s.entry.database}, rp ${s.entry.policy}, shard ${s.shardID} (${s.entry.fileName}, ${s.entry.size} bytes)\n`)
+    for (const s of set.shards)
+      out.write(
+        `  db ${s.entry.database}, rp ${s.entry.policy}, shard ${s.shardID} (${s.entry.fileName}, ${s.entry.size} bytes)\n`,
+      )
     return 0
   }
   // Check the set before anything is committed. A set we wrote carries a sha256 per archive:
@@ -78,11 +127,19 @@ export async function runRestore(conn: CtlConnection, args: readonly string[], s
     await verifyBackupSet(path)
   }
   const dir = f.full ? dirname(path) : path
-  out.write(f.full ? `Using manifest: ${path}\n` : `Using backup directory: ${path}\nUsing meta backup: ${set.meta.fileName}\n`)
+  out.write(
+    f.full
+      ? `Using manifest: ${path}\n`
+      : `Using backup directory: ${path}\nUsing meta backup: ${set.meta.fileName}\n`,
+  )
 
   const node = await conn.dataNodeAddress()
   const token = randomBytes(12).toString('hex')
-  const files = new Set<string>([set.meta.fileName, ...set.manifests.map((m) => m.fileName), ...(metaOnly ? [] : set.shards.map((s) => s.entry.fileName))])
+  const files = new Set<string>([
+    set.meta.fileName,
+    ...set.manifests.map((m) => m.fileName),
+    ...(metaOnly ? [] : set.shards.map((s) => s.entry.fileName)),
+  ])
   let transferred = 0
   try {
     for (const name of files) {
@@ -95,9 +152,18 @@ export async function runRestore(conn: CtlConnection, args: readonly string[], s
           done(null, chunk)
         },
       })
-      const body = createReadStream(file, { highWaterMark: 1 << 20 }).on('error', (err) => hashing.destroy(err)).pipe(hashing)
-      const r = await conn.nodeRequest(node, 'PUT', `/restore/${token}/${encodeURIComponent(name)}`, body, { 'Content-Length': String(size) })
-      if (r.status !== 204) throw new Error(`data node ${node} refused ${name}: ${r.status} ${r.text}`)
+      const body = createReadStream(file, { highWaterMark: 1 << 20 })
+        .on('error', (err) => hashing.destroy(err))
+        .pipe(hashing)
+      const r = await conn.nodeRequest(
+        node,
+        'PUT',
+        `/restore/${token}/${encodeURIComponent(name)}`,
+        body,
+        { 'Content-Length': String(size) },
+      )
+      if (r.status !== 204)
+        throw new Error(`data node ${node} refused ${name}: ${r.status} ${r.text}`)
       const want = expected.get(name)
       const found = hash.digest('hex')
       if (want !== undefined && found !== want) throw new BackupChecksumError(file, want, found)
@@ -113,7 +179,13 @@ export async function runRestore(conn: CtlConnection, args: readonly string[], s
       ...(f.full ? { manifest: basename(path) } : {}),
       ...(metaOnly ? { metaOnlyOverwriteForce: true } : {}),
     }
-    const r = await conn.nodeRequest(node, 'POST', `/restore/${token}/commit`, JSON.stringify(options), { 'Content-Type': 'application/json' })
+    const r = await conn.nodeRequest(
+      node,
+      'POST',
+      `/restore/${token}/commit`,
+      JSON.stringify(options),
+      { 'Content-Type': 'application/json' },
+    )
     const text = r.text
     if (r.status !== 200) {
       let message = text.trim()
@@ -123,14 +195,33 @@ export async function runRestore(conn: CtlConnection, args: readonly string[], s
         // not JSON
       }
       out.write('Restoring meta data... Error.\n')
-      stderr.write(`restore: operation exited with error: ${message.replace(/^restore: operation exited with error: /, '')}\n`)
+      stderr.write(
+        `restore: operation exited with error: ${message.replace(/^restore: operation exited with error: /, '')}\n`,
+      )
       return 1
     }
-    const result = JSON.parse(text) as { metaMs: number; mapped: number; shards: { sourceID: string; newID: string; database: string; retentionPolicy: string; tarSize: number; ms: number }[] }
-    out.write(`Restoring meta data... Done. Restored in ${formatGoDuration(BigInt(Math.round(result.metaMs * 1e6)))}, ${result.mapped} shards mapped\n`)
+    const result = JSON.parse(text) as {
+      metaMs: number
+      mapped: number
+      shards: {
+        sourceID: string
+        newID: string
+        database: string
+        retentionPolicy: string
+        tarSize: number
+        ms: number
+      }[]
+    }
+    out.write(
+      `Restoring meta data... Done. Restored in ${formatGoDuration(BigInt(Math.round(result.metaMs * 1e6)))}, ${result.mapped} shards mapped\n`,
+    )
     for (const s of result.shards) {
-      out.write(`Restoring db ${s.database}, rp ${s.retentionPolicy}, shard ${s.sourceID} to shard ${s.newID}...\n`)
-      out.write(`Copying data to ${node}... Done. Restored shard ${s.sourceID} into shard ${s.newID} in ${formatGoDuration(BigInt(Math.round(s.ms * 1e6)))}, ${s.tarSize} bytes transferred\n`)
+      out.write(
+        `Restoring db ${s.database}, rp ${s.retentionPolicy}, shard ${s.sourceID} to shard ${s.newID}...\n`,
+      )
+      out.write(
+        `Copying data to ${node}... Done. Restored shard ${s.sourceID} into shard ${s.newID} in ${formatGoDuration(BigInt(Math.round(s.ms * 1e6)))}, ${s.tarSize} bytes transferred\n`,
+      )
     }
     out.write(`Restored from ${path} in ${elapsed(t0)}, transferred ${transferred} bytes\n`)
     return 0

@@ -8,10 +8,16 @@ import { TidemarkError } from '../util/index.js'
 import { parseFlags } from './flags.js'
 
 /** Runs `verify` with its own arguments; resolves to the exit code. */
-export async function runVerify(args: readonly string[], out: NodeJS.WritableStream): Promise<number> {
+export async function runVerify(
+  args: readonly string[],
+  out: NodeJS.WritableStream,
+): Promise<number> {
   const { args: rest } = parseFlags({}, args)
   const dir = rest[0]
-  if (rest.length !== 1 || dir === undefined || dir === '') throw new BackupOptionsError('verify needs exactly one argument: the path of the backup directory')
+  if (rest.length !== 1 || dir === undefined || dir === '')
+    throw new BackupOptionsError(
+      'verify needs exactly one argument: the path of the backup directory',
+    )
   let result
   try {
     result = await verifyBackupSet(dir)
@@ -23,7 +29,9 @@ export async function runVerify(args: readonly string[], out: NodeJS.WritableStr
   for (const m of result.set.manifests) out.write(`OK  ${m.path}\n`)
   out.write(`OK  ${result.set.meta.path}\n`)
   for (const s of result.shards) {
-    out.write(`OK  ${s.path} (shard ${s.shardID}, db ${s.database}, rp ${s.retentionPolicy}, ${s.tsmFiles} TSM files, ${s.tarSize} bytes)\n`)
+    out.write(
+      `OK  ${s.path} (shard ${s.shardID}, db ${s.database}, rp ${s.retentionPolicy}, ${s.tsmFiles} TSM files, ${s.tarSize} bytes)\n`,
+    )
   }
   for (const w of result.warnings) out.write(`WARNING ${w.code}: ${w.path}: ${w.reason}\n`)
   out.write(`Verified ${dir}: ${result.shards.length} shard archives OK\n`)

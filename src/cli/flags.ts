@@ -27,7 +27,9 @@ type ValueOf<S extends FlagSpec> = S extends { kind: 'string' }
 
 /** The parsed flags: declared defaults filled in, `set` telling which were given. */
 export type ParsedFlags<T extends Record<string, FlagSpec>> = {
-  readonly values: { [K in keyof T]: T[K]['default'] extends undefined ? ValueOf<T[K]> | undefined : ValueOf<T[K]> }
+  readonly values: {
+    [K in keyof T]: T[K]['default'] extends undefined ? ValueOf<T[K]> | undefined : ValueOf<T[K]>
+  }
   readonly set: ReadonlySet<string>
   readonly args: readonly string[]
 }
@@ -87,13 +89,18 @@ export function parseFlags<T extends Record<string, FlagSpec>>(
       raw = argv[i] ?? ''
     }
     if (spec.kind === 'integer') {
-      if (!/^[+-]?\d+$/.test(raw)) throw new FlagError(`invalid value "${raw}" for flag -${body}: parse error`, body)
+      if (!/^[+-]?\d+$/.test(raw))
+        throw new FlagError(`invalid value "${raw}" for flag -${body}: parse error`, body)
       values[body] = Number(raw)
     } else {
       values[body] = raw
     }
   }
-  return { values: values as ParsedFlags<T>['values'], set, args: [...positional, ...argv.slice(i)] }
+  return {
+    values: values as ParsedFlags<T>['values'],
+    set,
+    args: [...positional, ...argv.slice(i)],
+  }
 }
 
 /** The usage lines of `specs`, in Go's `flag.PrintDefaults` layout. */
@@ -102,7 +109,10 @@ export function formatUsage(specs: Record<string, FlagSpec>): string {
   for (const [name, spec] of Object.entries(specs)) {
     const arg = spec.kind === 'boolean' ? '' : spec.kind === 'integer' ? ' int' : ' string'
     lines.push(`  -${name}${arg}`)
-    const def = spec.default === undefined || spec.default === '' || spec.default === false ? '' : ` (default ${JSON.stringify(spec.default)})`
+    const def =
+      spec.default === undefined || spec.default === '' || spec.default === false
+        ? ''
+        : ` (default ${JSON.stringify(spec.default)})`
     lines.push(`    \t${spec.usage}${def}`)
   }
   return lines.join('\n') + '\n'

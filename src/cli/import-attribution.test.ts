@@ -12,7 +12,9 @@ describe('write answer attribution', () => {
   it('finds each quoted line of a partial write, in order, with its reason', () => {
     const v = judgeWrite(
       400,
-      body("partial write: unable to parse 'bad one': invalid field format\nunable to parse 'bad two': invalid field format dropped=0"),
+      body(
+        "partial write: unable to parse 'bad one': invalid field format\nunable to parse 'bad two': invalid field format dropped=0",
+      ),
       () => records,
     )
     assert.equal(v.kind, 'parse')
@@ -28,14 +30,18 @@ describe('write answer attribution', () => {
   })
 
   it('attributes an all-lines-failed answer to the quoted lines only', () => {
-    const v = judgeWrite(400, body("unable to parse 'this is bad': invalid field format"), () => ['this is bad'])
+    const v = judgeWrite(400, body("unable to parse 'this is bad': invalid field format"), () => [
+      'this is bad',
+    ])
     assert.equal(v.kind, 'parse')
   })
 
   it('matches a quoted point that spans lines, and repeated identical lines one by one', () => {
     const v = judgeWrite(
       400,
-      body("partial write: unable to parse 'm s=\"a\nb': unbalanced quotes\nunable to parse 'x': missing fields\nunable to parse 'x': missing fields dropped=0"),
+      body(
+        "partial write: unable to parse 'm s=\"a\nb': unbalanced quotes\nunable to parse 'x': missing fields\nunable to parse 'x': missing fields dropped=0",
+      ),
       () => ['m s="a\nb', 'ok v=1 1', 'x', 'x'],
     )
     assert.equal(v.kind, 'parse')
@@ -47,23 +53,38 @@ describe('write answer attribution', () => {
       'partial write: field type conflict: input field "value" on measurement "cpu" is type string, already exists as type float dropped=1',
       'partial write: points beyond retention policy dropped=1',
     ]) {
-      assert.deepEqual(judgeWrite(400, body(e), () => records), { kind: 'unexplained', message: e, dropped: 1 })
+      assert.deepEqual(
+        judgeWrite(400, body(e), () => records),
+        { kind: 'unexplained', message: e, dropped: 1 },
+      )
     }
   })
 
   it('calls quotes that match no record unexplained rather than guessing', () => {
     const e = "partial write: unable to parse 'not in batch': invalid field format dropped=0"
-    assert.deepEqual(judgeWrite(400, body(e), () => records), { kind: 'unexplained', message: e })
+    assert.deepEqual(
+      judgeWrite(400, body(e), () => records),
+      { kind: 'unexplained', message: e },
+    )
   })
 
   it('counts any other failure as the whole batch', () => {
-    assert.deepEqual(judgeWrite(404, body('database not found: "nosuchdb"'), () => records), {
-      kind: 'whole',
-      message: 'database not found: "nosuchdb"',
-    })
-    assert.deepEqual(judgeWrite(500, body('retention policy not found: x'), () => records).kind, 'whole')
+    assert.deepEqual(
+      judgeWrite(404, body('database not found: "nosuchdb"'), () => records),
+      {
+        kind: 'whole',
+        message: 'database not found: "nosuchdb"',
+      },
+    )
+    assert.deepEqual(
+      judgeWrite(500, body('retention policy not found: x'), () => records).kind,
+      'whole',
+    )
     assert.deepEqual(judgeWrite(400, body('database is required'), () => records).kind, 'whole')
-    assert.deepEqual(judgeWrite(413, 'Request Entity Too Large', () => records), { kind: 'whole', message: 'Request Entity Too Large' })
+    assert.deepEqual(
+      judgeWrite(413, 'Request Entity Too Large', () => records),
+      { kind: 'whole', message: 'Request Entity Too Large' },
+    )
   })
 
   it('accepts 204 and 200 without looking at the records', () => {
@@ -100,7 +121,7 @@ describe('importer log text', () => {
     for (const [ns, text] of cases) assert.equal(formatGoDuration(ns), text)
   })
 
-  it('prefixes lines with the local date and time as Go\'s log.LstdFlags', () => {
+  it("prefixes lines with the local date and time as Go's log.LstdFlags", () => {
     assert.equal(logPrefix(new Date(2026, 10, 5, 9, 8, 7)), '2026/11/05 09:08:07 ')
   })
 })

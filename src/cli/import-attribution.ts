@@ -37,7 +37,11 @@ export function writeErrorMessage(body: string): string {
  * Judges one /write answer. `recordTexts()` gives each record's text as influxd quotes it (lines
  * joined by `\n`, leading spaces and TABs removed); it is only called when the answer quotes lines.
  */
-export function judgeWrite(status: number, body: string, recordTexts: () => readonly string[]): WriteVerdict {
+export function judgeWrite(
+  status: number,
+  body: string,
+  recordTexts: () => readonly string[],
+): WriteVerdict {
   if (status === 204 || status === 200) return { kind: 'ok' }
   const message = writeErrorMessage(body)
   if (status !== 400) return { kind: 'whole', message }
@@ -51,7 +55,9 @@ export function judgeWrite(status: number, body: string, recordTexts: () => read
     const quoted = inner.slice(0, inner.length - m[0].length)
     return matchQuotes(quoted, recordTexts()) ?? { kind: 'unexplained', message }
   }
-  return m === null ? { kind: 'unexplained', message } : { kind: 'unexplained', message, dropped: Number(m[1]) }
+  return m === null
+    ? { kind: 'unexplained', message }
+    : { kind: 'unexplained', message, dropped: Number(m[1]) }
 }
 
 /**

@@ -9,7 +9,8 @@ import { ImportInputError } from './import-errors.js'
 
 async function collect(path: string, compressed = false): Promise<[number, string][]> {
   const out: [number, string][] = []
-  for await (const group of readSourceLines(path, compressed)) for (const l of group) out.push([l.lineNo, l.bytes.toString('latin1')])
+  for await (const group of readSourceLines(path, compressed))
+    for (const l of group) out.push([l.lineNo, l.bytes.toString('latin1')])
   return out
 }
 
@@ -52,18 +53,36 @@ describe('import file reader', () => {
     ])
   })
 
-  it('fails with influx\'s texts: missing file, not gzip, truncated gzip, a directory', async () => {
+  it("fails with influx's texts: missing file, not gzip, truncated gzip, a directory", async () => {
     const missing = join(dir, 'nope.txt')
-    await assert.rejects(collect(missing), (e: unknown) => e instanceof ImportInputError && e.message === `open ${missing}: no such file or directory` && e.code === 'ERR_CLI_IMPORT_INPUT')
+    await assert.rejects(
+      collect(missing),
+      (e: unknown) =>
+        e instanceof ImportInputError &&
+        e.message === `open ${missing}: no such file or directory` &&
+        e.code === 'ERR_CLI_IMPORT_INPUT',
+    )
     const plain = join(dir, 'plain.txt')
     writeFileSync(plain, 'not gzip at all\n')
-    await assert.rejects(collect(plain, true), (e: unknown) => e instanceof ImportInputError && e.message === 'gzip: invalid header')
+    await assert.rejects(
+      collect(plain, true),
+      (e: unknown) => e instanceof ImportInputError && e.message === 'gzip: invalid header',
+    )
     const cut = join(dir, 'cut.gz')
     const gz = gzipSync(Buffer.alloc(100_000, 'a\n'))
     writeFileSync(cut, gz.subarray(0, gz.length - 20))
-    await assert.rejects(collect(cut, true), (e: unknown) => e instanceof ImportInputError && e.message === 'reading standard input: unexpected EOF')
+    await assert.rejects(
+      collect(cut, true),
+      (e: unknown) =>
+        e instanceof ImportInputError && e.message === 'reading standard input: unexpected EOF',
+    )
     const sub = join(dir, 'sub')
     mkdirSync(sub)
-    await assert.rejects(collect(sub), (e: unknown) => e instanceof ImportInputError && e.message === `reading standard input: read ${sub}: is a directory`)
+    await assert.rejects(
+      collect(sub),
+      (e: unknown) =>
+        e instanceof ImportInputError &&
+        e.message === `reading standard input: read ${sub}: is a directory`,
+    )
   })
 })

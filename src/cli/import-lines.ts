@@ -48,7 +48,10 @@ function readError(path: string, line: number, gzipped: boolean, err: unknown): 
  * is not gzip (`gzip: invalid header`) or fails while being read. The file is closed when the
  * generator finishes or is abandoned.
  */
-export async function* readSourceLines(path: string, compressed: boolean): AsyncGenerator<SourceLine[]> {
+export async function* readSourceLines(
+  path: string,
+  compressed: boolean,
+): AsyncGenerator<SourceLine[]> {
   let fh
   try {
     fh = await open(path, 'r')

@@ -2,7 +2,14 @@ import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import { parsePoints } from '../lineprotocol/index.js'
-import { RecordBuilder, continuesAfter, isBlank, lineCount, newScanState, regroupTail } from './import-records.js'
+import {
+  RecordBuilder,
+  continuesAfter,
+  isBlank,
+  lineCount,
+  newScanState,
+  regroupTail,
+} from './import-records.js'
 import type { DataRecord } from './import-records.js'
 
 /** Groups `lines` (numbered from 1) as the importer does in its DML phase. */
@@ -20,7 +27,8 @@ function group(lines: readonly string[]): DataRecord[] {
   return out
 }
 
-const shape = (rs: readonly DataRecord[]): [number, number][] => rs.map((r) => [r.firstLine, r.lines.length])
+const shape = (rs: readonly DataRecord[]): [number, number][] =>
+  rs.map((r) => [r.firstLine, r.lines.length])
 
 describe('import records (influxd line splitting)', () => {
   it('keeps a string value with newlines together, as the export writes it', () => {
@@ -32,18 +40,24 @@ describe('import records (influxd line splitting)', () => {
   })
 
   it('keeps blank and # lines inside an open string value', () => {
-    assert.deepEqual(shape(group(['m s="a', '', '# not a comment', 'b" 1', '# comment', 'm v=1 2'])), [
-      [1, 4],
-      [6, 1],
-    ])
+    assert.deepEqual(
+      shape(group(['m s="a', '', '# not a comment', 'b" 1', '# comment', 'm v=1 2'])),
+      [
+        [1, 4],
+        [6, 1],
+      ],
+    )
   })
 
   it('does not treat quotes in the measurement, tags or before an = as string delimiters', () => {
-    assert.deepEqual(shape(group(['quo"te,k=v v=4 1', 'eq=meas,tag"key=val"ue f"ield=3i 1', 'm a=1,b"c=2 3'])), [
-      [1, 1],
-      [2, 1],
-      [3, 1],
-    ])
+    assert.deepEqual(
+      shape(group(['quo"te,k=v v=4 1', 'eq=meas,tag"key=val"ue f"ield=3i 1', 'm a=1,b"c=2 3'])),
+      [
+        [1, 1],
+        [2, 1],
+        [3, 1],
+      ],
+    )
   })
 
   it('continues after an escaped quote inside a string, and after a line ending in a backslash', () => {
@@ -66,7 +80,10 @@ describe('import records (influxd line splitting)', () => {
   })
 
   it('re-groups the lines after a bad first line, dropping blank and comment lines', () => {
-    const rec: DataRecord = { firstLine: 10, lines: ['bad s="x 1', 'm v=1 1', '', '# c', 'm s="a', 'b" 2'].map((s) => Buffer.from(s)) }
+    const rec: DataRecord = {
+      firstLine: 10,
+      lines: ['bad s="x 1', 'm v=1 1', '', '# c', 'm s="a', 'b" 2'].map((s) => Buffer.from(s)),
+    }
     assert.deepEqual(shape(regroupTail(rec)), [
       [11, 1],
       [14, 2],
@@ -74,7 +91,21 @@ describe('import records (influxd line splitting)', () => {
   })
 
   it('splits a body into exactly as many records as the line protocol parser finds lines', () => {
-    const piece = fc.constantFrom('m', 'x', ' ', '=', ',', '"', '\\', '1', 'v=1', ' 5', 's="', '"', 'é')
+    const piece = fc.constantFrom(
+      'm',
+      'x',
+      ' ',
+      '=',
+      ',',
+      '"',
+      '\\',
+      '1',
+      'v=1',
+      ' 5',
+      's="',
+      '"',
+      'é',
+    )
     const line = fc.array(piece, { maxLength: 12 }).map((ps) => 'm' + ps.join(''))
     fc.assert(
       fc.property(fc.array(line, { minLength: 1, maxLength: 8 }), (lines) => {
@@ -82,7 +113,8 @@ describe('import records (influxd line splitting)', () => {
         const { points, errors } = parsePoints(Buffer.from(lines.join('\n')), { now: 0n })
         assert.equal(points.length + errors.length, records.length)
         const starts = new Set(records.map((r) => r.firstLine))
-        for (const e of errors) assert.ok(starts.has(e.line), `error at line ${e.line} starts a record`)
+        for (const e of errors)
+          assert.ok(starts.has(e.line), `error at line ${e.line} starts a record`)
       }),
       { numRuns: 500 },
     )

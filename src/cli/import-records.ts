@@ -151,7 +151,8 @@ export function regroupTail(record: DataRecord): DataRecord[] {
 /** True when `line` holds only spaces, TABs and other ASCII whitespace (Go's TrimSpace is empty). */
 export function isBlank(line: Uint8Array): boolean {
   for (const b of line) {
-    if (b !== 0x20 && b !== 0x09 && b !== 0x0d && b !== 0x0b && b !== 0x0c && b !== 0x0a) return false
+    if (b !== 0x20 && b !== 0x09 && b !== 0x0d && b !== 0x0b && b !== 0x0c && b !== 0x0a)
+      return false
   }
   return true
 }

@@ -37,7 +37,10 @@ class Sink extends Writable {
 
 function runCommand(cmd: string, args: readonly string[]): Promise<Ran> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: { PATH: process.env['PATH'] ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(cmd, args, {
+      env: { PATH: process.env['PATH'] ?? '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s))
@@ -52,14 +55,18 @@ const untimed = (s: string): string => s.replace(/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\
 
 function requireInflux(t: TestContext): boolean {
   if (existsSync(INFLUX)) return true
-  if (process.env['CI']) throw new Error(`${INFLUX} not installed: apt-get install -y influxdb-client`)
+  if (process.env['CI'])
+    throw new Error(`${INFLUX} not installed: apt-get install -y influxdb-client`)
   t.skip(`${INFLUX} not installed`)
   return false
 }
 
 /** The fixture batches wrapped in the export layout (batch c's second timestamps made ns). */
 function fixtureExport(): { text: string; dataLines: number } {
-  const input = (f: string): string[] => readFileSync(join(FIXTURES, 'input', f), 'utf8').replace(/\n$/, '').split('\n')
+  const input = (f: string): string[] =>
+    readFileSync(join(FIXTURES, 'input', f), 'utf8')
+      .replace(/\n$/, '')
+      .split('\n')
   const c = input('c-db0-rp_long.lp').map((l) => (l.startsWith('#') ? l : l + '000000000'))
   const lines = [
     '# INFLUXDB EXPORT: 1677-09-21T00:12:43Z - 2262-04-11T23:47:16Z',
@@ -84,7 +91,9 @@ function fixtureExport(): { text: string; dataLines: number } {
     '# CONTEXT-DATABASE:db1',
     ...input('f-db1-autogen-tail.lp'),
   ]
-  const dataLines = lines.slice(lines.indexOf('# DML')).filter((l) => l !== '' && !l.startsWith('#')).length
+  const dataLines = lines
+    .slice(lines.indexOf('# DML'))
+    .filter((l) => l !== '' && !l.startsWith('#')).length
   return { text: lines.join('\n') + '\n', dataLines }
 }
 
@@ -109,7 +118,13 @@ describe('tidemark -import against influxd 1.6', () => {
   async function tidemark(args: readonly string[]): Promise<Ran> {
     const stdout = new Sink()
     const stderr = new Sink()
-    const code = await main([...hostArgs, '-import', ...args], { stdin: new PassThrough(), stdout, stderr, env: {}, now: () => NOW })
+    const code = await main([...hostArgs, '-import', ...args], {
+      stdin: new PassThrough(),
+      stdout,
+      stderr,
+      env: {},
+      now: () => NOW,
+    })
     return { code, stdout: stdout.text, stderr: stderr.text }
   }
 
@@ -135,7 +150,9 @@ describe('tidemark -import against influxd 1.6', () => {
     for (const step of scenario.steps.filter((s) => s.kind === 'statement' && s.db !== undefined)) {
       await server.query(step.q ?? '', { db: step.db ?? '' })
     }
-    const queries = JSON.parse(readFileSync(join(FIXTURES, 'tsm', 'expected', 'queries.json'), 'utf8')) as {
+    const queries = JSON.parse(
+      readFileSync(join(FIXTURES, 'tsm', 'expected', 'queries.json'), 'utf8'),
+    ) as {
       file: string
       q: string
       params: Record<string, string>
@@ -154,7 +171,10 @@ describe('tidemark -import against influxd 1.6', () => {
     const theirs = await runCommand(INFLUX, [...hostArgs, '-import', '-path', path])
     await server.query('DROP DATABASE db0; DROP DATABASE db1')
     const ours = await runCommand(process.execPath, [BIN, ...hostArgs, '-import', '-path', path])
-    assert.deepEqual({ ...ours, stdout: untimed(ours.stdout) }, { ...theirs, stdout: untimed(theirs.stdout) })
+    assert.deepEqual(
+      { ...ours, stdout: untimed(ours.stdout) },
+      { ...theirs, stdout: untimed(theirs.stdout) },
+    )
   })
 
   it('reports the bad line of the spec transcript by its line number and counts only it as failed', async (t) => {
@@ -189,7 +209,10 @@ describe('tidemark -import against influxd 1.6', () => {
         `${TS}${path}:11: unable to parse '${bad}': invalid boolean\n` +
         'ERROR: 1 point was not inserted\n',
     })
-    const r = await server.queryRaw('SELECT count(value) FROM autogen.cpu; SELECT sum(used) FROM two_d.mem', { db: 'spec_import_check' })
+    const r = await server.queryRaw(
+      'SELECT count(value) FROM autogen.cpu; SELECT sum(used) FROM two_d.mem',
+      { db: 'spec_import_check' },
+    )
     assert.match(r, /"count"\],"values":\[\[[^\]]*,2\]\]/)
     assert.match(r, /"sum"\],"values":\[\[[^\]]*,21\]\]/)
   })
@@ -198,7 +221,10 @@ describe('tidemark -import against influxd 1.6', () => {
     if (!requireInfluxd(t) || server === undefined) return
     const header = ['# DDL', 'CREATE DATABASE bulk', '# DML', '# CONTEXT-DATABASE:bulk']
     const t0 = 1577836800000000000n
-    const data = Array.from({ length: 12_000 }, (_, i) => `m,k=v v=${i} ${t0 + BigInt(i) * 1_000_000_000n}`)
+    const data = Array.from(
+      { length: 12_000 },
+      (_, i) => `m,k=v v=${i} ${t0 + BigInt(i) * 1_000_000_000n}`,
+    )
     data[2500] = 'm,k=v v=oops 1'
     data[7000] = `m,k=v v="str" ${t0 + 7000n * 1_000_000_000n}`
     data[10_500] = `m,k=v s="unclosed ${t0 + 10_500n * 1_000_000_000n}`
@@ -206,33 +232,56 @@ describe('tidemark -import against influxd 1.6', () => {
     const ours = await tidemark(['-path', path])
     const lineOf = (i: number): number => header.length + i + 1
     assert.equal(ours.code, 1)
-    assert.equal(ours.stdout, `${TS}Processed 1 commands\n${TS}Processed 11997 inserts\n${TS}Failed 3 inserts\n`)
-    const reported = [...ours.stderr.matchAll(new RegExp(`^${TS}${path}:(\\d+): `, 'gm'))].map((m) => Number(m[1]))
+    assert.equal(
+      ours.stdout,
+      `${TS}Processed 1 commands\n${TS}Processed 11997 inserts\n${TS}Failed 3 inserts\n`,
+    )
+    const reported = [...ours.stderr.matchAll(new RegExp(`^${TS}${path}:(\\d+): `, 'gm'))].map(
+      (m) => Number(m[1]),
+    )
     assert.deepEqual(reported, [lineOf(2500), lineOf(7000), lineOf(10_500)])
-    const conflict = 'field type conflict: input field "v" on measurement "m" is type string, already exists as type float'
+    const conflict =
+      'field type conflict: input field "v" on measurement "m" is type string, already exists as type float'
     assert.ok(ours.stderr.includes(`${path}:${lineOf(7000)}: ${conflict}\n`))
     assert.ok(ours.stderr.endsWith('ERROR: 3 points were not inserted\n'))
-    assert.equal(await server.queryRaw('SELECT count(v) FROM m', { db: 'bulk' }), '{"results":[{"statement_id":0,"series":[{"name":"m","columns":["time","count"],"values":[["1970-01-01T00:00:00Z",11997]]}]}]}\n')
+    assert.equal(
+      await server.queryRaw('SELECT count(v) FROM m', { db: 'bulk' }),
+      '{"results":[{"statement_id":0,"series":[{"name":"m","columns":["time","count"],"values":[["1970-01-01T00:00:00Z",11997]]}]}]}\n',
+    )
   })
 
   it('finds the points a retention policy dropped among good ones', async (t) => {
     if (!requireInfluxd(t) || server === undefined) return
     const ns = BigInt(Date.now()) * 1_000_000n
-    const lines = ['# DDL', 'CREATE DATABASE rpdrop', 'CREATE RETENTION POLICY short ON rpdrop DURATION 1h REPLICATION 1', '# DML']
+    const lines = [
+      '# DDL',
+      'CREATE DATABASE rpdrop',
+      'CREATE RETENTION POLICY short ON rpdrop DURATION 1h REPLICATION 1',
+      '# DML',
+    ]
     lines.push('# CONTEXT-DATABASE:rpdrop', '# CONTEXT-RETENTION-POLICY:short')
     lines.push('m v=1 1000000000', 'm v=2 2000000000', `m v=3 ${ns}`, 'm v=4 4000000000')
     const path = file('rpdrop.txt', lines.join('\n') + '\n')
     const r = await tidemark(['-path', path])
     assert.equal(r.code, 1)
-    assert.equal(r.stdout, `${TS}Processed 2 commands\n${TS}Processed 1 inserts\n${TS}Failed 3 inserts\n`)
+    assert.equal(
+      r.stdout,
+      `${TS}Processed 2 commands\n${TS}Processed 1 inserts\n${TS}Failed 3 inserts\n`,
+    )
     const reason = 'points beyond retention policy'
-    assert.ok(r.stderr.includes(`${TS}${path}:7: ${reason}\n${TS}${path}:8: ${reason}\n${TS}${path}:10: ${reason}\n`), r.stderr)
+    assert.ok(
+      r.stderr.includes(
+        `${TS}${path}:7: ${reason}\n${TS}${path}:8: ${reason}\n${TS}${path}:10: ${reason}\n`,
+      ),
+      r.stderr,
+    )
     assert.match(await server.queryRaw('SELECT v FROM short.m', { db: 'rpdrop' }), /,3\]\]/)
   })
 
   it('reads gzip with -compressed, and imports a last line that has no newline', async (t) => {
     if (!requireInfluxd(t) || server === undefined) return
-    const text = '# DDL\nCREATE DATABASE gz\n# DML\n# CONTEXT-DATABASE:gz\nm v=1 1\nm v=2 2\nm v=3 3'
+    const text =
+      '# DDL\nCREATE DATABASE gz\n# DML\n# CONTEXT-DATABASE:gz\nm v=1 1\nm v=2 2\nm v=3 3'
     const path = file('data.gz', gzipSync(text))
     assert.deepEqual(await tidemark(['-path', path, '-compressed']), {
       code: 0,
@@ -241,7 +290,11 @@ describe('tidemark -import against influxd 1.6', () => {
     })
     assert.match(await server.queryRaw('SELECT sum(v) FROM m', { db: 'gz' }), /,6\]\]/)
     const notGzip = file('plain.txt', text)
-    assert.deepEqual(await tidemark(['-path', notGzip, '-compressed']), { code: 1, stdout: '', stderr: 'ERROR: gzip: invalid header\n' })
+    assert.deepEqual(await tidemark(['-path', notGzip, '-compressed']), {
+      code: 1,
+      stdout: '',
+      stderr: 'ERROR: gzip: invalid header\n',
+    })
   })
 
   it('writes the lines read before a gzip file breaks off, then fails like influx', async (t) => {
@@ -255,7 +308,10 @@ describe('tidemark -import against influxd 1.6', () => {
     assert.equal(r.stderr, 'ERROR: reading standard input: unexpected EOF\n')
     const inserted = /Processed (\d+) inserts/.exec(r.stdout)?.[1]
     assert.ok(inserted !== undefined && Number(inserted) > 0, r.stdout)
-    assert.match(await server.queryRaw('SELECT count(v) FROM m', { db: 'cut' }), new RegExp(`,${inserted}\\]\\]`))
+    assert.match(
+      await server.queryRaw('SELECT count(v) FROM m', { db: 'cut' }),
+      new RegExp(`,${inserted}\\]\\]`),
+    )
   })
 
   it('throttles to -pps points per second', async (t) => {
@@ -279,10 +335,33 @@ describe('tidemark -import against influxd 1.6', () => {
     if (!requireInfluxd(t) || server === undefined) return
     const ns = BigInt(Date.now()) * 1_000_000n
     for (const [db, ddl] of [
-      ['ex-port', ['CREATE DATABASE "ex-port" WITH NAME autogen', 'CREATE DATABASE "ex-port" WITH NAME "two days"']],
-      ['x10', ['CREATE DATABASE x10 WITH NAME autogen', 'CREATE RETENTION POLICY "two days" ON x10 DURATION 0s REPLICATION 1']],
+      [
+        'ex-port',
+        [
+          'CREATE DATABASE "ex-port" WITH NAME autogen',
+          'CREATE DATABASE "ex-port" WITH NAME "two days"',
+        ],
+      ],
+      [
+        'x10',
+        [
+          'CREATE DATABASE x10 WITH NAME autogen',
+          'CREATE RETENTION POLICY "two days" ON x10 DURATION 0s REPLICATION 1',
+        ],
+      ],
     ] as const) {
-      const path = file(`${db}.txt`, ['# DDL', ...ddl, '# DML', `# CONTEXT-DATABASE:${db}`, '# CONTEXT-RETENTION-POLICY:two days', `plain,host=b value=7i ${ns}`, ''].join('\n'))
+      const path = file(
+        `${db}.txt`,
+        [
+          '# DDL',
+          ...ddl,
+          '# DML',
+          `# CONTEXT-DATABASE:${db}`,
+          '# CONTEXT-RETENTION-POLICY:two days',
+          `plain,host=b value=7i ${ns}`,
+          '',
+        ].join('\n'),
+      )
       assert.deepEqual(await tidemark(['-path', path]), {
         code: 0,
         stdout: `${TS}Processed 2 commands\n${TS}Processed 1 inserts\n${TS}Failed 0 inserts\n`,
@@ -300,7 +379,11 @@ describe('tidemark -import against influxd 1.6', () => {
         runCommand(process.execPath, [BIN, ...hostArgs, '-import', ...args]),
         runCommand(INFLUX, [...hostArgs, '-import', ...args]),
       ])
-      assert.deepEqual({ ...ours, stderr: untimed(ours.stderr) }, { ...theirs, stderr: untimed(theirs.stderr) }, args.join(' '))
+      assert.deepEqual(
+        { ...ours, stderr: untimed(ours.stderr) },
+        { ...theirs, stderr: untimed(theirs.stderr) },
+        args.join(' '),
+      )
     }
   })
 })

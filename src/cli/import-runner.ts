@@ -54,7 +54,9 @@ const CONTEXT_DB = Buffer.from('# CONTEXT-DATABASE:')
 const CONTEXT_RP = Buffer.from('# CONTEXT-RETENTION-POLICY:')
 
 function startsWith(line: Buffer, prefix: Buffer): boolean {
-  return line.length >= prefix.length && line.compare(prefix, 0, prefix.length, 0, prefix.length) === 0
+  return (
+    line.length >= prefix.length && line.compare(prefix, 0, prefix.length, 0, prefix.length) === 0
+  )
 }
 
 /** The name on a CONTEXT line: everything after the first colon, trimmed (spaces allowed). */
@@ -69,7 +71,11 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * Imports `opts.path` through `client` and resolves to the exit code (0, or 1 when any line was
  * not inserted or the file could not be read), having printed influx's messages to `io`.
  */
-export async function runImport(client: InfluxClient, opts: ImportOptions, io: ImportIO): Promise<number> {
+export async function runImport(
+  client: InfluxClient,
+  opts: ImportOptions,
+  io: ImportIO,
+): Promise<number> {
   // influx's importer pings the server once more before anything else.
   try {
     await client.ping()
@@ -214,7 +220,8 @@ class Importer {
     this.#lastWriteMs = performance.now()
     this.#inserted += outcome.inserted
     this.#failed += outcome.failed
-    if (outcome.firstError !== undefined) this.#err.print(`error writing batch:  ${outcome.firstError}\n`)
+    if (outcome.firstError !== undefined)
+      this.#err.print(`error writing batch:  ${outcome.firstError}\n`)
     for (const f of outcome.failures) {
       this.#failures.push(f)
       const where = f.firstLine === f.lastLine ? `${f.firstLine}` : `${f.firstLine}-${f.lastLine}`
@@ -225,7 +232,9 @@ class Importer {
       const elapsed = process.hrtime.bigint() - this.#startNs
       const pps = Math.trunc(processed / (Number(elapsed) / 1e9))
       const took = formatGoDuration(elapsed)
-      this.out.print(`Processed ${processed} lines.  Time elapsed: ${took}.  Points per second (PPS): ${pps}`)
+      this.out.print(
+        `Processed ${processed} lines.  Time elapsed: ${took}.  Points per second (PPS): ${pps}`,
+      )
     }
   }
 }

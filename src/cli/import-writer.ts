@@ -134,9 +134,19 @@ export class BatchWriter {
    * the culprit (its open quote or trailing backslash pulled the next lines in), so the lines after
    * it are grouped afresh and written again.
    */
-  async #failRecord(r: DataRecord, message: string, target: WriteTarget, out: BatchOutcome): Promise<void> {
+  async #failRecord(
+    r: DataRecord,
+    message: string,
+    target: WriteTarget,
+    out: BatchOutcome,
+  ): Promise<void> {
     out.failed += 1
-    out.failures.push({ firstLine: r.firstLine, lastLine: r.firstLine, lines: 1, message: lineReason(message) })
+    out.failures.push({
+      firstLine: r.firstLine,
+      lastLine: r.firstLine,
+      lines: 1,
+      message: lineReason(message),
+    })
     if (r.lines.length > 1) await this.#write(regroupTail(r), target, out, false)
   }
 }

@@ -28,7 +28,10 @@ interface Recorded {
 
 function run(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<number | null> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: 'ignore' })
+    const child = spawn(cmd, args, {
+      env: { PATH: process.env['PATH'] ?? '', ...env },
+      stdio: 'ignore',
+    })
     child.on('error', reject)
     child.on('close', resolve)
   })
@@ -56,7 +59,10 @@ describe('requests on the wire', () => {
           body: Buffer.concat(chunks).toString('utf8'),
         })
         if (url.pathname === '/query') {
-          res.writeHead(200, { 'Content-Type': 'application/json', 'X-Influxdb-Version': 'wire-test' })
+          res.writeHead(200, {
+            'Content-Type': 'application/json',
+            'X-Influxdb-Version': 'wire-test',
+          })
           res.end('{"results":[{"statement_id":0}]}\n')
         } else {
           res.writeHead(204, { 'X-Influxdb-Version': 'wire-test' })
@@ -75,7 +81,11 @@ describe('requests on the wire', () => {
   })
 
   /** Runs tidemark (`ours`) or influx with `args` against the recording server. */
-  async function record(ours: boolean, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Recorded[]> {
+  async function record(
+    ours: boolean,
+    args: readonly string[],
+    env: NodeJS.ProcessEnv = {},
+  ): Promise<Recorded[]> {
     log = []
     const hostArgs = ['-host', '127.0.0.1', '-port', String(port), ...args]
     await run(ours ? process.execPath : INFLUX, ours ? [BIN, ...hostArgs] : hostArgs, env)
@@ -90,15 +100,57 @@ describe('requests on the wire', () => {
     rs.map(({ agent: _agent, ...r }) => {
       if (r.path !== '/write') return r
       const lines = r.body.split('\n').filter((l) => l !== '')
-      return { ...r, body: `${lines.length} lines: ${lines[0] ?? ''} .. ${lines[lines.length - 1] ?? ''}` }
+      return {
+        ...r,
+        body: `${lines.length} lines: ${lines[0] ?? ''} .. ${lines[lines.length - 1] ?? ''}`,
+      }
     })
 
   const commands: [string, string[], NodeJS.ProcessEnv][] = [
-    ['query with credentials from the environment', ['-execute', 'SHOW DATABASES'], { INFLUX_USERNAME: 'bob', INFLUX_PASSWORD: 's3cret' }],
-    ['query in a database with epoch and chunk size', ['-database', 'db0', '-precision', 's', '-execute', "chunk size 5\nSELECT * FROM cpu WHERE host = 'a' AND x =~ /b*/"], {}],
-    ['rfc3339 precision: no epoch', ['-precision', 'rfc3339', '-username', 'u', '-password', 'p', '-execute', 'SHOW MEASUREMENTS'], {}],
+    [
+      'query with credentials from the environment',
+      ['-execute', 'SHOW DATABASES'],
+      { INFLUX_USERNAME: 'bob', INFLUX_PASSWORD: 's3cret' },
+    ],
+    [
+      'query in a database with epoch and chunk size',
+      [
+        '-database',
+        'db0',
+        '-precision',
+        's',
+        '-execute',
+        "chunk size 5\nSELECT * FROM cpu WHERE host = 'a' AND x =~ /b*/",
+      ],
+      {},
+    ],
+    [
+      'rfc3339 precision: no epoch',
+      [
+        '-precision',
+        'rfc3339',
+        '-username',
+        'u',
+        '-password',
+        'p',
+        '-execute',
+        'SHOW MEASUREMENTS',
+      ],
+      {},
+    ],
     ['use with a retention policy, then a query', ['-execute', 'use db0.autogen\nSELECT 1'], {}],
-    ['insert and insert into', ['-consistency', 'one', '-database', 'db0', '-execute', 'insert cpu v=1 1\ninsert into "r p" cpu v=2 2'], {}],
+    [
+      'insert and insert into',
+      [
+        '-consistency',
+        'one',
+        '-database',
+        'db0',
+        '-execute',
+        'insert cpu v=1 1\ninsert into "r p" cpu v=2 2',
+      ],
+      {},
+    ],
   ]
 
   for (const [what, args, env] of commands) {
@@ -113,7 +165,13 @@ describe('requests on the wire', () => {
 
   it('sends what influx -import sends: DDL queries, then batched writes per context', async (t) => {
     if (!requireInflux(t)) return
-    const lines = ['# DDL', 'CREATE DATABASE d', '# DML', '# CONTEXT-DATABASE:d', '# CONTEXT-RETENTION-POLICY:r p']
+    const lines = [
+      '# DDL',
+      'CREATE DATABASE d',
+      '# DML',
+      '# CONTEXT-DATABASE:d',
+      '# CONTEXT-RETENTION-POLICY:r p',
+    ]
     for (let i = 0; i < 5002; i++) lines.push(`m v=${i} ${i}`)
     lines.push('# CONTEXT-RETENTION-POLICY:', 'm v=1 1')
     const path = join(dir, 'import.txt')
@@ -136,14 +194,22 @@ describe('requests on the wire', () => {
     assert.equal(ours[2]?.agent, 'influxDB importer/0.1.0')
   })
 
-  it('turns a refused connection into ERR_CLI_CONNECT with Go\'s wording', async () => {
-    const c = new InfluxClient({ scheme: 'http', hostPort: '127.0.0.1:1', username: '', password: '', userAgent: 't', unsafeSsl: false })
+  it("turns a refused connection into ERR_CLI_CONNECT with Go's wording", async () => {
+    const c = new InfluxClient({
+      scheme: 'http',
+      hostPort: '127.0.0.1:1',
+      username: '',
+      password: '',
+      userAgent: 't',
+      unsafeSsl: false,
+    })
     await assert.rejects(
       c.ping(),
       (e: unknown) =>
         e instanceof ShellConnectError &&
         e.code === 'ERR_CLI_CONNECT' &&
-        e.message === 'Get "http://127.0.0.1:1/ping": dial tcp 127.0.0.1:1: connect: connection refused',
+        e.message ===
+          'Get "http://127.0.0.1:1/ping": dial tcp 127.0.0.1:1: connect: connection refused',
     )
     c.close()
   })
@@ -151,7 +217,8 @@ describe('requests on the wire', () => {
 
 function requireInflux(t: TestContext): boolean {
   if (existsSync(INFLUX)) return true
-  if (process.env['CI']) throw new Error(`${INFLUX} not installed: apt-get install -y influxdb-client`)
+  if (process.env['CI'])
+    throw new Error(`${INFLUX} not installed: apt-get install -y influxdb-client`)
   t.skip(`${INFLUX} not installed`)
   return false
 }

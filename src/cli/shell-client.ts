@@ -122,7 +122,12 @@ export class InfluxClient {
   /** POST /write of a line protocol body; resolves to the raw answer whatever its status. */
   write(
     body: Uint8Array,
-    p: { readonly db: string; readonly rp: string; readonly precision: string; readonly consistency: string },
+    p: {
+      readonly db: string
+      readonly rp: string
+      readonly precision: string
+      readonly consistency: string
+    },
   ): Promise<HTTPAnswer> {
     return this.request(
       'POST',
@@ -165,7 +170,11 @@ export class InfluxClient {
         res.on('data', (c: Buffer) => chunks.push(c))
         res.on('error', (err) => reject(connectError(goMethod, url, err)))
         res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks),
+          }),
         )
       }
       const req =

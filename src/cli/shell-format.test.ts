@@ -62,7 +62,10 @@ describe('shell output formats (influx 1.6 byte for byte)', () => {
       print(answer(CHUNKED), 'column'),
       'name: p\ntags: h=a\ntime v\n---- -\n1    1\n2    2\n3    3\n4    4\n5    5\n\nname: p\ntags: h=b\ntime v\n---- -\n6    6\n',
     )
-    assert.equal(print(answer(CHUNKED), 'csv'), 'name,tags,time,v\np,h=a,1,1\np,h=a,2,2\np,h=a,3,3\np,h=a,4,4\np,h=a,5,5\nname,tags,time,v\np,h=b,6,6\n')
+    assert.equal(
+      print(answer(CHUNKED), 'csv'),
+      'name,tags,time,v\np,h=a,1,1\np,h=a,2,2\np,h=a,3,3\np,h=a,4,4\np,h=a,5,5\nname,tags,time,v\np,h=b,6,6\n',
+    )
   })
 
   it('csv: name and tags columns, tags quoted when they hold a comma, TAB splitting a value', () => {
@@ -81,18 +84,27 @@ describe('shell output formats (influx 1.6 byte for byte)', () => {
 
   it('json: a request error alone, pretty', () => {
     const r = answer('{"error":"error parsing query: empty bound parameter"}\n', 400)
-    assert.equal(print(r, 'json', true), '{\n    "error": "error parsing query: empty bound parameter"\n}\n')
+    assert.equal(
+      print(r, 'json', true),
+      '{\n    "error": "error parsing query: empty bound parameter"\n}\n',
+    )
   })
 
   it('json: an empty result is {} and a nameless series has no name', () => {
-    const r = answer('{"results":[{"statement_id":0},{"statement_id":1,"series":[{"columns":["user","admin"]}]}]}\n')
+    const r = answer(
+      '{"results":[{"statement_id":0},{"statement_id":1,"series":[{"columns":["user","admin"]}]}]}\n',
+    )
     assert.equal(print(r, 'json'), '{"results":[{},{"series":[{"columns":["user","admin"]}]}]}\n')
   })
 
   it('column: messages go straight out, ahead of rows the layout still holds', () => {
     const r: QueryResponse = {
       results: [
-        { series: [{ name: '', tags: new Map(), columns: ['a', 'b'], values: [], partial: false }], messages: [], error: undefined },
+        {
+          series: [{ name: '', tags: new Map(), columns: ['a', 'b'], values: [], partial: false }],
+          messages: [],
+          error: undefined,
+        },
         { series: [], messages: [{ level: 'warning', text: 'deprecated' }], error: undefined },
       ],
       error: undefined,
@@ -101,25 +113,34 @@ describe('shell output formats (influx 1.6 byte for byte)', () => {
     assert.equal(print(r, 'column'), 'warning: deprecated.\na b\n- -\n\n')
   })
 
-  it('prints influx\'s message for an unknown format', () => {
+  it("prints influx's message for an unknown format", () => {
     assert.equal(print(answer(GROUP_BY_ALL), 'bogus'), 'Unknown output format "bogus".\n')
   })
 })
 
 describe('shell answer decoding', () => {
-  it('turns a non-200 answer without an error into influx\'s status message', () => {
+  it("turns a non-200 answer without an error into influx's status message", () => {
     const o = decodeQueryAnswer({ status: 502, headers: {}, body: Buffer.from('') }, true)
     assert.deepEqual(o, { kind: 'error', message: 'received status code 502 from server' })
   })
 
   it('reports a body that is not JSON as its text, as influx does', () => {
-    const o = decodeQueryAnswer({ status: 404, headers: {}, body: Buffer.from('404 page not found\n') }, true)
+    const o = decodeQueryAnswer(
+      { status: 404, headers: {}, body: Buffer.from('404 page not found\n') },
+      true,
+    )
     assert.deepEqual(o, { kind: 'error', message: '404 page not found' })
   })
 
   it('stops at the first chunk carrying a request error', () => {
     const o = decodeQueryAnswer(
-      { status: 200, headers: {}, body: Buffer.from('{"results":[{"statement_id":0}]}\n{"error":"boom"}\n{"results":[{"statement_id":1}]}\n') },
+      {
+        status: 200,
+        headers: {},
+        body: Buffer.from(
+          '{"results":[{"statement_id":0}]}\n{"error":"boom"}\n{"results":[{"statement_id":1}]}\n',
+        ),
+      },
       true,
     )
     assert.equal(o.kind, 'response')

@@ -52,7 +52,8 @@ export class ShellHistory {
   #append(line: string): void {
     if (this.#entries[this.#entries.length - 1] === line) return
     this.#entries.push(line)
-    if (this.#entries.length > HISTORY_LIMIT) this.#entries.splice(0, this.#entries.length - HISTORY_LIMIT)
+    if (this.#entries.length > HISTORY_LIMIT)
+      this.#entries.splice(0, this.#entries.length - HISTORY_LIMIT)
   }
 
   /** The history as the `history` command prints it. */

@@ -5,7 +5,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { nextIdentifier, parseDatabaseAndRetentionPolicy, parseInsert } from './shell-insert.js'
 import { HISTORY_LIMIT, ShellHistory, historyPath, sanitizeQuery } from './shell-history.js'
-import { parseConnectionString, setChunkSize, setConsistency, setFormat, setPrecision } from './shell-settings.js'
+import {
+  parseConnectionString,
+  setChunkSize,
+  setConsistency,
+  setFormat,
+  setPrecision,
+} from './shell-settings.js'
 import type { ShellSettings } from './shell-settings.js'
 
 describe('INSERT parsing (influx parseInsert)', () => {
@@ -18,7 +24,11 @@ describe('INSERT parsing (influx parseInsert)', () => {
   })
 
   it('takes INSERT INTO <rp> and INSERT INTO <db>.<rp>, bare or quoted', () => {
-    assert.deepEqual(parseInsert('INSERT INTO autogen cpu value=1', 'db0', ''), { database: 'db0', retentionPolicy: 'autogen', raw: 'cpu value=1' })
+    assert.deepEqual(parseInsert('INSERT INTO autogen cpu value=1', 'db0', ''), {
+      database: 'db0',
+      retentionPolicy: 'autogen',
+      raw: 'cpu value=1',
+    })
     assert.deepEqual(parseInsert('insert into "my db"."two days" cpu value=1', '', ''), {
       database: 'my db',
       retentionPolicy: 'two days',
@@ -26,8 +36,12 @@ describe('INSERT parsing (influx parseInsert)', () => {
     })
   })
 
-  it('keeps influx\'s quirk: INTO without a space after the name sends the remainder as is', () => {
-    assert.deepEqual(parseInsert('insert into cpu,host=a value=1', 'db', 'rp'), { database: 'db', retentionPolicy: 'rp', raw: ',host=a value=1' })
+  it("keeps influx's quirk: INTO without a space after the name sends the remainder as is", () => {
+    assert.deepEqual(parseInsert('insert into cpu,host=a value=1', 'db', 'rp'), {
+      database: 'db',
+      retentionPolicy: 'rp',
+      raw: ',host=a value=1',
+    })
   })
 
   it('reads identifiers like influx: bare letters/digits/_, or quoted with \\" kept', () => {
@@ -69,13 +83,16 @@ function settings(): ShellSettings {
 }
 
 describe('shell settings commands', () => {
-  it('sets precision, rfc3339 meaning no epoch, and refuses others with influx\'s message', () => {
+  it("sets precision, rfc3339 meaning no epoch, and refuses others with influx's message", () => {
     const s = settings()
     assert.equal(setPrecision(s, 'precision MS'), '')
     assert.equal(s.precision, 'ms')
     assert.equal(setPrecision(s, 'precision rfc3339'), '')
     assert.equal(s.precision, '')
-    assert.equal(setPrecision(s, 'precision x'), 'Unknown precision "x". Please use rfc3339, h, m, s, ms, u or ns.\n')
+    assert.equal(
+      setPrecision(s, 'precision x'),
+      'Unknown precision "x". Please use rfc3339, h, m, s, ms, u or ns.\n',
+    )
     assert.equal(s.precision, '')
   })
 
@@ -83,10 +100,16 @@ describe('shell settings commands', () => {
     const s = settings()
     assert.equal(setFormat(s, 'format CSV'), '')
     assert.equal(s.format, 'csv')
-    assert.equal(setFormat(s, 'format xml'), 'Unknown format "xml". Please use json, csv, or column.\n')
+    assert.equal(
+      setFormat(s, 'format xml'),
+      'Unknown format "xml". Please use json, csv, or column.\n',
+    )
     assert.equal(setConsistency(s, 'consistency quorum'), '')
     assert.equal(s.consistency, 'quorum')
-    assert.equal(setConsistency(s, 'consistency bogus'), 'Unknown consistency level "bogus". Please use any, one, quorum, or all.\n')
+    assert.equal(
+      setConsistency(s, 'consistency bogus'),
+      'Unknown consistency level "bogus". Please use any, one, quorum, or all.\n',
+    )
   })
 
   it('sets the chunk size from "chunk size N" or "chunk N", negative meaning default', () => {
@@ -97,17 +120,40 @@ describe('shell settings commands', () => {
   })
 
   it('parses connection strings like influx: default port, IPv6, default ports left out of the URL', () => {
-    assert.deepEqual(parseConnectionString('', false), { scheme: 'http', hostPort: 'localhost:8086', host: 'localhost', port: 8086 })
-    assert.deepEqual(parseConnectionString('example.com', true), { scheme: 'https', hostPort: 'example.com:8086', host: 'example.com', port: 8086 })
-    assert.deepEqual(parseConnectionString('[::1]:9999', false), { scheme: 'http', hostPort: '[::1]:9999', host: '::1', port: 9999 })
-    assert.deepEqual(parseConnectionString('h:443', true), { scheme: 'https', hostPort: 'h', host: 'h', port: 443 })
+    assert.deepEqual(parseConnectionString('', false), {
+      scheme: 'http',
+      hostPort: 'localhost:8086',
+      host: 'localhost',
+      port: 8086,
+    })
+    assert.deepEqual(parseConnectionString('example.com', true), {
+      scheme: 'https',
+      hostPort: 'example.com:8086',
+      host: 'example.com',
+      port: 8086,
+    })
+    assert.deepEqual(parseConnectionString('[::1]:9999', false), {
+      scheme: 'http',
+      hostPort: '[::1]:9999',
+      host: '::1',
+      port: 9999,
+    })
+    assert.deepEqual(parseConnectionString('h:443', true), {
+      scheme: 'https',
+      hostPort: 'h',
+      host: 'h',
+      port: 443,
+    })
     assert.equal(typeof parseConnectionString('h:x', false), 'string')
   })
 })
 
 describe('shell history', () => {
   it('redacts passwords as influxql.Sanitize does', () => {
-    assert.equal(sanitizeQuery("CREATE USER bob WITH PASSWORD 'secret' WITH ALL PRIVILEGES"), 'CREATE USER bob WITH PASSWORD [REDACTED] WITH ALL PRIVILEGES')
+    assert.equal(
+      sanitizeQuery("CREATE USER bob WITH PASSWORD 'secret' WITH ALL PRIVILEGES"),
+      'CREATE USER bob WITH PASSWORD [REDACTED] WITH ALL PRIVILEGES',
+    )
     assert.equal(sanitizeQuery("set password for bob = 'x1'"), 'set password for bob = [REDACTED]')
   })
 
@@ -123,7 +169,10 @@ describe('shell history', () => {
       h.add('settings')
       assert.deepEqual(h.entries, ['show databases', 'use db0', 'settings'])
       assert.equal(h.save(), undefined)
-      assert.equal(readFileSync(join(home, '.influx_history'), 'utf8'), 'show databases\nuse db0\nsettings\n')
+      assert.equal(
+        readFileSync(join(home, '.influx_history'), 'utf8'),
+        'show databases\nuse db0\nsettings\n',
+      )
       for (let i = 0; i < HISTORY_LIMIT + 10; i++) h.add(`q${i}`)
       assert.equal(h.entries.length, HISTORY_LIMIT)
       assert.equal(h.entries[h.entries.length - 1], `q${HISTORY_LIMIT + 9}`)
@@ -132,7 +181,7 @@ describe('shell history', () => {
     }
   })
 
-  it('reports influx\'s message when the history file cannot be written', () => {
+  it("reports influx's message when the history file cannot be written", () => {
     const home = mkdtempSync(join(tmpdir(), 'tidemark-history-'))
     try {
       const h = new ShellHistory(join(home, 'missing-dir', '.influx_history'))

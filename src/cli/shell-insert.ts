@@ -50,7 +50,11 @@ export function nextIdentifier(stmt: string): [string, string] {
  * Parses an INSERT command. `database`/`retentionPolicy` are the current context, used unless
  * the command names others. Returns influx's error text for a command not starting with INSERT.
  */
-export function parseInsert(stmt: string, database: string, retentionPolicy: string): InsertTarget | string {
+export function parseInsert(
+  stmt: string,
+  database: string,
+  retentionPolicy: string,
+): InsertTarget | string {
   const [word, point] = nextIdentifier(stmt)
   if (word.toLowerCase() !== 'insert') return `found ${word}, expected INSERT`
   const [into, rest] = nextIdentifier(point)

@@ -1,7 +1,15 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
-import { JSONNumber, compareCodePoints, goMarshal, goQuote, parseJSON, parseJSONSequence, readJSONSequence } from './shell-json.js'
+import {
+  JSONNumber,
+  compareCodePoints,
+  goMarshal,
+  goQuote,
+  parseJSON,
+  parseJSONSequence,
+  readJSONSequence,
+} from './shell-json.js'
 import type { JSONValue } from './shell-json.js'
 import { ShellResponseError } from './shell-errors.js'
 
@@ -22,7 +30,10 @@ describe('shell JSON parser', () => {
   })
 
   it('decodes every string escape, including surrogate pairs', () => {
-    assert.equal(parseJSON(String.raw`"a\"b\\c\/d\b\f\n\r\t\u00e9\ud83c\udf89"`), 'a"b\\c/d\b\f\n\r\té🎉')
+    assert.equal(
+      parseJSON(String.raw`"a\"b\\c\/d\b\f\n\r\t\u00e9\ud83c\udf89"`),
+      'a"b\\c/d\b\f\n\r\té🎉',
+    )
   })
 
   it('reads the documents of a chunked answer one after another', () => {
@@ -41,7 +52,10 @@ describe('shell JSON parser', () => {
     for (const bad of ['{"a":}', '[1,', '"abc', '{"a" 1}', 'tru', '"\\x"']) {
       assert.throws(
         () => parseJSON(bad),
-        (err: unknown) => err instanceof ShellResponseError && err.code === 'ERR_CLI_RESPONSE' && typeof err.fields['offset'] === 'number',
+        (err: unknown) =>
+          err instanceof ShellResponseError &&
+          err.code === 'ERR_CLI_RESPONSE' &&
+          typeof err.fields['offset'] === 'number',
         bad,
       )
     }
@@ -51,7 +65,10 @@ describe('shell JSON parser', () => {
 describe('Go-style JSON encoder', () => {
   it('escapes like encoding/json: HTML characters, control bytes, U+2028', () => {
     // The exact text influx 1.6 printed for this value (observed).
-    assert.equal(goQuote('<a&b>\\u2028 é \x01 \b \f'), String.raw`"\u003ca\u0026b\u003e\\u2028 é \u0001 \u0008 \u000c"`)
+    assert.equal(
+      goQuote('<a&b>\\u2028 é \x01 \b \f'),
+      String.raw`"\u003ca\u0026b\u003e\\u2028 é \u0001 \u0008 \u000c"`,
+    )
     assert.equal(goQuote('q"\n\r\t\u2028\u2029'), String.raw`"q\"\n\r\t\u2028\u2029"`)
   })
 
@@ -60,7 +77,9 @@ describe('Go-style JSON encoder', () => {
   })
 
   it('indents like json.MarshalIndent with four spaces', () => {
-    const v = parseJSON('{"results":[{"series":[{"columns":["a"],"values":[[1,null]]}]},{}],"x":[]}')
+    const v = parseJSON(
+      '{"results":[{"series":[{"columns":["a"],"values":[[1,null]]}]},{}],"x":[]}',
+    )
     assert.equal(
       goMarshal(v, '    '),
       [
@@ -99,7 +118,9 @@ describe('Go-style JSON encoder', () => {
         fc.string({ unit: 'grapheme' }),
         fc.double({ noNaN: true, noDefaultInfinity: true }).map((d) => new JSONNumber(String(d))),
         fc.array(tie('v'), { maxLength: 3 }),
-        fc.uniqueArray(fc.tuple(fc.string(), tie('v')), { maxLength: 3, selector: (e) => e[0] }).map((es) => new Map(es)),
+        fc
+          .uniqueArray(fc.tuple(fc.string(), tie('v')), { maxLength: 3, selector: (e) => e[0] })
+          .map((es) => new Map(es)),
       ),
     })).v
     fc.assert(
@@ -122,9 +143,14 @@ describe('Go-style JSON encoder', () => {
 
 /** What a value decodes to after encoding: lone surrogates become U+FFFD. */
 function normalise(v: JSONValue): JSONValue {
-  if (typeof v === 'string') return v.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
+  if (typeof v === 'string')
+    return v.replace(
+      /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g,
+      '\ufffd',
+    )
   if (Array.isArray(v)) return (v as JSONValue[]).map(normalise)
-  if (v instanceof Map) return new Map([...v].map(([k, x]) => [normalise(k) as string, normalise(x)]))
+  if (v instanceof Map)
+    return new Map([...v].map(([k, x]) => [normalise(k) as string, normalise(x)]))
   return v
 }
 

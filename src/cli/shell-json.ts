@@ -97,7 +97,8 @@ class Parser {
   }
 
   #fail(what: string): never {
-    const found = this.pos < this.#text.length ? JSON.stringify(this.#text[this.pos]) : 'end of input'
+    const found =
+      this.pos < this.#text.length ? JSON.stringify(this.#text[this.pos]) : 'end of input'
     throw new ShellResponseError(`invalid JSON: expected ${what}, found ${found}`, this.pos)
   }
 

@@ -122,7 +122,11 @@ export function setConsistency(s: ShellSettings, cmd: string): string {
 
 /** Handles `chunk size <n>` (or `chunk <n>`); returns the text to print. */
 export function setChunkSize(s: ShellSettings, cmd: string): string {
-  let c = cmd.toLowerCase().split(/\s+/).filter((w) => w !== '').join(' ')
+  let c = cmd
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((w) => w !== '')
+    .join(' ')
   if (c.startsWith('chunk size ')) c = c.slice('chunk size '.length)
   if (c.startsWith('chunk ')) c = c.slice('chunk '.length)
   if (!/^[+-]?\d+$/.test(c)) return `unable to parse chunk size from ${goQuoteString(c)}\n`

@@ -14,7 +14,10 @@ function layout(text: string, chunks = 1): string {
 
 describe('TabWriter (Go text/tabwriter, padding 1)', () => {
   it('pads every cell of a column to the widest cell plus one; the last cell is not padded', () => {
-    assert.equal(layout('time\tb\tvalue\n----\t-\t-----\n1577836800\ttrue\t1\n'), 'time       b    value\n----       -    -----\n1577836800 true 1\n')
+    assert.equal(
+      layout('time\tb\tvalue\n----\t-\t-----\n1577836800\ttrue\t1\n'),
+      'time       b    value\n----       -    -----\n1577836800 true 1\n',
+    )
   })
 
   it('ends a column block at a line with fewer cells', () => {
@@ -42,26 +45,44 @@ describe('TabWriter (Go text/tabwriter, padding 1)', () => {
 
   it('gives the same output however the input is split into writes', () => {
     fc.assert(
-      fc.property(fc.array(fc.array(fc.string({ maxLength: 6 }), { maxLength: 4 }), { maxLength: 6 }), fc.integer({ min: 1, max: 7 }), (rows, chunks) => {
-        const text = rows.map((r) => r.join('\t') + '\n').join('')
-        assert.equal(layout(text, chunks), layout(text))
-      }),
+      fc.property(
+        fc.array(fc.array(fc.string({ maxLength: 6 }), { maxLength: 4 }), { maxLength: 6 }),
+        fc.integer({ min: 1, max: 7 }),
+        (rows, chunks) => {
+          const text = rows.map((r) => r.join('\t') + '\n').join('')
+          assert.equal(layout(text, chunks), layout(text))
+        },
+      ),
     )
   })
 
   it('aligns a rectangular table: every column starts at the same offset on every line', () => {
     const cell = fc.stringMatching(/^[a-z0-9]{0,8}$/)
     fc.assert(
-      fc.property(fc.integer({ min: 2, max: 5 }).chain((n) => fc.array(fc.array(cell, { minLength: n, maxLength: n }), { minLength: 1, maxLength: 6 })), (rows) => {
-        const out = layout(rows.map((r) => r.join('\t') + '\n').join('')).split('\n').slice(0, -1)
-        const n = rows[0]?.length ?? 0
-        let offset = 0
-        for (let c = 0; c < n; c++) {
-          const width = Math.max(...rows.map((r) => (r[c] ?? '').length)) + 1
-          rows.forEach((r, i) => assert.equal(out[i]?.slice(offset, offset + (r[c] ?? '').length), r[c]))
-          offset += width
-        }
-      }),
+      fc.property(
+        fc
+          .integer({ min: 2, max: 5 })
+          .chain((n) =>
+            fc.array(fc.array(cell, { minLength: n, maxLength: n }), {
+              minLength: 1,
+              maxLength: 6,
+            }),
+          ),
+        (rows) => {
+          const out = layout(rows.map((r) => r.join('\t') + '\n').join(''))
+            .split('\n')
+            .slice(0, -1)
+          const n = rows[0]?.length ?? 0
+          let offset = 0
+          for (let c = 0; c < n; c++) {
+            const width = Math.max(...rows.map((r) => (r[c] ?? '').length)) + 1
+            rows.forEach((r, i) =>
+              assert.equal(out[i]?.slice(offset, offset + (r[c] ?? '').length), r[c]),
+            )
+            offset += width
+          }
+        },
+      ),
     )
   })
 })

@@ -31,10 +31,13 @@ export async function useDatabase(
   }
   const [db, rp] = parsed
   const dbs = await check(client, s, 'SHOW DATABASES', write)
-  const exists = dbs === true || (dbs !== false && anyValue(dbs, db, (name) => name === 'databases', false))
+  const exists =
+    dbs === true || (dbs !== false && anyValue(dbs, db, (name) => name === 'databases', false))
   if (!exists) {
     if (dbs !== false) {
-      write(`ERR: Database ${db} doesn't exist. Run SHOW DATABASES for a list of existing databases.\n`)
+      write(
+        `ERR: Database ${db} doesn't exist. Run SHOW DATABASES for a list of existing databases.\n`,
+      )
     }
     write('DB does not exist!\n')
     return
@@ -46,7 +49,9 @@ export async function useDatabase(
   if (rps === false) return
   if (rps !== true && !anyValue(rps, rp, () => true, true)) {
     const show = `SHOW RETENTION POLICIES ON ${goQuoteString(db)}`
-    write(`ERR: RETENTION POLICY ${rp} doesn't exist. Run ${show} for a list of existing retention polices.\n`)
+    write(
+      `ERR: RETENTION POLICY ${rp} doesn't exist. Run ${show} for a list of existing retention polices.\n`,
+    )
     return
   }
   s.retentionPolicy = rp

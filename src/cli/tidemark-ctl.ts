@@ -7,15 +7,23 @@ import { runBackup } from './ctl-backup.js'
 import { runRestore } from './ctl-restore.js'
 import { CtlConnection } from './ctl-http.js'
 import { runVerify } from './ctl-verify.js'
-import type { FlagError} from './flags.js';
+import type { FlagError } from './flags.js'
 import { formatUsage, parseFlags } from './flags.js'
 
 const GLOBAL_FLAGS = {
   bind: { kind: 'string', default: 'localhost:8091', usage: 'Bind HTTP address of a meta node' },
-  'auth-type': { kind: 'string', default: 'none', usage: 'Type of authentication to use (none, basic, jwt)' },
+  'auth-type': {
+    kind: 'string',
+    default: 'none',
+    usage: 'Type of authentication to use (none, basic, jwt)',
+  },
   user: { kind: 'string', default: '', usage: 'User name (ignored if auth-type is none)' },
   pwd: { kind: 'string', default: '', usage: 'Password (ignored if auth-type is none)' },
-  secret: { kind: 'string', default: '', usage: 'JWT shared secret (ignored unless auth-type is jwt)' },
+  secret: {
+    kind: 'string',
+    default: '',
+    usage: 'JWT shared secret (ignored unless auth-type is jwt)',
+  },
 } as const
 
 const USAGE = `Usage: tidemark-ctl [options] <command> [options] [<args>]
@@ -57,11 +65,23 @@ interface NodeRow {
 function table(rows: readonly (readonly string[])[]): string {
   const widths: number[] = []
   for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)))
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd((widths[i] ?? 0) + 2))).join('').trimEnd()).join('\n') + '\n'
+  return (
+    rows
+      .map((r) =>
+        r
+          .map((c, i) => (i === r.length - 1 ? c : c.padEnd((widths[i] ?? 0) + 2)))
+          .join('')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  )
 }
 
 /** Runs tidemark-ctl with `args` and resolves to the process exit code. */
-export async function main(args: readonly string[], io: CtlIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function main(
+  args: readonly string[],
+  io: CtlIO = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
   if (args[0] === '-h' || args[0] === '-help' || args[0] === '--help' || args[0] === 'help') {
     io.stdout.write(USAGE) // Go's flag package: -h and -help print the usage
     return 0
@@ -76,12 +96,17 @@ export async function main(args: readonly string[], io: CtlIO = { stdout: proces
   const [command] = parsed.args
   const g = parsed.values
   const headers: Record<string, string> = {}
-  if (g['auth-type'] === 'basic') headers.Authorization = `Basic ${Buffer.from(`${g.user}:${g.pwd}`).toString('base64')}`
+  if (g['auth-type'] === 'basic')
+    headers.Authorization = `Basic ${Buffer.from(`${g.user}:${g.pwd}`).toString('base64')}`
   else if (g['auth-type'] === 'jwt') {
-    io.stderr.write('tidemark-ctl: -auth-type jwt is not supported by this meta node yet; use basic\n')
+    io.stderr.write(
+      'tidemark-ctl: -auth-type jwt is not supported by this meta node yet; use basic\n',
+    )
     return 1
   } else if (g['auth-type'] !== 'none') {
-    io.stderr.write(`tidemark-ctl: unknown -auth-type ${JSON.stringify(g['auth-type'])} (none, basic, jwt)\n`)
+    io.stderr.write(
+      `tidemark-ctl: unknown -auth-type ${JSON.stringify(g['auth-type'])} (none, basic, jwt)\n`,
+    )
     return 1
   }
   const conn = new CtlConnection(g.bind, headers, io.stdout)
@@ -91,9 +116,21 @@ export async function main(args: readonly string[], io: CtlIO = { stdout: proces
       case 'show': {
         const s = await get<{ dataNodes: NodeRow[]; metaNodes: NodeRow[] }>('/show')
         io.stdout.write('Data Nodes\n==========\n')
-        io.stdout.write(table([['ID', 'TCP Address', 'Version'], ...s.dataNodes.map((n) => [String(n.id), n.tcpAddr, '0.1.0'])]))
+        io.stdout.write(
+          table([
+            ['ID', 'TCP Address', 'Version'],
+            ...s.dataNodes.map((n) => [String(n.id), n.tcpAddr, '0.1.0']),
+          ]),
+        )
         io.stdout.write('\nMeta Nodes\n==========\n')
-        io.stdout.write(table([['TCP Address', 'Version'], ...(s.metaNodes.length > 0 ? s.metaNodes.map((n) => [n.httpAddr, '0.1.0']) : [[g.bind, '0.1.0']])]))
+        io.stdout.write(
+          table([
+            ['TCP Address', 'Version'],
+            ...(s.metaNodes.length > 0
+              ? s.metaNodes.map((n) => [n.httpAddr, '0.1.0'])
+              : [[g.bind, '0.1.0']]),
+          ]),
+        )
         return 0
       }
       case 'show-shards': {
@@ -101,8 +138,28 @@ export async function main(args: readonly string[], io: CtlIO = { stdout: proces
         io.stdout.write('Shards\n==========\n')
         io.stdout.write(
           table([
-            ['ID', 'Database', 'Retention Policy', 'Desired Replicas', 'Shard Group', 'Start', 'End', 'Expires', 'Owners'],
-            ...shards.map((s) => [String(s.id), s.database, s.retentionPolicy, '1', String(s.shardGroupID), s.startTime, s.endTime, s.expiryTime, `[${s.owners.join(' ')}]`]),
+            [
+              'ID',
+              'Database',
+              'Retention Policy',
+              'Desired Replicas',
+              'Shard Group',
+              'Start',
+              'End',
+              'Expires',
+              'Owners',
+            ],
+            ...shards.map((s) => [
+              String(s.id),
+              s.database,
+              s.retentionPolicy,
+              '1',
+              String(s.shardGroupID),
+              s.startTime,
+              s.endTime,
+              s.expiryTime,
+              `[${s.owners.join(' ')}]`,
+            ]),
           ]),
         )
         return 0

@@ -49,8 +49,12 @@ describe('tidemark-inspect', () => {
     const home = tempDir()
     const saved = process.env['HOME']
     try {
-      cpSync(join(STORAGE_FIXTURES, 'tsm', 'data'), join(home, '.influxdb', 'data'), { recursive: true })
-      cpSync(join(STORAGE_FIXTURES, 'tsm', 'wal'), join(home, '.influxdb', 'wal'), { recursive: true })
+      cpSync(join(STORAGE_FIXTURES, 'tsm', 'data'), join(home, '.influxdb', 'data'), {
+        recursive: true,
+      })
+      cpSync(join(STORAGE_FIXTURES, 'tsm', 'wal'), join(home, '.influxdb', 'wal'), {
+        recursive: true,
+      })
       process.env['HOME'] = home
       const io = captureIO()
       assert.equal(await main(['export'], io), 0)

@@ -11,7 +11,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PassThrough, Writable } from 'node:stream'
 import { fileURLToPath } from 'node:url'
-import { freePort, influxdAvailable, requireInfluxd, startInfluxd } from '../../test/helpers/influxd.js'
+import {
+  freePort,
+  influxdAvailable,
+  requireInfluxd,
+  startInfluxd,
+} from '../../test/helpers/influxd.js'
 import type { InfluxdHandle } from '../../test/helpers/influxd.js'
 import { main, TIDEMARK_CLIENT_VERSION } from './tidemark.js'
 
@@ -25,7 +30,12 @@ interface Ran {
 }
 
 /** Runs a command to completion, feeding `stdin` (then closing it). */
-function runCommand(cmd: string, args: readonly string[], stdin: string, env: NodeJS.ProcessEnv): Promise<Ran> {
+function runCommand(
+  cmd: string,
+  args: readonly string[],
+  stdin: string,
+  env: NodeJS.ProcessEnv,
+): Promise<Ran> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { env, stdio: ['pipe', 'pipe', 'pipe'] })
     let stdout = ''
@@ -89,16 +99,59 @@ describe('tidemark shell against influxd 1.6', () => {
     ['-execute', 'SHOW DATABASES'],
     ['-database', 'db0', '-execute', 'SELECT * FROM cpu GROUP BY *'],
     ['-database', 'db0', '-execute', 'SELECT * FROM cpu'],
-    ['-database', 'db0', '-format', 'csv', '-execute', 'SELECT * FROM cpu GROUP BY *; SHOW TAG KEYS'],
-    ['-database', 'db0', '-format', 'json', '-execute', 'SELECT * FROM cpu GROUP BY *; SHOW DATABASES; SELECT * FROM nosuch'],
-    ['-database', 'db0', '-format', 'json', '-pretty', '-precision', 'rfc3339', '-execute', "SELECT * FROM cpu WHERE host='a'; SHOW USERS"],
-    ['-database', 'db0', '-precision', 's', '-execute', 'SELECT mean(value) FROM cpu WHERE time < 1577847600s GROUP BY time(1h), host fill(none)'],
-    ['-database', 'db0', '-precision', 'rfc3339', '-execute', 'SHOW RETENTION POLICIES; SHOW FIELD KEYS; SHOW SERIES'],
+    [
+      '-database',
+      'db0',
+      '-format',
+      'csv',
+      '-execute',
+      'SELECT * FROM cpu GROUP BY *; SHOW TAG KEYS',
+    ],
+    [
+      '-database',
+      'db0',
+      '-format',
+      'json',
+      '-execute',
+      'SELECT * FROM cpu GROUP BY *; SHOW DATABASES; SELECT * FROM nosuch',
+    ],
+    [
+      '-database',
+      'db0',
+      '-format',
+      'json',
+      '-pretty',
+      '-precision',
+      'rfc3339',
+      '-execute',
+      "SELECT * FROM cpu WHERE host='a'; SHOW USERS",
+    ],
+    [
+      '-database',
+      'db0',
+      '-precision',
+      's',
+      '-execute',
+      'SELECT mean(value) FROM cpu WHERE time < 1577847600s GROUP BY time(1h), host fill(none)',
+    ],
+    [
+      '-database',
+      'db0',
+      '-precision',
+      'rfc3339',
+      '-execute',
+      'SHOW RETENTION POLICIES; SHOW FIELD KEYS; SHOW SERIES',
+    ],
     ['-database', 'db0', '-execute', 'SELECT * FROM nosuch'],
     ['-database', 'db0', '-execute', 'SELEC * FROM cpu'],
     ['-execute', 'SELECT * FROM cpu'],
     ['-database', 'nosuchdb', '-execute', 'SELECT * FROM cpu'],
-    ['-database', 'db0', '-execute', 'SHOW MEASUREMENTS; SELECT foo(value) FROM cpu; SHOW MEASUREMENTS'],
+    [
+      '-database',
+      'db0',
+      '-execute',
+      'SHOW MEASUREMENTS; SELECT foo(value) FROM cpu; SHOW MEASUREMENTS',
+    ],
     ['-database', 'db0', '-execute', 'chunk size 2\nSELECT * FROM p GROUP BY *'],
     ['-database', 'db0', '-format', 'json', '-execute', 'chunk size 2\nSELECT * FROM p GROUP BY *'],
     ['-database', 'db0', '-execute', 'chunked\nSELECT * FROM p GROUP BY *'],
@@ -111,8 +164,18 @@ describe('tidemark shell against influxd 1.6', () => {
     ['-execute', 'clear\nclear db\nclear rp\nclear nonsense'],
     ['-execute', 'node 3\nnode x\nnode\nnode clear'],
     ['-execute', 'insert cpu value=1'],
-    ['-database', 'db0', '-execute', 'INSERT INTO autogen ins,t=x v=1 1\ninsert bad line\nSELECT * FROM ins'],
-    ['-database', 'db0', '-execute', 'precision bogus\nformat bogus\nconsistency bogus\npretty\nSELECT * FROM mem'],
+    [
+      '-database',
+      'db0',
+      '-execute',
+      'INSERT INTO autogen ins,t=x v=1 1\ninsert bad line\nSELECT * FROM ins',
+    ],
+    [
+      '-database',
+      'db0',
+      '-execute',
+      'precision bogus\nformat bogus\nconsistency bogus\npretty\nSELECT * FROM mem',
+    ],
     ['-database', 'db0', '-format', 'json', '-execute', 'SELECT * FROM esc'],
     ['-database', 'db0', '-execute', 'SELECT * FROM esc'],
     ['-database', 'db0', '-format', 'csv', '-execute', 'SELECT * FROM esc'],
@@ -133,7 +196,10 @@ describe('tidemark shell against influxd 1.6', () => {
   it('connects to another server with `connect`, and fails like influx when it cannot', async (t) => {
     if (!requireInfluxd(t) || !requireInflux(t) || server === undefined) return
     const closed = await freePort()
-    const args = ['-execute', `connect ${new URL(server.url).host}\nsettings\nconnect 127.0.0.1:${closed}\nsettings`]
+    const args = [
+      '-execute',
+      `connect ${new URL(server.url).host}\nsettings\nconnect 127.0.0.1:${closed}\nsettings`,
+    ]
     const [ours, theirs] = await Promise.all([
       runCommand(process.execPath, [BIN, ...hostArgs, ...args], '', env),
       runCommand(INFLUX, [...hostArgs, ...args], '', env),
@@ -144,17 +210,41 @@ describe('tidemark shell against influxd 1.6', () => {
 
   it('reports an unreachable server exactly as influx does', async (t) => {
     if (!requireInfluxd(t) || !requireInflux(t)) return
-    const args = ['-host', '127.0.0.1', '-port', String(await freePort()), '-execute', 'SHOW DATABASES']
-    const [ours, theirs] = await Promise.all([runCommand(process.execPath, [BIN, ...args], '', env), runCommand(INFLUX, args, '', env)])
+    const args = [
+      '-host',
+      '127.0.0.1',
+      '-port',
+      String(await freePort()),
+      '-execute',
+      'SHOW DATABASES',
+    ]
+    const [ours, theirs] = await Promise.all([
+      runCommand(process.execPath, [BIN, ...args], '', env),
+      runCommand(INFLUX, args, '', env),
+    ])
     assert.deepEqual(ours, theirs)
     assert.equal(ours.code, 1)
   })
 
   it('runs piped commands line by line, and stops with exit status 1 at the first failure', async (t) => {
     if (!requireInfluxd(t)) return
-    const ok = await runCommand(process.execPath, [BIN, ...hostArgs], 'use db0\n\nformat csv\nSELECT * FROM mem\n', env)
-    assert.deepEqual(ok, { code: 0, stdout: 'Using database db0\nname,time,host,used\nmem,1577836800000000000,a,10\n', stderr: '' })
-    const bad = await runCommand(process.execPath, [BIN, ...hostArgs, '-database', 'db0'], 'SELEC 1\nSHOW DATABASES\n', env)
+    const ok = await runCommand(
+      process.execPath,
+      [BIN, ...hostArgs],
+      'use db0\n\nformat csv\nSELECT * FROM mem\n',
+      env,
+    )
+    assert.deepEqual(ok, {
+      code: 0,
+      stdout: 'Using database db0\nname,time,host,used\nmem,1577836800000000000,a,10\n',
+      stderr: '',
+    })
+    const bad = await runCommand(
+      process.execPath,
+      [BIN, ...hostArgs, '-database', 'db0'],
+      'SELEC 1\nSHOW DATABASES\n',
+      env,
+    )
     assert.equal(bad.code, 1)
     assert.match(bad.stdout, /^ERR: error parsing query: found SELEC/)
     assert.doesNotMatch(bad.stdout, /databases/)
@@ -163,7 +253,11 @@ describe('tidemark shell against influxd 1.6', () => {
 
   it('prints the version and exits without connecting', async () => {
     const r = await runCommand(process.execPath, [BIN, '-version', '-port', '1'], '', env)
-    assert.deepEqual(r, { code: 0, stdout: `InfluxDB shell version: ${TIDEMARK_CLIENT_VERSION}\n`, stderr: '' })
+    assert.deepEqual(r, {
+      code: 0,
+      stdout: `InfluxDB shell version: ${TIDEMARK_CLIENT_VERSION}\n`,
+      stderr: '',
+    })
   })
 
   it('refuses unknown flags and stray arguments with the usage', async () => {
@@ -195,7 +289,13 @@ describe('tidemark shell against influxd 1.6', () => {
         '',
       ].join('\n'),
     )
-    const code = await main(hostArgs, { stdin, stdout, stderr, env: { HOME: home }, interactive: true })
+    const code = await main(hostArgs, {
+      stdin,
+      stdout,
+      stderr,
+      env: { HOME: home },
+      interactive: true,
+    })
     assert.equal(code, 0)
     assert.equal(stderr.text, '')
     const expectedStart = [
@@ -212,9 +312,21 @@ describe('tidemark shell against influxd 1.6', () => {
       'Username          bob',
     ].join('\n')
     assert.ok(stdout.text.startsWith(expectedStart), stdout.text)
-    const history = ['use db0', 'precision rfc3339', 'SELECT * FROM mem', 'CREATE USER bob WITH PASSWORD [REDACTED]', 'settings']
-    assert.ok(stdout.text.endsWith('> ' + history.map((h) => h + '\n').join('') + '> '), stdout.text)
-    assert.equal(readFileSync(join(home, '.influx_history'), 'utf8'), [...history, 'history', 'exit'].map((h) => h + '\n').join(''))
+    const history = [
+      'use db0',
+      'precision rfc3339',
+      'SELECT * FROM mem',
+      'CREATE USER bob WITH PASSWORD [REDACTED]',
+      'settings',
+    ]
+    assert.ok(
+      stdout.text.endsWith('> ' + history.map((h) => h + '\n').join('') + '> '),
+      stdout.text,
+    )
+    assert.equal(
+      readFileSync(join(home, '.influx_history'), 'utf8'),
+      [...history, 'history', 'exit'].map((h) => h + '\n').join(''),
+    )
   })
 
   it('asks for a password given as an empty -password, and refuses without a terminal', async (t) => {
@@ -223,14 +335,24 @@ describe('tidemark shell against influxd 1.6', () => {
     const stdout = new Sink()
     const stderr = new Sink()
     stdin.end('settings\n')
-    assert.equal(await main([...hostArgs, '-password', '', '-username', 'u'], { stdin, stdout, stderr, env: {}, interactive: false }), 1)
+    assert.equal(
+      await main([...hostArgs, '-password', '', '-username', 'u'], {
+        stdin,
+        stdout,
+        stderr,
+        env: {},
+        interactive: false,
+      }),
+      1,
+    )
     assert.equal(stderr.text, 'unable to prompt for a password with no TTY\n')
   })
 })
 
 function requireInflux(t: TestContext): boolean {
   if (existsSync(INFLUX)) return true
-  if (process.env['CI']) throw new Error(`${INFLUX} not installed: apt-get install -y influxdb-client`)
+  if (process.env['CI'])
+    throw new Error(`${INFLUX} not installed: apt-get install -y influxdb-client`)
   t.skip(`${INFLUX} not installed`)
   return false
 }

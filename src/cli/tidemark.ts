@@ -38,15 +38,27 @@ const FLAGS = {
   ssl: { kind: 'boolean', default: false, usage: 'Use https for connecting to cluster.' },
   unsafeSsl: { kind: 'boolean', default: false, usage: 'Do not verify the server certificate.' },
   format: { kind: 'string', default: 'column', usage: 'Output format: json, csv, or column.' },
-  precision: { kind: 'string', default: 'ns', usage: 'Timestamp format: rfc3339,h,m,s,ms,u or ns.' },
-  consistency: { kind: 'string', default: 'all', usage: 'Write consistency: any, one, quorum, all.' },
+  precision: {
+    kind: 'string',
+    default: 'ns',
+    usage: 'Timestamp format: rfc3339,h,m,s,ms,u or ns.',
+  },
+  consistency: {
+    kind: 'string',
+    default: 'all',
+    usage: 'Write consistency: any, one, quorum, all.',
+  },
   pretty: { kind: 'boolean', default: false, usage: 'Pretty print the json format.' },
   node: { kind: 'integer', default: 0, usage: 'Node to read from (enterprise only).' },
   execute: { kind: 'string', default: '', usage: 'Execute command and quit.' },
   type: { kind: 'string', default: 'influxql', usage: 'Query language (influxql).' },
   version: { kind: 'boolean', default: false, usage: 'Displays the version.' },
   import: { kind: 'boolean', default: false, usage: 'Import a previous database.' },
-  pps: { kind: 'integer', default: 0, usage: 'Points per second the import allows (0 = no limit).' },
+  pps: {
+    kind: 'integer',
+    default: 0,
+    usage: 'Points per second the import allows (0 = no limit).',
+  },
   path: { kind: 'string', default: '', usage: 'Path to the file to import.' },
   compressed: { kind: 'boolean', default: false, usage: 'The import file is gzipped.' },
 } as const
@@ -77,7 +89,9 @@ export async function main(args: readonly string[], io: TidemarkIO = processIO()
     return 0
   }
   if (f.type.toLowerCase() !== 'influxql') {
-    io.stderr.write(`unsupported query type ${JSON.stringify(f.type)}: tidemark speaks influxql only\n`)
+    io.stderr.write(
+      `unsupported query type ${JSON.stringify(f.type)}: tidemark speaks influxql only\n`,
+    )
     return 1
   }
   const interactive = io.interactive ?? io.stdin.isTTY === true
@@ -103,7 +117,8 @@ export async function main(args: readonly string[], io: TidemarkIO = processIO()
     if (s !== '') io.stdout.write(s)
   }
   const shell = new Shell(settings, TIDEMARK_CLIENT_VERSION, write)
-  const terminal = interactive && io.stdin.isTTY === true && (io.stdout as { isTTY?: boolean }).isTTY === true
+  const terminal =
+    interactive && io.stdin.isTTY === true && (io.stdout as { isTTY?: boolean }).isTTY === true
   let reader: LineReader | undefined
   const history = interactive ? new ShellHistory(historyPath(io.env['HOME'])) : undefined
   const openReader = (): LineReader =>

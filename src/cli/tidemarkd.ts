@@ -51,7 +51,9 @@ export async function main(args: readonly string[], io: IO = defaultIO): Promise
         return 0
       case 'config': {
         const flags = parseFlags(RUN_FLAGS, commandArgs)
-        const { config } = await loadConfig(flags.values.config === '' ? undefined : flags.values.config)
+        const { config } = await loadConfig(
+          flags.values.config === '' ? undefined : flags.values.config,
+        )
         io.stdout.write(renderConfig(config))
         return 0
       }
@@ -70,7 +72,9 @@ export async function main(args: readonly string[], io: IO = defaultIO): Promise
 
 async function run(args: readonly string[], io: IO): Promise<number> {
   const flags = parseFlags(RUN_FLAGS, args)
-  const { config, warnings } = await loadConfig(flags.values.config === '' ? undefined : flags.values.config)
+  const { config, warnings } = await loadConfig(
+    flags.values.config === '' ? undefined : flags.values.config,
+  )
   let server: TidemarkServer
   try {
     server = await startServer(config)
@@ -78,14 +82,22 @@ async function run(args: readonly string[], io: IO): Promise<number> {
     // One line that names what could not be done: a busy port names its own address.
     type Errno = NodeJS.ErrnoException & { address?: string; port?: number }
     const e = err as Errno
-    const busy = [e, e.cause as Errno | undefined].find((x) => x?.code === 'EADDRINUSE' && x.address !== undefined)
-    const message = busy !== undefined ? `cannot listen on ${busy.address}:${busy.port ?? ''}: address already in use` : e.message
+    const busy = [e, e.cause as Errno | undefined].find(
+      (x) => x?.code === 'EADDRINUSE' && x.address !== undefined,
+    )
+    const message =
+      busy !== undefined
+        ? `cannot listen on ${busy.address}:${busy.port ?? ''}: address already in use`
+        : e.message
     io.stderr.write(`tidemarkd: ${message}\n`)
     return 1
   }
   for (const w of warnings) server.logger.warn({ warning: w }, 'configuration')
   if (flags.values.pidfile !== '') await writeFile(flags.values.pidfile, `${process.pid}\n`)
-  server.logger.info({ version: VERSION, http: server.httpURL, data: config.data.dir, meta: config.meta.dir }, 'tidemarkd started')
+  server.logger.info(
+    { version: VERSION, http: server.httpURL, data: config.data.dir, meta: config.meta.dir },
+    'tidemarkd started',
+  )
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {
       server.logger.info({ signal }, 'signal received; shutting down')

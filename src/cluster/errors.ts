@@ -11,6 +11,10 @@ export class WriteDatabaseNotFoundError extends TidemarkError {
 /** A write named a retention policy that does not exist (HTTP 500, as InfluxDB answers). */
 export class WriteRetentionPolicyNotFoundError extends TidemarkError {
   constructor(retentionPolicy: string) {
-    super('ERR_CLUSTER_RETENTION_POLICY_NOT_FOUND', `retention policy not found: ${retentionPolicy}`, { retentionPolicy })
+    super(
+      'ERR_CLUSTER_RETENTION_POLICY_NOT_FOUND',
+      `retention policy not found: ${retentionPolicy}`,
+      { retentionPolicy },
+    )
   }
 }

@@ -6,15 +6,25 @@ import { join } from 'node:path'
 import { parsePoints } from '../lineprotocol/index.js'
 import { MetaClient, MetaFileStore, HOUR_NS } from '../meta/index.js'
 import { Store } from '../store/index.js'
-import { PointsWriter, WriteDatabaseNotFoundError, WriteRetentionPolicyNotFoundError } from './index.js'
+import {
+  PointsWriter,
+  WriteDatabaseNotFoundError,
+  WriteRetentionPolicyNotFoundError,
+} from './index.js'
 
 const enc = new TextEncoder()
 const NOW = 1_700_000_000_000_000_000n
 
-async function setup(dir: string): Promise<{ meta: MetaClient; store: Store; writer: PointsWriter }> {
+async function setup(
+  dir: string,
+): Promise<{ meta: MetaClient; store: Store; writer: PointsWriter }> {
   const meta = new MetaClient(new MetaFileStore(join(dir, 'meta')))
   await meta.open()
-  const store = new Store({ dataDir: join(dir, 'data'), walDir: join(dir, 'wal'), engine: { background: false } })
+  const store = new Store({
+    dataDir: join(dir, 'data'),
+    walDir: join(dir, 'wal'),
+    engine: { background: false },
+  })
   await store.open()
   return { meta, store, writer: new PointsWriter(meta, store, () => NOW) }
 }
@@ -43,14 +53,31 @@ describe('PointsWriter', () => {
     const dir = await mkdtemp(join(tmpdir(), 'tidemark-pw-'))
     const { meta, store, writer } = await setup(dir)
     try {
-      await meta.update((d) => d.createDatabase('db').createRetentionPolicy('db', { name: 'short', durationNs: HOUR_NS, replicaN: 1 }, false))
+      await meta.update((d) =>
+        d
+          .createDatabase('db')
+          .createRetentionPolicy('db', { name: 'short', durationNs: HOUR_NS, replicaN: 1 }, false),
+      )
       const old = NOW - 2n * HOUR_NS
-      const r = await writer.writePoints('db', 'short', parsePoints(enc.encode(`m v=1 1\nm v=2 ${old}\nm v=3 ${NOW}`), {}).points)
+      const r = await writer.writePoints(
+        'db',
+        'short',
+        parsePoints(enc.encode(`m v=1 1\nm v=2 ${old}\nm v=3 ${NOW}`), {}).points,
+      )
       assert.equal(r.kind, 'partial')
       assert.equal(r.kind === 'partial' && r.reason, 'points beyond retention policy')
       assert.equal(r.kind === 'partial' && r.dropped, 2)
-      await assert.rejects(writer.writePoints('nodb', '', []), (e: unknown) => e instanceof WriteDatabaseNotFoundError && e.message === 'database not found: "nodb"')
-      await assert.rejects(writer.writePoints('db', 'nosuch', []), (e: unknown) => e instanceof WriteRetentionPolicyNotFoundError && e.message === 'retention policy not found: nosuch')
+      await assert.rejects(
+        writer.writePoints('nodb', '', []),
+        (e: unknown) =>
+          e instanceof WriteDatabaseNotFoundError && e.message === 'database not found: "nodb"',
+      )
+      await assert.rejects(
+        writer.writePoints('db', 'nosuch', []),
+        (e: unknown) =>
+          e instanceof WriteRetentionPolicyNotFoundError &&
+          e.message === 'retention policy not found: nosuch',
+      )
     } finally {
       await store.close()
       await rm(dir, { recursive: true, force: true })

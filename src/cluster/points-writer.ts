@@ -11,7 +11,12 @@ import { WriteDatabaseNotFoundError, WriteRetentionPolicyNotFoundError } from '.
 /** What a write did: every point stored, or some dropped with the first reason. */
 export type PointsWriteResult =
   | { readonly kind: 'ok'; readonly written: number }
-  | { readonly kind: 'partial'; readonly written: number; readonly dropped: number; readonly reason: string }
+  | {
+      readonly kind: 'partial'
+      readonly written: number
+      readonly dropped: number
+      readonly reason: string
+    }
 
 /** Writes points of one request into the shards of one retention policy. Safe to call concurrently. */
 export class PointsWriter {
@@ -19,7 +24,11 @@ export class PointsWriter {
   readonly #store: Store
   readonly #now: () => bigint
 
-  constructor(meta: MetaClient, store: Store, now: () => bigint = () => BigInt(Date.now()) * 1_000_000n) {
+  constructor(
+    meta: MetaClient,
+    store: Store,
+    now: () => bigint = () => BigInt(Date.now()) * 1_000_000n,
+  ) {
     this.#meta = meta
     this.#store = store
     this.#now = now
@@ -31,7 +40,11 @@ export class PointsWriter {
    * `time` keys) and points beyond the retention policy come back as a partial result — shard
    * reasons take precedence over retention drops, as in InfluxDB.
    */
-  async writePoints(database: string, retentionPolicy: string, points: readonly Point[]): Promise<PointsWriteResult> {
+  async writePoints(
+    database: string,
+    retentionPolicy: string,
+    points: readonly Point[],
+  ): Promise<PointsWriteResult> {
     const db = this.#meta.data.database(database)
     if (db === undefined) throw new WriteDatabaseNotFoundError(database)
     const rpName = retentionPolicy === '' ? db.defaultRetentionPolicy : retentionPolicy
@@ -42,7 +55,8 @@ export class PointsWriter {
     const minTime = rp.durationNs > 0n ? this.#now() - rp.durationNs : -(2n ** 63n)
     // Shard groups this request uses; a point older than the RP keeps only lands in one of them.
     const groups: ShardGroupInfo[] = []
-    const covering = (t: bigint): ShardGroupInfo | undefined => groups.find((g) => g.startTimeNs <= t && t < g.endTimeNs)
+    const covering = (t: bigint): ShardGroupInfo | undefined =>
+      groups.find((g) => g.startTimeNs <= t && t < g.endTimeNs)
     for (const p of points) {
       if (p.time < minTime || covering(p.time) !== undefined) continue
       let group = this.#meta.data.shardGroupByTimestamp(database, rpName, p.time)
@@ -69,14 +83,22 @@ export class PointsWriter {
     let dropped = 0
     let reason: string | undefined
     for (const [shardID, list] of [...byShard].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-      const shard = this.#store.shard(Number(shardID)) ?? (await this.#store.createShard(database, rpName, Number(shardID)))
+      const shard =
+        this.#store.shard(Number(shardID)) ??
+        (await this.#store.createShard(database, rpName, Number(shardID)))
       const r = await shard.writePoints(list)
       written += r.written
       dropped += r.dropped
       reason ??= r.reason
     }
     if (reason !== undefined) return { kind: 'partial', written, dropped, reason }
-    if (beyondRetention > 0) return { kind: 'partial', written, dropped: beyondRetention, reason: 'points beyond retention policy' }
+    if (beyondRetention > 0)
+      return {
+        kind: 'partial',
+        written,
+        dropped: beyondRetention,
+        reason: 'points beyond retention policy',
+      }
     return { kind: 'ok', written }
   }
 }

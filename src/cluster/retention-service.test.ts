@@ -16,11 +16,19 @@ describe('RetentionService', () => {
     const dir = await mkdtemp(join(tmpdir(), 'tidemark-retention-'))
     const meta = new MetaClient(new MetaFileStore(join(dir, 'meta')))
     await meta.open()
-    const store = new Store({ dataDir: join(dir, 'data'), walDir: join(dir, 'wal'), engine: { background: false } })
+    const store = new Store({
+      dataDir: join(dir, 'data'),
+      walDir: join(dir, 'wal'),
+      engine: { background: false },
+    })
     await store.open()
     try {
       const t0 = 1_700_000_000_000_000_000n
-      await meta.update((d) => d.createDatabase('db').createRetentionPolicy('db', { name: 'short', durationNs: HOUR_NS }, false))
+      await meta.update((d) =>
+        d
+          .createDatabase('db')
+          .createRetentionPolicy('db', { name: 'short', durationNs: HOUR_NS }, false),
+      )
       let now = t0
       const writer = new PointsWriter(meta, store, () => now)
       const enc = new TextEncoder()
@@ -31,14 +39,24 @@ describe('RetentionService', () => {
       const shortShard = Number(meta.data.shardGroups('db', 'short')[0]?.shards[0]?.id)
       const shortPath = store.mustShard(shortShard).path
 
-      const retention = new RetentionService({ meta, store, intervalMs: 60_000, logger: silent, now: () => now })
+      const retention = new RetentionService({
+        meta,
+        store,
+        intervalMs: 60_000,
+        logger: silent,
+        now: () => now,
+      })
       await retention.runOnce()
       assert.equal(meta.data.shardGroups('db', 'short').length, 1, 'nothing is expired yet')
 
       now = t0 + 3n * HOUR_NS
       await retention.runOnce()
       assert.equal(meta.data.shardGroups('db', 'short').length, 0)
-      assert.equal(meta.data.shardGroups('db', 'autogen').length, 1, 'an infinite policy keeps its groups')
+      assert.equal(
+        meta.data.shardGroups('db', 'autogen').length,
+        1,
+        'an infinite policy keeps its groups',
+      )
       assert.equal(store.shard(shortShard), undefined)
       assert.equal(existsSync(shortPath), false)
       assert.ok(store.shard(stray.id) !== undefined && existsSync(stray.path))
@@ -58,11 +76,24 @@ describe('ShardPrecreationService', () => {
     try {
       const now = BigInt(Date.now()) * 1_000_000n
       // A 1h-group policy whose current group ends within the advance period.
-      await meta.update((d) => d.createDatabase('db').createRetentionPolicy('db', { name: 'hourly', durationNs: 2n * HOUR_NS, shardGroupDurationNs: HOUR_NS }, false))
+      await meta.update((d) =>
+        d
+          .createDatabase('db')
+          .createRetentionPolicy(
+            'db',
+            { name: 'hourly', durationNs: 2n * HOUR_NS, shardGroupDurationNs: HOUR_NS },
+            false,
+          ),
+      )
       await meta.update((d) => d.createShardGroup('db', 'hourly', now))
       const before = meta.data.shardGroups('db', 'hourly')
       assert.equal(before.length, 1)
-      const service = new ShardPrecreationService({ meta, intervalMs: 60_000, advanceMs: 2 * 3600 * 1000, logger: silent })
+      const service = new ShardPrecreationService({
+        meta,
+        intervalMs: 60_000,
+        advanceMs: 2 * 3600 * 1000,
+        logger: silent,
+      })
       await service.runOnce()
       const after = meta.data.shardGroups('db', 'hourly')
       assert.equal(after.length, 2)

@@ -22,7 +22,13 @@ export class RetentionService {
   #timer: NodeJS.Timeout | undefined
   #running: Promise<void> | undefined
 
-  constructor(opts: { meta: MetaClient; store: Store; intervalMs: number; logger: ServiceLogger; now?: () => bigint }) {
+  constructor(opts: {
+    meta: MetaClient
+    store: Store
+    intervalMs: number
+    logger: ServiceLogger
+    now?: () => bigint
+  }) {
     this.#meta = opts.meta
     this.#store = opts.store
     this.#intervalMs = opts.intervalMs
@@ -38,21 +44,31 @@ export class RetentionService {
   /** One pass; concurrent calls share it. Errors are logged, never thrown. */
   runOnce(): Promise<void> {
     this.#running ??= this.#run()
-      .catch((err: unknown) => this.#logger.error({ err: (err as Error).message }, 'retention policy enforcement failed'))
+      .catch((err: unknown) =>
+        this.#logger.error({ err: (err as Error).message }, 'retention policy enforcement failed'),
+      )
       .finally(() => (this.#running = undefined))
     return this.#running
   }
 
   async #run(): Promise<void> {
     const now = this.#now()
-    for (const { database, retentionPolicy, shardGroup } of this.#meta.data.expiredShardGroups(now)) {
-      await this.#meta.update((d) => d.deleteShardGroup(database, retentionPolicy, shardGroup.id, now))
-      this.#logger.info({ database, retentionPolicy, shardGroupID: String(shardGroup.id) }, 'deleted expired shard group')
+    for (const { database, retentionPolicy, shardGroup } of this.#meta.data.expiredShardGroups(
+      now,
+    )) {
+      await this.#meta.update((d) =>
+        d.deleteShardGroup(database, retentionPolicy, shardGroup.id, now),
+      )
+      this.#logger.info(
+        { database, retentionPolicy, shardGroupID: String(shardGroup.id) },
+        'deleted expired shard group',
+      )
     }
     // Only shards of groups marked deleted go: a shard directory the metastore does not know (a
     // copy being restored, say) is never touched.
     const deleted = new Set<number>()
-    for (const { shardGroup } of this.#meta.data.deletedShardGroups()) for (const s of shardGroup.shards) deleted.add(Number(s.id))
+    for (const { shardGroup } of this.#meta.data.deletedShardGroups())
+      for (const s of shardGroup.shards) deleted.add(Number(s.id))
     for (const shard of [...this.#store.shards(), ...this.#store.failedShards()]) {
       if (!deleted.has(shard.id)) continue
       await this.#store.deleteShard(shard.id)
@@ -76,7 +92,12 @@ export class ShardPrecreationService {
   #timer: NodeJS.Timeout | undefined
   #running: Promise<void> | undefined
 
-  constructor(opts: { meta: MetaClient; intervalMs: number; advanceMs: number; logger: ServiceLogger }) {
+  constructor(opts: {
+    meta: MetaClient
+    intervalMs: number
+    advanceMs: number
+    logger: ServiceLogger
+  }) {
     this.#meta = opts.meta
     this.#intervalMs = opts.intervalMs
     this.#advanceMs = opts.advanceMs
@@ -93,7 +114,9 @@ export class ShardPrecreationService {
     this.#running ??= this.#meta
       .update((d) => d.precreateShardGroups(now, now + BigInt(this.#advanceMs) * 1_000_000n))
       .then(() => undefined)
-      .catch((err: unknown) => this.#logger.error({ err: (err as Error).message }, 'shard group precreation failed'))
+      .catch((err: unknown) =>
+        this.#logger.error({ err: (err as Error).message }, 'shard group precreation failed'),
+      )
       .finally(() => (this.#running = undefined))
     return this.#running
   }

@@ -5,22 +5,36 @@ import { parseCredentials } from './authenticate.js'
 import { rawRequest, signJWT, startTestServer } from './test-support.js'
 import type { TestServer } from './test-support.js'
 
-const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`
+const basic = (user: string, password: string) =>
+  `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`
 
 describe('parseCredentials', () => {
   it('takes u and p first (both non-empty), then Bearer, then Basic', () => {
     const q = parseGoQuery('u=a&p=b')
-    assert.deepEqual(parseCredentials(q, basic('x', 'y')), { method: 'user', username: 'a', password: 'b' })
-    assert.deepEqual(parseCredentials(parseGoQuery('u=a'), 'Bearer tok'), { method: 'bearer', token: 'tok' })
-    assert.deepEqual(parseCredentials(parseGoQuery(''), 'basic ' + Buffer.from('x:y:z').toString('base64')), {
+    assert.deepEqual(parseCredentials(q, basic('x', 'y')), {
       method: 'user',
-      username: 'x',
-      password: 'y:z',
+      username: 'a',
+      password: 'b',
     })
+    assert.deepEqual(parseCredentials(parseGoQuery('u=a'), 'Bearer tok'), {
+      method: 'bearer',
+      token: 'tok',
+    })
+    assert.deepEqual(
+      parseCredentials(parseGoQuery(''), 'basic ' + Buffer.from('x:y:z').toString('base64')),
+      {
+        method: 'user',
+        username: 'x',
+        password: 'y:z',
+      },
+    )
     assert.equal(parseCredentials(parseGoQuery('u=a'), undefined), undefined)
     assert.equal(parseCredentials(parseGoQuery(''), 'Bearer a b'), undefined)
     assert.equal(parseCredentials(parseGoQuery(''), 'Basic !!!'), undefined)
-    assert.equal(parseCredentials(parseGoQuery(''), `Basic ${Buffer.from('nocolon').toString('base64')}`), undefined)
+    assert.equal(
+      parseCredentials(parseGoQuery(''), `Basic ${Buffer.from('nocolon').toString('base64')}`),
+      undefined,
+    )
   })
 })
 
@@ -53,8 +67,16 @@ describe('authentication (auth-enabled)', () => {
       ['/write?db=db1&u=nouser&p=x', {}, 'authorization failed'],
       ['/write?db=db1', { Authorization: basic('admin', 'nope') }, 'authorization failed'],
       ['/write?db=db1', { Authorization: basic('', 'nope') }, 'username required'],
-      ['/write?db=db1', { Authorization: 'Basic !!!' }, 'unable to parse authentication credentials'],
-      ['/query?q=x', { Authorization: 'Bearer abc' }, 'token contains an invalid number of segments'],
+      [
+        '/write?db=db1',
+        { Authorization: 'Basic !!!' },
+        'unable to parse authentication credentials',
+      ],
+      [
+        '/query?q=x',
+        { Authorization: 'Bearer abc' },
+        'token contains an invalid number of segments',
+      ],
       ['/write', {}, 'unable to parse authentication credentials'],
     ]
     for (const [path, headers, message] of cases) {
@@ -68,18 +90,32 @@ describe('authentication (auth-enabled)', () => {
   })
 
   it('checks the write privilege: admin, WRITE or ALL on the database', async () => {
-    assert.equal((await rawRequest(s.url, 'POST', '/write?db=db1&u=admin&p=secret', 'cpu v=1')).status, 204)
-    assert.equal((await rawRequest(s.url, 'POST', '/write?db=db1&u=wr&p=wrpw', 'cpu v=1')).status, 204)
+    assert.equal(
+      (await rawRequest(s.url, 'POST', '/write?db=db1&u=admin&p=secret', 'cpu v=1')).status,
+      204,
+    )
+    assert.equal(
+      (await rawRequest(s.url, 'POST', '/write?db=db1&u=wr&p=wrpw', 'cpu v=1')).status,
+      204,
+    )
     const bob = await rawRequest(s.url, 'POST', '/write?db=db1&u=bob&p=bobpw', 'cpu v=1')
     assert.equal(bob.status, 403)
-    assert.equal(bob.text, '{"error":"\\"bob\\" user is not authorized to write to database \\"db1\\""}\n')
-    assert.equal(bob.headers['x-influxdb-error'], '"bob" user is not authorized to write to database "db1"')
+    assert.equal(
+      bob.text,
+      '{"error":"\\"bob\\" user is not authorized to write to database \\"db1\\""}\n',
+    )
+    assert.equal(
+      bob.headers['x-influxdb-error'],
+      '"bob" user is not authorized to write to database "db1"',
+    )
     const missing = await rawRequest(s.url, 'POST', '/write?db=nodb&u=wr&p=wrpw', 'cpu v=1')
     assert.equal(missing.status, 404)
   })
 
   it('passes the authenticated user to the query executor', async () => {
-    const res = await rawRequest(s.url, 'GET', '/query?q=SHOW+DATABASES', undefined, { Authorization: basic('bob', 'bobpw') })
+    const res = await rawRequest(s.url, 'GET', '/query?q=SHOW+DATABASES', undefined, {
+      Authorization: basic('bob', 'bobpw'),
+    })
     assert.equal(res.status, 200)
     assert.equal(s.executor.requests.at(-1)?.user?.name, 'bob')
   })
@@ -98,7 +134,9 @@ describe('authentication (auth-enabled)', () => {
       [{ username: 'bob' }, 'jwt-secret', 'token expiration required'],
     ]
     for (const [claims, secret, message] of cases) {
-      const res = await rawRequest(s.url, 'GET', '/query?q=x', undefined, { Authorization: `Bearer ${signJWT(claims, secret)}` })
+      const res = await rawRequest(s.url, 'GET', '/query?q=x', undefined, {
+        Authorization: `Bearer ${signJWT(claims, secret)}`,
+      })
       assert.equal(res.status, 401)
       assert.equal(res.text, `{"error":${JSON.stringify(message)}}\n`)
     }
@@ -116,7 +154,9 @@ describe('bearer tokens without a shared secret', () => {
     const s = await startTestServer({ authEnabled: true })
     s.authenticator.addUser('admin', 'secret', true)
     try {
-      const res = await rawRequest(s.url, 'GET', '/query?q=x', undefined, { Authorization: 'Bearer abc' })
+      const res = await rawRequest(s.url, 'GET', '/query?q=x', undefined, {
+        Authorization: 'Bearer abc',
+      })
       assert.equal(res.status, 401)
       assert.equal(res.text, '{"error":"bearer auth disabld"}\n')
     } finally {

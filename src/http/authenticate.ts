@@ -24,13 +24,17 @@ export type AuthResult =
   | { readonly ok: false; readonly message: string; readonly countsAsFailure: boolean }
 
 /** Finds credentials like InfluxDB's parseCredentials; undefined when there are none it can use. */
-export function parseCredentials(query: FormValues, authorization: string | undefined): Credentials | undefined {
+export function parseCredentials(
+  query: FormValues,
+  authorization: string | undefined,
+): Credentials | undefined {
   const u = firstValue(query, 'u')
   const p = firstValue(query, 'p')
   if (u !== '' && p !== '') return { method: 'user', username: u, password: p }
   if (authorization === undefined || authorization === '') return undefined
   const words = authorization.split(' ')
-  if (words.length === 2 && words[0] === 'Bearer') return { method: 'bearer', token: words[1] ?? '' }
+  if (words.length === 2 && words[0] === 'Bearer')
+    return { method: 'bearer', token: words[1] ?? '' }
   return parseBasicAuth(authorization)
 }
 

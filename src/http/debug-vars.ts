@@ -85,8 +85,7 @@ function memstats(): Record<string, unknown> {
 
 /** JSON with bigint support (counters summing nanoseconds are bigint). */
 function stringify(v: unknown): string {
-  return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? `__bigint:${x}` : x)).replace(
-    /"__bigint:(-?\d+)"/g,
-    '$1',
-  )
+  return JSON.stringify(v, (_k, x: unknown) =>
+    typeof x === 'bigint' ? `__bigint:${x}` : x,
+  ).replace(/"__bigint:(-?\d+)"/g, '$1')
 }

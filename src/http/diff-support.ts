@@ -47,8 +47,13 @@ export async function assertSameAnswer(
   assert.equal(ours.status, theirs.status, `${label}: status`)
   assert.equal(ours.statusMessage, theirs.statusMessage, `${label}: reason phrase`)
   assert.equal(bodyText(ours), bodyText(theirs), `${label}: body`)
-  for (const h of EXACT_HEADERS) assert.equal(ours.headers[h], theirs.headers[h], `${label}: header ${h}`)
-  assert.deepEqual(headerSet(ours.headers['allow']), headerSet(theirs.headers['allow']), `${label}: header allow`)
+  for (const h of EXACT_HEADERS)
+    assert.equal(ours.headers[h], theirs.headers[h], `${label}: header ${h}`)
+  assert.deepEqual(
+    headerSet(ours.headers['allow']),
+    headerSet(theirs.headers['allow']),
+    `${label}: header allow`,
+  )
   assert.equal(closes(ours), closes(theirs), `${label}: Connection: close`)
   assert.equal(requestIDKind(ours), requestIDKind(theirs), `${label}: request id`)
   return { ours, theirs }

@@ -10,7 +10,11 @@ import { TidemarkError } from '../util/index.js'
  * it (e.g. `found SELEC, expected SELECT, … at line 1, char 1`); `line`/`char` locate it.
  */
 export class QueryParseError extends TidemarkError {
-  constructor(message: string, fields: { line?: number; char?: number } = {}, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    fields: { line?: number; char?: number } = {},
+    options?: { cause?: unknown },
+  ) {
     super('ERR_HTTP_QUERY_PARSE', message, fields, options)
   }
 }
@@ -20,7 +24,11 @@ export class QueryParseError extends TidemarkError {
  * x', requires admin privilege`, or `create admin user first or disable authentication`).
  */
 export class QueryAuthorizationError extends TidemarkError {
-  constructor(message: string, fields: { user?: string; database?: string } = {}, options?: { cause?: unknown }) {
+  constructor(
+    message: string,
+    fields: { user?: string; database?: string } = {},
+    options?: { cause?: unknown },
+  ) {
     super('ERR_HTTP_QUERY_AUTHORIZATION', message, fields, options)
   }
 }
@@ -47,6 +55,11 @@ export class HTTPOptionError extends TidemarkError {
 export class HTTPListenError extends TidemarkError {
   constructor(bindAddress: string, cause: unknown) {
     const reason = cause instanceof Error ? cause.message : String(cause)
-    super('ERR_HTTP_LISTEN', `cannot listen on ${bindAddress}: ${reason}`, { bindAddress }, { cause })
+    super(
+      'ERR_HTTP_LISTEN',
+      `cannot listen on ${bindAddress}: ${reason}`,
+      { bindAddress },
+      { cause },
+    )
   }
 }

@@ -55,7 +55,12 @@ export class Exchange {
   #bodyDone = false
   #formatter: ResponseFormatter | undefined
 
-  constructor(req: IncomingMessage, res: ServerResponse, settings: ExchangeSettings, expectContinue: boolean) {
+  constructor(
+    req: IncomingMessage,
+    res: ServerResponse,
+    settings: ExchangeSettings,
+    expectContinue: boolean,
+  ) {
     this.req = req
     this.res = res
     this.#settings = settings

@@ -12,7 +12,10 @@ describe('decodeGoBase64', () => {
         const url = b.toString('base64url')
         const padded = url + '='.repeat((4 - (url.length % 4)) % 4)
         assert.deepEqual(decodeGoBase64(padded, 'url'), { ok: true, bytes: b })
-        assert.deepEqual(decodeGoBase64(b.toString('base64').replace(/(.{5})/g, '$1\r\n'), 'std'), { ok: true, bytes: b })
+        assert.deepEqual(decodeGoBase64(b.toString('base64').replace(/(.{5})/g, '$1\r\n'), 'std'), {
+          ok: true,
+          bytes: b,
+        })
       }),
     )
   })

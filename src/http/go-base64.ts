@@ -4,7 +4,8 @@
 // `illegal base64 data at input byte N`). CR and LF are skipped; bits left over are ignored.
 
 /** The decoded bytes, or the offset Go's CorruptInputError names. */
-export type Base64Result = { readonly ok: true; readonly bytes: Buffer } | { readonly ok: false; readonly errorAt: number }
+export type Base64Result =
+  { readonly ok: true; readonly bytes: Buffer } | { readonly ok: false; readonly errorAt: number }
 
 const STD = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
 const URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'

@@ -5,7 +5,9 @@ import { decodeGoJSON, decodeQueryParams, plainJSON } from './go-json.js'
 
 describe('decodeQueryParams', () => {
   it('converts top-level numbers with a dot to float64 and others to int64 (bigint)', () => {
-    const r = decodeQueryParams('{"h":"server01","n":42,"f":1.5,"big":9223372036854775807,"b":true,"z":null}')
+    const r = decodeQueryParams(
+      '{"h":"server01","n":42,"f":1.5,"big":9223372036854775807,"b":true,"z":null}',
+    )
     assert.deepEqual(r, {
       kind: 'ok',
       params: { h: 'server01', n: 42n, f: 1.5, big: 9223372036854775807n, b: true, z: null },
@@ -31,13 +33,25 @@ describe('decodeQueryParams', () => {
     ['abc', 'syntax', "invalid character 'a' looking for beginning of value"],
     [' ', 'syntax', 'EOF'],
     ['[1]', 'syntax', 'json: cannot unmarshal array into Go value of type map[string]interface {}'],
-    ['"s"', 'syntax', 'json: cannot unmarshal string into Go value of type map[string]interface {}'],
+    [
+      '"s"',
+      'syntax',
+      'json: cannot unmarshal string into Go value of type map[string]interface {}',
+    ],
     ['5', 'syntax', 'json: cannot unmarshal number into Go value of type map[string]interface {}'],
-    ['123abc', 'syntax', 'json: cannot unmarshal number into Go value of type map[string]interface {}'],
+    [
+      '123abc',
+      'syntax',
+      'json: cannot unmarshal number into Go value of type map[string]interface {}',
+    ],
     ['true', 'syntax', 'json: cannot unmarshal bool into Go value of type map[string]interface {}'],
     ['{"a":1e5}', 'number', 'strconv.ParseInt: parsing "1e5": invalid syntax'],
     ['{"a":1e-400}', 'number', 'strconv.ParseInt: parsing "1e-400": invalid syntax'],
-    ['{"a":99999999999999999999}', 'number', 'strconv.ParseInt: parsing "99999999999999999999": value out of range'],
+    [
+      '{"a":99999999999999999999}',
+      'number',
+      'strconv.ParseInt: parsing "99999999999999999999": value out of range',
+    ],
     ['{"a":1.5e400}', 'number', 'strconv.ParseFloat: parsing "1.5e400": value out of range'],
     ['{"a":', 'syntax', 'unexpected EOF'],
     ['  {"a":1', 'syntax', 'unexpected EOF'],

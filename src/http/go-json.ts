@@ -58,7 +58,9 @@ export function decodeQueryParams(raw: string): ParamsDecodeResult {
  * Go's name for the JSON kind of a decoded value, as in `json: cannot unmarshal <kind> into …`:
  * object, array, string, number or bool (null for null).
  */
-export function goKindOf(value: unknown): 'object' | 'array' | 'string' | 'number' | 'bool' | 'null' {
+export function goKindOf(
+  value: unknown,
+): 'object' | 'array' | 'string' | 'number' | 'bool' | 'null' {
   if (value === null) return 'null'
   if (Array.isArray(value)) return 'array'
   if (value instanceof JSONNumber) return 'number'
@@ -76,7 +78,9 @@ export function goKindOf(value: unknown): 'object' | 'array' | 'string' | 'numbe
 export function decodeGoJSON(
   b: Uint8Array,
   mode: 'decoder' | 'unmarshal',
-): { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly message: string } {
+):
+  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: false; readonly message: string } {
   const scanner = new Scanner(b)
   try {
     const value = scanner.decode()
@@ -96,7 +100,8 @@ export function decodeGoJSON(
 function convertNumber(text: string): bigint | number | string {
   if (text.includes('.')) {
     const f = Number(text)
-    if (!Number.isFinite(f)) return `strconv.ParseFloat: parsing ${goQuote(text)}: value out of range`
+    if (!Number.isFinite(f))
+      return `strconv.ParseFloat: parsing ${goQuote(text)}: value out of range`
     return f
   }
   if (!/^-?\d+$/.test(text)) return `strconv.ParseInt: parsing ${goQuote(text)}: invalid syntax`
@@ -358,7 +363,12 @@ class Scanner {
     for (let k = at; k < at + 4; k++) {
       const c = this.#b[k]
       if (c === undefined) throw new DecodeError('unexpected EOF')
-      const h = c >= 0x30 && c <= 0x39 ? c - 0x30 : (c | 0x20) >= 0x61 && (c | 0x20) <= 0x66 ? (c | 0x20) - 0x57 : -1
+      const h =
+        c >= 0x30 && c <= 0x39
+          ? c - 0x30
+          : (c | 0x20) >= 0x61 && (c | 0x20) <= 0x66
+            ? (c | 0x20) - 0x57
+            : -1
       if (h < 0) this.#fail(c, 'in \\u hexadecimal character escape')
       v = v * 16 + h
     }

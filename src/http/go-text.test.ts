@@ -16,7 +16,7 @@ describe('goQuote (Go %q)', () => {
 
 describe('goJSONString (Go encoding/json)', () => {
   it('escapes < > & and U+2028/U+2029 as Go does', () => {
-    assert.equal(goJSONString("a<b>&c"), '"a\\u003cb\\u003e\\u0026c"')
+    assert.equal(goJSONString('a<b>&c'), '"a\\u003cb\\u003e\\u0026c"')
     assert.equal(goJSONString('\u2028\u2029'), '"\\u2028\\u2029"')
   })
 

@@ -44,7 +44,8 @@ export function goQuote(s: string): string {
         continue
     }
     if (c < 0x20 || c === 0x7f) out += `\\x${hex2(c)}`
-    else if (c >= 0xd800 && c <= 0xdfff) out += '\\ufffd' // a lone surrogate is invalid UTF-8 in Go
+    else if (c >= 0xd800 && c <= 0xdfff)
+      out += '\\ufffd' // a lone surrogate is invalid UTF-8 in Go
     else if (ch === ' ' || !NON_PRINT.test(ch)) out += ch
     else if (c <= 0xffff) out += `\\u${c.toString(16).padStart(4, '0')}`
     else out += `\\U${c.toString(16).padStart(8, '0')}`

@@ -18,7 +18,12 @@ describe('HTTP server basics', () => {
   after(() => s.server.close())
 
   it('answers GET and HEAD /ping and /status with 204 and the common headers', async () => {
-    for (const [method, path] of [['GET', '/ping'], ['HEAD', '/ping'], ['GET', '/status?verbose=true'], ['HEAD', '/status']]) {
+    for (const [method, path] of [
+      ['GET', '/ping'],
+      ['HEAD', '/ping'],
+      ['GET', '/status?verbose=true'],
+      ['HEAD', '/status'],
+    ]) {
       const res = await rawRequest(s.url, method ?? 'GET', path ?? '/')
       assert.equal(res.status, 204)
       assert.equal(res.text, '')
@@ -31,7 +36,10 @@ describe('HTTP server basics', () => {
   })
 
   it('echoes an incoming X-Request-Id, else Request-Id', async () => {
-    const a = await rawRequest(s.url, 'GET', '/ping', undefined, { 'X-Request-Id': 'abc', 'Request-Id': 'def' })
+    const a = await rawRequest(s.url, 'GET', '/ping', undefined, {
+      'X-Request-Id': 'abc',
+      'Request-Id': 'def',
+    })
     assert.equal(a.headers['request-id'], 'abc')
     assert.equal(a.headers['x-request-id'], 'abc')
     const b = await rawRequest(s.url, 'GET', '/ping', undefined, { 'Request-Id': 'def' })
@@ -59,13 +67,18 @@ describe('HTTP server basics', () => {
   })
 
   it('answers OPTIONS with an empty 200 and CORS headers for an Origin', async () => {
-    const res = await rawRequest(s.url, 'OPTIONS', '/query', undefined, { Origin: 'http://x.example' })
+    const res = await rawRequest(s.url, 'OPTIONS', '/query', undefined, {
+      Origin: 'http://x.example',
+    })
     assert.equal(res.status, 200)
     assert.equal(res.headers['content-length'], '0')
     assert.equal(res.headers['content-type'], undefined)
     assert.equal(res.headers['access-control-allow-origin'], 'http://x.example')
     assert.equal(res.headers['access-control-allow-methods'], 'DELETE, GET, OPTIONS, POST, PUT')
-    assert.equal(res.headers['access-control-expose-headers'], 'Date, X-InfluxDB-Version, X-InfluxDB-Build')
+    assert.equal(
+      res.headers['access-control-expose-headers'],
+      'Date, X-InfluxDB-Version, X-InfluxDB-Build',
+    )
     assert.ok(res.headers['request-id'])
   })
 
@@ -75,7 +88,11 @@ describe('HTTP server basics', () => {
     assert.equal(res.status, 200)
     assert.equal(res.headers['content-type'], 'application/json; charset=utf-8')
     const vars = JSON.parse(res.text) as Record<string, unknown>
-    const httpd = vars[`httpd:${s.server.address}`] as { name: string; tags: object; values: Record<string, number> }
+    const httpd = vars[`httpd:${s.server.address}`] as {
+      name: string
+      tags: object
+      values: Record<string, number>
+    }
     assert.equal(httpd.name, 'httpd')
     assert.deepEqual(httpd.tags, { bind: s.server.address })
     assert.ok((httpd.values['pingReq'] ?? 0) >= 1)
@@ -106,7 +123,10 @@ describe('HTTP server lifecycle', () => {
     await a.listen()
     const b = createHTTPServer({ bindAddress: a.address }, deps())
     try {
-      await assert.rejects(b.listen(), (err: unknown) => err instanceof HTTPListenError && err.code === 'ERR_HTTP_LISTEN')
+      await assert.rejects(
+        b.listen(),
+        (err: unknown) => err instanceof HTTPListenError && err.code === 'ERR_HTTP_LISTEN',
+      )
     } finally {
       await a.close()
       await b.close()
@@ -172,7 +192,8 @@ describe('HTTP server lifecycle', () => {
           let got = ''
           sock.on('data', (d) => {
             got += d.toString()
-            if (got.includes('100 Continue') && !got.includes('\r\n\r\nHTTP/1.1 2')) sock.write('cpu v=1')
+            if (got.includes('100 Continue') && !got.includes('\r\n\r\nHTTP/1.1 2'))
+              sock.write('cpu v=1')
           })
           sock.on('end', () => resolve(got))
           sock.on('error', reject)
@@ -196,17 +217,35 @@ describe('request logging', () => {
     const s = await startTestServer({ authEnabled: true })
     s.authenticator.addUser('admin', 'hunter2-secret', true)
     try {
-      await rawRequest(s.url, 'POST', '/query?u=admin&p=hunter2-secret', "q=CREATE USER bob WITH PASSWORD 'bobs-secret'", {
-        'Content-Type': 'application/x-www-form-urlencoded',
-      })
-      await rawRequest(s.url, 'GET', "/query?q=SET+PASSWORD+FOR+bob+%3D+'other-secret'", undefined, {
-        Authorization: `Basic ${Buffer.from('admin:hunter2-secret').toString('base64')}`,
-      })
+      await rawRequest(
+        s.url,
+        'POST',
+        '/query?u=admin&p=hunter2-secret',
+        "q=CREATE USER bob WITH PASSWORD 'bobs-secret'",
+        {
+          'Content-Type': 'application/x-www-form-urlencoded',
+        },
+      )
+      await rawRequest(
+        s.url,
+        'GET',
+        "/query?q=SET+PASSWORD+FOR+bob+%3D+'other-secret'",
+        undefined,
+        {
+          Authorization: `Basic ${Buffer.from('admin:hunter2-secret').toString('base64')}`,
+        },
+      )
       await rawRequest(s.url, 'POST', '/write?db=db1&u=admin&p=hunter2-secret', 'cpu v=1')
       const text = s.logger.text()
       assert.match(text, /http request/)
       assert.match(text, /\[REDACTED\]/)
-      for (const secret of ['hunter2-secret', 'bobs-secret', 'other-secret', 'Basic ', 'YWRtaW46']) {
+      for (const secret of [
+        'hunter2-secret',
+        'bobs-secret',
+        'other-secret',
+        'Basic ',
+        'YWRtaW46',
+      ]) {
         assert.equal(text.includes(secret), false, `${secret} was logged`)
       }
     } finally {

@@ -97,13 +97,19 @@ export class HTTPServer {
     this.#server.on('checkContinue', onRequest(true))
     this.#server.on('clientError', (err: Error & { code?: string }, socket) => {
       // Go's answers to requests it cannot parse.
-      const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request'
+      const status =
+        err.code === 'HPE_HEADER_OVERFLOW'
+          ? '431 Request Header Fields Too Large'
+          : '400 Bad Request'
       if (socket.writable) {
-        socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n${status}`)
+        socket.end(
+          `HTTP/1.1 ${status}\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n${status}`,
+        )
       }
       this.#logger.debug({ err: err.message }, 'bad HTTP request')
     })
-    if (this.#options.maxConnectionLimit > 0) this.#server.maxConnections = this.#options.maxConnectionLimit
+    if (this.#options.maxConnectionLimit > 0)
+      this.#server.maxConnections = this.#options.maxConnectionLimit
   }
 
   /** The lifecycle state. */
@@ -150,7 +156,10 @@ export class HTTPServer {
     this.#address = `${h}:${addr.port}`
     this.#startedMs = Date.now()
     this.#status = 'listening'
-    this.#logger.info({ bindAddress: this.#address, authEnabled: this.#options.authEnabled }, 'listening on HTTP')
+    this.#logger.info(
+      { bindAddress: this.#address, authEnabled: this.#options.authEnabled },
+      'listening on HTTP',
+    )
   }
 
   /**
@@ -186,7 +195,10 @@ export class HTTPServer {
 
   #track(set: Set<Promise<void>>, work: Promise<void>): void {
     const p = work.catch((err: unknown) => {
-      this.#logger.error({ err: err instanceof Error ? err.message : String(err) }, 'HTTP background work failed')
+      this.#logger.error(
+        { err: err instanceof Error ? err.message : String(err) },
+        'HTTP background work failed',
+      )
     })
     set.add(p)
     void p.finally(() => set.delete(p))

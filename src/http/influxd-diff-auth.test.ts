@@ -16,7 +16,8 @@ import { signJWT, startTestServer } from './test-support.js'
 import type { TestServer } from './test-support.js'
 
 const SECRET = 'diff-jwt-secret'
-const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`
+const basic = (user: string, password: string) =>
+  `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`
 
 describe('differential: authentication vs influxd 1.6.7 (auth-enabled)', () => {
   let influxd: InfluxdHandle | undefined
@@ -29,7 +30,10 @@ describe('differential: authentication vs influxd 1.6.7 (auth-enabled)', () => {
     const setup = await startInfluxd({ dataDir: root })
     await setup.query('CREATE DATABASE authdb')
     await setup.stop()
-    influxd = await startInfluxd({ dataDir: root, config: { http: { 'auth-enabled': true, 'shared-secret': SECRET } } })
+    influxd = await startInfluxd({
+      dataDir: root,
+      config: { http: { 'auth-enabled': true, 'shared-secret': SECRET } },
+    })
     ours = await startTestServer({ version: '1.6.7~rc0', authEnabled: true, sharedSecret: SECRET })
     ours.store.createDatabase('authdb')
   })
@@ -57,15 +61,25 @@ describe('differential: authentication vs influxd 1.6.7 (auth-enabled)', () => {
 
   // Runs first: no admin user exists yet on either server.
   it('lets requests through but refuses writes without a user before an admin exists', (t) =>
-    same(t, [write('?db=authdb'), write('?db=nosuchdb'), write('?db=authdb&u=someone&p=x'), { method: 'GET', path: '/ping' }]))
+    same(t, [
+      write('?db=authdb'),
+      write('?db=nosuchdb'),
+      write('?db=authdb&u=someone&p=x'),
+      { method: 'GET', path: '/ping' },
+    ]))
 
   it('creates the same users on both', async (t) => {
     const r = ready(t)
     if (r === undefined) return
     await r.influxd.query("CREATE USER admin WITH PASSWORD 'secret' WITH ALL PRIVILEGES")
-    await r.influxd.request('POST', '/query?u=admin&p=secret', new URLSearchParams({
-      q: "CREATE USER bob WITH PASSWORD 'bobpw'; GRANT READ ON authdb TO bob; CREATE USER wr WITH PASSWORD 'wrpw'; GRANT WRITE ON authdb TO wr; CREATE USER al WITH PASSWORD 'alpw'; GRANT ALL ON authdb TO al",
-    }).toString(), { 'Content-Type': 'application/x-www-form-urlencoded' })
+    await r.influxd.request(
+      'POST',
+      '/query?u=admin&p=secret',
+      new URLSearchParams({
+        q: "CREATE USER bob WITH PASSWORD 'bobpw'; GRANT READ ON authdb TO bob; CREATE USER wr WITH PASSWORD 'wrpw'; GRANT WRITE ON authdb TO wr; CREATE USER al WITH PASSWORD 'alpw'; GRANT ALL ON authdb TO al",
+      }).toString(),
+      { 'Content-Type': 'application/x-www-form-urlencoded' },
+    )
     r.ours.authenticator.addUser('admin', 'secret', true)
     r.ours.authenticator.addUser('bob', 'bobpw', false, { authdb: 'read' })
     r.ours.authenticator.addUser('wr', 'wrpw', false, { authdb: 'write' })
@@ -84,11 +98,17 @@ describe('differential: authentication vs influxd 1.6.7 (auth-enabled)', () => {
       write('?db=authdb', { Authorization: basic('admin', 'nope') }),
       write('?db=authdb', { Authorization: basic('', 'nope') }),
       write('?db=authdb', { Authorization: 'Basic !!!' }),
-      write('?db=authdb', { Authorization: `Basic ${Buffer.from('adminsecret').toString('base64')}` }),
+      write('?db=authdb', {
+        Authorization: `Basic ${Buffer.from('adminsecret').toString('base64')}`,
+      }),
       write('?db=authdb', { Authorization: 'Bearer a b' }),
       write('?db=authdb', { Authorization: 'Digest x' }),
       { method: 'GET', path: '/query?q=SHOW+DATABASES' },
-      { method: 'GET', path: '/query?q=SHOW+DATABASES&u=admin&p=wrong', headers: { Accept: 'text/csv' } },
+      {
+        method: 'GET',
+        path: '/query?q=SHOW+DATABASES&u=admin&p=wrong',
+        headers: { Accept: 'text/csv' },
+      },
       { method: 'GET', path: '/ping' },
       { method: 'OPTIONS', path: '/write' },
     ]))

@@ -16,7 +16,8 @@ import type { TestServer } from './test-support.js'
 
 const s = (seconds: number): QueryTime => ({ kind: 'time', ns: BigInt(seconds) * 1_000_000_000n })
 
-const DATA = 'fmt,host=a v=1.5,s="x<y&z>",i=3i,b=true 1\nfmt,host=b v=-2.25e-7,s="q\\"uote",i=-4i,b=false 2\nfmt,host=a v=1e21,s="uni ✓",i=9223372036854775807i,b=true 3'
+const DATA =
+  'fmt,host=a v=1.5,s="x<y&z>",i=3i,b=true 1\nfmt,host=b v=-2.25e-7,s="q\\"uote",i=-4i,b=false 2\nfmt,host=a v=1e21,s="uni ✓",i=9223372036854775807i,b=true 3'
 
 const ALL: QueryRow = {
   name: 'fmt',
@@ -37,7 +38,12 @@ const BY_HOST: QueryRow[] = [
       [s(3), true, 9223372036854775807n, 'uni ✓', 1e21],
     ],
   },
-  { name: 'fmt', tags: { host: 'b' }, columns: ['time', 'b', 'i', 's', 'v'], values: [[s(2), false, -4n, 'q"uote', -2.25e-7]] },
+  {
+    name: 'fmt',
+    tags: { host: 'b' },
+    columns: ['time', 'b', 'i', 's', 'v'],
+    values: [[s(2), false, -4n, 'q"uote', -2.25e-7]],
+  },
 ]
 const DATABASES: QueryRow = { name: 'databases', columns: ['name'], values: [['diffq']] }
 
@@ -50,9 +56,20 @@ const SCRIPT: Record<string, Output[]> = {
   'SELECT * FROM fmt GROUP BY host': [{ rows: BY_HOST }],
   'SHOW DATABASES': [{ rows: [DATABASES] }],
   'SELECT * FROM nosuch': [{ rows: [] }],
-  'SHOW DATABASES; SELECT * FROM fmt GROUP BY host; SHOW DATABASES': [{ rows: [DATABASES] }, { rows: BY_HOST }, { rows: [DATABASES] }],
+  'SHOW DATABASES; SELECT * FROM fmt GROUP BY host; SHOW DATABASES': [
+    { rows: [DATABASES] },
+    { rows: BY_HOST },
+    { rows: [DATABASES] },
+  ],
   'SHOW RETENTION POLICIES ON diffq': [
-    { rows: [{ columns: ['name', 'duration', 'shardGroupDuration', 'replicaN', 'default'], values: [['autogen', '0s', '168h0m0s', 1n, true]] }] },
+    {
+      rows: [
+        {
+          columns: ['name', 'duration', 'shardGroupDuration', 'replicaN', 'default'],
+          values: [['autogen', '0s', '168h0m0s', 1n, true]],
+        },
+      ],
+    },
   ],
 }
 
@@ -83,7 +100,11 @@ function emit(req: QueryRequest): StatementResult[] {
       const values = row.values ?? []
       for (let i = 0; i < values.length; i += req.chunkSize) {
         const more = i + req.chunkSize < values.length
-        chunks.push({ ...row, values: values.slice(i, i + req.chunkSize), ...(more ? { partial: true } : {}) })
+        chunks.push({
+          ...row,
+          values: values.slice(i, i + req.chunkSize),
+          ...(more ? { partial: true } : {}),
+        })
       }
     }
     chunks.forEach((row, i) => {
@@ -131,7 +152,12 @@ describe('differential: /query parameters and formatting vs influxd 1.6.7', () =
       get({}),
       get({ q: '   ' }),
       post({}),
-      { method: 'POST', path: '/query', body: 'q=SHOW DATABASES', headers: { 'Content-Type': 'text/plain' } },
+      {
+        method: 'POST',
+        path: '/query',
+        body: 'q=SHOW DATABASES',
+        headers: { 'Content-Type': 'text/plain' },
+      },
       get({}, { Accept: 'text/csv' }),
       get({}, { Accept: 'application/x-msgpack' }),
       { method: 'GET', path: '/query?pretty=true' },
@@ -140,9 +166,21 @@ describe('differential: /query parameters and formatting vs influxd 1.6.7', () =
   it('answers bad params alike', (t) =>
     same(
       t,
-      ['abc', ' ', '[1]', '5', '{"a":1e5}', '{"a":99999999999999999999}', '{"a":1.5e400}', '{"a":', '{"a" 1}', '{"a":1,}', '{"a":tru}', '{"a":"\\x"}', '{"a":01}'].map(
-        (params) => get({ db: 'diffq', q: 'SELECT * FROM fmt', params }),
-      ),
+      [
+        'abc',
+        ' ',
+        '[1]',
+        '5',
+        '{"a":1e5}',
+        '{"a":99999999999999999999}',
+        '{"a":1.5e400}',
+        '{"a":',
+        '{"a" 1}',
+        '{"a":1,}',
+        '{"a":tru}',
+        '{"a":"\\x"}',
+        '{"a":01}',
+      ].map((params) => get({ db: 'diffq', q: 'SELECT * FROM fmt', params })),
     ))
 
   it('formats results alike: plain, GROUP BY, empty, SHOW, several statements', (t) =>
@@ -154,7 +192,9 @@ describe('differential: /query parameters and formatting vs influxd 1.6.7', () =
   it('converts times alike for every epoch value', (t) =>
     same(
       t,
-      ['s', 'ms', 'u', 'ns', 'n', 'm', 'h', 'µ', 'x', ' s '].map((epoch) => get({ db: 'diffq', q: 'SELECT * FROM fmt GROUP BY host', epoch })),
+      ['s', 'ms', 'u', 'ns', 'n', 'm', 'h', 'µ', 'x', ' s '].map((epoch) =>
+        get({ db: 'diffq', q: 'SELECT * FROM fmt GROUP BY host', epoch }),
+      ),
     ))
 
   it('pretty-prints, gzips and chooses CSV or MessagePack alike', (t) =>
@@ -163,9 +203,22 @@ describe('differential: /query parameters and formatting vs influxd 1.6.7', () =
       post({ db: 'diffq', q: 'SELECT * FROM fmt' }, '?pretty=true'),
       get({ db: 'diffq', q: 'SELECT * FROM fmt GROUP BY host' }, { 'Accept-Encoding': 'gzip' }),
       get({ db: 'diffq', q: 'SELECT * FROM fmt GROUP BY host' }, { Accept: 'application/csv' }),
-      get({ db: 'diffq', q: 'SHOW DATABASES; SELECT * FROM fmt GROUP BY host; SHOW DATABASES', epoch: 's' }, { Accept: 'text/csv' }),
-      get({ db: 'diffq', q: 'SELECT * FROM fmt GROUP BY host' }, { Accept: 'application/x-msgpack' }),
-      get({ db: 'diffq', q: 'SELECT * FROM fmt', epoch: 'ms' }, { Accept: 'application/x-msgpack' }),
+      get(
+        {
+          db: 'diffq',
+          q: 'SHOW DATABASES; SELECT * FROM fmt GROUP BY host; SHOW DATABASES',
+          epoch: 's',
+        },
+        { Accept: 'text/csv' },
+      ),
+      get(
+        { db: 'diffq', q: 'SELECT * FROM fmt GROUP BY host' },
+        { Accept: 'application/x-msgpack' },
+      ),
+      get(
+        { db: 'diffq', q: 'SELECT * FROM fmt', epoch: 'ms' },
+        { Accept: 'application/x-msgpack' },
+      ),
     ]))
 
   it('streams chunked answers alike for several chunk sizes', (t) =>
@@ -173,15 +226,26 @@ describe('differential: /query parameters and formatting vs influxd 1.6.7', () =
       t,
       ['1', '2', '3', '0', 'x', '-1'].flatMap((chunk_size) => [
         get({ db: 'diffq', q: 'SELECT * FROM fmt', chunked: 'true', chunk_size }),
-        get({ db: 'diffq', q: 'SELECT * FROM fmt GROUP BY host', chunked: 'true', chunk_size, epoch: 'ns' }),
+        get({
+          db: 'diffq',
+          q: 'SELECT * FROM fmt GROUP BY host',
+          chunked: 'true',
+          chunk_size,
+          epoch: 'ns',
+        }),
       ]),
     ))
 
   it('merges the 1.6 "not executed" results alike, chunked or not', (t) =>
     same(t, [
       get({ db: 'diffq', q: 'SHOW DATABASES; SELECT foo(v) FROM fmt; SHOW DATABASES' }),
-      get({ db: 'diffq', q: 'SHOW DATABASES; SELECT foo(v) FROM fmt; SHOW DATABASES', chunked: 'true' }),
+      get({
+        db: 'diffq',
+        q: 'SHOW DATABASES; SELECT foo(v) FROM fmt; SHOW DATABASES',
+        chunked: 'true',
+      }),
     ]))
 
-  it('answers async=true alike', (t) => same(t, [get({ db: 'diffq', q: 'SHOW DATABASES', async: 'true' })]))
+  it('answers async=true alike', (t) =>
+    same(t, [get({ db: 'diffq', q: 'SHOW DATABASES', async: 'true' })]))
 })

@@ -32,7 +32,11 @@ describe('differential: /ping, /write and routing vs influxd 1.6.7', () => {
     if (!requireInfluxd(t) || influxd === undefined || ours === undefined) return
     for (const c of cases) await assertSameAnswer(ours.url, influxd.url, c)
   }
-  const write = (query: string, body: string | Uint8Array, headers?: Record<string, string>): DiffRequest => ({
+  const write = (
+    query: string,
+    body: string | Uint8Array,
+    headers?: Record<string, string>,
+  ): DiffRequest => ({
     method: 'POST',
     path: `/write${query}`,
     body,
@@ -82,7 +86,11 @@ describe('differential: /ping, /write and routing vs influxd 1.6.7', () => {
     ]))
 
   it('answers empty bodies and comments with 204', (t) =>
-    same(t, [write('?db=diffdb', ''), write('?db=diffdb', '# only a comment\n\n   \n'), write('?db=diffdb', '\n\n')]))
+    same(t, [
+      write('?db=diffdb', ''),
+      write('?db=diffdb', '# only a comment\n\n   \n'),
+      write('?db=diffdb', '\n\n'),
+    ]))
 
   it('reports every parse error of spec §1.9 rows 1-20 with the same text', (t) =>
     same(
@@ -122,7 +130,8 @@ describe('differential: /ping, /write and routing vs influxd 1.6.7', () => {
       ].map((body) => write('?db=diffdb', body)),
     ))
 
-  it('answers the time-range error with precision=s alike', (t) => same(t, [write('?db=diffdb&precision=s', 'cpu v=1 9223372037')]))
+  it('answers the time-range error with precision=s alike', (t) =>
+    same(t, [write('?db=diffdb&precision=s', 'cpu v=1 9223372037')]))
 
   it('answers partial writes of good and bad lines alike (dropped=0)', (t) =>
     same(t, [
@@ -164,7 +173,10 @@ describe('differential: /ping, /write and routing vs influxd 1.6.7', () => {
     same(t, [
       write('?db=diffdb', Buffer.alloc(26_000_000, 0x61), { Connection: 'keep-alive' }),
       write('', Buffer.alloc(26_000_000, 0x61), { Connection: 'keep-alive' }),
-      write('?db=diffdb', Buffer.alloc(26_000_000, 0x61), { Connection: 'keep-alive', 'Transfer-Encoding': 'chunked' }),
+      write('?db=diffdb', Buffer.alloc(26_000_000, 0x61), {
+        Connection: 'keep-alive',
+        'Transfer-Encoding': 'chunked',
+      }),
       write('', 'x'.repeat(900), { Connection: 'keep-alive', 'Transfer-Encoding': 'chunked' }),
     ]))
 })

@@ -22,8 +22,19 @@ const HMAC_HASHES: Readonly<Record<string, string>> = {
 
 /** Algorithms jwt-go knows (others are `signing method (alg) is unavailable.`). */
 const KNOWN_ALGS = new Set([
-  'HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512',
-  'PS256', 'PS384', 'PS512', 'none',
+  'HS256',
+  'HS384',
+  'HS512',
+  'RS256',
+  'RS384',
+  'RS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'none',
 ])
 
 /**
@@ -33,18 +44,26 @@ const KNOWN_ALGS = new Set([
 export function verifyJWT(token: string, secret: string, nowSeconds: number): JWTResult {
   const parts = token.split('.')
   const [headerSeg, claimsSeg, signatureSeg] = parts
-  if (parts.length !== 3 || headerSeg === undefined || claimsSeg === undefined || signatureSeg === undefined) {
+  if (
+    parts.length !== 3 ||
+    headerSeg === undefined ||
+    claimsSeg === undefined ||
+    signatureSeg === undefined
+  ) {
     return fail('token contains an invalid number of segments')
   }
   const headerBytes = decodeSegment(headerSeg)
   if (typeof headerBytes === 'string') {
-    if (token.toLowerCase().startsWith('bearer ')) return fail("tokenstring should not contain 'bearer '")
+    if (token.toLowerCase().startsWith('bearer '))
+      return fail("tokenstring should not contain 'bearer '")
     return fail(headerBytes)
   }
   const header = decodeGoJSON(headerBytes, 'unmarshal')
   if (!header.ok) return fail(header.message)
   if (goKindOf(header.value) !== 'object') {
-    return fail(`json: cannot unmarshal ${goKindOf(header.value)} into Go value of type map[string]interface {}`)
+    return fail(
+      `json: cannot unmarshal ${goKindOf(header.value)} into Go value of type map[string]interface {}`,
+    )
   }
   const claimBytes = decodeSegment(claimsSeg)
   if (typeof claimBytes === 'string') return fail(claimBytes)

@@ -27,10 +27,19 @@ describe('parseMultipart', () => {
   })
 
   it('accepts LF line ends and refuses a body without delimiter', () => {
-    const form = parseMultipart(Buffer.from('--b\nContent-Disposition: form-data; name="q"\n\nSHOW X\n--b--\n'), 'b')
+    const form = parseMultipart(
+      Buffer.from('--b\nContent-Disposition: form-data; name="q"\n\nSHOW X\n--b--\n'),
+      'b',
+    )
     assert.deepEqual(form?.values, new Map([['q', ['SHOW X']]]))
     assert.equal(parseMultipart(Buffer.from('nothing here'), 'b'), undefined)
-    assert.equal(parseMultipart(Buffer.from('--b\r\nContent-Disposition: form-data; name="q"\r\n\r\nunterminated'), 'b'), undefined)
+    assert.equal(
+      parseMultipart(
+        Buffer.from('--b\r\nContent-Disposition: form-data; name="q"\r\n\r\nunterminated'),
+        'b',
+      ),
+      undefined,
+    )
   })
 
   it('reads media type parameters, quoted or not', () => {

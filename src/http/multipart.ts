@@ -88,7 +88,9 @@ function parseDisposition(value: string): { name?: string; filename?: string } |
  * mime.ParseMediaType, enough for Content-Type and Content-Disposition: lower-cased type,
  * lower-cased parameter names, quoted or token values.
  */
-export function parseMediaParams(value: string): { type: string; params: Map<string, string> } | undefined {
+export function parseMediaParams(
+  value: string,
+): { type: string; params: Map<string, string> } | undefined {
   const semi = value.indexOf(';')
   const type = (semi < 0 ? value : value.slice(0, semi)).trim().toLowerCase()
   if (type === '') return undefined

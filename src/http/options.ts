@@ -44,7 +44,8 @@ export interface HTTPServerOptions {
 }
 
 /** The options with every default applied. */
-export type ResolvedHTTPOptions = Required<Omit<HTTPServerOptions, 'tls'>> & Pick<HTTPServerOptions, 'tls'>
+export type ResolvedHTTPOptions = Required<Omit<HTTPServerOptions, 'tls'>> &
+  Pick<HTTPServerOptions, 'tls'>
 
 /** The version string sent in X-Influxdb-Version by default. */
 export const DEFAULT_VERSION = '1.6.7~rc0-tidemark-0.1.0'
@@ -80,7 +81,8 @@ export function resolveOptions(o: HTTPServerOptions): ResolvedHTTPOptions {
     'closeTimeoutMs',
   ] as const) {
     const v = resolved[key]
-    if (!Number.isSafeInteger(v) || v < 0) throw new HTTPOptionError(key, String(v), 'an integer ≥ 0')
+    if (!Number.isSafeInteger(v) || v < 0)
+      throw new HTTPOptionError(key, String(v), 'an integer ≥ 0')
   }
   parseBindAddress(resolved.bindAddress)
   return resolved
@@ -97,6 +99,7 @@ export function parseBindAddress(address: string): { host: string | undefined; p
   const portText = address.slice(colon + 1)
   if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1)
   const port = Number(portText)
-  if (!/^\d+$/.test(portText) || port > 65535) throw new HTTPOptionError('bindAddress', address, 'host:port with a port 0-65535')
+  if (!/^\d+$/.test(portText) || port > 65535)
+    throw new HTTPOptionError('bindAddress', address, 'host:port with a port 0-65535')
   return { host: host === '' ? undefined : host, port }
 }

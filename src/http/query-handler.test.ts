@@ -39,7 +39,15 @@ describe('/query', () => {
     s.executor.script = () => [SELECT_RESULT]
     s.executor.requests.length = 0
     const res = await post(
-      { q: ' SELECT v FROM cpu ', db: 'db1', epoch: ' ms ', params: '{"h":"a","n":1,"f":1.0}', chunked: 'true', chunk_size: '7', node_id: '3' },
+      {
+        q: ' SELECT v FROM cpu ',
+        db: 'db1',
+        epoch: ' ms ',
+        params: '{"h":"a","n":1,"f":1.0}',
+        chunked: 'true',
+        chunk_size: '7',
+        node_id: '3',
+      },
       '?q=SHOW+DATABASES&rp=autogen',
     )
     assert.equal(res.status, 200)
@@ -84,16 +92,24 @@ describe('/query', () => {
   })
 
   it('ignores bodies that are not forms', async () => {
-    const res = await rawRequest(s.url, 'POST', '/query', 'q=SHOW DATABASES', { 'Content-Type': 'text/plain' })
+    const res = await rawRequest(s.url, 'POST', '/query', 'q=SHOW DATABASES', {
+      'Content-Type': 'text/plain',
+    })
     assert.equal(res.status, 400)
   })
 
   it('answers bad params with InfluxDB texts before running anything', async () => {
     s.executor.requests.length = 0
     const a = await post({ q: 'SELECT 1', params: 'abc' })
-    assert.equal(a.text, `{"error":"error parsing query parameters: invalid character 'a' looking for beginning of value"}\n`)
+    assert.equal(
+      a.text,
+      `{"error":"error parsing query parameters: invalid character 'a' looking for beginning of value"}\n`,
+    )
     const b = await post({ q: 'SELECT 1', params: '{"a":1e5}' })
-    assert.equal(b.text, '{"error":"error parsing json value: strconv.ParseInt: parsing \\"1e5\\": invalid syntax"}\n')
+    assert.equal(
+      b.text,
+      '{"error":"error parsing json value: strconv.ParseInt: parsing \\"1e5\\": invalid syntax"}\n',
+    )
     assert.equal(s.executor.requests.length, 0)
   })
 
@@ -103,32 +119,53 @@ describe('/query', () => {
     }
     const parse = await post({ q: 'SELEC 1' })
     assert.equal(parse.status, 400)
-    assert.equal(parse.text, '{"error":"error parsing query: found SELEC, expected SELECT at line 1, char 1"}\n')
+    assert.equal(
+      parse.text,
+      '{"error":"error parsing query: found SELEC, expected SELECT at line 1, char 1"}\n',
+    )
     s.executor.script = () => {
       throw new QueryAuthorizationError('create admin user first or disable authentication')
     }
     const auth = await post({ q: 'SHOW DATABASES' })
     assert.equal(auth.status, 403)
-    assert.equal(auth.text, '{"error":"error authorizing query: create admin user first or disable authentication"}\n')
-    assert.equal(auth.headers['x-influxdb-error'], 'error authorizing query: create admin user first or disable authentication')
+    assert.equal(
+      auth.text,
+      '{"error":"error authorizing query: create admin user first or disable authentication"}\n',
+    )
+    assert.equal(
+      auth.headers['x-influxdb-error'],
+      'error authorizing query: create admin user first or disable authentication',
+    )
   })
 
   it('recognises an InfluxQL parse error by its code, and rejections from the first result', async () => {
     s.executor.script = () => ({
       [Symbol.asyncIterator]: () => ({
-        next: () => Promise.reject(Object.assign(new Error('found EOF, expected FROM at line 1, char 9'), { code: 'ERR_INFLUXQL_PARSE' })),
+        next: () =>
+          Promise.reject(
+            Object.assign(new Error('found EOF, expected FROM at line 1, char 9'), {
+              code: 'ERR_INFLUXQL_PARSE',
+            }),
+          ),
       }),
     })
     const res = await post({ q: 'SELECT *' })
     assert.equal(res.status, 400)
-    assert.equal(res.text, '{"error":"error parsing query: found EOF, expected FROM at line 1, char 9"}\n')
+    assert.equal(
+      res.text,
+      '{"error":"error parsing query: found EOF, expected FROM at line 1, char 9"}\n',
+    )
   })
 
   // The merged series keeps the first chunk's "partial": true, as influxd 1.6.7 does (observed with
   // 10005 points, which its executor emits in two chunks).
   it('merges chunks of a statement into one document, and keeps statement errors at 200', async () => {
     s.executor.script = () => [
-      { statementID: 0, series: [{ name: 'cpu', columns: ['time', 'v'], values: [[t(1n), 1]], partial: true }], partial: true },
+      {
+        statementID: 0,
+        series: [{ name: 'cpu', columns: ['time', 'v'], values: [[t(1n), 1]], partial: true }],
+        partial: true,
+      },
       { statementID: 0, series: [{ name: 'cpu', columns: ['time', 'v'], values: [[t(2n), 2]] }] },
       { statementID: 1, error: 'database not found: nosuchdb' },
     ]
@@ -142,8 +179,22 @@ describe('/query', () => {
 
   it('streams one JSON document per line with chunked=true', async () => {
     s.executor.script = () => [
-      { statementID: 0, series: [{ name: 'cpu', columns: ['time', 'v'], values: [[t(19_000_000_000n), 82.492]], partial: true }], partial: true },
-      { statementID: 0, series: [{ name: 'cpu', columns: ['time', 'v'], values: [[t(79_000_000_000n), 86.437]] }] },
+      {
+        statementID: 0,
+        series: [
+          {
+            name: 'cpu',
+            columns: ['time', 'v'],
+            values: [[t(19_000_000_000n), 82.492]],
+            partial: true,
+          },
+        ],
+        partial: true,
+      },
+      {
+        statementID: 0,
+        series: [{ name: 'cpu', columns: ['time', 'v'], values: [[t(79_000_000_000n), 86.437]] }],
+      },
       { statementID: 1, error: 'undefined function foo()' },
     ]
     const res = await post({ q: 'x', chunked: 'true', chunk_size: '1' })
@@ -183,8 +234,14 @@ describe('/query', () => {
 
   it('pretty-prints only with pretty=true in the URL', async () => {
     s.executor.script = () => [{ statementID: 0 }]
-    assert.equal((await post({ q: 'x', pretty: 'true' })).text, '{"results":[{"statement_id":0}]}\n')
-    assert.equal((await post({ q: 'x' }, '?pretty=true')).text, '{\n    "results": [\n        {\n            "statement_id": 0\n        }\n    ]\n}\n')
+    assert.equal(
+      (await post({ q: 'x', pretty: 'true' })).text,
+      '{"results":[{"statement_id":0}]}\n',
+    )
+    assert.equal(
+      (await post({ q: 'x' }, '?pretty=true')).text,
+      '{\n    "results": [\n        {\n            "statement_id": 0\n        }\n    ]\n}\n',
+    )
   })
 
   it('answers async=true with 204 at once and runs the query to its end', async () => {
@@ -229,7 +286,8 @@ describe('/query', () => {
         controller.abort()
       })
       .catch(() => undefined)
-    for (let i = 0; i < 50 && signal?.aborted !== true; i++) await new Promise((r) => setTimeout(r, 10))
+    for (let i = 0; i < 50 && signal?.aborted !== true; i++)
+      await new Promise((r) => setTimeout(r, 10))
     assert.equal(signal?.aborted, true)
   })
 })
@@ -238,9 +296,14 @@ describe('/query row limit', () => {
   it('truncates a non-chunked answer at max-row-limit and marks the series partial', async () => {
     const s = await startTestServer({ maxRowLimit: 2 })
     try {
-      s.executor.script = () => [{ statementID: 0, series: [{ name: 'm', columns: ['v'], values: [[1n], [2n], [3n]] }] }]
+      s.executor.script = () => [
+        { statementID: 0, series: [{ name: 'm', columns: ['v'], values: [[1n], [2n], [3n]] }] },
+      ]
       const res = await rawRequest(s.url, 'GET', '/query?q=x')
-      assert.equal(res.text, '{"results":[{"statement_id":0,"series":[{"name":"m","columns":["v"],"values":[[1],[2]],"partial":true}]}]}\n')
+      assert.equal(
+        res.text,
+        '{"results":[{"statement_id":0,"series":[{"name":"m","columns":["v"],"values":[[1],[2]],"partial":true}]}]}\n',
+      )
     } finally {
       await s.server.close()
     }

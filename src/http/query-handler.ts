@@ -55,8 +55,10 @@ export async function serveQuery(ex: Exchange, deps: QueryHandlerDeps): Promise<
   const rawParams = get('params')
   if (rawParams !== '') {
     const decoded = decodeQueryParams(rawParams)
-    if (decoded.kind === 'syntax') return ex.sendError(400, `error parsing query parameters: ${decoded.message}`)
-    if (decoded.kind === 'number') return ex.sendError(400, `error parsing json value: ${decoded.message}`)
+    if (decoded.kind === 'syntax')
+      return ex.sendError(400, `error parsing query parameters: ${decoded.message}`)
+    if (decoded.kind === 'number')
+      return ex.sendError(400, `error parsing json value: ${decoded.message}`)
     params = decoded.params
   }
   const chunked = get('chunked') === 'true'
@@ -84,7 +86,12 @@ export async function serveQuery(ex: Exchange, deps: QueryHandlerDeps): Promise<
     signal: controller.signal,
   }
   deps.logger.debug(
-    { requestID: ex.requestID, query: sanitizeQuery(query), database: request.database, user: ex.user?.name },
+    {
+      requestID: ex.requestID,
+      query: sanitizeQuery(query),
+      database: request.database,
+      user: ex.user?.name,
+    },
     'executing query',
   )
 
@@ -101,7 +108,11 @@ export async function serveQuery(ex: Exchange, deps: QueryHandlerDeps): Promise<
 
   if (isAsync) {
     await ex.send(204)
-    deps.track(drainAsync(iterator, first, request, deps).finally(() => deps.serverSignal.removeEventListener('abort', abort)))
+    deps.track(
+      drainAsync(iterator, first, request, deps).finally(() =>
+        deps.serverSignal.removeEventListener('abort', abort),
+      ),
+    )
     return
   }
   try {
@@ -112,13 +123,21 @@ export async function serveQuery(ex: Exchange, deps: QueryHandlerDeps): Promise<
 }
 
 /** Answers a query the executor refused before producing results. */
-async function rejectQuery(ex: Exchange, err: unknown, req: QueryRequest, logger: HTTPLogger): Promise<void> {
+async function rejectQuery(
+  ex: Exchange,
+  err: unknown,
+  req: QueryRequest,
+  logger: HTTPLogger,
+): Promise<void> {
   const message = err instanceof Error ? err.message : String(err)
   if (err instanceof QueryParseError || hasCode(err, 'ERR_INFLUXQL_PARSE')) {
     return ex.sendError(400, `error parsing query: ${message}`)
   }
   if (err instanceof QueryAuthorizationError) {
-    logger.info({ requestID: ex.requestID, user: req.user?.name, database: req.database }, 'unauthorized request')
+    logger.info(
+      { requestID: ex.requestID, user: req.user?.name, database: req.database },
+      'unauthorized request',
+    )
     return ex.sendError(403, `error authorizing query: ${message}`)
   }
   logger.error({ requestID: ex.requestID, err: message }, 'query executor failed')
@@ -137,7 +156,11 @@ async function streamResults(
   req: QueryRequest,
   deps: QueryHandlerDeps,
 ): Promise<void> {
-  const formatter = responseFormatter(ex.header('accept'), firstValue(ex.query, 'pretty') === 'true', epochDivisor(req.epoch))
+  const formatter = responseFormatter(
+    ex.header('accept'),
+    firstValue(ex.query, 'pretty') === 'true',
+    epochDivisor(req.epoch),
+  )
   ex.formatter = formatter
   await ex.settleBody()
   ex.status = 200
@@ -157,13 +180,19 @@ async function streamResults(
     }
   } catch (err) {
     failure = err instanceof Error ? err.message : String(err)
-    deps.logger.error({ requestID: ex.requestID, err: failure }, 'query failed while streaming results')
+    deps.logger.error(
+      { requestID: ex.requestID, err: failure },
+      'query failed while streaming results',
+    )
   }
   if (next.done !== true && failure === undefined) await closeIterator(iterator)
   if (req.chunked) {
     if (failure !== undefined) await out.write(formatter.format({ error: failure }), true)
   } else {
-    const body = failure === undefined ? { results: acc.results() } : { results: acc.results(), error: failure }
+    const body =
+      failure === undefined
+        ? { results: acc.results() }
+        : { results: acc.results(), error: failure }
     await out.write(formatter.format(body), false)
   }
   deps.stats.add('queryRespBytes', out.bytes)
@@ -182,11 +211,17 @@ async function drainAsync(
     for (let next = first; next.done !== true; next = await iterator.next()) {
       const error = next.value.error
       if (error !== undefined && error !== '' && error !== 'not executed') {
-        deps.logger.info({ query: sanitizeQuery(req.query), err: error }, 'error while running async query')
+        deps.logger.info(
+          { query: sanitizeQuery(req.query), err: error },
+          'error while running async query',
+        )
       }
     }
   } catch (err) {
-    deps.logger.error({ query: sanitizeQuery(req.query), err: err instanceof Error ? err.message : String(err) }, 'async query failed')
+    deps.logger.error(
+      { query: sanitizeQuery(req.query), err: err instanceof Error ? err.message : String(err) },
+      'async query failed',
+    )
   }
 }
 

@@ -9,7 +9,9 @@ const UUID_EPOCH_OFFSET_100NS = 122192928000000000n
 let clockSeq = 0
 
 /** A new v1 UUID string for `Request-Id`/`X-Request-Id`. */
-export function newRequestID(nowNs: bigint = BigInt(Date.now()) * 1_000_000n + subMillisecondNs()): string {
+export function newRequestID(
+  nowNs: bigint = BigInt(Date.now()) * 1_000_000n + subMillisecondNs(),
+): string {
   const t = nowNs / 100n + UUID_EPOCH_OFFSET_100NS
   clockSeq = (clockSeq + 1) % 0x10000
   const timeLow = Number(t & 0xffffffffn)

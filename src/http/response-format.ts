@@ -29,7 +29,10 @@ export function responseFormatter(
       return { contentType: 'text/csv', format: (b) => Buffer.from(csv.format(b), 'utf8') }
     }
     case 'application/x-msgpack':
-      return { contentType: 'application/x-msgpack', format: (b) => encodeMsgpackResponse(b, epochDivisor) }
+      return {
+        contentType: 'application/x-msgpack',
+        format: (b) => encodeMsgpackResponse(b, epochDivisor),
+      }
     default:
       return {
         contentType: 'application/json',

@@ -72,7 +72,8 @@ export class CSVFormatter {
         if (c === null) return ''
         // Go's CSV writer prints a []string cell with fmt's %v: [a b].
         if (!('kind' in c)) return `[${c.join(' ')}]`
-        if (index === 0 && this.#epochDivisor !== undefined) return (c.ns / this.#epochDivisor).toString()
+        if (index === 0 && this.#epochDivisor !== undefined)
+          return (c.ns / this.#epochDivisor).toString()
         return c.ns.toString()
       default:
         return ''

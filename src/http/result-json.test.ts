@@ -35,7 +35,12 @@ describe('encodeJSONResponse', () => {
       {
         statementID: 0,
         series: [
-          { name: 'cpu', tags: { host: 'server00' }, columns: ['time', 'max'], values: [[t(1795132800000000000n), 99.652]] },
+          {
+            name: 'cpu',
+            tags: { host: 'server00' },
+            columns: ['time', 'max'],
+            values: [[t(1795132800000000000n), 99.652]],
+          },
         ],
       },
     ]
@@ -55,7 +60,12 @@ describe('encodeJSONResponse', () => {
       { statementID: 1, error: 'database not found: nosuchdb' },
       {
         statementID: 2,
-        messages: [{ level: 'warning', text: "deprecated use of 'CREATE DATABASE x' in a read only context" }],
+        messages: [
+          {
+            level: 'warning',
+            text: "deprecated use of 'CREATE DATABASE x' in a read only context",
+          },
+        ],
         partial: true,
       },
     ]
@@ -73,7 +83,19 @@ describe('encodeJSONResponse', () => {
 
   it('sorts tags by key and keeps partial rows', () => {
     const results: StatementResult[] = [
-      { statementID: 0, series: [{ name: 'm', tags: { z: '1', a: '2' }, columns: ['time'], values: [[t(0n)]], partial: true }], partial: true },
+      {
+        statementID: 0,
+        series: [
+          {
+            name: 'm',
+            tags: { z: '1', a: '2' },
+            columns: ['time'],
+            values: [[t(0n)]],
+            partial: true,
+          },
+        ],
+        partial: true,
+      },
     ]
     assert.equal(
       encodeJSONResponse({ results }, compact),
@@ -82,12 +104,17 @@ describe('encodeJSONResponse', () => {
   })
 
   it("writes Go's marshalling error as the body for NaN", () => {
-    const results: StatementResult[] = [{ statementID: 0, series: [{ columns: ['v'], values: [[Number.NaN]] }] }]
+    const results: StatementResult[] = [
+      { statementID: 0, series: [{ columns: ['v'], values: [[Number.NaN]] }] },
+    ]
     assert.equal(encodeJSONResponse({ results }, compact), 'json: unsupported value: NaN\n')
   })
 
   it('pretty-prints like json.MarshalIndent with four spaces (recorded)', () => {
-    const results: StatementResult[] = [{ statementID: 0, series: [{ name: 'databases', columns: ['name'], values: [['db1']] }] }, { statementID: 2 }]
+    const results: StatementResult[] = [
+      { statementID: 0, series: [{ name: 'databases', columns: ['name'], values: [['db1']] }] },
+      { statementID: 2 },
+    ]
     assert.equal(
       encodeJSONResponse({ results }, { pretty: true, epochDivisor: undefined }),
       [

@@ -44,7 +44,8 @@ function encodeResponse(body: ResponseBody, divisor: bigint | undefined): string
   if (results !== undefined && results.length > 0) {
     parts.push(`"results":[${results.map((r) => encodeResult(r, divisor)).join(',')}]`)
   }
-  if (body.error !== undefined && body.error !== '') parts.push(`"error":${goJSONString(body.error)}`)
+  if (body.error !== undefined && body.error !== '')
+    parts.push(`"error":${goJSONString(body.error)}`)
   return `{${parts.join(',')}}`
 }
 
@@ -73,7 +74,9 @@ function encodeRow(row: QueryRow, divisor: bigint | undefined): string {
     if (keys.length > 0) {
       keys.sort(compareUTF8)
       const tags = row.tags
-      parts.push(`"tags":{${keys.map((k) => `${goJSONString(k)}:${goJSONString(tags[k] ?? '')}`).join(',')}}`)
+      parts.push(
+        `"tags":{${keys.map((k) => `${goJSONString(k)}:${goJSONString(tags[k] ?? '')}`).join(',')}}`,
+      )
     }
   }
   if (row.columns.length > 0) parts.push(`"columns":[${row.columns.map(goJSONString).join(',')}]`)

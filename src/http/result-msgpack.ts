@@ -12,7 +12,10 @@ import { compareUTF8 } from './result-json.js'
 const NS_PER_SECOND = 1_000_000_000n
 
 /** Encodes `body` as InfluxDB's MessagePack response. */
-export function encodeMsgpackResponse(body: ResponseBody, epochDivisor: bigint | undefined): Buffer {
+export function encodeMsgpackResponse(
+  body: ResponseBody,
+  epochDivisor: bigint | undefined,
+): Buffer {
   const w = new MsgpackWriter()
   w.mapHeader(1)
   if (body.error !== undefined && body.error !== '') {
@@ -62,7 +65,9 @@ function writeResult(w: MsgpackWriter, r: StatementResult, divisor: bigint | und
 function writeRow(w: MsgpackWriter, row: QueryRow, divisor: bigint | undefined): void {
   const name = row.name ?? ''
   const tagKeys = Object.keys(row.tags ?? {}).sort(compareUTF8)
-  w.mapHeader(2 + (name !== '' ? 1 : 0) + (tagKeys.length > 0 ? 1 : 0) + (row.partial === true ? 1 : 0))
+  w.mapHeader(
+    2 + (name !== '' ? 1 : 0) + (tagKeys.length > 0 ? 1 : 0) + (row.partial === true ? 1 : 0),
+  )
   if (name !== '') {
     w.string('name')
     w.string(name)
@@ -83,7 +88,8 @@ function writeRow(w: MsgpackWriter, row: QueryRow, divisor: bigint | undefined):
   w.arrayHeader(values.length)
   for (const cells of values) {
     w.arrayHeader(cells.length)
-    for (let j = 0; j < cells.length; j++) writeCell(w, cells[j] ?? null, j === 0 ? divisor : undefined)
+    for (let j = 0; j < cells.length; j++)
+      writeCell(w, cells[j] ?? null, j === 0 ? divisor : undefined)
   }
   if (row.partial === true) {
     w.string('partial')

@@ -85,8 +85,28 @@ const ROUTES: ReadonlyMap<string, Route> = new Map<string, Route>([
       authenticate: true,
     },
   ],
-  ['/ping', { name: 'ping', methods: new Map([['GET', pingHandler], ['HEAD', pingHandler]]), authenticate: false }],
-  ['/status', { name: 'status', methods: new Map([['GET', statusHandler], ['HEAD', statusHandler]]), authenticate: false }],
+  [
+    '/ping',
+    {
+      name: 'ping',
+      methods: new Map([
+        ['GET', pingHandler],
+        ['HEAD', pingHandler],
+      ]),
+      authenticate: false,
+    },
+  ],
+  [
+    '/status',
+    {
+      name: 'status',
+      methods: new Map([
+        ['GET', statusHandler],
+        ['HEAD', statusHandler],
+      ]),
+      authenticate: false,
+    },
+  ],
 ])
 
 /** Serves one request; never rejects. `expectContinue`: the client sent `Expect: 100-continue`. */
@@ -109,7 +129,14 @@ export async function handleRequest(
     else await route(ex, ctx)
   } catch (err) {
     stats.add('recoveredPanics')
-    ctx.logger.error({ requestID: ex.requestID, path: ex.path, err: err instanceof Error ? err.stack : String(err) }, 'request handler failed')
+    ctx.logger.error(
+      {
+        requestID: ex.requestID,
+        path: ex.path,
+        err: err instanceof Error ? err.stack : String(err),
+      },
+      'request handler failed',
+    )
     if (!res.headersSent) {
       res.removeHeader('Content-Encoding')
       await ex.sendPlain(500, 'Internal Server Error').catch(() => undefined)
@@ -145,7 +172,11 @@ async function route(ex: Exchange, ctx: RouterContext): Promise<void> {
   if (origin !== undefined && origin !== '') setCORSHeaders(ex, origin)
   if (method === 'OPTIONS') return handler(ex, ctx)
 
-  ex.formatter = responseFormatter(ex.header('accept'), firstValue(ex.query, 'pretty') === 'true', undefined)
+  ex.formatter = responseFormatter(
+    ex.header('accept'),
+    firstValue(ex.query, 'pretty') === 'true',
+    undefined,
+  )
   ex.setHeader('Content-Type', ex.formatter.contentType)
   let release = (): void => {}
   if (r.name === 'write') {
@@ -253,7 +284,12 @@ async function serveDebugVars(ex: Exchange, ctx: RouterContext): Promise<void> {
     ex.user = auth.user
   }
   const body = renderDebugVars(
-    { stats: ctx.stats, bindAddress: ctx.bindAddress(), startedMs: ctx.startedMs(), extra: ctx.statistics },
+    {
+      stats: ctx.stats,
+      bindAddress: ctx.bindAddress(),
+      startedMs: ctx.startedMs(),
+      extra: ctx.statistics,
+    },
     Date.now(),
   )
   ex.setHeader('Content-Type', 'application/json; charset=utf-8')
@@ -264,7 +300,10 @@ async function serveDebugVars(ex: Exchange, ctx: RouterContext): Promise<void> {
 function logRequest(ctx: RouterContext, ex: Exchange, durationNs: bigint): void {
   const { options, logger } = ctx
   if (ex.status >= 500) {
-    logger.error({ requestID: ex.requestID, status: ex.status, err: ex.errorMessage }, 'server error')
+    logger.error(
+      { requestID: ex.requestID, status: ex.status, err: ex.errorMessage },
+      'server error',
+    )
   }
   if (!options.logEnabled || (ex.route === 'write' && options.suppressWriteLog)) return
   logger.info(

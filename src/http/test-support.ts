@@ -69,9 +69,11 @@ export class FakeStore implements PointsWriter, DatabaseCatalog {
 
   #validate(db: string, p: Point): string | undefined {
     const m = goQuote(p.measurement)
-    if (p.tags.some((t) => t.key === 'time')) return `invalid tag key: input tag "time" on measurement ${m} is invalid`
+    if (p.tags.some((t) => t.key === 'time'))
+      return `invalid tag key: input tag "time" on measurement ${m} is invalid`
     const fields = p.fields.filter((f) => f.key !== 'time')
-    if (fields.length === 0) return `invalid field name: input field "time" on measurement ${m} is invalid`
+    if (fields.length === 0)
+      return `invalid field name: input field "time" on measurement ${m} is invalid`
     for (const f of fields) {
       const existing = this.#fieldTypes.get(`${db}\0${p.measurement}\0${f.key}`)
       if (existing !== undefined && existing !== f.value.kind) {
@@ -88,7 +90,9 @@ export class FakeExecutor implements QueryExecutor {
   readonly requests: QueryRequest[] = []
   script: (req: QueryRequest) => StatementResult[] | AsyncIterable<StatementResult>
 
-  constructor(script: (req: QueryRequest) => StatementResult[] | AsyncIterable<StatementResult> = () => []) {
+  constructor(
+    script: (req: QueryRequest) => StatementResult[] | AsyncIterable<StatementResult> = () => [],
+  ) {
     this.script = script
   }
 
@@ -107,8 +111,16 @@ export class FakeAuthenticator implements Authenticator {
   readonly #users = new Map<string, { user: AuthUser; password: string }>()
 
   /** Adds a user; `privileges` maps database → privilege. */
-  addUser(name: string, password: string, admin: boolean, privileges: Record<string, Privilege> = {}): void {
-    this.#users.set(name, { user: { name, admin, privileges: new Map(Object.entries(privileges)) }, password })
+  addUser(
+    name: string,
+    password: string,
+    admin: boolean,
+    privileges: Record<string, Privilege> = {},
+  ): void {
+    this.#users.set(name, {
+      user: { name, admin, privileges: new Map(Object.entries(privileges)) },
+      password,
+    })
   }
 
   async authenticate(username: string, password: string): Promise<AuthUser | undefined> {
@@ -149,7 +161,9 @@ export class RecordingLogger implements HTTPLogger {
   }
   /** Everything logged, as one JSON text. */
   text(): string {
-    return JSON.stringify(this.entries, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))
+    return JSON.stringify(this.entries, (_k, v: unknown) =>
+      typeof v === 'bigint' ? v.toString() : v,
+    )
   }
 }
 
@@ -175,7 +189,14 @@ export async function startTestServer(
   const logger = new RecordingLogger()
   const server = createHTTPServer(
     { bindAddress: '127.0.0.1:0', ...options },
-    { pointsWriter: store, databases: store, queryExecutor: executor, authenticator, logger, ...deps },
+    {
+      pointsWriter: store,
+      databases: store,
+      queryExecutor: executor,
+      authenticator,
+      logger,
+      ...deps,
+    },
   )
   await server.listen()
   return { server, url: server.url, store, executor, authenticator, logger }

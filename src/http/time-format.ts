@@ -16,7 +16,10 @@ export function formatRFC3339Nano(ns: bigint, offsetSeconds = 0): string {
     seconds -= 1n
   }
   const base = formatSeconds(Number(seconds) + offsetSeconds)
-  return (nanos === 0 ? base : base + fraction(nanos)) + (offsetSeconds === 0 ? 'Z' : formatOffset(offsetSeconds))
+  return (
+    (nanos === 0 ? base : base + fraction(nanos)) +
+    (offsetSeconds === 0 ? 'Z' : formatOffset(offsetSeconds))
+  )
 }
 
 /** Two-digit strings 00–99. */
@@ -44,7 +47,9 @@ function formatDays(z0: number): string {
   const z = z0 + 719468
   const era = Math.floor(z / 146097)
   const doe = z - era * 146097
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365)
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+  )
   const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100))
   const mp = Math.floor((5 * doy + 2) / 153)
   const d = doy - Math.floor((153 * mp + 2) / 5) + 1

@@ -16,7 +16,10 @@ export type WriteBodyResult =
   | { readonly kind: 'bad'; readonly message: string }
 
 /** Reads and, if gzipped, decompresses the request body; `maxBodySizeBytes` 0 means no limit. */
-export async function readWriteBody(ex: Exchange, maxBodySizeBytes: number): Promise<WriteBodyResult> {
+export async function readWriteBody(
+  ex: Exchange,
+  maxBodySizeBytes: number,
+): Promise<WriteBodyResult> {
   const contentLength = Number(ex.header('content-length') ?? Number.NaN)
   if (maxBodySizeBytes > 0 && Number.isFinite(contentLength) && contentLength > maxBodySizeBytes) {
     return { kind: 'too-large' }
@@ -32,7 +35,8 @@ export async function readWriteBody(ex: Exchange, maxBodySizeBytes: number): Pro
 export async function gunzipBody(raw: Buffer, maxBytes: number): Promise<WriteBodyResult> {
   if (raw.length === 0) return { kind: 'bad', message: 'EOF' }
   if (raw.length < 10) return { kind: 'bad', message: 'unexpected EOF' }
-  if (raw[0] !== 0x1f || raw[1] !== 0x8b || raw[2] !== 8) return { kind: 'bad', message: 'gzip: invalid header' }
+  if (raw[0] !== 0x1f || raw[1] !== 0x8b || raw[2] !== 8)
+    return { kind: 'bad', message: 'gzip: invalid header' }
   try {
     const body = await new Promise<Buffer>((resolve, reject) => {
       const opts = maxBytes > 0 ? { maxOutputLength: maxBytes } : {}
@@ -49,7 +53,8 @@ function gunzipFailure(err: unknown, rawLength: number): WriteBodyResult {
   const message = err instanceof Error ? err.message : String(err)
   if (code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) return { kind: 'too-large' }
   if (code === 'Z_BUF_ERROR') return { kind: 'bad', message: 'unexpected EOF' }
-  if (/incorrect (data|length) check/.test(message)) return { kind: 'bad', message: 'gzip: invalid checksum' }
+  if (/incorrect (data|length) check/.test(message))
+    return { kind: 'bad', message: 'gzip: invalid checksum' }
   if (/header/.test(message)) return { kind: 'bad', message: 'gzip: invalid header' }
   // Go names the input offset where inflate failed; zlib does not say, so the body length stands in.
   return { kind: 'bad', message: `flate: corrupt input before offset ${rawLength}` }

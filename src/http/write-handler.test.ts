@@ -16,7 +16,10 @@ describe('POST /write', () => {
 
   it('answers 204 and hands the parsed points, db, rp and consistency to the writer', async () => {
     t.store.writes.length = 0
-    const res = await write('?db=db1&rp=autogen&precision=s&consistency=QUORUM', 'cpu,host=a v=1.5,n=2i 1700000000\n')
+    const res = await write(
+      '?db=db1&rp=autogen&precision=s&consistency=QUORUM',
+      'cpu,host=a v=1.5,n=2i 1700000000\n',
+    )
     assert.equal(res.status, 204)
     assert.equal(res.text, '')
     assert.equal(res.headers['content-type'], 'application/json')
@@ -55,14 +58,23 @@ describe('POST /write', () => {
 
   it('writes the good lines and answers partial write dropped=0 for a mix', async () => {
     t.store.writes.length = 0
-    const res = await write('?db=db1', 'pw v=1 1000000000\npw v=1.2.3 2000000000\npw v=3 3000000000')
+    const res = await write(
+      '?db=db1',
+      'pw v=1 1000000000\npw v=1.2.3 2000000000\npw v=3 3000000000',
+    )
     assert.equal(res.status, 400)
-    assert.equal(res.text, `{"error":"partial write: unable to parse 'pw v=1.2.3 2000000000': invalid number dropped=0"}\n`)
+    assert.equal(
+      res.text,
+      `{"error":"partial write: unable to parse 'pw v=1.2.3 2000000000': invalid number dropped=0"}\n`,
+    )
     assert.equal(t.store.writes[0]?.points.length, 2)
   })
 
   it('checks consistency after parsing (a bad body wins over a bad level)', async () => {
-    assert.equal((await write('?db=db1&consistency=bogus', 'cpu v=1')).text, '{"error":"invalid consistency level"}\n')
+    assert.equal(
+      (await write('?db=db1&consistency=bogus', 'cpu v=1')).text,
+      '{"error":"invalid consistency level"}\n',
+    )
     assert.equal(
       (await write('?db=db1&consistency=bogus', 'cpu v=')).text,
       `{"error":"unable to parse 'cpu v=': missing field value"}\n`,
@@ -71,7 +83,11 @@ describe('POST /write', () => {
 
   it('maps writer outcomes: partial 400, type conflict 400, forbidden 403, failure 500', async () => {
     const cases = [
-      [{ kind: 'partial', reason: 'points beyond retention policy', dropped: 2 }, 400, 'partial write: points beyond retention policy dropped=2'],
+      [
+        { kind: 'partial', reason: 'points beyond retention policy', dropped: 2 },
+        400,
+        'partial write: points beyond retention policy dropped=2',
+      ],
       [{ kind: 'type-conflict', message: 'field type conflict' }, 400, 'field type conflict'],
       [{ kind: 'forbidden', message: 'no' }, 403, 'no'],
       [{ kind: 'failed', message: 'timeout' }, 500, 'timeout'],
@@ -89,7 +105,10 @@ describe('POST /write', () => {
   })
 
   it('answers 500 with the message when the writer throws', async () => {
-    const failing = await startTestServer({}, { pointsWriter: { writePoints: () => Promise.reject(new Error('disk on fire')) } })
+    const failing = await startTestServer(
+      {},
+      { pointsWriter: { writePoints: () => Promise.reject(new Error('disk on fire')) } },
+    )
     try {
       const res = await rawRequest(failing.url, 'POST', '/write?db=db1', 'cpu v=1')
       assert.equal(res.status, 500)
@@ -108,7 +127,10 @@ describe('POST /write', () => {
 
   it('escapes < > & in JSON like Go', async () => {
     const res = await write('?db=db1', 'a<b>&c v=1.2.3')
-    assert.equal(res.text, `{"error":"unable to parse 'a\\u003cb\\u003e\\u0026c v=1.2.3': invalid number"}\n`)
+    assert.equal(
+      res.text,
+      `{"error":"unable to parse 'a\\u003cb\\u003e\\u0026c v=1.2.3': invalid number"}\n`,
+    )
   })
 
   it('decompresses gzip bodies and maps bad gzip to Go texts', async () => {
@@ -129,7 +151,10 @@ describe('POST /write', () => {
     }
     const corrupt = Buffer.from(gzipSync('cpu v=1\n'))
     corrupt[corrupt.length - 5] = (corrupt[corrupt.length - 5] ?? 0) ^ 0xff // the CRC
-    assert.equal((await write('?db=db1', corrupt, { 'Content-Encoding': 'gzip' })).text, '{"error":"gzip: invalid checksum"}\n')
+    assert.equal(
+      (await write('?db=db1', corrupt, { 'Content-Encoding': 'gzip' })).text,
+      '{"error":"gzip: invalid checksum"}\n',
+    )
   })
 
   it('answers 413 above max-body-size, closing the connection only when much is left unread (as Go)', async () => {
@@ -154,7 +179,13 @@ describe('POST /write', () => {
     assert.equal(small.headers['connection'], 'keep-alive')
     const unlimited = await startTestServer({ maxBodySizeBytes: 0 })
     try {
-      const large = await rawRequest(unlimited.url, 'POST', '/write', 'x'.repeat(300_000), keepAlive)
+      const large = await rawRequest(
+        unlimited.url,
+        'POST',
+        '/write',
+        'x'.repeat(300_000),
+        keepAlive,
+      )
       assert.equal(large.text, '{"error":"database is required"}\n')
       assert.equal(large.headers['connection'], 'close')
     } finally {

@@ -11,7 +11,13 @@ import { canWrite } from './authenticate.js'
 import type { Exchange } from './exchange.js'
 import { firstValue } from './go-query.js'
 import { goQuote } from './go-text.js'
-import type { ConsistencyLevel, DatabaseCatalog, HTTPLogger, PointsWriter, WriteOutcome } from './interfaces.js'
+import type {
+  ConsistencyLevel,
+  DatabaseCatalog,
+  HTTPLogger,
+  PointsWriter,
+  WriteOutcome,
+} from './interfaces.js'
 import type { HTTPStatistics } from './statistics.js'
 import { readWriteBody } from './write-body.js'
 
@@ -68,10 +74,16 @@ export async function serveWrite(ex: Exchange, deps: WriteHandlerDeps): Promise<
   const body = read.body
   stats.add('writeReqBytes', body.length)
   if (deps.writeTracing) {
-    deps.logger.info({ requestID: ex.requestID, bodyBytes: body.length, body: body.toString('utf8') }, 'write body received by handler')
+    deps.logger.info(
+      { requestID: ex.requestID, bodyBytes: body.length, body: body.toString('utf8') },
+      'write body received by handler',
+    )
   }
 
-  const { points, errors } = parsePoints(body, { precision: firstValue(ex.query, 'precision'), keyCache })
+  const { points, errors } = parsePoints(body, {
+    precision: firstValue(ex.query, 'precision'),
+    keyCache,
+  })
   const parseError = errors.length > 0 ? errors.map((e) => e.message).join('\n') : undefined
   if (parseError !== undefined && points.length === 0) return ex.sendError(400, parseError)
 
@@ -97,7 +109,8 @@ export async function serveWrite(ex: Exchange, deps: WriteHandlerDeps): Promise<
   switch (outcome.kind) {
     case 'ok':
       stats.add('pointsWrittenOK', points.length)
-      if (parseError !== undefined) return ex.sendError(400, `partial write: ${parseError} dropped=0`)
+      if (parseError !== undefined)
+        return ex.sendError(400, `partial write: ${parseError} dropped=0`)
       return ex.send(204)
     case 'type-conflict':
       stats.add('pointsWrittenFail', points.length)

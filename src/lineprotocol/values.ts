@@ -5,7 +5,13 @@
 export type FieldType = 'float' | 'integer' | 'unsigned' | 'boolean' | 'string'
 
 /** Every field type, in InfluxDB's TSM block-type order (0 float … 4 unsigned). */
-export const FIELD_TYPES: readonly FieldType[] = ['float', 'integer', 'boolean', 'string', 'unsigned']
+export const FIELD_TYPES: readonly FieldType[] = [
+  'float',
+  'integer',
+  'boolean',
+  'string',
+  'unsigned',
+]
 
 /** A single typed field value, as the line protocol parser produces it. */
 export type FieldValue =

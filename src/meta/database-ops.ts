@@ -50,13 +50,21 @@ export function database(data: MetaDataFields, name: string): DatabaseInfo | und
  * A database's retention policy by name ('' = the default), or undefined when the database has
  * none of that name. Throws DatabaseNotFoundError when the database does not exist.
  */
-export function retentionPolicy(data: MetaDataFields, db: string, name: string): RetentionPolicyInfo | undefined {
+export function retentionPolicy(
+  data: MetaDataFields,
+  db: string,
+  name: string,
+): RetentionPolicyInfo | undefined {
   const found = requireDatabase(data, db).db
   return found.retentionPolicies[retentionPolicyIndex(found, name)]
 }
 
 function checkDurationNotTooLow(durationNs: bigint | undefined): void {
-  if (durationNs !== undefined && durationNs < MIN_RETENTION_POLICY_DURATION_NS && durationNs !== 0n) {
+  if (
+    durationNs !== undefined &&
+    durationNs < MIN_RETENTION_POLICY_DURATION_NS &&
+    durationNs !== 0n
+  ) {
     throw new RetentionPolicyDurationTooLowError(durationNs)
   }
 }
@@ -66,7 +74,12 @@ function addDatabase(data: MetaDataFields, name: string): MetaDataFields {
   if (name === '') throw new DatabaseNameRequiredError()
   if (nameBytes(name) > MAX_NAME_BYTES) throw new NameTooLongError(name)
   if (databaseIndex(data, name) >= 0) return data
-  const db: DatabaseInfo = { name, defaultRetentionPolicy: '', retentionPolicies: [], continuousQueries: [] }
+  const db: DatabaseInfo = {
+    name,
+    defaultRetentionPolicy: '',
+    retentionPolicies: [],
+    continuousQueries: [],
+  }
   return { ...data, databases: [...data.databases, db] }
 }
 
@@ -97,7 +110,8 @@ function addRetentionPolicy(
     ) {
       throw new RetentionPolicyExistsError(dbName, rp.name)
     }
-    if (makeDefault && db.defaultRetentionPolicy !== rp.name) throw new RetentionPolicyConflictError(dbName, rp.name)
+    if (makeDefault && db.defaultRetentionPolicy !== rp.name)
+      throw new RetentionPolicyConflictError(dbName, rp.name)
     return data
   }
   return withDatabase(data, dbIndex, {
@@ -112,11 +126,20 @@ function addRetentionPolicy(
  * as it is. With `retentionAutoCreate` (the default, like InfluxDB's `retention-autocreate`), a new
  * database gets the default policy `autogen` (infinite, 7-day shard groups, replication 1).
  */
-export function createDatabase(data: MetaDataFields, name: string, retentionAutoCreate = true): MetaDataFields {
+export function createDatabase(
+  data: MetaDataFields,
+  name: string,
+  retentionAutoCreate = true,
+): MetaDataFields {
   if (databaseIndex(data, name) >= 0) return data
   const next = addDatabase(data, name)
   if (!retentionAutoCreate) return next
-  return addRetentionPolicy(next, name, retentionPolicyFromSpec({ name: DEFAULT_RETENTION_POLICY_NAME }), true)
+  return addRetentionPolicy(
+    next,
+    name,
+    retentionPolicyFromSpec({ name: DEFAULT_RETENTION_POLICY_NAME }),
+    true,
+  )
 }
 
 /**
@@ -183,7 +206,11 @@ export function updateRetentionPolicy(
   const rpIndex = retentionPolicyIndex(db, name)
   const rp = db.retentionPolicies[rpIndex]
   if (rp === undefined) throw new RetentionPolicyNotFoundError(dbName, name)
-  if (update.name !== undefined && update.name !== name && retentionPolicyIndex(db, update.name) >= 0) {
+  if (
+    update.name !== undefined &&
+    update.name !== name &&
+    retentionPolicyIndex(db, update.name) >= 0
+  ) {
     throw new RetentionPolicyNameExistsError(dbName, update.name)
   }
   checkDurationNotTooLow(update.durationNs)
@@ -203,7 +230,8 @@ export function updateRetentionPolicy(
     name: update.name ?? rp.name,
     durationNs,
     replicaN: update.replicaN ?? rp.replicaN,
-    shardGroupDurationNs: sgd !== undefined ? normalisedShardGroupDuration(sgd, durationNs) : rp.shardGroupDurationNs,
+    shardGroupDurationNs:
+      sgd !== undefined ? normalisedShardGroupDuration(sgd, durationNs) : rp.shardGroupDurationNs,
   }
   return withDatabase(data, dbIndex, {
     ...db,
@@ -213,17 +241,28 @@ export function updateRetentionPolicy(
 }
 
 /** Drops a retention policy; no error when the database or the policy does not exist. */
-export function dropRetentionPolicy(data: MetaDataFields, dbName: string, name: string): MetaDataFields {
+export function dropRetentionPolicy(
+  data: MetaDataFields,
+  dbName: string,
+  name: string,
+): MetaDataFields {
   const dbIndex = databaseIndex(data, dbName)
   const db = data.databases[dbIndex]
   if (db === undefined) return data
   const rpIndex = db.retentionPolicies.findIndex((rp) => rp.name === name)
   if (rpIndex < 0) return data
-  return withDatabase(data, dbIndex, { ...db, retentionPolicies: removeAt(db.retentionPolicies, rpIndex) })
+  return withDatabase(data, dbIndex, {
+    ...db,
+    retentionPolicies: removeAt(db.retentionPolicies, rpIndex),
+  })
 }
 
 /** Makes an existing retention policy the database's default. */
-export function setDefaultRetentionPolicy(data: MetaDataFields, dbName: string, name: string): MetaDataFields {
+export function setDefaultRetentionPolicy(
+  data: MetaDataFields,
+  dbName: string,
+  name: string,
+): MetaDataFields {
   const { dbIndex, db } = requireDatabase(data, dbName)
   if (retentionPolicyIndex(db, name) < 0) throw new RetentionPolicyNotFoundError(dbName, name)
   if (db.defaultRetentionPolicy === name) return data
@@ -246,15 +285,25 @@ export function createContinuousQuery(
     if (existing.query.toLowerCase() === query.toLowerCase()) return data
     throw new ContinuousQueryExistsError(dbName, name)
   }
-  return withDatabase(data, dbIndex, { ...db, continuousQueries: [...db.continuousQueries, { name, query }] })
+  return withDatabase(data, dbIndex, {
+    ...db,
+    continuousQueries: [...db.continuousQueries, { name, query }],
+  })
 }
 
 /** Drops a continuous query; no error when the database or the query does not exist (InfluxDB 1.6). */
-export function dropContinuousQuery(data: MetaDataFields, dbName: string, name: string): MetaDataFields {
+export function dropContinuousQuery(
+  data: MetaDataFields,
+  dbName: string,
+  name: string,
+): MetaDataFields {
   const dbIndex = databaseIndex(data, dbName)
   const db = data.databases[dbIndex]
   if (db === undefined) return data
   const i = db.continuousQueries.findIndex((cq) => cq.name === name)
   if (i < 0) return data
-  return withDatabase(data, dbIndex, { ...db, continuousQueries: removeAt(db.continuousQueries, i) })
+  return withDatabase(data, dbIndex, {
+    ...db,
+    continuousQueries: removeAt(db.continuousQueries, i),
+  })
 }

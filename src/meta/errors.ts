@@ -5,7 +5,12 @@ import type { ErrorFields } from '../util/index.js'
 
 /** The base of every metastore error; callers branch on `code` or on the subclass. */
 export class MetaError extends TidemarkError {
-  constructor(code: string, message: string, fields: ErrorFields = {}, options?: { cause?: unknown }) {
+  constructor(
+    code: string,
+    message: string,
+    fields: ErrorFields = {},
+    options?: { cause?: unknown },
+  ) {
     super(code, message, fields, options)
   }
 }
@@ -51,17 +56,24 @@ export class RetentionPolicyNotFoundError extends MetaError {
 /** A retention policy of that name exists with other settings. */
 export class RetentionPolicyExistsError extends MetaError {
   constructor(database: string, retentionPolicy: string) {
-    super('ERR_META_RETENTION_POLICY_EXISTS', 'retention policy already exists', { database, retentionPolicy })
+    super('ERR_META_RETENTION_POLICY_EXISTS', 'retention policy already exists', {
+      database,
+      retentionPolicy,
+    })
   }
 }
 
 /** A create would change an existing retention policy or which one is the default. */
 export class RetentionPolicyConflictError extends MetaError {
   constructor(database: string, retentionPolicy: string) {
-    super('ERR_META_RETENTION_POLICY_CONFLICT', 'retention policy conflicts with an existing policy', {
-      database,
-      retentionPolicy,
-    })
+    super(
+      'ERR_META_RETENTION_POLICY_CONFLICT',
+      'retention policy conflicts with an existing policy',
+      {
+        database,
+        retentionPolicy,
+      },
+    )
   }
 }
 
@@ -85,26 +97,36 @@ export class RetentionPolicyNameExistsError extends MetaError {
 /** A retention policy duration is non-zero but below one hour. */
 export class RetentionPolicyDurationTooLowError extends MetaError {
   constructor(durationNs: bigint) {
-    super('ERR_META_RETENTION_POLICY_DURATION_TOO_LOW', 'retention policy duration must be at least 1h0m0s', {
-      durationNs,
-    })
+    super(
+      'ERR_META_RETENTION_POLICY_DURATION_TOO_LOW',
+      'retention policy duration must be at least 1h0m0s',
+      {
+        durationNs,
+      },
+    )
   }
 }
 
 /** A finite retention policy duration is shorter than its shard group duration. */
 export class IncompatibleDurationsError extends MetaError {
   constructor(durationNs: bigint, shardGroupDurationNs: bigint) {
-    super('ERR_META_INCOMPATIBLE_DURATIONS', 'retention policy duration must be greater than the shard duration', {
-      durationNs,
-      shardGroupDurationNs,
-    })
+    super(
+      'ERR_META_INCOMPATIBLE_DURATIONS',
+      'retention policy duration must be greater than the shard duration',
+      {
+        durationNs,
+        shardGroupDurationNs,
+      },
+    )
   }
 }
 
 /** A retention policy's replication factor is below 1. */
 export class ReplicationFactorTooLowError extends MetaError {
   constructor(replicaN: number) {
-    super('ERR_META_REPLICATION_FACTOR_TOO_LOW', 'replication factor must be greater than 0', { replicaN })
+    super('ERR_META_REPLICATION_FACTOR_TOO_LOW', 'replication factor must be greater than 0', {
+      replicaN,
+    })
   }
 }
 
@@ -125,14 +147,22 @@ export class ContinuousQueryExistsError extends MetaError {
 /** A subscription of that name exists on the retention policy. */
 export class SubscriptionExistsError extends MetaError {
   constructor(database: string, retentionPolicy: string, name: string) {
-    super('ERR_META_SUBSCRIPTION_EXISTS', 'subscription already exists', { database, retentionPolicy, name })
+    super('ERR_META_SUBSCRIPTION_EXISTS', 'subscription already exists', {
+      database,
+      retentionPolicy,
+      name,
+    })
   }
 }
 
 /** No subscription of that name on the retention policy. */
 export class SubscriptionNotFoundError extends MetaError {
   constructor(database: string, retentionPolicy: string, name: string) {
-    super('ERR_META_SUBSCRIPTION_NOT_FOUND', 'subscription not found', { database, retentionPolicy, name })
+    super('ERR_META_SUBSCRIPTION_NOT_FOUND', 'subscription not found', {
+      database,
+      retentionPolicy,
+      name,
+    })
   }
 }
 
@@ -188,9 +218,13 @@ export class NodeNotFoundError extends MetaError {
 /** An import (restore) names a database the backup's metadata does not have (InfluxDB's typo kept). */
 export class ImportDatabaseNotFoundError extends MetaError {
   constructor(database: string) {
-    super('ERR_META_IMPORT_DATABASE_NOT_FOUND', `imported metadata does not have datbase named ${database}`, {
-      database,
-    })
+    super(
+      'ERR_META_IMPORT_DATABASE_NOT_FOUND',
+      `imported metadata does not have datbase named ${database}`,
+      {
+        database,
+      },
+    )
   }
 }
 
@@ -232,7 +266,11 @@ export class MetaCorruptError extends MetaError {
 /** A model value cannot be written to the protobuf (an ID or time outside its integer type). */
 export class MetaUnencodableError extends MetaError {
   constructor(field: string, value: bigint | number, type: string) {
-    super('ERR_META_UNENCODABLE', `cannot encode ${field} = ${value}: outside ${type}`, { field, value, type })
+    super('ERR_META_UNENCODABLE', `cannot encode ${field} = ${value}: outside ${type}`, {
+      field,
+      value,
+      type,
+    })
   }
 }
 
@@ -240,6 +278,11 @@ export class MetaUnencodableError extends MetaError {
 export class MetaStoreIOError extends MetaError {
   constructor(operation: 'read' | 'write', path: string, cause: unknown) {
     const reason = cause instanceof Error ? cause.message : String(cause)
-    super('ERR_META_STORE_IO', `cannot ${operation} ${path}: ${reason}`, { operation, path }, { cause })
+    super(
+      'ERR_META_STORE_IO',
+      `cannot ${operation} ${path}: ${reason}`,
+      { operation, path },
+      { cause },
+    )
   }
 }

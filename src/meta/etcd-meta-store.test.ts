@@ -41,8 +41,15 @@ function freshPrefix(): string {
   return `/test-${process.pid}-${++prefixes}`
 }
 
-async function openEtcdStore(prefix: string, onError?: (err: MetaError) => void): Promise<MetaEtcdStore> {
-  const store = new MetaEtcdStore({ endpoints: endpoints(), prefix, ...(onError === undefined ? {} : { onError }) })
+async function openEtcdStore(
+  prefix: string,
+  onError?: (err: MetaError) => void,
+): Promise<MetaEtcdStore> {
+  const store = new MetaEtcdStore({
+    endpoints: endpoints(),
+    prefix,
+    ...(onError === undefined ? {} : { onError }),
+  })
   await store.open()
   return store
 }
@@ -84,7 +91,11 @@ const flavours: Flavour[] = [
       const prefix = freshPrefix()
       const opened: MetaEtcdStore[] = []
       const open = async (newClusterID?: () => bigint): Promise<MetaEtcdStore> => {
-        const s = new MetaEtcdStore({ endpoints: endpoints(), prefix, ...(newClusterID === undefined ? {} : { newClusterID }) })
+        const s = new MetaEtcdStore({
+          endpoints: endpoints(),
+          prefix,
+          ...(newClusterID === undefined ? {} : { newClusterID }),
+        })
         await s.open()
         opened.push(s)
         return s
@@ -119,7 +130,10 @@ for (const f of flavours) {
       if (!f.available(t)) return
       const { store, reopen, done } = await f.make()
       try {
-        const data = MetaData.empty(7n).createDatabase('db0').createUser('u', '$2a$10$hash', true).nextIndex()
+        const data = MetaData.empty(7n)
+          .createDatabase('db0')
+          .createUser('u', '$2a$10$hash', true)
+          .nextIndex()
         await store.save(data)
         assert.deepEqual(encodeMetaData(await store.load()), encodeMetaData(data))
         assert.deepEqual(encodeMetaData(await (await reopen()).load()), encodeMetaData(data))
@@ -139,12 +153,18 @@ for (const f of flavours) {
         const bad = client.update((d) => d.setDefaultRetentionPolicy('nope', 'autogen'))
         await Promise.all([a, b])
         await assert.rejects(bad, { code: 'ERR_META_DATABASE_NOT_FOUND' })
-        assert.deepEqual(client.data.databases.map((d) => d.name), ['a', 'b'])
+        assert.deepEqual(
+          client.data.databases.map((d) => d.name),
+          ['a', 'b'],
+        )
         assert.equal(client.data.index, 3n)
         await client.close()
         const again = new MetaClient(await reopen())
         await again.open()
-        assert.deepEqual(again.data.databases.map((d) => d.name), ['a', 'b'])
+        assert.deepEqual(
+          again.data.databases.map((d) => d.name),
+          ['a', 'b'],
+        )
         assert.equal(again.data.index, 3n)
         await again.close()
       } finally {
@@ -177,7 +197,9 @@ describe('MetaEtcdStore', () => {
     if (!requireEtcd(t)) return
     const prefix = freshPrefix()
     let n = 0n
-    const stores = [1, 2, 3].map(() => new MetaEtcdStore({ endpoints: endpoints(), prefix, newClusterID: () => ++n }))
+    const stores = [1, 2, 3].map(
+      () => new MetaEtcdStore({ endpoints: endpoints(), prefix, newClusterID: () => ++n }),
+    )
     try {
       await Promise.all(stores.map((s) => s.open()))
       const ids = await Promise.all(stores.map(async (s) => (await s.load()).clusterID))
@@ -208,7 +230,8 @@ describe('MetaEtcdStore', () => {
       assert.equal(loser.index, winner.index + 1n)
       assert.deepEqual(loser.databases.map((x) => x.name).sort(), ['a', 'b'])
       if (b.conflicts === 1) assert.deepEqual(seen, [[], ['a']])
-      for (const s of [a, b]) assert.deepEqual((await s.load()).databases.map((x) => x.name).sort(), ['a', 'b'])
+      for (const s of [a, b])
+        assert.deepEqual((await s.load()).databases.map((x) => x.name).sort(), ['a', 'b'])
     } finally {
       await a.close()
       await b.close()
@@ -222,10 +245,12 @@ describe('MetaEtcdStore', () => {
     const b = await openEtcdStore(prefix)
     try {
       // Different bytes on each side (with and without autogen), so neither write looks like the other's.
-      const strict = (autogen: boolean) => (d: MetaData): MetaData => {
-        if (d.database('x') !== undefined) throw new DatabaseExistsError('x')
-        return d.createDatabase('x', autogen).nextIndex()
-      }
+      const strict =
+        (autogen: boolean) =>
+        (d: MetaData): MetaData => {
+          if (d.database('x') !== undefined) throw new DatabaseExistsError('x')
+          return d.createDatabase('x', autogen).nextIndex()
+        }
       const results = await Promise.allSettled([a.update(strict(true)), b.update(strict(false))])
       assert.deepEqual(results.map((r) => r.status).sort(), ['fulfilled', 'rejected'])
       const failed = results.find((r) => r.status === 'rejected')
@@ -270,7 +295,13 @@ describe('MetaEtcdStore', () => {
       await eventually('b sees from-a', () => b.data.database('from-a') !== undefined)
       assert.deepEqual(heard, [2n])
       // b's next change builds on what it heard, and a hears it back.
-      await b.update((d) => d.createRetentionPolicy('from-a', { name: 'rp', durationNs: 3_600_000_000_000n, replicaN: 1 }, false))
+      await b.update((d) =>
+        d.createRetentionPolicy(
+          'from-a',
+          { name: 'rp', durationNs: 3_600_000_000_000n, replicaN: 1 },
+          false,
+        ),
+      )
       await eventually('a sees rp', () => a.data.retentionPolicy('from-a', 'rp') !== undefined)
       assert.equal(a.data.index, 3n)
       assert.equal(bStore.conflicts, 0)
@@ -297,7 +328,13 @@ describe('MetaEtcdStore', () => {
       assert.match(err.message, new RegExp(`etcd key ${prefix}/data`))
       await assert.rejects(watching.load(), MetaCorruptError)
       assert.ok(good.database('kept') !== undefined)
-      await assert.rejects(openEtcdStore(prefix), (e: unknown) => e instanceof MetaCorruptError && e.code === 'ERR_META_CORRUPT' && e.message.includes(`${prefix}/data`))
+      await assert.rejects(
+        openEtcdStore(prefix),
+        (e: unknown) =>
+          e instanceof MetaCorruptError &&
+          e.code === 'ERR_META_CORRUPT' &&
+          e.message.includes(`${prefix}/data`),
+      )
     } finally {
       raw.close()
       await watching.close()
@@ -307,9 +344,16 @@ describe('MetaEtcdStore', () => {
   it('fails to open with one line naming the endpoints when etcd cannot be reached', async (t) => {
     if (!requireEtcd(t)) return
     const endpoint = `http://127.0.0.1:${await freePort()}`
-    const store = new MetaEtcdStore({ endpoints: [endpoint], dialTimeoutMs: 1000, requestTimeoutMs: 2000 })
+    const store = new MetaEtcdStore({
+      endpoints: [endpoint],
+      dialTimeoutMs: 1000,
+      requestTimeoutMs: 2000,
+    })
     const started = Date.now()
-    const err = await store.open().then(() => undefined, (e: unknown) => e)
+    const err = await store.open().then(
+      () => undefined,
+      (e: unknown) => e,
+    )
     assert.ok(err instanceof MetaStoreIOError, String(err))
     assert.equal(err.code, 'ERR_META_STORE_IO')
     assert.ok(err.message.includes(endpoint), err.message)
@@ -327,7 +371,10 @@ describe('MetaEtcdStore', () => {
     try {
       const store = new MetaEtcdStore({ endpoints: [endpoint], dialTimeoutMs: 500 })
       const started = Date.now()
-      await assert.rejects(store.open(), (e: unknown) => e instanceof MetaStoreIOError && e.message.includes(endpoint))
+      await assert.rejects(
+        store.open(),
+        (e: unknown) => e instanceof MetaStoreIOError && e.message.includes(endpoint),
+      )
       const tookMs = Date.now() - started
       assert.ok(tookMs >= 400 && tookMs < 5000, `took ${tookMs} ms`)
       await store.close()
@@ -352,7 +399,9 @@ describe('MetaEtcdStore', () => {
         })
       }
       await Promise.all(work)
-      const expectedDBs = clients.flatMap((_, k) => Array.from({ length: 20 }, (_, i) => `db_${k}_${i}`)).sort()
+      const expectedDBs = clients
+        .flatMap((_, k) => Array.from({ length: 20 }, (_, i) => `db_${k}_${i}`))
+        .sort()
       const expectedUsers = expectedDBs.map((n) => n.replace('db_', 'user_')).sort()
       for (const c of clients) {
         await eventually('every client sees 120 changes', () => c.data.index === 121n)

@@ -111,11 +111,13 @@ export class MetaEtcdStore implements MetaStore {
   async open(): Promise<void> {
     if (this.#status !== 'new') throw new NotOpenError('etcd metastore (open called twice)')
     this.#status = 'opening'
-    if (this.#endpoints.length === 0) throw this.#ioError('read', new Error('no endpoints configured'))
+    if (this.#endpoints.length === 0)
+      throw this.#ioError('read', new Error('no endpoints configured'))
     const requestTimeoutMs = this.#requestTimeoutMs
     const client = new Etcd3({
       hosts: [...this.#endpoints],
-      defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + requestTimeoutMs }),
+      defaultCallOptions: (ctx) =>
+        ctx.isStream ? {} : { deadline: Date.now() + requestTimeoutMs },
     })
     try {
       // etcd3 1.1.2 ignores its dialTimeout option, so the first request carries the deadline.
@@ -124,7 +126,9 @@ export class MetaEtcdStore implements MetaStore {
     } catch (err) {
       client.close()
       this.#status = 'closed'
-      throw err instanceof MetaCorruptError || err instanceof MetaStoreIOError ? err : this.#ioError('read', err)
+      throw err instanceof MetaCorruptError || err instanceof MetaStoreIOError
+        ? err
+        : this.#ioError('read', err)
     }
     this.#client = client
     this.#status = 'open'
@@ -152,7 +156,10 @@ export class MetaEtcdStore implements MetaStore {
     const client = this.#open()
     let revision: bigint
     try {
-      const res = await client.put(this.#key).value(toBuffer(encodeMetaData(data))).exec()
+      const res = await client
+        .put(this.#key)
+        .value(toBuffer(encodeMetaData(data)))
+        .exec()
       revision = BigInt(res.header.revision)
     } catch (err) {
       throw this.#ioError('write', err)
@@ -203,7 +210,8 @@ export class MetaEtcdStore implements MetaStore {
         throw this.#ioError('write', new Error(`gave up after ${attempt} conflicting transactions`))
       }
       // Jitter after repeated conflicts, so writers that keep colliding drift apart.
-      if (attempt > 2) await new Promise((r) => setTimeout(r, Math.random() * Math.min(attempt, 20)))
+      if (attempt > 2)
+        await new Promise((r) => setTimeout(r, Math.random() * Math.min(attempt, 20)))
     }
   }
 
@@ -231,7 +239,8 @@ export class MetaEtcdStore implements MetaStore {
   }
 
   #open(): Etcd3 {
-    if (this.#status !== 'open' || this.#client === undefined) throw new NotOpenError('etcd metastore')
+    if (this.#status !== 'open' || this.#client === undefined)
+      throw new NotOpenError('etcd metastore')
     return this.#client
   }
 
@@ -241,7 +250,9 @@ export class MetaEtcdStore implements MetaStore {
   }
 
   #empty(): MetaData {
-    return this.#newClusterID === undefined ? MetaData.empty() : MetaData.empty(this.#newClusterID())
+    return this.#newClusterID === undefined
+      ? MetaData.empty()
+      : MetaData.empty(this.#newClusterID())
   }
 
   /** Reads the key; when missing, stores an empty metastore if nobody else did first. */
@@ -255,7 +266,8 @@ export class MetaEtcdStore implements MetaStore {
       .commit()
     if (res.succeeded) return { data: empty, revision: BigInt(res.header.revision) }
     const kv = res.responses[0]?.response_range?.kvs[0]
-    if (kv === undefined) throw this.#ioError('read', new Error('key vanished while it was created'))
+    if (kv === undefined)
+      throw this.#ioError('read', new Error('key vanished while it was created'))
     return this.#decode(kv)
   }
 
@@ -292,7 +304,11 @@ export class MetaEtcdStore implements MetaStore {
   #ioError(operation: 'read' | 'write', err: unknown): MetaStoreIOError {
     // etcd's gRPC messages can span lines; tidemarkd reports start-up failures on one line.
     const message = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? ''
-    return new MetaStoreIOError(operation, this.#location, new Error(message.trim(), { cause: err }))
+    return new MetaStoreIOError(
+      operation,
+      this.#location,
+      new Error(message.trim(), { cause: err }),
+    )
   }
 }
 

@@ -3,7 +3,11 @@
 // their target names, shard groups and shards get new IDs from the target's counters (in RP,
 // group, shard order), shard owners are cleared, and a map old → new shard ID is returned.
 // All-or-nothing: the function is pure and throws on the first problem.
-import { DatabaseExistsError, ImportDatabaseNotFoundError, ImportRetentionPolicyNotFoundError } from './errors.js'
+import {
+  DatabaseExistsError,
+  ImportDatabaseNotFoundError,
+  ImportRetentionPolicyNotFoundError,
+} from './errors.js'
 import { createDatabase } from './database-ops.js'
 import { databaseIndex, retentionPolicyIndex, withDatabase } from './model-update.js'
 import type { DatabaseInfo, MetaDataFields, RetentionPolicyInfo } from './types.js'
@@ -35,7 +39,11 @@ interface Counters {
   maxShardID: bigint
 }
 
-function renumber(rp: RetentionPolicyInfo, counters: Counters, shardIDMap: Map<bigint, bigint>): RetentionPolicyInfo {
+function renumber(
+  rp: RetentionPolicyInfo,
+  counters: Counters,
+  shardIDMap: Map<bigint, bigint>,
+): RetentionPolicyInfo {
   const shardGroups = rp.shardGroups.map((sg) => {
     const id = ++counters.maxShardGroupID
     const shards = sg.shards.map((s) => {
@@ -77,7 +85,12 @@ function importOneDatabase(
   const counters: Counters = { maxShardGroupID: next.maxShardGroupID, maxShardID: next.maxShardID }
   const retentionPolicies = policies.map((rp) => renumber(rp, counters, shardIDMap))
   const dbIndex = databaseIndex(next, target)
-  const created: DatabaseInfo = { name: target, defaultRetentionPolicy, retentionPolicies, continuousQueries: [] }
+  const created: DatabaseInfo = {
+    name: target,
+    defaultRetentionPolicy,
+    retentionPolicies,
+    continuousQueries: [],
+  }
   next = withDatabase(next, dbIndex, created)
   return { ...next, maxShardGroupID: counters.maxShardGroupID, maxShardID: counters.maxShardID }
 }
@@ -98,7 +111,10 @@ export function importDatabases(
   const shardIDMap = new Map<bigint, bigint>()
   const backupDB = options.database ?? ''
   if (backupDB !== '') {
-    const target = options.newDatabase !== undefined && options.newDatabase !== '' ? options.newDatabase : backupDB
+    const target =
+      options.newDatabase !== undefined && options.newDatabase !== ''
+        ? options.newDatabase
+        : backupDB
     const data = importOneDatabase(
       current,
       backup,

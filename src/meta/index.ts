@@ -43,7 +43,12 @@ export { SHARD_GROUP_DELETED_EXPIRATION_NS } from './shard-group-ops.js'
 export type { LocatedShardGroup } from './shard-group-ops.js'
 export { validateSubscriptionURL } from './subscription-ops.js'
 export { authorizeDatabase } from './user-ops.js'
-export { authenticate, authorizeAdminBasic, createUserWithPassword, setUserPassword } from './users.js'
+export {
+  authenticate,
+  authorizeAdminBasic,
+  createUserWithPassword,
+  setUserPassword,
+} from './users.js'
 export type { PasswordHasher } from './users.js'
 export type { ImportOptions } from './import-data.js'
 export { decodeMetaData, encodeMetaData } from './meta-codec.js'

@@ -45,7 +45,9 @@ export class MetaAPIServer {
     this.#hasher = hasher
     this.#options = options
     this.#server = createServer((req, res) => {
-      this.#handle(req, res).catch((err: unknown) => this.#send(res, 500, { error: (err as Error).message }))
+      this.#handle(req, res).catch((err: unknown) =>
+        this.#send(res, 500, { error: (err as Error).message }),
+      )
     })
     keepConnectionsLikeGo(this.#server)
   }
@@ -63,32 +65,58 @@ export class MetaAPIServer {
     await closeServer(this.#server)
   }
 
-  #send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-    const text = body === undefined ? '' : `${JSON.stringify(body, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v), 2)}\n`
-    res.writeHead(status, { 'Content-Type': 'application/json', 'X-Tidemark-Version': this.#options.version, ...headers })
+  #send(
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): void {
+    const text =
+      body === undefined
+        ? ''
+        : `${JSON.stringify(body, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v), 2)}\n`
+    res.writeHead(status, {
+      'Content-Type': 'application/json',
+      'X-Tidemark-Version': this.#options.version,
+      ...headers,
+    })
     res.end(text)
   }
 
   async #authorized(req: IncomingMessage): Promise<boolean> {
-    return !this.#options.authEnabled || (await authorizeAdminBasic(req.headers.authorization, this.#meta.data, this.#hasher))
+    return (
+      !this.#options.authEnabled ||
+      (await authorizeAdminBasic(req.headers.authorization, this.#meta.data, this.#hasher))
+    )
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://meta').pathname
-    if (req.method !== 'GET' && req.method !== 'HEAD') return this.#send(res, 405, { error: 'method not allowed' }, { Allow: 'GET, HEAD' })
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return this.#send(res, 405, { error: 'method not allowed' }, { Allow: 'GET, HEAD' })
     if (path === '/ping') {
       res.writeHead(204, { 'X-Tidemark-Version': this.#options.version })
       res.end()
       return
     }
     if (!(await this.#authorized(req))) {
-      return this.#send(res, 401, { error: 'authorization failed: an admin user is required' }, { 'WWW-Authenticate': 'Basic realm="tidemark-meta"' })
+      return this.#send(
+        res,
+        401,
+        { error: 'authorization failed: an admin user is required' },
+        { 'WWW-Authenticate': 'Basic realm="tidemark-meta"' },
+      )
     }
     const data = this.#meta.data
     switch (path) {
       case '/data': {
         const bytes = encodeMetaData(data)
-        res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': bytes.length, 'X-Meta-Index': String(data.index), 'X-Tidemark-Version': this.#options.version })
+        res.writeHead(200, {
+          'Content-Type': 'application/octet-stream',
+          'Content-Length': bytes.length,
+          'X-Meta-Index': String(data.index),
+          'X-Tidemark-Version': this.#options.version,
+        })
         res.end(bytes)
         return
       }
@@ -99,7 +127,11 @@ export class MetaAPIServer {
             data.dataNodes.length === 0 && this.#options.localNode !== undefined
               ? [{ id: 1, ...this.#options.localNode }]
               : data.dataNodes.map((n) => ({ id: n.id, httpAddr: n.host, tcpAddr: n.tcpHost })),
-          metaNodes: data.metaNodes.map((n) => ({ id: n.id, httpAddr: n.host, tcpAddr: n.tcpHost })),
+          metaNodes: data.metaNodes.map((n) => ({
+            id: n.id,
+            httpAddr: n.host,
+            tcpAddr: n.tcpHost,
+          })),
         })
       case '/shards': {
         const out: unknown[] = []

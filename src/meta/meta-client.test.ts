@@ -16,11 +16,17 @@ describe('MetaClient', () => {
       const bad = client.update((d) => d.setDefaultRetentionPolicy('nope', 'autogen'))
       await Promise.all([a, b])
       await assert.rejects(bad, DatabaseNotFoundError)
-      assert.deepEqual(client.data.databases.map((d) => d.name), ['a', 'b'])
+      assert.deepEqual(
+        client.data.databases.map((d) => d.name),
+        ['a', 'b'],
+      )
       await client.close()
       const again = new MetaClient(new MetaFileStore(dir))
       await again.open()
-      assert.deepEqual(again.data.databases.map((d) => d.name), ['a', 'b'])
+      assert.deepEqual(
+        again.data.databases.map((d) => d.name),
+        ['a', 'b'],
+      )
       assert.equal(again.data.index, client.data.index)
     } finally {
       await rm(dir, { recursive: true, force: true })

@@ -14,7 +14,12 @@ import {
   encodePortableData,
 } from './index.js'
 import type { MetaDataFields, ShardGroupInfo } from './index.js'
-import { INFLUXD_META_DB, REFERENCE_ADMIN_HASH, REFERENCE_CQ, REFERENCE_META_FILE } from './testdata.js'
+import {
+  INFLUXD_META_DB,
+  REFERENCE_ADMIN_HASH,
+  REFERENCE_CQ,
+  REFERENCE_META_FILE,
+} from './testdata.js'
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex')
 const plain = (d: MetaData): MetaDataFields => ({ ...d })
@@ -32,9 +37,15 @@ describe('meta.Data codec: the reference .meta file of spec §2.6', () => {
   it('reports ERR_META_CORRUPT for a .meta file that is truncated or has no Data field', () => {
     assert.throws(
       () => decodePortableData(REFERENCE_META_FILE.subarray(0, 300), 'x.meta'),
-      (e: unknown) => e instanceof MetaCorruptError && e.fields['path'] === 'x.meta' && typeof e.fields['offset'] === 'number',
+      (e: unknown) =>
+        e instanceof MetaCorruptError &&
+        e.fields['path'] === 'x.meta' &&
+        typeof e.fields['offset'] === 'number',
     )
-    assert.throws(() => decodePortableData(Uint8Array.of(0x10, 0x00)), /required field "Data" not set/)
+    assert.throws(
+      () => decodePortableData(Uint8Array.of(0x10, 0x00)),
+      /required field "Data" not set/,
+    )
     assert.equal(decodePortableData(encodePortableData(Uint8Array.of(1, 2), 7n)).maxNodeID, 7n)
   })
 
@@ -81,7 +92,9 @@ describe('meta.Data codec: the reference .meta file of spec §2.6', () => {
     ])
     assert.equal(db.retentionPolicies[0]?.shardGroups[0]?.startTimeNs, 1794787200000000000n)
     assert.deepEqual(db.continuousQueries, [{ name: 'cq1', query: REFERENCE_CQ }])
-    assert.deepEqual(d.users, [{ name: 'admin', hash: REFERENCE_ADMIN_HASH, admin: true, privileges: new Map() }])
+    assert.deepEqual(d.users, [
+      { name: 'admin', hash: REFERENCE_ADMIN_HASH, admin: true, privileges: new Map() },
+    ])
   })
 
   it('re-encodes the decoded metadata to the identical bytes', () => {
@@ -92,7 +105,11 @@ describe('meta.Data codec: the reference .meta file of spec §2.6', () => {
   it('produces the reference bytes from a model built with the operations InfluxDB ran', () => {
     let d = MetaData.empty(4215629758522821360n)
     d = d.createDatabase('telegraf')
-    d = d.createRetentionPolicy('telegraf', { name: 'oneday', durationNs: 86_400_000_000_000n }, false)
+    d = d.createRetentionPolicy(
+      'telegraf',
+      { name: 'oneday', durationNs: 86_400_000_000_000n },
+      false,
+    )
     d = d.createShardGroup('telegraf', 'autogen', date('2026-11-18T10:00:00Z'))
     d = d.createShardGroup('telegraf', 'autogen', date('2026-11-25T19:10:20Z'))
     d = d.createShardGroup('telegraf', 'oneday', date('2026-11-25T19:10:20Z'))
@@ -107,7 +124,10 @@ describe('meta.Data codec: the second example of spec §2.7 (users, grants, subs
   function build(): MetaData {
     return MetaData.empty(574000191880433823n)
       .createDatabase('authdb')
-      .createSubscription('authdb', 'autogen', 'sub1', 'ALL', ['http://127.0.0.1:9999', 'udp://127.0.0.1:9998'])
+      .createSubscription('authdb', 'autogen', 'sub1', 'ALL', [
+        'http://127.0.0.1:9999',
+        'udp://127.0.0.1:9998',
+      ])
       .createUser('admin', '$2a$10$j8Sv', true)
       .createUser('bob', '$2a$10$83.Q', false)
       .setPrivilege('bob', 'authdb', Privilege.All)
@@ -132,15 +152,31 @@ describe('meta.Data codec: the second example of spec §2.7 (users, grants, subs
               Duration: '0',
               ShardGroupDuration: '604800000000000',
               ReplicaN: 1,
-              Subscriptions: [{ Name: 'sub1', Mode: 'ALL', Destinations: ['http://127.0.0.1:9999', 'udp://127.0.0.1:9998'] }],
+              Subscriptions: [
+                {
+                  Name: 'sub1',
+                  Mode: 'ALL',
+                  Destinations: ['http://127.0.0.1:9999', 'udp://127.0.0.1:9998'],
+                },
+              ],
             },
           ],
         },
       ],
       Users: [
         { Name: 'admin', Hash: '$2a$10$j8Sv', Admin: true },
-        { Name: 'bob', Hash: '$2a$10$83.Q', Admin: false, Privileges: [{ Database: 'authdb', Privilege: 3 }] },
-        { Name: 'carol', Hash: '$2a$10$Iaoj', Admin: false, Privileges: [{ Database: 'authdb', Privilege: 2 }] },
+        {
+          Name: 'bob',
+          Hash: '$2a$10$83.Q',
+          Admin: false,
+          Privileges: [{ Database: 'authdb', Privilege: 3 }],
+        },
+        {
+          Name: 'carol',
+          Hash: '$2a$10$Iaoj',
+          Admin: false,
+          Privileges: [{ Database: 'authdb', Privilege: 2 }],
+        },
       ],
       MaxNodeID: '0',
       MaxShardGroupID: '0',
@@ -158,31 +194,63 @@ describe('meta.Data codec: the second example of spec §2.7 (users, grants, subs
 describe('meta.Data codec: a meta.db written by a real influxd 1.6.7', () => {
   it('decodes users, grants, subscription, continuous query, policies and a dropped shard', () => {
     const d = decodeMetaData(INFLUXD_META_DB, { strict: true })
-    assert.deepEqual(d.databases.map((db) => [db.name, db.defaultRetentionPolicy]), [['authdb', 'autogen'], ['other', 'short']])
+    assert.deepEqual(
+      d.databases.map((db) => [db.name, db.defaultRetentionPolicy]),
+      [
+        ['authdb', 'autogen'],
+        ['other', 'short'],
+      ],
+    )
     const autogen = d.retentionPolicy('authdb', 'autogen')
     assert.ok(autogen)
     assert.deepEqual(autogen.subscriptions, [
-      { name: 'sub1', mode: 'ANY', destinations: ['http://127.0.0.1:9999', 'udp://127.0.0.1:9998'] },
+      {
+        name: 'sub1',
+        mode: 'ANY',
+        destinations: ['http://127.0.0.1:9999', 'udp://127.0.0.1:9998'],
+      },
     ])
     // DROP SHARD 2 left group 2 (1959-12-28, a Monday, before the epoch) with no shards, deleted.
     const [g2, g1] = autogen.shardGroups
     assert.ok(g1 && g2)
-    assert.deepEqual([g2.id, g2.startTimeNs, g2.endTimeNs, g2.shards], [2n, date('1959-12-28T00:00:00Z'), date('1960-01-04T00:00:00Z'), []])
+    assert.deepEqual(
+      [g2.id, g2.startTimeNs, g2.endTimeNs, g2.shards],
+      [2n, date('1959-12-28T00:00:00Z'), date('1960-01-04T00:00:00Z'), []],
+    )
     assert.ok(g2.deletedAtNs > date('2026-01-01T00:00:00Z'))
-    assert.deepEqual([g1.id, g1.startTimeNs, g1.deletedAtNs, g1.shards], [1n, date('2019-12-30T00:00:00Z'), 0n, [{ id: 1n, owners: [] }]])
+    assert.deepEqual(
+      [g1.id, g1.startTimeNs, g1.deletedAtNs, g1.shards],
+      [1n, date('2019-12-30T00:00:00Z'), 0n, [{ id: 1n, owners: [] }]],
+    )
     const rp2 = d.retentionPolicy('authdb', 'rp2')
-    assert.deepEqual([rp2?.durationNs, rp2?.shardGroupDurationNs, rp2?.replicaN], [52n * 7n * 86_400_000_000_000n, 604_800_000_000_000n, 2])
+    assert.deepEqual(
+      [rp2?.durationNs, rp2?.shardGroupDurationNs, rp2?.replicaN],
+      [52n * 7n * 86_400_000_000_000n, 604_800_000_000_000n, 2],
+    )
     const short = d.retentionPolicy('other', 'short')
-    assert.deepEqual([short?.durationNs, short?.shardGroupDurationNs], [3n * 86_400_000_000_000n, 7_200_000_000_000n])
+    assert.deepEqual(
+      [short?.durationNs, short?.shardGroupDurationNs],
+      [3n * 86_400_000_000_000n, 7_200_000_000_000n],
+    )
     assert.equal(
       d.database('authdb')?.continuousQueries[0]?.query,
       'CREATE CONTINUOUS QUERY cq1 ON authdb BEGIN SELECT mean(v) INTO authdb.autogen.m_1h FROM authdb.autogen.m GROUP BY time(1h) END',
     )
-    assert.deepEqual(d.users.map((u) => [u.name, u.admin, [...u.privileges]]), [
-      ['admin', true, []],
-      ['bob', false, [['authdb', 3]]],
-      ['carol', false, [['authdb', 2], ['other', 0]]],
-    ])
+    assert.deepEqual(
+      d.users.map((u) => [u.name, u.admin, [...u.privileges]]),
+      [
+        ['admin', true, []],
+        ['bob', false, [['authdb', 3]]],
+        [
+          'carol',
+          false,
+          [
+            ['authdb', 2],
+            ['other', 0],
+          ],
+        ],
+      ],
+    )
     assert.deepEqual([d.index, d.maxShardGroupID, d.maxShardID], [18n, 4n, 4n])
   })
 
@@ -193,7 +261,10 @@ describe('meta.Data codec: a meta.db written by a real influxd 1.6.7', () => {
 
 describe('meta.Data codec: encoding rules', () => {
   it('always writes the required fields, even when zero, and omits empty repeated fields', () => {
-    assert.equal(hex(encodeMetaData(MetaData.empty(0n).with({ index: 0n }))), '080010001800380040004800')
+    assert.equal(
+      hex(encodeMetaData(MetaData.empty(0n).with({ index: 0n }))),
+      '080010001800380040004800',
+    )
   })
 
   it('writes negative int64 values as 10-byte plain varints and TruncatedAt only when set', () => {
@@ -213,7 +284,16 @@ describe('meta.Data codec: encoding rules', () => {
                 shardGroupDurationNs: 1n,
                 replicaN: 1,
                 subscriptions: [],
-                shardGroups: [{ id: 5n, startTimeNs: -1n, endTimeNs: 0n, deletedAtNs: 0n, truncatedAtNs, shards: [] }],
+                shardGroups: [
+                  {
+                    id: 5n,
+                    startTimeNs: -1n,
+                    endTimeNs: 0n,
+                    deletedAtNs: 0n,
+                    truncatedAtNs,
+                    shards: [],
+                  },
+                ],
               },
             ],
           },
@@ -225,26 +305,52 @@ describe('meta.Data codec: encoding rules', () => {
     assert.equal(hex(encodeMetaData(group(0n))), '080010001800' + '2a23' + db + '380040054800')
     const truncated = hex(encodeMetaData(group(-2n)))
     assert.ok(truncated.includes(sg + '30feffffffffffffffff01'))
-    assert.equal(decodeMetaData(Buffer.from(truncated, 'hex')).retentionPolicy('d', 'r')?.shardGroups[0]?.truncatedAtNs, -2n)
+    assert.equal(
+      decodeMetaData(Buffer.from(truncated, 'hex')).retentionPolicy('d', 'r')?.shardGroups[0]
+        ?.truncatedAtNs,
+      -2n,
+    )
   })
 
   it('reads the deprecated OwnerIDs of a shard as its owners', () => {
     // ShardInfo { ID: 7, OwnerIDs: 1, OwnerIDs: 2 } inside a minimal Data.
     const shard = '0807' + '1001' + '1002'
-    const sg = '0801' + '1000' + '1800' + '2000' + '2a' + (shard.length / 2).toString(16).padStart(2, '0') + shard
-    const rp = '0a0172' + '1000' + '1801' + '2001' + '2a' + (sg.length / 2).toString(16).padStart(2, '0') + sg
+    const sg =
+      '0801' +
+      '1000' +
+      '1800' +
+      '2000' +
+      '2a' +
+      (shard.length / 2).toString(16).padStart(2, '0') +
+      shard
+    const rp =
+      '0a0172' +
+      '1000' +
+      '1801' +
+      '2001' +
+      '2a' +
+      (sg.length / 2).toString(16).padStart(2, '0') +
+      sg
     const db = '0a0164' + '1200' + '1a' + (rp.length / 2).toString(16).padStart(2, '0') + rp
-    const data = '080010011800' + '2a' + (db.length / 2).toString(16).padStart(2, '0') + db + '380040014807'
+    const data =
+      '080010011800' + '2a' + (db.length / 2).toString(16).padStart(2, '0') + db + '380040014807'
     const d = decodeMetaData(Buffer.from(data, 'hex'), { strict: true })
-    assert.deepEqual(d.retentionPolicy('d', 'r')?.shardGroups[0]?.shards, [{ id: 7n, owners: [1n, 2n] }])
+    assert.deepEqual(d.retentionPolicy('d', 'r')?.shardGroups[0]?.shards, [
+      { id: 7n, owners: [1n, 2n] },
+    ])
     const owned = decodeMetaData(encodeMetaData(d))
-    assert.deepEqual(owned.retentionPolicy('d', 'r')?.shardGroups[0]?.shards, [{ id: 7n, owners: [1n, 2n] }])
+    assert.deepEqual(owned.retentionPolicy('d', 'r')?.shardGroups[0]?.shards, [
+      { id: 7n, owners: [1n, 2n] },
+    ])
   })
 
   it('reports ERR_META_UNENCODABLE with the field for an ID outside uint64', () => {
     assert.throws(
       () => encodeMetaData(MetaData.empty(0n).with({ maxShardID: -1n })),
-      (e: unknown) => e instanceof MetaUnencodableError && e.code === 'ERR_META_UNENCODABLE' && e.fields['field'] === 'MaxShardID',
+      (e: unknown) =>
+        e instanceof MetaUnencodableError &&
+        e.code === 'ERR_META_UNENCODABLE' &&
+        e.fields['field'] === 'MaxShardID',
     )
     assert.throws(() => encodeMetaData(MetaData.empty(2n ** 64n)), MetaUnencodableError)
   })
@@ -254,9 +360,19 @@ describe('meta.Data codec: damaged input', () => {
   it('decodes a message without a required field leniently, and strictly reports the field path', () => {
     // A shard group without DeletedAt (the server log of spec §2.1).
     const sg = '0801' + '1000' + '1800'
-    const rp = '0a0172' + '1000' + '1801' + '2001' + '2a' + (sg.length / 2).toString(16).padStart(2, '0') + sg
+    const rp =
+      '0a0172' +
+      '1000' +
+      '1801' +
+      '2001' +
+      '2a' +
+      (sg.length / 2).toString(16).padStart(2, '0') +
+      sg
     const db = '0a0164' + '1200' + '1a' + (rp.length / 2).toString(16).padStart(2, '0') + rp
-    const bytes = Buffer.from('080010011800' + '2a' + (db.length / 2).toString(16).padStart(2, '0') + db + '380040014800', 'hex')
+    const bytes = Buffer.from(
+      '080010011800' + '2a' + (db.length / 2).toString(16).padStart(2, '0') + db + '380040014800',
+      'hex',
+    )
     assert.equal(decodeMetaData(bytes).retentionPolicy('d', 'r')?.shardGroups[0]?.deletedAtNs, 0n)
     assert.throws(
       () => decodeMetaData(bytes, { strict: true, path: '/x/meta.db' }),
@@ -265,7 +381,9 @@ describe('meta.Data codec: damaged input', () => {
         e.code === 'ERR_META_CORRUPT' &&
         e.fields['field'] === 'Databases.RetentionPolicies.ShardGroups.DeletedAt' &&
         e.fields['path'] === '/x/meta.db' &&
-        e.message.includes('required field "Databases.RetentionPolicies.ShardGroups.DeletedAt" not set'),
+        e.message.includes(
+          'required field "Databases.RetentionPolicies.ShardGroups.DeletedAt" not set',
+        ),
     )
   })
 
@@ -286,7 +404,10 @@ describe('meta.Data codec: damaged input', () => {
     }
     assert.throws(
       () => decodeMetaData(INFLUXD_META_DB.subarray(0, 100)),
-      (e: unknown) => e instanceof MetaCorruptError && typeof e.fields['offset'] === 'number' && /offset \d+/.test(e.message),
+      (e: unknown) =>
+        e instanceof MetaCorruptError &&
+        typeof e.fields['offset'] === 'number' &&
+        /offset \d+/.test(e.message),
     )
   })
 
@@ -307,12 +428,20 @@ describe('meta.Data codec: damaged input', () => {
 
   it('rejects a privilege value InfluxQL does not define', () => {
     const user = '0a0175' + '1200' + '1800' + '2205' + '0a0164' + '1007'
-    const bytes = Buffer.from('080010011800' + '32' + (user.length / 2).toString(16).padStart(2, '0') + user + '380040004800', 'hex')
+    const bytes = Buffer.from(
+      '080010011800' +
+        '32' +
+        (user.length / 2).toString(16).padStart(2, '0') +
+        user +
+        '380040004800',
+      'hex',
+    )
     assert.throws(() => decodeMetaData(bytes), /unknown privilege 7/)
   })
 })
 
-const rec = <T>(model: { [K in keyof T]: fc.Arbitrary<T[K]> }): fc.Arbitrary<T> => fc.record(model, { noNullPrototype: true })
+const rec = <T>(model: { [K in keyof T]: fc.Arbitrary<T[K]> }): fc.Arbitrary<T> =>
+  fc.record(model, { noNullPrototype: true })
 const u64 = fc.bigInt({ min: 0n, max: 2n ** 64n - 1n })
 const i64 = fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n })
 const name = fc.string({ unit: 'grapheme', maxLength: 6 })
@@ -331,9 +460,16 @@ const retentionPolicy = rec({
   shardGroupDurationNs: i64,
   replicaN: fc.integer({ min: 0, max: 0xffff_ffff }),
   shardGroups: fc.array(shardGroup, { maxLength: 3 }),
-  subscriptions: fc.array(rec({ name, mode: fc.constantFrom('ALL', 'ANY'), destinations: fc.array(name, { maxLength: 3 }) }), {
-    maxLength: 2,
-  }),
+  subscriptions: fc.array(
+    rec({
+      name,
+      mode: fc.constantFrom('ALL', 'ANY'),
+      destinations: fc.array(name, { maxLength: 3 }),
+    }),
+    {
+      maxLength: 2,
+    },
+  ),
 })
 const metaDataFields: fc.Arbitrary<MetaDataFields> = rec({
   term: u64,
@@ -345,7 +481,10 @@ const metaDataFields: fc.Arbitrary<MetaDataFields> = rec({
       name,
       defaultRetentionPolicy: name,
       retentionPolicies: fc.array(retentionPolicy, { maxLength: 3 }),
-      continuousQueries: fc.array(rec({ name, query: fc.string({ unit: 'grapheme', maxLength: 30 }) }), { maxLength: 2 }),
+      continuousQueries: fc.array(
+        rec({ name, query: fc.string({ unit: 'grapheme', maxLength: 30 }) }),
+        { maxLength: 2 },
+      ),
     }),
     { maxLength: 3 },
   ),
@@ -355,7 +494,10 @@ const metaDataFields: fc.Arbitrary<MetaDataFields> = rec({
       hash: name,
       admin: fc.boolean(),
       privileges: fc
-        .uniqueArray(fc.tuple(name, fc.constantFrom<Privilege>(0, 1, 2, 3)), { selector: ([db]) => db, maxLength: 3 })
+        .uniqueArray(fc.tuple(name, fc.constantFrom<Privilege>(0, 1, 2, 3)), {
+          selector: ([db]) => db,
+          maxLength: 3,
+        })
         .map((entries) => new Map(entries)),
     }),
     { maxLength: 3 },

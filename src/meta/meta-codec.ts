@@ -83,7 +83,11 @@ function retentionPolicyToWire(rp: RetentionPolicyInfo): object {
     ShardGroupDuration: toInt64(rp.shardGroupDurationNs, `${p}.ShardGroupDuration`),
     ReplicaN: toUint32(rp.replicaN, `${p}.ReplicaN`),
     ShardGroups: rp.shardGroups.map(shardGroupToWire),
-    Subscriptions: rp.subscriptions.map((s) => ({ Name: s.name, Mode: s.mode, Destinations: s.destinations })),
+    Subscriptions: rp.subscriptions.map((s) => ({
+      Name: s.name,
+      Mode: s.mode,
+      Destinations: s.destinations,
+    })),
   }
 }
 
@@ -225,7 +229,9 @@ class Decoder {
       shardGroupDurationNs: i64(m, 'ShardGroupDuration', `${p}.ShardGroupDuration`),
       replicaN: int(m, 'ReplicaN', `${p}.ReplicaN`),
       shardGroups,
-      subscriptions: messages(m, 'Subscriptions', `${p}.Subscriptions`).map((s) => this.subscription(s)),
+      subscriptions: messages(m, 'Subscriptions', `${p}.Subscriptions`).map((s) =>
+        this.subscription(s),
+      ),
     }
   }
 
@@ -256,7 +262,9 @@ class Decoder {
       this.required(up, `${p}.Privileges`, ['Database', 'Privilege'])
       const value = int(up, 'Privilege', `${p}.Privileges.Privilege`)
       if (value !== 0 && value !== 1 && value !== 2 && value !== 3) {
-        throw new MetaCorruptError(`unknown privilege ${value}`, { field: `${p}.Privileges.Privilege` })
+        throw new MetaCorruptError(`unknown privilege ${value}`, {
+          field: `${p}.Privileges.Privilege`,
+        })
       }
       privileges.set(str(up, 'Database', `${p}.Privileges.Database`), value)
     }
@@ -269,7 +277,14 @@ class Decoder {
   }
 
   data(m: Msg): MetaDataFields {
-    this.required(m, '', ['Term', 'Index', 'ClusterID', 'MaxNodeID', 'MaxShardGroupID', 'MaxShardID'])
+    this.required(m, '', [
+      'Term',
+      'Index',
+      'ClusterID',
+      'MaxNodeID',
+      'MaxShardGroupID',
+      'MaxShardID',
+    ])
     return {
       term: u64(m, 'Term', 'Term'),
       index: u64(m, 'Index', 'Index'),
@@ -292,9 +307,12 @@ function checkMaxima(data: MetaDataFields): void {
     for (const rp of db.retentionPolicies) {
       for (const sg of rp.shardGroups) {
         if (sg.id > data.maxShardGroupID) {
-          throw new MetaCorruptError(`shard group ID ${sg.id} exceeds MaxShardGroupID ${data.maxShardGroupID}`, {
-            field: 'MaxShardGroupID',
-          })
+          throw new MetaCorruptError(
+            `shard group ID ${sg.id} exceeds MaxShardGroupID ${data.maxShardGroupID}`,
+            {
+              field: 'MaxShardGroupID',
+            },
+          )
         }
         for (const s of sg.shards) {
           if (s.id > data.maxShardID) {
@@ -319,7 +337,11 @@ export function decodeWire(
     return asMsg(type.decode(reader), 'message')
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err)
-    throw new MetaCorruptError(reason, { ...(path !== undefined ? { path } : {}), offset: reader.pos }, { cause: err })
+    throw new MetaCorruptError(
+      reason,
+      { ...(path !== undefined ? { path } : {}), offset: reader.pos },
+      { cause: err },
+    )
   }
 }
 
@@ -329,7 +351,11 @@ function withPath(err: unknown, path: string | undefined): unknown {
   const { offset, field } = err.fields
   return new MetaCorruptError(
     err.reason,
-    { path, ...(typeof offset === 'number' ? { offset } : {}), ...(typeof field === 'string' ? { field } : {}) },
+    {
+      path,
+      ...(typeof offset === 'number' ? { offset } : {}),
+      ...(typeof field === 'string' ? { field } : {}),
+    },
     { cause: err.cause },
   )
 }

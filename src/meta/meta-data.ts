@@ -39,7 +39,11 @@ export interface ImportResult {
  * importDatabases in import-data.ts for the rules. Pure: throws ImportDatabaseNotFoundError,
  * DatabaseExistsError or ImportRetentionPolicyNotFoundError and then changes nothing.
  */
-export function importData(current: MetaDataFields, backup: MetaDataFields, options?: ImportOptions): ImportResult {
+export function importData(
+  current: MetaDataFields,
+  backup: MetaDataFields,
+  options?: ImportOptions,
+): ImportResult {
   const r = importDatabases(current, backup, options)
   const data = r.data === current && current instanceof MetaData ? current : new MetaData(r.data)
   return { data, shardIDMap: r.shardIDMap, databases: r.databases }
@@ -137,11 +141,20 @@ export class MetaData implements MetaDataFields {
     return this.#wrap(db.dropDatabase(this, name))
   }
   /** See database-ops.ts createRetentionPolicy. */
-  createRetentionPolicy(database: string, spec: RetentionPolicySpec, makeDefault: boolean): MetaData {
+  createRetentionPolicy(
+    database: string,
+    spec: RetentionPolicySpec,
+    makeDefault: boolean,
+  ): MetaData {
     return this.#wrap(db.createRetentionPolicy(this, database, spec, makeDefault))
   }
   /** See database-ops.ts updateRetentionPolicy. */
-  updateRetentionPolicy(database: string, name: string, update: RetentionPolicyUpdate, makeDefault: boolean): MetaData {
+  updateRetentionPolicy(
+    database: string,
+    name: string,
+    update: RetentionPolicyUpdate,
+    makeDefault: boolean,
+  ): MetaData {
     return this.#wrap(db.updateRetentionPolicy(this, database, name, update, makeDefault))
   }
   /** See database-ops.ts dropRetentionPolicy. */
@@ -178,7 +191,11 @@ export class MetaData implements MetaDataFields {
   // Shard groups and shards.
 
   /** See shard-group-ops.ts shardGroupByTimestamp. */
-  shardGroupByTimestamp(database: string, rp: string, timestampNs: bigint): ShardGroupInfo | undefined {
+  shardGroupByTimestamp(
+    database: string,
+    rp: string,
+    timestampNs: bigint,
+  ): ShardGroupInfo | undefined {
     return sg.shardGroupByTimestamp(this, database, rp, timestampNs)
   }
   /** See shard-group-ops.ts shardGroups. */
@@ -186,7 +203,12 @@ export class MetaData implements MetaDataFields {
     return sg.shardGroups(this, database, rp)
   }
   /** See shard-group-ops.ts shardGroupsByTimeRange. */
-  shardGroupsByTimeRange(database: string, rp: string, minNs: bigint, maxNs: bigint): readonly ShardGroupInfo[] {
+  shardGroupsByTimeRange(
+    database: string,
+    rp: string,
+    minNs: bigint,
+    maxNs: bigint,
+  ): readonly ShardGroupInfo[] {
     return sg.shardGroupsByTimeRange(this, database, rp, minNs, maxNs)
   }
   /** See shard-group-ops.ts createShardGroup. */

@@ -80,7 +80,9 @@ export class MetaFileStore implements MetaStore {
       bytes = await readFile(this.path)
     } catch (err) {
       if (err instanceof Error && 'code' in err && err.code === 'ENOENT') {
-        return this.#newClusterID === undefined ? MetaData.empty() : MetaData.empty(this.#newClusterID())
+        return this.#newClusterID === undefined
+          ? MetaData.empty()
+          : MetaData.empty(this.#newClusterID())
       }
       throw new MetaStoreIOError('read', this.path, err)
     }

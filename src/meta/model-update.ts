@@ -39,7 +39,10 @@ export interface RetentionPolicyLocation {
 }
 
 /** Finds a database by name or throws DatabaseNotFoundError. */
-export function requireDatabase(data: MetaDataFields, database: string): { dbIndex: number; db: DatabaseInfo } {
+export function requireDatabase(
+  data: MetaDataFields,
+  database: string,
+): { dbIndex: number; db: DatabaseInfo } {
   const dbIndex = databaseIndex(data, database)
   const db = data.databases[dbIndex]
   if (db === undefined) throw new DatabaseNotFoundError(database)
@@ -60,7 +63,11 @@ export function requireRetentionPolicy(
 }
 
 /** The model with database `dbIndex` replaced. */
-export function withDatabase(data: MetaDataFields, dbIndex: number, db: DatabaseInfo): MetaDataFields {
+export function withDatabase(
+  data: MetaDataFields,
+  dbIndex: number,
+  db: DatabaseInfo,
+): MetaDataFields {
   return { ...data, databases: replaceAt(data.databases, dbIndex, db) }
 }
 

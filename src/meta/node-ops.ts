@@ -16,7 +16,11 @@ function sharedID(others: readonly NodeInfo[], tcpHost: string): bigint | undefi
  * Adds a data node. NodeExistsError when a data node has the same TCP address; reuses the ID of a
  * meta node on that address, else takes maxNodeID + 1. Data nodes stay sorted by ID.
  */
-export function createDataNode(data: MetaDataFields, host: string, tcpHost: string): MetaDataFields {
+export function createDataNode(
+  data: MetaDataFields,
+  host: string,
+  tcpHost: string,
+): MetaDataFields {
   if (data.dataNodes.some((n) => n.tcpHost === tcpHost)) throw new NodeExistsError(tcpHost)
   const existing = sharedID(data.metaNodes, tcpHost)
   const maxNodeID = existing === undefined ? data.maxNodeID + 1n : data.maxNodeID
@@ -28,7 +32,11 @@ export function createDataNode(data: MetaDataFields, host: string, tcpHost: stri
  * Adds a meta node. NodeExistsError when a meta node has the same HTTP address; reuses the ID of a
  * data node on the same TCP address, else takes maxNodeID + 1. Meta nodes stay sorted by ID.
  */
-export function createMetaNode(data: MetaDataFields, host: string, tcpHost: string): MetaDataFields {
+export function createMetaNode(
+  data: MetaDataFields,
+  host: string,
+  tcpHost: string,
+): MetaDataFields {
   if (data.metaNodes.some((n) => n.host === host)) throw new NodeExistsError(host)
   const existing = sharedID(data.dataNodes, tcpHost)
   const maxNodeID = existing === undefined ? data.maxNodeID + 1n : data.maxNodeID

@@ -28,7 +28,10 @@ export function shardGroupDurationFor(durationNs: bigint): bigint {
  * The shard group duration a policy really gets: 0 means "derive from the duration", and a
  * given value below one hour becomes one hour.
  */
-export function normalisedShardGroupDuration(shardGroupDurationNs: bigint, durationNs: bigint): bigint {
+export function normalisedShardGroupDuration(
+  shardGroupDurationNs: bigint,
+  durationNs: bigint,
+): bigint {
   if (shardGroupDurationNs === 0n) return shardGroupDurationFor(durationNs)
   if (shardGroupDurationNs < MIN_RETENTION_POLICY_DURATION_NS) {
     return shardGroupDurationFor(MIN_RETENTION_POLICY_DURATION_NS)
@@ -72,10 +75,16 @@ export function retentionPolicyFromSpec(spec: RetentionPolicySpec): RetentionPol
  * Whether a spec describes an existing policy (InfluxDB's RetentionPolicySpec.Matches): every
  * field the spec sets is equal, and the normalised shard group duration is the policy's.
  */
-export function specMatches(spec: RetentionPolicySpec, rp: RetentionPolicyInfo | undefined): boolean {
+export function specMatches(
+  spec: RetentionPolicySpec,
+  rp: RetentionPolicyInfo | undefined,
+): boolean {
   if (rp === undefined) return false
   if (spec.name !== undefined && spec.name !== '' && spec.name !== rp.name) return false
   if (spec.durationNs !== undefined && spec.durationNs !== rp.durationNs) return false
   if (spec.replicaN !== undefined && spec.replicaN !== rp.replicaN) return false
-  return normalisedShardGroupDuration(spec.shardGroupDurationNs ?? 0n, rp.durationNs) === rp.shardGroupDurationNs
+  return (
+    normalisedShardGroupDuration(spec.shardGroupDurationNs ?? 0n, rp.durationNs) ===
+    rp.shardGroupDurationNs
+  )
 }

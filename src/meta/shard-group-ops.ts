@@ -35,11 +35,17 @@ export function shardGroupByTimestamp(
   rp: string,
   timestampNs: bigint,
 ): ShardGroupInfo | undefined {
-  return requireRetentionPolicy(data, db, rp).rp.shardGroups.find((sg) => acceptsTime(sg, timestampNs))
+  return requireRetentionPolicy(data, db, rp).rp.shardGroups.find((sg) =>
+    acceptsTime(sg, timestampNs),
+  )
 }
 
 /** The groups of a retention policy that are not deleted, in InfluxDB's order. */
-export function shardGroups(data: MetaDataFields, db: string, rp: string): readonly ShardGroupInfo[] {
+export function shardGroups(
+  data: MetaDataFields,
+  db: string,
+  rp: string,
+): readonly ShardGroupInfo[] {
   return requireRetentionPolicy(data, db, rp).rp.shardGroups.filter((sg) => !isDeleted(sg))
 }
 
@@ -72,7 +78,10 @@ export function createShardGroup(
   if (loc.rp.shardGroups.some((sg) => acceptsTime(sg, timestampNs))) return data
   const id = data.maxShardGroupID + 1n
   let maxShardID = data.maxShardID
-  const shards: ShardInfo[] = shardOwners.map((owners) => ({ id: ++maxShardID, owners: owners.slice() }))
+  const shards: ShardInfo[] = shardOwners.map((owners) => ({
+    id: ++maxShardID,
+    owners: owners.slice(),
+  }))
   const group: ShardGroupInfo = {
     id,
     ...shardGroupBounds(timestampNs, loc.rp.shardGroupDurationNs),
@@ -159,7 +168,8 @@ export function truncateShardGroups(data: MetaDataFields, tNs: bigint): MetaData
   return mapRetentionPolicies(data, (rp) => {
     let changed = false
     const groups = rp.shardGroups.map((sg) => {
-      if (tNs >= sg.endTimeNs || isDeleted(sg) || (isTruncated(sg) && sg.truncatedAtNs < tNs)) return sg
+      if (tNs >= sg.endTimeNs || isDeleted(sg) || (isTruncated(sg) && sg.truncatedAtNs < tNs))
+        return sg
       changed = true
       return { ...sg, truncatedAtNs: tNs <= sg.startTimeNs ? sg.startTimeNs : tNs }
     })
@@ -174,7 +184,9 @@ export function truncateShardGroups(data: MetaDataFields, tNs: bigint): MetaData
 export function pruneShardGroups(data: MetaDataFields, nowNs: bigint): MetaDataFields {
   const expirationNs = nowNs - SHARD_GROUP_DELETED_EXPIRATION_NS
   return mapRetentionPolicies(data, (rp) => {
-    const remaining = rp.shardGroups.filter((sg) => sg.deletedAtNs === 0n || !(expirationNs > sg.deletedAtNs))
+    const remaining = rp.shardGroups.filter(
+      (sg) => sg.deletedAtNs === 0n || !(expirationNs > sg.deletedAtNs),
+    )
     return remaining.length === rp.shardGroups.length ? rp : { ...rp, shardGroups: remaining }
   })
 }
@@ -183,12 +195,22 @@ export function pruneShardGroups(data: MetaDataFields, nowNs: bigint): MetaDataF
  * Creates, for every retention policy whose last group is not deleted and ends after `fromNs` but
  * before `toNs`, the group that follows it (InfluxDB's PrecreateShardGroups).
  */
-export function precreateShardGroups(data: MetaDataFields, fromNs: bigint, toNs: bigint): MetaDataFields {
+export function precreateShardGroups(
+  data: MetaDataFields,
+  fromNs: bigint,
+  toNs: bigint,
+): MetaDataFields {
   let next = data
   for (const db of data.databases) {
     for (const rp of db.retentionPolicies) {
       const last = rp.shardGroups[rp.shardGroups.length - 1]
-      if (last === undefined || isDeleted(last) || !(last.endTimeNs < toNs) || !(last.endTimeNs > fromNs)) continue
+      if (
+        last === undefined ||
+        isDeleted(last) ||
+        !(last.endTimeNs < toNs) ||
+        !(last.endTimeNs > fromNs)
+      )
+        continue
       next = createShardGroup(next, db.name, rp.name, last.endTimeNs + 1n)
     }
   }
@@ -199,7 +221,10 @@ export function precreateShardGroups(data: MetaDataFields, fromNs: bigint, toNs:
  * The groups that retention should delete at `nowNs`: not deleted, in a finite policy, and ending
  * more than the policy's duration before now.
  */
-export function expiredShardGroups(data: MetaDataFields, nowNs: bigint): readonly LocatedShardGroup[] {
+export function expiredShardGroups(
+  data: MetaDataFields,
+  nowNs: bigint,
+): readonly LocatedShardGroup[] {
   const out: LocatedShardGroup[] = []
   for (const db of data.databases) {
     for (const rp of db.retentionPolicies) {

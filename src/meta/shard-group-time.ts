@@ -52,7 +52,11 @@ export function overlaps(sg: ShardGroupInfo, minNs: bigint, maxNs: bigint): bool
 
 /** Whether the group takes writes for `timestampNs`: contains it, not deleted, not truncated before it. */
 export function acceptsTime(sg: ShardGroupInfo, timestampNs: bigint): boolean {
-  return containsTime(sg, timestampNs) && !isDeleted(sg) && (!isTruncated(sg) || timestampNs < sg.truncatedAtNs)
+  return (
+    containsTime(sg, timestampNs) &&
+    !isDeleted(sg) &&
+    (!isTruncated(sg) || timestampNs < sg.truncatedAtNs)
+  )
 }
 
 /**

@@ -1,7 +1,11 @@
 // Subscription operations on the model, and the destination URL check InfluxDB applies: the
 // scheme must be http, https or udp and the host must carry a port (Go's url.Parse followed by
 // net.SplitHostPort).
-import { InvalidSubscriptionURLError, SubscriptionExistsError, SubscriptionNotFoundError } from './errors.js'
+import {
+  InvalidSubscriptionURLError,
+  SubscriptionExistsError,
+  SubscriptionNotFoundError,
+} from './errors.js'
 import { removeAt, requireRetentionPolicy, withRetentionPolicy } from './model-update.js'
 import type { MetaDataFields } from './types.js'
 
@@ -52,7 +56,8 @@ export function createSubscription(
 ): MetaDataFields {
   for (const d of destinations) validateSubscriptionURL(d)
   const loc = requireRetentionPolicy(data, db, rp)
-  if (loc.rp.subscriptions.some((s) => s.name === name)) throw new SubscriptionExistsError(db, rp, name)
+  if (loc.rp.subscriptions.some((s) => s.name === name))
+    throw new SubscriptionExistsError(db, rp, name)
   return withRetentionPolicy(data, loc, {
     ...loc.rp,
     subscriptions: [...loc.rp.subscriptions, { name, mode, destinations: destinations.slice() }],
@@ -60,9 +65,17 @@ export function createSubscription(
 }
 
 /** Removes a subscription; SubscriptionNotFoundError when there is none of that name. */
-export function dropSubscription(data: MetaDataFields, db: string, rp: string, name: string): MetaDataFields {
+export function dropSubscription(
+  data: MetaDataFields,
+  db: string,
+  rp: string,
+  name: string,
+): MetaDataFields {
   const loc = requireRetentionPolicy(data, db, rp)
   const i = loc.rp.subscriptions.findIndex((s) => s.name === name)
   if (i < 0) throw new SubscriptionNotFoundError(db, rp, name)
-  return withRetentionPolicy(data, loc, { ...loc.rp, subscriptions: removeAt(loc.rp.subscriptions, i) })
+  return withRetentionPolicy(data, loc, {
+    ...loc.rp,
+    subscriptions: removeAt(loc.rp.subscriptions, i),
+  })
 }

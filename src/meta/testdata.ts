@@ -29,27 +29,35 @@ export const REFERENCE_META_FILE: Uint8Array = concat([
   hex('10 08'), // Index = 8
   hex('18 f095c6aae19dbbc03a'), // ClusterID = 4215629758522821360
   hex('2a c002'), // Databases, len 320
-  hex('0a 08'), text('telegraf'),
-  hex('12 07'), text('autogen'),
+  hex('0a 08'),
+  text('telegraf'),
+  hex('12 07'),
+  text('autogen'),
   hex('1a 52'), // RetentionPolicies, len 82
-  hex('0a 07'), text('autogen'),
+  hex('0a 07'),
+  text('autogen'),
   hex('10 00'), // Duration = 0
   hex('18 8080a4c9ffc18901'), // ShardGroupDuration = 7 d
   hex('20 01'), // ReplicaN = 1
   hex('2a 1c 08 01 10 8080acfbafae97f418 18 8080d0c4aff0a0f518 20 00 2a 02 08 01'), // group 1, shard 1
   hex('2a 1c 08 02 10 8080d0c4aff0a0f518 18 8080f48dafb2aaf618 20 00 2a 02 08 02'), // group 2, shard 2
   hex('1a 37'), // RetentionPolicies, len 55
-  hex('0a 06'), text('oneday'),
+  hex('0a 06'),
+  text('oneday'),
   hex('10 8080bc8ac9d213'), // Duration = 24 h
   hex('18 80c0e285e368'), // ShardGroupDuration = 1 h
   hex('20 01'),
   hex('2a 1c 08 03 10 80c097c79bdcd7f518 18 8080faccfec4d8f518 20 00 2a 02 08 03'), // group 3, shard 3
   hex('22 9d01'), // ContinuousQueries, len 157
-  hex('0a 03'), text('cq1'),
-  hex('12 9501'), text(REFERENCE_CQ),
+  hex('0a 03'),
+  text('cq1'),
+  hex('12 9501'),
+  text(REFERENCE_CQ),
   hex('32 47'), // Users, len 71
-  hex('0a 05'), text('admin'),
-  hex('12 3c'), text(REFERENCE_ADMIN_HASH),
+  hex('0a 05'),
+  text('admin'),
+  hex('12 3c'),
+  text(REFERENCE_ADMIN_HASH),
   hex('18 01'), // Admin = true
   hex('38 00 40 03 48 03'), // MaxNodeID 0, MaxShardGroupID 3, MaxShardID 3
   hex('10 00'), // PortableData.MaxNodeID = 0

@@ -1,6 +1,11 @@
 // User and privilege operations on the model, mirroring InfluxDB 1.6's data.go. The model stores
 // bcrypt hashes only; hashing and checking passwords is in users.ts behind PasswordHasher.
-import { DatabaseNotFoundError, UserExistsError, UserNotFoundError, UsernameRequiredError } from './errors.js'
+import {
+  DatabaseNotFoundError,
+  UserExistsError,
+  UserNotFoundError,
+  UsernameRequiredError,
+} from './errors.js'
 import { databaseIndex, removeAt, replaceAt } from './model-update.js'
 import { Privilege } from './types.js'
 import type { MetaDataFields, UserInfo } from './types.js'
@@ -22,7 +27,12 @@ function withUser(data: MetaDataFields, i: number, u: UserInfo): MetaDataFields 
 }
 
 /** Adds a user with a password hash; UsernameRequiredError for '', UserExistsError when taken. */
-export function createUser(data: MetaDataFields, name: string, hash: string, admin: boolean): MetaDataFields {
+export function createUser(
+  data: MetaDataFields,
+  name: string,
+  hash: string,
+  admin: boolean,
+): MetaDataFields {
   if (name === '') throw new UsernameRequiredError()
   if (user(data, name) !== undefined) throw new UserExistsError(name)
   return { ...data, users: [...data.users, { name, hash, admin, privileges: new Map() }] }
@@ -44,7 +54,12 @@ export function updateUser(data: MetaDataFields, name: string, hash: string): Me
  * Sets a user's privilege on a database (GRANT / REVOKE store the resulting value; REVOKE ALL
  * stores 0 and the entry stays). The user and the database must exist.
  */
-export function setPrivilege(data: MetaDataFields, name: string, database: string, p: Privilege): MetaDataFields {
+export function setPrivilege(
+  data: MetaDataFields,
+  name: string,
+  database: string,
+  p: Privilege,
+): MetaDataFields {
   const { i, u } = requireUser(data, name)
   if (databaseIndex(data, database) < 0) throw new DatabaseNotFoundError(database)
   const privileges = new Map(u.privileges)
@@ -53,7 +68,11 @@ export function setPrivilege(data: MetaDataFields, name: string, database: strin
 }
 
 /** Grants or revokes admin rights; UserNotFoundError when there is no such user. */
-export function setAdminPrivilege(data: MetaDataFields, name: string, admin: boolean): MetaDataFields {
+export function setAdminPrivilege(
+  data: MetaDataFields,
+  name: string,
+  admin: boolean,
+): MetaDataFields {
   const { i, u } = requireUser(data, name)
   if (u.admin === admin) return data
   return withUser(data, i, { ...u, admin })

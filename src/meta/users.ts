@@ -30,7 +30,8 @@ export async function createUserWithPassword(
 ): Promise<MetaData> {
   const existing = data.user(name)
   if (existing !== undefined) {
-    if (existing.admin !== admin || !(await hasher.compare(password, existing.hash))) throw new UserExistsError(name)
+    if (existing.admin !== admin || !(await hasher.compare(password, existing.hash)))
+      throw new UserExistsError(name)
     return data
   }
   return data.createUser(name, await hasher.hash(password), admin)
@@ -67,7 +68,11 @@ export async function authenticate(
  * Whether an HTTP `Authorization: Basic …` header names an admin user of `data` with the right
  * password (the rule of the meta and node APIs when authentication is on).
  */
-export async function authorizeAdminBasic(header: string | undefined, data: MetaData, hasher: PasswordHasher): Promise<boolean> {
+export async function authorizeAdminBasic(
+  header: string | undefined,
+  data: MetaData,
+  hasher: PasswordHasher,
+): Promise<boolean> {
   if (header === undefined || !header.startsWith('Basic ')) return false
   const decoded = Buffer.from(header.slice(6), 'base64').toString('utf8')
   const colon = decoded.indexOf(':')

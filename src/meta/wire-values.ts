@@ -10,7 +10,8 @@ const I64_MIN = -(2n ** 63n)
 const I64_LIMIT = 2n ** 63n
 
 /** A 64-bit value as protobufjs's writer accepts it (number or Long-like bits). */
-export type Wire64 = number | { readonly low: number; readonly high: number; readonly unsigned: boolean }
+export type Wire64 =
+  number | { readonly low: number; readonly high: number; readonly unsigned: boolean }
 
 function bits(v: bigint, unsigned: boolean): Wire64 {
   if (v >= -MAX_SAFE && v <= MAX_SAFE) return Number(v)
@@ -32,7 +33,8 @@ export function toInt64(v: bigint, field: string): Wire64 {
 
 /** A uint32 for the writer; MetaUnencodableError unless an integer in [0, 2^32). */
 export function toUint32(v: number, field: string): number {
-  if (!Number.isInteger(v) || v < 0 || v > 0xffff_ffff) throw new MetaUnencodableError(field, v, 'uint32')
+  if (!Number.isInteger(v) || v < 0 || v > 0xffff_ffff)
+    throw new MetaUnencodableError(field, v, 'uint32')
   return v
 }
 

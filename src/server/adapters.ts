@@ -2,9 +2,17 @@
 // write coordinator as an http PointsWriter, the metastore as an Authenticator and a
 // DatabaseCatalog. Kept here, in the composition root, so no component imports a later one.
 
-import type { PointsWriter as ClusterPointsWriter} from '../cluster/index.js';
+import type { PointsWriter as ClusterPointsWriter } from '../cluster/index.js'
 import { WriteRetentionPolicyNotFoundError } from '../cluster/index.js'
-import type { AuthUser, Authenticator, DatabaseCatalog, PointsWriter, Privilege, WriteOutcome, WriteRequest } from '../http/index.js'
+import type {
+  AuthUser,
+  Authenticator,
+  DatabaseCatalog,
+  PointsWriter,
+  Privilege,
+  WriteOutcome,
+  WriteRequest,
+} from '../http/index.js'
 import { type MetaClient, type PasswordHasher, type UserInfo } from '../meta/index.js'
 
 const PRIVILEGE_NAMES: readonly Privilege[] = ['none', 'read', 'write', 'all']
@@ -60,7 +68,8 @@ export class HTTPPointsWriter implements PointsWriter {
       if (r.kind === 'ok') return { kind: 'ok' }
       return { kind: 'partial', reason: r.reason, dropped: r.dropped }
     } catch (err) {
-      if (err instanceof WriteRetentionPolicyNotFoundError) return { kind: 'failed', message: err.message }
+      if (err instanceof WriteRetentionPolicyNotFoundError)
+        return { kind: 'failed', message: err.message }
       throw err
     }
   }

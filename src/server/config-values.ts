@@ -55,7 +55,8 @@ export function formatGoDuration(ms: number): string {
 
 /** Parses a size: an integer number of bytes, or digits with k/m/g (×1024ⁿ); undefined if not one. */
 export function parseSize(value: string | number): number | undefined {
-  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? value : undefined
+  if (typeof value === 'number')
+    return Number.isSafeInteger(value) && value >= 0 ? value : undefined
   const m = /^(\d+)\s*([kKmMgG]?)[bB]?$/.exec(value.trim())
   if (m === null) return undefined
   const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[(m[2] ?? '').toLowerCase()] ?? 1

@@ -21,21 +21,27 @@ describe('configuration', () => {
     const dir = await mkdtemp(join(tmpdir(), 'tidemark-config-'))
     try {
       const path = join(dir, 'influxdb.conf')
-      await writeFile(path, [
-        'reporting-enabled = false',
-        'bind-address = "127.0.0.1:9088"',
-        '[meta]',
-        '  dir = "/x/meta"',
-        '[data]',
-        '  cache-max-memory-size = "512m"',
-        '  cache-snapshot-write-cold-duration = "1m30s"',
-        '  bogus = 1',
-        '[http]',
-        '  auth-enabled = true',
-        '[[graphite]]',
-        '  enabled = false',
-      ].join('\n'))
-      const { config, warnings } = await loadConfig(path, { TIDEMARK_HTTP_BIND_ADDRESS: '127.0.0.1:9999', TIDEMARK_DATA_MAX_VALUES_PER_TAG: '7' })
+      await writeFile(
+        path,
+        [
+          'reporting-enabled = false',
+          'bind-address = "127.0.0.1:9088"',
+          '[meta]',
+          '  dir = "/x/meta"',
+          '[data]',
+          '  cache-max-memory-size = "512m"',
+          '  cache-snapshot-write-cold-duration = "1m30s"',
+          '  bogus = 1',
+          '[http]',
+          '  auth-enabled = true',
+          '[[graphite]]',
+          '  enabled = false',
+        ].join('\n'),
+      )
+      const { config, warnings } = await loadConfig(path, {
+        TIDEMARK_HTTP_BIND_ADDRESS: '127.0.0.1:9999',
+        TIDEMARK_DATA_MAX_VALUES_PER_TAG: '7',
+      })
       assert.equal(config['']['bind-address'], '127.0.0.1:9088')
       assert.equal(config.meta.dir, '/x/meta')
       assert.equal(config.data['cache-max-memory-size'], 512 * 1024 * 1024)
@@ -54,11 +60,20 @@ describe('configuration', () => {
     try {
       const path = join(dir, 'bad.conf')
       await writeFile(path, '[data]\n  cache-snapshot-write-cold-duration = "ten minutes"\n')
-      await assert.rejects(loadConfig(path, {}), (e: unknown) => e instanceof ConfigError && e.message === `${path}: [data] cache-snapshot-write-cold-duration: invalid duration value "ten minutes"`)
+      await assert.rejects(
+        loadConfig(path, {}),
+        (e: unknown) =>
+          e instanceof ConfigError &&
+          e.message ===
+            `${path}: [data] cache-snapshot-write-cold-duration: invalid duration value "ten minutes"`,
+      )
       await writeFile(path, '[data\n')
       await assert.rejects(loadConfig(path, {}), ConfigError)
       await assert.rejects(loadConfig(join(dir, 'missing.conf'), {}), /cannot read config file/)
-      await assert.rejects(loadConfig(undefined, { TIDEMARK_HTTP_AUTH_ENABLED: 'maybe' }), /environment TIDEMARK_HTTP_AUTH_ENABLED: invalid boolean/)
+      await assert.rejects(
+        loadConfig(undefined, { TIDEMARK_HTTP_AUTH_ENABLED: 'maybe' }),
+        /environment TIDEMARK_HTTP_AUTH_ENABLED: invalid boolean/,
+      )
     } finally {
       await rm(dir, { recursive: true, force: true })
     }

@@ -21,36 +21,96 @@ interface KeySpec {
 /** Every supported section and key, with its kind, default and meaning (InfluxDB's names). */
 export const CONFIG_SCHEMA = {
   '': {
-    'bind-address': { kind: 'string', default: '127.0.0.1:8088', doc: 'node RPC address (InfluxDB\'s backup/cluster port)' },
-    'reporting-enabled': { kind: 'boolean', default: false, doc: 'accepted for compatibility; Tidemark never reports usage' },
+    'bind-address': {
+      kind: 'string',
+      default: '127.0.0.1:8088',
+      doc: "node RPC address (InfluxDB's backup/cluster port)",
+    },
+    'reporting-enabled': {
+      kind: 'boolean',
+      default: false,
+      doc: 'accepted for compatibility; Tidemark never reports usage',
+    },
   },
   meta: {
     dir: { kind: 'string', default: './tidemark/meta', doc: 'where the metastore (meta.db) lives' },
-    'http-bind-address': { kind: 'string', default: '127.0.0.1:8091', doc: 'meta API used by tidemark-ctl -bind' },
-    'retention-autocreate': { kind: 'boolean', default: true, doc: 'create the autogen retention policy with each database' },
+    'http-bind-address': {
+      kind: 'string',
+      default: '127.0.0.1:8091',
+      doc: 'meta API used by tidemark-ctl -bind',
+    },
+    'retention-autocreate': {
+      kind: 'boolean',
+      default: true,
+      doc: 'create the autogen retention policy with each database',
+    },
     'logging-enabled': { kind: 'boolean', default: true, doc: 'log metastore changes' },
-    'etcd-endpoints': { kind: 'string-list', default: [], doc: 'etcd cluster for highly available meta nodes (empty: local file store)' },
-    'etcd-prefix': { kind: 'string', default: '/tidemark/meta', doc: 'etcd key prefix; the metastore is the key <prefix>/data' },
-    'etcd-dial-timeout': { kind: 'duration', default: 5000, doc: 'how long connecting to an etcd member may take' },
+    'etcd-endpoints': {
+      kind: 'string-list',
+      default: [],
+      doc: 'etcd cluster for highly available meta nodes (empty: local file store)',
+    },
+    'etcd-prefix': {
+      kind: 'string',
+      default: '/tidemark/meta',
+      doc: 'etcd key prefix; the metastore is the key <prefix>/data',
+    },
+    'etcd-dial-timeout': {
+      kind: 'duration',
+      default: 5000,
+      doc: 'how long connecting to an etcd member may take',
+    },
   },
   data: {
     dir: { kind: 'string', default: './tidemark/data', doc: 'shard data (TSM files)' },
     'wal-dir': { kind: 'string', default: './tidemark/wal', doc: 'write-ahead log segments' },
     'index-version': { kind: 'string', default: 'inmem', doc: 'only inmem is supported' },
-    'wal-fsync-delay': { kind: 'duration', default: 0, doc: 'accepted for compatibility; every write is fsynced before it is acknowledged' },
+    'wal-fsync-delay': {
+      kind: 'duration',
+      default: 0,
+      doc: 'accepted for compatibility; every write is fsynced before it is acknowledged',
+    },
     'query-log-enabled': { kind: 'boolean', default: true, doc: 'log queries' },
-    'cache-max-memory-size': { kind: 'size', default: 1073741824, doc: 'a shard refuses writes beyond this cache size' },
-    'cache-snapshot-memory-size': { kind: 'size', default: 26214400, doc: 'cache size that triggers a snapshot to TSM' },
-    'cache-snapshot-write-cold-duration': { kind: 'duration', default: 600_000, doc: 'snapshot after this long without writes' },
-    'compact-full-write-cold-duration': { kind: 'duration', default: 14_400_000, doc: 'full compaction after this long without writes' },
-    'max-series-per-database': { kind: 'integer', default: 1000000, doc: 'new series beyond this are refused (0: no limit)' },
-    'max-values-per-tag': { kind: 'integer', default: 100000, doc: 'new tag values beyond this are refused (0: no limit)' },
+    'cache-max-memory-size': {
+      kind: 'size',
+      default: 1073741824,
+      doc: 'a shard refuses writes beyond this cache size',
+    },
+    'cache-snapshot-memory-size': {
+      kind: 'size',
+      default: 26214400,
+      doc: 'cache size that triggers a snapshot to TSM',
+    },
+    'cache-snapshot-write-cold-duration': {
+      kind: 'duration',
+      default: 600_000,
+      doc: 'snapshot after this long without writes',
+    },
+    'compact-full-write-cold-duration': {
+      kind: 'duration',
+      default: 14_400_000,
+      doc: 'full compaction after this long without writes',
+    },
+    'max-series-per-database': {
+      kind: 'integer',
+      default: 1000000,
+      doc: 'new series beyond this are refused (0: no limit)',
+    },
+    'max-values-per-tag': {
+      kind: 'integer',
+      default: 100000,
+      doc: 'new tag values beyond this are refused (0: no limit)',
+    },
   },
   coordinator: {
     'write-timeout': { kind: 'duration', default: 10_000, doc: 'time a write may take' },
     'max-concurrent-queries': { kind: 'integer', default: 0, doc: '0: no limit' },
     'query-timeout': { kind: 'duration', default: 0, doc: '0: no timeout' },
-    'log-queries-after': { kind: 'duration', default: 0, doc: 'log queries slower than this (0: off)' },
+    'log-queries-after': {
+      kind: 'duration',
+      default: 0,
+      doc: 'log queries slower than this (0: off)',
+    },
     'max-select-point': { kind: 'integer', default: 0, doc: '0: no limit' },
     'max-select-series': { kind: 'integer', default: 0, doc: '0: no limit' },
     'max-select-buckets': { kind: 'integer', default: 0, doc: '0: no limit' },
@@ -69,16 +129,32 @@ export const CONFIG_SCHEMA = {
     'bind-address': { kind: 'string', default: '127.0.0.1:8086', doc: 'HTTP API address' },
     'auth-enabled': { kind: 'boolean', default: false, doc: 'require authentication' },
     'log-enabled': { kind: 'boolean', default: true, doc: 'log requests' },
-    'write-tracing': { kind: 'boolean', default: false, doc: 'log write bodies (never with passwords)' },
+    'write-tracing': {
+      kind: 'boolean',
+      default: false,
+      doc: 'log write bodies (never with passwords)',
+    },
     'pprof-enabled': { kind: 'boolean', default: true, doc: 'accepted for compatibility' },
     'https-enabled': { kind: 'boolean', default: false, doc: 'serve HTTPS' },
     'https-certificate': { kind: 'string', default: '', doc: 'PEM certificate' },
-    'https-private-key': { kind: 'string', default: '', doc: 'PEM private key (default: in the certificate file)' },
-    'max-row-limit': { kind: 'integer', default: 0, doc: 'rows per non-chunked response (0: no limit)' },
+    'https-private-key': {
+      kind: 'string',
+      default: '',
+      doc: 'PEM private key (default: in the certificate file)',
+    },
+    'max-row-limit': {
+      kind: 'integer',
+      default: 0,
+      doc: 'rows per non-chunked response (0: no limit)',
+    },
     'max-connection-limit': { kind: 'integer', default: 0, doc: '0: no limit' },
     'shared-secret': { kind: 'string', default: '', doc: 'JWT secret' },
     realm: { kind: 'string', default: 'InfluxDB', doc: 'Basic auth realm' },
-    'max-body-size': { kind: 'integer', default: 25000000, doc: 'largest /write body in bytes (0: no limit)' },
+    'max-body-size': {
+      kind: 'integer',
+      default: 25000000,
+      doc: 'largest /write body in bytes (0: no limit)',
+    },
     'max-concurrent-write-limit': { kind: 'integer', default: 0, doc: '0: no limit' },
   },
   logging: {
@@ -104,11 +180,21 @@ export const CONFIG_SCHEMA = {
 } as const satisfies Record<string, Record<string, KeySpec>>
 
 type Schema = typeof CONFIG_SCHEMA
-type ValueOf<K extends Kind> = K extends 'string' ? string : K extends 'boolean' ? boolean : K extends 'string-list' ? string[] : number
+type ValueOf<K extends Kind> = K extends 'string'
+  ? string
+  : K extends 'boolean'
+    ? boolean
+    : K extends 'string-list'
+      ? string[]
+      : number
 
 /** The resolved configuration: `config[section][key]`, durations in ms, sizes in bytes. */
 export type Config = {
-  readonly [S in keyof Schema]: { readonly [K in keyof Schema[S]]: Schema[S][K] extends { kind: infer T extends Kind } ? ValueOf<T> : never }
+  readonly [S in keyof Schema]: {
+    readonly [K in keyof Schema[S]]: Schema[S][K] extends { kind: infer T extends Kind }
+      ? ValueOf<T>
+      : never
+  }
 }
 
 /** A configuration value that cannot be used; names the file, section and key. */
@@ -118,7 +204,16 @@ export class ConfigError extends TidemarkError {
   }
 }
 
-const SECTION_IGNORED = new Set(['monitor', 'subscriber', 'graphite', 'collectd', 'opentsdb', 'udp', 'ifql', 'tls'])
+const SECTION_IGNORED = new Set([
+  'monitor',
+  'subscriber',
+  'graphite',
+  'collectd',
+  'opentsdb',
+  'udp',
+  'ifql',
+  'tls',
+])
 
 function convert(spec: KeySpec, raw: unknown, where: string): Value {
   switch (spec.kind) {
@@ -148,7 +243,11 @@ function convert(spec: KeySpec, raw: unknown, where: string): Value {
     }
     case 'string-list':
       if (Array.isArray(raw) && raw.every((x) => typeof x === 'string')) return raw as string[]
-      if (typeof raw === 'string') return raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0)
+      if (typeof raw === 'string')
+        return raw
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s.length > 0)
       break
     default: {
       const never: never = spec.kind
@@ -181,7 +280,10 @@ export interface ConfigLoad {
  * Resolves the configuration: defaults, then the TOML file (if `path`), then the environment
  * (`TIDEMARK_<SECTION>_<KEY>`, dashes as underscores). Throws ConfigError naming the bad value.
  */
-export async function loadConfig(path: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<ConfigLoad> {
+export async function loadConfig(
+  path: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ConfigLoad> {
   const config = defaultConfig() as unknown as Record<string, Record<string, Value>>
   const warnings: string[] = []
   if (path !== undefined) {
@@ -195,7 +297,9 @@ export async function loadConfig(path: string | undefined, env: NodeJS.ProcessEn
     try {
       doc = parseTOML(text) as Record<string, unknown>
     } catch (err) {
-      throw new ConfigError(`${path}: ${(err as Error).message.split('\n')[0] ?? 'invalid TOML'}`, { path })
+      throw new ConfigError(`${path}: ${(err as Error).message.split('\n')[0] ?? 'invalid TOML'}`, {
+        path,
+      })
     }
     for (const [name, value] of Object.entries(doc)) {
       const top = (CONFIG_SCHEMA[''] as Record<string, KeySpec>)[name]
@@ -205,7 +309,8 @@ export async function loadConfig(path: string | undefined, env: NodeJS.ProcessEn
       }
       const section = (CONFIG_SCHEMA as Record<string, Record<string, KeySpec>>)[name]
       if (section === undefined || name === '') {
-        if (!SECTION_IGNORED.has(name)) warnings.push(`${path}: unknown key or section "${name}" ignored`)
+        if (!SECTION_IGNORED.has(name))
+          warnings.push(`${path}: unknown key or section "${name}" ignored`)
         continue
       }
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -217,7 +322,11 @@ export async function loadConfig(path: string | undefined, env: NodeJS.ProcessEn
           warnings.push(`${path}: [${name}] unknown key "${key}" ignored`)
           continue
         }
-        ;(config[name] as Record<string, Value>)[key] = convert(spec, raw, `${path}: [${name}] ${key}`)
+        ;(config[name] as Record<string, Value>)[key] = convert(
+          spec,
+          raw,
+          `${path}: [${name}] ${key}`,
+        )
       }
     }
   }
@@ -225,7 +334,8 @@ export async function loadConfig(path: string | undefined, env: NodeJS.ProcessEn
     for (const [key, spec] of Object.entries(keys as Record<string, KeySpec>)) {
       const name = `TIDEMARK_${section === '' ? '' : section.toUpperCase().replace(/-/g, '_') + '_'}${key.toUpperCase().replace(/-/g, '_')}`
       const raw = env[name]
-      if (raw !== undefined) (config[section] as Record<string, Value>)[key] = convert(spec, raw, `environment ${name}`)
+      if (raw !== undefined)
+        (config[section] as Record<string, Value>)[key] = convert(spec, raw, `environment ${name}`)
     }
   }
   return { config: config as unknown as Config, warnings }

@@ -7,16 +7,23 @@ const S = 1_000_000_000n
 const T0 = BigInt(Date.parse('2026-01-01T10:00:00Z')) * 1_000_000n
 
 function meta(queries: { name: string; query: string }[]): CQMeta {
-  return { data: { databases: [{ name: 'db', defaultRetentionPolicy: 'rp0', continuousQueries: queries }] } }
+  return {
+    data: {
+      databases: [{ name: 'db', defaultRetentionPolicy: 'rp0', continuousQueries: queries }],
+    },
+  }
 }
 
 /** A service over a recording runner (the narrow interface the service declares). */
-function setup(queries: { name: string; query: string }[], answer: (q: string) => CQResult[] = () => []) {
+function setup(
+  queries: { name: string; query: string }[],
+  answer: (q: string) => CQResult[] = () => [],
+) {
   const ran: { query: string; database: string }[] = []
   const logs: string[] = []
   const service = new ContinuousQueryService({
     meta: meta(queries),
-     
+
     run: async function* (query, database) {
       ran.push({ query, database })
       yield* answer(query)
@@ -28,7 +35,11 @@ function setup(queries: { name: string; query: string }[], answer: (q: string) =
   return { service, ran, logs }
 }
 
-const CQ = { name: 'c', query: 'CREATE CONTINUOUS QUERY c ON db BEGIN SELECT mean(v) INTO db..o FROM db.autogen.m GROUP BY time(10s) END' }
+const CQ = {
+  name: 'c',
+  query:
+    'CREATE CONTINUOUS QUERY c ON db BEGIN SELECT mean(v) INTO db..o FROM db.autogen.m GROUP BY time(10s) END',
+}
 
 describe('continuous query service', () => {
   it('runs a CQ once per interval over the window that closed, into the default retention policy', async () => {
@@ -38,7 +49,10 @@ describe('continuous query service', () => {
     await service.runDue(T0 + 10n * S)
     await service.runDue(T0 + 11n * S)
     assert.deepEqual(ran, [
-      { query: `SELECT mean(v) INTO db.rp0.o FROM db.autogen.m WHERE time >= '2026-01-01T10:00:00Z' AND time < '2026-01-01T10:00:10Z' GROUP BY time(10s)`, database: 'db' },
+      {
+        query: `SELECT mean(v) INTO db.rp0.o FROM db.autogen.m WHERE time >= '2026-01-01T10:00:00Z' AND time < '2026-01-01T10:00:10Z' GROUP BY time(10s)`,
+        database: 'db',
+      },
     ])
     assert.deepEqual(service.statistics, { queryOk: 1, queryFail: 0 })
     assert.deepEqual(logs, ['Executing continuous query', 'Finished continuous query'])
@@ -67,7 +81,11 @@ describe('continuous query service', () => {
     assert.equal(ran.length, 1)
     service.resetLastRuns('db', 'c')
     await service.runDue(T0 + 10n * S - 1n)
-    assert.equal(ran.length, 1, 'a fresh start in the middle of a window has nothing closed to query')
+    assert.equal(
+      ran.length,
+      1,
+      'a fresh start in the middle of a window has nothing closed to query',
+    )
     await service.runDue(T0 + 10n * S)
     assert.equal(ran.length, 2)
   })

@@ -27,7 +27,11 @@ export interface CQResult {
 }
 
 /** Runs one query text against `database` and yields its results (the statement executor). */
-export type CQQueryRunner = (query: string, database: string, signal: AbortSignal) => AsyncIterable<CQResult>
+export type CQQueryRunner = (
+  query: string,
+  database: string,
+  signal: AbortSignal,
+) => AsyncIterable<CQResult>
 
 /** The logger the service writes to; pino's Logger satisfies it. */
 export interface CQLogger {
@@ -110,10 +114,14 @@ export class ContinuousQueryService {
       for (const cq of db.continuousQueries) {
         if (this.#abort.signal.aborted) return
         try {
-          if (await this.#execute(db.name, db.defaultRetentionPolicy, cq.name, cq.query, nowNs)) this.statistics.queryOk++
+          if (await this.#execute(db.name, db.defaultRetentionPolicy, cq.name, cq.query, nowNs))
+            this.statistics.queryOk++
         } catch (err) {
           this.statistics.queryFail++
-          this.#options.logger.info({ query: cq.query, err: err instanceof Error ? err.message : String(err) }, 'Error executing query')
+          this.#options.logger.info(
+            { query: cq.query, err: err instanceof Error ? err.message : String(err) },
+            'Error executing query',
+          )
         }
       }
     }
@@ -123,12 +131,19 @@ export class ContinuousQueryService {
   resetLastRuns(database = '', name = ''): void {
     for (const key of [...this.#lastRuns.keys()]) {
       const [db, cq] = key.split(ID_DELIMITER)
-      if ((database === '' || db === database) && (name === '' || cq === name)) this.#lastRuns.delete(key)
+      if ((database === '' || db === database) && (name === '' || cq === name))
+        this.#lastRuns.delete(key)
     }
   }
 
   /** One CQ at `nowNs`: true when it ran. */
-  async #execute(database: string, defaultRP: string, name: string, text: string, nowNs: bigint): Promise<boolean> {
+  async #execute(
+    database: string,
+    defaultRP: string,
+    name: string,
+    text: string,
+    nowNs: bigint,
+  ): Promise<boolean> {
     const stmt = parseStatement(text)
     if (stmt.kind !== 'CreateContinuousQueryStatement' || stmt.source.target === null) {
       throw new StatementError("query isn't a valid continuous query", { database, name })
@@ -142,21 +157,40 @@ export class ContinuousQueryService {
     if (run.range === undefined) return false
     const { startNs, endNs } = run.range
     const log = this.#options.logEnabled ? this.#options.logger : undefined
-    const fields = { name, db: database, start: formatRFC3339Nano(startNs), end: formatRFC3339Nano(endNs) }
+    const fields = {
+      name,
+      db: database,
+      start: formatRFC3339Nano(startNs),
+      end: formatRFC3339Nano(endNs),
+    }
     log?.info(fields, 'Executing continuous query')
     const t0 = process.hrtime.bigint()
     const written = await this.#runQuery(stmt, database, defaultRP, startNs, endNs)
-    log?.info({ ...fields, written, durationMs: Number(process.hrtime.bigint() - t0) / 1e6 }, 'Finished continuous query')
+    log?.info(
+      { ...fields, written, durationMs: Number(process.hrtime.bigint() - t0) / 1e6 },
+      'Finished continuous query',
+    )
     return true
   }
 
-  async #runQuery(stmt: CreateContinuousQueryStatement, database: string, defaultRP: string, startNs: bigint, endNs: bigint): Promise<number> {
+  async #runQuery(
+    stmt: CreateContinuousQueryStatement,
+    database: string,
+    defaultRP: string,
+    startNs: bigint,
+    endNs: bigint,
+  ): Promise<number> {
     const select = withTimeRange(stmt.source, startNs, endNs, defaultRP)
     let written = -1
-    for await (const r of this.#options.run(formatStatement(select), database, this.#abort.signal)) {
+    for await (const r of this.#options.run(
+      formatStatement(select),
+      database,
+      this.#abort.signal,
+    )) {
       if (r.error !== undefined) throw new StatementError(r.error, { database })
       const cell = r.series?.[0]?.values?.[0]?.[1]
-      if (r.series?.length === 1 && r.series[0]?.values?.length === 1 && typeof cell === 'bigint') written = Number(cell)
+      if (r.series?.length === 1 && r.series[0]?.values?.length === 1 && typeof cell === 'bigint')
+        written = Number(cell)
     }
     return written
   }

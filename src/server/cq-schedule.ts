@@ -33,7 +33,13 @@ export function scheduleOf(cq: CreateContinuousQueryStatement): CQSchedule | und
   const { intervalNs, offsetNs } = groupByTime(cq.source)
   if (intervalNs === 0n) return undefined
   if (cq.source.isRawQuery) throw new StatementError('continuous queries must be aggregate queries')
-  return { intervalNs, offsetNs, resampleEveryNs: cq.resampleEvery, resampleForNs: cq.resampleFor, location: cq.source.location }
+  return {
+    intervalNs,
+    offsetNs,
+    resampleEveryNs: cq.resampleEvery,
+    resampleForNs: cq.resampleFor,
+    location: cq.source.location,
+  }
 }
 
 function groupByTime(stmt: SelectStatement): { intervalNs: bigint; offsetNs: bigint } {
@@ -41,11 +47,16 @@ function groupByTime(stmt: SelectStatement): { intervalNs: bigint; offsetNs: big
     const e = d.expr
     if (e.kind !== 'Call' || e.name !== 'time') continue
     const [interval, offset] = e.args
-    if (interval === undefined || e.args.length > 2) throw new StatementError('time dimension expected 1 or 2 arguments')
-    if (interval.kind !== 'DurationLiteral') throw new StatementError('time dimension must have duration argument')
-    if (offset === undefined || interval.value === 0n) return { intervalNs: interval.value, offsetNs: 0n }
-    if (offset.kind === 'DurationLiteral') return { intervalNs: interval.value, offsetNs: offset.value % interval.value }
-    if (offset.kind === 'TimeLiteral') return { intervalNs: interval.value, offsetNs: mod(offset.value, interval.value) }
+    if (interval === undefined || e.args.length > 2)
+      throw new StatementError('time dimension expected 1 or 2 arguments')
+    if (interval.kind !== 'DurationLiteral')
+      throw new StatementError('time dimension must have duration argument')
+    if (offset === undefined || interval.value === 0n)
+      return { intervalNs: interval.value, offsetNs: 0n }
+    if (offset.kind === 'DurationLiteral')
+      return { intervalNs: interval.value, offsetNs: offset.value % interval.value }
+    if (offset.kind === 'TimeLiteral')
+      return { intervalNs: interval.value, offsetNs: mod(offset.value, interval.value) }
     throw new StatementError('invalid time dimension offset')
   }
   return { intervalNs: 0n, offsetNs: 0n }
@@ -71,7 +82,8 @@ export function zoneOffsetNs(ns: bigint, location: string | null): bigint {
     zoneFormats.set(location, fmt)
   }
   const ms = Number(ns / 1_000_000n) - (ns < 0n && ns % 1_000_000n !== 0n ? 1 : 0)
-  const name = fmt.formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT'
+  const name =
+    fmt.formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT'
   const m = /^GMT([+-])(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(name)
   if (m === null) return 0n
   const secs = Number(m[2]) * 3600 + Number(m[3]) * 60 + Number(m[4] ?? 0)
@@ -94,7 +106,11 @@ export function truncateNs(ts: bigint, d: bigint, location: string | null): bigi
  * Decides whether the CQ runs at `nowNs` given its last run (undefined: never ran since start),
  * and if so the new last run and the range to query. Undefined means: not yet.
  */
-export function planRun(s: CQSchedule, nowNs: bigint, lastRunNs: bigint | undefined): CQRun | undefined {
+export function planRun(
+  s: CQSchedule,
+  nowNs: bigint,
+  lastRunNs: bigint | undefined,
+): CQRun | undefined {
   const interval = s.intervalNs
   let every = s.resampleEveryNs !== 0n ? s.resampleEveryNs : interval
   let nextRun = nowNs
@@ -111,7 +127,8 @@ export function planRun(s: CQSchedule, nowNs: bigint, lastRunNs: bigint | undefi
   if (s.resampleForNs !== 0n) forNs = s.resampleForNs
   else if (interval < every) forNs = every
   if (interval < every) every = interval
-  const startNs = truncateNs(nextRun + interval - forNs - s.offsetNs - 1n, interval, s.location) + s.offsetNs
+  const startNs =
+    truncateNs(nextRun + interval - forNs - s.offsetNs - 1n, interval, s.location) + s.offsetNs
   const endNs = truncateNs(nowNs + interval - every - s.offsetNs, interval, s.location) + s.offsetNs
   return { lastRunNs: lastRun, range: endNs > startNs ? { startNs, endNs } : undefined }
 }
@@ -121,16 +138,27 @@ export function planRun(s: CQSchedule, nowNs: bigint, lastRunNs: bigint | undefi
  * dropped, as InfluxDB's SetTimeRange does, and the range is added; an INTO without a retention
  * policy gets `defaultRP`.
  */
-export function withTimeRange(stmt: SelectStatement, startNs: bigint, endNs: bigint, defaultRP: string): SelectStatement {
+export function withTimeRange(
+  stmt: SelectStatement,
+  startNs: bigint,
+  endNs: bigint,
+  defaultRP: string,
+): SelectStatement {
   const time = (op: '>=' | '<', ns: bigint): Expr => ({
     kind: 'BinaryExpr',
     op,
     lhs: { kind: 'VarRef', name: 'time', dataType: 'unknown' },
     rhs: { kind: 'TimeLiteral', value: ns },
   })
-  const range: Expr = { kind: 'BinaryExpr', op: 'AND', lhs: time('>=', startNs), rhs: time('<', endNs) }
+  const range: Expr = {
+    kind: 'BinaryExpr',
+    op: 'AND',
+    lhs: time('>=', startNs),
+    rhs: time('<', endNs),
+  }
   const kept = stmt.condition === null ? undefined : withoutTime(stmt.condition)
-  const condition: Expr = kept === undefined ? range : { kind: 'BinaryExpr', op: 'AND', lhs: kept, rhs: range }
+  const condition: Expr =
+    kept === undefined ? range : { kind: 'BinaryExpr', op: 'AND', lhs: kept, rhs: range }
   const target =
     stmt.target !== null && stmt.target.measurement.retentionPolicy === ''
       ? { ...stmt.target, measurement: { ...stmt.target.measurement, retentionPolicy: defaultRP } }
@@ -152,7 +180,8 @@ function withoutTime(expr: Expr): Expr | undefined {
       if (expr.op !== 'AND' && expr.op !== 'OR') return expr
       const lhs = withoutTime(expr.lhs)
       const rhs = withoutTime(expr.rhs)
-      if (expr.op === 'OR') return lhs === undefined || rhs === undefined ? undefined : { ...expr, lhs, rhs }
+      if (expr.op === 'OR')
+        return lhs === undefined || rhs === undefined ? undefined : { ...expr, lhs, rhs }
       if (lhs === undefined) return rhs
       if (rhs === undefined) return lhs
       return { ...expr, lhs, rhs }

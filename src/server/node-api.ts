@@ -14,7 +14,14 @@
 // needs an admin's credentials (Basic auth), as the meta API.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
-import { archiveFingerprint, BackupError, BackupOptionsError, keepRange, streamSnapshotArchive, takeShardSnapshot } from '../backup/index.js'
+import {
+  archiveFingerprint,
+  BackupError,
+  BackupOptionsError,
+  keepRange,
+  streamSnapshotArchive,
+  takeShardSnapshot,
+} from '../backup/index.js'
 import { abandonRestore, commitRestore, receiveFile, RestoreRequestError } from './node-restore.js'
 import { authorizeAdminBasic, type MetaClient, type PasswordHasher } from '../meta/index.js'
 import { closeServer, keepConnectionsLikeGo, listenOn } from '../util/index.js'
@@ -34,7 +41,10 @@ const RESTORE_PATH = /^\/restore\/([^/]+)(?:\/([^/]+))?$/
 function nsParam(url: URL, name: string): bigint | undefined {
   const v = url.searchParams.get(name)
   if (v === null || v === '') return undefined
-  if (!/^-?\d{1,19}$/.test(v)) throw new BackupOptionsError(`${name} must be a Unix time in nanoseconds, got ${JSON.stringify(v)}`)
+  if (!/^-?\d{1,19}$/.test(v))
+    throw new BackupOptionsError(
+      `${name} must be a Unix time in nanoseconds, got ${JSON.stringify(v)}`,
+    )
   return BigInt(v)
 }
 
@@ -90,17 +100,34 @@ export class NodeAPIServer {
     await closeServer(this.#server)
   }
 
-  #send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-    res.writeHead(status, { 'Content-Type': 'application/json', 'X-Tidemark-Version': this.#options.version, ...headers })
+  #send(
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): void {
+    res.writeHead(status, {
+      'Content-Type': 'application/json',
+      'X-Tidemark-Version': this.#options.version,
+      ...headers,
+    })
     res.end(body === undefined ? undefined : `${JSON.stringify(body)}\n`)
   }
 
   async #authorized(req: IncomingMessage): Promise<boolean> {
-    return !this.#options.authEnabled || (await authorizeAdminBasic(req.headers.authorization, this.#meta.data, this.#hasher))
+    return (
+      !this.#options.authEnabled ||
+      (await authorizeAdminBasic(req.headers.authorization, this.#meta.data, this.#hasher))
+    )
   }
 
   /** The restore endpoints (node-restore.ts): upload files, commit, abandon. */
-  async #restore(req: IncomingMessage, res: ServerResponse, token: string, name: string): Promise<void> {
+  async #restore(
+    req: IncomingMessage,
+    res: ServerResponse,
+    token: string,
+    name: string,
+  ): Promise<void> {
     const dataDir = this.#store.config.dataDir
     try {
       if (req.method === 'PUT' && name !== '' && name !== 'commit') {
@@ -125,7 +152,10 @@ export class NodeAPIServer {
       return this.#send(res, 405, { error: 'method not allowed' }, { Allow: 'PUT, POST, DELETE' })
     } catch (err) {
       const status = err instanceof RestoreRequestError || err instanceof BackupError ? 400 : 500
-      return this.#send(res, status, { error: (err as Error).message, code: (err as { code?: string }).code })
+      return this.#send(res, status, {
+        error: (err as Error).message,
+        code: (err as { code?: string }).code,
+      })
     }
   }
 
@@ -137,16 +167,23 @@ export class NodeAPIServer {
       return
     }
     if (!(await this.#authorized(req))) {
-      return this.#send(res, 401, { error: 'authorization failed: an admin user is required' }, { 'WWW-Authenticate': 'Basic realm="tidemark-node"' })
+      return this.#send(
+        res,
+        401,
+        { error: 'authorization failed: an admin user is required' },
+        { 'WWW-Authenticate': 'Basic realm="tidemark-node"' },
+      )
     }
     const restore = RESTORE_PATH.exec(url.pathname)
     if (restore !== null) return this.#restore(req, res, restore[1] ?? '', restore[2] ?? '')
-    if (req.method !== 'GET') return this.#send(res, 405, { error: 'method not allowed' }, { Allow: 'GET' })
+    if (req.method !== 'GET')
+      return this.#send(res, 405, { error: 'method not allowed' }, { Allow: 'GET' })
     const m = ARCHIVE_PATH.exec(url.pathname)
     if (m === null) return this.#send(res, 404, { error: `not found: ${url.pathname}` })
     const id = Number(m[1])
     const shard = this.#store.shard(id)
-    if (shard === undefined) return this.#send(res, 404, { error: `shard ${id} not found on this node` })
+    if (shard === undefined)
+      return this.#send(res, 404, { error: `shard ${id} not found on this node` })
     let range: { start?: bigint; end?: bigint }
     try {
       const start = nsParam(url, 'start')
@@ -168,7 +205,11 @@ export class NodeAPIServer {
     }
     const snap = await takeShardSnapshot(shard)
     try {
-      const location = { database: shard.database, retentionPolicy: shard.retentionPolicy, shardID: BigInt(shard.id) }
+      const location = {
+        database: shard.database,
+        retentionPolicy: shard.retentionPolicy,
+        shardID: BigInt(shard.id),
+      }
       const a = await streamSnapshotArchive(snap, location, range)
       res.writeHead(200, {
         'Content-Type': 'application/gzip',

@@ -43,12 +43,20 @@ export interface RestoreCommitResult {
   readonly metaMs: number
   readonly mapped: number
   /** database and retentionPolicy: where the shard was in the backup, as the seed's lines name it. */
-  readonly shards: readonly { sourceID: string; newID: string; database: string; retentionPolicy: string; tarSize: number; ms: number }[]
+  readonly shards: readonly {
+    sourceID: string
+    newID: string
+    database: string
+    retentionPolicy: string
+    tarSize: number
+    ms: number
+  }[]
 }
 
 /** The staging directory of an upload token, inside the data directory (skipped by the store's scan). */
 export function stagingDir(dataDir: string, token: string): string {
-  if (!TOKEN.test(token)) throw new RestoreRequestError(`invalid restore token ${JSON.stringify(token)}`)
+  if (!TOKEN.test(token))
+    throw new RestoreRequestError(`invalid restore token ${JSON.stringify(token)}`)
   return join(dataDir, `.restore-staging-${token}`)
 }
 
@@ -60,14 +68,21 @@ function forget(dir: string): void {
 }
 
 /** Where the staged set says archive `name` belongs (its manifests and .meta came first), or undefined. */
-async function expectedArchive(dir: string, name: string): Promise<{ location: ArchiveLocation; size: number; sha256?: string } | undefined> {
+async function expectedArchive(
+  dir: string,
+  name: string,
+): Promise<{ location: ArchiveLocation; size: number; sha256?: string } | undefined> {
   try {
     const set = await readBackupSet(dir)
     const shard = [...set.shards, ...set.missing].find((s) => s.entry.fileName === name)
     if (shard === undefined) return undefined
     const location = archiveLocation(set, await readBackupMeta(set), shard)
     if (location === undefined) return undefined
-    return { location, size: shard.entry.size, ...(shard.entry.sha256 !== undefined ? { sha256: shard.entry.sha256 } : {}) }
+    return {
+      location,
+      size: shard.entry.size,
+      ...(shard.entry.sha256 !== undefined ? { sha256: shard.entry.sha256 } : {}),
+    }
   } catch {
     return undefined // not enough staged yet to tell: the archive is extracted at commit
   }
@@ -79,8 +94,14 @@ async function expectedArchive(dir: string, name: string): Promise<{ location: A
  * directories; if that fails the archive is still stored whole, and the commit extracts it again
  * and reports the problem with the archive named.
  */
-export async function receiveFile(dataDir: string, token: string, name: string, body: IncomingMessage): Promise<void> {
-  if (!FILE.test(name)) throw new RestoreRequestError(`invalid backup file name ${JSON.stringify(name)}`)
+export async function receiveFile(
+  dataDir: string,
+  token: string,
+  name: string,
+  body: IncomingMessage,
+): Promise<void> {
+  if (!FILE.test(name))
+    throw new RestoreRequestError(`invalid backup file name ${JSON.stringify(name)}`)
   const dir = stagingDir(dataDir, token)
   await mkdir(dir, { recursive: true, mode: 0o700 })
   const path = join(dir, name)
@@ -103,7 +124,11 @@ export async function receiveFile(dataDir: string, token: string, name: string, 
     durable: true,
     source: feed,
   }).then(
-    (x): PreparedArchive | undefined => ({ ...x, location: want.location, ms: performance.now() - t0 }),
+    (x): PreparedArchive | undefined => ({
+      ...x,
+      location: want.location,
+      ms: performance.now() - t0,
+    }),
     () => {
       feeding = false
       feed.destroy()
@@ -114,7 +139,8 @@ export async function receiveFile(dataDir: string, token: string, name: string, 
   try {
     for await (const chunk of body) {
       await fh.write(chunk as Buffer)
-      if (feeding && !feed.write(chunk)) await Promise.race([once(feed, 'drain'), once(feed, 'close')])
+      if (feeding && !feed.write(chunk))
+        await Promise.race([once(feed, 'drain'), once(feed, 'close')])
     }
   } catch (err) {
     feed.destroy()
@@ -129,8 +155,13 @@ export async function receiveFile(dataDir: string, token: string, name: string, 
   else prepared.set(path, x)
 }
 
-function optionsFrom(json: unknown): { options: RestoreOptions; manifest: string | undefined; metaOnlyOverwrite: boolean } {
-  if (typeof json !== 'object' || json === null) throw new RestoreRequestError('restore options must be a JSON object')
+function optionsFrom(json: unknown): {
+  options: RestoreOptions
+  manifest: string | undefined
+  metaOnlyOverwrite: boolean
+} {
+  if (typeof json !== 'object' || json === null)
+    throw new RestoreRequestError('restore options must be a JSON object')
   const o = json as Record<string, unknown>
   const str = (k: string): string | undefined => {
     const v = o[k]
@@ -140,7 +171,11 @@ function optionsFrom(json: unknown): { options: RestoreOptions; manifest: string
   }
   const shard = str('shard')
   const newrf = o['newrf']
-  if (newrf !== undefined && newrf !== null && (typeof newrf !== 'number' || !Number.isInteger(newrf))) {
+  if (
+    newrf !== undefined &&
+    newrf !== null &&
+    (typeof newrf !== 'number' || !Number.isInteger(newrf))
+  ) {
     throw new RestoreRequestError('restore option newrf must be an integer')
   }
   const options: RestoreOptions = {
@@ -152,14 +187,21 @@ function optionsFrom(json: unknown): { options: RestoreOptions; manifest: string
     ...(typeof newrf === 'number' && newrf > 0 ? { newrf } : {}),
   }
   const manifest = str('manifest')
-  if (manifest !== undefined && !FILE.test(manifest)) throw new RestoreRequestError('invalid manifest name')
+  if (manifest !== undefined && !FILE.test(manifest))
+    throw new RestoreRequestError('invalid manifest name')
   const force = o['metaOnlyOverwriteForce']
-  if (force !== undefined && typeof force !== 'boolean') throw new RestoreRequestError('restore option metaOnlyOverwriteForce must be a boolean')
+  if (force !== undefined && typeof force !== 'boolean')
+    throw new RestoreRequestError('restore option metaOnlyOverwriteForce must be a boolean')
   return { options, manifest, metaOnlyOverwrite: force === true }
 }
 
 /** Verifies, plans and installs the staged set; removes the staging directory in every case. */
-export async function commitRestore(store: Store, meta: MetaClient, token: string, body: unknown): Promise<RestoreCommitResult> {
+export async function commitRestore(
+  store: Store,
+  meta: MetaClient,
+  token: string,
+  body: unknown,
+): Promise<RestoreCommitResult> {
   const dir = stagingDir(store.config.dataDir, token)
   try {
     const { options, manifest, metaOnlyOverwrite } = optionsFrom(body)
@@ -176,7 +218,14 @@ export async function commitRestore(store: Store, meta: MetaClient, token: strin
     await installShards(plan, store, meta, {
       prepared,
       onShard: (s) => {
-        shards.push({ sourceID: String(s.sourceID), newID: String(s.newID), database: s.sourceDatabase, retentionPolicy: s.sourceRetentionPolicy, tarSize: s.tarSize, ms: s.ms })
+        shards.push({
+          sourceID: String(s.sourceID),
+          newID: String(s.newID),
+          database: s.sourceDatabase,
+          retentionPolicy: s.sourceRetentionPolicy,
+          tarSize: s.tarSize,
+          ms: s.ms,
+        })
       },
     })
     // A complete restore drops the node's _internal database (the seed): monitoring starts anew.
@@ -197,7 +246,10 @@ export async function commitRestore(store: Store, meta: MetaClient, token: strin
  * shard IDs, users, CQs), to repair damaged metadata from a backup of this same node; the node's
  * identity (cluster ID, node list) stays. No shard data is touched.
  */
-async function overwriteMeta(meta: MetaClient, set: Awaited<ReturnType<typeof readBackupSet>>): Promise<RestoreCommitResult> {
+async function overwriteMeta(
+  meta: MetaClient,
+  set: Awaited<ReturnType<typeof readBackupSet>>,
+): Promise<RestoreCommitResult> {
   const t0 = performance.now()
   const backup = (await readBackupMeta(set)).data
   await meta.update((current) =>
@@ -212,7 +264,8 @@ async function overwriteMeta(meta: MetaClient, set: Awaited<ReturnType<typeof re
     }),
   )
   let mapped = 0
-  for (const db of backup.databases) for (const rp of db.retentionPolicies) for (const g of rp.shardGroups) mapped += g.shards.length
+  for (const db of backup.databases)
+    for (const rp of db.retentionPolicies) for (const g of rp.shardGroups) mapped += g.shards.length
   return { metaMs: performance.now() - t0, mapped, shards: [] }
 }
 

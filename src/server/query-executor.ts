@@ -1,10 +1,20 @@
 // Builds the query executor the HTTP API calls: the InfluxQL statement executor over the
 // metastore and the store. SELECT is answered by the query engine of issue #4 once it lands.
 
-import { QueryAuthorizationError as HTTPQueryAuthorizationError, type QueryExecutor, type QueryRequest, type StatementResult } from '../http/index.js'
+import {
+  QueryAuthorizationError as HTTPQueryAuthorizationError,
+  type QueryExecutor,
+  type QueryRequest,
+  type StatementResult,
+} from '../http/index.js'
 import { PointsWriter } from '../cluster/index.js'
 import type { MetaClient, PasswordHasher } from '../meta/index.js'
-import { QueryAuthorizationError, StatementExecutor, StoreSelectExecutor, type QueryLimits } from '../query/index.js'
+import {
+  QueryAuthorizationError,
+  StatementExecutor,
+  StoreSelectExecutor,
+  type QueryLimits,
+} from '../query/index.js'
 import type { Store } from '../store/index.js'
 
 /** What the executor needs from the server. */
@@ -12,7 +22,12 @@ export interface QueryExecutorDeps {
   readonly meta: MetaClient
   readonly store: Store
   readonly hasher: PasswordHasher
-  readonly logger: { info(fields: object, msg: string): void; warn(fields: object, msg: string): void; error(fields: object, msg: string): void; debug(fields: object, msg: string): void }
+  readonly logger: {
+    info(fields: object, msg: string): void
+    warn(fields: object, msg: string): void
+    error(fields: object, msg: string): void
+    debug(fields: object, msg: string): void
+  }
   readonly retentionAutoCreate: boolean
   /** Where SELECT … INTO writes; default: a PointsWriter over `meta` and `store`. */
   readonly pointsWriter?: PointsWriter
@@ -36,7 +51,11 @@ class HTTPQueryExecutor implements QueryExecutor {
       yield* this.#inner.execute(req)
     } catch (err) {
       if (err instanceof QueryAuthorizationError) {
-        throw new HTTPQueryAuthorizationError(err.message, { user: req.user?.name, database: req.database }, { cause: err })
+        throw new HTTPQueryAuthorizationError(
+          err.message,
+          { user: req.user?.name, database: req.database },
+          { cause: err },
+        )
       }
       throw err
     }
@@ -52,7 +71,10 @@ export function createStatementExecutor(deps: QueryExecutorDeps): StatementExecu
     logger: deps.logger,
     retentionAutoCreate: deps.retentionAutoCreate,
     ...(deps.limits !== undefined && { limits: deps.limits }),
-    select: new StoreSelectExecutor({ meta: deps.meta, store: deps.store }, deps.pointsWriter ?? new PointsWriter(deps.meta, deps.store)),
+    select: new StoreSelectExecutor(
+      { meta: deps.meta, store: deps.store },
+      deps.pointsWriter ?? new PointsWriter(deps.meta, deps.store),
+    ),
   })
 }
 

@@ -7,7 +7,14 @@ import { pino, type Logger } from 'pino'
 import { recoverRestores } from '../backup/index.js'
 import { PointsWriter, RetentionService, ShardPrecreationService } from '../cluster/index.js'
 import { createHTTPServer, type HTTPServer, type QueryExecutor } from '../http/index.js'
-import { bcryptHasher, MetaAPIServer, MetaClient, MetaEtcdStore, MetaFileStore, type MetaStore } from '../meta/index.js'
+import {
+  bcryptHasher,
+  MetaAPIServer,
+  MetaClient,
+  MetaEtcdStore,
+  MetaFileStore,
+  type MetaStore,
+} from '../meta/index.js'
 import type { QueryLimits } from '../query/index.js'
 import { Store } from '../store/index.js'
 import type { Config } from './config.js'
@@ -58,7 +65,11 @@ function queryLimits(config: Config): QueryLimits {
  * here (failing with one line naming the endpoints when etcd cannot be reached) and its close is
  * registered in `closers`.
  */
-async function openMetaStore(config: Config, logger: Logger, closers: (() => Promise<void>)[]): Promise<MetaStore> {
+async function openMetaStore(
+  config: Config,
+  logger: Logger,
+  closers: (() => Promise<void>)[],
+): Promise<MetaStore> {
   const endpoints = config.meta['etcd-endpoints']
   if (endpoints.length === 0) {
     await mkdir(config.meta.dir, { recursive: true })
@@ -78,7 +89,10 @@ async function openMetaStore(config: Config, logger: Logger, closers: (() => Pro
 }
 
 /** Starts a single-node tidemarkd (meta + data in one process). */
-export async function startServer(config: Config, opts: StartOptions = {}): Promise<TidemarkServer> {
+export async function startServer(
+  config: Config,
+  opts: StartOptions = {},
+): Promise<TidemarkServer> {
   const logger = opts.logger ?? createLogger(config)
   const closers: (() => Promise<void>)[] = []
   const closeAll = async (): Promise<void> => {
@@ -106,19 +120,44 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     // A restore the process died in the middle of: finish it or undo it before serving.
     const recovered = await recoverRestores(store, meta.data)
     for (const r of recovered.removed) {
-      logger.warn({ database: r.database, retentionPolicy: r.retentionPolicy, shardID: r.id }, 'removed a shard of a restore interrupted before its metadata was saved')
+      logger.warn(
+        { database: r.database, retentionPolicy: r.retentionPolicy, shardID: r.id },
+        'removed a shard of a restore interrupted before its metadata was saved',
+      )
     }
-    for (const f of store.failedShards()) logger.error({ shardID: f.id, err: f.error.message }, 'shard failed to open; other shards are serving')
+    for (const f of store.failedShards())
+      logger.error(
+        { shardID: f.id, err: f.error.message },
+        'shard failed to open; other shards are serving',
+      )
 
     const writer = new PointsWriter(meta, store)
-    const statements = createStatementExecutor({ meta, store, hasher: bcryptHasher, logger: logger.child({ service: 'query' }), retentionAutoCreate: config.meta['retention-autocreate'], pointsWriter: writer, limits: queryLimits(config) })
+    const statements = createStatementExecutor({
+      meta,
+      store,
+      hasher: bcryptHasher,
+      logger: logger.child({ service: 'query' }),
+      retentionAutoCreate: config.meta['retention-autocreate'],
+      pointsWriter: writer,
+      limits: queryLimits(config),
+    })
     const executor: QueryExecutor = httpQueryExecutor(statements)
 
     if (config.continuous_queries.enabled) {
       const cqs = new ContinuousQueryService({
         meta,
         run: (query, database, signal) =>
-          statements.execute({ query, database, retentionPolicy: '', params: undefined, chunkSize: 10_000, readOnly: false, authEnabled: false, user: undefined, signal }),
+          statements.execute({
+            query,
+            database,
+            retentionPolicy: '',
+            params: undefined,
+            chunkSize: 10_000,
+            readOnly: false,
+            authEnabled: false,
+            user: undefined,
+            signal,
+          }),
         runIntervalMs: config.continuous_queries['run-interval'],
         logEnabled: config.continuous_queries['log-enabled'],
         logger: logger.child({ service: 'continuous_querier' }),
@@ -128,7 +167,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     }
 
     if (config.retention.enabled) {
-      const retention = new RetentionService({ meta, store, intervalMs: config.retention['check-interval'], logger: logger.child({ service: 'retention' }) })
+      const retention = new RetentionService({
+        meta,
+        store,
+        intervalMs: config.retention['check-interval'],
+        logger: logger.child({ service: 'retention' }),
+      })
       retention.start()
       closers.push(() => retention.close())
     }
@@ -178,7 +222,13 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
           logEnabled: config.http['log-enabled'],
           writeTracing: config.http['write-tracing'],
         },
-        { pointsWriter: new HTTPPointsWriter(writer), queryExecutor: executor, databases: auth, authenticator: auth, logger: logger.child({ service: 'httpd' }) },
+        {
+          pointsWriter: new HTTPPointsWriter(writer),
+          queryExecutor: executor,
+          databases: auth,
+          authenticator: auth,
+          logger: logger.child({ service: 'httpd' }),
+        },
       )
       await http.listen()
       const h = http

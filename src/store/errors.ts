@@ -11,10 +11,14 @@ export class ShardNotFoundError extends TidemarkError {
 /** A shard with this ID already exists (possibly in another database or retention policy). */
 export class ShardExistsError extends TidemarkError {
   constructor(shardID: number, database: string, retentionPolicy: string) {
-    super('ERR_STORE_SHARD_EXISTS', `shard ${shardID} already exists in ${database}/${retentionPolicy}`, {
-      shardID,
-      database,
-      retentionPolicy,
-    })
+    super(
+      'ERR_STORE_SHARD_EXISTS',
+      `shard ${shardID} already exists in ${database}/${retentionPolicy}`,
+      {
+        shardID,
+        database,
+        retentionPolicy,
+      },
+    )
   }
 }

@@ -10,7 +10,8 @@ import { ShardExistsError, Store } from './index.js'
 
 const enc = new TextEncoder()
 let dir: string
-const newStore = (): Store => new Store({ dataDir: join(dir, 'data'), walDir: join(dir, 'wal'), engine: { background: false } })
+const newStore = (): Store =>
+  new Store({ dataDir: join(dir, 'data'), walDir: join(dir, 'wal'), engine: { background: false } })
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tidemark-store-'))
@@ -32,7 +33,13 @@ describe('Store', () => {
     await store.close()
     store = newStore()
     await store.open()
-    assert.deepEqual(store.shards().map((x) => [x.id, x.database, x.retentionPolicy]), [[7, 'db', 'autogen'], [10, 'db', 'two']])
+    assert.deepEqual(
+      store.shards().map((x) => [x.id, x.database, x.retentionPolicy]),
+      [
+        [7, 'db', 'autogen'],
+        [10, 'db', 'two'],
+      ],
+    )
     assert.equal((await store.mustShard(7).read('m#!~#v'))?.times[0], 1n)
     await store.close()
   })
@@ -40,13 +47,26 @@ describe('Store', () => {
   it('opens a shard once when several writers ask for it at the same time, and keeps every point they write', async () => {
     let store = newStore()
     await store.open()
-    const asked = await Promise.all(Array.from({ length: 8 }, () => store.createShard('db', 'autogen', 3)))
-    assert.ok(asked.every((s) => s === asked[0]), 'every caller gets the same shard')
-    await assert.rejects(Promise.all([store.createShard('db', 'autogen', 4), store.createShard('other', 'autogen', 4)]), ShardExistsError)
+    const asked = await Promise.all(
+      Array.from({ length: 8 }, () => store.createShard('db', 'autogen', 3)),
+    )
+    assert.ok(
+      asked.every((s) => s === asked[0]),
+      'every caller gets the same shard',
+    )
+    await assert.rejects(
+      Promise.all([
+        store.createShard('db', 'autogen', 4),
+        store.createShard('other', 'autogen', 4),
+      ]),
+      ShardExistsError,
+    )
     // Writers racing on a fresh shard each write their own points; all survive a reopen.
     const writes = Array.from({ length: 8 }, async (_, w) => {
       const shard = await store.createShard('db', 'autogen', 5)
-      const lines = Array.from({ length: 100 }, (_, i) => `m,w=${w} v=${i} ${w * 1000 + i}`).join('\n')
+      const lines = Array.from({ length: 100 }, (_, i) => `m,w=${w} v=${i} ${w * 1000 + i}`).join(
+        '\n',
+      )
       await shard.writePoints(parsePoints(enc.encode(lines), {}).points)
     })
     await Promise.all(writes)
@@ -54,7 +74,8 @@ describe('Store', () => {
     store = newStore()
     await store.open()
     let total = 0
-    for (let w = 0; w < 8; w++) total += (await store.mustShard(5).read(`m,w=${w}#!~#v`))?.times.length ?? 0
+    for (let w = 0; w < 8; w++)
+      total += (await store.mustShard(5).read(`m,w=${w}#!~#v`))?.times.length ?? 0
     assert.equal(total, 800)
     await store.close()
   })
@@ -71,7 +92,10 @@ describe('Store', () => {
     await writeFile(join(dir, 'data', 'db', 'autogen', '2', 'bogus.tsm'), 'not a tsm file')
     store = newStore()
     await store.open()
-    assert.deepEqual(store.shards().map((s) => s.id), [1])
+    assert.deepEqual(
+      store.shards().map((s) => s.id),
+      [1],
+    )
     const failed = store.failedShards()
     assert.equal(failed.length, 1)
     assert.equal(failed[0]?.id, 2)
@@ -91,18 +115,27 @@ describe('Store', () => {
     await store.deleteDatabase('b')
     assert.equal(existsSync(join(dir, 'data', 'b')), false)
     assert.equal(existsSync(join(dir, 'wal', 'b')), false)
-    assert.deepEqual(store.shards().map((s) => s.id), [1])
+    assert.deepEqual(
+      store.shards().map((s) => s.id),
+      [1],
+    )
     await store.close()
   })
 
   it('opens the shards of a real influxd 1.6 data directory (golden fixture)', async () => {
-    const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../../test/fixtures/storage/tsm')
+    const root = resolve(
+      dirname(fileURLToPath(import.meta.url)),
+      '../../../test/fixtures/storage/tsm',
+    )
     await cp(join(root, 'data'), join(dir, 'data'), { recursive: true })
     await cp(join(root, 'wal'), join(dir, 'wal'), { recursive: true })
     const store = newStore()
     await store.open()
     assert.deepEqual(store.failedShards(), [])
-    assert.deepEqual(store.shards().map((s) => s.id), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11])
+    assert.deepEqual(
+      store.shards().map((s) => s.id),
+      [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11],
+    )
     const big = await store.mustShard(2).read('big,series=one#!~#i')
     assert.ok(big !== undefined && big.times.length > 1000)
     await store.close()
@@ -113,7 +146,11 @@ describe('Store after an interrupted restore', () => {
   it('removes restore staging and temp directories on open, and keeps every real shard', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tidemark-store-restore-'))
     try {
-      let store = new Store({ dataDir: join(dir, 'data'), walDir: join(dir, 'wal'), engine: { background: false } })
+      let store = new Store({
+        dataDir: join(dir, 'data'),
+        walDir: join(dir, 'wal'),
+        engine: { background: false },
+      })
       await store.open()
       await store.createShard('db', 'autogen', 3)
       await store.close()
@@ -123,11 +160,18 @@ describe('Store after an interrupted restore', () => {
       await writeFile(join(staging, 'x.manifest'), '{}')
       await mkdir(partial, { recursive: true })
       await writeFile(join(partial, '000000001-000000001.tsm'), 'partial')
-      store = new Store({ dataDir: join(dir, 'data'), walDir: join(dir, 'wal'), engine: { background: false } })
+      store = new Store({
+        dataDir: join(dir, 'data'),
+        walDir: join(dir, 'wal'),
+        engine: { background: false },
+      })
       await store.open()
       assert.equal(existsSync(staging), false)
       assert.equal(existsSync(partial), false)
-      assert.deepEqual(store.shards().map((s) => s.id), [3])
+      assert.deepEqual(
+        store.shards().map((s) => s.id),
+        [3],
+      )
       await store.close()
     } finally {
       await rm(dir, { recursive: true, force: true })

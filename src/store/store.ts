@@ -5,7 +5,13 @@
 
 import { mkdir, readdir, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { Shard, ShardOpenError, silentLogger, type EngineOptions, type Logger } from '../engine/index.js'
+import {
+  Shard,
+  ShardOpenError,
+  silentLogger,
+  type EngineOptions,
+  type Logger,
+} from '../engine/index.js'
 import { ShardExistsError, ShardNotFoundError } from './errors.js'
 
 /** Where the store keeps its files, and how its shards behave. */
@@ -61,11 +67,17 @@ export class Store {
           for (const name of await dirs(join(root, database, rp))) {
             if (/^\.\d+\.restore\.tmp$/.test(name)) {
               await rm(join(root, database, rp, name), { recursive: true, force: true })
-              this.#logger.warn({ path: join(root, database, rp, name) }, 'removed an interrupted restore')
+              this.#logger.warn(
+                { path: join(root, database, rp, name) },
+                'removed an interrupted restore',
+              )
               continue
             }
             if (!/^\d+$/.test(name)) {
-              this.#logger.warn({ path: join(root, database, rp, name) }, 'skipping non-numeric shard directory')
+              this.#logger.warn(
+                { path: join(root, database, rp, name) },
+                'skipping non-numeric shard directory',
+              )
               continue
             }
             found.set(Number(name), { database, retentionPolicy: rp })
@@ -82,9 +94,15 @@ export class Store {
           await shard.open()
           this.#shards.set(id, shard)
         } catch (err) {
-          const error = err instanceof ShardOpenError ? err : new ShardOpenError(id, shard.path, String(err), err)
+          const error =
+            err instanceof ShardOpenError
+              ? err
+              : new ShardOpenError(id, shard.path, String(err), err)
           this.#failed.set(id, { id, ...where, error })
-          this.#logger.error({ shardID: id, path: shard.path, err: error.message }, 'shard failed to open')
+          this.#logger.error(
+            { shardID: id, path: shard.path, err: error.message },
+            'shard failed to open',
+          )
         }
       }
     })
@@ -130,7 +148,8 @@ export class Store {
   async createShard(database: string, retentionPolicy: string, id: number): Promise<Shard> {
     const existing = this.#shards.get(id)
     if (existing !== undefined) {
-      if (existing.database === database && existing.retentionPolicy === retentionPolicy) return existing
+      if (existing.database === database && existing.retentionPolicy === retentionPolicy)
+        return existing
       throw new ShardExistsError(id, existing.database, existing.retentionPolicy)
     }
     const pending = this.#opening.get(id)
@@ -158,19 +177,30 @@ export class Store {
   async deleteShard(id: number): Promise<void> {
     const shard = this.#shards.get(id)
     const failed = this.#failed.get(id)
-    const where = shard ?? (failed && { database: failed.database, retentionPolicy: failed.retentionPolicy })
+    const where =
+      shard ?? (failed && { database: failed.database, retentionPolicy: failed.retentionPolicy })
     if (where === undefined) return
     this.#shards.delete(id)
     this.#failed.delete(id)
     await shard?.close()
-    await rm(join(this.config.dataDir, where.database, where.retentionPolicy, String(id)), { recursive: true, force: true })
-    await rm(join(this.config.walDir, where.database, where.retentionPolicy, String(id)), { recursive: true, force: true })
+    await rm(join(this.config.dataDir, where.database, where.retentionPolicy, String(id)), {
+      recursive: true,
+      force: true,
+    })
+    await rm(join(this.config.walDir, where.database, where.retentionPolicy, String(id)), {
+      recursive: true,
+      force: true,
+    })
   }
 
   /** Deletes every shard of a retention policy, and its directories. */
   async deleteRetentionPolicy(database: string, retentionPolicy: string): Promise<void> {
-    for (const s of this.shards()) if (s.database === database && s.retentionPolicy === retentionPolicy) await this.deleteShard(s.id)
-    for (const f of this.failedShards()) if (f.database === database && f.retentionPolicy === retentionPolicy) await this.deleteShard(f.id)
+    for (const s of this.shards())
+      if (s.database === database && s.retentionPolicy === retentionPolicy)
+        await this.deleteShard(s.id)
+    for (const f of this.failedShards())
+      if (f.database === database && f.retentionPolicy === retentionPolicy)
+        await this.deleteShard(f.id)
     await rm(join(this.config.dataDir, database, retentionPolicy), { recursive: true, force: true })
     await rm(join(this.config.walDir, database, retentionPolicy), { recursive: true, force: true })
   }

@@ -22,7 +22,12 @@ import {
   encodeUnsignedView,
 } from './integer-codec.js'
 import { decodeStrings, encodeStringsView } from './string-codec.js'
-import { countTimestamps, decodeTimestamps, encodeTimestampsView, timestampBounds } from './timestamp-codec.js'
+import {
+  countTimestamps,
+  decodeTimestamps,
+  encodeTimestampsView,
+  timestampBounds,
+} from './timestamp-codec.js'
 
 /** Block type of float blocks. */
 export const BLOCK_FLOAT = 0
@@ -193,7 +198,9 @@ export function blockCount(data: Uint8Array, options?: Pick<DecodeOptions, 'maxC
 }
 
 /** The first and last timestamps of block data and its point count, decoding no others (see timestampBounds). */
-export function blockTimeBounds(data: Uint8Array): { first: bigint; last: bigint; count: number } | undefined {
+export function blockTimeBounds(
+  data: Uint8Array,
+): { first: bigint; last: bigint; count: number } | undefined {
   const s = splitBlock(data)
   return timestampBounds(s.timestamps, { offset: s.timestampsOffset })
 }

@@ -64,7 +64,7 @@ export class TSMBlockTypeError extends TidemarkError {
       found < 0
         ? `block of key ${JSON.stringify(key)} is empty`
         : `block of key ${JSON.stringify(key)} has type ${found}, ` +
-          `expected ${expected < 0 ? '0 … 4' : expected}`,
+            `expected ${expected < 0 ? '0 … 4' : expected}`,
       { path, key, expected, found },
     )
   }

@@ -20,13 +20,30 @@ describe('TSM file names', () => {
   })
 
   it('parses paths and other extensions by the base name up to the first dot', () => {
-    assert.deepEqual(parseTSMFileName('/data/db/rp/1/000000020-000000002.tsm'), { generation: 20, sequence: 2 })
-    assert.deepEqual(parseTSMFileName('000000003-000000004.tsm.tmp'), { generation: 3, sequence: 4 })
+    assert.deepEqual(parseTSMFileName('/data/db/rp/1/000000020-000000002.tsm'), {
+      generation: 20,
+      sequence: 2,
+    })
+    assert.deepEqual(parseTSMFileName('000000003-000000004.tsm.tmp'), {
+      generation: 3,
+      sequence: 4,
+    })
     assert.deepEqual(parseTSMFileName('7-9.tombstone'), { generation: 7, sequence: 9 })
   })
 
   it('reports ERR_TSM_FILE_NAME "is named incorrectly" for names influxd rejects', () => {
-    for (const bad of ['foo.tsm', '000000001.tsm', '000000001-000000001', '-1.tsm', '1-.tsm', '+1-1.tsm', '1-x1.tsm', '4294967296-1.tsm', '1--1.tsm', '1-1_0.tsm']) {
+    for (const bad of [
+      'foo.tsm',
+      '000000001.tsm',
+      '000000001-000000001',
+      '-1.tsm',
+      '1-.tsm',
+      '+1-1.tsm',
+      '1-x1.tsm',
+      '4294967296-1.tsm',
+      '1--1.tsm',
+      '1-1_0.tsm',
+    ]) {
       assert.throws(
         () => parseTSMFileName(bad),
         (e: unknown) =>
@@ -40,7 +57,12 @@ describe('TSM file names', () => {
   })
 
   it('refuses to format numbers that do not fit a uint32', () => {
-    for (const [g, s] of [[-1, 1], [1, 2 ** 32], [1.5, 1], [Number.NaN, 1]] as const) {
+    for (const [g, s] of [
+      [-1, 1],
+      [1, 2 ** 32],
+      [1.5, 1],
+      [Number.NaN, 1],
+    ] as const) {
       assert.throws(() => formatTSMFileName(g, s), TSMFileNameError)
     }
   })

@@ -110,7 +110,10 @@ export function concatValues(kind: FieldType, parts: readonly Values[]): Values 
   if (parts.length === 1 && only !== undefined && only.kind === kind) return only
   let total = 0
   for (const p of parts) total += p.times.length
-  const times = join(new BigInt64Array(total), parts.map((p) => p.times))
+  const times = join(
+    new BigInt64Array(total),
+    parts.map((p) => p.times),
+  )
   switch (kind) {
     case 'float':
       return {

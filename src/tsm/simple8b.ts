@@ -293,8 +293,18 @@ export function simple8bSum(buf: Uint8Array, pos: number, end: number): [number,
   let sumHi = 0
   let sumLo = 0
   for (; pos + 8 <= end; pos += 8) {
-    const whi = (((buf[pos] ?? 0) << 24) | ((buf[pos + 1] ?? 0) << 16) | ((buf[pos + 2] ?? 0) << 8) | (buf[pos + 3] ?? 0)) >>> 0
-    const wlo = (((buf[pos + 4] ?? 0) << 24) | ((buf[pos + 5] ?? 0) << 16) | ((buf[pos + 6] ?? 0) << 8) | (buf[pos + 7] ?? 0)) >>> 0
+    const whi =
+      (((buf[pos] ?? 0) << 24) |
+        ((buf[pos + 1] ?? 0) << 16) |
+        ((buf[pos + 2] ?? 0) << 8) |
+        (buf[pos + 3] ?? 0)) >>>
+      0
+    const wlo =
+      (((buf[pos + 4] ?? 0) << 24) |
+        ((buf[pos + 5] ?? 0) << 16) |
+        ((buf[pos + 6] ?? 0) << 8) |
+        (buf[pos + 7] ?? 0)) >>>
+      0
     const sel = whi >>> 28
     if (sel < 2) {
       sumLo += COUNT[sel] ?? 0

@@ -2,7 +2,12 @@ import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import { TSMCodecError } from './codec-errors.js'
-import { countTimestamps, decodeTimestamps, encodeTimestamps, timestampBounds } from './timestamp-codec.js'
+import {
+  countTimestamps,
+  decodeTimestamps,
+  encodeTimestamps,
+  timestampBounds,
+} from './timestamp-codec.js'
 import { LARGE_PROPERTY, bytes, corrupt, hex, sameValues } from './codec-test-support.js'
 
 const bad = (offset?: number, reason?: RegExp): ((e: unknown) => boolean) =>
@@ -84,14 +89,23 @@ describe('timestamp codec', () => {
       { weight: 1, arbitrary: fc.bigInt({ min: -(1n << 62n), max: 1n << 62n }) },
     )
     fc.assert(
-      fc.property(fc.bigInt({ min: I64_MIN, max: I64_MAX }), unit, fc.array(step, { maxLength: 1000 }), (t0, u, steps) => {
-        const out = [t0]
-        let t = t0
-        for (const s of steps) out.push((t = BigInt.asIntN(64, t + s * u)))
-        const enc = encodeTimestamps(BigInt64Array.from(out))
-        const all = decodeTimestamps(enc)
-        assert.deepEqual(timestampBounds(enc), { first: all[0], last: all[all.length - 1], count: all.length })
-      }),
+      fc.property(
+        fc.bigInt({ min: I64_MIN, max: I64_MAX }),
+        unit,
+        fc.array(step, { maxLength: 1000 }),
+        (t0, u, steps) => {
+          const out = [t0]
+          let t = t0
+          for (const s of steps) out.push((t = BigInt.asIntN(64, t + s * u)))
+          const enc = encodeTimestamps(BigInt64Array.from(out))
+          const all = decodeTimestamps(enc)
+          assert.deepEqual(timestampBounds(enc), {
+            first: all[0],
+            last: all[all.length - 1],
+            count: all.length,
+          })
+        },
+      ),
       { numRuns: 300, ...LARGE_PROPERTY },
     )
     assert.equal(timestampBounds(new Uint8Array(0)), undefined)

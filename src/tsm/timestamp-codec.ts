@@ -31,7 +31,12 @@ import {
   writeUvarint64,
 } from './codec-support.js'
 import type { DecodeOptions } from './codec-support.js'
-import { simple8bCount, simple8bDecodeInto, simple8bEncodeStreamInto, simple8bSum } from './simple8b.js'
+import {
+  simple8bCount,
+  simple8bDecodeInto,
+  simple8bEncodeStreamInto,
+  simple8bSum,
+} from './simple8b.js'
 
 const RAW = 0
 const PACKED = 1
@@ -303,7 +308,10 @@ export function decodeTimestamps(buf: Uint8Array, options?: DecodeOptions): BigI
  * undefined for an empty section. The last timestamp wraps as int64 arithmetic does, as
  * decodeTimestamps' does.
  */
-export function timestampBounds(buf: Uint8Array, options?: DecodeOptions): { first: bigint; last: bigint; count: number } | undefined {
+export function timestampBounds(
+  buf: Uint8Array,
+  options?: DecodeOptions,
+): { first: bigint; last: bigint; count: number } | undefined {
   const base = options?.offset ?? 0
   const count = countTimestamps(buf, options)
   if (count === 0) return undefined

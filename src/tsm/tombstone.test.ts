@@ -85,18 +85,30 @@ describe('tombstone files', () => {
 
   it('reads v2 (plain records), v3 (one gzip stream) and v4 (several gzip members) files', () => {
     const a: TombstoneRecord = { key: 'cpu,host=a#!~#v', min: -5n, max: 1577836899999999999n }
-    const b: TombstoneRecord = { key: 'ünï,t=😀#!~#f k', min: TOMBSTONE_MIN_TIME, max: TOMBSTONE_MAX_TIME }
+    const b: TombstoneRecord = {
+      key: 'ünï,t=😀#!~#f k',
+      min: TOMBSTONE_MIN_TIME,
+      max: TOMBSTONE_MAX_TIME,
+    }
     const body = encodeTombstoneRecords([a, b])
     assert.deepEqual(decodeTombstones(Buffer.concat([header(0x1502), body])), [a, b])
     assert.deepEqual(decodeTombstones(Buffer.concat([header(0x1503), gzipSync(body)])), [a, b])
-    const v4 = Buffer.concat([header(0x1504), gzipSync(encodeTombstoneRecords([a])), gzipSync(encodeTombstoneRecords([b]))])
+    const v4 = Buffer.concat([
+      header(0x1504),
+      gzipSync(encodeTombstoneRecords([a])),
+      gzipSync(encodeTombstoneRecords([b])),
+    ])
     assert.deepEqual(decodeTombstones(v4), [a, b])
     assert.deepEqual(decodeTombstones(header(0x1504)), [])
     assert.deepEqual(decodeTombstones(header(0x1502)), [])
   })
 
   it('encodes records as BE u32 key length, key, BE i64 min, BE i64 max', () => {
-    const bytes = Buffer.from(encodeTombstoneRecords([{ key: 'fl,host=a#!~#v', min: TOMBSTONE_MIN_TIME, max: TOMBSTONE_MAX_TIME }]))
+    const bytes = Buffer.from(
+      encodeTombstoneRecords([
+        { key: 'fl,host=a#!~#v', min: TOMBSTONE_MIN_TIME, max: TOMBSTONE_MAX_TIME },
+      ]),
+    )
     assert.equal(bytes.toString('hex'), gunzipSync(REAL_V4.subarray(4)).toString('hex'))
   })
 
@@ -112,13 +124,21 @@ describe('tombstone files', () => {
       await appendTombstones(p, [{ key: 'x#!~#y', min: 0n, max: 0n }])
       await appendTombstones(p, [])
       const bytes = await readFile(p)
-      assert.deepEqual(bytes.subarray(0, REAL_V4.length), REAL_V4, 'existing members are kept byte for byte')
+      assert.deepEqual(
+        bytes.subarray(0, REAL_V4.length),
+        REAL_V4,
+        'existing members are kept byte for byte',
+      )
       assert.deepEqual(await readTombstones(p), [
         { key: 'fl,host=a#!~#v', min: TOMBSTONE_MIN_TIME, max: TOMBSTONE_MAX_TIME },
         ...more,
         { key: 'x#!~#y', min: 0n, max: 0n },
       ])
-      assert.deepEqual(await readdir(dir), ['000000001-000000001.tombstone'], 'no temp file is left')
+      assert.deepEqual(
+        await readdir(dir),
+        ['000000001-000000001.tombstone'],
+        'no temp file is left',
+      )
     })
   })
 
@@ -139,8 +159,15 @@ describe('tombstone files', () => {
         await writeFile(p, bytes)
         await appendTombstones(p, [{ key: 'new', min: 5n, max: 6n }])
         assert.equal((await readFile(p)).subarray(0, 4).toString('hex'), '00001504', name)
-        const expectOld = name === 'v1.tombstone' ? { key: 'old', min: TOMBSTONE_MIN_TIME, max: TOMBSTONE_MAX_TIME } : old
-        assert.deepEqual(await readTombstones(p), [expectOld, { key: 'new', min: 5n, max: 6n }], name)
+        const expectOld =
+          name === 'v1.tombstone'
+            ? { key: 'old', min: TOMBSTONE_MIN_TIME, max: TOMBSTONE_MAX_TIME }
+            : old
+        assert.deepEqual(
+          await readTombstones(p),
+          [expectOld, { key: 'new', min: 5n, max: 6n }],
+          name,
+        )
       }
     })
   })
@@ -149,11 +176,14 @@ describe('tombstone files', () => {
     await withDir(async (dir) => {
       let n = 0
       await fc.assert(
-        fc.asyncProperty(fc.array(fc.array(recordArb, { maxLength: 5 }), { maxLength: 4 }), async (batches) => {
-          const p = join(dir, `${n++}.tombstone`)
-          for (const batch of batches) await appendTombstones(p, batch)
-          assert.deepEqual(await readTombstones(p), batches.flat())
-        }),
+        fc.asyncProperty(
+          fc.array(fc.array(recordArb, { maxLength: 5 }), { maxLength: 4 }),
+          async (batches) => {
+            const p = join(dir, `${n++}.tombstone`)
+            for (const batch of batches) await appendTombstones(p, batch)
+            assert.deepEqual(await readTombstones(p), batches.flat())
+          },
+        ),
         { numRuns: 40 },
       )
     })
@@ -174,7 +204,10 @@ describe('tombstone files', () => {
       }
       await writeFile(p, Buffer.concat([REAL_V4, Buffer.from('junk')]))
       await assert.rejects(readTombstones(p), isCorrupt(p))
-      await writeFile(p, Buffer.concat([header(0x1503), gzipSync(body.subarray(0, body.length - 1))]))
+      await writeFile(
+        p,
+        Buffer.concat([header(0x1503), gzipSync(body.subarray(0, body.length - 1))]),
+      )
       await assert.rejects(readTombstones(p), isCorrupt(p))
       await assert.rejects(appendTombstones(p, [{ key: 'k', min: 0n, max: 1n }]), isCorrupt(p))
     })

@@ -50,7 +50,11 @@ async function writeTSM(path: string, data: readonly [string, Values][]): Promis
 /** Assembles a TSM file by hand: blocks (data without CRC), then an index that may be wrong on purpose. */
 function assemble(
   blocks: readonly Uint8Array[],
-  keys: readonly { key: string; type: number; entries: readonly { block: number; min: bigint; max: bigint }[] }[],
+  keys: readonly {
+    key: string
+    type: number
+    entries: readonly { block: number; min: bigint; max: bigint }[]
+  }[],
 ): Buffer {
   const parts: Buffer[] = [Buffer.from('16d116d101', 'hex')]
   const offsets: number[] = []
@@ -121,7 +125,9 @@ describe('TSM reader', () => {
         p,
         Buffer.from(
           '16d116d1013fca304f01091c18eb5f71fd6503f9100000000000000002' +
-            '0012' + Buffer.from('mem,host=a#!~#used').toString('hex') + '010001' +
+            '0012' +
+            Buffer.from('mem,host=a#!~#used').toString('hex') +
+            '010001' +
             '18eb5f71fd6503f918eb5f71fd6503f9000000000000000500000018000000000000001d',
           'hex',
         ),
@@ -146,8 +152,14 @@ describe('TSM reader', () => {
   it('finds keys by binary search and answers nothing for absent keys', async () => {
     await withDir(async (dir) => {
       const p = join(dir, 'k.tsm')
-      const keys = Array.from({ length: 500 }, (_, i) => `cpu,host=h${String(i * 2).padStart(4, '0')}#!~#v`)
-      await writeTSM(p, keys.map((k, i) => [k, ints(1, T0 + BigInt(i))]))
+      const keys = Array.from(
+        { length: 500 },
+        (_, i) => `cpu,host=h${String(i * 2).padStart(4, '0')}#!~#v`,
+      )
+      await writeTSM(
+        p,
+        keys.map((k, i) => [k, ints(1, T0 + BigInt(i))]),
+      )
       const r = await TSMReader.open(p)
       assert.equal(r.keyCount, 500)
       for (const [i, k] of keys.entries()) {
@@ -182,14 +194,20 @@ describe('TSM reader', () => {
         assert.equal(b.data[0], b.type)
         seen.push([b.key, b.type, b.entry.offset])
       }
-      assert.deepEqual(seen.map(([k, t]) => `${k}/${t}`), ['a#!~#v/1', 'a#!~#v/1', 'a#!~#v/1', 'b#!~#v/0'])
+      assert.deepEqual(
+        seen.map(([k, t]) => `${k}/${t}`),
+        ['a#!~#v/1', 'a#!~#v/1', 'a#!~#v/1', 'b#!~#v/0'],
+      )
       const report = await r.verify({ decode: true })
       assert.equal(report.blockCount, 4)
       assert.equal(report.brokenCount, 0)
       assert.ok(report.blocks.every((b) => b.ok))
       await r.close()
       await r.close()
-      await assert.rejects(r.readAll('a#!~#v'), (e: unknown) => e instanceof NotOpenError && e.code === 'ERR_NOT_OPEN')
+      await assert.rejects(
+        r.readAll('a#!~#v'),
+        (e: unknown) => e instanceof NotOpenError && e.code === 'ERR_NOT_OPEN',
+      )
     })
   })
 
@@ -214,12 +232,21 @@ describe('TSM reader', () => {
         await writeFile(p, b)
       }
       await patched((b) => b.writeUInt8(0x17, 0))
-      await assert.rejects(TSMReader.open(p), (e: unknown) => corruptAt(p, 0, /can only read from tsm file/)(e) && (e as TSMCorruptError).fields.found === '17d116d1')
+      await assert.rejects(
+        TSMReader.open(p),
+        (e: unknown) =>
+          corruptAt(p, 0, /can only read from tsm file/)(e) &&
+          (e as TSMCorruptError).fields.found === '17d116d1',
+      )
       await patched((b) => b.writeUInt8(2, 4))
       await assert.rejects(TSMReader.open(p), corruptAt(p, 4, /version 2/))
       for (const footer of [131n, 132n, 139n, 2n ** 64n - 1n, 0n, 4n]) {
         await patched((b) => b.writeBigUInt64BE(footer, 131))
-        await assert.rejects(TSMReader.open(p), corruptAt(p, 131, /invalid index offset/), `footer ${footer}`)
+        await assert.rejects(
+          TSMReader.open(p),
+          corruptAt(p, 131, /invalid index offset/),
+          `footer ${footer}`,
+        )
       }
       await patched((b) => b.writeBigUInt64BE(54n, 131))
       await assert.rejects(TSMReader.open(p), corruptAt(p))
@@ -232,17 +259,42 @@ describe('TSM reader', () => {
       const p = join(dir, 'bad.tsm')
       // Key record a#!~#v at 53: length 53, key 55, type 61, count 62, entry 64 (min 64, max 72, offset 80, size 88).
       const cases: [string, (b: Buffer) => void, number, RegExp][] = [
-        ['offset past the index', (b) => b.writeBigUInt64BE(1000n, 80), 80, /outside the data section/],
-        ['offset into the index', (b) => b.writeBigUInt64BE(40n, 80), 80, /outside the data section/],
-        ['offset inside the header', (b) => b.writeBigUInt64BE(2n, 80), 80, /outside the data section/],
-        ['offset above 2^53', (b) => b.writeBigUInt64BE(2n ** 60n, 80), 80, /outside the data section/],
+        [
+          'offset past the index',
+          (b) => b.writeBigUInt64BE(1000n, 80),
+          80,
+          /outside the data section/,
+        ],
+        [
+          'offset into the index',
+          (b) => b.writeBigUInt64BE(40n, 80),
+          80,
+          /outside the data section/,
+        ],
+        [
+          'offset inside the header',
+          (b) => b.writeBigUInt64BE(2n, 80),
+          80,
+          /outside the data section/,
+        ],
+        [
+          'offset above 2^53',
+          (b) => b.writeBigUInt64BE(2n ** 60n, 80),
+          80,
+          /outside the data section/,
+        ],
         ['size past the index', (b) => b.writeUInt32BE(100, 88), 80, /outside the data section/],
         ['size too small', (b) => b.writeUInt32BE(3, 88), 80, /outside the data section/],
         ['unknown block type', (b) => b.writeUInt8(7, 61), 61, /unknown block type/],
         ['no entries', (b) => b.writeUInt16BE(0, 62), 62, /no index entries/],
         ['too many entries', (b) => b.writeUInt16BE(3, 62), 64, /ends inside the entries/],
         ['max before min', (b) => b.writeBigInt64BE(T0 - 1n, 72), 64, /max time is before/],
-        ['key length past the end', (b) => b.writeUInt16BE(500, 53), 55, /ends inside a key record/],
+        [
+          'key length past the end',
+          (b) => b.writeUInt16BE(500, 53),
+          55,
+          /ends inside a key record/,
+        ],
         ['keys out of order', (b) => b.write('c', 55), 92, /not in ascending order/],
         ['duplicate keys', (b) => b.write('a', 94), 92, /not in ascending order/],
       ]
@@ -260,10 +312,28 @@ describe('TSM reader', () => {
       const p = join(dir, 'e.tsm')
       const b1 = encodeBlock(ints(2, T0))
       const b2 = encodeBlock(ints(2, T0 + 10n * SEC))
-      await writeFile(p, assemble([b1, b2], [{ key: 'k', type: 1, entries: [{ block: 1, min: T0 + 10n * SEC, max: T0 + 11n * SEC }, { block: 0, min: T0, max: T0 + SEC }] }]))
+      await writeFile(
+        p,
+        assemble(
+          [b1, b2],
+          [
+            {
+              key: 'k',
+              type: 1,
+              entries: [
+                { block: 1, min: T0 + 10n * SEC, max: T0 + 11n * SEC },
+                { block: 0, min: T0, max: T0 + SEC },
+              ],
+            },
+          ],
+        ),
+      )
       // header 5 + blocks; index at 5 + 2·(4 + block length); the second entry is at +6+28.
       const indexStart = 5 + 8 + b1.length + b2.length
-      await assert.rejects(TSMReader.open(p), corruptAt(p, indexStart + 6 + 28, /not sorted by min time/))
+      await assert.rejects(
+        TSMReader.open(p),
+        corruptAt(p, indexStart + 6 + 28, /not sorted by min time/),
+      )
     })
   })
 
@@ -272,10 +342,29 @@ describe('TSM reader', () => {
       const p = join(dir, 'o.tsm')
       const b1 = encodeBlock(ints(5, T0, SEC, 0))
       const b2 = encodeBlock(ints(3, T0 + 3n * SEC, SEC, 100))
-      await writeFile(p, assemble([b1, b2], [{ key: 'k', type: 1, entries: [{ block: 0, min: T0, max: T0 + 4n * SEC }, { block: 1, min: T0 + 3n * SEC, max: T0 + 5n * SEC }] }]))
+      await writeFile(
+        p,
+        assemble(
+          [b1, b2],
+          [
+            {
+              key: 'k',
+              type: 1,
+              entries: [
+                { block: 0, min: T0, max: T0 + 4n * SEC },
+                { block: 1, min: T0 + 3n * SEC, max: T0 + 5n * SEC },
+              ],
+            },
+          ],
+        ),
+      )
       const r = await TSMReader.open(p)
       const all = await r.readAll('k')
-      assert.deepEqual(all, { kind: 'integer', times: ints(6).times, values: BigInt64Array.of(0n, 1n, 2n, 100n, 101n, 102n) })
+      assert.deepEqual(all, {
+        kind: 'integer',
+        times: ints(6).times,
+        values: BigInt64Array.of(0n, 1n, 2n, 100n, 101n, 102n),
+      })
       await r.close()
     })
   })
@@ -300,14 +389,23 @@ describe('TSM reader', () => {
             return true
           }
           await assert.rejects(r.readAll(key), check)
-          await assert.rejects(r.readBlock(r.entries(key)[0] ?? { minTime: 0n, maxTime: 0n, offset: 0, size: 0 }), check)
+          await assert.rejects(
+            r.readBlock(r.entries(key)[0] ?? { minTime: 0n, maxTime: 0n, offset: 0, size: 0 }),
+            check,
+          )
           const report = await r.verify()
           assert.equal(report.brokenCount, 1)
           assert.deepEqual(
             report.blocks.map((x) => [x.key, x.offset, x.ok]),
-            [['a#!~#v', 5, blockOffset !== 5], ['b#!~#v', 29, blockOffset !== 29]],
+            [
+              ['a#!~#v', 5, blockOffset !== 5],
+              ['b#!~#v', 29, blockOffset !== 29],
+            ],
           )
-          assert.match(report.blocks.find((x) => !x.ok)?.reason ?? '', /^checksum mismatch: expected [0-9a-f]{8}, found [0-9a-f]{8}$/)
+          assert.match(
+            report.blocks.find((x) => !x.ok)?.reason ?? '',
+            /^checksum mismatch: expected [0-9a-f]{8}, found [0-9a-f]{8}$/,
+          )
           await r.close()
         }
       }
@@ -326,7 +424,10 @@ describe('TSM reader', () => {
       const q = join(dir, 'bad.tsm')
       await fc.assert(
         fc.asyncProperty(
-          fc.array(fc.tuple(fc.nat({ max: good.length - 1 }), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 4 }),
+          fc.array(fc.tuple(fc.nat({ max: good.length - 1 }), fc.integer({ min: 1, max: 255 })), {
+            minLength: 1,
+            maxLength: 4,
+          }),
           async (flips) => {
             const b = Buffer.from(good)
             for (const [at, x] of flips) b.writeUInt8(b.readUInt8(at) ^ x, at)
@@ -387,16 +488,30 @@ describe('TSM reader', () => {
       const cpu = await r.readAll('cpu#!~#v')
       const expected = ints(2500)
       const keep = [...expected.times.keys()].filter((i) => !(i < 100 || (i >= 1000 && i < 2000)))
-      assert.deepEqual(cpu?.times, BigInt64Array.from(keep, (i) => expected.times[i] ?? 0n))
-      assert.deepEqual(cpu?.values, BigInt64Array.from(keep, (i) => BigInt(i)))
-      assert.deepEqual(await r.readAll('gap#!~#v'), { kind: 'integer', times: BigInt64Array.of(T0 + 4n * SEC), values: BigInt64Array.of(4n) })
+      assert.deepEqual(
+        cpu?.times,
+        BigInt64Array.from(keep, (i) => expected.times[i] ?? 0n),
+      )
+      assert.deepEqual(
+        cpu?.values,
+        BigInt64Array.from(keep, (i) => BigInt(i)),
+      )
+      assert.deepEqual(await r.readAll('gap#!~#v'), {
+        kind: 'integer',
+        times: BigInt64Array.of(T0 + 4n * SEC),
+        values: BigInt64Array.of(4n),
+      })
       assert.equal(r.tombstoneRanges('gap#!~#v').length, 2, 'a range outside the key is ignored')
       const seen = new Set<string>()
       for await (const b of r.blocks()) seen.add(b.key)
       assert.deepEqual([...seen], ['cpu#!~#v', 'gap#!~#v'])
       assert.equal((await r.verify()).blockCount, 7, 'verify checks the blocks of deleted keys too')
       r.applyTombstones([{ key: 'gap#!~#v', min: T0 + 4n * SEC, max: T0 + 4n * SEC }])
-      assert.equal(r.hasKey('gap#!~#v'), true, 'like influxd, ranges with nanosecond gaps between them do not delete the key')
+      assert.equal(
+        r.hasKey('gap#!~#v'),
+        true,
+        'like influxd, ranges with nanosecond gaps between them do not delete the key',
+      )
       assert.equal((await r.readAll('gap#!~#v'))?.times.length, 0)
       r.applyTombstones([{ key: 'gap#!~#v', min: T0 + 3n * SEC + 1n, max: T0 + 5n * SEC - 1n }])
       assert.equal(r.hasKey('gap#!~#v'), false, 'joined ranges that cover the key delete it')
@@ -414,7 +529,10 @@ describe('TSM reader', () => {
       const p = join(dir, '000000001-000000001.tsm')
       await writeTSM(p, [['a#!~#v', ints(1)]])
       await writeFile(tombstonePathFor(p), Buffer.from('00001502000000', 'hex'))
-      await assert.rejects(TSMReader.open(p), (e: unknown) => (e as { code?: string }).code === 'ERR_TSM_TOMBSTONE_CORRUPT')
+      await assert.rejects(
+        TSMReader.open(p),
+        (e: unknown) => (e as { code?: string }).code === 'ERR_TSM_TOMBSTONE_CORRUPT',
+      )
     })
   })
 })

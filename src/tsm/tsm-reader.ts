@@ -309,9 +309,12 @@ export class TSMReader {
     const type = this.#index.typeAt(i)
     const kind = fieldTypeOfBlock(type)
     const ranges = this.#tombstones.rangesOf(i)
-    const entries = this.#index.entriesAt(i).filter(
-      (e) => ranges === undefined || !ranges.some((r) => r.min <= e.minTime && r.max >= e.maxTime),
-    )
+    const entries = this.#index
+      .entriesAt(i)
+      .filter(
+        (e) =>
+          ranges === undefined || !ranges.some((r) => r.min <= e.minTime && r.max >= e.maxTime),
+      )
     if (entries.length === 0) return emptyValues(kind)
     const parts: Values[] = []
     // A key's blocks are normally adjacent in the file: read them with one positioned read.
@@ -328,7 +331,8 @@ export class TSMReader {
       this.#checkEntry(first)
       this.#checkEntry(last)
       const length = last.offset + last.size - first.offset
-      if (length <= MAX_SPAN_BYTES) span = await readExactly(this.#fh, this.path, first.offset, length)
+      if (length <= MAX_SPAN_BYTES)
+        span = await readExactly(this.#fh, this.path, first.offset, length)
     }
     for (const entry of entries) {
       let data: Uint8Array

@@ -30,9 +30,19 @@ async function withDir(fn: (dir: string) => Promise<void>): Promise<void> {
 /** The 88-byte file influxd wrote for `mem,host=a used=1i` (spec §2.17). */
 const REAL_FILE =
   '16d116d101' +
-  '3fca304f' + '01' + '09' + '1c18eb5f71fd6503f9' + '100000000000000002' +
-  '0012' + Buffer.from('mem,host=a#!~#used').toString('hex') + '01' + '0001' +
-  '18eb5f71fd6503f9' + '18eb5f71fd6503f9' + '0000000000000005' + '00000018' +
+  '3fca304f' +
+  '01' +
+  '09' +
+  '1c18eb5f71fd6503f9' +
+  '100000000000000002' +
+  '0012' +
+  Buffer.from('mem,host=a#!~#used').toString('hex') +
+  '01' +
+  '0001' +
+  '18eb5f71fd6503f9' +
+  '18eb5f71fd6503f9' +
+  '0000000000000005' +
+  '00000018' +
   '000000000000001d'
 
 const T0 = 1577836800000000000n
@@ -44,11 +54,23 @@ function series(kind: FieldType, n: number, start = T0, step = 1_000_000_000n): 
     case 'float':
       return { kind, times, values: Float64Array.from({ length: n }, (_, i) => i * 1.5 - 7) }
     case 'integer':
-      return { kind, times, values: BigInt64Array.from({ length: n }, (_, i) => BigInt(i * i) - 50n) }
+      return {
+        kind,
+        times,
+        values: BigInt64Array.from({ length: n }, (_, i) => BigInt(i * i) - 50n),
+      }
     case 'unsigned':
-      return { kind, times, values: BigUint64Array.from({ length: n }, (_, i) => 2n ** 64n - 1n - BigInt(i)) }
+      return {
+        kind,
+        times,
+        values: BigUint64Array.from({ length: n }, (_, i) => 2n ** 64n - 1n - BigInt(i)),
+      }
     case 'boolean':
-      return { kind, times, values: Uint8Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 1 : 0)) }
+      return {
+        kind,
+        times,
+        values: Uint8Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 1 : 0)),
+      }
     case 'string':
       return { kind, times, values: Array.from({ length: n }, (_, i) => `v${i} ✓ "q"`) }
   }
@@ -58,7 +80,8 @@ function sortKeys(keys: string[]): string[] {
   return [...keys].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)))
 }
 
-const isCode = (code: string) => (e: unknown) => e instanceof Error && (e as { code?: unknown }).code === code
+const isCode = (code: string) => (e: unknown) =>
+  e instanceof Error && (e as { code?: unknown }).code === code
 
 describe('TSM writer', () => {
   it('writes the 88-byte file influxd wrote for mem,host=a used=1i, byte for byte', async () => {
@@ -91,8 +114,14 @@ describe('TSM writer', () => {
       await w.finish()
       const r = await TSMReader.open(p)
       try {
-        assert.deepEqual([...r.keys()], data.map(([k]) => k))
-        assert.deepEqual(data.map(([k]) => r.type(k)), [2, 0, 1, 3, 4])
+        assert.deepEqual(
+          [...r.keys()],
+          data.map(([k]) => k),
+        )
+        assert.deepEqual(
+          data.map(([k]) => r.type(k)),
+          [2, 0, 1, 3, 4],
+        )
         for (const [k, v] of data) assert.deepEqual(await r.readAll(k), v, k)
         assert.equal(r.minTime, T0)
         assert.equal(r.maxTime, T0 + 8_000_000_000n)
@@ -137,8 +166,14 @@ describe('TSM writer', () => {
       let run = 0
       await fc.assert(
         fc.asyncProperty(
-          fc.uniqueArray(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }), { minLength: 1, maxLength: 60 }),
-          fc.array(fc.tuple(fc.nat({ max: 4 }), fc.integer({ min: 1, max: 2100 })), { minLength: 60, maxLength: 60 }),
+          fc.uniqueArray(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 30 }), {
+            minLength: 1,
+            maxLength: 60,
+          }),
+          fc.array(fc.tuple(fc.nat({ max: 4 }), fc.integer({ min: 1, max: 2100 })), {
+            minLength: 60,
+            maxLength: 60,
+          }),
           async (rawKeys, shapes) => {
             const keys = sortKeys(rawKeys)
             const p = join(dir, `${run++}.tsm`)
@@ -172,7 +207,11 @@ describe('TSM writer', () => {
   it('orders keys by their UTF-8 bytes, not by JavaScript string order', async () => {
     await withDir(async (dir) => {
       // U+FF01 sorts after U+1F600 as UTF-16 but before it as UTF-8.
-      const keys = ['my\\ meas\\,x,t\\ k\\=1=v\\,a\\ l\\=ue#!~#f k=,"q', 'ünï,t=\uff01#!~#f', 'ünï,t=😀#!~#f']
+      const keys = [
+        'my\\ meas\\,x,t\\ k\\=1=v\\,a\\ l\\=ue#!~#f k=,"q',
+        'ünï,t=\uff01#!~#f',
+        'ünï,t=😀#!~#f',
+      ]
       const p = join(dir, 'k.tsm')
       const w = await TSMWriter.create(p)
       for (const k of keys) await w.write(k, series('integer', 2))
@@ -201,20 +240,42 @@ describe('TSM writer', () => {
       const p = join(dir, 'x.tsm')
       const w = await TSMWriter.create(p)
       await w.write('b#!~#v', series('integer', 3))
-      await assert.rejects(w.write('a#!~#v', series('integer', 1)), (e: unknown) =>
-        e instanceof TSMKeyOrderError && e.code === 'ERR_TSM_KEY_ORDER' && e.fields.path === p && e.fields.key === 'a#!~#v',
+      await assert.rejects(
+        w.write('a#!~#v', series('integer', 1)),
+        (e: unknown) =>
+          e instanceof TSMKeyOrderError &&
+          e.code === 'ERR_TSM_KEY_ORDER' &&
+          e.fields.path === p &&
+          e.fields.key === 'a#!~#v',
       )
       const blk = encodeBlock(series('integer', 1, T0 + 10n))
       await assert.rejects(w.writeBlock('b#!~#v', T0 + 10n, T0 + 10n, blk), TSMBlockOrderError)
       await assert.rejects(w.writeBlock('b#!~#v', T0 + 10n ** 10n, T0, blk), TSMBlockOrderError)
       const later = T0 + 10n ** 12n
-      await assert.rejects(w.writeBlock('b#!~#v', later, later, encodeBlock(series('float', 1, later))), (e: unknown) =>
-        e instanceof TSMBlockTypeError && e.fields.expected === BLOCK_INTEGER && e.fields.found === 0,
+      await assert.rejects(
+        w.writeBlock('b#!~#v', later, later, encodeBlock(series('float', 1, later))),
+        (e: unknown) =>
+          e instanceof TSMBlockTypeError &&
+          e.fields.expected === BLOCK_INTEGER &&
+          e.fields.found === 0,
       )
-      await assert.rejects(w.writeBlock('c#!~#v', 0n, 0n, new Uint8Array(0)), isCode('ERR_TSM_BLOCK_TYPE'))
-      await assert.rejects(w.writeBlock('c#!~#v', 0n, 0n, Uint8Array.of(9, 0)), isCode('ERR_TSM_BLOCK_TYPE'))
-      const unsorted: Values = { kind: 'integer', times: BigInt64Array.of(5n, 5n), values: BigInt64Array.of(1n, 2n) }
-      await assert.rejects(w.write('c#!~#v', unsorted), (e: unknown) => e instanceof TSMBlockOrderError && e.fields.index === 1)
+      await assert.rejects(
+        w.writeBlock('c#!~#v', 0n, 0n, new Uint8Array(0)),
+        isCode('ERR_TSM_BLOCK_TYPE'),
+      )
+      await assert.rejects(
+        w.writeBlock('c#!~#v', 0n, 0n, Uint8Array.of(9, 0)),
+        isCode('ERR_TSM_BLOCK_TYPE'),
+      )
+      const unsorted: Values = {
+        kind: 'integer',
+        times: BigInt64Array.of(5n, 5n),
+        values: BigInt64Array.of(1n, 2n),
+      }
+      await assert.rejects(
+        w.write('c#!~#v', unsorted),
+        (e: unknown) => e instanceof TSMBlockOrderError && e.fields.index === 1,
+      )
       await w.write('b#!~#v', series('integer', 2, later))
       await w.write('c#!~#v', series('integer', 0))
       await w.write('d#!~#v', series('integer', 1))
@@ -231,16 +292,22 @@ describe('TSM writer', () => {
   it('rejects keys longer than 65535 bytes and a 65536th block for one key', async () => {
     await withDir(async (dir) => {
       const w = await TSMWriter.create(join(dir, 'x.tsm'))
-      await assert.rejects(w.write('k'.repeat(65536), series('integer', 1)), (e: unknown) =>
-        e instanceof TSMKeyTooLongError && e.code === 'ERR_TSM_KEY_TOO_LONG' && e.fields.found === 65536,
+      await assert.rejects(
+        w.write('k'.repeat(65536), series('integer', 1)),
+        (e: unknown) =>
+          e instanceof TSMKeyTooLongError &&
+          e.code === 'ERR_TSM_KEY_TOO_LONG' &&
+          e.fields.found === 65536,
       )
       await w.write('k'.repeat(65535), series('integer', 1))
-      const blk = (t: bigint): Uint8Array => encodeBlock({ kind: 'boolean', times: BigInt64Array.of(t), values: Uint8Array.of(1) })
+      const blk = (t: bigint): Uint8Array =>
+        encodeBlock({ kind: 'boolean', times: BigInt64Array.of(t), values: Uint8Array.of(1) })
       let t = 10n ** 9n
       for (let i = 0; i < 65535; i++, t++) await w.writeBlock('z#!~#v', t, t, blk(t))
       assert.equal(w.currentKeyBlockCount, 65535)
-      await assert.rejects(w.writeBlock('z#!~#v', t, t, blk(t)), (e: unknown) =>
-        e instanceof TSMMaxBlocksError && e.code === 'ERR_TSM_MAX_BLOCKS',
+      await assert.rejects(
+        w.writeBlock('z#!~#v', t, t, blk(t)),
+        (e: unknown) => e instanceof TSMMaxBlocksError && e.code === 'ERR_TSM_MAX_BLOCKS',
       )
       await w.finish()
       const r = await TSMReader.open(join(dir, 'x.tsm'))
@@ -257,7 +324,11 @@ describe('TSM writer', () => {
       const p = join(dir, '000000001-000000001.tsm')
       const w = await TSMWriter.create(p)
       assert.deepEqual(await readdir(dir), ['000000001-000000001.tsm.tmp'])
-      await assert.rejects(w.finish(), (e: unknown) => e instanceof TSMNoValuesError && e.code === 'ERR_TSM_NO_VALUES' && e.fields.path === p)
+      await assert.rejects(
+        w.finish(),
+        (e: unknown) =>
+          e instanceof TSMNoValuesError && e.code === 'ERR_TSM_NO_VALUES' && e.fields.path === p,
+      )
       await w.abort()
       await w.abort()
       assert.deepEqual(await readdir(dir), [])
@@ -289,16 +360,27 @@ describe('TSM writer', () => {
     await withDir(async (dir) => {
       const p = join(dir, '000000002-000000001.tsm')
       const w = await TSMWriter.create(p, { bufferSizeBytes: 4096 })
-      await w.write('a#!~#s', { kind: 'string', times: BigInt64Array.of(1n, 2n), values: [noise, 'y'] })
+      await w.write('a#!~#s', {
+        kind: 'string',
+        times: BigInt64Array.of(1n, 2n),
+        values: [noise, 'y'],
+      })
       await w.write('b#!~#f', series('float', 3000))
       await assert.rejects(access(p))
       assert.ok(w.size > 50_000)
       await w.finish()
       await w.abort()
       assert.deepEqual(await readdir(dir), ['000000002-000000001.tsm'])
-      await assert.rejects(w.write('c', series('float', 1)), (e: unknown) => e instanceof TSMWriterClosedError && e.code === 'ERR_TSM_WRITER_CLOSED')
+      await assert.rejects(
+        w.write('c', series('float', 1)),
+        (e: unknown) => e instanceof TSMWriterClosedError && e.code === 'ERR_TSM_WRITER_CLOSED',
+      )
       const r = await TSMReader.open(p)
-      assert.deepEqual(await r.readAll('a#!~#s'), { kind: 'string', times: BigInt64Array.of(1n, 2n), values: [noise, 'y'] })
+      assert.deepEqual(await r.readAll('a#!~#s'), {
+        kind: 'string',
+        times: BigInt64Array.of(1n, 2n),
+        values: [noise, 'y'],
+      })
       assert.deepEqual(await r.readAll('b#!~#f'), series('float', 3000))
       assert.equal(r.size, (await readFile(p)).length)
       await r.close()

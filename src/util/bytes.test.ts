@@ -16,7 +16,13 @@ describe('ByteReader and ByteWriter', () => {
   })
 
   it('round-trips big-endian integers and floats', () => {
-    const w = new ByteWriter(1).u8(1).u16(0xbeef).u32(0xdeadbeef).i64(-5n).u64(2n ** 64n - 1n).f64(-0.5)
+    const w = new ByteWriter(1)
+      .u8(1)
+      .u16(0xbeef)
+      .u32(0xdeadbeef)
+      .i64(-5n)
+      .u64(2n ** 64n - 1n)
+      .f64(-0.5)
     const r = new ByteReader(w.toBytes())
     assert.equal(r.u8(), 1)
     assert.equal(r.u16(), 0xbeef)
@@ -32,7 +38,8 @@ describe('ByteReader and ByteWriter', () => {
     r.u16()
     assert.throws(
       () => r.u32(),
-      (e: unknown) => e instanceof ShortBufferError && e.code === 'ERR_SHORT_BUFFER' && e.fields.offset === 2,
+      (e: unknown) =>
+        e instanceof ShortBufferError && e.code === 'ERR_SHORT_BUFFER' && e.fields.offset === 2,
     )
   })
 })

@@ -27,7 +27,8 @@ export class ByteReader {
 
   /** Throws ShortBufferError unless `n` more bytes can be read. */
   need(n: number): void {
-    if (n > this.end - this.offset) throw new ShortBufferError(this.offset, n, this.end - this.offset)
+    if (n > this.end - this.offset)
+      throw new ShortBufferError(this.offset, n, this.end - this.offset)
   }
 
   u8(): number {

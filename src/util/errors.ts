@@ -12,7 +12,12 @@ export class TidemarkError extends Error {
   readonly code: string
   readonly fields: ErrorFields
 
-  constructor(code: string, message: string, fields: ErrorFields = {}, options?: { cause?: unknown }) {
+  constructor(
+    code: string,
+    message: string,
+    fields: ErrorFields = {},
+    options?: { cause?: unknown },
+  ) {
     super(message, options)
     this.code = code
     this.fields = fields

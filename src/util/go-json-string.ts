@@ -44,4 +44,3 @@ export function goJSONString(s: string): string {
   }
   return `${out}${s.slice(start)}"`
 }
-

@@ -10,7 +10,9 @@ const CHILD = fileURLToPath(new URL('./wal-crash-child.js', import.meta.url))
 
 /** Runs the child until a random moment after it is ready, kills it with SIGKILL, returns its acks. */
 async function runAndKill(dir: string, firstID: number, killAfterMs: number): Promise<number[]> {
-  const child = spawn(process.execPath, [CHILD, dir, String(firstID), '4096'], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [CHILD, dir, String(firstID), '4096'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let out = ''
   let err = ''
   child.stdout.setEncoding('utf8').on('data', (s: string) => {

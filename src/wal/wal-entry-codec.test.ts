@@ -44,7 +44,14 @@ describe('WAL entry codec', () => {
     const entry: WALEntry = {
       kind: 'write',
       values: new Map([
-        [key, { kind: 'string', times: new BigInt64Array([1n, 2n]), values: ['日本語 ✓', 'a'.repeat(200) + '😀'] }],
+        [
+          key,
+          {
+            kind: 'string',
+            times: new BigInt64Array([1n, 2n]),
+            values: ['日本語 ✓', 'a'.repeat(200) + '😀'],
+          },
+        ],
         ['温度,城市=東京#!~#値', floats([T0], [21.5])],
       ]),
     }
@@ -64,7 +71,10 @@ describe('WAL entry codec', () => {
       times[i] = T0 + BigInt(i) * 1_000_000_000n
       values[i] = BigInt(i * 7 - 5)
     }
-    const entry: WALEntry = { kind: 'write', values: new Map([['m#!~#v', { kind: 'integer', times, values }]]) }
+    const entry: WALEntry = {
+      kind: 'write',
+      values: new Map([['m#!~#v', { kind: 'integer', times, values }]]),
+    }
     assert.deepEqual(decodeFramed(encodeEntry(entry)), entry)
   })
 
@@ -78,15 +88,32 @@ describe('WAL entry codec', () => {
     }
     assert.equal(
       hex(marshalEntry(write)),
-      '01000f' + Buffer.from('del,host=x#!~#v').toString('hex') + '00000002' +
-        '15e59a35b98a0000' + '3ff0000000000000' + '15e59a35f524ca00' + '4000000000000000' +
-        '01000f' + Buffer.from('del,host=y#!~#v').toString('hex') + '00000001' +
-        '15e59a35b98a0000' + '4008000000000000',
+      '01000f' +
+        Buffer.from('del,host=x#!~#v').toString('hex') +
+        '00000002' +
+        '15e59a35b98a0000' +
+        '3ff0000000000000' +
+        '15e59a35f524ca00' +
+        '4000000000000000' +
+        '01000f' +
+        Buffer.from('del,host=y#!~#v').toString('hex') +
+        '00000001' +
+        '15e59a35b98a0000' +
+        '4008000000000000',
     )
     const first = encodeEntry(write)
     assert.equal(hex(first.subarray(0, 14)), '010000004a5c8001000f64656c2c')
     const deleteRangeHex =
-      '03' + '00000022' + '23' + '04' + '8000' + '09' + '01' + '68' + '15e59a35f524c9ff' + '0000000f' +
+      '03' +
+      '00000022' +
+      '23' +
+      '04' +
+      '8000' +
+      '09' +
+      '01' +
+      '68' +
+      '15e59a35f524c9ff' +
+      '0000000f' +
       Buffer.from('del,host=x#!~#v').toString('hex')
     const deleteRange: WALEntry = {
       kind: 'delete-range',
@@ -117,15 +144,41 @@ describe('WAL entry codec', () => {
 
   it('decodes the legacy delete entry as newline-separated keys', () => {
     const payload = compressSync(Buffer.from('a,b=1#!~#v\ncpu#!~#x'))
-    assert.deepEqual(decodeEntryPayload(2, payload), { kind: 'delete', keys: ['a,b=1#!~#v', 'cpu#!~#x'] })
-    assert.deepEqual(decodeEntryPayload(2, compressSync(Buffer.alloc(0))), { kind: 'delete', keys: [] })
+    assert.deepEqual(decodeEntryPayload(2, payload), {
+      kind: 'delete',
+      keys: ['a,b=1#!~#v', 'cpu#!~#x'],
+    })
+    assert.deepEqual(decodeEntryPayload(2, compressSync(Buffer.alloc(0))), {
+      kind: 'delete',
+      keys: [],
+    })
   })
 
   it('reads any boolean byte other than 1 as false, as InfluxDB does', () => {
-    const body = Buffer.from('030001' + '6b' + '00000003' + '0000000000000001' + '01' + '0000000000000002' + '02' + '0000000000000003' + 'ff', 'hex')
+    const body = Buffer.from(
+      '030001' +
+        '6b' +
+        '00000003' +
+        '0000000000000001' +
+        '01' +
+        '0000000000000002' +
+        '02' +
+        '0000000000000003' +
+        'ff',
+      'hex',
+    )
     assert.deepEqual(unmarshalEntry(1, body), {
       kind: 'write',
-      values: new Map([['k', { kind: 'boolean', times: new BigInt64Array([1n, 2n, 3n]), values: new Uint8Array([1, 0, 0]) }]]),
+      values: new Map([
+        [
+          'k',
+          {
+            kind: 'boolean',
+            times: new BigInt64Array([1n, 2n, 3n]),
+            values: new Uint8Array([1, 0, 0]),
+          },
+        ],
+      ]),
     })
   })
 
@@ -142,14 +195,18 @@ describe('WAL entry codec', () => {
   })
 
   it('rejects entries the format cannot hold with ERR_WAL_INVALID_ENTRY', () => {
-    const invalid = (e: unknown) => e instanceof Error && 'code' in e && e.code === 'ERR_WAL_INVALID_ENTRY'
+    const invalid = (e: unknown) =>
+      e instanceof Error && 'code' in e && e.code === 'ERR_WAL_INVALID_ENTRY'
     assert.throws(() => encodeEntry(writeOf('k'.repeat(65536), floats([1n], [1]))), invalid)
     assert.throws(() => encodeEntry(writeOf('é'.repeat(32768), floats([1n], [1]))), invalid)
     encodeEntry(writeOf('k'.repeat(65535), floats([1n], [1])))
     assert.throws(() => encodeEntry(writeOf('k', floats([1n, 2n], [1]))), invalid)
     assert.throws(() => encodeEntry({ kind: 'delete', keys: ['a\nb'] }), invalid)
     assert.throws(() => encodeEntry({ kind: 'delete', keys: [''] }), invalid)
-    assert.throws(() => encodeEntry({ kind: 'delete-range', keys: ['k'], min: 2n ** 63n, max: 0n }), invalid)
+    assert.throws(
+      () => encodeEntry({ kind: 'delete-range', keys: ['k'], min: 2n ** 63n, max: 0n }),
+      invalid,
+    )
   })
 
   it('reports ERR_WAL_CORRUPT for an unknown entry type', () => {
@@ -164,18 +221,35 @@ describe('WAL entry codec', () => {
   })
 
   it('reports ERR_WAL_CORRUPT with the payload offset for bad write payloads', () => {
-    const at = (offset: number) => (e: unknown) => isCorrupt(e) && e instanceof WALCorruptError && e.offset === offset
+    const at = (offset: number) => (e: unknown) =>
+      isCorrupt(e) && e instanceof WALCorruptError && e.offset === offset
     // count 0
     assert.throws(() => unmarshalEntry(1, Buffer.from('010001' + '6b' + '00000000', 'hex')), at(0))
     // unknown value type 6
-    assert.throws(() => unmarshalEntry(1, Buffer.from('060001' + '6b' + '00000001' + '00'.repeat(16), 'hex')), at(0))
+    assert.throws(
+      () => unmarshalEntry(1, Buffer.from('060001' + '6b' + '00000001' + '00'.repeat(16), 'hex')),
+      at(0),
+    )
     // a count larger than the payload can hold
-    assert.throws(() => unmarshalEntry(1, Buffer.from('010001' + '6b' + '7fffffff' + '00'.repeat(16), 'hex')), at(0))
+    assert.throws(
+      () => unmarshalEntry(1, Buffer.from('010001' + '6b' + '7fffffff' + '00'.repeat(16), 'hex')),
+      at(0),
+    )
     // a string whose length runs past the end
-    assert.throws(() => unmarshalEntry(1, Buffer.from('040001' + '6b' + '00000001' + '00'.repeat(8) + '00000009' + '41', 'hex')), at(8))
+    assert.throws(
+      () =>
+        unmarshalEntry(
+          1,
+          Buffer.from('040001' + '6b' + '00000001' + '00'.repeat(8) + '00000009' + '41', 'hex'),
+        ),
+      at(8),
+    )
     // delete-range shorter than min+max, and a key running past the end
     assert.throws(() => unmarshalEntry(3, new Uint8Array(15)), at(0))
-    assert.throws(() => unmarshalEntry(3, Buffer.from('00'.repeat(16) + '00000005' + '6b', 'hex')), at(16))
+    assert.throws(
+      () => unmarshalEntry(3, Buffer.from('00'.repeat(16) + '00000005' + '6b', 'hex')),
+      at(16),
+    )
   })
 
   it('reports ERR_WAL_CORRUPT and never anything else for every truncation of a valid payload', () => {
@@ -197,14 +271,19 @@ describe('WAL entry codec', () => {
 
   it('decodes random bytes to an entry or ERR_WAL_CORRUPT, never another error', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 5 }), fc.uint8Array({ maxLength: 200 }), fc.boolean(), (type, bytes, compress) => {
-        try {
-          if (compress) decodeEntryPayload(type, compressSync(bytes))
-          else decodeEntryPayload(type, bytes)
-        } catch (e) {
-          assert.ok(isCorrupt(e), String(e))
-        }
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 5 }),
+        fc.uint8Array({ maxLength: 200 }),
+        fc.boolean(),
+        (type, bytes, compress) => {
+          try {
+            if (compress) decodeEntryPayload(type, compressSync(bytes))
+            else decodeEntryPayload(type, bytes)
+          } catch (e) {
+            assert.ok(isCorrupt(e), String(e))
+          }
+        },
+      ),
       { numRuns: 2000 },
     )
   })

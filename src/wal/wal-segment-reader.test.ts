@@ -3,7 +3,7 @@ import assert from 'node:assert/strict'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import fc from 'fast-check'
-import type { WALCorruptError} from './index.js';
+import type { WALCorruptError } from './index.js'
 import { WALSegmentReader, encodeEntry, type WALEntry, type WALSegmentRecord } from './index.js'
 import { arbEntry, floats, withTempDir, writeOf } from './wal-test-support.js'
 
@@ -26,7 +26,11 @@ async function readSegment(path: string, chunkSizeBytes?: number): Promise<ReadR
 }
 
 function bigString(n: number): WALEntry {
-  return writeOf('s#!~#v', { kind: 'string', times: new BigInt64Array([1n]), values: ['x'.repeat(n)] })
+  return writeOf('s#!~#v', {
+    kind: 'string',
+    times: new BigInt64Array([1n]),
+    values: ['x'.repeat(n)],
+  })
 }
 
 /** A segment of mixed entries and each entry's start offset. */
@@ -35,7 +39,11 @@ function sampleSegment(): { entries: WALEntry[]; bytes: Buffer; offsets: number[
     writeOf('cpu,host=a#!~#v', floats([1n, 2n, 3n], [1.5, 2.5, 3.5])),
     { kind: 'delete-range', keys: ['cpu,host=a#!~#v'], min: 2n, max: 2n },
     { kind: 'delete', keys: ['mem#!~#free'] },
-    writeOf('disk#!~#used', { kind: 'unsigned', times: new BigInt64Array([9n]), values: new BigUint64Array([2n ** 64n - 1n]) }),
+    writeOf('disk#!~#used', {
+      kind: 'unsigned',
+      times: new BigInt64Array([9n]),
+      values: new BigUint64Array([2n ** 64n - 1n]),
+    }),
   ]
   const framed = entries.map(encodeEntry)
   const offsets: number[] = []
@@ -50,14 +58,23 @@ function sampleSegment(): { entries: WALEntry[]; bytes: Buffer; offsets: number[
 describe('WAL segment reader', () => {
   it('streams entries with their offsets through a small chunk buffer, including entries larger than a chunk', async () => {
     await withTempDir(async (dir) => {
-      const entries = [bigString(10), bigString(5000), floatsEntry(3), bigString(300_000), floatsEntry(1)]
+      const entries = [
+        bigString(10),
+        bigString(5000),
+        floatsEntry(3),
+        bigString(300_000),
+        floatsEntry(1),
+      ]
       const framed = entries.map(encodeEntry)
       const path = join(dir, '_00001.wal')
       await writeFile(path, Buffer.concat(framed))
       for (const chunk of [64, 100, 4096, undefined]) {
         const { records, corruption, validSize } = await readSegment(path, chunk)
         assert.equal(corruption, undefined)
-        assert.deepEqual(records.map((r) => r.entry), entries)
+        assert.deepEqual(
+          records.map((r) => r.entry),
+          entries,
+        )
         let off = 0
         records.forEach((r, i) => {
           assert.equal(r.offset, off)
@@ -73,7 +90,11 @@ describe('WAL segment reader', () => {
     await withTempDir(async (dir) => {
       const path = join(dir, '_00001.wal')
       await writeFile(path, new Uint8Array(0))
-      assert.deepEqual(await readSegment(path), { records: [], corruption: undefined, validSize: 0 })
+      assert.deepEqual(await readSegment(path), {
+        records: [],
+        corruption: undefined,
+        validSize: 0,
+      })
     })
   })
 
@@ -87,7 +108,11 @@ describe('WAL segment reader', () => {
         const whole = ends.filter((e) => e <= cut).length
         const end = whole === 0 ? 0 : ends[whole - 1]
         const { records, corruption, validSize } = await readSegment(path, 64)
-        assert.deepEqual(records.map((r) => r.entry), entries.slice(0, whole), `cut ${cut}`)
+        assert.deepEqual(
+          records.map((r) => r.entry),
+          entries.slice(0, whole),
+          `cut ${cut}`,
+        )
         assert.equal(validSize, end, `cut ${cut}`)
         if (cut === end) {
           assert.equal(corruption, undefined, `cut ${cut}`)
@@ -112,7 +137,10 @@ describe('WAL segment reader', () => {
       bad[third + 5] = (bad[third + 5] ?? 0) ^ 0x80
       await writeFile(path, bad)
       const { records, corruption, validSize } = await readSegment(path)
-      assert.deepEqual(records.map((r) => r.entry), entries.slice(0, 2))
+      assert.deepEqual(
+        records.map((r) => r.entry),
+        entries.slice(0, 2),
+      )
       assert.equal(corruption?.code, 'ERR_WAL_CORRUPT')
       assert.equal(corruption?.offset, third)
       assert.equal(validSize, third)
@@ -128,7 +156,10 @@ describe('WAL segment reader', () => {
       bad[second] = 0x07
       await writeFile(path, bad)
       const { records, corruption } = await readSegment(path)
-      assert.deepEqual(records.map((r) => r.entry), entries.slice(0, 1))
+      assert.deepEqual(
+        records.map((r) => r.entry),
+        entries.slice(0, 1),
+      )
       assert.equal(corruption?.offset, second)
       assert.match(corruption?.reason ?? '', /unknown entry type 7/)
     })
@@ -138,22 +169,30 @@ describe('WAL segment reader', () => {
     await withTempDir(async (dir) => {
       const path = join(dir, '_00001.wal')
       await fc.assert(
-        fc.asyncProperty(fc.array(arbEntry, { minLength: 1, maxLength: 5 }), fc.nat(), fc.nat(7), async (entries, pick, bit) => {
-          const framed = entries.map(encodeEntry)
-          const bytes = Buffer.concat(framed)
-          const pos = pick % bytes.length
-          bytes[pos] = (bytes[pos] ?? 0) ^ (1 << bit)
-          let k = 0
-          let start = 0
-          while (start + (framed[k]?.length ?? 0) <= pos) start += framed[k++]?.length ?? 0
-          await writeFile(path, bytes)
-          const { records, corruption, validSize } = await readSegment(path, 64)
-          assert.deepEqual(records.slice(0, k).map((r) => r.entry), entries.slice(0, k))
-          if (corruption !== undefined) {
-            assert.ok(corruption.offset >= start)
-            assert.equal(corruption.offset, validSize)
-          }
-        }),
+        fc.asyncProperty(
+          fc.array(arbEntry, { minLength: 1, maxLength: 5 }),
+          fc.nat(),
+          fc.nat(7),
+          async (entries, pick, bit) => {
+            const framed = entries.map(encodeEntry)
+            const bytes = Buffer.concat(framed)
+            const pos = pick % bytes.length
+            bytes[pos] = (bytes[pos] ?? 0) ^ (1 << bit)
+            let k = 0
+            let start = 0
+            while (start + (framed[k]?.length ?? 0) <= pos) start += framed[k++]?.length ?? 0
+            await writeFile(path, bytes)
+            const { records, corruption, validSize } = await readSegment(path, 64)
+            assert.deepEqual(
+              records.slice(0, k).map((r) => r.entry),
+              entries.slice(0, k),
+            )
+            if (corruption !== undefined) {
+              assert.ok(corruption.offset >= start)
+              assert.equal(corruption.offset, validSize)
+            }
+          },
+        ),
         { numRuns: 300 },
       )
     })
@@ -174,5 +213,11 @@ describe('WAL segment reader', () => {
 })
 
 function floatsEntry(n: number): WALEntry {
-  return writeOf('f#!~#v', floats(Array.from({ length: n }, (_, i) => BigInt(i)), Array.from({ length: n }, (_, i) => i)))
+  return writeOf(
+    'f#!~#v',
+    floats(
+      Array.from({ length: n }, (_, i) => BigInt(i)),
+      Array.from({ length: n }, (_, i) => i),
+    ),
+  )
 }

@@ -27,7 +27,10 @@ describe('WAL segment writer', () => {
       const w = new WALSegmentWriter(path)
       await w.open()
       assert.equal(w.size, 0)
-      const entries = [entryN(1), { kind: 'delete-range', keys: ['a#!~#b'], min: 1n, max: 2n } as const]
+      const entries = [
+        entryN(1),
+        { kind: 'delete-range', keys: ['a#!~#b'], min: 1n, max: 2n } as const,
+      ]
       await w.append(entries)
       const expected = Buffer.concat(entries.map(encodeEntry))
       assert.equal(w.size, expected.length)
@@ -60,12 +63,18 @@ describe('WAL segment writer', () => {
       const appends = []
       for (let i = 0; i < n; i++) appends.push(w.append([entryN(i)]).then(() => acked.push(i)))
       // Everything is queued synchronously, so size already counts every append.
-      assert.equal(w.size, Array.from({ length: n }, (_, i) => encodeEntry(entryN(i)).length).reduce((a, b) => a + b))
+      assert.equal(
+        w.size,
+        Array.from({ length: n }, (_, i) => encodeEntry(entryN(i)).length).reduce((a, b) => a + b),
+      )
       await Promise.all(appends)
       assert.equal(acked.length, n)
       assert.ok(w.syncCount < n / 4, `expected grouped fsyncs, got ${w.syncCount} for ${n} appends`)
       await w.close()
-      assert.deepEqual(await readAll(path), Array.from({ length: n }, (_, i) => entryN(i)))
+      assert.deepEqual(
+        await readAll(path),
+        Array.from({ length: n }, (_, i) => entryN(i)),
+      )
     })
   })
 
@@ -74,7 +83,9 @@ describe('WAL segment writer', () => {
       const path = join(dir, '_00001.wal')
       const w = new WALSegmentWriter(path)
       await w.open()
-      await assert.rejects(w.append([entryN(1), { kind: 'delete', keys: ['x\ny'] }]), { code: 'ERR_WAL_INVALID_ENTRY' })
+      await assert.rejects(w.append([entryN(1), { kind: 'delete', keys: ['x\ny'] }]), {
+        code: 'ERR_WAL_INVALID_ENTRY',
+      })
       assert.equal(w.size, 0)
       await w.append([entryN(2)])
       await w.close()
@@ -111,7 +122,12 @@ describe('WAL segment writer', () => {
     const results = await Promise.allSettled([w.append([entryN(1)]), w.append([entryN(2)])])
     for (const r of results) {
       assert.equal(r.status, 'rejected')
-      assert.equal(r.status === 'rejected' && r.reason instanceof Error && 'code' in r.reason ? r.reason.code : '', 'ERR_WAL_WRITE')
+      assert.equal(
+        r.status === 'rejected' && r.reason instanceof Error && 'code' in r.reason
+          ? r.reason.code
+          : '',
+        'ERR_WAL_WRITE',
+      )
     }
     assert.equal(w.failure?.code, 'ERR_WAL_WRITE')
     assert.equal((w.failure?.cause as { code?: string } | undefined)?.code, 'ENOSPC')

@@ -47,7 +47,8 @@ export const arbKey = fc.oneof(
 
 /** Values of one type with 1..maxLength points. */
 export function arbValues(maxLength = 20): fc.Arbitrary<Values> {
-  const times = (n: number) => fc.array(arbInt64, { minLength: n, maxLength: n }).map((t) => BigInt64Array.from(t))
+  const times = (n: number) =>
+    fc.array(arbInt64, { minLength: n, maxLength: n }).map((t) => BigInt64Array.from(t))
   const sized = <T>(item: fc.Arbitrary<T>, make: (t: BigInt64Array, v: T[]) => Values) =>
     fc
       .integer({ min: 1, max: maxLength })
@@ -61,8 +62,16 @@ export function arbValues(maxLength = 20): fc.Arbitrary<Values> {
       times: t,
       values: BigUint64Array.from(v),
     })),
-    sized(fc.boolean(), (t, v) => ({ kind: 'boolean', times: t, values: Uint8Array.from(v, (b) => (b ? 1 : 0)) })),
-    sized(fc.string({ unit: 'binary', maxLength: 70 }), (t, v) => ({ kind: 'string', times: t, values: v })),
+    sized(fc.boolean(), (t, v) => ({
+      kind: 'boolean',
+      times: t,
+      values: Uint8Array.from(v, (b) => (b ? 1 : 0)),
+    })),
+    sized(fc.string({ unit: 'binary', maxLength: 70 }), (t, v) => ({
+      kind: 'string',
+      times: t,
+      values: v,
+    })),
   )
 }
 
@@ -71,7 +80,9 @@ export const arbEntry: fc.Arbitrary<WALEntry> = fc.oneof(
   fc
     .array(fc.tuple(arbKey, arbValues()), { minLength: 1, maxLength: 6 })
     .map((pairs): WALEntry => ({ kind: 'write', values: new Map(pairs) })),
-  fc.array(arbKey, { minLength: 1, maxLength: 5 }).map((keys): WALEntry => ({ kind: 'delete', keys })),
+  fc
+    .array(arbKey, { minLength: 1, maxLength: 5 })
+    .map((keys): WALEntry => ({ kind: 'delete', keys })),
   fc
     .tuple(fc.array(arbKey, { maxLength: 5 }), arbInt64, arbInt64)
     .map(([keys, min, max]): WALEntry => ({ kind: 'delete-range', keys, min, max })),

@@ -50,7 +50,10 @@ const pointEntry = (i: number): WALEntry => ({ kind: 'write', values: point(i) }
 
 describe('WAL', () => {
   it('puts a shard WAL under <wal-dir>/<db>/<rp>/<shard id>', () => {
-    assert.equal(shardWALDir('/var/wal', 'db', 'autogen', 12), join('/var/wal', 'db', 'autogen', '12'))
+    assert.equal(
+      shardWALDir('/var/wal', 'db', 'autogen', 12),
+      join('/var/wal', 'db', 'autogen', '12'),
+    )
   })
 
   it('replays writes, deletes and delete-ranges in order after a reopen', async () => {
@@ -63,9 +66,18 @@ describe('WAL', () => {
         kind: 'write',
         values: new Map([
           ['m#!~#f', floats([1n, 2n], [1, 2])],
-          ['m#!~#i', { kind: 'integer', times: new BigInt64Array([1n]), values: new BigInt64Array([-7n]) }],
-          ['m#!~#u', { kind: 'unsigned', times: new BigInt64Array([1n]), values: new BigUint64Array([7n]) }],
-          ['m#!~#b', { kind: 'boolean', times: new BigInt64Array([1n]), values: new Uint8Array([1]) }],
+          [
+            'm#!~#i',
+            { kind: 'integer', times: new BigInt64Array([1n]), values: new BigInt64Array([-7n]) },
+          ],
+          [
+            'm#!~#u',
+            { kind: 'unsigned', times: new BigInt64Array([1n]), values: new BigUint64Array([7n]) },
+          ],
+          [
+            'm#!~#b',
+            { kind: 'boolean', times: new BigInt64Array([1n]), values: new Uint8Array([1]) },
+          ],
           ['m#!~#s', { kind: 'string', times: new BigInt64Array([1n]), values: ['ü'] }],
         ]),
       }
@@ -108,16 +120,28 @@ describe('WAL', () => {
       await wal.close()
       const segs = await readdir(dir)
       assert.ok(segs.length > 3, `only ${segs.length} segments`)
-      assert.deepEqual(segs, segs.map((_, i) => segmentFileName(i + 1)))
-      const entrySize = Math.max(...Array.from({ length: 30 }, (_, i) => encodeEntry(pointEntry(i)).length))
+      assert.deepEqual(
+        segs,
+        segs.map((_, i) => segmentFileName(i + 1)),
+      )
+      const entrySize = Math.max(
+        ...Array.from({ length: 30 }, (_, i) => encodeEntry(pointEntry(i)).length),
+      )
       for (const [i, name] of segs.entries()) {
         const size = (await stat(join(dir, name))).size
         // A closed segment passed the limit with its last entry; none passed it by more.
-        if (i < segs.length - 1) assert.ok(size > max && size - entrySize <= max, `${name} is ${size} bytes`)
+        if (i < segs.length - 1)
+          assert.ok(size > max && size - entrySize <= max, `${name} is ${size} bytes`)
       }
-      assert.deepEqual([...new Set(ids)], segs.map((_, i) => i + 1))
+      assert.deepEqual(
+        [...new Set(ids)],
+        segs.map((_, i) => i + 1),
+      )
       const { entries } = await replayAll(dir)
-      assert.deepEqual(entries, Array.from({ length: 30 }, (_, i) => pointEntry(i)))
+      assert.deepEqual(
+        entries,
+        Array.from({ length: 30 }, (_, i) => pointEntry(i)),
+      )
     })
   })
 
@@ -160,14 +184,20 @@ describe('WAL', () => {
       await wal.close()
       const { entries, positions } = await replayAll(dir)
       assert.deepEqual(entries, [pointEntry(1), pointEntry(2), pointEntry(3)])
-      assert.deepEqual(positions.map((p) => p.segmentID), [1, 1, 3])
+      assert.deepEqual(
+        positions.map((p) => p.segmentID),
+        [1, 1, 3],
+      )
     })
   })
 
   it('starts a new segment for writes that were not preceded by replay, so a torn tail cannot hide them', async () => {
     await withTempDir(async (dir) => {
       const good = encodeEntry(pointEntry(1))
-      await writeFile(join(dir, segmentFileName(1)), Buffer.concat([good, encodeEntry(pointEntry(2)).subarray(0, 9)]))
+      await writeFile(
+        join(dir, segmentFileName(1)),
+        Buffer.concat([good, encodeEntry(pointEntry(2)).subarray(0, 9)]),
+      )
       const wal = new WAL(dir)
       await wal.open()
       assert.equal(await wal.writeValues(point(3)), 2)
@@ -187,7 +217,10 @@ describe('WAL', () => {
       }
       const { wal, entries, positions } = await openAndReplay(dir)
       assert.deepEqual(entries, [pointEntry(1), pointEntry(2)])
-      assert.deepEqual(positions.map((p) => p.segmentID), [99999, 100000])
+      assert.deepEqual(
+        positions.map((p) => p.segmentID),
+        [99999, 100000],
+      )
       await wal.rollSegment()
       assert.deepEqual(wal.segmentIDs(), [99999, 100000, 100001])
       await wal.close()
@@ -210,9 +243,13 @@ describe('WAL', () => {
         await writeFile(join(dir, segmentFileName(1)), first.subarray(0, cut))
         await writeFile(join(dir, segmentFileName(2)), second)
         const whole = ends.filter((e) => e <= cut).length
-        const good = whole === 0 ? 0 : ends[whole - 1] ?? 0
+        const good = whole === 0 ? 0 : (ends[whole - 1] ?? 0)
         const replayed = await replayAll(dir)
-        assert.deepEqual(replayed.entries, [...entries.slice(0, whole), pointEntry(9)], `cut ${cut}`)
+        assert.deepEqual(
+          replayed.entries,
+          [...entries.slice(0, whole), pointEntry(9)],
+          `cut ${cut}`,
+        )
         assert.equal((await stat(join(dir, segmentFileName(1)))).size, good, `cut ${cut}`)
         if (good === cut) {
           assert.deepEqual(replayed.result.warnings, [])
@@ -257,8 +294,14 @@ describe('WAL', () => {
       const ids = await Promise.all(Array.from({ length: n }, (_, i) => wal.writeValues(point(i))))
       await wal.close()
       const { entries, positions } = await replayAll(dir)
-      assert.deepEqual(entries, Array.from({ length: n }, (_, i) => pointEntry(i)))
-      assert.deepEqual(positions.map((p) => p.segmentID), ids)
+      assert.deepEqual(
+        entries,
+        Array.from({ length: n }, (_, i) => pointEntry(i)),
+      )
+      assert.deepEqual(
+        positions.map((p) => p.segmentID),
+        ids,
+      )
       assert.ok(new Set(ids).size > 1)
     })
   })
@@ -275,13 +318,19 @@ describe('WAL', () => {
       await assert.rejects(wal.deleteRange(['k'], 0n, 1n), notOpen)
       await assert.rejects(wal.rollSegment(), notOpen)
       await assert.rejects(wal.removeSegments([1]), notOpen)
-      await assert.rejects(wal.replay(() => undefined), notOpen)
+      await assert.rejects(
+        wal.replay(() => undefined),
+        notOpen,
+      )
       assert.throws(() => wal.segmentIDs(), notOpen)
       assert.equal(wal.status, 'closed')
       const fresh = new WAL(dir)
       await assert.rejects(fresh.writeValues(point(2)), notOpen)
       await fresh.close()
-      assert.deepEqual((await replayAll(dir)).entries, [pointEntry(1), { kind: 'delete', keys: ['k'] }])
+      assert.deepEqual((await replayAll(dir)).entries, [
+        pointEntry(1),
+        { kind: 'delete', keys: ['k'] },
+      ])
     })
   })
 
@@ -289,7 +338,10 @@ describe('WAL', () => {
     await withTempDir(async (dir) => {
       const { wal } = await openAndReplay(dir)
       await wal.writeValues(point(1))
-      await assert.rejects(wal.replay(() => undefined), { code: 'ERR_WAL_STATE' })
+      await assert.rejects(
+        wal.replay(() => undefined),
+        { code: 'ERR_WAL_STATE' },
+      )
       await wal.close()
     })
   })

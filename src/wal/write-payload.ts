@@ -153,8 +153,7 @@ export function unmarshalWritePayload(b: Uint8Array): Map<string, Values> {
     const n = dv.getUint32(keyStart + keyLen)
     p = keyStart + keyLen + 4
     if (n === 0) throw new WALCorruptError(`write group for key has count 0`, groupStart)
-    const perValue =
-      type === WALValueType.boolean ? 9 : type === WALValueType.string ? 12 : 16
+    const perValue = type === WALValueType.boolean ? 9 : type === WALValueType.string ? 12 : 16
     if (n > (len - p) / perValue) {
       throw new WALCorruptError(`count ${n} needs more bytes than the payload holds`, groupStart)
     }

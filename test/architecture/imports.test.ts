@@ -11,7 +11,22 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
 const src = join(root, 'src')
 
 // DESIGN.md's order; util is a leaf everyone may use, server is the composition root.
-const ORDER = ['util', 'lineprotocol', 'tsm', 'wal', 'engine', 'store', 'meta', 'influxql', 'query', 'cluster', 'backup', 'http', 'server', 'cli']
+const ORDER = [
+  'util',
+  'lineprotocol',
+  'tsm',
+  'wal',
+  'engine',
+  'store',
+  'meta',
+  'influxql',
+  'query',
+  'cluster',
+  'backup',
+  'http',
+  'server',
+  'cli',
+]
 
 function walk(dir: string, out: string[]): string[] {
   for (const name of readdirSync(dir)) {
@@ -42,7 +57,8 @@ describe('architecture', () => {
         else if (ORDER.indexOf(to) > ORDER.indexOf(from)) {
           problems.push(`${rel}: ${from} may not import ${to} (later in DESIGN.md's order)`)
         }
-        if (parts.length !== 2 || parts[1] !== 'index.js') problems.push(`${rel}: imports ${spec}, not ${to}/index.js`)
+        if (parts.length !== 2 || parts[1] !== 'index.js')
+          problems.push(`${rel}: imports ${spec}, not ${to}/index.js`)
       }
     }
     assert.deepEqual(problems, [])

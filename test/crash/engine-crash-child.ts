@@ -6,7 +6,8 @@ import { parsePoints } from '../../src/lineprotocol/index.js'
 import { batchLines, SERIES } from './engine-crash-data.js'
 
 const [dir, firstArg] = process.argv.slice(2)
-if (dir === undefined || firstArg === undefined) throw new Error('usage: engine-crash-child DIR FIRST_BATCH')
+if (dir === undefined || firstArg === undefined)
+  throw new Error('usage: engine-crash-child DIR FIRST_BATCH')
 const shard = new Shard({
   id: 1,
   database: 'db',

@@ -16,7 +16,9 @@ const child = join(dirname(fileURLToPath(import.meta.url)), 'engine-crash-child.
 
 function runAndKill(dir: string, first: number, killAfterMs: number): Promise<number[]> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [child, dir, String(first)], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const p = spawn(process.execPath, [child, dir, String(first)], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     const acked: number[] = []
     let buf = ''
     let stderr = ''
@@ -74,7 +76,11 @@ describe('engine crash safety', () => {
             for (const b of acked) {
               for (let i = 0; i < POINTS; i++) {
                 const t = BigInt(b) * 1_000_000n + BigInt(i)
-                assert.equal(have.get(t), BigInt(b * 1000 + i), `series ${s} batch ${b} point ${i} after round ${round}`)
+                assert.equal(
+                  have.get(t),
+                  BigInt(b * 1000 + i),
+                  `series ${s} batch ${b} point ${i} after round ${round}`,
+                )
                 assert.equal(haveStr.get(t), `b${b}i${i}`)
               }
             }

@@ -6,7 +6,12 @@ import type { InfluxdResponse } from '../helpers/influxd-process.js'
 
 /** Anything that answers raw HTTP requests: an influxd handle or a Tidemark handle. */
 export interface Peer {
-  request(method: string, path: string, body?: string, headers?: Readonly<Record<string, string>>): Promise<InfluxdResponse>
+  request(
+    method: string,
+    path: string,
+    body?: string,
+    headers?: Readonly<Record<string, string>>,
+  ): Promise<InfluxdResponse>
 }
 
 /** Credentials sent with HTTP Basic auth. */
@@ -45,7 +50,9 @@ export interface Comparison {
 
 function authHeader(auth: Credentials | undefined): Record<string, string> {
   if (auth === undefined) return {}
-  return { Authorization: `Basic ${Buffer.from(`${auth.user}:${auth.password}`).toString('base64')}` }
+  return {
+    Authorization: `Basic ${Buffer.from(`${auth.user}:${auth.password}`).toString('base64')}`,
+  }
 }
 
 async function send(peer: Peer, step: Step): Promise<string> {
@@ -69,7 +76,8 @@ async function send(peer: Peer, step: Step): Promise<string> {
 }
 
 function describe(step: Step): string {
-  if ('write' in step) return `write db=${step.db} ${JSON.stringify(step.params ?? {})}: ${step.write.slice(0, 80)}`
+  if ('write' in step)
+    return `write db=${step.db} ${JSON.stringify(step.params ?? {})}: ${step.write.slice(0, 80)}`
   return `${step.method ?? 'POST'} ${JSON.stringify(step.params ?? {})}${step.auth ? ` as ${step.auth.user}` : ''}: ${step.q}`
 }
 
@@ -77,7 +85,12 @@ function describe(step: Step): string {
  * Sends every step to both peers in order (influxd first, then Tidemark) and returns the steps
  * whose answers differ. Counts each step in `counter`.
  */
-export async function runSteps(influxd: Peer, tidemark: Peer, steps: readonly Step[], counter?: { n: number }): Promise<Comparison[]> {
+export async function runSteps(
+  influxd: Peer,
+  tidemark: Peer,
+  steps: readonly Step[],
+  counter?: { n: number },
+): Promise<Comparison[]> {
   const diffs: Comparison[] = []
   for (const step of steps) {
     const a = await send(influxd, step)
@@ -95,7 +108,11 @@ export function q(text: string, db?: string, extra: Partial<Omit<QueryStep, 'q'>
 }
 
 /** A write step. */
-export function w(db: string, lineProtocol: string, params?: Readonly<Record<string, string>>): WriteStep {
+export function w(
+  db: string,
+  lineProtocol: string,
+  params?: Readonly<Record<string, string>>,
+): WriteStep {
   return { write: lineProtocol, db, ...(params !== undefined && { params }) }
 }
 
@@ -104,5 +121,7 @@ export function w(db: string, lineProtocol: string, params?: Readonly<Record<str
  * continuous query service also draws from when a CQ exists.
  */
 export function runningQuery(body: string): string {
-  return body.replace(/\[\d+,"SHOW QUERIES"/g, '[N,"SHOW QUERIES"').replace(/"[0-9.]+(ns|µs|ms|s)"/g, '"D"')
+  return body
+    .replace(/\[\d+,"SHOW QUERIES"/g, '[N,"SHOW QUERIES"')
+    .replace(/"[0-9.]+(ns|µs|ms|s)"/g, '"D"')
 }

@@ -8,7 +8,9 @@ import { q, type Step } from './diff-runner.js'
 export function sortRows(body: string): string {
   try {
     const doc = JSON.parse(body) as { results?: { series?: { values?: unknown[][] }[] }[] }
-    for (const r of doc.results ?? []) for (const s of r.series ?? []) s.values?.sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1))
+    for (const r of doc.results ?? [])
+      for (const s of r.series ?? [])
+        s.values?.sort((a, b) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : 1))
     return JSON.stringify(doc)
   } catch {
     return body

@@ -38,8 +38,22 @@ export function edgeSteps(nowNs: bigint): Step[] {
   return [
     q(`CREATE DATABASE ${DB}`),
     q(`CREATE RETENTION POLICY other ON ${DB} DURATION 2d REPLICATION 1`),
-    w(DB, ['bounds,k=a v=1 10', 'bounds,k=a v=2 20', 'bounds,k=a v=3 30', 'bounds,k=b v=1 10', 'bounds,k=c v=1 20', 'bounds,k=d v=1 15', 'bounds,k=f v=1 5'].join('\n')),
-    w(DB, ['odd\\,meas,tag\\ key=tag\\,value field\\ key=1 5', 'spaced\\ m,t=1 f\\ k=2i 5'].join('\n')),
+    w(
+      DB,
+      [
+        'bounds,k=a v=1 10',
+        'bounds,k=a v=2 20',
+        'bounds,k=a v=3 30',
+        'bounds,k=b v=1 10',
+        'bounds,k=c v=1 20',
+        'bounds,k=d v=1 15',
+        'bounds,k=f v=1 5',
+      ].join('\n'),
+    ),
+    w(
+      DB,
+      ['odd\\,meas,tag\\ key=tag\\,value field\\ key=1 5', 'spaced\\ m,t=1 f\\ k=2i 5'].join('\n'),
+    ),
     w(DB, [`only_other,t=x v=1 ${nowNs}`, `bounds,k=e v=1 ${nowNs}`].join('\n'), { rp: 'other' }),
     q('DELETE FROM bounds WHERE time > 10 AND time < 20', DB),
     q('SHOW SERIES FROM bounds', DB),
@@ -64,17 +78,35 @@ export function edgeSteps(nowNs: bigint): Step[] {
     q('SHOW SERIES EXACT CARDINALITY GROUP BY k', DB),
     q('SHOW TAG KEY CARDINALITY GROUP BY k', DB),
     q('SHOW DATABASES; SHOW MEASUREMENTS WHERE time > 0; SHOW DATABASES', DB),
-    q('SHOW DATABASES; SHOW RETENTION POLICIES ON nodb; SHOW DATABASES; SHOW DATABASES', DB, { params: { chunked: 'true' } }),
+    q('SHOW DATABASES; SHOW RETENTION POLICIES ON nodb; SHOW DATABASES; SHOW DATABASES', DB, {
+      params: { chunked: 'true' },
+    }),
     q('SHOW DATABASES; DELETE FROM bounds WHERE v > 0; SHOW DATABASES', DB),
-    q('SHOW MEASUREMENTS WITH MEASUREMENT =~ $re', DB, { params: { params: '{"re":{"regex":"^sp"}}' } }),
-    q('SHOW TAG VALUES FROM $m WITH KEY = "t"', DB, { params: { params: '{"m":{"identifier":"spaced m"}}' } }),
-    q('SHOW MEASUREMENTS LIMIT $n OFFSET $o', DB, { params: { params: '{"n":{"integer":1},"o":1}' } }),
+    q('SHOW MEASUREMENTS WITH MEASUREMENT =~ $re', DB, {
+      params: { params: '{"re":{"regex":"^sp"}}' },
+    }),
+    q('SHOW TAG VALUES FROM $m WITH KEY = "t"', DB, {
+      params: { params: '{"m":{"identifier":"spaced m"}}' },
+    }),
+    q('SHOW MEASUREMENTS LIMIT $n OFFSET $o', DB, {
+      params: { params: '{"n":{"integer":1},"o":1}' },
+    }),
     q('SHOW MEASUREMENTS LIMIT $n', DB, { params: { params: '{"n":{"integer":"x"}}' } }),
     q('SHOW SERIES WHERE k = $v', DB, { params: { params: '{"v":{"string":"a"}}' } }),
-    q('CREATE CONTINUOUS QUERY "my cq" ON edge BEGIN SELECT sum(v) INTO "odd target" FROM bounds GROUP BY time(1d) END', 'other_db'),
+    q(
+      'CREATE CONTINUOUS QUERY "my cq" ON edge BEGIN SELECT sum(v) INTO "odd target" FROM bounds GROUP BY time(1d) END',
+      'other_db',
+    ),
     q('CREATE DATABASE other_db'),
-    q('CREATE CONTINUOUS QUERY "my cq" ON edge BEGIN SELECT sum(v) INTO "odd target" FROM bounds GROUP BY time(1d) END', 'other_db'),
-    q('CREATE CONTINUOUS QUERY cq2 ON edge BEGIN SELECT sum(v) INTO x FROM bounds, other.only_other GROUP BY time(1d) END', undefined, { params: { rp: 'other' } }),
+    q(
+      'CREATE CONTINUOUS QUERY "my cq" ON edge BEGIN SELECT sum(v) INTO "odd target" FROM bounds GROUP BY time(1d) END',
+      'other_db',
+    ),
+    q(
+      'CREATE CONTINUOUS QUERY cq2 ON edge BEGIN SELECT sum(v) INTO x FROM bounds, other.only_other GROUP BY time(1d) END',
+      undefined,
+      { params: { rp: 'other' } },
+    ),
     q('SHOW CONTINUOUS QUERIES'),
     q('SHOW QUERIES', DB, { normalize: runningQuery }),
     q('SHOW SHARDS', undefined, { params: { epoch: 'ms' } }),
@@ -85,7 +117,9 @@ export function edgeSteps(nowNs: bigint): Step[] {
     // copy that, so only the shard-based answers are compared after the drop.
     q('DROP RETENTION POLICY other ON edge'),
     q('SHOW SERIES CARDINALITY', DB),
-    q('SHOW DIAGNOSTICS', undefined, { normalize: shapesOf(['build', 'network', 'runtime', 'system']) }),
+    q('SHOW DIAGNOSTICS', undefined, {
+      normalize: shapesOf(['build', 'network', 'runtime', 'system']),
+    }),
     q("SHOW DIAGNOSTICS FOR 'build'", undefined, { normalize: shapesOf(['build']) }),
     q("SHOW DIAGNOSTICS FOR 'nothing'"),
     q('SHOW STATS', undefined, { normalize: shapesOf(['runtime', 'queryExecutor', 'database']) }),

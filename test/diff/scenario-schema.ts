@@ -104,7 +104,9 @@ export const exploreSteps: readonly Step[] = [
   q('SHOW SERIES', DB, { params: { chunked: 'true', chunk_size: '2' } }),
   q('SHOW SERIES', DB, { params: { chunk_size: '2' } }),
   q('SHOW TAG KEYS; SHOW SERIES EXACT CARDINALITY', DB, { params: { chunked: 'true' } }),
-  q('SHOW MEASUREMENTS; SHOW TAG VALUES WITH KEY = host', DB, { params: { chunked: 'true', chunk_size: '1' } }),
+  q('SHOW MEASUREMENTS; SHOW TAG VALUES WITH KEY = host', DB, {
+    params: { chunked: 'true', chunk_size: '1' },
+  }),
 ]
 
 /** The cardinality statements, estimated and exact. */
@@ -147,13 +149,27 @@ export const metaSteps: readonly Step[] = [
   q('SHOW FIELD KEYS FROM cpu', DB),
   q('SHOW SHARDS'),
   q('SHOW SHARD GROUPS'),
-  q('CREATE CONTINUOUS QUERY cq1 ON data BEGIN SELECT mean(v) INTO cpu_1h FROM cpu GROUP BY time(1h) END'),
-  q('CREATE CONTINUOUS QUERY cq1 ON data BEGIN SELECT mean(v) INTO cpu_1h FROM cpu GROUP BY time(1h) END'),
-  q('CREATE CONTINUOUS QUERY cq1 ON data BEGIN SELECT max(v) INTO cpu_1h FROM cpu GROUP BY time(1h) END'),
-  q('CREATE CONTINUOUS QUERY cq2 ON nodb BEGIN SELECT mean(v) INTO x FROM cpu GROUP BY time(1h) END'),
-  q('CREATE CONTINUOUS QUERY cq3 ON data RESAMPLE EVERY 2m FOR 1h BEGIN SELECT count(v) INTO recent.x FROM cpu GROUP BY time(30m), host END'),
-  q('CREATE CONTINUOUS QUERY cq4 ON data BEGIN SELECT mean(v) INTO nope.x FROM cpu GROUP BY time(1h) END'),
-  q('CREATE CONTINUOUS QUERY cq5 ON data BEGIN SELECT mean(v) INTO "other db"..x FROM cpu GROUP BY time(1h) END'),
+  q(
+    'CREATE CONTINUOUS QUERY cq1 ON data BEGIN SELECT mean(v) INTO cpu_1h FROM cpu GROUP BY time(1h) END',
+  ),
+  q(
+    'CREATE CONTINUOUS QUERY cq1 ON data BEGIN SELECT mean(v) INTO cpu_1h FROM cpu GROUP BY time(1h) END',
+  ),
+  q(
+    'CREATE CONTINUOUS QUERY cq1 ON data BEGIN SELECT max(v) INTO cpu_1h FROM cpu GROUP BY time(1h) END',
+  ),
+  q(
+    'CREATE CONTINUOUS QUERY cq2 ON nodb BEGIN SELECT mean(v) INTO x FROM cpu GROUP BY time(1h) END',
+  ),
+  q(
+    'CREATE CONTINUOUS QUERY cq3 ON data RESAMPLE EVERY 2m FOR 1h BEGIN SELECT count(v) INTO recent.x FROM cpu GROUP BY time(30m), host END',
+  ),
+  q(
+    'CREATE CONTINUOUS QUERY cq4 ON data BEGIN SELECT mean(v) INTO nope.x FROM cpu GROUP BY time(1h) END',
+  ),
+  q(
+    'CREATE CONTINUOUS QUERY cq5 ON data BEGIN SELECT mean(v) INTO "other db"..x FROM cpu GROUP BY time(1h) END',
+  ),
   q('CREATE CONTINUOUS QUERY cq6 ON data BEGIN SELECT mean(v) FROM cpu GROUP BY time(1h) END'),
   q('SHOW CONTINUOUS QUERIES'),
   q('DROP CONTINUOUS QUERY cq1 ON data'),

@@ -4,12 +4,23 @@
 
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { influxdAvailable, requireInfluxd, startInfluxd, type InfluxdHandle } from '../helpers/influxd.js'
+import {
+  influxdAvailable,
+  requireInfluxd,
+  startInfluxd,
+  type InfluxdHandle,
+} from '../helpers/influxd.js'
 import { runSteps, type Step } from './diff-runner.js'
 import { authSteps } from './scenario-auth.js'
 import { databaseSteps, userSteps } from './scenario-ddl.js'
 import { edgeSteps } from './scenario-edge.js'
-import { cardinalitySteps, deleteSteps, exploreSteps, metaSteps, setupSteps } from './scenario-schema.js'
+import {
+  cardinalitySteps,
+  deleteSteps,
+  exploreSteps,
+  metaSteps,
+  setupSteps,
+} from './scenario-schema.js'
 import { startTidemark, type TidemarkHandle } from './tidemark-server.js'
 
 const counted = { n: 0 }

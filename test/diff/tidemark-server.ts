@@ -31,9 +31,18 @@ import { httpCall, type InfluxdResponse } from '../helpers/influxd-process.js'
 export interface TidemarkHandle {
   readonly url: string
   readonly executor: StatementExecutor
-  write(db: string, lineProtocol: string, params?: Readonly<Record<string, string>>): Promise<InfluxdResponse>
+  write(
+    db: string,
+    lineProtocol: string,
+    params?: Readonly<Record<string, string>>,
+  ): Promise<InfluxdResponse>
   queryRaw(q: string, params?: Readonly<Record<string, string>>): Promise<InfluxdResponse>
-  request(method: string, path: string, body?: string, headers?: Readonly<Record<string, string>>): Promise<InfluxdResponse>
+  request(
+    method: string,
+    path: string,
+    body?: string,
+    headers?: Readonly<Record<string, string>>,
+  ): Promise<InfluxdResponse>
   stop(): Promise<void>
 }
 
@@ -78,7 +87,8 @@ class Writer implements HTTPPointsWriter {
       if (r.kind === 'ok') return { kind: 'ok' }
       return { kind: 'partial', reason: r.reason, dropped: r.dropped }
     } catch (err) {
-      if (err instanceof WriteRetentionPolicyNotFoundError) return { kind: 'failed', message: err.message }
+      if (err instanceof WriteRetentionPolicyNotFoundError)
+        return { kind: 'failed', message: err.message }
       throw err
     }
   }
@@ -93,7 +103,8 @@ function httpExecutor(executor: StatementExecutor): QueryExecutor {
       try {
         first = await it.next()
       } catch (err) {
-        if (err instanceof QueryAuthorizationError) throw new HTTPQueryAuthorizationError(err.message)
+        if (err instanceof QueryAuthorizationError)
+          throw new HTTPQueryAuthorizationError(err.message)
         throw err
       }
       if (first.done === true) return
@@ -108,7 +119,11 @@ export async function startTidemark(opts: { authEnabled?: boolean } = {}): Promi
   const dir = await mkdtemp(join(tmpdir(), 'tidemark-diff-'))
   const meta = new MetaClient(new MetaFileStore(join(dir, 'meta')))
   await meta.open()
-  const store = new Store({ dataDir: join(dir, 'data'), walDir: join(dir, 'wal'), engine: { background: false } })
+  const store = new Store({
+    dataDir: join(dir, 'data'),
+    walDir: join(dir, 'wal'),
+    engine: { background: false },
+  })
   await store.open()
   const executor = new StatementExecutor({ meta, store, hasher: bcryptHasher })
   const auth = new MetaAuth(meta)
@@ -123,13 +138,18 @@ export async function startTidemark(opts: { authEnabled?: boolean } = {}): Promi
   )
   await http.listen()
   const url = http.url
-  const request = (method: string, path: string, body?: string, headers: Readonly<Record<string, string>> = {}): Promise<InfluxdResponse> =>
-    httpCall(url, method, path, body, headers)
+  const request = (
+    method: string,
+    path: string,
+    body?: string,
+    headers: Readonly<Record<string, string>> = {},
+  ): Promise<InfluxdResponse> => httpCall(url, method, path, body, headers)
   return {
     url,
     executor,
     request,
-    write: (db, lp, params = {}) => request('POST', `/write?${new URLSearchParams({ db, ...params }).toString()}`, lp),
+    write: (db, lp, params = {}) =>
+      request('POST', `/write?${new URLSearchParams({ db, ...params }).toString()}`, lp),
     queryRaw: (q, params = {}) =>
       request('POST', '/query', new URLSearchParams({ ...params, q }).toString(), {
         'Content-Type': 'application/x-www-form-urlencoded',

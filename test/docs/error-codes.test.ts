@@ -20,13 +20,24 @@ describe('docs/errors.md', () => {
   it('documents exactly the error codes the source defines (super(code, ...) in an error class)', () => {
     const inSource = new Set<string>()
     for (const f of walk(join(root, 'src'), [])) {
-      for (const m of readFileSync(f, 'utf8').matchAll(/super\(\s*['"`](ERR_[A-Z0-9_]+)['"`]/g)) inSource.add(m[1] ?? '')
+      for (const m of readFileSync(f, 'utf8').matchAll(/super\(\s*['"`](ERR_[A-Z0-9_]+)['"`]/g))
+        inSource.add(m[1] ?? '')
     }
     const inDocs = new Set<string>()
-    for (const m of readFileSync(join(root, 'docs/errors.md'), 'utf8').matchAll(/^\|\s*`(ERR_[A-Z0-9_]+)`/gm)) {
+    for (const m of readFileSync(join(root, 'docs/errors.md'), 'utf8').matchAll(
+      /^\|\s*`(ERR_[A-Z0-9_]+)`/gm,
+    )) {
       inDocs.add(m[1] ?? '')
     }
-    assert.deepEqual([...inSource].filter((c) => !inDocs.has(c)).sort(), [], 'codes missing from docs/errors.md')
-    assert.deepEqual([...inDocs].filter((c) => !inSource.has(c)).sort(), [], 'codes documented but not defined')
+    assert.deepEqual(
+      [...inSource].filter((c) => !inDocs.has(c)).sort(),
+      [],
+      'codes missing from docs/errors.md',
+    )
+    assert.deepEqual(
+      [...inDocs].filter((c) => !inSource.has(c)).sort(),
+      [],
+      'codes documented but not defined',
+    )
   })
 })

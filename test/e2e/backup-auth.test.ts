@@ -18,7 +18,9 @@ function ctl(args: readonly string[]): { code: number | null; stdout: string; st
 }
 
 async function asAdmin(s: TidemarkdHandle, q: string, db = ''): Promise<unknown> {
-  const r = await fetch(`${s.url}/query?${new URLSearchParams({ q, db, u: 'admin', p: 'pw' })}`, { method: 'POST' })
+  const r = await fetch(`${s.url}/query?${new URLSearchParams({ q, db, u: 'admin', p: 'pw' })}`, {
+    method: 'POST',
+  })
   return r.json()
 }
 
@@ -28,9 +30,13 @@ describe('backup and restore with authentication on', () => {
     const source = await startTidemarkd({ env: AUTH })
     const target = await startTidemarkd({ env: AUTH })
     try {
-      for (const s of [source, target]) await s.query("CREATE USER admin WITH PASSWORD 'pw' WITH ALL PRIVILEGES")
+      for (const s of [source, target])
+        await s.query("CREATE USER admin WITH PASSWORD 'pw' WITH ALL PRIVILEGES")
       await asAdmin(source, 'CREATE DATABASE db')
-      const w = await fetch(`${source.url}/write?${new URLSearchParams({ db: 'db', u: 'admin', p: 'pw' })}`, { method: 'POST', body: 'm v=1 1000000000\nm v=2 2000000000' })
+      const w = await fetch(
+        `${source.url}/write?${new URLSearchParams({ db: 'db', u: 'admin', p: 'pw' })}`,
+        { method: 'POST', body: 'm v=1 1000000000\nm v=2 2000000000' },
+      )
       assert.equal(w.status, 204)
 
       const denied = ctl(['-bind', source.metaAddress, 'backup', dir])
@@ -47,7 +53,9 @@ describe('backup and restore with authentication on', () => {
       assert.doesNotMatch(JSON.stringify(await asAdmin(target, 'SHOW DATABASES')), /"db"/)
       const restore = ctl(['-bind', target.metaAddress, ...creds, 'restore', '-db', 'db', dir])
       assert.equal(restore.code, 0, restore.stderr)
-      const count = (await asAdmin(target, 'SELECT count(v) FROM m', 'db')) as { results: { series: { values: unknown[][] }[] }[] }
+      const count = (await asAdmin(target, 'SELECT count(v) FROM m', 'db')) as {
+        results: { series: { values: unknown[][] }[] }[]
+      }
       assert.equal(count.results[0]?.series[0]?.values[0]?.[1], 2)
     } finally {
       await source.stop()

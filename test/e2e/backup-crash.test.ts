@@ -11,7 +11,10 @@ import { startTidemarkd } from '../helpers/tidemarkd.js'
 
 const CTL = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin/tidemark-ctl.js')
 
-function ctl(args: readonly string[], killWhen?: () => boolean): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
+function ctl(
+  args: readonly string[],
+  killWhen?: () => boolean,
+): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
     const p = spawn(process.execPath, [CTL, ...args])
     let stdout = ''
@@ -40,16 +43,31 @@ describe('restore killed half-way', () => {
       await source.query('CREATE DATABASE db')
       const week = 7n * 24n * 3_600_000_000_000n
       const lines: string[] = []
-      for (let w = 0; w < 20; w++) for (let i = 0; i < 200; i++) lines.push(`m,w=${w} v=${i}i ${1577836800000000000n + BigInt(w) * week + BigInt(i) * 1_000_000_000n}`)
+      for (let w = 0; w < 20; w++)
+        for (let i = 0; i < 200; i++)
+          lines.push(
+            `m,w=${w} v=${i}i ${1577836800000000000n + BigInt(w) * week + BigInt(i) * 1_000_000_000n}`,
+          )
       assert.equal((await source.write('db', lines.join('\n'))).status, 204)
       assert.equal((await ctl(['-bind', source.metaAddress, 'backup', dir])).code, 0)
 
       const dataDir = join(target.root, 'data')
-      const staging = (): boolean => existsSync(dataDir) && readdirSync(dataDir).some((n) => n.startsWith('.restore-staging-'))
+      const staging = (): boolean =>
+        existsSync(dataDir) && readdirSync(dataDir).some((n) => n.startsWith('.restore-staging-'))
       const killed = await ctl(['-bind', target.metaAddress, 'restore', dir], staging)
-      assert.equal(killed.signal, 'SIGKILL', `the restore finished before it could be killed: ${killed.stdout}`)
-      const dbs = (await target.query('SHOW DATABASES')) as { results: { series?: { values?: unknown[][] }[] }[] }
-      assert.equal(dbs.results[0]?.series?.[0]?.values, undefined, 'the killed restore created nothing')
+      assert.equal(
+        killed.signal,
+        'SIGKILL',
+        `the restore finished before it could be killed: ${killed.stdout}`,
+      )
+      const dbs = (await target.query('SHOW DATABASES')) as {
+        results: { series?: { values?: unknown[][] }[] }[]
+      }
+      assert.equal(
+        dbs.results[0]?.series?.[0]?.values,
+        undefined,
+        'the killed restore created nothing',
+      )
       // A restart removes the abandoned upload; the rerun restores everything.
       const root = target.root
       await target.stop({ keep: true })
@@ -57,7 +75,9 @@ describe('restore killed half-way', () => {
       assert.equal(staging(), false)
       const rerun = await ctl(['-bind', target.metaAddress, 'restore', dir])
       assert.equal(rerun.code, 0, rerun.stderr)
-      const r = (await target.query('SELECT count(v) FROM m', { db: 'db' })) as { results: { series?: { values: unknown[][] }[] }[] }
+      const r = (await target.query('SELECT count(v) FROM m', { db: 'db' })) as {
+        results: { series?: { values: unknown[][] }[] }[]
+      }
       assert.equal(r.results[0]?.series?.[0]?.values[0]?.[1], 4000)
     } finally {
       await source.stop()
@@ -78,14 +98,30 @@ describe('backup killed half-way', () => {
       // 30 weekly shard groups, so the backup takes a while.
       const week = 7n * 24n * 3_600_000_000_000n
       const lines: string[] = []
-      for (let w = 0; w < 30; w++) for (let i = 0; i < 200; i++) lines.push(`m,w=${w} v=${w * 1000 + i}i ${1577836800000000000n + BigInt(w) * week + BigInt(i) * 1_000_000_000n}`)
+      for (let w = 0; w < 30; w++)
+        for (let i = 0; i < 200; i++)
+          lines.push(
+            `m,w=${w} v=${w * 1000 + i}i ${1577836800000000000n + BigInt(w) * week + BigInt(i) * 1_000_000_000n}`,
+          )
       assert.equal((await source.write('db', lines.join('\n'))).status, 204)
 
-      const killed = await ctl(['-bind', source.metaAddress, 'backup', dir], () => readdirSync(dir).some((n) => n.includes('.tar.gz')))
-      assert.equal(killed.signal, 'SIGKILL', `the backup finished before it could be killed: ${killed.stdout}`)
-      const ts = readdirSync(dir).find((n) => n.endsWith('.meta'))?.slice(0, 16)
+      const killed = await ctl(['-bind', source.metaAddress, 'backup', dir], () =>
+        readdirSync(dir).some((n) => n.includes('.tar.gz')),
+      )
+      assert.equal(
+        killed.signal,
+        'SIGKILL',
+        `the backup finished before it could be killed: ${killed.stdout}`,
+      )
+      const ts = readdirSync(dir)
+        .find((n) => n.endsWith('.meta'))
+        ?.slice(0, 16)
       assert.ok(ts !== undefined)
-      assert.equal(existsSync(join(dir, `${ts}.manifest`)), false, 'a killed backup must not leave a manifest')
+      assert.equal(
+        existsSync(join(dir, `${ts}.manifest`)),
+        false,
+        'a killed backup must not leave a manifest',
+      )
 
       const again = await ctl(['-bind', source.metaAddress, 'backup', dir])
       assert.equal(again.code, 0, again.stderr)
@@ -93,7 +129,9 @@ describe('backup killed half-way', () => {
       assert.equal(verify.code, 0, verify.stdout + verify.stderr)
       const restore = await ctl(['-bind', target.metaAddress, 'restore', dir])
       assert.equal(restore.code, 0, restore.stderr)
-      const r = (await target.query('SELECT count(v) FROM m', { db: 'db' })) as { results: { series?: { values: unknown[][] }[] }[] }
+      const r = (await target.query('SELECT count(v) FROM m', { db: 'db' })) as {
+        results: { series?: { values: unknown[][] }[] }[]
+      }
       assert.equal(r.results[0]?.series?.[0]?.values[0]?.[1], 6000)
     } finally {
       await source.stop()
@@ -115,7 +153,9 @@ describe('data node killed while it streams an archive', () => {
         const lines: string[] = []
         for (let i = 0; i < 20_000; i++) {
           x = (x * 1103515245 + 12345) % 2147483648
-          lines.push(`m,s=s${i % 50} v=${x / 7919},w=${(x % 1000) / 3} ${1577836800000000000n + BigInt(b * 20_000 + i) * 1_000_000n}`)
+          lines.push(
+            `m,s=s${i % 50} v=${x / 7919},w=${(x % 1000) / 3} ${1577836800000000000n + BigInt(b * 20_000 + i) * 1_000_000n}`,
+          )
         }
         assert.equal((await source.write('db', lines.join('\n'))).status, 204)
       }
@@ -133,7 +173,10 @@ describe('data node killed while it streams an archive', () => {
       assert.ok(killed, `the backup finished before the node could be killed: ${r.stdout}`)
       assert.equal(r.code, 1, r.stdout + r.stderr)
       assert.match(r.stderr, /cut off|stopped before the end|socket hang up|ECONNRESET/)
-      assert.deepEqual(readdirSync(dir).filter((n) => n.includes('.tar.gz') || n.endsWith('.manifest')), [])
+      assert.deepEqual(
+        readdirSync(dir).filter((n) => n.includes('.tar.gz') || n.endsWith('.manifest')),
+        [],
+      )
     } finally {
       await source.stop().catch(() => undefined)
       rmSync(dir, { recursive: true, force: true })

@@ -6,7 +6,16 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -34,7 +43,10 @@ describe('tidemark-ctl backup against a single-node tidemarkd', () => {
 
   function ctl(...args: string[]): Run {
     assert.ok(d !== undefined)
-    const r = spawnSync(process.execPath, [CTL, '-bind', d.metaAddress, ...args], { encoding: 'utf8', timeout: 60_000 })
+    const r = spawnSync(process.execPath, [CTL, '-bind', d.metaAddress, ...args], {
+      encoding: 'utf8',
+      timeout: 60_000,
+    })
     return { status: r.status, stdout: r.stdout, stderr: r.stderr }
   }
 
@@ -58,12 +70,25 @@ describe('tidemark-ctl backup against a single-node tidemarkd', () => {
     expected.forEach((id, i) => {
       const s = shards.find((x) => x.id === id)
       assert.ok(s !== undefined)
-      const re = new RegExp(String.raw`^Backing up node 127\.0\.0\.1:\d+, db ${s.database}, rp ${s.retentionPolicy}, shard ${id}\.\.\. Done\. Backed up in (?:${DUR}), \d+ bytes transferred$`)
+      const re = new RegExp(
+        String.raw`^Backing up node 127\.0\.0\.1:\d+, db ${s.database}, rp ${s.retentionPolicy}, shard ${id}\.\.\. Done\. Backed up in (?:${DUR}), \d+ bytes transferred$`,
+      )
       assert.match(lines[i + 1] ?? '', re)
     })
-    const total = lines.map((l) => /(\d+) bytes transferred$/.exec(l)?.[1]).filter((x) => x !== undefined).reduce((a, b) => a + Number(b), 0)
-    assert.equal(lines.at(-1), lines.at(-1)?.replace(/transferred \d+ bytes$/, `transferred ${total} bytes`))
-    assert.match(lines.at(-1) ?? '', new RegExp(String.raw`^Backed up to ${where.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} in (?:${DUR}), transferred \d+ bytes$`))
+    const total = lines
+      .map((l) => /(\d+) bytes transferred$/.exec(l)?.[1])
+      .filter((x) => x !== undefined)
+      .reduce((a, b) => a + Number(b), 0)
+    assert.equal(
+      lines.at(-1),
+      lines.at(-1)?.replace(/transferred \d+ bytes$/, `transferred ${total} bytes`),
+    )
+    assert.match(
+      lines.at(-1) ?? '',
+      new RegExp(
+        String.raw`^Backed up to ${where.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} in (?:${DUR}), transferred \d+ bytes$`,
+      ),
+    )
   }
 
   /** The set's files: one .meta, one .manifest per run, the archives; all mode 0600, no temp files. */
@@ -74,19 +99,37 @@ describe('tidemark-ctl backup against a single-node tidemarkd', () => {
     const want = [`${ts}.manifest`, `${ts}.meta`, ...ids.map((id) => `${ts}.s${id}.tar.gz`)].sort()
     assert.deepEqual(names, want)
     for (const n of names) assert.equal(statSync(join(p, n)).mode & 0o777, 0o600, n)
-    const m = decodeManifest(readFileSync(join(p, `${ts}.manifest`), 'utf8'), join(p, `${ts}.manifest`))
+    const m = decodeManifest(
+      readFileSync(join(p, `${ts}.manifest`), 'utf8'),
+      join(p, `${ts}.manifest`),
+    )
     assert.deepEqual(m.files.map((f) => Number(f.shardID)).sort(), [...ids].sort())
     assert.equal(m.tidemark?.complete, true)
-    for (const n of names) assert.ok(statSync(join(p, n)).mtimeMs <= statSync(join(p, `${ts}.manifest`)).mtimeMs, `${n} written after the manifest`)
+    for (const n of names)
+      assert.ok(
+        statSync(join(p, n)).mtimeMs <= statSync(join(p, `${ts}.manifest`)).mtimeMs,
+        `${n} written after the manifest`,
+      )
   }
 
   before(async () => {
     root = mkdtempSync(join(tmpdir(), 'tidemark-backup-ctl-'))
     d = await startTidemarkd()
-    await d.query('CREATE DATABASE db1; CREATE DATABASE db2; CREATE RETENTION POLICY short ON db1 DURATION 30d REPLICATION 1')
+    await d.query(
+      'CREATE DATABASE db1; CREATE DATABASE db2; CREATE RETENTION POLICY short ON db1 DURATION 30d REPLICATION 1',
+    )
     const now = BigInt(Date.now()) * 1_000_000n - 3_600_000_000_000n
-    const lp = (m: string, n: number): string => Array.from({ length: n }, (_, i) => `${m},host=h${i % 3},region=r${i % 2} v=${i}i,f=${i}.5 ${now + BigInt(i) * 1_000_000_000n}`).join('\n')
-    for (const [db, rp, m] of [['db1', 'autogen', 'cpu'], ['db1', 'short', 'mem'], ['db2', 'autogen', 'disk']] as const) {
+    const lp = (m: string, n: number): string =>
+      Array.from(
+        { length: n },
+        (_, i) =>
+          `${m},host=h${i % 3},region=r${i % 2} v=${i}i,f=${i}.5 ${now + BigInt(i) * 1_000_000_000n}`,
+      ).join('\n')
+    for (const [db, rp, m] of [
+      ['db1', 'autogen', 'cpu'],
+      ['db1', 'short', 'mem'],
+      ['db2', 'autogen', 'disk'],
+    ] as const) {
       const r = await d.write(db, lp(m, 50), { rp })
       assert.equal(r.status, 204, await r.text())
     }
@@ -141,7 +184,11 @@ describe('tidemark-ctl backup against a single-node tidemarkd', () => {
     const p = dir('inc')
     const first = ctl('backup', p)
     assert.equal(first.status, 0, first.stderr)
-    assertOutput(first.stdout, p, shards.map((s) => s.id).sort((a, b) => a - b))
+    assertOutput(
+      first.stdout,
+      p,
+      shards.map((s) => s.id).sort((a, b) => a - b),
+    )
     const second = ctl('backup', p)
     assert.equal(second.status, 0, second.stderr)
     assertOutput(second.stdout, p, [])
@@ -160,7 +207,10 @@ describe('tidemark-ctl backup against a single-node tidemarkd', () => {
     const cases: [string[], RegExp][] = [
       [['backup', join(root, 'nope')], /does not exist: the directory must already exist/],
       [['backup', '-rp', 'autogen', dir('bad1')], /-rp requires -db/],
-      [['backup', '-full', '-start', '2020-01-01T00:00:00Z', dir('bad2')], /cannot be used with -strategy full/],
+      [
+        ['backup', '-full', '-start', '2020-01-01T00:00:00Z', dir('bad2')],
+        /cannot be used with -strategy full/,
+      ],
       [['backup', '-db', 'nodb', dir('bad3')], /database "nodb" not found/],
     ]
     for (const [args, re] of cases) {
@@ -191,13 +241,23 @@ describe('tidemark-ctl backup against a single-node tidemarkd', () => {
     let h: InfluxdHandle | undefined
     try {
       h = await startInfluxd()
-      const run = await runInfluxdTool(['restore', '-portable', '-host', h.rpcAddress, join(root, 'inc')])
+      const run = await runInfluxdTool([
+        'restore',
+        '-portable',
+        '-host',
+        h.rpcAddress,
+        join(root, 'inc'),
+      ])
       assert.equal(run.status, 0, run.stdout + run.stderr)
       await settledAnswers(h, ['db1', 'db2'])
       for (const db of ['db1', 'db2']) {
         for (const q of ['SHOW SERIES', 'SHOW FIELD KEYS', 'SHOW RETENTION POLICIES']) {
-          const theirs: string = JSON.stringify(await h.query(q, { db }), (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))
-          const ours: string = JSON.stringify(await d.query(q, { db }), (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))
+          const theirs: string = JSON.stringify(await h.query(q, { db }), (_k, v: unknown) =>
+            typeof v === 'bigint' ? String(v) : v,
+          )
+          const ours: string = JSON.stringify(await d.query(q, { db }), (_k, v: unknown) =>
+            typeof v === 'bigint' ? String(v) : v,
+          )
           assert.equal(theirs, ours, `${db}: ${q}`)
         }
       }

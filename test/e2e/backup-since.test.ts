@@ -10,7 +10,9 @@ import { startTidemarkd } from '../helpers/tidemarkd.js'
 
 const CTL = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin/tidemark-ctl.js')
 
-function ctl(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function ctl(
+  args: readonly string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
     const p = spawn(process.execPath, [CTL, ...args])
     let stdout = ''
@@ -40,13 +42,37 @@ describe('tidemark-ctl backup -since', () => {
       assert.match(r.stdout, /db new, rp autogen/)
       assert.doesNotMatch(r.stdout, /db old/)
       const manifest = readdirSync(second).find((n) => n.endsWith('.manifest')) ?? ''
-      const files = (JSON.parse(readFileSync(join(second, manifest), 'utf8')) as { files: { database: string }[] }).files
-      assert.deepEqual(files.map((f) => f.database), ['new'])
+      const files = (
+        JSON.parse(readFileSync(join(second, manifest), 'utf8')) as {
+          files: { database: string }[]
+        }
+      ).files
+      assert.deepEqual(
+        files.map((f) => f.database),
+        ['new'],
+      )
 
-      const both = await ctl(['-bind', server.metaAddress, 'backup', '-since', since, '-start', '2020-01-01T00:00:00Z', second])
+      const both = await ctl([
+        '-bind',
+        server.metaAddress,
+        'backup',
+        '-since',
+        since,
+        '-start',
+        '2020-01-01T00:00:00Z',
+        second,
+      ])
       assert.equal(both.code, 1)
       assert.match(both.stderr, /-since cannot be used with -start or -end/)
-      const full = await ctl(['-bind', server.metaAddress, 'backup', '-since', since, '-full', second])
+      const full = await ctl([
+        '-bind',
+        server.metaAddress,
+        'backup',
+        '-since',
+        since,
+        '-full',
+        second,
+      ])
       assert.equal(full.code, 1)
       assert.match(full.stderr, /-since cannot be used with -strategy full/)
     } finally {

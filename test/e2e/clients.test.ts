@@ -7,14 +7,25 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { InfluxDB, FieldType } from 'influx'
-import { requireInfluxd, influxdAvailable, startInfluxd, type InfluxdHandle } from '../helpers/influxd.js'
+import {
+  requireInfluxd,
+  influxdAvailable,
+  startInfluxd,
+  type InfluxdHandle,
+} from '../helpers/influxd.js'
 import { startTidemarkd, type TidemarkdHandle } from '../helpers/tidemarkd.js'
 
 const INFLUX_BIN = '/usr/bin/influx'
 
-function influxCLI(url: string, args: readonly string[]): { code: number | null; stdout: string; stderr: string } {
+function influxCLI(
+  url: string,
+  args: readonly string[],
+): { code: number | null; stdout: string; stderr: string } {
   const port = new URL(url).port
-  const r = spawnSync(INFLUX_BIN, ['-host', '127.0.0.1', '-port', port, ...args], { encoding: 'utf8', timeout: 30_000 })
+  const r = spawnSync(INFLUX_BIN, ['-host', '127.0.0.1', '-port', port, ...args], {
+    encoding: 'utf8',
+    timeout: 30_000,
+  })
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 
@@ -90,8 +101,17 @@ describe('real clients against tidemarkd, compared with influxd 1.6', () => {
         .filter((l) => /^(Processed|Failed)/.test(l))
     assert.deepEqual(summary(ours.stdout + ours.stderr), summary(theirs.stdout + theirs.stderr))
     assert.equal(ours.code, theirs.code)
-    assert.ok(summary(ours.stdout + ours.stderr).some((l) => /Processed 1 inserts/.test(l)), ours.stdout + ours.stderr)
-    for (const q of ['SHOW MEASUREMENTS', 'SHOW SERIES', 'SHOW FIELD KEYS', 'SHOW TAG VALUES WITH KEY = "host"', 'SHOW RETENTION POLICIES']) {
+    assert.ok(
+      summary(ours.stdout + ours.stderr).some((l) => /Processed 1 inserts/.test(l)),
+      ours.stdout + ours.stderr,
+    )
+    for (const q of [
+      'SHOW MEASUREMENTS',
+      'SHOW SERIES',
+      'SHOW FIELD KEYS',
+      'SHOW TAG VALUES WITH KEY = "host"',
+      'SHOW RETENTION POLICIES',
+    ]) {
       const a = influxCLI(tidemark.url, ['-database', 'clients_import', '-execute', q])
       const b = influxCLI(influxd.url, ['-database', 'clients_import', '-execute', q])
       assert.deepEqual(a, b, q)
@@ -105,7 +125,13 @@ describe('real clients against tidemarkd, compared with influxd 1.6', () => {
         host: '127.0.0.1',
         port: Number(new URL(url).port),
         database: 'npm_db',
-        schema: [{ measurement: 'weather', fields: { temp: FieldType.FLOAT, hum: FieldType.INTEGER }, tags: ['city'] }],
+        schema: [
+          {
+            measurement: 'weather',
+            fields: { temp: FieldType.FLOAT, hum: FieldType.INTEGER },
+            tags: ['city'],
+          },
+        ],
       })
       const out: unknown[] = []
       const pings = await client.ping(5000)
@@ -113,8 +139,18 @@ describe('real clients against tidemarkd, compared with influxd 1.6', () => {
       await client.createDatabase('npm_db')
       out.push((await client.getDatabaseNames()).includes('npm_db'))
       await client.writePoints([
-        { measurement: 'weather', tags: { city: 'Oslo' }, fields: { temp: -3.5, hum: 80 }, timestamp: new Date('2020-01-01T00:00:00Z') },
-        { measurement: 'weather', tags: { city: 'Rome' }, fields: { temp: 14.25, hum: 60 }, timestamp: new Date('2020-01-01T00:00:01Z') },
+        {
+          measurement: 'weather',
+          tags: { city: 'Oslo' },
+          fields: { temp: -3.5, hum: 80 },
+          timestamp: new Date('2020-01-01T00:00:00Z'),
+        },
+        {
+          measurement: 'weather',
+          tags: { city: 'Rome' },
+          fields: { temp: 14.25, hum: 60 },
+          timestamp: new Date('2020-01-01T00:00:01Z'),
+        },
       ])
       out.push(await client.getMeasurements())
       out.push(await client.getSeries())

@@ -7,20 +7,29 @@ import { rmSync } from 'node:fs'
 import { startTidemarkd, type TidemarkdHandle } from '../helpers/tidemarkd.js'
 
 async function count(s: TidemarkdHandle): Promise<unknown> {
-  const r = (await s.query('SELECT count(v) FROM m', { db: 'b' })) as { results: { series?: { values: unknown[][] }[]; error?: string }[] }
+  const r = (await s.query('SELECT count(v) FROM m', { db: 'b' })) as {
+    results: { series?: { values: unknown[][] }[]; error?: string }[]
+  }
   assert.equal(r.results[0]?.error, undefined)
   return r.results[0]?.series?.[0]?.values[0]?.[1] ?? 0
 }
 
 describe('concurrent writers into a new shard', () => {
   it('keep every acknowledged point, across a restart and a kill -9', async () => {
-    let s = await startTidemarkd({ env: { TIDEMARK_DATA_CACHE_SNAPSHOT_WRITE_COLD_DURATION: '1s' } })
+    let s = await startTidemarkd({
+      env: { TIDEMARK_DATA_CACHE_SNAPSHOT_WRITE_COLD_DURATION: '1s' },
+    })
     try {
       await s.query('CREATE DATABASE b')
       const base = 1_600_000_000_000_000_000n
       const bodies: string[] = []
       for (let b = 0; b < 40; b++) {
-        bodies.push(Array.from({ length: 2500 }, (_, i) => `m,host=h${i % 50} v=${b * 2500 + i}i ${base + BigInt(b * 2500 + i) * 1000n}`).join('\n'))
+        bodies.push(
+          Array.from(
+            { length: 2500 },
+            (_, i) => `m,host=h${i % 50} v=${b * 2500 + i}i ${base + BigInt(b * 2500 + i) * 1000n}`,
+          ).join('\n'),
+        )
       }
       let next = 0
       await Promise.all(

@@ -17,7 +17,8 @@ const PER_BATCH = 200
 /** Batch b of writer w: PER_BATCH points of series w, each batch one week further (a new shard group). */
 function batch(w: number, b: number): string {
   const lines: string[] = []
-  for (let i = 0; i < PER_BATCH; i++) lines.push(`m,w=${w} v=${b * 1000 + i}i ${BASE_NS + BigInt(b) * WEEK_NS + BigInt(i)}`)
+  for (let i = 0; i < PER_BATCH; i++)
+    lines.push(`m,w=${w} v=${b * 1000 + i}i ${BASE_NS + BigInt(b) * WEEK_NS + BigInt(i)}`)
   return lines.join('\n')
 }
 
@@ -51,7 +52,10 @@ describe('tidemarkd under kill -9', () => {
           while (!stop) {
             const name = `ddl_${nextDatabase++}`
             try {
-              const r = await fetch(`${server.url}/query?q=${encodeURIComponent(`CREATE DATABASE ${name}`)}`, { method: 'POST' })
+              const r = await fetch(
+                `${server.url}/query?q=${encodeURIComponent(`CREATE DATABASE ${name}`)}`,
+                { method: 'POST' },
+              )
               const body = await r.text()
               if (r.status === 200 && !body.includes('"error"')) ackedDatabases.push(name)
             } catch (err) {
@@ -69,13 +73,21 @@ describe('tidemarkd under kill -9', () => {
       }
       const meta = new MetaClient(new MetaFileStore(join(root, 'meta')))
       await meta.open()
-      const store = new Store({ dataDir: join(root, 'data'), walDir: join(root, 'wal'), engine: { background: false } })
+      const store = new Store({
+        dataDir: join(root, 'data'),
+        walDir: join(root, 'wal'),
+        engine: { background: false },
+      })
       await store.open()
       try {
         assert.deepEqual(store.failedShards(), [])
         const databases = new Set(meta.data.databases.map((d) => d.name))
-        assert.ok(ackedDatabases.length > 5, `only ${ackedDatabases.length} databases were acknowledged`)
-        for (const name of ackedDatabases) assert.ok(databases.has(name), `acknowledged database ${name} is missing`)
+        assert.ok(
+          ackedDatabases.length > 5,
+          `only ${ackedDatabases.length} databases were acknowledged`,
+        )
+        for (const name of ackedDatabases)
+          assert.ok(databases.has(name), `acknowledged database ${name} is missing`)
         let checked = 0
         for (const [w, batches] of acked) {
           for (const b of batches) {
@@ -85,7 +97,8 @@ describe('tidemarkd under kill -9', () => {
             const shard = store.mustShard(Number(group.shards[0]?.id))
             const v = await shard.read(`m,w=${w}#!~#v`, t0, t0 + BigInt(PER_BATCH))
             assert.equal(v?.times.length, PER_BATCH, `writer ${w} batch ${b}`)
-            if (v?.kind === 'integer') assert.equal(v.values[PER_BATCH - 1], BigInt(b * 1000 + PER_BATCH - 1))
+            if (v?.kind === 'integer')
+              assert.equal(v.values[PER_BATCH - 1], BigInt(b * 1000 + PER_BATCH - 1))
             checked++
           }
         }

@@ -33,10 +33,13 @@ describe('keep-alive connections', () => {
   it('stay open while idle (6 s, past Node’s 5 s default) on every port', async () => {
     const s = await startTidemarkd()
     try {
-      const show = (await (await fetch(`http://${s.metaAddress}/show`)).json()) as { dataNodes: { tcpAddr: string }[] }
+      const show = (await (await fetch(`http://${s.metaAddress}/show`)).json()) as {
+        dataNodes: { tcpAddr: string }[]
+      }
       const ports = [new URL(s.url).host, s.metaAddress, show.dataNodes[0]?.tcpAddr ?? '']
       const results = await Promise.all(ports.map((p) => twoPingsOneConnection(p, 6_000)))
-      for (const [k, r] of results.entries()) assert.deepEqual(r, ['HTTP/1.1 204 No Content', 'HTTP/1.1 204 No Content'], ports[k])
+      for (const [k, r] of results.entries())
+        assert.deepEqual(r, ['HTTP/1.1 204 No Content', 'HTTP/1.1 204 No Content'], ports[k])
     } finally {
       await s.stop()
     }

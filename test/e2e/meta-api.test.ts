@@ -15,7 +15,7 @@ function ctl(args: readonly string[]): { code: number | null; stdout: string; st
 }
 
 describe('meta API and tidemark-ctl', () => {
-  it('serves the metastore in InfluxDB\'s protobuf and lists shards for tidemark-ctl show-shards', async () => {
+  it("serves the metastore in InfluxDB's protobuf and lists shards for tidemark-ctl show-shards", async () => {
     const server = await startTidemarkd()
     try {
       await server.query('CREATE DATABASE telegraf')
@@ -23,19 +23,31 @@ describe('meta API and tidemark-ctl', () => {
       const r = await fetch(`http://${server.metaAddress}/data`)
       assert.equal(r.status, 200)
       const data = decodeMetaData(new Uint8Array(await r.arrayBuffer()))
-      assert.deepEqual(data.databases.map((d) => d.name), ['telegraf'])
+      assert.deepEqual(
+        data.databases.map((d) => d.name),
+        ['telegraf'],
+      )
       assert.equal(r.headers.get('x-meta-index'), String(data.index))
 
       const shards = ctl(['-bind', server.metaAddress, 'show-shards'])
       assert.equal(shards.code, 0, shards.stderr)
       const lines = shards.stdout.trimEnd().split('\n')
       assert.equal(lines[0], 'Shards')
-      assert.match(lines[2] ?? '', /^ID\s+Database\s+Retention Policy\s+Desired Replicas\s+Shard Group\s+Start\s+End\s+Expires\s+Owners$/)
-      assert.match(lines[3] ?? '', /^1\s+telegraf\s+autogen\s+1\s+1\s+2019-12-30T00:00:00Z\s+2020-01-06T00:00:00Z\s+\[\]$/)
+      assert.match(
+        lines[2] ?? '',
+        /^ID\s+Database\s+Retention Policy\s+Desired Replicas\s+Shard Group\s+Start\s+End\s+Expires\s+Owners$/,
+      )
+      assert.match(
+        lines[3] ?? '',
+        /^1\s+telegraf\s+autogen\s+1\s+1\s+2019-12-30T00:00:00Z\s+2020-01-06T00:00:00Z\s+\[\]$/,
+      )
 
       const show = ctl(['-bind', server.metaAddress, 'show'])
       assert.equal(show.code, 0, show.stderr)
-      assert.match(show.stdout, /^Data Nodes\n==========\nID\s+TCP Address\s+Version\n1\s+127\.0\.0\.1:\d+\s+0\.1\.0\n/)
+      assert.match(
+        show.stdout,
+        /^Data Nodes\n==========\nID\s+TCP Address\s+Version\n1\s+127\.0\.0\.1:\d+\s+0\.1\.0\n/,
+      )
 
       const bad = ctl(['-bind', '127.0.0.1:1', 'show'])
       assert.equal(bad.code, 1)
@@ -57,7 +69,7 @@ describe('meta API and tidemark-ctl', () => {
     assert.match(bad.stderr, /^flag provided but not defined: -nope\nUsage: tidemark-ctl/)
   })
 
-  it('requires an admin\'s credentials when authentication is on', async () => {
+  it("requires an admin's credentials when authentication is on", async () => {
     const server = await startTidemarkd({ env: { TIDEMARK_HTTP_AUTH_ENABLED: 'true' } })
     try {
       await server.query("CREATE USER admin WITH PASSWORD 'pw' WITH ALL PRIVILEGES")
@@ -65,9 +77,29 @@ describe('meta API and tidemark-ctl', () => {
       const denied = ctl(['-bind', server.metaAddress, 'show-shards'])
       assert.equal(denied.code, 1)
       assert.match(denied.stderr, /answered 401: .*an admin user is required/)
-      const wrong = ctl(['-bind', server.metaAddress, '-auth-type', 'basic', '-user', 'admin', '-pwd', 'nope', 'show-shards'])
+      const wrong = ctl([
+        '-bind',
+        server.metaAddress,
+        '-auth-type',
+        'basic',
+        '-user',
+        'admin',
+        '-pwd',
+        'nope',
+        'show-shards',
+      ])
       assert.equal(wrong.code, 1)
-      const ok = ctl(['-bind', server.metaAddress, '-auth-type', 'basic', '-user', 'admin', '-pwd', 'pw', 'show-shards'])
+      const ok = ctl([
+        '-bind',
+        server.metaAddress,
+        '-auth-type',
+        'basic',
+        '-user',
+        'admin',
+        '-pwd',
+        'pw',
+        'show-shards',
+      ])
       assert.equal(ok.code, 0, ok.stderr)
       assert.equal(ok.stdout.split('\n')[0], 'Shards')
     } finally {

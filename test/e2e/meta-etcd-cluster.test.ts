@@ -9,7 +9,8 @@ import { startTidemarkd, type TidemarkdHandle } from '../helpers/tidemarkd.js'
 
 /** The first column of every row of the first series of a SHOW answer. */
 function firstColumn(answer: JSONValue): string[] {
-  const result = (answer as { results?: { series?: { values?: unknown[][] }[]; error?: string }[] }).results?.[0]
+  const result = (answer as { results?: { series?: { values?: unknown[][] }[]; error?: string }[] })
+    .results?.[0]
   if (result?.error !== undefined) throw new Error(result.error)
   return (result?.series?.[0]?.values ?? []).map((row) => String(row[0]))
 }
@@ -21,7 +22,11 @@ async function ddl(node: TidemarkdHandle, q: string): Promise<void> {
   if (error !== undefined) throw new Error(`${q}: ${error}`)
 }
 
-async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+async function eventually(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`)
@@ -30,16 +35,32 @@ async function eventually(what: string, check: () => Promise<boolean>, timeoutMs
 }
 
 /** Each node creates `count` databases named `<round>_<node>_<i>`, all at once. */
-async function createRound(nodes: readonly TidemarkdHandle[], round: string, count: number): Promise<string[]> {
-  const names = nodes.flatMap((_, k) => Array.from({ length: count }, (_, i) => `${round}_${k}_${i}`))
-  await Promise.all(nodes.flatMap((node, k) => Array.from({ length: count }, (_, i) => ddl(node, `CREATE DATABASE ${round}_${k}_${i}`))))
+async function createRound(
+  nodes: readonly TidemarkdHandle[],
+  round: string,
+  count: number,
+): Promise<string[]> {
+  const names = nodes.flatMap((_, k) =>
+    Array.from({ length: count }, (_, i) => `${round}_${k}_${i}`),
+  )
+  await Promise.all(
+    nodes.flatMap((node, k) =>
+      Array.from({ length: count }, (_, i) => ddl(node, `CREATE DATABASE ${round}_${k}_${i}`)),
+    ),
+  )
   return names
 }
 
-async function expectDatabases(nodes: readonly TidemarkdHandle[], names: readonly string[]): Promise<void> {
+async function expectDatabases(
+  nodes: readonly TidemarkdHandle[],
+  names: readonly string[],
+): Promise<void> {
   const want = [...names].sort()
   for (const node of nodes) {
-    await eventually(`${node.url} lists ${want.length} databases`, async () => firstColumn(await node.query('SHOW DATABASES')).length === want.length)
+    await eventually(
+      `${node.url} lists ${want.length} databases`,
+      async () => firstColumn(await node.query('SHOW DATABASES')).length === want.length,
+    )
     assert.deepEqual(firstColumn(await node.query('SHOW DATABASES')).sort(), want)
   }
 }
@@ -48,7 +69,10 @@ describe('meta nodes on a 3-member etcd cluster', () => {
   it('keeps DDL working with nothing lost when the etcd leader and then a meta node are killed', async (t) => {
     if (!requireEtcd(t)) return
     const etcd = await startEtcd({ members: 3 })
-    const env = { TIDEMARK_META_ETCD_ENDPOINTS: etcd.endpoints.join(','), TIDEMARK_META_ETCD_PREFIX: '/e2e-cluster' }
+    const env = {
+      TIDEMARK_META_ETCD_ENDPOINTS: etcd.endpoints.join(','),
+      TIDEMARK_META_ETCD_PREFIX: '/e2e-cluster',
+    }
     const nodes: TidemarkdHandle[] = []
     try {
       nodes.push(...(await Promise.all([1, 2, 3].map(() => startTidemarkd({ env })))))
@@ -69,7 +93,10 @@ describe('meta nodes on a 3-member etcd cluster', () => {
       names.push(...(await createRound(survivors, 'two_left', 5)))
       await expectDatabases(survivors, names)
       await ddl(survivors[0] ?? victim, 'DROP DATABASE before_0_0')
-      await expectDatabases(survivors, names.filter((n) => n !== 'before_0_0'))
+      await expectDatabases(
+        survivors,
+        names.filter((n) => n !== 'before_0_0'),
+      )
     } finally {
       await Promise.all(nodes.map((n) => n.stop().catch(() => undefined)))
       await etcd.stop()

@@ -26,7 +26,8 @@ after(async () => {
 
 /** The first column of every row of the first series of a SHOW answer. */
 function firstColumn(answer: JSONValue): string[] {
-  const series = (answer as { results?: { series?: { values?: unknown[][] }[]; error?: string }[] }).results?.[0]
+  const series = (answer as { results?: { series?: { values?: unknown[][] }[]; error?: string }[] })
+    .results?.[0]
   if (series?.error !== undefined) throw new Error(series.error)
   return (series?.series?.[0]?.values ?? []).map((row) => String(row[0]))
 }
@@ -39,7 +40,11 @@ async function ddl(node: TidemarkdHandle, q: string): Promise<void> {
 }
 
 /** Polls `check` until it holds (or throws after `timeoutMs`). */
-async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+async function eventually(
+  what: string,
+  check: () => Promise<boolean>,
+  timeoutMs = 10_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`)
@@ -52,7 +57,10 @@ describe('tidemarkd meta nodes on etcd', () => {
   // tests of MetaEtcdStore create 60 users from 3 clients at once.
   it('keeps all 60 databases and 12 users that 3 processes create at once, and each process sees them all', async (t) => {
     if (!requireEtcd(t) || etcd === undefined) return
-    const env = { TIDEMARK_META_ETCD_ENDPOINTS: etcd.endpoints.join(','), TIDEMARK_META_ETCD_PREFIX: '/e2e-concurrent' }
+    const env = {
+      TIDEMARK_META_ETCD_ENDPOINTS: etcd.endpoints.join(','),
+      TIDEMARK_META_ETCD_PREFIX: '/e2e-concurrent',
+    }
     const nodes = await Promise.all([1, 2, 3].map(() => startTidemarkd({ env })))
     try {
       const work: Promise<void>[] = []
@@ -63,10 +71,18 @@ describe('tidemarkd meta nodes on etcd', () => {
         }
       })
       await Promise.all(work)
-      const dbs = nodes.flatMap((_, k) => Array.from({ length: 20 }, (_, i) => `db_${k}_${i}`)).sort()
-      const users = dbs.filter((n) => Number(n.split('_')[2]) % 5 === 0).map((n) => n.replace('db_', 'user_')).sort()
+      const dbs = nodes
+        .flatMap((_, k) => Array.from({ length: 20 }, (_, i) => `db_${k}_${i}`))
+        .sort()
+      const users = dbs
+        .filter((n) => Number(n.split('_')[2]) % 5 === 0)
+        .map((n) => n.replace('db_', 'user_'))
+        .sort()
       for (const node of nodes) {
-        await eventually('every node lists 60 databases', async () => firstColumn(await node.query('SHOW DATABASES')).length === 60)
+        await eventually(
+          'every node lists 60 databases',
+          async () => firstColumn(await node.query('SHOW DATABASES')).length === 60,
+        )
         assert.deepEqual(firstColumn(await node.query('SHOW DATABASES')).sort(), dbs)
         assert.deepEqual(firstColumn(await node.query('SHOW USERS')).sort(), users)
       }
@@ -84,11 +100,16 @@ describe('tidemarkd meta nodes on etcd', () => {
 
   it('writes through a database another process created', async (t) => {
     if (!requireEtcd(t) || etcd === undefined) return
-    const env = { TIDEMARK_META_ETCD_ENDPOINTS: etcd.endpoints.join(','), TIDEMARK_META_ETCD_PREFIX: '/e2e-write' }
+    const env = {
+      TIDEMARK_META_ETCD_ENDPOINTS: etcd.endpoints.join(','),
+      TIDEMARK_META_ETCD_PREFIX: '/e2e-write',
+    }
     const [a, b] = await Promise.all([startTidemarkd({ env }), startTidemarkd({ env })])
     try {
       await ddl(a, 'CREATE DATABASE shared')
-      await eventually('b knows the database', async () => firstColumn(await b.query('SHOW DATABASES')).includes('shared'))
+      await eventually('b knows the database', async () =>
+        firstColumn(await b.query('SHOW DATABASES')).includes('shared'),
+      )
       assert.equal((await b.write('shared', 'cpu v=1 1577836800000000000')).status, 204)
       const answer = await b.query('SELECT v FROM cpu', { db: 'shared' })
       assert.deepEqual(firstColumn(answer), ['2020-01-01T00:00:00Z'])
@@ -105,12 +126,20 @@ describe('tidemarkd meta nodes on etcd', () => {
       cwd,
       encoding: 'utf8',
       timeout: 20_000,
-      env: { ...process.env, TIDEMARK_META_ETCD_ENDPOINTS: endpoint, TIDEMARK_META_ETCD_DIAL_TIMEOUT: '1s', TIDEMARK_LOGGING_LEVEL: 'error' },
+      env: {
+        ...process.env,
+        TIDEMARK_META_ETCD_ENDPOINTS: endpoint,
+        TIDEMARK_META_ETCD_DIAL_TIMEOUT: '1s',
+        TIDEMARK_LOGGING_LEVEL: 'error',
+      },
     })
     assert.equal(r.status, 1, r.stderr)
     const lines = r.stderr.trimEnd().split('\n')
     assert.equal(lines.length, 1, r.stderr)
-    assert.match(lines[0] ?? '', new RegExp(`^tidemarkd: cannot read etcd key /tidemark/meta/data at ${endpoint}: .+`))
+    assert.match(
+      lines[0] ?? '',
+      new RegExp(`^tidemarkd: cannot read etcd key /tidemark/meta/data at ${endpoint}: .+`),
+    )
     await rm(cwd, { recursive: true, force: true })
   })
 })

@@ -18,13 +18,18 @@ let source: TidemarkdHandle
 let files: string[] = []
 
 async function nodeAddress(server: TidemarkdHandle): Promise<string> {
-  const show = (await (await fetch(`http://${server.metaAddress}/show`)).json()) as { dataNodes: { tcpAddr: string }[] }
+  const show = (await (await fetch(`http://${server.metaAddress}/show`)).json()) as {
+    dataNodes: { tcpAddr: string }[]
+  }
   return show.dataNodes[0]?.tcpAddr ?? ''
 }
 
 /** Uploads the set's files (meta and manifest first, as tidemark-ctl does); `change` may alter an archive's bytes. */
 async function upload(node: string, token: string, change?: (b: Buffer) => Buffer): Promise<void> {
-  const order = [...files.filter((f) => !f.endsWith('.tar.gz')), ...files.filter((f) => f.endsWith('.tar.gz'))]
+  const order = [
+    ...files.filter((f) => !f.endsWith('.tar.gz')),
+    ...files.filter((f) => f.endsWith('.tar.gz')),
+  ]
   for (const name of order) {
     let body: Buffer = readFileSync(join(dir, name))
     if (name.endsWith('.tar.gz') && change !== undefined) body = change(body)
@@ -34,7 +39,11 @@ async function upload(node: string, token: string, change?: (b: Buffer) => Buffe
 }
 
 function commit(node: string, token: string): Promise<Response> {
-  return fetch(`http://${node}/restore/${token}/commit`, { method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json' } })
+  return fetch(`http://${node}/restore/${token}/commit`, {
+    method: 'POST',
+    body: '{}',
+    headers: { 'Content-Type': 'application/json' },
+  })
 }
 
 describe('node API restore', () => {
@@ -42,9 +51,14 @@ describe('node API restore', () => {
     dir = mkdtempSync(join(tmpdir(), 'tidemark-node-restore-'))
     source = await startTidemarkd()
     await source.query('CREATE DATABASE db')
-    const lines = Array.from({ length: 2000 }, (_, i) => `m,k=k${i % 4} v=${i} ${1577836800000000000n + BigInt(i) * 60_000_000_000n}`)
+    const lines = Array.from(
+      { length: 2000 },
+      (_, i) => `m,k=k${i % 4} v=${i} ${1577836800000000000n + BigInt(i) * 60_000_000_000n}`,
+    )
     assert.equal((await source.write('db', lines.join('\n'))).status, 204)
-    const b = spawnSync(process.execPath, [CTL, '-bind', source.metaAddress, 'backup', dir], { encoding: 'utf8' })
+    const b = spawnSync(process.execPath, [CTL, '-bind', source.metaAddress, 'backup', dir], {
+      encoding: 'utf8',
+    })
     assert.equal(b.status, 0, b.stderr)
     files = readdirSync(dir)
   })
@@ -61,14 +75,24 @@ describe('node API restore', () => {
       await upload(node, token)
       const staging = join(target.root, 'data', `.restore-staging-${token}`)
       const early = readdirSync(staging).filter((n) => n.startsWith('.x-'))
-      assert.equal(early.length, files.filter((f) => f.endsWith('.tar.gz')).length, `staged: ${readdirSync(staging).join(', ')}`)
-      for (const x of early) assert.ok(readdirSync(join(staging, x)).some((n) => n.endsWith('.tsm')), x)
+      assert.equal(
+        early.length,
+        files.filter((f) => f.endsWith('.tar.gz')).length,
+        `staged: ${readdirSync(staging).join(', ')}`,
+      )
+      for (const x of early)
+        assert.ok(
+          readdirSync(join(staging, x)).some((n) => n.endsWith('.tsm')),
+          x,
+        )
       const r = await commit(node, token)
       assert.equal(r.status, 200, await r.clone().text())
       const result = (await r.json()) as { shards: { ms: number; tarSize: number }[] }
       assert.ok(result.shards.length > 0 && result.shards.every((s) => s.ms > 0 && s.tarSize > 0))
       assert.equal(existsSync(staging), false)
-      const q = (await target.query('SELECT count(v) FROM m', { db: 'db' })) as { results: { series?: { values: unknown[][] }[] }[] }
+      const q = (await target.query('SELECT count(v) FROM m', { db: 'db' })) as {
+        results: { series?: { values: unknown[][] }[] }[]
+      }
       assert.equal(q.results[0]?.series?.[0]?.values[0]?.[1], 2000)
     } finally {
       await target.stop()
@@ -86,13 +110,18 @@ describe('node API restore', () => {
         return c
       })
       const staging = join(target.root, 'data', `.restore-staging-${token}`)
-      assert.deepEqual(readdirSync(staging).filter((n) => n.startsWith('.x-')), [])
+      assert.deepEqual(
+        readdirSync(staging).filter((n) => n.startsWith('.x-')),
+        [],
+      )
       const r = await commit(node, token)
       assert.equal(r.status, 400)
       const body = (await r.json()) as { error: string; code: string }
       assert.match(body.code, /^ERR_BACKUP_(GZIP|CHECKSUM|TSM_CORRUPT)$/)
       assert.match(body.error, /\.tar\.gz/)
-      const dbs = (await target.query('SHOW DATABASES')) as { results: { series?: { values: unknown[][] }[] }[] }
+      const dbs = (await target.query('SHOW DATABASES')) as {
+        results: { series?: { values: unknown[][] }[] }[]
+      }
       assert.deepEqual(dbs.results[0]?.series?.[0]?.values ?? [], [])
       assert.equal(existsSync(staging), false)
     } finally {
@@ -104,10 +133,16 @@ describe('node API restore', () => {
     const target = await startTidemarkd()
     try {
       const node = await nodeAddress(target)
-      const badToken = await fetch(`http://${node}/restore/NOT-A-TOKEN/x.meta`, { method: 'PUT', body: 'x' })
+      const badToken = await fetch(`http://${node}/restore/NOT-A-TOKEN/x.meta`, {
+        method: 'PUT',
+        body: 'x',
+      })
       assert.equal(badToken.status, 400)
       assert.match(((await badToken.json()) as { error: string }).error, /invalid restore token/)
-      const badName = await fetch(`http://${node}/restore/abcdef0123456789/..%2Fescape`, { method: 'PUT', body: 'x' })
+      const badName = await fetch(`http://${node}/restore/abcdef0123456789/..%2Fescape`, {
+        method: 'PUT',
+        body: 'x',
+      })
       assert.equal(badName.status, 400)
       assert.match(((await badName.json()) as { error: string }).error, /invalid backup file name/)
     } finally {

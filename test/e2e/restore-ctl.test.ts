@@ -13,7 +13,9 @@ import { startTidemarkd, type TidemarkdHandle } from '../helpers/tidemarkd.js'
 
 const CTL = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin/tidemark-ctl.js')
 
-function ctl(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function ctl(
+  args: readonly string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
     const p = spawn(process.execPath, [CTL, ...args])
     let stdout = ''
@@ -25,7 +27,9 @@ function ctl(args: readonly string[]): Promise<{ code: number | null; stdout: st
 }
 
 async function count(server: TidemarkdHandle, db: string, m: string): Promise<unknown> {
-  const r = (await server.query(`SELECT count(v) FROM ${m}`, { db })) as { results: { series?: { values: unknown[][] }[] }[] }
+  const r = (await server.query(`SELECT count(v) FROM ${m}`, { db })) as {
+    results: { series?: { values: unknown[][] }[] }[]
+  }
   return r.results[0]?.series?.[0]?.values[0]?.[1] ?? 0
 }
 
@@ -36,7 +40,11 @@ describe('tidemark-ctl restore', () => {
     const target = await startTidemarkd()
     try {
       await source.query('CREATE DATABASE telegraf')
-      const lines = Array.from({ length: 300 }, (_, i) => `cpu,host=h${i % 3} v=${i} ${1577836800000000000n + BigInt(i) * 3_600_000_000_000n}`)
+      const lines = Array.from(
+        { length: 300 },
+        (_, i) =>
+          `cpu,host=h${i % 3} v=${i} ${1577836800000000000n + BigInt(i) * 3_600_000_000_000n}`,
+      )
       assert.equal((await source.write('telegraf', lines.join('\n'))).status, 204)
       const backup = await ctl(['-bind', source.metaAddress, 'backup', dir])
       assert.equal(backup.code, 0, backup.stderr)
@@ -53,10 +61,24 @@ describe('tidemark-ctl restore', () => {
       const out = whole.stdout.split('\n')
       assert.equal(out[0], `Using backup directory: ${dir}`)
       assert.match(out[1] ?? '', /^Using meta backup: \d{8}T\d{6}Z\.meta$/)
-      assert.match(out[2] ?? '', /^Restoring meta data\.\.\. Done\. Restored in \S+, \d+ shards mapped$/)
-      assert.match(out[3] ?? '', /^Restoring db telegraf, rp autogen, shard \d+ to shard \d+\.\.\.$/)
-      assert.match(out[4] ?? '', /^Copying data to 127\.0\.0\.1:\d+\.\.\. Done\. Restored shard \d+ into shard \d+ in \S+, \d+ bytes transferred$/)
-      assert.match(whole.stdout, new RegExp(`Restored from ${dir.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} in \\S+, transferred \\d+ bytes\\n$`))
+      assert.match(
+        out[2] ?? '',
+        /^Restoring meta data\.\.\. Done\. Restored in \S+, \d+ shards mapped$/,
+      )
+      assert.match(
+        out[3] ?? '',
+        /^Restoring db telegraf, rp autogen, shard \d+ to shard \d+\.\.\.$/,
+      )
+      assert.match(
+        out[4] ?? '',
+        /^Copying data to 127\.0\.0\.1:\d+\.\.\. Done\. Restored shard \d+ into shard \d+ in \S+, \d+ bytes transferred$/,
+      )
+      assert.match(
+        whole.stdout,
+        new RegExp(
+          `Restored from ${dir.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} in \\S+, transferred \\d+ bytes\\n$`,
+        ),
+      )
       assert.equal(await count(target, 'telegraf', 'cpu'), 300)
       const dbs = JSON.stringify(await target.query('SHOW DATABASES'))
       assert.ok(!dbs.includes('_internal'), dbs)
@@ -64,15 +86,30 @@ describe('tidemark-ctl restore', () => {
       // The target now holds data: a second restore of the same database is refused, changing nothing.
       const refused = await ctl(['-bind', target.metaAddress, 'restore', dir])
       assert.equal(refused.code, 1)
-      assert.equal(refused.stderr, 'restore: operation exited with error: problem setting snapshot: database already exists\n')
+      assert.equal(
+        refused.stderr,
+        'restore: operation exited with error: problem setting snapshot: database already exists\n',
+      )
 
       // The seed's story: restore under a new name, then merge back into the original database.
       await target.query('DROP DATABASE telegraf')
       await target.query('CREATE DATABASE telegraf')
-      const renamed = await ctl(['-bind', target.metaAddress, 'restore', '-db', 'telegraf', '-newdb', 'restored_telegraf', dir])
+      const renamed = await ctl([
+        '-bind',
+        target.metaAddress,
+        'restore',
+        '-db',
+        'telegraf',
+        '-newdb',
+        'restored_telegraf',
+        dir,
+      ])
       assert.equal(renamed.code, 0, renamed.stderr)
       assert.equal(await count(target, 'restored_telegraf', 'cpu'), 300)
-      const merged = (await target.query('SELECT * INTO telegraf..:MEASUREMENT FROM /.*/ GROUP BY *', { db: 'restored_telegraf' })) as { results: { series?: { values: unknown[][] }[] }[] }
+      const merged = (await target.query(
+        'SELECT * INTO telegraf..:MEASUREMENT FROM /.*/ GROUP BY *',
+        { db: 'restored_telegraf' },
+      )) as { results: { series?: { values: unknown[][] }[] }[] }
       assert.equal(merged.results[0]?.series?.[0]?.values[0]?.[1], 300)
       assert.equal(await count(target, 'telegraf', 'cpu'), 300)
 
@@ -80,7 +117,13 @@ describe('tidemark-ctl restore', () => {
       const fresh = await startTidemarkd()
       try {
         const manifest = readdirSync(dir).find((n) => n.endsWith('.manifest')) ?? ''
-        const full = await ctl(['-bind', fresh.metaAddress, 'restore', '-full', join(dir, manifest)])
+        const full = await ctl([
+          '-bind',
+          fresh.metaAddress,
+          'restore',
+          '-full',
+          join(dir, manifest),
+        ])
         assert.equal(full.code, 0, full.stderr)
         assert.equal(full.stdout.split('\n')[0], `Using manifest: ${join(dir, manifest)}`)
         assert.equal(await count(fresh, 'telegraf', 'cpu'), 300)
@@ -108,7 +151,9 @@ describe('tidemark-ctl restore', () => {
       const r = await ctl(['-bind', target.metaAddress, 'restore', dir])
       assert.equal(r.code, 1)
       assert.match(r.stderr, new RegExp(archive.replace(/\./g, '\\.')))
-      const dbs = (await target.query('SHOW DATABASES')) as { results: { series?: { values?: unknown[][] }[] }[] }
+      const dbs = (await target.query('SHOW DATABASES')) as {
+        results: { series?: { values?: unknown[][] }[] }[]
+      }
       assert.equal(dbs.results[0]?.series?.[0]?.values, undefined, 'no database was created')
     } finally {
       await source.stop()

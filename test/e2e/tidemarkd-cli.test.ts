@@ -11,8 +11,17 @@ import { parse as parseTOML } from 'smol-toml'
 
 const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin/tidemarkd.js')
 
-function run(args: readonly string[], env: Record<string, string> = {}, cwd?: string): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, ...env }, cwd })
+function run(
+  args: readonly string[],
+  env: Record<string, string> = {},
+  cwd?: string,
+): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    timeout: 20_000,
+    env: { ...process.env, ...env },
+    cwd,
+  })
   return { code: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 
@@ -35,7 +44,10 @@ describe('tidemarkd command line', () => {
       writeFileSync(conf, '[http]\n  auth-enabled = "sometimes"\n')
       const r = run(['run', '-config', conf], {}, dir)
       assert.equal(r.code, 1)
-      assert.equal(r.stderr, `tidemarkd: ${conf}: [http] auth-enabled: invalid boolean value "sometimes"\n`)
+      assert.equal(
+        r.stderr,
+        `tidemarkd: ${conf}: [http] auth-enabled: invalid boolean value "sometimes"\n`,
+      )
       const missing = run(['run', '-config', join(dir, 'nope.conf')], {}, dir)
       assert.equal(missing.code, 1)
       assert.match(missing.stderr, /^tidemarkd: cannot read config file .*nope\.conf: ENOENT/)
@@ -53,13 +65,20 @@ describe('tidemarkd command line', () => {
     await new Promise<void>((r) => busy.listen(0, '127.0.0.1', () => r()))
     const port = (busy.address() as { port: number }).port
     try {
-      const r = run(['run'], {
-        TIDEMARK_HTTP_BIND_ADDRESS: `127.0.0.1:${port}`,
-        TIDEMARK_META_HTTP_BIND_ADDRESS: '127.0.0.1:0',
-        TIDEMARK_LOGGING_LEVEL: 'error',
-      }, dir)
+      const r = run(
+        ['run'],
+        {
+          TIDEMARK_HTTP_BIND_ADDRESS: `127.0.0.1:${port}`,
+          TIDEMARK_META_HTTP_BIND_ADDRESS: '127.0.0.1:0',
+          TIDEMARK_LOGGING_LEVEL: 'error',
+        },
+        dir,
+      )
       assert.equal(r.code, 1)
-      assert.equal(r.stderr.trim().split('\n').at(-1), `tidemarkd: cannot listen on 127.0.0.1:${port}: address already in use`)
+      assert.equal(
+        r.stderr.trim().split('\n').at(-1),
+        `tidemarkd: cannot listen on 127.0.0.1:${port}: address already in use`,
+      )
     } finally {
       busy.close()
       rmSync(dir, { recursive: true, force: true })

@@ -22,7 +22,8 @@ let available: boolean | undefined
 
 /** Whether the etcd binary exists and runs (`etcd --version`); cached. */
 export function etcdAvailable(): boolean {
-  available ??= existsSync(ETCD_BIN) && spawnSync(ETCD_BIN, ['--version'], { stdio: 'ignore' }).status === 0
+  available ??=
+    existsSync(ETCD_BIN) && spawnSync(ETCD_BIN, ['--version'], { stdio: 'ignore' }).status === 0
   return available
 }
 
@@ -89,7 +90,11 @@ kill -0 "$1" 2>/dev/null || kill -KILL "$2" 2>/dev/null
 exit 0`
 
 function startWatchdog(childPid: number): void {
-  const w = spawn('/bin/sh', ['-c', WATCHDOG, 'etcd-watchdog', String(process.pid), String(childPid)], { detached: true, stdio: 'ignore' })
+  const w = spawn(
+    '/bin/sh',
+    ['-c', WATCHDOG, 'etcd-watchdog', String(process.pid), String(childPid)],
+    { detached: true, stdio: 'ignore' },
+  )
   w.on('error', () => undefined)
   w.unref()
 }
@@ -111,25 +116,44 @@ class Member implements EtcdMember {
   }
 
   get running(): boolean {
-    return this.#child !== undefined && this.#child.exitCode === null && this.#child.signalCode === null
+    return (
+      this.#child !== undefined && this.#child.exitCode === null && this.#child.signalCode === null
+    )
   }
 
   start(initialCluster: string): void {
-    const child = spawn(ETCD_BIN, [
-      '--name', this.name,
-      '--data-dir', this.dataDir,
-      '--listen-client-urls', this.clientURL,
-      '--advertise-client-urls', this.clientURL,
-      '--listen-peer-urls', this.peerURL,
-      '--initial-advertise-peer-urls', this.peerURL,
-      '--initial-cluster', initialCluster,
-      '--initial-cluster-state', 'new',
-      '--initial-cluster-token', `tidemark-test-${process.pid}`,
-      '--heartbeat-interval', '50',
-      '--election-timeout', '500',
-      '--logger', 'zap',
-      '--log-level', 'warn',
-    ], { stdio: ['ignore', 'ignore', 'pipe'] })
+    const child = spawn(
+      ETCD_BIN,
+      [
+        '--name',
+        this.name,
+        '--data-dir',
+        this.dataDir,
+        '--listen-client-urls',
+        this.clientURL,
+        '--advertise-client-urls',
+        this.clientURL,
+        '--listen-peer-urls',
+        this.peerURL,
+        '--initial-advertise-peer-urls',
+        this.peerURL,
+        '--initial-cluster',
+        initialCluster,
+        '--initial-cluster-state',
+        'new',
+        '--initial-cluster-token',
+        `tidemark-test-${process.pid}`,
+        '--heartbeat-interval',
+        '50',
+        '--election-timeout',
+        '500',
+        '--logger',
+        'zap',
+        '--log-level',
+        'warn',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    )
     live.add(child)
     installExitHook()
     this.#child = child
@@ -174,12 +198,16 @@ class Member implements EtcdMember {
 /** GET /health on a member: true when it answers {"health":"true"} (it has a leader). */
 function healthy(clientURL: string): Promise<boolean> {
   return new Promise((resolve) => {
-    const req = httpRequest(`${clientURL}/health`, { agent: false, timeout: 1000, headers: { Connection: 'close' } }, (res) => {
-      let body = ''
-      res.setEncoding('utf8').on('data', (s: string) => (body += s))
-      res.on('end', () => resolve(res.statusCode === 200 && body.includes('"health":"true"')))
-      res.on('error', () => resolve(false))
-    })
+    const req = httpRequest(
+      `${clientURL}/health`,
+      { agent: false, timeout: 1000, headers: { Connection: 'close' } },
+      (res) => {
+        let body = ''
+        res.setEncoding('utf8').on('data', (s: string) => (body += s))
+        res.on('end', () => resolve(res.statusCode === 200 && body.includes('"health":"true"')))
+        res.on('error', () => resolve(false))
+      },
+    )
     req.on('error', () => resolve(false))
     req.on('timeout', () => req.destroy())
     req.end()
@@ -187,23 +215,36 @@ function healthy(clientURL: string): Promise<boolean> {
 }
 
 /** POST /v3/maintenance/status on a member: its own member ID and the leader's, or undefined when it does not answer. */
-function memberStatus(clientURL: string): Promise<{ memberID: string; leaderID: string } | undefined> {
+function memberStatus(
+  clientURL: string,
+): Promise<{ memberID: string; leaderID: string } | undefined> {
   return new Promise((resolve) => {
-    const req = httpRequest(`${clientURL}/v3/maintenance/status`, { method: 'POST', agent: false, timeout: 1000, headers: { Connection: 'close', 'Content-Type': 'application/json' } }, (res) => {
-      let body = ''
-      res.setEncoding('utf8').on('data', (s: string) => (body += s))
-      res.on('end', () => {
-        try {
-          const j = JSON.parse(body) as { header?: { member_id?: string }; leader?: string }
-          const memberID = j.header?.member_id
-          const leaderID = j.leader
-          resolve(memberID !== undefined && leaderID !== undefined ? { memberID, leaderID } : undefined)
-        } catch {
-          resolve(undefined)
-        }
-      })
-      res.on('error', () => resolve(undefined))
-    })
+    const req = httpRequest(
+      `${clientURL}/v3/maintenance/status`,
+      {
+        method: 'POST',
+        agent: false,
+        timeout: 1000,
+        headers: { Connection: 'close', 'Content-Type': 'application/json' },
+      },
+      (res) => {
+        let body = ''
+        res.setEncoding('utf8').on('data', (s: string) => (body += s))
+        res.on('end', () => {
+          try {
+            const j = JSON.parse(body) as { header?: { member_id?: string }; leader?: string }
+            const memberID = j.header?.member_id
+            const leaderID = j.leader
+            resolve(
+              memberID !== undefined && leaderID !== undefined ? { memberID, leaderID } : undefined,
+            )
+          } catch {
+            resolve(undefined)
+          }
+        })
+        res.on('error', () => resolve(undefined))
+      },
+    )
     req.on('error', () => resolve(undefined))
     req.on('timeout', () => req.destroy())
     req.end('{}')
@@ -229,7 +270,8 @@ export async function startEtcd(opts: StartEtcdOptions = {}): Promise<EtcdCluste
   const timeoutMs = opts.startTimeoutMs ?? 20_000
   const root = mkdtempSync(join(tmpdir(), 'tidemark-etcd-'))
   const members: Member[] = []
-  for (let i = 0; i < count; i++) members.push(new Member(`m${i}`, await freePort(), await freePort(), root))
+  for (let i = 0; i < count; i++)
+    members.push(new Member(`m${i}`, await freePort(), await freePort(), root))
   const initialCluster = members.map((m) => `${m.name}=${m.peerURL}`).join(',')
   for (const m of members) m.start(initialCluster)
   const stop = async (): Promise<void> => {
@@ -239,12 +281,18 @@ export async function startEtcd(opts: StartEtcdOptions = {}): Promise<EtcdCluste
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const dead = members.find((m) => !m.running)
-    const ok = dead === undefined && (await Promise.all(members.map((m) => healthy(m.clientURL)))).every((h) => h)
+    const ok =
+      dead === undefined &&
+      (await Promise.all(members.map((m) => healthy(m.clientURL)))).every((h) => h)
     if (ok) break
     if (dead !== undefined || Date.now() > deadline) {
       const logs = members.map((m) => `--- ${m.name}:\n${m.log()}`).join('\n')
       await stop()
-      throw new Error(dead !== undefined ? `etcd member ${dead.name} exited during start-up:\n${logs}` : `etcd not healthy within ${timeoutMs} ms:\n${logs}`)
+      throw new Error(
+        dead !== undefined
+          ? `etcd member ${dead.name} exited during start-up:\n${logs}`
+          : `etcd not healthy within ${timeoutMs} ms:\n${logs}`,
+      )
     }
     await new Promise((r) => setTimeout(r, 50))
   }

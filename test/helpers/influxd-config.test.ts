@@ -4,11 +4,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import {
-  defaultInfluxdConfig,
-  mergeInfluxdConfig,
-  renderInfluxdConfig,
-} from './influxd-config.js'
+import { defaultInfluxdConfig, mergeInfluxdConfig, renderInfluxdConfig } from './influxd-config.js'
 import { INFLUXD_BIN, requireInfluxd } from './influxd.js'
 
 const dirs = { meta: '/x/meta', data: '/x/data', wal: '/x/wal' }

@@ -44,7 +44,6 @@ export interface StartInfluxdOptions {
   readonly startTimeoutMs?: number
 }
 
-
 /** A running influxd. Methods are safe to call concurrently; `stop()` is idempotent. */
 export interface InfluxdHandle {
   /** Base URL of the HTTP API, e.g. `http://127.0.0.1:41234` (no trailing slash). */

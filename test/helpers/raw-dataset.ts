@@ -22,12 +22,17 @@ export interface RawDatasetOptions {
 const WEEK_NS = 7n * 86_400n * 1_000_000_000n
 
 /** Writes the dataset under `root` (meta/ and data/); returns the number of points and the time range. */
-export async function writeRawDataset(root: string, o: RawDatasetOptions): Promise<{ points: number; startNs: bigint; endNs: bigint }> {
+export async function writeRawDataset(
+  root: string,
+  o: RawDatasetOptions,
+): Promise<{ points: number; startNs: bigint; endNs: bigint }> {
   const startNs = o.startNs ?? (1_600_000_000_000_000_000n / WEEK_NS) * WEEK_NS
   const stepNs = o.stepNs ?? 1_000_000_000n
   const endNs = startNs + BigInt(o.pointsPerSeries) * stepNs
   if (endNs - startNs > WEEK_NS) throw new Error('the dataset must fit in one shard group')
-  const meta = MetaData.empty(1n).createDatabase(o.database).createShardGroup(o.database, 'autogen', startNs)
+  const meta = MetaData.empty(1n)
+    .createDatabase(o.database)
+    .createShardGroup(o.database, 'autogen', startNs)
   const shardID = meta.shardGroupByTimestamp(o.database, 'autogen', startNs)?.shards[0]?.id
   if (shardID === undefined) throw new Error('no shard was created')
   await mkdir(join(root, 'meta'), { recursive: true })
@@ -36,7 +41,10 @@ export async function writeRawDataset(root: string, o: RawDatasetOptions): Promi
   await mkdir(dir, { recursive: true })
   const writer = await TSMWriter.create(join(dir, formatTSMFileName(1, 1)))
   const width = String(o.series - 1).length
-  const names = Array.from({ length: o.series }, (_, s) => `h${String(s).padStart(width, '0')}`).sort()
+  const names = Array.from(
+    { length: o.series },
+    (_, s) => `h${String(s).padStart(width, '0')}`,
+  ).sort()
   const times = new BigInt64Array(o.pointsPerSeries)
   for (let i = 0; i < o.pointsPerSeries; i++) times[i] = startNs + BigInt(i) * stepNs
   const values = new Float64Array(o.pointsPerSeries)

@@ -27,11 +27,20 @@ export async function rssBytes(pid: number): Promise<number> {
 }
 
 /** Sends `q` to `url` with chunked=true and reads the answer for at most `budgetMs`, sampling `pid`'s RSS. */
-export async function measureSelectMemory(url: string, pid: number, db: string, q: string, budgetMs: number): Promise<SelectMemory> {
+export async function measureSelectMemory(
+  url: string,
+  pid: number,
+  db: string,
+  q: string,
+  budgetMs: number,
+): Promise<SelectMemory> {
   const baselineBytes = await rssBytes(pid)
   let peakBytes = baselineBytes
   const sampler = setInterval(() => {
-    rssBytes(pid).then((b) => (peakBytes = Math.max(peakBytes, b)), () => undefined)
+    rssBytes(pid).then(
+      (b) => (peakBytes = Math.max(peakBytes, b)),
+      () => undefined,
+    )
   }, 50)
   const abort = new AbortController()
   const budget = setTimeout(() => abort.abort(), budgetMs)
@@ -40,7 +49,10 @@ export async function measureSelectMemory(url: string, pid: number, db: string, 
   let chunks = 0
   let complete = false
   try {
-    const res = await fetch(`${url}/query?${new URLSearchParams({ db, q, chunked: 'true', chunk_size: '10000' })}`, { signal: abort.signal })
+    const res = await fetch(
+      `${url}/query?${new URLSearchParams({ db, q, chunked: 'true', chunk_size: '10000' })}`,
+      { signal: abort.signal },
+    )
     if (res.body === null) throw new Error(`no body (status ${res.status})`)
     const decoder = new TextDecoder()
     let pending = ''
@@ -52,7 +64,9 @@ export async function measureSelectMemory(url: string, pid: number, db: string, 
         pending = pending.slice(nl + 1)
         if (line.trim() !== '') {
           chunks++
-          const doc = JSON.parse(line) as { results?: { error?: string; series?: { values?: unknown[] }[] }[] }
+          const doc = JSON.parse(line) as {
+            results?: { error?: string; series?: { values?: unknown[] }[] }[]
+          }
           const error = doc.results?.[0]?.error
           if (error !== undefined) throw new Error(`the query failed: ${error}`)
           for (const s of doc.results?.[0]?.series ?? []) rows += s.values?.length ?? 0

@@ -54,7 +54,11 @@ export async function startTidemarkd(opts: StartTidemarkdOptions = {}): Promise<
   }
 }
 
-async function startOnce(opts: StartTidemarkdOptions, root: string, ownsRoot: boolean): Promise<TidemarkdHandle> {
+async function startOnce(
+  opts: StartTidemarkdOptions,
+  root: string,
+  ownsRoot: boolean,
+): Promise<TidemarkdHandle> {
   const httpPort = await freePort()
   const metaAddress = `127.0.0.1:${await freePort()}`
   const env = {
@@ -69,7 +73,10 @@ async function startOnce(opts: StartTidemarkdOptions, root: string, ownsRoot: bo
     TIDEMARK_LOGGING_LEVEL: 'warn',
     ...opts.env,
   }
-  const child: ChildProcess = spawn(process.execPath, [BIN, 'run'], { env, stdio: ['ignore', 'ignore', 'pipe'] })
+  const child: ChildProcess = spawn(process.execPath, [BIN, 'run'], {
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
   let stderr = ''
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()))
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
@@ -78,7 +85,8 @@ async function startOnce(opts: StartTidemarkdOptions, root: string, ownsRoot: bo
   const url = `http://127.0.0.1:${httpPort}`
   const deadline = Date.now() + 20_000
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`tidemarkd exited with ${child.exitCode}: ${stderr}`)
+    if (child.exitCode !== null)
+      throw new Error(`tidemarkd exited with ${child.exitCode}: ${stderr}`)
     try {
       const r = await fetch(`${url}/ping`)
       if (r.status === 204) break
@@ -103,7 +111,9 @@ async function startOnce(opts: StartTidemarkdOptions, root: string, ownsRoot: bo
     write: (db, lp, params = {}) =>
       fetch(`${url}/write?${new URLSearchParams({ db, ...params })}`, { method: 'POST', body: lp }),
     async query(q, params = {}) {
-      const r = await fetch(`${url}/query?${new URLSearchParams({ q, ...params })}`, { method: 'POST' })
+      const r = await fetch(`${url}/query?${new URLSearchParams({ q, ...params })}`, {
+        method: 'POST',
+      })
       return parseJSONBigInt(await r.text())
     },
     log: () => stderr,

@@ -33,20 +33,34 @@ describe('tidemark-ctl backup → influxd restore -portable', () => {
         "CREATE USER admin WITH PASSWORD 'pw' WITH ALL PRIVILEGES",
         'CREATE CONTINUOUS QUERY cq ON metrics BEGIN SELECT max(f) INTO metrics.year.cpu_max FROM metrics.autogen.cpu GROUP BY time(1h) END',
       ]) {
-        assert.equal(((await ours.query(q)) as { results: { error?: string }[] }).results[0]?.error, undefined, q)
+        assert.equal(
+          ((await ours.query(q)) as { results: { error?: string }[] }).results[0]?.error,
+          undefined,
+          q,
+        )
       }
       const lines: string[] = []
       for (let i = 0; i < 600; i++) {
         const ts = T0 + BigInt(i % 6) * WEEK + BigInt(i) * 60_000_000_000n // six weekly shard groups
-        lines.push(`cpu,host=h${i % 4},dc=eu\\ west f=${i / 8},i=${i - 300}i,b=${i % 3 === 0},s="q\\"uote ${i}" ${ts}`)
+        lines.push(
+          `cpu,host=h${i % 4},dc=eu\\ west f=${i / 8},i=${i - 300}i,b=${i % 3 === 0},s="q\\"uote ${i}" ${ts}`,
+        )
         if (i % 5 === 0) lines.push(`m\\,esc,t\\=k=v\\ 1,ü=ö val=${i}i ${ts}`)
       }
       assert.equal((await ours.write('metrics', lines.join('\n'))).status, 204)
-      assert.equal((await ours.write('metrics', `mem,host=h0 used=1.5,free=2i ${T0}`, { rp: 'year' })).status, 204)
-      assert.equal((await ours.write('weird db', `x,k=v y=1 ${T0}\nx,k=w y=2 ${T0 + WEEK * 3n}`)).status, 204)
+      assert.equal(
+        (await ours.write('metrics', `mem,host=h0 used=1.5,free=2i ${T0}`, { rp: 'year' })).status,
+        204,
+      )
+      assert.equal(
+        (await ours.write('weird db', `x,k=v y=1 ${T0}\nx,k=w y=2 ${T0 + WEEK * 3n}`)).status,
+        204,
+      )
       await ours.query("DELETE FROM cpu WHERE host = 'h3'", { db: 'metrics' })
 
-      const b = spawnSync(process.execPath, [CTL, '-bind', ours.metaAddress, 'backup', dir], { encoding: 'utf8' })
+      const b = spawnSync(process.execPath, [CTL, '-bind', ours.metaAddress, 'backup', dir], {
+        encoding: 'utf8',
+      })
       assert.equal(b.status, 0, b.stderr)
       const r = await runInfluxdTool(['restore', '-portable', '-host', theirs.rpcAddress, dir])
       assert.equal(r.status, 0, r.stdout + r.stderr)
@@ -62,13 +76,20 @@ describe('tidemark-ctl backup → influxd restore -portable', () => {
         ['SELECT * FROM cpu GROUP BY *', { db: 'metrics' }],
         ['SELECT * FROM "m,esc" GROUP BY *', { db: 'metrics' }],
         ['SELECT * FROM mem GROUP BY *', { db: 'metrics', rp: 'year' }],
-        ['SELECT count(f), sum(i), min(f), max(i), first(s), last(b) FROM cpu GROUP BY host', { db: 'metrics' }],
+        [
+          'SELECT count(f), sum(i), min(f), max(i), first(s), last(b) FROM cpu GROUP BY host',
+          { db: 'metrics' },
+        ],
         ['SELECT * FROM x GROUP BY *', { db: 'weird db' }],
         ['SHOW SERIES', { db: 'weird db' }],
       ]
       for (const [q, params] of asked) {
         const p = { ...params, epoch: 'ns' }
-        assert.deepEqual(await theirs.query(q, p), await ours.query(q, p), `${q} ${JSON.stringify(params)}`)
+        assert.deepEqual(
+          await theirs.query(q, p),
+          await ours.query(q, p),
+          `${q} ${JSON.stringify(params)}`,
+        )
       }
     } finally {
       await ours.stop()

@@ -22,7 +22,12 @@ import {
 import type { RestoreResult, VerifyResult } from '../../src/backup/index.js'
 import { listTree, openNode } from '../../src/backup/backup-test-support.js'
 import type { TestNode } from '../../src/backup/backup-test-support.js'
-import { assertStoreAnswers, captureAnswers, runInfluxdTool, runTSMScenario } from '../../src/backup/interop-test-support.js'
+import {
+  assertStoreAnswers,
+  captureAnswers,
+  runInfluxdTool,
+  runTSMScenario,
+} from '../../src/backup/interop-test-support.js'
 import type { Answers } from '../../src/backup/interop-test-support.js'
 import { influxdAvailable, requireInfluxd } from '../helpers/influxd.js'
 
@@ -66,10 +71,23 @@ describe('restoring a portable backup made by influxd 1.6 into Tidemark', () => 
   it('accepts the set in verification, tombstone files included', async (t) => {
     if (!requireInfluxd(t)) return
     verified = await verifyBackupSet(backupDir)
-    assert.deepEqual(verified.shards.map((s) => s.shardID), [1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n, 9n, 10n, 11n], backupLog)
-    assert.ok(verified.shards.some((s) => s.tombstoneFiles > 0), 'influxd shipped no tombstone file')
-    assert.deepEqual(verified.warnings.map((w) => w.code), ['unchecked'])
-    assert.equal(verified.set.manifests[0]?.manifest.files.every((f) => f.lastModified === 0n), true)
+    assert.deepEqual(
+      verified.shards.map((s) => s.shardID),
+      [1n, 2n, 3n, 4n, 5n, 6n, 7n, 8n, 9n, 10n, 11n],
+      backupLog,
+    )
+    assert.ok(
+      verified.shards.some((s) => s.tombstoneFiles > 0),
+      'influxd shipped no tombstone file',
+    )
+    assert.deepEqual(
+      verified.warnings.map((w) => w.code),
+      ['unchecked'],
+    )
+    assert.equal(
+      verified.set.manifests[0]?.manifest.files.every((f) => f.lastModified === 0n),
+      true,
+    )
   })
 
   it('restores it into a fresh store and metastore with new shard IDs', async (t) => {
@@ -77,8 +95,16 @@ describe('restoring a portable backup made by influxd 1.6 into Tidemark', () => 
     const n = target()
     const plan = await planRestore(await readBackupSet(backupDir), n.meta.data)
     restored = await installShards(plan, n.store, n.meta)
-    assert.deepEqual(restored.shards.map((s) => [s.sourceID, s.newID]), [1n, 2n, 3n, 4n, 11n, 5n, 6n, 7n, 8n, 9n, 10n].map((id, i) => [id, 96n + BigInt(i)]).sort((a, b) => Number((a[0] ?? 0n) - (b[0] ?? 0n))))
-    assert.deepEqual(n.meta.data.databases.map((d) => d.name), ['db0', 'db1'])
+    assert.deepEqual(
+      restored.shards.map((s) => [s.sourceID, s.newID]),
+      [1n, 2n, 3n, 4n, 11n, 5n, 6n, 7n, 8n, 9n, 10n]
+        .map((id, i) => [id, 96n + BigInt(i)])
+        .sort((a, b) => Number((a[0] ?? 0n) - (b[0] ?? 0n))),
+    )
+    assert.deepEqual(
+      n.meta.data.databases.map((d) => d.name),
+      ['db0', 'db1'],
+    )
     assert.deepEqual(n.store.failedShards(), [])
   })
 
@@ -99,11 +125,19 @@ describe('restoring a portable backup made by influxd 1.6 into Tidemark', () => 
             const shard = n.store.mustShard(Number(s.id))
             assert.equal(shard.database, db.name)
             assert.equal(shard.retentionPolicy, rp.name)
-            assert.deepEqual(readdirSync(join(n.root, 'data', db.name, rp.name, String(s.id))).filter((f) => f.endsWith('.tombstone')), [])
+            assert.deepEqual(
+              readdirSync(join(n.root, 'data', db.name, rp.name, String(s.id))).filter((f) =>
+                f.endsWith('.tombstone'),
+              ),
+              [],
+            )
             for (const key of shard.keys()) {
               const v = await shard.read(key)
               for (const time of v?.times ?? []) {
-                assert.ok(time >= g.startTimeNs && time < g.endTimeNs, `shard ${s.id} holds ${key} at ${time}, outside its group`)
+                assert.ok(
+                  time >= g.startTimeNs && time < g.endTimeNs,
+                  `shard ${s.id} holds ${key} at ${time}, outside its group`,
+                )
               }
             }
           }
@@ -115,7 +149,10 @@ describe('restoring a portable backup made by influxd 1.6 into Tidemark', () => 
   it('restores one database under a new name with -db -newdb', async (t) => {
     if (!requireInfluxd(t)) return
     const n = target()
-    const plan = await planRestore(await readBackupSet(backupDir), n.meta.data, { db: 'db1', newdb: 'db1copy' })
+    const plan = await planRestore(await readBackupSet(backupDir), n.meta.data, {
+      db: 'db1',
+      newdb: 'db1copy',
+    })
     await installShards(plan, n.store, n.meta)
     await assertStoreAnswers(n.store, answers, 'db1', 'db1copy')
   })
@@ -126,8 +163,14 @@ describe('restoring a portable backup made by influxd 1.6 into Tidemark', () => 
     const before = await listTree(n.root)
     const meta = n.meta.data
     await assert.rejects(
-      (async () => installShards(await planRestore(await readBackupSet(backupDir), n.meta.data), n.store, n.meta))(),
-      (err: unknown) => err instanceof RestoreRefusedError && err.message === RESTORE_DATABASE_EXISTS_TEXT,
+      (async () =>
+        installShards(
+          await planRestore(await readBackupSet(backupDir), n.meta.data),
+          n.store,
+          n.meta,
+        ))(),
+      (err: unknown) =>
+        err instanceof RestoreRefusedError && err.message === RESTORE_DATABASE_EXISTS_TEXT,
     )
     assert.deepEqual(await listTree(n.root), before)
     assert.equal(n.meta.data, meta)

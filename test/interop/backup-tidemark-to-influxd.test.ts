@@ -12,7 +12,13 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parsePoints } from '../../src/lineprotocol/index.js'
-import { installShards, planRestore, readBackupSet, verifyBackupSet, writeBackupSet } from '../../src/backup/index.js'
+import {
+  installShards,
+  planRestore,
+  readBackupSet,
+  verifyBackupSet,
+  writeBackupSet,
+} from '../../src/backup/index.js'
 import type { BackupSetShardSpec } from '../../src/backup/index.js'
 import { openNode } from '../../src/backup/backup-test-support.js'
 import type { TestNode } from '../../src/backup/backup-test-support.js'
@@ -40,7 +46,14 @@ describe('restoring a Tidemark backup set into influxd 1.6', () => {
   let answers: Answers = new Map()
 
   function specs(n: TestNode): BackupSetShardSpec[] {
-    return n.store.shards().map((shard) => ({ shard, database: shard.database, rp: shard.retentionPolicy, id: shard.id }))
+    return n.store
+      .shards()
+      .map((shard) => ({
+        shard,
+        database: shard.database,
+        rp: shard.retentionPolicy,
+        id: shard.id,
+      }))
   }
 
   before(async () => {
@@ -57,7 +70,12 @@ describe('restoring a Tidemark backup set into influxd 1.6', () => {
     await installShards(await planRestore(await readBackupSet(fromA), n.meta.data), n.store, n.meta)
     ours = join(root, 'ours')
     // 4 KiB gzip members: every archive is a multi-member gzip stream, which influxd must read.
-    await writeBackupSet(ours, { meta: n.meta.data, shards: specs(n), ts: new Date('2026-02-03T04:05:06Z'), gzipBlockSizeBytes: 4096 })
+    await writeBackupSet(ours, {
+      meta: n.meta.data,
+      shards: specs(n),
+      ts: new Date('2026-02-03T04:05:06Z'),
+      gzipBlockSizeBytes: 4096,
+    })
     b = await startInfluxd()
   })
 
@@ -76,7 +94,10 @@ describe('restoring a Tidemark backup set into influxd 1.6', () => {
   it('writes a set that our own verifier accepts, holding shard 100, its archives multi-member gzip', async (t) => {
     if (!requireInfluxd(t)) return
     const v = await verifyBackupSet(ours)
-    assert.ok(v.shards.some((s) => s.compressedSize > 3 * 4096), 'no archive has several gzip members')
+    assert.ok(
+      v.shards.some((s) => s.compressedSize > 3 * 4096),
+      'no archive has several gzip members',
+    )
     assert.deepEqual(v.warnings, [])
     assert.ok(v.shards.some((s) => s.shardID === 100n))
     assert.equal(v.shards.length, 11)
@@ -94,20 +115,41 @@ describe('restoring a Tidemark backup set into influxd 1.6', () => {
   it('puts every shard into the shard group of its time range (per-group counts equal)', async (t) => {
     if (!requireInfluxd(t)) return
     const { a, b } = handles()
-    for (const [db, rp] of [['db0', 'autogen'], ['db0', 'rp_long'], ['db1', 'autogen']] as const) {
+    for (const [db, rp] of [
+      ['db0', 'autogen'],
+      ['db0', 'rp_long'],
+      ['db1', 'autogen'],
+    ] as const) {
       const groups = await shardGroupRanges(a, db, rp)
       assert.deepEqual(await shardGroupRanges(b, db, rp), groups)
-      const q = groups.map(([start, end]) => `SELECT count(*) FROM ${quoteIdent(db)}.${quoteIdent(rp)}./.*/ WHERE time >= '${start}' AND time < '${end}' GROUP BY *`).join('; ')
+      const q = groups
+        .map(
+          ([start, end]) =>
+            `SELECT count(*) FROM ${quoteIdent(db)}.${quoteIdent(rp)}./.*/ WHERE time >= '${start}' AND time < '${end}' GROUP BY *`,
+        )
+        .join('; ')
       const want = resultsOf(await a.query(q))
       const got = resultsOf(await b.query(q))
-      assertAllDeepEqual(groups.map(([start], i) => [`${db}.${rp} group ${start}`, got[i], want[i]]))
+      assertAllDeepEqual(
+        groups.map(([start], i) => [`${db}.${rp} group ${start}`, got[i], want[i]]),
+      )
     }
   })
 
   it('is restored one database at a time under a new name with -db -newdb, beside the original', async (t) => {
     if (!requireInfluxd(t)) return
     const { a } = handles()
-    const run = await runInfluxdTool(['restore', '-portable', '-host', a.rpcAddress, '-db', 'db0', '-newdb', 'db0copy', ours])
+    const run = await runInfluxdTool([
+      'restore',
+      '-portable',
+      '-host',
+      a.rpcAddress,
+      '-db',
+      'db0',
+      '-newdb',
+      'db0copy',
+      ours,
+    ])
     assert.equal(run.status, 0, run.stdout + run.stderr)
     await assertInfluxdAnswers(a, answers, 'db0', 'db0copy')
     await assertInfluxdAnswers(a, answers, 'db0')
@@ -118,13 +160,35 @@ describe('restoring a Tidemark backup set into influxd 1.6', () => {
     const { b, node } = handles()
     const shard = node.store.shards().find((s) => s.database === 'db1')
     assert.ok(shard !== undefined)
-    const group = node.meta.data.databases.find((d) => d.name === 'db1')?.retentionPolicies[0]?.shardGroups.find((g) => g.shards.some((s) => BigInt(shard.id) === s.id))
+    const group = node.meta.data.databases
+      .find((d) => d.name === 'db1')
+      ?.retentionPolicies[0]?.shardGroups.find((g) =>
+        g.shards.some((s) => BigInt(shard.id) === s.id),
+      )
     assert.ok(group !== undefined)
     const point = `added,k=v x=7i ${group.startTimeNs + 1_000_000_000n}`
     await shard.writePoints(parsePoints(new TextEncoder().encode(point), { precision: 'n' }).points)
-    const inc = await writeBackupSet(ours, { meta: node.meta.data, shards: specs(node), ts: new Date('2026-02-03T05:00:00Z'), since: 'last' })
-    assert.deepEqual(inc.manifest.files.map((f) => f.shardID), [BigInt(shard.id)])
-    const run = await runInfluxdTool(['restore', '-portable', '-host', b.rpcAddress, '-db', 'db1', '-newdb', 'db1inc', ours])
+    const inc = await writeBackupSet(ours, {
+      meta: node.meta.data,
+      shards: specs(node),
+      ts: new Date('2026-02-03T05:00:00Z'),
+      since: 'last',
+    })
+    assert.deepEqual(
+      inc.manifest.files.map((f) => f.shardID),
+      [BigInt(shard.id)],
+    )
+    const run = await runInfluxdTool([
+      'restore',
+      '-portable',
+      '-host',
+      b.rpcAddress,
+      '-db',
+      'db1',
+      '-newdb',
+      'db1inc',
+      ours,
+    ])
     assert.equal(run.status, 0, run.stdout + run.stderr)
     const got = await settledAnswers(b, ['db1inc'])
     await assertStoreAnswers(node.store, got, 'db1inc', 'db1')

@@ -22,12 +22,15 @@ export interface OpenShard {
 
 /** The statements influxd answers in a `<db>.schema.json` request, in order. */
 export function schemaStatements(on: string): string[] {
-  return ['RETENTION POLICIES', 'MEASUREMENTS', 'SERIES', 'FIELD KEYS', 'TAG KEYS'].map((s) => `SHOW ${s} ON ${on}`)
+  return ['RETENTION POLICIES', 'MEASUREMENTS', 'SERIES', 'FIELD KEYS', 'TAG KEYS'].map(
+    (s) => `SHOW ${s} ON ${on}`,
+  )
 }
 
 /** The name of the default retention policy in a SHOW RETENTION POLICIES result. */
 export function defaultRetentionPolicy(result: JSONObject | undefined): string {
-  const rows = ((result?.['series'] as JSONObject[] | undefined)?.[0]?.['values'] ?? []) as JSONValue[][]
+  const rows = ((result?.['series'] as JSONObject[] | undefined)?.[0]?.['values'] ??
+    []) as JSONValue[][]
   const row = rows.find((r) => r[4] === true)
   assert.ok(row !== undefined && typeof row[0] === 'string', 'no default retention policy')
   return row[0]
@@ -37,7 +40,11 @@ export function defaultRetentionPolicy(result: JSONObject | undefined): string {
  * Compares our indexes of `db` with influxd's results of {@link schemaStatements} (`want`,
  * indexed by statement: 0 retention policies, 1 measurements, 2 series, 3 field keys, 4 tag keys).
  */
-export function schemaComparisons(db: string, shards: readonly OpenShard[], want: readonly JSONObject[]): Comparison[] {
+export function schemaComparisons(
+  db: string,
+  shards: readonly OpenShard[],
+  want: readonly JSONObject[],
+): Comparison[] {
   const defaultRP = defaultRetentionPolicy(want[0])
   const schema = new SchemaModel()
   const fields = new SchemaModel()
@@ -72,7 +79,9 @@ export async function selectComparisons(
   }
   const got = builder.selectAnswer(measurements)['results'] as JSONObject[]
   const out: Comparison[] = [[`${db}.${rp}: statement count`, got.length, want.length]]
-  measurements.forEach((m, i) => out.push([`${db}.${rp}: SELECT * FROM "${m}" GROUP BY *`, got[i], want[i]]))
+  measurements.forEach((m, i) =>
+    out.push([`${db}.${rp}: SELECT * FROM "${m}" GROUP BY *`, got[i], want[i]]),
+  )
   const unasked = builder.measurementsWithRows().filter((m) => !measurements.includes(m))
   out.push([`${db}.${rp}: measurements we hold that influxd does not list`, unasked, []])
   return out

@@ -38,7 +38,10 @@ export function findShards(dataDir: string): ShardLocation[] {
 }
 
 /** The data and WAL directories of shard `loc` under `dirs`. */
-export function shardPaths(dirs: StorageDirs, loc: ShardLocation): { path: string; walPath: string } {
+export function shardPaths(
+  dirs: StorageDirs,
+  loc: ShardLocation,
+): { path: string; walPath: string } {
   const rel = [loc.database, loc.retentionPolicy, String(loc.id)]
   return { path: join(dirs.data, ...rel), walPath: join(dirs.wal, ...rel) }
 }

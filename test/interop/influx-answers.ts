@@ -24,7 +24,8 @@ export function compareUTF8(a: string, b: string): number {
  * JS's `String` does), which the big-int parser reads as a bigint when unsafe; -0 stays -0.
  */
 export function floatCell(v: number): number | bigint {
-  if (Number.isInteger(v) && !Number.isSafeInteger(v) && Math.abs(v) < 1e21) return BigInt(String(v))
+  if (Number.isInteger(v) && !Number.isSafeInteger(v) && Math.abs(v) < 1e21)
+    return BigInt(String(v))
   return v
 }
 
@@ -102,7 +103,13 @@ export class SelectAnswerBuilder {
   }
 
   /** Adds every value of one field of one series. */
-  addValues(measurement: string, seriesKey: string, tags: readonly Tag[], field: string, v: Values): void {
+  addValues(
+    measurement: string,
+    seriesKey: string,
+    tags: readonly Tag[],
+    field: string,
+    v: Values,
+  ): void {
     const s = this.#series(measurement, seriesKey, tags)
     this.#noteField(measurement, field, v.kind)
     for (let i = 0; i < v.times.length; i++) {
@@ -114,7 +121,15 @@ export class SelectAnswerBuilder {
   }
 
   /** Adds one value of one field of one series. */
-  addValue(measurement: string, seriesKey: string, tags: readonly Tag[], field: string, type: FieldType, time: bigint, cell: Cell): void {
+  addValue(
+    measurement: string,
+    seriesKey: string,
+    tags: readonly Tag[],
+    field: string,
+    type: FieldType,
+    time: bigint,
+    cell: Cell,
+  ): void {
     const s = this.#series(measurement, seriesKey, tags)
     this.#noteField(measurement, field, type)
     let row = s.rows.get(time)
@@ -147,7 +162,10 @@ export class SelectAnswerBuilder {
     if (m === undefined) return undefined
     const dims = [...m.tagKeys].sort(compareUTF8)
     const fields = [...m.fields.keys()].sort(compareUTF8)
-    const groups = new Map<string, { tags: Map<string, string>; rows: Map<bigint, Map<string, Cell>> }>()
+    const groups = new Map<
+      string,
+      { tags: Map<string, string>; rows: Map<bigint, Map<string, Cell>> }
+    >()
     for (const s of m.series.values()) {
       if (s.rows.size === 0) continue
       const tags = new Map(dims.map((k) => [k, s.tags.get(k) ?? '']))

@@ -113,7 +113,8 @@ describe('influxd 1.6 reading shards written by our engine', () => {
       emptyDir(join(root, 'wal', DB, RP, String(id)))
       mkdirSync(data, { recursive: true })
       for (const name of readdirSync(shard.path)) {
-        if (/\.(tsm|tombstone)$/.test(name) || name === 'fields.idx') copyFileSync(join(shard.path, name), join(data, name))
+        if (/\.(tsm|tombstone)$/.test(name) || name === 'fields.idx')
+          copyFileSync(join(shard.path, name), join(data, name))
       }
       shardDirs.set(g.compacted, data)
     }
@@ -141,7 +142,13 @@ describe('influxd 1.6 reading shards written by our engine', () => {
   }
 
   async function compareSchema(): Promise<void> {
-    const statements = ['SHOW MEASUREMENTS', 'SHOW SERIES', 'SHOW FIELD KEYS', 'SHOW TAG KEYS', 'SHOW TAG VALUES WITH KEY =~ /.*/']
+    const statements = [
+      'SHOW MEASUREMENTS',
+      'SHOW SERIES',
+      'SHOW FIELD KEYS',
+      'SHOW TAG KEYS',
+      'SHOW TAG VALUES WITH KEY =~ /.*/',
+    ]
     const got = resultsOf(await handle().query(statements.join('; '), { db: DB }))
     const want: JSONObject[] = [
       statementResult(0, schema.showMeasurements()),
@@ -156,9 +163,15 @@ describe('influxd 1.6 reading shards written by our engine', () => {
   it('keeps tombstone files in the uncompacted shard and none in the fully compacted one', (t) => {
     if (!requireInfluxd(t)) return
     const names = (compacted: boolean) => readdirSync(shardDirs.get(compacted) ?? '')
-    assert.deepEqual(names(true).filter((n) => n.endsWith('.tombstone')), [])
+    assert.deepEqual(
+      names(true).filter((n) => n.endsWith('.tombstone')),
+      [],
+    )
     assert.equal(names(true).filter((n) => n.endsWith('.tsm')).length, 1)
-    assert.ok(names(false).some((n) => n.endsWith('.tombstone')), names(false).join(', '))
+    assert.ok(
+      names(false).some((n) => n.endsWith('.tombstone')),
+      names(false).join(', '),
+    )
   })
 
   it('answers SELECT * GROUP BY * for every measurement with exactly the values we wrote', async (t) => {
@@ -174,7 +187,8 @@ describe('influxd 1.6 reading shards written by our engine', () => {
   it('logs no error or warning while opening and reading our files', (t) => {
     if (!requireInfluxd(t)) return
     const log = handle().logTail()
-    for (const dir of shardDirs.values()) assert.ok(log.includes(dir), `no log line about ${dir}:\n${log}`)
+    for (const dir of shardDirs.values())
+      assert.ok(log.includes(dir), `no log line about ${dir}:\n${log}`)
     const bad = log.split('\n').filter((l) => /lvl=(error|warn)/.test(l))
     assert.deepEqual(bad, [])
   })
@@ -182,9 +196,19 @@ describe('influxd 1.6 reading shards written by our engine', () => {
   it('compacts our tombstoned generation itself and still answers exactly the same', async (t) => {
     if (!requireInfluxd(t)) return
     const dir = shardDirs.get(false) ?? ''
-    await waitFor(() => !readdirSync(dir).some((n) => n.endsWith('.tombstone') || n.endsWith('.tmp')), 20_000, `influxd to compact ${dir}`)
+    await waitFor(
+      () => !readdirSync(dir).some((n) => n.endsWith('.tombstone') || n.endsWith('.tmp')),
+      20_000,
+      `influxd to compact ${dir}`,
+    )
     await compareSelects()
     await compareSchema()
-    assert.deepEqual(handle().logTail().split('\n').filter((l) => /lvl=(error|warn)/.test(l)), [])
+    assert.deepEqual(
+      handle()
+        .logTail()
+        .split('\n')
+        .filter((l) => /lvl=(error|warn)/.test(l)),
+      [],
+    )
   })
 })

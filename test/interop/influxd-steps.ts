@@ -21,7 +21,8 @@ export function quoteIdent(name: string): string {
 
 /** The first column of every row of the first series of `result` (e.g. SHOW MEASUREMENTS names). */
 export function firstColumn(result: JSONObject | undefined): string[] {
-  const rows = ((result?.['series'] as JSONObject[] | undefined)?.[0]?.['values'] ?? []) as JSONValue[][]
+  const rows = ((result?.['series'] as JSONObject[] | undefined)?.[0]?.['values'] ??
+    []) as JSONValue[][]
   return rows.map((r) => String(r[0]))
 }
 
@@ -31,7 +32,8 @@ export function shardIDsByStart(answer: JSONValue, db: string, rp: string): Map<
   for (const series of (resultsOf(answer)[0]?.['series'] ?? []) as JSONObject[]) {
     if (series['name'] !== db) continue
     for (const row of series['values'] as JSONValue[][]) {
-      if (row[2] === rp && typeof row[0] === 'number' && typeof row[4] === 'string') out.set(row[4], row[0])
+      if (row[2] === rp && typeof row[0] === 'number' && typeof row[4] === 'string')
+        out.set(row[4], row[0])
     }
   }
   return out
@@ -63,11 +65,17 @@ export function listFiles(dir: string): string[] {
  * Polls `done` every 100 ms; rejects naming `what` (a text, or a function giving one with the
  * current state) if it is still false after `timeoutMs`.
  */
-export async function waitFor(done: () => boolean, timeoutMs: number, what: string | (() => string)): Promise<void> {
+export async function waitFor(
+  done: () => boolean,
+  timeoutMs: number,
+  what: string | (() => string),
+): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (!done()) {
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`,
+      )
     }
     await new Promise((r) => setTimeout(r, 100))
   }

@@ -15,17 +15,36 @@ import { influxdAvailable, requireInfluxd, startInfluxd } from '../helpers/influ
 import type { InfluxdConfig, InfluxdHandle } from '../helpers/influxd.js'
 import type { JSONObject } from '../helpers/json-bigint.js'
 import { assertAllDeepEqual } from './assert-all.js'
-import { measurementNames, schemaComparisons, schemaStatements, selectComparisons } from './engine-answers.js'
+import {
+  measurementNames,
+  schemaComparisons,
+  schemaStatements,
+  selectComparisons,
+} from './engine-answers.js'
 import type { OpenShard } from './engine-answers.js'
 import { findShards, openShard } from './engine-reader.js'
-import { filesFingerprint, firstColumn, listFiles, quoteIdent, resultsOf, waitFor, walIsEmpty } from './influxd-steps.js'
+import {
+  filesFingerprint,
+  firstColumn,
+  listFiles,
+  quoteIdent,
+  resultsOf,
+  waitFor,
+  walIsEmpty,
+} from './influxd-steps.js'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
 const scenarioDir = join(root, 'test', 'fixtures', 'storage', 'tsm')
 
 type ScenarioStep =
   | { readonly kind: 'statement'; readonly q: string; readonly db?: string }
-  | { readonly kind: 'write'; readonly db: string; readonly rp: string; readonly precision: string; readonly file: string }
+  | {
+      readonly kind: 'write'
+      readonly db: string
+      readonly rp: string
+      readonly precision: string
+      readonly file: string
+    }
   | { readonly kind: 'wait-for-snapshots' }
   | { readonly kind: 'restart' }
   | { readonly kind: 'block-compactions' }
@@ -87,7 +106,7 @@ async function waitUntilSettled(h: InfluxdHandle): Promise<void> {
   )
 }
 
-describe("our engine reading shards that influxd 1.6 compacted itself", () => {
+describe('our engine reading shards that influxd 1.6 compacted itself', () => {
   let dir = ''
   const answers = new Map<string, JSONObject[]>()
   const shards: OpenShard[] = []
@@ -95,8 +114,13 @@ describe("our engine reading shards that influxd 1.6 compacted itself", () => {
   before(async () => {
     if (!influxdAvailable()) return
     dir = mkdtempSync(join(tmpdir(), 'tidemark-interop-compacted-'))
-    const scenario = JSON.parse(readFileSync(join(scenarioDir, 'scenario.json'), 'utf8')) as Scenario
-    const config = { ...scenario.config, data: { ...(scenario.config['data'] as object), ...(QUICK['data'] as object) } }
+    const scenario = JSON.parse(
+      readFileSync(join(scenarioDir, 'scenario.json'), 'utf8'),
+    ) as Scenario
+    const config = {
+      ...scenario.config,
+      data: { ...(scenario.config['data'] as object), ...(QUICK['data'] as object) },
+    }
     const h = await startInfluxd({ dataDir: dir, config })
     try {
       await runSteps(h, scenario.steps)
@@ -107,9 +131,14 @@ describe("our engine reading shards that influxd 1.6 compacted itself", () => {
         const schema = resultsOf(await h.query(schemaStatements(on).join('; ')))
         answers.set(`${db}.schema`, schema)
         const measurements = measurementNames(schema[1])
-        answers.set(`${db}.measurements`, measurements.map((m) => ({ name: m })))
+        answers.set(
+          `${db}.measurements`,
+          measurements.map((m) => ({ name: m })),
+        )
         for (const rp of firstColumn(schema[0])) {
-          const q = measurements.map((m) => `SELECT * FROM ${on}.${quoteIdent(rp)}.${quoteIdent(m)} GROUP BY *`)
+          const q = measurements.map(
+            (m) => `SELECT * FROM ${on}.${quoteIdent(rp)}.${quoteIdent(m)} GROUP BY *`,
+          )
           answers.set(`${db}.${rp}.select`, resultsOf(await h.query(q.join('; '), { epoch: 'ns' })))
         }
       }
@@ -127,9 +156,17 @@ describe("our engine reading shards that influxd 1.6 compacted itself", () => {
 
   it('finds influxd-compacted TSM files of level 2 or more and no tombstones', (t) => {
     if (!requireInfluxd(t)) return
-    const tsm = listFiles(join(dir, 'data')).filter((f) => f.endsWith('.tsm')).map((f) => basename(f))
-    assert.ok(tsm.some((n) => Number(n.slice(10, 19)) >= 2), `no compacted file among ${tsm.join(', ')}`)
-    assert.deepEqual(listFiles(join(dir, 'data')).filter((f) => f.endsWith('.tombstone')), [])
+    const tsm = listFiles(join(dir, 'data'))
+      .filter((f) => f.endsWith('.tsm'))
+      .map((f) => basename(f))
+    assert.ok(
+      tsm.some((n) => Number(n.slice(10, 19)) >= 2),
+      `no compacted file among ${tsm.join(', ')}`,
+    )
+    assert.deepEqual(
+      listFiles(join(dir, 'data')).filter((f) => f.endsWith('.tombstone')),
+      [],
+    )
     assert.equal(shards.length, 11)
   })
 
@@ -147,7 +184,9 @@ describe("our engine reading shards that influxd 1.6 compacted itself", () => {
     for (const key of rps) {
       const [db = '', rp = ''] = key.split('.')
       const measurements = (answers.get(`${db}.measurements`) ?? []).map((m) => String(m['name']))
-      assertAllDeepEqual(await selectComparisons(db, rp, shards, measurements, answers.get(key) ?? []))
+      assertAllDeepEqual(
+        await selectComparisons(db, rp, shards, measurements, answers.get(key) ?? []),
+      )
     }
   })
 })

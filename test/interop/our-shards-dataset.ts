@@ -34,21 +34,56 @@ export interface DatasetPoint {
 export type DatasetStep =
   | { readonly kind: 'write-points'; readonly points: readonly DatasetPoint[] }
   | { readonly kind: 'write-unsigned'; readonly points: readonly DatasetPoint[] }
-  | { readonly kind: 'delete'; readonly seriesKeys: readonly string[]; readonly min: bigint; readonly max: bigint }
+  | {
+      readonly kind: 'delete'
+      readonly seriesKeys: readonly string[]
+      readonly min: bigint
+      readonly max: bigint
+    }
   | { readonly kind: 'snapshot' }
   | { readonly kind: 'compact-full' }
 
 const FLOAT_EDGES = [
-  0, -0, 1.7976931348623157e308, -1.7976931348623157e308, 5e-324, -5e-324, 1e-300,
-  2.2250738585072014e-308, 0.1, 1e21, 1e20, 1.2345678901234568e20, Math.PI, -1.5, 9007199254740992,
+  0,
+  -0,
+  1.7976931348623157e308,
+  -1.7976931348623157e308,
+  5e-324,
+  -5e-324,
+  1e-300,
+  2.2250738585072014e-308,
+  0.1,
+  1e21,
+  1e20,
+  1.2345678901234568e20,
+  Math.PI,
+  -1.5,
+  9007199254740992,
 ]
 const INT_EDGES = [
-  0n, 1n, -1n, 2n ** 63n - 1n, -(2n ** 63n), 2n ** 53n + 1n, -(2n ** 53n) - 1n, 2n ** 53n, 42n,
+  0n,
+  1n,
+  -1n,
+  2n ** 63n - 1n,
+  -(2n ** 63n),
+  2n ** 53n + 1n,
+  -(2n ** 53n) - 1n,
+  2n ** 53n,
+  42n,
 ]
 const UNSIGNED_EDGES = [0n, 1n, 2n ** 64n - 1n, 2n ** 63n, 2n ** 63n - 1n, 2n ** 53n + 1n]
 const STRING_EDGES = [
-  '', 'plain', 'with "quotes"', 'back\\slash', 'trailing backslash\\', '\\"both\\"',
-  'uni ✓ Zürich 東京 🌡️', 'new\nline', 'tab\there', 'comma, space = equals', 'x'.repeat(3000),
+  '',
+  'plain',
+  'with "quotes"',
+  'back\\slash',
+  'trailing backslash\\',
+  '\\"both\\"',
+  'uni ✓ Zürich 東京 🌡️',
+  'new\nline',
+  'tab\there',
+  'comma, space = equals',
+  'x'.repeat(3000),
 ]
 
 /** `key=value` pairs, escaped for line protocol keys (`,`, space, `=`). */
@@ -57,12 +92,28 @@ function escKey(s: string): string {
 }
 
 function seriesKeyOf(measurement: string, tags: readonly Tag[]): string {
-  const sorted = [...tags].sort((a, b) => Buffer.compare(Buffer.from(escKey(a.key)), Buffer.from(escKey(b.key))))
-  return measurement.replace(/[, ]/g, '\\$&') + sorted.map((t) => `,${escKey(t.key)}=${escKey(t.value)}`).join('')
+  const sorted = [...tags].sort((a, b) =>
+    Buffer.compare(Buffer.from(escKey(a.key)), Buffer.from(escKey(b.key))),
+  )
+  return (
+    measurement.replace(/[, ]/g, '\\$&') +
+    sorted.map((t) => `,${escKey(t.key)}=${escKey(t.value)}`).join('')
+  )
 }
 
-function point(measurement: string, tags: readonly Tag[], time: bigint, fields: [string, DatasetValue][]): DatasetPoint {
-  return { measurement, seriesKey: seriesKeyOf(measurement, tags), tags, fields: new Map(fields), time }
+function point(
+  measurement: string,
+  tags: readonly Tag[],
+  time: bigint,
+  fields: [string, DatasetValue][],
+): DatasetPoint {
+  return {
+    measurement,
+    seriesKey: seriesKeyOf(measurement, tags),
+    tags,
+    fields: new Map(fields),
+    time,
+  }
 }
 
 const f = (v: number): DatasetValue => ({ type: 'float', v })
@@ -71,7 +122,12 @@ const u = (v: bigint): DatasetValue => ({ type: 'unsigned', v })
 const b = (v: boolean): DatasetValue => ({ type: 'boolean', v })
 const s = (v: string): DatasetValue => ({ type: 'string', v })
 
-function allTypes(start: bigint, from: number, to: number, salt: number): { lp: DatasetPoint[]; unsigned: DatasetPoint[] } {
+function allTypes(
+  start: bigint,
+  from: number,
+  to: number,
+  salt: number,
+): { lp: DatasetPoint[]; unsigned: DatasetPoint[] } {
   const tags = [{ key: 'host', value: 'a' }]
   const lp: DatasetPoint[] = []
   const unsigned: DatasetPoint[] = []
@@ -86,7 +142,11 @@ function allTypes(start: bigint, from: number, to: number, salt: number): { lp: 
         ['s', s(STRING_EDGES[e] ?? `s${(k + salt) % 7}`)],
       ]),
     )
-    unsigned.push(point('all_types', tags, t, [['u', u(UNSIGNED_EDGES[e] ?? BigInt(k) * 1_000_003n + BigInt(salt))]]))
+    unsigned.push(
+      point('all_types', tags, t, [
+        ['u', u(UNSIGNED_EDGES[e] ?? BigInt(k) * 1_000_003n + BigInt(salt))],
+      ]),
+    )
   }
   return { lp, unsigned }
 }
@@ -94,15 +154,29 @@ function allTypes(start: bigint, from: number, to: number, salt: number): { lp: 
 function cpu(start: bigint, count: number, salt: number): DatasetPoint[] {
   const out: DatasetPoint[] = []
   const hosts = [
-    [{ key: 'host', value: 'server01' }, { key: 'region', value: 'us-west' }],
-    [{ key: 'host', value: 'server02' }, { key: 'region', value: 'us-west' }],
-    [{ key: 'host', value: 'server03' }, { key: 'region', value: 'us-east' }],
+    [
+      { key: 'host', value: 'server01' },
+      { key: 'region', value: 'us-west' },
+    ],
+    [
+      { key: 'host', value: 'server02' },
+      { key: 'region', value: 'us-west' },
+    ],
+    [
+      { key: 'host', value: 'server03' },
+      { key: 'region', value: 'us-east' },
+    ],
     [{ key: 'host', value: 'solo' }],
   ]
   for (let k = 0; k < count; k++) {
     hosts.forEach((tags, h) => {
       const t = start + BigInt(k) * 60n * SECOND
-      out.push(point('cpu', tags, t, [['usage', f(((k * 37 + h * 11 + salt) % 1000) / 10)], ['procs', i(BigInt((k + h + salt) % 300))]]))
+      out.push(
+        point('cpu', tags, t, [
+          ['usage', f(((k * 37 + h * 11 + salt) % 1000) / 10)],
+          ['procs', i(BigInt((k + h + salt) % 300))],
+        ]),
+      )
     })
   }
   return out
@@ -112,11 +186,21 @@ function oddKeys(start: bigint): DatasetPoint[] {
   const out: DatasetPoint[] = []
   for (let k = 0; k < 3; k++) {
     const t = start + 3600n * SECOND + BigInt(k) * 60n * SECOND
-    out.push(point('my meas,x', [{ key: 't k=1', value: 'v,a l=ue' }], t, [['f k=,"q', i(1n)], ['esc"f', f(2.5)]]))
+    out.push(
+      point('my meas,x', [{ key: 't k=1', value: 'v,a l=ue' }], t, [
+        ['f k=,"q', i(1n)],
+        ['esc"f', f(2.5)],
+      ]),
+    )
     out.push(point('eq=meas', [{ key: 'tag"key', value: 'val"ue' }], t, [['f"ield', i(3n)]]))
     out.push(point('quo"te', [{ key: 'k', value: 'v' }], t, [['v', f(4)]]))
     out.push(point('température', [{ key: 'ville', value: 'Zürich' }], t, [['valeur', f(21.5)]]))
-    out.push(point('🌡️', [{ key: '📍', value: '🏠' }], t, [['🔥', i(6n)], ['✨', s('✓')]]))
+    out.push(
+      point('🌡️', [{ key: '📍', value: '🏠' }], t, [
+        ['🔥', i(6n)],
+        ['✨', s('✓')],
+      ]),
+    )
     out.push(point('日本', [{ key: '都市', value: '東京' }], t, [['気温', f(5.5)]]))
   }
   return out
@@ -124,7 +208,12 @@ function oddKeys(start: bigint): DatasetPoint[] {
 
 function counter(start: bigint): DatasetPoint[] {
   const out: DatasetPoint[] = []
-  for (let k = 0; k < 1200; k++) out.push(point('counter', [], start + 86400n * SECOND + BigInt(k) * 10n * SECOND, [['n', i(BigInt(k) * 10n)]]))
+  for (let k = 0; k < 1200; k++)
+    out.push(
+      point('counter', [], start + 86400n * SECOND + BigInt(k) * 10n * SECOND, [
+        ['n', i(BigInt(k) * 10n)],
+      ]),
+    )
   return out
 }
 
@@ -140,7 +229,10 @@ export function shardSteps(start: bigint, compacted: boolean): DatasetStep[] {
   const rangeMin = start + 100n * 10n * SECOND
   const rangeMax = start + 199n * 10n * SECOND
   const steps: DatasetStep[] = [
-    { kind: 'write-points', points: [...first.lp, ...cpu(start, 300, salt), ...oddKeys(start), ...counter(start)] },
+    {
+      kind: 'write-points',
+      points: [...first.lp, ...cpu(start, 300, salt), ...oddKeys(start), ...counter(start)],
+    },
     { kind: 'write-unsigned', points: first.unsigned },
     { kind: 'snapshot' },
   ]
@@ -152,15 +244,31 @@ export function shardSteps(start: bigint, compacted: boolean): DatasetStep[] {
       { kind: 'write-unsigned', points: more.unsigned },
       { kind: 'snapshot' },
       { kind: 'delete', seriesKeys: ['all_types,host=a'], min: rangeMin, max: rangeMax },
-      { kind: 'delete', seriesKeys: ['cpu,host=server03,region=us-east', '日本,都市=東京'], min: TOMBSTONE_MIN_TIME, max: TOMBSTONE_MAX_TIME },
+      {
+        kind: 'delete',
+        seriesKeys: ['cpu,host=server03,region=us-east', '日本,都市=東京'],
+        min: TOMBSTONE_MIN_TIME,
+        max: TOMBSTONE_MAX_TIME,
+      },
       { kind: 'compact-full' },
     )
   } else {
     const again = allTypes(start, 150, 170, salt + 1000)
     steps.push(
       { kind: 'delete', seriesKeys: ['all_types,host=a'], min: rangeMin, max: rangeMax },
-      { kind: 'delete', seriesKeys: ['cpu,host=server03,region=us-east'], min: TOMBSTONE_MIN_TIME, max: TOMBSTONE_MAX_TIME },
-      { kind: 'write-points', points: [...again.lp, ...cpu(start + 30n * SECOND, 1, salt).filter((p) => p.seriesKey.includes('server03'))] },
+      {
+        kind: 'delete',
+        seriesKeys: ['cpu,host=server03,region=us-east'],
+        min: TOMBSTONE_MIN_TIME,
+        max: TOMBSTONE_MAX_TIME,
+      },
+      {
+        kind: 'write-points',
+        points: [
+          ...again.lp,
+          ...cpu(start + 30n * SECOND, 1, salt).filter((p) => p.seriesKey.includes('server03')),
+        ],
+      },
       { kind: 'write-unsigned', points: again.unsigned },
       { kind: 'snapshot' },
     )
@@ -194,7 +302,10 @@ function formatValue(v: DatasetValue): string {
 /** The points as one line protocol body (nanosecond timestamps). */
 export function toLineProtocol(points: readonly DatasetPoint[]): string {
   return points
-    .map((p) => `${p.seriesKey} ${[...p.fields].map(([k, v]) => `${escFieldKey(k)}=${formatValue(v)}`).join(',')} ${p.time}`)
+    .map(
+      (p) =>
+        `${p.seriesKey} ${[...p.fields].map(([k, v]) => `${escFieldKey(k)}=${formatValue(v)}`).join(',')} ${p.time}`,
+    )
     .join('\n')
 }
 
@@ -213,7 +324,11 @@ export function toUnsignedValues(points: readonly DatasetPoint[]): Map<string, V
   const out = new Map<string, Values>()
   for (const [key, list] of byKey) {
     list.sort((a, c) => (a.t < c.t ? -1 : a.t > c.t ? 1 : 0))
-    out.set(key, { kind: 'unsigned', times: BigInt64Array.from(list, (x) => x.t), values: BigUint64Array.from(list, (x) => x.v) })
+    out.set(key, {
+      kind: 'unsigned',
+      times: BigInt64Array.from(list, (x) => x.t),
+      values: BigUint64Array.from(list, (x) => x.v),
+    })
   }
   return out
 }
@@ -261,7 +376,11 @@ export class ShardModel {
     }
     for (const p of step.points) {
       let series = this.#series.get(p.seriesKey)
-      if (series === undefined) this.#series.set(p.seriesKey, (series = { measurement: p.measurement, tags: p.tags, fields: new Map() }))
+      if (series === undefined)
+        this.#series.set(
+          p.seriesKey,
+          (series = { measurement: p.measurement, tags: p.tags, fields: new Map() }),
+        )
       let types = this.#fieldTypes.get(p.measurement)
       if (types === undefined) this.#fieldTypes.set(p.measurement, (types = new Map()))
       for (const [field, v] of p.fields) {
@@ -281,7 +400,8 @@ export class ShardModel {
   addValues(builder: SelectAnswerBuilder): void {
     for (const [key, s] of this.#live()) {
       for (const [field, times] of s.fields) {
-        for (const [t, { type, cell }] of times) builder.addValue(s.measurement, key, s.tags, field, type, t, cell)
+        for (const [t, { type, cell }] of times)
+          builder.addValue(s.measurement, key, s.tags, field, type, t, cell)
       }
     }
   }

@@ -28,7 +28,9 @@ function layoutOf(scenario: string): ShardLocation[] {
 }
 
 function expected(scenario: string, file: string) {
-  return resultsOf(parseJSONBigInt(readFileSync(join(fixtures, scenario, 'expected', file), 'utf8')))
+  return resultsOf(
+    parseJSONBigInt(readFileSync(join(fixtures, scenario, 'expected', file), 'utf8')),
+  )
 }
 
 for (const scenario of ['wal-only', 'tsm']) {
@@ -41,7 +43,10 @@ for (const scenario of ['wal-only', 'tsm']) {
 
     before(async () => {
       dir = mkdtempSync(join(tmpdir(), 'tidemark-interop-read-'))
-      const from: StorageDirs = { data: join(fixtures, scenario, 'data'), wal: join(fixtures, scenario, 'wal') }
+      const from: StorageDirs = {
+        data: join(fixtures, scenario, 'data'),
+        wal: join(fixtures, scenario, 'wal'),
+      }
       const to: StorageDirs = { data: join(dir, 'data'), wal: join(dir, 'wal') }
       for (const loc of layout) {
         const src = shardPaths(from, loc)
@@ -59,7 +64,8 @@ for (const scenario of ['wal-only', 'tsm']) {
 
     it('opens every shard without WAL replay warnings', () => {
       assert.equal(shards.length, layout.length)
-      for (const { shard } of shards) assert.deepEqual(shard.replayWarnings, [], `shard ${shard.id}`)
+      for (const { shard } of shards)
+        assert.deepEqual(shard.replayWarnings, [], `shard ${shard.id}`)
     })
 
     for (const db of databases) {

@@ -13,7 +13,9 @@ import { startTidemarkd } from '../helpers/tidemarkd.js'
 
 const CTL = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin/tidemark-ctl.js')
 
-function ctl(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function ctl(
+  args: readonly string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
     const p = spawn(process.execPath, [CTL, ...args])
     let stdout = ''
@@ -33,10 +35,14 @@ describe('influxd portable backup → tidemark-ctl restore', () => {
     try {
       await influxd.query('CREATE DATABASE weather')
       await influxd.query('CREATE RETENTION POLICY long ON weather DURATION 520w REPLICATION 1')
-      const lines = Array.from({ length: 1500 }, (_, i) => `temp,city=c${i % 5},esc\\ key=v\\,1 t=${i / 10},n=${i}i,ok=${i % 2 === 0},s="x${i}" ${1577836800000000000n + BigInt(i) * 600_000_000_000n}`)
+      const lines = Array.from(
+        { length: 1500 },
+        (_, i) =>
+          `temp,city=c${i % 5},esc\\ key=v\\,1 t=${i / 10},n=${i}i,ok=${i % 2 === 0},s="x${i}" ${1577836800000000000n + BigInt(i) * 600_000_000_000n}`,
+      )
       await influxd.write('weather', lines.join('\n'))
       await influxd.write('weather', 'hum,city=c1 h=50i 1577836800000000000', { rp: 'long' })
-      await influxd.query('DELETE FROM temp WHERE city = \'c4\'', { db: 'weather' })
+      await influxd.query("DELETE FROM temp WHERE city = 'c4'", { db: 'weather' })
       // Users with password hashes and grants, and continuous queries: they come back (the seed).
       for (const q of [
         "CREATE USER boss WITH PASSWORD 'b0ss pass' WITH ALL PRIVILEGES",
@@ -68,7 +74,10 @@ describe('influxd portable backup → tidemark-ctl restore', () => {
       }
       // The restored bcrypt hashes work: with authentication on, the influxd passwords log in.
       await tidemark.stop({ keep: true })
-      const authed = await startTidemarkd({ root: tidemark.root, env: { TIDEMARK_HTTP_AUTH_ENABLED: 'true' } })
+      const authed = await startTidemarkd({
+        root: tidemark.root,
+        env: { TIDEMARK_HTTP_AUTH_ENABLED: 'true' },
+      })
       try {
         const ask = (u: string, p: string, q: string): Promise<Response> =>
           fetch(`${authed.url}/query?${new URLSearchParams({ q, db: 'weather', u, p })}`)
@@ -77,7 +86,10 @@ describe('influxd portable backup → tidemark-ctl restore', () => {
         const read = await ask('reader', 'r3ad', 'SELECT count(n) FROM temp')
         assert.equal(read.status, 200)
         assert.doesNotMatch(await read.text(), /error/)
-        assert.match(await (await ask('reader', 'r3ad', 'DROP DATABASE weather')).text(), /requires admin privilege/)
+        assert.match(
+          await (await ask('reader', 'r3ad', 'DROP DATABASE weather')).text(),
+          /requires admin privilege/,
+        )
       } finally {
         await authed.stop()
         rmSync(tidemark.root, { recursive: true, force: true })

@@ -19,7 +19,8 @@ export class SchemaModel {
 
   #measurement(name: string): MeasurementSchema {
     let m = this.#measurements.get(name)
-    if (m === undefined) this.#measurements.set(name, (m = { series: new Map(), fields: new Map() }))
+    if (m === undefined)
+      this.#measurements.set(name, (m = { series: new Map(), fields: new Map() }))
     return m
   }
 
@@ -49,7 +50,10 @@ export class SchemaModel {
   }
 
   #each(): [string, MeasurementSchema][] {
-    return this.#names().map((n) => [n, this.#measurements.get(n) ?? { series: new Map(), fields: new Map() }])
+    return this.#names().map((n) => [
+      n,
+      this.#measurements.get(n) ?? { series: new Map(), fields: new Map() },
+    ])
   }
 
   /** The `series` array of `SHOW MEASUREMENTS`, or undefined when there are none. */
@@ -87,7 +91,8 @@ export class SchemaModel {
     for (const [name, m] of this.#each()) {
       const keys = new Set<string>()
       for (const tags of m.series.values()) for (const t of tags) keys.add(t.key)
-      if (keys.size > 0) out.push({ name, columns: ['tagKey'], values: [...keys].sort(compareUTF8).map((k) => [k]) })
+      if (keys.size > 0)
+        out.push({ name, columns: ['tagKey'], values: [...keys].sort(compareUTF8).map((k) => [k]) })
     }
     return out.length === 0 ? undefined : out
   }
@@ -97,9 +102,12 @@ export class SchemaModel {
     const out: JSONObject[] = []
     for (const [name, m] of this.#each()) {
       const pairs = new Map<string, [string, string]>()
-      for (const tags of m.series.values()) for (const t of tags) pairs.set(`${t.key}\0${t.value}`, [t.key, t.value])
+      for (const tags of m.series.values())
+        for (const t of tags) pairs.set(`${t.key}\0${t.value}`, [t.key, t.value])
       if (pairs.size === 0) continue
-      const rows = [...pairs.values()].sort((a, b) => compareUTF8(a[0], b[0]) || compareUTF8(a[1], b[1]))
+      const rows = [...pairs.values()].sort(
+        (a, b) => compareUTF8(a[0], b[0]) || compareUTF8(a[1], b[1]),
+      )
       out.push({ name, columns: ['key', 'value'], values: rows })
     }
     return out.length === 0 ? undefined : out
@@ -108,5 +116,7 @@ export class SchemaModel {
 
 /** Wraps a statement's `series` array as influxd does: `{statement_id, series?}`. */
 export function statementResult(statementID: number, series: JSONObject[] | undefined): JSONObject {
-  return series === undefined ? { statement_id: statementID } : { statement_id: statementID, series }
+  return series === undefined
+    ? { statement_id: statementID }
+    : { statement_id: statementID, series }
 }
