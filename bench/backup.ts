@@ -44,7 +44,9 @@ function bodies(points: number): string[] {
   const base = 1_577_836_800_000_000_000n
   for (let i = 0; i < points; i++) {
     const s = i % SERIES
-    lines.push(`cpu,host=h${s},dc=d${s % 7} user=${(i % 9973) / 7},sys=${i % 101}i ${base + BigInt(Math.floor(i / SERIES)) * 10_000_000_000n}`)
+    lines.push(
+      `cpu,host=h${s},dc=d${s % 7} user=${(i % 9973) / 7},sys=${i % 101}i ${base + BigInt(Math.floor(i / SERIES)) * 10_000_000_000n}`,
+    )
     if (lines.length === BATCH) {
       out.push(lines.join('\n'))
       lines = []
@@ -56,9 +58,11 @@ function bodies(points: number): string[] {
 
 async function load(write: (b: string) => Promise<unknown>, all: readonly string[]): Promise<void> {
   let next = 0
-  await Promise.all(Array.from({ length: 4 }, async () => {
-    for (let i = next++; i < all.length; i = next++) await write(all[i] ?? '')
-  }))
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      for (let i = next++; i < all.length; i = next++) await write(all[i] ?? '')
+    }),
+  )
 }
 
 function dirBytes(dir: string): number {
@@ -79,7 +83,14 @@ export async function benchBackup(points = 10_000_000): Promise<void> {
       await load((b) => src.write('bench', b), data)
       const dir = join(tmp, 'ours')
       mkdirSync(dir)
-      const backup = await timed(process.execPath, [CTL, '-bind', src.metaAddress, 'backup', '-full', dir])
+      const backup = await timed(process.execPath, [
+        CTL,
+        '-bind',
+        src.metaAddress,
+        'backup',
+        '-full',
+        dir,
+      ])
       const restore = await timed(process.execPath, [CTL, '-bind', dst.metaAddress, 'restore', dir])
       ours = { backup, restore, bytes: dirBytes(dir) }
     } finally {
@@ -87,10 +98,14 @@ export async function benchBackup(points = 10_000_000): Promise<void> {
       await dst.stop()
     }
     const line = (who: string, r: { backup: Run; restore: Run; bytes: number }): void =>
-      console.log(`${who}  backup ${r.backup.seconds.toFixed(2)} s (peak ${r.backup.peakRSSMiB.toFixed(0)} MiB)   restore ${r.restore.seconds.toFixed(2)} s (peak ${r.restore.peakRSSMiB.toFixed(0)} MiB)   ${(r.bytes / 1e6).toFixed(1)} MB`)
+      console.log(
+        `${who}  backup ${r.backup.seconds.toFixed(2)} s (peak ${r.backup.peakRSSMiB.toFixed(0)} MiB)   restore ${r.restore.seconds.toFixed(2)} s (peak ${r.restore.peakRSSMiB.toFixed(0)} MiB)   ${(r.bytes / 1e6).toFixed(1)} MB`,
+      )
     line('tidemark', ours)
     if (!influxdAvailable()) {
-      console.log('influxdb  skipped: influxd not installed (apt-get install -y influxdb influxdb-client)')
+      console.log(
+        'influxdb  skipped: influxd not installed (apt-get install -y influxdb influxdb-client)',
+      )
       return
     }
     const a = await startInfluxd()
@@ -108,7 +123,9 @@ export async function benchBackup(points = 10_000_000): Promise<void> {
       await b.stop()
     }
     line('influxdb', theirs)
-    console.log(`ratio     backup ${(theirs.backup.seconds / ours.backup.seconds).toFixed(2)}x faster   restore ${(theirs.restore.seconds / ours.restore.seconds).toFixed(2)}x faster   (above 1: Tidemark is faster)`)
+    console.log(
+      `ratio     backup ${(theirs.backup.seconds / ours.backup.seconds).toFixed(2)}x faster   restore ${(theirs.restore.seconds / ours.restore.seconds).toFixed(2)}x faster   (above 1: Tidemark is faster)`,
+    )
   } finally {
     rmSync(tmp, { recursive: true, force: true })
   }

@@ -21,7 +21,9 @@ function makeBodies(points: number): string[] {
   for (let i = 0; i < points; i++) {
     const s = i % SERIES
     const t = base + BigInt(Math.floor(i / SERIES)) * 10_000_000_000n
-    lines.push(`cpu,host=host${s},dc=dc${s % 10} usage_user=${(i % 997) / 10},usage_system=${(i % 101) / 10},load=${i % 17}i ${t}`)
+    lines.push(
+      `cpu,host=host${s},dc=dc${s % 10} usage_user=${(i % 997) / 10},usage_system=${(i % 101) / 10},load=${i % 17}i ${t}`,
+    )
     if (lines.length === BATCH) {
       bodies.push(lines.join('\n'))
       lines = []
@@ -31,7 +33,10 @@ function makeBodies(points: number): string[] {
   return bodies
 }
 
-async function drive(write: (body: string) => Promise<Response>, bodies: readonly string[]): Promise<number> {
+async function drive(
+  write: (body: string) => Promise<Response>,
+  bodies: readonly string[],
+): Promise<number> {
   let next = 0
   const t0 = performance.now()
   await Promise.all(
@@ -48,7 +53,9 @@ async function drive(write: (body: string) => Promise<Response>, bodies: readonl
 /** Prints points/s over HTTP for both servers and the ratio. */
 export async function benchHTTPWrite(points = 1_000_000): Promise<void> {
   const bodies = makeBodies(points)
-  console.log(`\n## HTTP /write: ${points} points, ${SERIES} series, batches of ${BATCH}, ${CONNECTIONS} connections`)
+  console.log(
+    `\n## HTTP /write: ${points} points, ${SERIES} series, batches of ${BATCH}, ${CONNECTIONS} connections`,
+  )
   const root = await mkdtemp(join(tmpdir(), 'tidemark-bench-http-'))
   let ours: number
   try {
@@ -64,14 +71,18 @@ export async function benchHTTPWrite(points = 1_000_000): Promise<void> {
   }
   console.log(`tidemark  ${(ours / 1e3).toFixed(0)} k points/s`)
   if (!influxdAvailable()) {
-    console.log('influxdb  skipped: influxd not installed (apt-get install -y influxdb influxdb-client)')
+    console.log(
+      'influxdb  skipped: influxd not installed (apt-get install -y influxdb influxdb-client)',
+    )
     return
   }
   const h = await startInfluxd()
   let theirs: number
   try {
     await h.query('CREATE DATABASE bench')
-    theirs = points / (await drive((b) => fetch(`${h.url}/write?db=bench`, { method: 'POST', body: b }), bodies))
+    theirs =
+      points /
+      (await drive((b) => fetch(`${h.url}/write?db=bench`, { method: 'POST', body: b }), bodies))
   } finally {
     await h.stop()
   }

@@ -32,7 +32,10 @@ function querySet(points: number): [string, string][] {
     ['count over everything', 'SELECT count(usage) FROM cpu'],
     ['count of both fields', 'SELECT count(usage), count(reqs) FROM cpu'],
     ['mean GROUP BY time(1h)', `SELECT mean(usage) FROM cpu WHERE ${range} GROUP BY time(1h)`],
-    ['max GROUP BY time(1h), region', `SELECT max(reqs) FROM cpu WHERE ${range} GROUP BY time(1h), region`],
+    [
+      'max GROUP BY time(1h), region',
+      `SELECT max(reqs) FROM cpu WHERE ${range} GROUP BY time(1h), region`,
+    ],
     ['single series raw', `SELECT usage, reqs FROM cpu WHERE host = 'server042'`],
     ['mean GROUP BY host', 'SELECT mean(usage) FROM cpu GROUP BY host'],
     ['top 10', 'SELECT top(usage, 10) FROM cpu'],
@@ -50,7 +53,9 @@ function makeBodies(points: number): string[] {
     const t = START_NS + BigInt(i) * STEP_NS
     for (let s = 0; s < SERIES; s++) {
       seed = (seed * 1103515245 + 12345) % 2147483648
-      lines.push(`cpu,host=server${String(s).padStart(3, '0')},region=r${s % 4} usage=${(seed % 10000) / 100},reqs=${seed % 1000}i ${t}`)
+      lines.push(
+        `cpu,host=server${String(s).padStart(3, '0')},region=r${s % 4} usage=${(seed % 10000) / 100},reqs=${seed % 1000}i ${t}`,
+      )
       if (lines.length === BATCH) bodies.push(lines.splice(0).join('\n'))
     }
   }
@@ -67,7 +72,9 @@ interface Target {
 }
 
 async function load(target: Target, bodies: readonly string[], flush: boolean): Promise<number> {
-  await fetch(`${target.url}/query?q=${encodeURIComponent('CREATE DATABASE bench')}`, { method: 'POST' })
+  await fetch(`${target.url}/query?q=${encodeURIComponent('CREATE DATABASE bench')}`, {
+    method: 'POST',
+  })
   const t0 = performance.now()
   let next = 0
   await Promise.all(
@@ -84,9 +91,13 @@ async function load(target: Target, bodies: readonly string[], flush: boolean): 
 async function waitFlushed(target: Target): Promise<void> {
   const deadline = Date.now() + 180_000
   for (;;) {
-    const tsm = (await readdir(target.dataDir, { recursive: true }).catch(() => [])).filter((n) => n.endsWith('.tsm'))
+    const tsm = (await readdir(target.dataDir, { recursive: true }).catch(() => [])).filter((n) =>
+      n.endsWith('.tsm'),
+    )
     let walBytes = 0
-    for (const w of (await readdir(target.walDir, { recursive: true }).catch(() => [])).filter((n) => n.endsWith('.wal'))) {
+    for (const w of (await readdir(target.walDir, { recursive: true }).catch(() => [])).filter(
+      (n) => n.endsWith('.wal'),
+    )) {
       walBytes += (await stat(join(target.walDir, w)).catch(() => ({ size: 0 }))).size
     }
     if (tsm.length > 0 && walBytes === 0) break
@@ -107,7 +118,9 @@ interface Timing {
 async function time(url: string, q: string): Promise<Timing> {
   const run = async (): Promise<{ ms: number; body: string }> => {
     const t0 = performance.now()
-    const r = await fetch(`${url}/query?${new URLSearchParams({ db: 'bench', q })}`, { method: 'POST' })
+    const r = await fetch(`${url}/query?${new URLSearchParams({ db: 'bench', q })}`, {
+      method: 'POST',
+    })
     const body = await r.text()
     return { ms: performance.now() - t0, body }
   }
@@ -120,11 +133,14 @@ async function time(url: string, q: string): Promise<Timing> {
   return { ms: ms[Math.floor(RUNS / 2)], body: first.body, error: undefined }
 }
 
-const fmt = (ms: number | undefined): string => (ms === undefined ? 'unsupported' : `${ms.toFixed(1)} ms`)
+const fmt = (ms: number | undefined): string =>
+  ms === undefined ? 'unsupported' : `${ms.toFixed(1)} ms`
 
 /** Prints per-query times on Tidemark and InfluxDB and their ratio (above 1: Tidemark is slower). */
 export async function benchQuery(points = 2_000_000): Promise<void> {
-  console.log(`\n## query: ${points} points (${SERIES} series, float + integer field), flushed to TSM, median of ${RUNS} runs`)
+  console.log(
+    `\n## query: ${points} points (${SERIES} series, float + integer field), flushed to TSM, median of ${RUNS} runs`,
+  )
   if (!influxdAvailable()) {
     console.log('skipped: influxd not installed (apt-get install -y influxdb influxdb-client)')
     return
@@ -134,7 +150,9 @@ export async function benchQuery(points = 2_000_000): Promise<void> {
   // tidemarkd loads with the default cold duration and is restarted with 1 s to flush: writing
   // while 1 s cold snapshots run currently fails (ENOENT on a WAL segment; reported on issue #4).
   let ours = await startTidemarkd({ root })
-  const theirs = await startInfluxd({ config: { data: { 'cache-snapshot-write-cold-duration': '1s' } } })
+  const theirs = await startInfluxd({
+    config: { data: { 'cache-snapshot-write-cold-duration': '1s' } },
+  })
   try {
     const loaded = ours
     const oursTarget: Target = {
@@ -143,27 +161,44 @@ export async function benchQuery(points = 2_000_000): Promise<void> {
       dataDir: join(root, 'data'),
       async write(body) {
         const r = await loaded.write('bench', body)
-        if (r.status !== 204) throw new Error(`tidemarkd /write answered ${r.status}: ${await r.text()}`)
+        if (r.status !== 204)
+          throw new Error(`tidemarkd /write answered ${r.status}: ${await r.text()}`)
       },
     }
-    const theirsTarget: Target = { url: theirs.url, walDir: theirs.dirs.wal, dataDir: theirs.dirs.data, write: (body) => theirs.write('bench', body) }
+    const theirsTarget: Target = {
+      url: theirs.url,
+      walDir: theirs.dirs.wal,
+      dataDir: theirs.dirs.data,
+      write: (body) => theirs.write('bench', body),
+    }
     const loadOurs = await load(oursTarget, bodies, false)
     await ours.stop({ keep: true })
-    ours = await startTidemarkd({ root, env: { TIDEMARK_DATA_CACHE_SNAPSHOT_WRITE_COLD_DURATION: '1s' } })
+    ours = await startTidemarkd({
+      root,
+      env: { TIDEMARK_DATA_CACHE_SNAPSHOT_WRITE_COLD_DURATION: '1s' },
+    })
     await waitFlushed({ ...oursTarget, url: ours.url })
     const loadTheirs = await load(theirsTarget, bodies, true)
-    console.log(`load (HTTP, ${CONNECTIONS} connection): tidemark ${loadOurs.toFixed(1)} s, influxdb ${loadTheirs.toFixed(1)} s`)
-    console.log(`${'query'.padEnd(32)} ${'tidemark'.padStart(12)} ${'influxdb'.padStart(12)} ${'ratio'.padStart(8)}  answers`)
+    console.log(
+      `load (HTTP, ${CONNECTIONS} connection): tidemark ${loadOurs.toFixed(1)} s, influxdb ${loadTheirs.toFixed(1)} s`,
+    )
+    console.log(
+      `${'query'.padEnd(32)} ${'tidemark'.padStart(12)} ${'influxdb'.padStart(12)} ${'ratio'.padStart(8)}  answers`,
+    )
     for (const [name, q] of querySet(points)) {
       const a = await time(ours.url, q)
       const b = await time(theirs.url, q)
       const ratio = a.ms !== undefined && b.ms !== undefined ? `${(a.ms / b.ms).toFixed(2)}x` : '-'
       const same = a.error !== undefined ? `(${a.error})` : a.body === b.body ? 'same' : 'DIFFER'
-      console.log(`${name.padEnd(32)} ${fmt(a.ms).padStart(12)} ${fmt(b.ms).padStart(12)} ${ratio.padStart(8)}  ${same}`)
+      console.log(
+        `${name.padEnd(32)} ${fmt(a.ms).padStart(12)} ${fmt(b.ms).padStart(12)} ${ratio.padStart(8)}  ${same}`,
+      )
       if (same === 'DIFFER' && process.env['BENCH_SHOW_DIFF'] !== undefined) {
         let at = 0
         while (at < a.body.length && a.body[at] === b.body[at]) at++
-        console.log(`  first difference at byte ${at}:\n  tidemark …${a.body.slice(Math.max(0, at - 80), at + 120)}\n  influxdb …${b.body.slice(Math.max(0, at - 80), at + 120)}`)
+        console.log(
+          `  first difference at byte ${at}:\n  tidemark …${a.body.slice(Math.max(0, at - 80), at + 120)}\n  influxdb …${b.body.slice(Math.max(0, at - 80), at + 120)}`,
+        )
       }
     }
   } finally {

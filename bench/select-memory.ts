@@ -16,18 +16,35 @@ const SERIES = 100
 /** Prints the RSS profile of one streamed SELECT * over `points` points. */
 export async function benchSelectMemory(points = 10_000_000): Promise<void> {
   const perSeries = Math.ceil(points / SERIES)
-  console.log(`\n## select-memory: SELECT * chunked over ${SERIES * perSeries} points (${SERIES} series, one float field, TSM)`)
+  console.log(
+    `\n## select-memory: SELECT * chunked over ${SERIES * perSeries} points (${SERIES} series, one float field, TSM)`,
+  )
   const root = await mkdtemp(join(tmpdir(), 'tidemark-bench-memory-'))
   try {
     const t0 = performance.now()
-    await writeRawDataset(root, { database: 'mem', series: SERIES, pointsPerSeries: perSeries, stepNs: 50_000_000n })
+    await writeRawDataset(root, {
+      database: 'mem',
+      series: SERIES,
+      pointsPerSeries: perSeries,
+      stepNs: 50_000_000n,
+    })
     console.log(`dataset written in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
     const server = await startTidemarkd({ root })
     try {
-      const m = await measureSelectMemory(server.url, server.pid, 'mem', 'SELECT * FROM m', 30 * 60_000)
+      const m = await measureSelectMemory(
+        server.url,
+        server.pid,
+        'mem',
+        'SELECT * FROM m',
+        30 * 60_000,
+      )
       const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MB`
-      console.log(`rss baseline ${mb(m.baselineBytes)}  peak ${mb(m.peakBytes)}  growth ${mb(m.peakBytes - m.baselineBytes)}`)
-      console.log(`${m.rows} rows in ${m.chunks} chunks, ${(m.ms / 1000).toFixed(1)} s (${Math.round(m.rows / (m.ms / 1000))} points/s)${m.complete ? '' : ' INCOMPLETE'}`)
+      console.log(
+        `rss baseline ${mb(m.baselineBytes)}  peak ${mb(m.peakBytes)}  growth ${mb(m.peakBytes - m.baselineBytes)}`,
+      )
+      console.log(
+        `${m.rows} rows in ${m.chunks} chunks, ${(m.ms / 1000).toFixed(1)} s (${Math.round(m.rows / (m.ms / 1000))} points/s)${m.complete ? '' : ' INCOMPLETE'}`,
+      )
     } finally {
       await server.stop()
     }

@@ -33,7 +33,9 @@ function makeBatches(points: number): string[] {
       level[s] = Math.round(((level[s] ?? 0) + (rand() - 0.5) * 2) * 100) / 100
       counter[s] = (counter[s] ?? 0) + Math.floor(rand() * 100)
       const status = rand() < 0.9 ? 'ok' : 'degraded'
-      lines.push(`cpu,host=server${String(s).padStart(3, '0')},region=r${s % 4} usage=${level[s]},reqs=${counter[s]}i,up=${rand() < 0.99},status="${status}" ${t}`)
+      lines.push(
+        `cpu,host=server${String(s).padStart(3, '0')},region=r${s % 4} usage=${level[s]},reqs=${counter[s]}i,up=${rand() < 0.99},status="${status}" ${t}`,
+      )
     }
   }
   const batches: string[] = []
@@ -49,10 +51,20 @@ async function tsmBytes(dir: string): Promise<number> {
   return total
 }
 
-async function benchTidemark(batches: readonly string[], values: number): Promise<{ rate: number; bytes: number }> {
+async function benchTidemark(
+  batches: readonly string[],
+  values: number,
+): Promise<{ rate: number; bytes: number }> {
   const dir = await mkdtemp(join(tmpdir(), 'tidemark-bench-storage-'))
   try {
-    const shard = new Shard({ id: 1, database: 'bench', retentionPolicy: 'autogen', path: join(dir, 'data'), walPath: join(dir, 'wal'), options: { background: false } })
+    const shard = new Shard({
+      id: 1,
+      database: 'bench',
+      retentionPolicy: 'autogen',
+      path: join(dir, 'data'),
+      walPath: join(dir, 'wal'),
+      options: { background: false },
+    })
     await shard.open()
     const enc = new TextEncoder()
     const bodies = batches.map((b) => enc.encode(b))
@@ -78,9 +90,17 @@ async function benchTidemark(batches: readonly string[], values: number): Promis
   }
 }
 
-async function benchInfluxDB(batches: readonly string[], values: number): Promise<{ rate: number; bytes: number }> {
+async function benchInfluxDB(
+  batches: readonly string[],
+  values: number,
+): Promise<{ rate: number; bytes: number }> {
   const h = await startInfluxd({
-    config: { data: { 'cache-snapshot-write-cold-duration': '1s', 'compact-full-write-cold-duration': '2s' } },
+    config: {
+      data: {
+        'cache-snapshot-write-cold-duration': '1s',
+        'compact-full-write-cold-duration': '2s',
+      },
+    },
   })
   try {
     await h.query('CREATE DATABASE bench')
@@ -117,16 +137,26 @@ async function benchInfluxDB(batches: readonly string[], values: number): Promis
 export async function benchStorage(points = 1_000_000): Promise<void> {
   const batches = makeBatches(points)
   const values = points * 4
-  console.log(`\n## storage: ${points} points × 4 fields (${SERIES} series, batches of ${BATCH}, 4 writers)`)
+  console.log(
+    `\n## storage: ${points} points × 4 fields (${SERIES} series, batches of ${BATCH}, 4 writers)`,
+  )
   const ours = await benchTidemark(batches, values)
-  console.log(`tidemark  write ${(ours.rate / 1e6).toFixed(2)} M values/s (parse + engine, WAL fsync)   ${(ours.bytes / values).toFixed(3)} bytes/value on disk`)
+  console.log(
+    `tidemark  write ${(ours.rate / 1e6).toFixed(2)} M values/s (parse + engine, WAL fsync)   ${(ours.bytes / values).toFixed(3)} bytes/value on disk`,
+  )
   if (!influxdAvailable()) {
-    console.log('influxdb  skipped: influxd not installed (apt-get install -y influxdb influxdb-client)')
+    console.log(
+      'influxdb  skipped: influxd not installed (apt-get install -y influxdb influxdb-client)',
+    )
     return
   }
   const theirs = await benchInfluxDB(batches, values)
-  console.log(`influxdb  write ${(theirs.rate / 1e6).toFixed(2)} M values/s (HTTP /write)              ${(theirs.bytes / values).toFixed(3)} bytes/value on disk`)
-  console.log(`ratio     write ${(ours.rate / theirs.rate).toFixed(2)}x   bytes/value ${(ours.bytes / theirs.bytes).toFixed(3)}x (below 1 is smaller)`)
+  console.log(
+    `influxdb  write ${(theirs.rate / 1e6).toFixed(2)} M values/s (HTTP /write)              ${(theirs.bytes / values).toFixed(3)} bytes/value on disk`,
+  )
+  console.log(
+    `ratio     write ${(ours.rate / theirs.rate).toFixed(2)}x   bytes/value ${(ours.bytes / theirs.bytes).toFixed(3)}x (below 1 is smaller)`,
+  )
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

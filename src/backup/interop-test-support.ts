@@ -145,12 +145,10 @@ export async function captureAnswers(
 
 /** The open shards of `store` in the form the interop comparisons take. */
 export function storeShards(store: Store): OpenShard[] {
-  return store
-    .shards()
-    .map((shard) => ({
-      loc: { id: shard.id, database: shard.database, retentionPolicy: shard.retentionPolicy },
-      shard,
-    }))
+  return store.shards().map((shard) => ({
+    loc: { id: shard.id, database: shard.database, retentionPolicy: shard.retentionPolicy },
+    shard,
+  }))
 }
 
 /**

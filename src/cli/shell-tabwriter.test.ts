@@ -60,14 +60,12 @@ describe('TabWriter (Go text/tabwriter, padding 1)', () => {
     const cell = fc.stringMatching(/^[a-z0-9]{0,8}$/)
     fc.assert(
       fc.property(
-        fc
-          .integer({ min: 2, max: 5 })
-          .chain((n) =>
-            fc.array(fc.array(cell, { minLength: n, maxLength: n }), {
-              minLength: 1,
-              maxLength: 6,
-            }),
-          ),
+        fc.integer({ min: 2, max: 5 }).chain((n) =>
+          fc.array(fc.array(cell, { minLength: n, maxLength: n }), {
+            minLength: 1,
+            maxLength: 6,
+          }),
+        ),
         (rows) => {
           const out = layout(rows.map((r) => r.join('\t') + '\n').join(''))
             .split('\n')

@@ -51,7 +51,10 @@ export class Cache {
 
   /** Throws CacheFullError if `bytes` more would exceed the limit. */
   checkRoom(bytes: number): void {
-    if (this.maxSizeBytes > 0 && this.#sizeBytes + this.#snapshotSizeBytes + bytes > this.maxSizeBytes) {
+    if (
+      this.maxSizeBytes > 0 &&
+      this.#sizeBytes + this.#snapshotSizeBytes + bytes > this.maxSizeBytes
+    ) {
       throw new CacheFullError(this.#sizeBytes + this.#snapshotSizeBytes, this.maxSizeBytes)
     }
   }

@@ -92,7 +92,8 @@ export function planFullCompaction(
 ): CompactionPlan | undefined {
   const gens = generations(files)
   if (gens.length === 0) return undefined
-  if (gens.length === 1 && (gens[0]?.files.length ?? 0) === 1 && !files.some(hasTombstones)) return undefined
+  if (gens.length === 1 && (gens[0]?.files.length ?? 0) === 1 && !files.some(hasTombstones))
+    return undefined
   return { level: 4, files }
 }
 
@@ -117,7 +118,8 @@ export async function compact(
 ): Promise<string[]> {
   const files = plan.files
   const generation = Math.max(...files.map((f) => f.id.generation))
-  let sequence = Math.max(...files.filter((f) => f.id.generation === generation).map((f) => f.id.sequence)) + 1
+  let sequence =
+    Math.max(...files.filter((f) => f.id.generation === generation).map((f) => f.id.sequence)) + 1
   const outputs: string[] = []
   let writer: TSMWriter | undefined
   const next = async (): Promise<TSMWriter> => {
@@ -152,7 +154,12 @@ export async function compact(
   }
 }
 
-async function mergeKey(writer: TSMWriter, key: string, files: readonly TSMFile[], maxPoints: number): Promise<void> {
+async function mergeKey(
+  writer: TSMWriter,
+  key: string,
+  files: readonly TSMFile[],
+  maxPoints: number,
+): Promise<void> {
   // Collect the key's blocks in file order (oldest first), noting whether any tombstone applies.
   const blocks: { file: TSMFile; entry: IndexEntry }[] = []
   let deletions = false
@@ -162,7 +169,11 @@ async function mergeKey(writer: TSMWriter, key: string, files: readonly TSMFile[
     for (const entry of f.reader.entries(key)) blocks.push({ file: f, entry })
   }
   if (blocks.length === 0) return
-  const sorted = blocks.slice().sort((a, b) => (a.entry.minTime < b.entry.minTime ? -1 : a.entry.minTime > b.entry.minTime ? 1 : 0))
+  const sorted = blocks
+    .slice()
+    .sort((a, b) =>
+      a.entry.minTime < b.entry.minTime ? -1 : a.entry.minTime > b.entry.minTime ? 1 : 0,
+    )
   let overlap = false
   for (let i = 1; i < sorted.length; i++) {
     if ((sorted[i]?.entry.minTime ?? 0n) <= (sorted[i - 1]?.entry.maxTime ?? 0n)) overlap = true
@@ -183,7 +194,10 @@ async function mergeKey(writer: TSMWriter, key: string, files: readonly TSMFile[
   const flushFull = async (): Promise<void> => {
     while (pending !== undefined && pending.times.length >= maxPoints) {
       await writer.write(key, sliceValues(pending, 0, maxPoints))
-      pending = pending.times.length === maxPoints ? undefined : sliceValues(pending, maxPoints, pending.times.length)
+      pending =
+        pending.times.length === maxPoints
+          ? undefined
+          : sliceValues(pending, maxPoints, pending.times.length)
     }
   }
   for (const { file, entry } of sorted) {

@@ -4,10 +4,14 @@ import { TidemarkError } from '../util/index.js'
 /** A write would push the cache past cache-max-memory-size. */
 export class CacheFullError extends TidemarkError {
   constructor(sizeBytes: number, maxSizeBytes: number) {
-    super('ERR_ENGINE_CACHE_FULL', `cache-max-memory-size exceeded: (${sizeBytes}/${maxSizeBytes})`, {
-      sizeBytes,
-      maxSizeBytes,
-    })
+    super(
+      'ERR_ENGINE_CACHE_FULL',
+      `cache-max-memory-size exceeded: (${sizeBytes}/${maxSizeBytes})`,
+      {
+        sizeBytes,
+        maxSizeBytes,
+      },
+    )
   }
 }
 

@@ -3,7 +3,8 @@
 // equal timestamps. Readers are reference-counted: a compaction that replaces files retires the
 // old readers, and they are closed and unlinked only when the last read using them has finished.
 
-import { readdir, rm, unlink } from 'node:fs/promises'
+import { open, readdir, rm, unlink, type FileHandle } from 'node:fs/promises'
+import { Buffer } from 'node:buffer'
 import { join } from 'node:path'
 import type { FieldType, Values } from '../lineprotocol/index.js'
 import {
@@ -11,6 +12,7 @@ import {
   fieldTypeOfBlock,
   parseTSMFileName,
   tombstonePathFor,
+  TSMCorruptError,
   TSMReader,
   type TombstoneRecord,
   type TSMFileID,
@@ -40,6 +42,8 @@ export class FileStore {
   readonly dir: string
   #files: Entry[] = []
   #maxGeneration = 0
+  /** A second handle per file for cursors' multi-block reads, opened on first use. */
+  #spanHandles = new Map<string, Promise<FileHandle>>()
 
   constructor(dir: string) {
     this.dir = dir
@@ -76,6 +80,36 @@ export class FileStore {
     const files = this.#files
     this.#files = []
     for (const f of files) await f.reader.close()
+    const handles = [...this.#spanHandles.values()]
+    this.#spanHandles.clear()
+    for (const h of handles) await (await h.catch(() => undefined))?.close()
+  }
+
+  /**
+   * Reads `length` bytes at `offset` of the TSM file at `path` with one positioned read (a key
+   * cursor reads a run of adjacent blocks at once). The caller holds the file (acquire), so it is
+   * not removed meanwhile. Throws TSMCorruptError when the file is shorter.
+   */
+  async readSpan(path: string, offset: number, length: number): Promise<Uint8Array> {
+    let h = this.#spanHandles.get(path)
+    if (h === undefined) {
+      h = open(path, 'r')
+      this.#spanHandles.set(path, h)
+      h.catch(() => this.#spanHandles.delete(path))
+    }
+    const fh = await h
+    const buf = Buffer.allocUnsafe(length)
+    let done = 0
+    while (done < length) {
+      const { bytesRead } = await fh.read(buf, done, length - done, offset + done)
+      if (bytesRead === 0)
+        throw new TSMCorruptError(path, offset + done, 'unexpected end of file', {
+          expected: length,
+          found: done,
+        })
+      done += bytesRead
+    }
+    return buf
   }
 
   /** The live files, oldest first. */
@@ -113,6 +147,9 @@ export class FileStore {
 
   async #remove(f: Entry): Promise<void> {
     await f.reader.close()
+    const h = this.#spanHandles.get(f.path)
+    this.#spanHandles.delete(f.path)
+    if (h !== undefined) await (await h.catch(() => undefined))?.close()
     await unlink(f.path).catch(ignoreMissing)
     await unlink(tombstonePathFor(f.path)).catch(ignoreMissing)
   }

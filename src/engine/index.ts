@@ -5,10 +5,18 @@ export { ShardIndex, MeasurementIndex } from './shard-index.js'
 export { Cache, compareKeys } from './cache.js'
 export type { CacheSnapshot } from './cache.js'
 export { FileStore } from './file-store.js'
+export { KeyCursor } from './key-cursor.js'
+export type { KeyCursorOptions } from './key-cursor.js'
 export type { TSMFile } from './file-store.js'
 export { planLevelCompaction, planFullCompaction, compact } from './compactor.js'
 export type { CompactionPlan, CompactionOptions } from './compactor.js'
-export { splitTSMKey, joinTSMKey, parseSeriesKey, measurementOf, KEY_FIELD_SEPARATOR } from './series-key.js'
+export {
+  splitTSMKey,
+  joinTSMKey,
+  parseSeriesKey,
+  measurementOf,
+  KEY_FIELD_SEPARATOR,
+} from './series-key.js'
 export type { Tag } from './series-key.js'
 export {
   ValuesBuffer,
@@ -21,4 +29,9 @@ export {
 } from './values-buffer.js'
 export { silentLogger } from './logger.js'
 export type { Logger } from './logger.js'
-export { CacheFullError, FieldTypeConflictError, ShardOpenError, ShardClosedError } from './errors.js'
+export {
+  CacheFullError,
+  FieldTypeConflictError,
+  ShardOpenError,
+  ShardClosedError,
+} from './errors.js'

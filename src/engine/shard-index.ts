@@ -122,7 +122,8 @@ export class ShardIndex {
   /** The field types as fields.idx stores them: measurement → field → type. */
   fieldSet(): Map<string, Map<string, FieldType>> {
     const out = new Map<string, Map<string, FieldType>>()
-    for (const [name, m] of this.measurements) if (m.fields.size > 0) out.set(name, new Map(m.fields))
+    for (const [name, m] of this.measurements)
+      if (m.fields.size > 0) out.set(name, new Map(m.fields))
     return out
   }
 }

@@ -50,27 +50,42 @@ describe('Shard', () => {
     await shard.open()
     const r = await shard.writePoints(points(lp))
     assert.deepEqual(r, { written: 4, dropped: 0, reason: undefined })
-    const expectV = [[10n, 1.5], [20n, 3.5]]
+    const expectV = [
+      [10n, 1.5],
+      [20n, 3.5],
+    ]
     assert.deepEqual(plain(await shard.read('cpu,host=a#!~#v')), expectV)
     await shard.snapshot()
     assert.equal(shard.tsmPaths().length, 1)
     assert.deepEqual(plain(await shard.read('cpu,host=a#!~#v')), expectV)
-    assert.deepEqual(plain(await shard.read('cpu,host=a#!~#s')), [[10n, 'x y'], [20n, 'z']])
+    assert.deepEqual(plain(await shard.read('cpu,host=a#!~#s')), [
+      [10n, 'x y'],
+      [20n, 'z'],
+    ])
     await shard.writePoints(points('cpu,host=a v=4.5 30'))
     await shard.close()
 
     shard = newShard()
     await shard.open()
     assert.deepEqual(plain(await shard.read('cpu,host=a#!~#v')), [...expectV, [30n, 4.5]])
-    assert.deepEqual(plain(await shard.read('cpu,host=a#!~#n')), [[10n, 3n], [20n, 4n]])
-    assert.deepEqual(plain(await shard.read('cpu,host=a#!~#ok')), [[10n, true], [20n, false]])
+    assert.deepEqual(plain(await shard.read('cpu,host=a#!~#n')), [
+      [10n, 3n],
+      [20n, 4n],
+    ])
+    assert.deepEqual(plain(await shard.read('cpu,host=a#!~#ok')), [
+      [10n, true],
+      [20n, false],
+    ])
     assert.deepEqual(plain(await shard.read('cpu,host=b#!~#v')), [[15n, 9]])
     assert.equal(shard.index.fieldType('cpu', 'n'), 'integer')
-    assert.deepEqual([...(shard.index.measurements.get('cpu')?.tagValues.get('host')?.keys() ?? [])].sort(), ['a', 'b'])
+    assert.deepEqual(
+      [...(shard.index.measurements.get('cpu')?.tagValues.get('host')?.keys() ?? [])].sort(),
+      ['a', 'b'],
+    )
     await shard.close()
   })
 
-  it('drops points whose field type conflicts, or that use the name time, with InfluxDB\'s reasons', async () => {
+  it("drops points whose field type conflicts, or that use the name time, with InfluxDB's reasons", async () => {
     const shard = newShard()
     await shard.open()
     await shard.writePoints(points('cpu v=1 1'))
@@ -78,7 +93,8 @@ describe('Shard', () => {
     assert.deepEqual(r, {
       written: 1,
       dropped: 1,
-      reason: 'field type conflict: input field "v" on measurement "cpu" is type integer, already exists as type float',
+      reason:
+        'field type conflict: input field "v" on measurement "cpu" is type integer, already exists as type float',
     })
     const t = await shard.writePoints(points('cpu,time=1 v=1 4\nm time=1 5\nm2 time=1,v=2 6'))
     assert.equal(t.written, 1)
@@ -132,7 +148,10 @@ describe('Shard', () => {
     }
     assert.equal(shard.tsmPaths().length, 8)
     await shard.compactLevels()
-    assert.deepEqual(shard.tsmPaths().map((p) => p.slice(p.lastIndexOf('/') + 1)), ['000000008-000000002.tsm'])
+    assert.deepEqual(
+      shard.tsmPaths().map((p) => p.slice(p.lastIndexOf('/') + 1)),
+      ['000000008-000000002.tsm'],
+    )
     assert.deepEqual(plain(await shard.read('m#!~#v')), expected)
     await shard.close()
   })
@@ -144,7 +163,11 @@ describe('Shard', () => {
     await shard.writePoints(points('m v=2 2'))
     await shard.close()
     const walDir = shard.walPath
-    const seg = (await readdir(walDir)).filter((n) => n.endsWith('.wal')).sort().at(-1) ?? ''
+    const seg =
+      (await readdir(walDir))
+        .filter((n) => n.endsWith('.wal'))
+        .sort()
+        .at(-1) ?? ''
     const bytes = await readFile(join(walDir, seg))
     await writeFile(join(walDir, seg), bytes.subarray(0, bytes.length - 3))
     shard = newShard()
@@ -166,11 +189,18 @@ describe('Shard', () => {
     bad[0] = 0
     await writeFile(tsm, bad)
     shard = newShard()
-    await assert.rejects(shard.open(), (e: unknown) => e instanceof ShardOpenError && /\[shard 1\]/.test(e.message) && e.message.includes(tsm))
+    await assert.rejects(
+      shard.open(),
+      (e: unknown) =>
+        e instanceof ShardOpenError && /\[shard 1\]/.test(e.message) && e.message.includes(tsm),
+    )
     await writeFile(tsm, good)
     await writeFile(join(shard.path, 'foo.tsm'), good)
     shard = newShard()
-    await assert.rejects(shard.open(), (e: unknown) => e instanceof ShardOpenError && /foo\.tsm/.test(e.message))
+    await assert.rejects(
+      shard.open(),
+      (e: unknown) => e instanceof ShardOpenError && /foo\.tsm/.test(e.message),
+    )
     await rm(join(shard.path, 'foo.tsm'))
     shard = newShard()
     await shard.open()

@@ -24,6 +24,7 @@ import { Cache, compareKeys } from './cache.js'
 import { compact, hasTombstoneFile, planFullCompaction, planLevelCompaction } from './compactor.js'
 import { FieldTypeConflictError, ShardClosedError, ShardOpenError } from './errors.js'
 import { FileStore } from './file-store.js'
+import { KeyCursor, type KeyCursorOptions } from './key-cursor.js'
 import { silentLogger, type Logger } from './logger.js'
 import { splitTSMKey, joinTSMKey } from './series-key.js'
 import { ShardIndex } from './shard-index.js'
@@ -162,7 +163,12 @@ export class Shard {
       await mkdir(this.path, { recursive: true })
       await mkdir(this.walPath, { recursive: true })
       await this.#files.open().catch((err: unknown) => {
-        throw new ShardOpenError(this.id, this.path, `cannot open TSM files: ${(err as Error).message}`, err)
+        throw new ShardOpenError(
+          this.id,
+          this.path,
+          `cannot open TSM files: ${(err as Error).message}`,
+          err,
+        )
       })
       for (const f of this.#files.files) {
         for (const key of f.reader.keys()) {
@@ -174,7 +180,10 @@ export class Shard {
       const replay = await this.#wal.replay((entry) => this.#applyReplayed(entry))
       this.#replayWarnings = replay.warnings
       for (const w of replay.warnings) {
-        this.#logger.warn({ shardID: this.id, path: w.path, offset: w.offset, reason: w.reason }, 'WAL segment truncated at a corrupt entry')
+        this.#logger.warn(
+          { shardID: this.id, path: w.path, offset: w.offset, reason: w.reason },
+          'WAL segment truncated at a corrupt entry',
+        )
       }
       this.#dropSeriesWithoutData()
       await this.#checkFieldsIndex()
@@ -197,7 +206,11 @@ export class Shard {
     const measurement = this.index.addSeriesKey(seriesKey)
     const existing = this.index.setFieldType(measurement, field, type)
     if (existing !== undefined) {
-      throw new ShardOpenError(this.id, where, `field type conflict: field "${field}" on measurement "${measurement}" is ${type} in ${where} but ${existing} elsewhere`)
+      throw new ShardOpenError(
+        this.id,
+        where,
+        `field type conflict: field "${field}" on measurement "${measurement}" is ${type} in ${where} but ${existing} elsewhere`,
+      )
     }
   }
 
@@ -210,7 +223,10 @@ export class Shard {
           const measurement = this.index.addSeriesKey(seriesKey)
           const existing = this.index.setFieldType(measurement, field, v.kind)
           if (existing !== undefined) {
-            this.#logger.warn({ shardID: this.id, key, type: v.kind, existing }, 'WAL values skipped: field type conflict')
+            this.#logger.warn(
+              { shardID: this.id, key, type: v.kind, existing },
+              'WAL values skipped: field type conflict',
+            )
             continue
           }
           ok.set(key, v)
@@ -237,7 +253,8 @@ export class Shard {
    */
   #dropSeriesWithoutData(): void {
     const live = new Set<string>()
-    for (const f of this.#files.files) for (const k of f.reader.keys()) live.add(splitTSMKey(k).seriesKey)
+    for (const f of this.#files.files)
+      for (const k of f.reader.keys()) live.add(splitTSMKey(k).seriesKey)
     for (const k of this.#cache.keys()) live.add(splitTSMKey(k).seriesKey)
     for (const sk of [...this.index.seriesKeys()]) if (!live.has(sk)) this.index.removeSeries(sk)
   }
@@ -279,7 +296,8 @@ export class Shard {
       this.#inflight.delete(done)
     }
     if (batch.newFields.length > 0) this.#saveFieldsIndexSoon()
-    if (this.#cache.sizeBytes >= this.options.cacheSnapshotMemorySizeBytes) this.#background(() => this.snapshot())
+    if (this.#cache.sizeBytes >= this.options.cacheSnapshotMemorySizeBytes)
+      this.#background(() => this.snapshot())
     return { written: batch.accepted, dropped: batch.dropped, reason: batch.reason }
   }
 
@@ -332,7 +350,11 @@ export class Shard {
   }
 
   /** All values of `key` with `min <= t <= max`, TSM files and cache merged (cache newest). */
-  async read(key: string, min = TOMBSTONE_MIN_TIME, max = TOMBSTONE_MAX_TIME): Promise<Values | undefined> {
+  async read(
+    key: string,
+    min = TOMBSTONE_MIN_TIME,
+    max = TOMBSTONE_MAX_TIME,
+  ): Promise<Values | undefined> {
     this.#checkOpen()
     const files = this.#files.acquire()
     try {
@@ -345,6 +367,32 @@ export class Shard {
     } finally {
       await this.#files.release(files)
     }
+  }
+
+  /**
+   * A cursor over the values of `key` with `min <= t <= max`, chunk by chunk in time order, merged
+   * as `read` merges them but reading only the blocks that overlap the range. It holds the current
+   * TSM files until it is closed or read to the end.
+   */
+  cursor(
+    key: string,
+    min = TOMBSTONE_MIN_TIME,
+    max = TOMBSTONE_MAX_TIME,
+    options: KeyCursorOptions = {},
+  ): KeyCursor {
+    this.#checkOpen()
+    const files = this.#files.acquire()
+    const cached = this.#cache.values(key)
+    return new KeyCursor(
+      key,
+      min,
+      max,
+      files.map((f) => f.reader),
+      cached,
+      () => this.#files.release(files),
+      options,
+      (path, offset, length) => this.#files.readSpan(path, offset, length),
+    )
   }
 
   /** Every TSM key in the shard (files and cache), sorted by bytes. */
@@ -406,7 +454,9 @@ export class Shard {
     try {
       if (snap.entries.size > 0) {
         const path = join(this.path, formatTSMFileName(this.#files.nextGeneration(), 1))
-        const writer = await TSMWriter.create(path, { maxPointsPerBlock: this.options.maxPointsPerBlock })
+        const writer = await TSMWriter.create(path, {
+          maxPointsPerBlock: this.options.maxPointsPerBlock,
+        })
         try {
           for (const [key, v] of snap.entries) await writer.write(key, v)
           await writer.finish()
@@ -422,7 +472,10 @@ export class Shard {
     }
     await this.#wal.removeSegments(closed)
     await this.#saveFieldsIndex()
-    this.#logger.info({ shardID: this.id, keys: snap.entries.size, bytes: snap.sizeBytes }, 'cache snapshot written')
+    this.#logger.info(
+      { shardID: this.id, keys: snap.entries.size, bytes: snap.sizeBytes },
+      'cache snapshot written',
+    )
     this.#background(() => this.compactLevels())
   }
 
@@ -465,7 +518,10 @@ export class Shard {
         maxFileSizeBytes: this.options.maxTSMFileSizeBytes,
       })
       await this.#files.replace(plan.files, out)
-      this.#logger.info({ shardID: this.id, level: plan.level, inputs: plan.files.length, outputs: out.length }, 'compaction done')
+      this.#logger.info(
+        { shardID: this.id, level: plan.level, inputs: plan.files.length, outputs: out.length },
+        'compaction done',
+      )
     } finally {
       await this.#files.release(files)
     }
@@ -487,7 +543,11 @@ export class Shard {
       return
     }
     const lastWrite = this.#cache.lastWriteMs
-    if (idleMs >= this.options.compactFullWriteColdDurationMs && this.#fullyCompactedAtWriteMs !== lastWrite && this.#compacting === undefined) {
+    if (
+      idleMs >= this.options.compactFullWriteColdDurationMs &&
+      this.#fullyCompactedAtWriteMs !== lastWrite &&
+      this.#compacting === undefined
+    ) {
       this.#fullyCompactedAtWriteMs = lastWrite
       this.#background(() => this.compactFull())
     }
@@ -511,7 +571,10 @@ export class Shard {
   }
 }
 
-function sameFieldSet(a: ReadonlyMap<string, ReadonlyMap<string, FieldType>>, b: ReadonlyMap<string, ReadonlyMap<string, FieldType>>): boolean {
+function sameFieldSet(
+  a: ReadonlyMap<string, ReadonlyMap<string, FieldType>>,
+  b: ReadonlyMap<string, ReadonlyMap<string, FieldType>>,
+): boolean {
   if (a.size !== b.size) return false
   for (const [m, fa] of a) {
     const fb = b.get(m)
@@ -520,4 +583,3 @@ function sameFieldSet(a: ReadonlyMap<string, ReadonlyMap<string, FieldType>>, b:
   }
   return true
 }
-

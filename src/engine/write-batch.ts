@@ -46,7 +46,9 @@ export function prepareBatch(points: readonly Point[], index: ShardIndex): Prepa
   const pendingTypes = new Map<string, Map<string, FieldType>>()
   const newFields: { measurement: string; field: string; type: FieldType }[] = []
   const newSeries: Point[] = []
-  const accepted: (Map<string, Slot> | undefined)[] = new Array<Map<string, Slot> | undefined>(points.length)
+  const accepted: (Map<string, Slot> | undefined)[] = new Array<Map<string, Slot> | undefined>(
+    points.length,
+  )
   let acceptedCount = 0
   let dropped = 0
   let reason: string | undefined
@@ -99,7 +101,14 @@ export function prepareBatch(points: readonly Point[], index: ShardIndex): Prepa
         slot.count++
         continue
       }
-      fields.set(f.key, { kind: f.value.kind, count: 1, pos: 0, ordered: true, times: undefined, column: undefined })
+      fields.set(f.key, {
+        kind: f.value.kind,
+        count: 1,
+        pos: 0,
+        ordered: true,
+        times: undefined,
+        column: undefined,
+      })
       if (known?.get(f.key) === undefined && pending?.get(f.key) === undefined) {
         pending?.set(f.key, f.value.kind)
         newFields.push({ measurement: p.measurement, field: f.key, type: f.value.kind })
@@ -136,7 +145,10 @@ export function prepareBatch(points: readonly Point[], index: ShardIndex): Prepa
   return { values, accepted: acceptedCount, dropped, reason, newSeries, newFields }
 }
 
-function newColumn(kind: FieldType, n: number): Float64Array | BigInt64Array | BigUint64Array | Uint8Array | string[] {
+function newColumn(
+  kind: FieldType,
+  n: number,
+): Float64Array | BigInt64Array | BigUint64Array | Uint8Array | string[] {
   switch (kind) {
     case 'float':
       return new Float64Array(n)
@@ -155,7 +167,11 @@ function newColumn(kind: FieldType, n: number): Float64Array | BigInt64Array | B
   }
 }
 
-function setValue(column: Slot['column'], at: number, value: number | bigint | boolean | string): void {
+function setValue(
+  column: Slot['column'],
+  at: number,
+  value: number | bigint | boolean | string,
+): void {
   if (column instanceof Float64Array) column[at] = value as number
   else if (column instanceof Uint8Array) column[at] = value === true ? 1 : 0
   else if (Array.isArray(column)) column[at] = value as string

@@ -4,26 +4,42 @@
 
 import { StatementError } from './errors.js'
 
+/** Resolves with `next`, or rejects with `query interrupted` when `signal` aborts first; leaves no listener behind. */
+function raceAbort<T>(next: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new StatementError('query interrupted'))
+  // A fresh promise per part, its listener removed once the part settles: racing every part
+  // against one long-lived promise would keep a reaction (and so the part) alive per race, and
+  // a long chunked query would hold all its parts in memory.
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(new StatementError('query interrupted'))
+    signal.addEventListener('abort', onAbort, { once: true })
+    next.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(v)
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(err as Error)
+      },
+    )
+  })
+}
+
 /**
  * Yields the parts of `source` until `signal` aborts; then throws StatementError(`query
  * interrupted`) (the caller maps the signal's reason to the answer) and asks `source` to return
  * without waiting for it.
  */
-export async function* abortable<T>(source: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T, void, undefined> {
+export async function* abortable<T>(
+  source: AsyncIterable<T>,
+  signal: AbortSignal,
+): AsyncGenerator<T, void, undefined> {
   const it = source[Symbol.asyncIterator]()
-  let onAbort: (() => void) | undefined
-  const aborted = new Promise<never>((_resolve, reject) => {
-    onAbort = () => reject(new StatementError('query interrupted'))
-    if (signal.aborted) onAbort()
-    else signal.addEventListener('abort', onAbort, { once: true })
-  })
-  // The race's loser must not become an unhandled rejection.
-  aborted.catch(() => undefined)
   let done = false
   try {
     for (;;) {
-      const next = it.next()
-      const r = await Promise.race([next, aborted])
+      const r = await raceAbort(it.next(), signal)
       if (r.done === true) {
         done = true
         return
@@ -31,7 +47,6 @@ export async function* abortable<T>(source: AsyncIterable<T>, signal: AbortSigna
       yield r.value
     }
   } finally {
-    if (onAbort !== undefined) signal.removeEventListener('abort', onAbort)
     if (!done) {
       // The engine may be mid-part; its generator returns once that part settles.
       it.return?.()?.catch(() => undefined)

@@ -111,7 +111,12 @@ export function requiredPrivileges(stmt: Statement): readonly RequiredPrivilege[
 function currentUser(data: MetaData, user: QueryUser): UserInfo {
   const stored = data.user(user.name)
   if (stored !== undefined) return stored
-  const values = { none: Privilege.None, read: Privilege.Read, write: Privilege.Write, all: Privilege.All } as const
+  const values = {
+    none: Privilege.None,
+    read: Privilege.Read,
+    write: Privilege.Write,
+    all: Privilege.All,
+  } as const
   const privileges = new Map<string, PrivilegeValue>()
   for (const [db, p] of user.privileges) privileges.set(db, values[p])
   return { name: user.name, hash: '', admin: user.admin, privileges }
@@ -121,11 +126,18 @@ function currentUser(data: MetaData, user: QueryUser): UserInfo {
  * Checks that `user` may run every statement of `query` (`database` is the request's `db`).
  * Throws QueryAuthorizationError with InfluxDB's text. Returns the user as the metastore knows it.
  */
-export function authorizeQuery(data: MetaData, user: QueryUser | undefined, query: Query, database: string): UserInfo | undefined {
+export function authorizeQuery(
+  data: MetaData,
+  user: QueryUser | undefined,
+  query: Query,
+  database: string,
+): UserInfo | undefined {
   if (data.users.length === 0) {
     const first = query.statements[0]
     if (first?.kind === 'CreateUserStatement' && first.admin) return undefined
-    throw new QueryAuthorizationError('create admin user first or disable authentication', { database })
+    throw new QueryAuthorizationError('create admin user first or disable authentication', {
+      database,
+    })
   }
   if (user === undefined) throw new QueryAuthorizationError('no user provided', { database })
   const u = currentUser(data, user)

@@ -31,7 +31,8 @@ export function hasTimeExpr(expr: Expr | null): boolean {
   if (expr === null) return false
   switch (expr.kind) {
     case 'BinaryExpr':
-      if (expr.op === 'AND' || expr.op === 'OR') return hasTimeExpr(expr.lhs) || hasTimeExpr(expr.rhs)
+      if (expr.op === 'AND' || expr.op === 'OR')
+        return hasTimeExpr(expr.lhs) || hasTimeExpr(expr.rhs)
       return expr.lhs.kind === 'VarRef' && expr.lhs.name.toLowerCase() === 'time'
     case 'ParenExpr':
       return hasTimeExpr(expr.expr)
@@ -80,7 +81,13 @@ function split(cond: Expr | null, nowNs: bigint | undefined): SplitCondition {
         const range = intersect(l.range, r.range)
         if (r.condition === null) return { condition: l.condition, range }
         if (l.condition === null) return { condition: r.condition, range }
-        return { condition: reduce({ kind: 'BinaryExpr', op: cond.op, lhs: l.condition, rhs: r.condition }, undefined), range }
+        return {
+          condition: reduce(
+            { kind: 'BinaryExpr', op: cond.op, lhs: l.condition, rhs: r.condition },
+            undefined,
+          ),
+          range,
+        }
       }
       if (cond.lhs.kind === 'VarRef' && cond.lhs.name.toLowerCase() === 'time') {
         return { condition: null, range: timeRange(cond.op, cond.rhs, nowNs) }
@@ -95,7 +102,10 @@ function split(cond: Expr | null, nowNs: bigint | undefined): SplitCondition {
     case 'ParenExpr': {
       const inner = split(cond.expr, nowNs)
       if (inner.condition === null) return inner
-      return { condition: reduce({ kind: 'ParenExpr', expr: inner.condition }, undefined), range: inner.range }
+      return {
+        condition: reduce({ kind: 'ParenExpr', expr: inner.condition }, undefined),
+        range: inner.range,
+      }
     }
     case 'BooleanLiteral':
       return { condition: cond, range: {} }
@@ -107,18 +117,23 @@ function split(cond: Expr | null, nowNs: bigint | undefined): SplitCondition {
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}.+/
 const DATE = /^\d{4}-\d{2}-\d{2}$/
 const LAYOUT_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?$/
-const LAYOUT_RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/
+const LAYOUT_RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:\d{2})$/
 
 /** Parses an InfluxQL time string (`2006-01-02`, `2006-01-02 15:04:05.999`, RFC3339Nano) to ns. */
 export function parseTimeString(s: string): bigint | undefined {
-  if (DATE.test(s)) return civilNs(s.slice(0, 4), s.slice(5, 7), s.slice(8, 10), '0', '0', '0', '', 0)
+  if (DATE.test(s))
+    return civilNs(s.slice(0, 4), s.slice(5, 7), s.slice(8, 10), '0', '0', '0', '', 0)
   if (!DATE_TIME.test(s)) return undefined
   let m = LAYOUT_DATE_TIME.exec(s)
   if (m !== null) return civilNs(m[1], m[2], m[3], m[4], m[5], m[6], m[7] ?? '', 0)
   m = LAYOUT_RFC3339.exec(s)
   if (m === null) return undefined
   const zone = m[8] ?? 'Z'
-  const offsetMin = zone === 'Z' ? 0 : (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)))
+  const offsetMin =
+    zone === 'Z'
+      ? 0
+      : (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(4, 6)))
   return civilNs(m[1], m[2], m[3], m[4], m[5], m[6], m[7] ?? '', offsetMin)
 }
 
@@ -133,7 +148,15 @@ function civilNs(
   offsetMin: number,
 ): bigint | undefined {
   const [Y, M, D, H, I, S] = [y, mo, d, h, mi, s].map((v) => Number(v ?? '0'))
-  if (M === undefined || D === undefined || H === undefined || I === undefined || S === undefined || Y === undefined) return undefined
+  if (
+    M === undefined ||
+    D === undefined ||
+    H === undefined ||
+    I === undefined ||
+    S === undefined ||
+    Y === undefined
+  )
+    return undefined
   if (M < 1 || M > 12 || D < 1 || D > 31 || H > 23 || I > 59 || S > 59) return undefined
   const ms = Date.UTC(Y, M - 1, D, H, I, S)
   if (new Date(ms).getUTCDate() !== D) return undefined
@@ -152,8 +175,10 @@ function timeRange(op: BinaryExpr['op'], rhs: Expr, nowNs: bigint | undefined): 
   let t: bigint
   switch (value.kind) {
     case 'TimeLiteral':
-      if (value.value > MAX_TIME_NS) throw new StatementError(`time ${formatRFC3339(value.value)} overflows time literal`)
-      if (value.value < MIN_TIME_NS + 1n) throw new StatementError(`time ${formatRFC3339(value.value)} underflows time literal`)
+      if (value.value > MAX_TIME_NS)
+        throw new StatementError(`time ${formatRFC3339(value.value)} overflows time literal`)
+      if (value.value < MIN_TIME_NS + 1n)
+        throw new StatementError(`time ${formatRFC3339(value.value)} underflows time literal`)
       t = value.value
       break
     case 'DurationLiteral':
@@ -164,7 +189,9 @@ function timeRange(op: BinaryExpr['op'], rhs: Expr, nowNs: bigint | undefined): 
       t = BigInt(Math.trunc(value.value))
       break
     default:
-      throw new StatementError(`invalid operation: time and *influxql.${value.kind} are not compatible`)
+      throw new StatementError(
+        `invalid operation: time and *influxql.${value.kind} are not compatible`,
+      )
   }
   switch (op) {
     case '>':
@@ -189,7 +216,8 @@ function timeRange(op: BinaryExpr['op'], rhs: Expr, nowNs: bigint | undefined): 
 export function reduce(expr: Expr, nowNs: bigint | undefined): Expr {
   switch (expr.kind) {
     case 'Call':
-      if (expr.name === 'now' && expr.args.length === 0 && nowNs !== undefined) return { kind: 'TimeLiteral', value: nowNs }
+      if (expr.name === 'now' && expr.args.length === 0 && nowNs !== undefined)
+        return { kind: 'TimeLiteral', value: nowNs }
       return expr
     case 'ParenExpr': {
       const inner = reduce(expr.expr, nowNs)
@@ -239,7 +267,14 @@ function temporal(e: Expr): Temporal | undefined {
 
 function foldTemporal(op: BinaryExpr['op'], a: Temporal, b: Temporal): Expr | undefined {
   const cmp = (x: bigint, y: bigint): Expr | undefined => {
-    const r = { '=': x === y, '!=': x !== y, '<': x < y, '<=': x <= y, '>': x > y, '>=': x >= y } as Partial<Record<string, boolean>>
+    const r = {
+      '=': x === y,
+      '!=': x !== y,
+      '<': x < y,
+      '<=': x <= y,
+      '>': x > y,
+      '>=': x >= y,
+    } as Partial<Record<string, boolean>>
     const v = r[op]
     return v === undefined ? undefined : { kind: 'BooleanLiteral', value: v }
   }
@@ -248,7 +283,8 @@ function foldTemporal(op: BinaryExpr['op'], a: Temporal, b: Temporal): Expr | un
     if (op === '-') return { kind: 'TimeLiteral', value: a.v - b.v }
     return undefined
   }
-  if (b.kind === 'time' && a.kind === 'duration' && op === '+') return { kind: 'TimeLiteral', value: a.v + b.v }
+  if (b.kind === 'time' && a.kind === 'duration' && op === '+')
+    return { kind: 'TimeLiteral', value: a.v + b.v }
   if (a.kind === 'time' && b.kind === 'time') {
     if (op === '-') return { kind: 'DurationLiteral', value: a.v - b.v }
     return cmp(a.v, b.v)

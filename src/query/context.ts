@@ -64,4 +64,7 @@ export interface ExecutionContext {
 }
 
 /** A handler: runs one statement and yields the parts of its answer. */
-export type StatementHandler<S extends Statement> = (stmt: S, ctx: ExecutionContext) => AsyncIterable<ResultPart>
+export type StatementHandler<S extends Statement> = (
+  stmt: S,
+  ctx: ExecutionContext,
+) => AsyncIterable<ResultPart>

@@ -65,12 +65,21 @@ export async function* createSubscription(
   ctx: ExecutionContext,
 ): AsyncIterable<ResultPart> {
   await ctx.meta.update((d) =>
-    d.createSubscription(stmt.database, stmt.retentionPolicy, stmt.name, stmt.mode, stmt.destinations),
+    d.createSubscription(
+      stmt.database,
+      stmt.retentionPolicy,
+      stmt.name,
+      stmt.mode,
+      stmt.destinations,
+    ),
   )
 }
 
 /** DROP SUBSCRIPTION name ON db.rp. */
-export async function* dropSubscription(stmt: DropSubscriptionStatement, ctx: ExecutionContext): AsyncIterable<ResultPart> {
+export async function* dropSubscription(
+  stmt: DropSubscriptionStatement,
+  ctx: ExecutionContext,
+): AsyncIterable<ResultPart> {
   await ctx.meta.update((d) => d.dropSubscription(stmt.database, stmt.retentionPolicy, stmt.name))
 }
 
@@ -85,7 +94,12 @@ export async function* showSubscriptions(
     for (const rp of db.retentionPolicies) {
       for (const s of rp.subscriptions) values.push([rp.name, s.name, s.mode, [...s.destinations]])
     }
-    if (values.length > 0) series.push({ name: db.name, columns: ['retention_policy', 'name', 'mode', 'destinations'], values })
+    if (values.length > 0)
+      series.push({
+        name: db.name,
+        columns: ['retention_policy', 'name', 'mode', 'destinations'],
+        values,
+      })
   }
   yield { series }
 }

@@ -8,15 +8,19 @@ describe('database and retention policy statements', () => {
   it('creates a database with the autogen policy, idempotently, and refuses invalid names', async () => {
     const f = await openFixture()
     try {
-      assert.deepEqual(await f.rows('CREATE DATABASE db; CREATE DATABASE db; CREATE DATABASE "a/b"'), [
-        { statementID: 0 },
-        { statementID: 1 },
-        { statementID: 2, error: 'invalid name' },
-      ])
+      assert.deepEqual(
+        await f.rows('CREATE DATABASE db; CREATE DATABASE db; CREATE DATABASE "a/b"'),
+        [{ statementID: 0 }, { statementID: 1 }, { statementID: 2, error: 'invalid name' }],
+      )
       assert.deepEqual(await f.rows('SHOW RETENTION POLICIES ON db'), [
         {
           statementID: 0,
-          series: [{ columns: ['name', 'duration', 'shardGroupDuration', 'replicaN', 'default'], values: [['autogen', '0s', '168h0m0s', 1, true]] }],
+          series: [
+            {
+              columns: ['name', 'duration', 'shardGroupDuration', 'replicaN', 'default'],
+              values: [['autogen', '0s', '168h0m0s', 1, true]],
+            },
+          ],
         },
       ])
     } finally {
@@ -67,10 +71,13 @@ describe('database and retention policy statements', () => {
           ],
         },
       ])
-      assert.deepEqual(await f.rows('ALTER RETENTION POLICY nope ON db DURATION 1d'), [{ statementID: 0, error: 'retention policy not found: nope' }])
-      assert.deepEqual(await f.rows('CREATE RETENTION POLICY rp1 ON db DURATION 5d REPLICATION 1'), [
-        { statementID: 0, error: 'retention policy already exists' },
+      assert.deepEqual(await f.rows('ALTER RETENTION POLICY nope ON db DURATION 1d'), [
+        { statementID: 0, error: 'retention policy not found: nope' },
       ])
+      assert.deepEqual(
+        await f.rows('CREATE RETENTION POLICY rp1 ON db DURATION 5d REPLICATION 1'),
+        [{ statementID: 0, error: 'retention policy already exists' }],
+      )
     } finally {
       await f.close()
     }
@@ -86,7 +93,9 @@ describe('database and retention policy statements', () => {
       await f.run('DROP DATABASE db; DROP DATABASE db')
       assert.equal(f.store.shards().length, 0)
       assert.equal(existsSync(join(f.dir, 'data', 'db')), false)
-      assert.deepEqual(await f.rows('SHOW DATABASES'), [{ statementID: 0, series: [{ name: 'databases', columns: ['name'] }] }])
+      assert.deepEqual(await f.rows('SHOW DATABASES'), [
+        { statementID: 0, series: [{ name: 'databases', columns: ['name'] }] },
+      ])
     } finally {
       await f.close()
     }
@@ -95,8 +104,12 @@ describe('database and retention policy statements', () => {
   it('needs a database for SHOW RETENTION POLICIES', async () => {
     const f = await openFixture()
     try {
-      assert.deepEqual(await f.rows('SHOW RETENTION POLICIES'), [{ statementID: 0, error: 'database name required' }])
-      assert.deepEqual(await f.rows('SHOW RETENTION POLICIES ON nodb'), [{ statementID: 0, error: 'database not found: nodb' }])
+      assert.deepEqual(await f.rows('SHOW RETENTION POLICIES'), [
+        { statementID: 0, error: 'database name required' },
+      ])
+      assert.deepEqual(await f.rows('SHOW RETENTION POLICIES ON nodb'), [
+        { statementID: 0, error: 'database not found: nodb' },
+      ])
     } finally {
       await f.close()
     }

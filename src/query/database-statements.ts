@@ -25,13 +25,17 @@ function invalidName(name: string): StatementError {
 }
 
 /** CREATE DATABASE, with or without a WITH clause for its default retention policy. */
-export async function* createDatabase(stmt: CreateDatabaseStatement, ctx: ExecutionContext): AsyncIterable<ResultPart> {
+export async function* createDatabase(
+  stmt: CreateDatabaseStatement,
+  ctx: ExecutionContext,
+): AsyncIterable<ResultPart> {
   if (!isValidName(stmt.name)) throw invalidName(stmt.name)
   if (!stmt.retentionPolicyCreate) {
     await ctx.meta.update((d) => d.createDatabase(stmt.name, ctx.retentionAutoCreate))
     return
   }
-  if (stmt.retentionPolicyName !== '' && !isValidName(stmt.retentionPolicyName)) throw invalidName(stmt.retentionPolicyName)
+  if (stmt.retentionPolicyName !== '' && !isValidName(stmt.retentionPolicyName))
+    throw invalidName(stmt.retentionPolicyName)
   const spec: RetentionPolicySpec = {
     name: stmt.retentionPolicyName,
     ...(stmt.retentionPolicyDuration !== null && { durationNs: stmt.retentionPolicyDuration }),
@@ -42,7 +46,10 @@ export async function* createDatabase(stmt: CreateDatabaseStatement, ctx: Execut
 }
 
 /** DROP DATABASE: its shards, then its metadata; nothing when it does not exist. */
-export async function* dropDatabase(stmt: DropDatabaseStatement, ctx: ExecutionContext): AsyncIterable<ResultPart> {
+export async function* dropDatabase(
+  stmt: DropDatabaseStatement,
+  ctx: ExecutionContext,
+): AsyncIterable<ResultPart> {
   if (ctx.meta.data.database(stmt.name) === undefined) return
   await ctx.store.deleteDatabase(stmt.name)
   await ctx.meta.update((d) => d.dropDatabase(stmt.name))
@@ -73,7 +80,9 @@ export async function* alterRetentionPolicy(
     ...(stmt.replication !== null && { replicaN: stmt.replication }),
     ...(stmt.shardGroupDuration !== null && { shardGroupDurationNs: stmt.shardGroupDuration }),
   }
-  await ctx.meta.update((d) => d.updateRetentionPolicy(stmt.database, stmt.name, update, stmt.default))
+  await ctx.meta.update((d) =>
+    d.updateRetentionPolicy(stmt.database, stmt.name, update, stmt.default),
+  )
 }
 
 /** DROP RETENTION POLICY: its shards, then its metadata; nothing when it does not exist. */
@@ -88,11 +97,18 @@ export async function* dropRetentionPolicy(
 }
 
 /** SHOW DATABASES: every database the user may read or write. */
-export async function* showDatabases(_stmt: ShowDatabasesStatement, ctx: ExecutionContext): AsyncIterable<ResultPart> {
+export async function* showDatabases(
+  _stmt: ShowDatabasesStatement,
+  ctx: ExecutionContext,
+): AsyncIterable<ResultPart> {
   const values: QueryCell[][] = []
   const user = ctx.authorizer
   for (const db of ctx.meta.data.databases) {
-    if (user === undefined || authorizeDatabase(user, Privilege.Read, db.name) || authorizeDatabase(user, Privilege.Write, db.name)) {
+    if (
+      user === undefined ||
+      authorizeDatabase(user, Privilege.Read, db.name) ||
+      authorizeDatabase(user, Privilege.Write, db.name)
+    ) {
       values.push([db.name])
     }
   }

@@ -45,11 +45,21 @@ function goArch(): string {
 function builtInDiagnostics(): Record<string, Diagnostic> {
   const nowMs = Date.now()
   return {
-    build: { columns: ['Branch', 'Build Time', 'Commit', 'Version'], rows: [['unknown', '', 'unknown', VERSION]] },
+    build: {
+      columns: ['Branch', 'Build Time', 'Commit', 'Version'],
+      rows: [['unknown', '', 'unknown', VERSION]],
+    },
     network: { columns: ['hostname'], rows: [[hostname()]] },
     runtime: {
       columns: ['GOARCH', 'GOMAXPROCS', 'GOOS', 'version'],
-      rows: [[goArch(), BigInt(availableParallelism()), process.platform, `node${process.versions.node}`]],
+      rows: [
+        [
+          goArch(),
+          BigInt(availableParallelism()),
+          process.platform,
+          `node${process.versions.node}`,
+        ],
+      ],
     },
     system: {
       columns: ['PID', 'currentTime', 'started', 'uptime'],
@@ -66,7 +76,10 @@ function builtInDiagnostics(): Record<string, Diagnostic> {
 }
 
 /** SHOW DIAGNOSTICS [FOR 'module']: sections sorted by name. */
-export async function* showDiagnostics(stmt: ShowDiagnosticsStatement, ctx: ExecutionContext): AsyncIterable<ResultPart> {
+export async function* showDiagnostics(
+  stmt: ShowDiagnosticsStatement,
+  ctx: ExecutionContext,
+): AsyncIterable<ResultPart> {
   const all = { ...builtInDiagnostics(), ...ctx.diagnostics() }
   const series: QueryRow[] = []
   for (const name of Object.keys(all).sort(compareStrings)) {
@@ -122,7 +135,10 @@ function builtInStatistics(ctx: ExecutionContext): Statistic[] {
     out.push({
       name: 'database',
       tags: { database: db.name },
-      values: { numMeasurements: BigInt(index.measurementNames().length), numSeries: BigInt(index.seriesCount()) },
+      values: {
+        numMeasurements: BigInt(index.measurementNames().length),
+        numSeries: BigInt(index.seriesCount()),
+      },
     })
   }
   for (const sh of shards) {
@@ -151,14 +167,25 @@ function builtInStatistics(ctx: ExecutionContext): Statistic[] {
         writeReqOk: 0n,
       },
     })
-    out.push({ name: 'tsm1_filestore', tags, values: { diskBytes: BigInt(st.tsmBytes), numFiles: BigInt(st.tsmFiles) } })
-    out.push({ name: 'tsm1_cache', tags, values: { cachedBytes: 0n, diskBytes: 0n, memBytes: BigInt(st.cacheBytes) } })
+    out.push({
+      name: 'tsm1_filestore',
+      tags,
+      values: { diskBytes: BigInt(st.tsmBytes), numFiles: BigInt(st.tsmFiles) },
+    })
+    out.push({
+      name: 'tsm1_cache',
+      tags,
+      values: { cachedBytes: 0n, diskBytes: 0n, memBytes: BigInt(st.cacheBytes) },
+    })
   }
   return out
 }
 
 /** SHOW STATS [FOR 'module']: one row per statistic; `indexes` gives the index memory estimate. */
-export async function* showStats(stmt: ShowStatsStatement, ctx: ExecutionContext): AsyncIterable<ResultPart> {
+export async function* showStats(
+  stmt: ShowStatsStatement,
+  ctx: ExecutionContext,
+): AsyncIterable<ResultPart> {
   if (stmt.module === 'indexes') {
     let bytes = 0
     for (const sh of ctx.store.shards()) {
@@ -173,7 +200,12 @@ export async function* showStats(stmt: ShowStatsStatement, ctx: ExecutionContext
     if (stmt.module !== '' && stat.name !== stmt.module) continue
     const columns = Object.keys(stat.values).sort(compareStrings)
     const row = columns.map((k) => stat.values[k] ?? null)
-    series.push({ name: stat.name, ...(Object.keys(stat.tags).length > 0 && { tags: stat.tags }), columns, values: [row] })
+    series.push({
+      name: stat.name,
+      ...(Object.keys(stat.tags).length > 0 && { tags: stat.tags }),
+      columns,
+      values: [row],
+    })
   }
   yield { series }
 }

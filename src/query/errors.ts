@@ -8,7 +8,12 @@ import type { ErrorFields } from '../util/index.js'
 
 /** The base of the executor's own errors. */
 export class QueryError extends TidemarkError {
-  constructor(code: string, message: string, fields: ErrorFields = {}, options?: { cause?: unknown }) {
+  constructor(
+    code: string,
+    message: string,
+    fields: ErrorFields = {},
+    options?: { cause?: unknown },
+  ) {
     super(code, message, fields, options)
   }
 }
@@ -44,6 +49,9 @@ export class NotImplementedError extends QueryError {
 /** A regular expression that is valid RE2 but cannot be run by JavaScript's engine. */
 export class UnsupportedRegexError extends QueryError {
   constructor(pattern: string, reason: string) {
-    super('ERR_QUERY_UNSUPPORTED_REGEX', `unsupported regular expression /${pattern}/: ${reason}`, { pattern, reason })
+    super('ERR_QUERY_UNSUPPORTED_REGEX', `unsupported regular expression /${pattern}/: ${reason}`, {
+      pattern,
+      reason,
+    })
   }
 }

@@ -40,10 +40,14 @@ function evaluate(expr: Expr, vars: ReadonlyMap<string, string>): Value {
       } else if (typeof lhs === 'string') {
         if (op === '=') return typeof rhs === 'string' && lhs === rhs
         if (op === '!=') return typeof rhs === 'string' && lhs !== rhs
-        if (op === '=~') return rhs !== null && typeof rhs === 'object' && regexMatches(rhs.regex, lhs)
-        if (op === '!~') return rhs !== null && typeof rhs === 'object' && !regexMatches(rhs.regex, lhs)
+        if (op === '=~')
+          return rhs !== null && typeof rhs === 'object' && regexMatches(rhs.regex, lhs)
+        if (op === '!~')
+          return rhs !== null && typeof rhs === 'object' && !regexMatches(rhs.regex, lhs)
       }
-      return op === '=' || op === '!=' || op === '<' || op === '<=' || op === '>' || op === '>=' ? false : null
+      return op === '=' || op === '!=' || op === '<' || op === '<=' || op === '>' || op === '>='
+        ? false
+        : null
     }
     default:
       return null

@@ -8,7 +8,14 @@ export type { SelectContext, SelectExecutor } from './select-executor.js'
 export type { QueryLogger, ResultPart } from './context.js'
 export { silentQueryLogger } from './context.js'
 export { QueryRegistry, roundDuration } from './query-registry.js'
-export { bucketCount, checkBuckets, noQueryLimits, QUERY_INTERRUPTED_TEXT, QUERY_TIMEOUT_TEXT, SelectLimits } from './query-limits.js'
+export {
+  bucketCount,
+  checkBuckets,
+  noQueryLimits,
+  QUERY_INTERRUPTED_TEXT,
+  QUERY_TIMEOUT_TEXT,
+  SelectLimits,
+} from './query-limits.js'
 export type { QueryLimits } from './query-limits.js'
 export type { RunningQuery } from './query-registry.js'
 export { authorizeQuery, requiredPrivileges } from './authorize.js'

@@ -41,12 +41,18 @@ export function sourcesCondition(sources: readonly Source[], cond: Expr | null):
     let e: Expr | null = null
     const name: Expr = { kind: 'VarRef', name: '_name', dataType: 'unknown' }
     if (s.regex !== null) e = { kind: 'BinaryExpr', op: '=~', lhs: name, rhs: s.regex }
-    else if (s.name !== '') e = { kind: 'BinaryExpr', op: '=', lhs: name, rhs: { kind: 'StringLiteral', value: s.name } }
+    else if (s.name !== '')
+      e = { kind: 'BinaryExpr', op: '=', lhs: name, rhs: { kind: 'StringLiteral', value: s.name } }
     if (e === null) continue
     scond = scond === null ? e : { kind: 'BinaryExpr', op: 'OR', lhs: scond, rhs: e }
   }
   if (cond !== null && scond !== null) {
-    return { kind: 'BinaryExpr', op: 'AND', lhs: { kind: 'ParenExpr', expr: scond }, rhs: { kind: 'ParenExpr', expr: cond } }
+    return {
+      kind: 'BinaryExpr',
+      op: 'AND',
+      lhs: { kind: 'ParenExpr', expr: scond },
+      rhs: { kind: 'ParenExpr', expr: cond },
+    }
   }
   return cond ?? scond
 }
@@ -65,7 +71,11 @@ export function pruneComparisons(expr: Expr | null, keep: (e: BinaryExpr) => boo
       if (lhs !== null && rhs === null) e = lhs
       else if (rhs !== null && lhs === null) e = rhs
       else if (lhs === null && rhs === null) return null
-      else e = lhs === expr.lhs && rhs === expr.rhs ? expr : { ...expr, lhs: lhs ?? expr.lhs, rhs: rhs ?? expr.rhs }
+      else
+        e =
+          lhs === expr.lhs && rhs === expr.rhs
+            ? expr
+            : { ...expr, lhs: lhs ?? expr.lhs, rhs: rhs ?? expr.rhs }
       if (e.kind === 'BinaryExpr' && isComparison(e.op) && !keep(e)) return null
       return e
     }
@@ -106,15 +116,18 @@ function byExpr(index: DatabaseIndex, expr: Expr): string[] {
         return lhs.filter((n) => r.has(n))
       }
       if (!isComparison(expr.op)) throw new StatementError('invalid tag comparison operator')
-      if (expr.lhs.kind !== 'VarRef') throw new StatementError(`left side of '${expr.op}' must be a tag key`)
+      if (expr.lhs.kind !== 'VarRef')
+        throw new StatementError(`left side of '${expr.op}' must be a tag key`)
       const regexOp = expr.op === '=~' || expr.op === '!~'
       let value = ''
       let pattern: string | undefined
       if (regexOp) {
-        if (expr.rhs.kind !== 'RegexLiteral') throw new StatementError(`right side of '${expr.op}' must be a regular expression`)
+        if (expr.rhs.kind !== 'RegexLiteral')
+          throw new StatementError(`right side of '${expr.op}' must be a regular expression`)
         pattern = expr.rhs.pattern
       } else {
-        if (expr.rhs.kind !== 'StringLiteral') throw new StatementError(`right side of '${expr.op}' must be a tag value string`)
+        if (expr.rhs.kind !== 'StringLiteral')
+          throw new StatementError(`right side of '${expr.op}' must be a tag value string`)
         value = expr.rhs.value
       }
       const key = expr.lhs.name
@@ -134,13 +147,24 @@ function matcher(value: string, pattern: string | undefined): (s: string) => boo
   return (s) => s === value
 }
 
-function byName(index: DatabaseIndex, op: BinaryExpr['op'], value: string, pattern: string | undefined): string[] {
+function byName(
+  index: DatabaseIndex,
+  op: BinaryExpr['op'],
+  value: string,
+  pattern: string | undefined,
+): string[] {
   const match = matcher(value, pattern)
   const positive = op === '=' || op === '=~'
   return index.measurementNames().filter((n) => match(n) === positive)
 }
 
-function byTag(index: DatabaseIndex, op: BinaryExpr['op'], key: string, value: string, pattern: string | undefined): string[] {
+function byTag(
+  index: DatabaseIndex,
+  op: BinaryExpr['op'],
+  key: string,
+  value: string,
+  pattern: string | undefined,
+): string[] {
   const match = matcher(value, pattern)
   const positive = op === '=' || op === '=~'
   const out: string[] = []

@@ -36,7 +36,8 @@ export function normalizeMeasurement(
   defaults: Defaults,
   systemIterator = false,
 ): Measurement {
-  if (!m.isTarget && m.name === '' && !systemIterator && m.regex === null) throw new StatementError('invalid measurement')
+  if (!m.isTarget && m.name === '' && !systemIterator && m.regex === null)
+    throw new StatementError('invalid measurement')
   const database = m.database !== '' ? m.database : defaults.database
   if (database === '') throw databaseNameRequired()
   const db = data.database(database)
@@ -45,17 +46,28 @@ export function normalizeMeasurement(
   if (retentionPolicy === '') {
     if (defaults.retentionPolicy !== '') retentionPolicy = defaults.retentionPolicy
     else if (db.defaultRetentionPolicy !== '') retentionPolicy = db.defaultRetentionPolicy
-    else throw new StatementError(`default retention policy not set for: ${db.name}`, { database: db.name })
+    else
+      throw new StatementError(`default retention policy not set for: ${db.name}`, {
+        database: db.name,
+      })
   }
   if (database === m.database && retentionPolicy === m.retentionPolicy) return m
   return { ...m, database, retentionPolicy }
 }
 
 /** A SELECT with every measurement (sources, subqueries, target) normalised. */
-export function normalizeSelect(s: SelectStatement, data: MetaData, defaults: Defaults): SelectStatement {
-  const target = s.target === null ? null : { measurement: normalizeMeasurement(s.target.measurement, data, defaults) }
+export function normalizeSelect(
+  s: SelectStatement,
+  data: MetaData,
+  defaults: Defaults,
+): SelectStatement {
+  const target =
+    s.target === null
+      ? null
+      : { measurement: normalizeMeasurement(s.target.measurement, data, defaults) }
   const sources = s.sources.map((src): Source => {
-    if (src.kind === 'SubQuery') return { kind: 'SubQuery', statement: normalizeSelect(src.statement, data, defaults) }
+    if (src.kind === 'SubQuery')
+      return { kind: 'SubQuery', statement: normalizeSelect(src.statement, data, defaults) }
     return normalizeMeasurement(src, data, defaults)
   })
   return { ...s, target, sources }

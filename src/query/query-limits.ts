@@ -18,7 +18,13 @@ export interface QueryLimits {
 }
 
 /** No limits at all (the default). */
-export const noQueryLimits: QueryLimits = { queryTimeoutMs: 0, logQueriesAfterMs: 0, maxSelectPoint: 0, maxSelectSeries: 0, maxSelectBuckets: 0 }
+export const noQueryLimits: QueryLimits = {
+  queryTimeoutMs: 0,
+  logQueriesAfterMs: 0,
+  maxSelectPoint: 0,
+  maxSelectSeries: 0,
+  maxSelectBuckets: 0,
+}
 
 /** InfluxDB's text when the query-timeout fires. */
 export const QUERY_TIMEOUT_TEXT = 'query-timeout limit exceeded'
@@ -44,7 +50,9 @@ export class SelectLimits {
   readonly maxSelectBuckets: number
   #points = 0
 
-  constructor(limits: Partial<Pick<QueryLimits, 'maxSelectPoint' | 'maxSelectSeries' | 'maxSelectBuckets'>>) {
+  constructor(
+    limits: Partial<Pick<QueryLimits, 'maxSelectPoint' | 'maxSelectSeries' | 'maxSelectBuckets'>>,
+  ) {
     this.maxSelectPoint = limits.maxSelectPoint ?? 0
     this.maxSelectSeries = limits.maxSelectSeries ?? 0
     this.maxSelectBuckets = limits.maxSelectBuckets ?? 0
@@ -62,7 +70,10 @@ export class SelectLimits {
   checkSeries(seriesN: number): void {
     const max = this.maxSelectSeries
     if (max > 0 && seriesN > max) {
-      throw new StatementError(`max-select-series limit exceeded: (${max + 1}/${max})`, { seriesN, limit: max })
+      throw new StatementError(`max-select-series limit exceeded: (${max + 1}/${max})`, {
+        seriesN,
+        limit: max,
+      })
     }
   }
 
@@ -71,7 +82,10 @@ export class SelectLimits {
     this.#points += n
     const max = this.maxSelectPoint
     if (max > 0 && this.#points >= max) {
-      throw new StatementError(`max-select-point limit exceeed: (${this.#points}/${max})`, { pointN: this.#points, limit: max })
+      throw new StatementError(`max-select-point limit exceeed: (${this.#points}/${max})`, {
+        pointN: this.#points,
+        limit: max,
+      })
     }
   }
 }
@@ -82,7 +96,8 @@ function groupByTime(stmt: SelectStatement): { intervalNs: bigint; offsetNs: big
     const e = d.expr
     if (e.kind !== 'Call' || e.name !== 'time') continue
     const [interval, offset] = e.args
-    if (interval?.kind !== 'DurationLiteral' || interval.value <= 0n) return { intervalNs: 0n, offsetNs: 0n }
+    if (interval?.kind !== 'DurationLiteral' || interval.value <= 0n)
+      return { intervalNs: 0n, offsetNs: 0n }
     const offsetNs = offset?.kind === 'DurationLiteral' ? offset.value % interval.value : 0n
     return { intervalNs: interval.value, offsetNs }
   }
@@ -119,6 +134,9 @@ export function checkBuckets(stmt: SelectStatement, nowNs: bigint, maxBuckets: n
   if (maxBuckets <= 0) return
   const n = bucketCount(stmt, nowNs)
   if (n !== undefined && n > BigInt(maxBuckets)) {
-    throw new StatementError(`max-select-buckets limit exceeded: (${n}/${maxBuckets})`, { buckets: n, limit: maxBuckets })
+    throw new StatementError(`max-select-buckets limit exceeded: (${n}/${maxBuckets})`, {
+      buckets: n,
+      limit: maxBuckets,
+    })
   }
 }

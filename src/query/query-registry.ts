@@ -33,7 +33,11 @@ export class QueryRegistry {
   readonly #queries = new Map<bigint, Entry>()
 
   /** Registers a query; call the returned function when it ends. */
-  attach(text: string, database: string, nowNs: bigint): { query: RunningQuery; detach: () => void } {
+  attach(
+    text: string,
+    database: string,
+    nowNs: bigint,
+  ): { query: RunningQuery; detach: () => void } {
     const id = this.#nextID++
     const controller = new AbortController()
     const entry: Entry = {

@@ -51,7 +51,11 @@ export async function openFixture(opts: FixtureOptions = {}): Promise<Fixture> {
   const dir = await mkdtemp(join(tmpdir(), 'tidemark-query-'))
   const meta = new MetaClient(new MetaFileStore(join(dir, 'meta')))
   await meta.open()
-  const store = new Store({ dataDir: join(dir, 'data'), walDir: join(dir, 'wal'), engine: { background: false } })
+  const store = new Store({
+    dataDir: join(dir, 'data'),
+    walDir: join(dir, 'wal'),
+    engine: { background: false },
+  })
   await store.open()
   const nowNs = opts.nowNs
   const executor = new StatementExecutor({
@@ -108,7 +112,9 @@ export async function openFixture(opts: FixtureOptions = {}): Promise<Fixture> {
     run,
     async rows(q, req) {
       const results = await run(q, req)
-      return JSON.parse(JSON.stringify(results, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v))) as unknown
+      return JSON.parse(
+        JSON.stringify(results, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v)),
+      ) as unknown
     },
     write,
     async close() {

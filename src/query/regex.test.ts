@@ -37,7 +37,11 @@ describe('RE2 regexes run in JavaScript', () => {
   })
 
   it('refuses flag groups inside a pattern with a typed error', () => {
-    assert.throws(() => compileRegex('a(?i)b'), (e: unknown) => e instanceof UnsupportedRegexError && e.code === 'ERR_QUERY_UNSUPPORTED_REGEX')
+    assert.throws(
+      () => compileRegex('a(?i)b'),
+      (e: unknown) =>
+        e instanceof UnsupportedRegexError && e.code === 'ERR_QUERY_UNSUPPORTED_REGEX',
+    )
   })
 
   it('matches a quoted literal exactly where the text contains it', () => {

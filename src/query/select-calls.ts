@@ -6,23 +6,54 @@
 // aggregate the transformations read the raw points.
 
 import { StatementError } from './errors.js'
-import type { InputPoint, OutputPoint, ReducerContext, ValueType } from './functions/index.js'
+import {
+  isWholeTagSet,
+  type InputPoint,
+  type OutputPoint,
+  type ReducerContext,
+  type ValueType,
+  type WindowedReducerContext,
+} from './functions/index.js'
 import type { QueryCell } from './result.js'
 import type { CallPlan } from './select-fields.js'
-import { combine, goMerge, MERGEABLE, type Partial, parallelMerge, seriesPartials } from './select-partial.js'
+import {
+  combine,
+  goMerge,
+  MERGEABLE,
+  type Partial,
+  parallelMerge,
+  seriesPartials,
+} from './select-partial.js'
 import type { FunctionLibrary, TimeInterval } from './select-plan.js'
 import { windowStartIn, zoneOffsetSeconds } from './select-tz.js'
 import { type FillSpec, fillCall, zoneStepper } from './select-window.js'
+export { FILL_WINDOW_BUDGET } from './select-window.js'
 
 /**
  * The calls whose points InfluxDB moves to the window start (its interval iterator) unless the
  * call is a lone selector without GROUP BY time; the others (top, bottom, sample, integral …)
  * keep the times their function gives.
  */
-const STAMPED: ReadonlySet<string> = new Set(['count', 'min', 'max', 'sum', 'first', 'last', 'mean', 'median', 'mode', 'stddev', 'spread', 'percentile', 'distinct'])
+const STAMPED: ReadonlySet<string> = new Set([
+  'count',
+  'min',
+  'max',
+  'sum',
+  'first',
+  'last',
+  'mean',
+  'median',
+  'mode',
+  'stddev',
+  'spread',
+  'percentile',
+  'distinct',
+])
 
 /** What a call needs to know of the query. */
 export interface CallContext {
+  /** What is left of the statement's FILL_WINDOW_BUDGET (select-window.ts), shared by every call and tag set. */
+  readonly budget: { windows: number }
   readonly lib: FunctionLibrary
   readonly interval: TimeInterval | null
   readonly zone: string | null
@@ -84,13 +115,22 @@ export interface CallInput {
 }
 
 /** The window of a time and the reducer context of a window, for the partial levels. */
-function partialHelpers(call: CallPlan, ctx: CallContext): { windowOf: (t: bigint) => bigint; pctx: (w: bigint) => ReducerContext } {
+export function partialHelpers(
+  call: CallPlan,
+  ctx: CallContext,
+): { windowOf: (t: bigint) => bigint; pctx: (w: bigint) => ReducerContext } {
   const iv = ctx.interval
   const intervalNs = iv === null ? 0n : iv.durationNs
   const args = call.aggregate?.args.slice(1) ?? []
   return {
     windowOf: (t) => (iv === null ? ctx.rangeStartNs : windowStartIn(t, iv, ctx.zone)),
-    pctx: (w) => ({ windowStart: w, windowEnd: iv === null ? ctx.rangeEndNs + 1n : w + intervalNs, intervalNs, selectorTime: true, args }),
+    pctx: (w) => ({
+      windowStart: w,
+      windowEnd: iv === null ? ctx.rangeEndNs + 1n : w + intervalNs,
+      intervalNs,
+      selectorTime: true,
+      args,
+    }),
   }
 }
 
@@ -98,17 +138,29 @@ function partialHelpers(call: CallPlan, ctx: CallContext): { windowOf: (t: bigin
  * A shard's partial results for a call InfluxDB pushes down: each series reduced on its own
  * (`series` in key order, each ascending), merged as InfluxDB's parallel merge does, reduced again.
  */
-export function shardPartials(call: CallPlan, input: ValueType, series: readonly (readonly InputPoint[])[], ctx: CallContext): Partial[] {
+export function shardPartials(
+  call: CallPlan,
+  input: ValueType,
+  series: readonly (readonly InputPoint[])[],
+  ctx: CallContext,
+): Partial[] {
   const name = call.aggregate?.name ?? ''
   const { windowOf, pctx } = partialHelpers(call, ctx)
   const asc = ctx.fill.ascending
-  const lists = series.map((pts) => seriesPartials(ctx.lib, name, input, asc ? pts : [...pts].reverse(), windowOf, pctx))
+  const lists = series.map((pts) =>
+    seriesPartials(ctx.lib, name, input, asc ? pts : [...pts].reverse(), windowOf, pctx),
+  )
   // ORDER BY time DESC reverses the series of a tag set (query.TagSet.Reverse) and reads them backwards.
   return combine(ctx.lib, name, input, parallelMerge(asc ? lists : [...lists].reverse(), asc), pctx)
 }
 
 /** Reduces the call's points into windows; returns window start → output points. */
-function reduceWindows(call: CallPlan, input: ValueType, points: CallInput, ctx: CallContext): Map<bigint, OutputPoint[]> {
+function reduceWindows(
+  call: CallPlan,
+  input: ValueType,
+  points: CallInput,
+  ctx: CallContext,
+): Map<bigint, OutputPoint[]> {
   const agg = call.aggregate
   const out = new Map<bigint, OutputPoint[]>()
   if (agg === null) return out
@@ -118,17 +170,36 @@ function reduceWindows(call: CallPlan, input: ValueType, points: CallInput, ctx:
   const args = agg.args.slice(1)
   const stamp = STAMPED.has(agg.name) && (!ctx.selectorTime || agg.name === 'distinct')
   const intervalNs = iv === null ? 0n : iv.durationNs
-  const windowOf = (t: bigint): bigint => (iv === null ? ctx.rangeStartNs : windowStartIn(t, iv, ctx.zone))
+  const windowOf = (t: bigint): bigint =>
+    iv === null ? ctx.rangeStartNs : windowStartIn(t, iv, ctx.zone)
   const endOf = (ws: bigint): bigint => (iv === null ? ctx.rangeEndNs + 1n : ws + intervalNs)
   const put = (ws: bigint, emitted: readonly OutputPoint[]): void => {
-    if (emitted.length > 0) out.set(ws, stamp ? emitted.map((p) => (p.time === ws ? p : { ...p, time: ws })) : [...emitted])
+    if (emitted.length > 0)
+      out.set(
+        ws,
+        stamp ? emitted.map((p) => (p.time === ws ? p : { ...p, time: ws })) : [...emitted],
+      )
   }
   if (MERGEABLE.has(agg.name) && agg.ofDistinct !== true) {
     const asc = ctx.fill.ascending
-    const pctx = (w: bigint): ReducerContext => ({ windowStart: w, windowEnd: endOf(w), intervalNs, selectorTime: true, args })
+    const pctx = (w: bigint): ReducerContext => ({
+      windowStart: w,
+      windowEnd: endOf(w),
+      intervalNs,
+      selectorTime: true,
+      args,
+    })
     if (points.direct) {
-      let level = seriesPartials(ctx.lib, agg.name, input, asc ? points.merged() : [...points.merged()].reverse(), windowOf, pctx)
-      for (let k = 0; k < points.sourceLevels; k++) level = combine(ctx.lib, agg.name, input, level, pctx)
+      let level = seriesPartials(
+        ctx.lib,
+        agg.name,
+        input,
+        asc ? points.merged() : [...points.merged()].reverse(),
+        windowOf,
+        pctx,
+      )
+      for (let k = 0; k < points.sourceLevels; k++)
+        level = combine(ctx.lib, agg.name, input, level, pctx)
       for (const p of level) {
         const list = out.get(p.window)
         if (list === undefined) out.set(p.window, [p.point])
@@ -137,9 +208,12 @@ function reduceWindows(call: CallPlan, input: ValueType, points: CallInput, ctx:
       for (const [w, pts] of out) put(w, pts)
       return out
     }
-    const shards = points.shardPartials ?? points.byShard.map((series) => shardPartials(call, input, series, ctx))
+    const shards =
+      points.shardPartials ??
+      points.byShard.map((series) => shardPartials(call, input, series, ctx))
     let level = combine(ctx.lib, agg.name, input, goMerge(shards, asc), pctx)
-    for (let k = 0; k < points.sourceLevels; k++) level = combine(ctx.lib, agg.name, input, level, pctx)
+    for (let k = 0; k < points.sourceLevels; k++)
+      level = combine(ctx.lib, agg.name, input, level, pctx)
     const byWindow = new Map<bigint, OutputPoint[]>()
     for (const p of level) {
       let list = byWindow.get(p.window)
@@ -150,6 +224,27 @@ function reduceWindows(call: CallPlan, input: ValueType, points: CallInput, ctx:
     return out
   }
   const merged = points.merged()
+  if (isWholeTagSet(fn) && agg.ofDistinct !== true) {
+    // integral(): one reducer streams the whole tag set across the windows (InfluxDB's stream
+    // iterator). Without GROUP BY time influxd stamps a float integral at time 0 and an integer
+    // one at the range start (0 when unbounded).
+    const wctx: WindowedReducerContext = {
+      windowStart: iv === null && input === 'float' ? 0n : ctx.rangeStartNs,
+      windowEnd: ctx.rangeEndNs + 1n,
+      intervalNs,
+      selectorTime: false,
+      args,
+      windowOf,
+    }
+    const reducer = fn.newReducer(input, wctx)
+    for (const p of merged) reducer.push(p)
+    for (const p of reducer.emit()) {
+      const list = out.get(p.time)
+      if (list === undefined) out.set(p.time, [p])
+      else list.push(p)
+    }
+    return out
+  }
   let i = 0
   const n = merged.length
   while (i < n) {
@@ -157,8 +252,15 @@ function reduceWindows(call: CallPlan, input: ValueType, points: CallInput, ctx:
     if (first === undefined) break
     const ws = windowOf(first.time)
     const we = endOf(ws)
-    const rctx: ReducerContext = { windowStart: ws, windowEnd: we, intervalNs, selectorTime: ctx.selectorTime, args }
-    const distinct = agg.ofDistinct === true ? ctx.lib.aggregate('distinct')?.newReducer(input, rctx) : undefined
+    const rctx: ReducerContext = {
+      windowStart: ws,
+      windowEnd: we,
+      intervalNs,
+      selectorTime: ctx.selectorTime,
+      args,
+    }
+    const distinct =
+      agg.ofDistinct === true ? ctx.lib.aggregate('distinct')?.newReducer(input, rctx) : undefined
     const reducer = fn.newReducer(input, rctx)
     let j = i
     for (; j < n; j++) {
@@ -166,7 +268,9 @@ function reduceWindows(call: CallPlan, input: ValueType, points: CallInput, ctx:
       if (p === undefined || (iv !== null && p.time >= we)) break
       ;(distinct ?? reducer).push(p)
     }
-    if (distinct !== undefined) for (const d of distinct.emit()) if (d.value !== null) reducer.push({ time: d.time, value: d.value, aux: [], tags: {} })
+    if (distinct !== undefined)
+      for (const d of distinct.emit())
+        if (d.value !== null) reducer.push({ time: d.time, value: d.value, aux: [], tags: {} })
     put(ws, reducer.emit())
     i = j
   }
@@ -174,7 +278,13 @@ function reduceWindows(call: CallPlan, input: ValueType, points: CallInput, ctx:
 }
 
 /** The filled windows of an aggregate call in output order, flattened. */
-function filled(call: CallPlan, outType: ValueType, windows: Map<bigint, OutputPoint[]>, ctx: CallContext, span: readonly [bigint, bigint]): OutputPoint[] {
+function filled(
+  call: CallPlan,
+  outType: ValueType,
+  windows: Map<bigint, OutputPoint[]>,
+  ctx: CallContext,
+  span: readonly [bigint, bigint],
+): OutputPoint[] {
   const iv = ctx.interval
   const order = [...windows.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
   if (!ctx.fill.ascending) order.reverse()
@@ -187,11 +297,28 @@ function filled(call: CallPlan, outType: ValueType, windows: Map<bigint, OutputP
   const name = call.aggregate?.name ?? ''
   const out: OutputPoint[] = []
   const zone = ctx.zone
-  const stepper = zone === null ? undefined : zoneStepper(iv, ctx.fill.ascending, (t) => BigInt(zoneOffsetSeconds(zone, t)) * 1_000_000_000n)
-  for (const [w, cell] of fillCall(found, name, iv, ctx.fill, span, sampleOf(outType, name), stepper)) {
+  const stepper =
+    zone === null
+      ? undefined
+      : zoneStepper(
+          iv,
+          ctx.fill.ascending,
+          (t) => BigInt(zoneOffsetSeconds(zone, t)) * 1_000_000_000n,
+        )
+  for (const [w, cell] of fillCall(
+    found,
+    name,
+    iv,
+    ctx.fill,
+    span,
+    sampleOf(outType, name),
+    stepper,
+    ctx.budget,
+  )) {
     const real = windows.get(w)
     if (real !== undefined) out.push(...real)
-    else out.push({ time: w, value: cell === null || typeof cell === 'object' ? null : cell, aux: [] })
+    else
+      out.push({ time: w, value: cell === null || typeof cell === 'object' ? null : cell, aux: [] })
   }
   return out
 }
@@ -207,7 +334,13 @@ export function windowSpan(points: CallInput, ctx: CallContext): [bigint, bigint
  * The output points of `call` for one tag set from its `points` (ascending by time, already in
  * the call's time range), in output order and cut by OFFSET/LIMIT.
  */
-export function runCall(call: CallPlan, input: ValueType, points: CallInput, ctx: CallContext, span: readonly [bigint, bigint]): OutputPoint[] {
+export function runCall(
+  call: CallPlan,
+  input: ValueType,
+  points: CallInput,
+  ctx: CallContext,
+  span: readonly [bigint, bigint],
+): OutputPoint[] {
   let out: OutputPoint[]
   let t = input
   if (call.aggregate !== null) {
@@ -222,13 +355,18 @@ export function runCall(call: CallPlan, input: ValueType, points: CallInput, ctx
   for (const tr of call.transforms) {
     const tf = ctx.lib.transform(tr.name)
     if (tf === undefined) throw new StatementError(`undefined function ${tr.name}()`)
-    const transform = tf.newTransform(t, { intervalNs: ctx.interval?.durationNs ?? 0n, args: tr.args, ascending: ctx.fill.ascending })
+    const transform = tf.newTransform(t, {
+      intervalNs: ctx.interval?.durationNs ?? 0n,
+      args: tr.args,
+      ascending: ctx.fill.ascending,
+    })
     t = tf.outputType(t)
     const next: OutputPoint[] = []
     for (const p of out) for (const q of transform.push(p)) next.push(q)
     for (const q of transform.flush()) next.push(q)
     out = next
   }
-  if (ctx.offset > 0 || ctx.limit > 0) out = out.slice(ctx.offset, ctx.limit > 0 ? ctx.offset + ctx.limit : undefined)
+  if (ctx.offset > 0 || ctx.limit > 0)
+    out = out.slice(ctx.offset, ctx.limit > 0 ? ctx.offset + ctx.limit : undefined)
   return out
 }

@@ -22,14 +22,19 @@ export function dimensionsOf(plan: SelectPlan, schemas: readonly MeasurementSche
   const keys = new Set(plan.dimensions.keys)
   for (const s of schemas) {
     for (const k of s.tagKeys) {
-      if (plan.dimensions.all || plan.dimensions.regexes.some((r) => regexMatches(r, k))) keys.add(k)
+      if (plan.dimensions.all || plan.dimensions.regexes.some((r) => regexMatches(r, k)))
+        keys.add(k)
     }
   }
   return [...keys].sort()
 }
 
 /** Expands `*`, `*::field` and `*::tag` over every measurement's schema (fields and tags sorted together). */
-export function expand(plan: SelectPlan, schemas: readonly MeasurementSchema[], dims: ReadonlySet<string>): Expanded {
+export function expand(
+  plan: SelectPlan,
+  schemas: readonly MeasurementSchema[],
+  dims: ReadonlySet<string>,
+): Expanded {
   const aux = [...plan.fields.aux]
   const fields: FieldPlan[] = []
   for (const f of plan.fields.fields) {
@@ -41,11 +46,17 @@ export function expand(plan: SelectPlan, schemas: readonly MeasurementSchema[], 
     const names = new Map<string, 'field' | 'tag'>()
     for (const s of schemas) {
       if (type !== 'tag') for (const n of s.fields.keys()) names.set(n, 'field')
-      if (type !== 'field') for (const t of s.tagKeys) if (!dims.has(t) && !names.has(t)) names.set(t, 'tag')
+      if (type !== 'field')
+        for (const t of s.tagKeys) if (!dims.has(t) && !names.has(t)) names.set(t, 'tag')
     }
     for (const name of [...names.keys()].sort()) {
       aux.push({ name, type: names.get(name) ?? 'field' })
-      fields.push({ column: name, aliased: false, expr: { kind: 'ref', slot: aux.length - 1 }, source: null })
+      fields.push({
+        column: name,
+        aliased: false,
+        expr: { kind: 'ref', slot: aux.length - 1 },
+        source: null,
+      })
     }
   }
   return { fields, aux, columns: columnNamesOf(plan.fields.timeColumn, fields) }
@@ -81,7 +92,11 @@ function columnNamesOf(timeColumn: string, fields: readonly FieldPlan[]): string
 }
 
 /** Evaluates a select-list expression on one output row. */
-export function evalField(e: FieldExpr, slots: readonly (QueryCell | undefined)[], aux: readonly QueryCell[]): EvalValue {
+export function evalField(
+  e: FieldExpr,
+  slots: readonly (QueryCell | undefined)[],
+  aux: readonly QueryCell[],
+): EvalValue {
   switch (e.kind) {
     case 'ref': {
       const v = aux[e.slot]

@@ -8,6 +8,13 @@ import type { FieldType } from '../lineprotocol/index.js'
 import type { QueryCell, QueryRow } from './result.js'
 import { evalExpr, MISSING } from './select-eval.js'
 import { readSeriesRows, type SeriesRows } from './select-series-data.js'
+import {
+  ChunkRowSource,
+  type RowSource,
+  seriesRowChunks,
+  TypedRowSource,
+} from './select-series-cursor.js'
+import { joinTSMKey, type KeyCursor, type KeyCursorOptions } from '../engine/index.js'
 import type { MeasurementSchema, MeasurementSource, ShardTimeRange } from './select-source.js'
 import { schemaOf, selectedSeries } from './select-source.js'
 
@@ -18,7 +25,29 @@ export interface EngineSeries {
   readonly key: string
   readonly tags: ReadonlyMap<string, string>
   /** Its rows for fields `names` in [minNs, maxNs], kept by `filter` when given. */
-  read(names: readonly string[], minNs: bigint, maxNs: bigint, filter: Expr | null, tagKeys: ReadonlySet<string>): Promise<SeriesRows>
+  read(
+    names: readonly string[],
+    minNs: bigint,
+    maxNs: bigint,
+    filter: Expr | null,
+    tagKeys: ReadonlySet<string>,
+  ): Promise<SeriesRows>
+  /** The same rows one at a time, in time order (descending when not `ascending`); typed, straight from the cursors, when there is no condition. */
+  rowSource(
+    names: readonly string[],
+    minNs: bigint,
+    maxNs: bigint,
+    filter: Expr | null,
+    tagKeys: ReadonlySet<string>,
+    ascending: boolean,
+  ): RowSource
+  /** A cursor over one field's values in [minNs, maxNs] (store series only; undefined for a subquery's). */
+  cursor(
+    field: string,
+    minNs: bigint,
+    maxNs: bigint,
+    options: KeyCursorOptions,
+  ): KeyCursor | undefined
 }
 
 /** A measurement (or a subquery's measurement) the engine reads. */
@@ -50,7 +79,27 @@ export function storeSource(m: MeasurementSource): EngineSource {
             shardIndex,
             key: s.key,
             tags: s.tags,
-            read: (names, minNs, maxNs, filter, tagKeys) => readSeriesRows(shard, s.key, s.tags, names, minNs, maxNs, filter, tagKeys),
+            read: (names, minNs, maxNs, filter, tagKeys) =>
+              readSeriesRows(shard, s.key, s.tags, names, minNs, maxNs, filter, tagKeys),
+            rowSource: (names, minNs, maxNs, filter, tagKeys, ascending) =>
+              filter === null
+                ? new TypedRowSource(shard, s.key, s.tags, names, minNs, maxNs, ascending)
+                : new ChunkRowSource(
+                    s.tags,
+                    seriesRowChunks(
+                      shard,
+                      s.key,
+                      s.tags,
+                      names,
+                      minNs,
+                      maxNs,
+                      filter,
+                      tagKeys,
+                      ascending,
+                    ),
+                  ),
+            cursor: (field, minNs, maxNs, options) =>
+              shard.cursor(joinTSMKey(s.key, field), minNs, maxNs, options),
           })
         }
       })
@@ -110,7 +159,27 @@ export function subquerySources(rows: readonly QueryRow[]): EngineSource[] {
       series: () =>
         list.map((r, i) => {
           const tags = new Map(Object.entries(r.tags ?? {}))
-          return { shardIndex: 0, key: `${name}\u0000${i}`, tags, read: async (names, _minNs, _maxNs, filter) => rowsOf(r, tags, names, filter) }
+          const rowChunks = async function* (
+            names: readonly string[],
+            filter: Expr | null,
+            ascending: boolean,
+          ): AsyncGenerator<SeriesRows> {
+            const rows = rowsOf(r, tags, names, filter)
+            if (!ascending) {
+              rows.times.reverse()
+              for (const c of rows.cols) c.reverse()
+            }
+            if (rows.times.length > 0) yield rows
+          }
+          return {
+            shardIndex: 0,
+            key: `${name}\u0000${i}`,
+            tags,
+            read: async (names, _minNs, _maxNs, filter) => rowsOf(r, tags, names, filter),
+            rowSource: (names, _minNs, _maxNs, filter, _tagKeys, ascending) =>
+              new ChunkRowSource(tags, rowChunks(names, filter, ascending)),
+            cursor: () => undefined,
+          }
         }),
     })
   }
@@ -118,7 +187,12 @@ export function subquerySources(rows: readonly QueryRow[]): EngineSource[] {
 }
 
 /** A subquery row set's values for `names`, in its own order, kept by `filter`. */
-function rowsOf(r: QueryRow, tags: ReadonlyMap<string, string>, names: readonly string[], filter: Expr | null): SeriesRows {
+function rowsOf(
+  r: QueryRow,
+  tags: ReadonlyMap<string, string>,
+  names: readonly string[],
+  filter: Expr | null,
+): SeriesRows {
   const idx = names.map((n) => r.columns.indexOf(n))
   const times: bigint[] = []
   const cols: QueryCell[][] = names.map(() => [])
@@ -159,14 +233,22 @@ export function mergeSameName(sources: readonly EngineSource[]): EngineSource[] 
     for (const [k, t] of s.schema.fields) if (!fields.has(k)) fields.set(k, t)
     byName.set(s.name, {
       name: s.name,
-      schema: { fields, tagKeys: [...new Set([...prev.schema.tagKeys, ...s.schema.tagKeys])].sort() },
+      schema: {
+        fields,
+        tagKeys: [...new Set([...prev.schema.tagKeys, ...s.schema.tagKeys])].sort(),
+      },
       fromRegex: prev.fromRegex || s.fromRegex,
       direct: prev.direct || s.direct,
       shardRanges: prev.direct || s.direct ? [] : [...prev.shardRanges, ...s.shardRanges],
       series: (condition) => {
         const a = prev.series(condition)
         const shift = a.reduce((m, x) => Math.max(m, x.shardIndex + 1), 0)
-        return [...a, ...s.series(condition).map((x) => ({ ...x, shardIndex: x.shardIndex + shift, key: `${x.key}\u0001` }))]
+        return [
+          ...a,
+          ...s
+            .series(condition)
+            .map((x) => ({ ...x, shardIndex: x.shardIndex + shift, key: `${x.key}\u0001` })),
+        ]
       },
     })
   }

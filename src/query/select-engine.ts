@@ -10,8 +10,20 @@ import type { FieldType } from '../lineprotocol/index.js'
 import { MIN_TIME_NS } from './condition.js'
 import type { InputPoint, OutputPoint, ValueType } from './functions/index.js'
 import type { QueryCell, QueryRow } from './result.js'
-import { type CallContext, type CallInput, runCall, shardPartials, windowSpan } from './select-calls.js'
-import { MERGEABLE, type Partial } from './select-partial.js'
+import {
+  FILL_WINDOW_BUDGET,
+  type CallContext,
+  type CallInput,
+  partialHelpers,
+  runCall,
+  shardPartials,
+  windowSpan,
+} from './select-calls.js'
+import { combine, MERGEABLE, type Partial, parallelMerge } from './select-partial.js'
+import { fastSeriesPartials, isFastCall } from './select-fast-partials.js'
+import { mergeByTime } from './select-merge.js'
+import { cursorPoints } from './select-series-cursor.js'
+import type { CallPlan } from './select-fields.js'
 import { groupKeyOf, groupTags } from './select-group.js'
 import type { FunctionLibrary, SelectPlan } from './select-plan.js'
 import type { SeriesRows } from './select-series-data.js'
@@ -20,11 +32,21 @@ import type { EngineSeries, EngineSource } from './select-engine-source.js'
 import { checkTypes } from './select-types.js'
 import { conditionRefs } from './select-series-data.js'
 import { windowStartIn } from './select-tz.js'
-import { dimensionsOf, type Expanded, evalField, expand, timeCell, toCell } from './select-columns.js'
+import {
+  dimensionsOf,
+  type Expanded,
+  evalField,
+  expand,
+  timeCell,
+  toCell,
+} from './select-columns.js'
 import { rawBlocks, rawValues } from './select-raw.js'
 
 const INT64_MIN = -(2n ** 63n)
 const INT64_MAX = 2n ** 63n - 1n
+/** Values a cursor hands an aggregate at a time. */
+const CURSOR_CHUNK = 4096
+const NO_AUX: readonly QueryCell[] = Object.freeze([])
 
 /** What the engine reads and how. */
 export interface EngineInput {
@@ -75,9 +97,14 @@ export async function* runEngine(input: EngineInput): AsyncGenerator<QueryRow> {
     const source = sources[m]
     const schema = schemas[m]
     if (source === undefined || schema === undefined) continue
-    const isField = ex.aux.map((r) => r.type === 'field' || (r.type === 'any' && (schema.fields.has(r.name) || !schema.tagKeys.includes(r.name))))
+    const isField = ex.aux.map(
+      (r) =>
+        r.type === 'field' ||
+        (r.type === 'any' && (schema.fields.has(r.name) || !schema.tagKeys.includes(r.name))),
+    )
     if (plan.mode === 'raw' && !isField.some((f) => f)) continue
-    if (plan.mode === 'aggregate' && !plan.fields.calls.some((c) => schema.fields.has(c.field))) continue
+    if (plan.mode === 'aggregate' && !plan.fields.calls.some((c) => schema.fields.has(c.field)))
+      continue
     const condNames = [...conditionRefs(plan.condition)]
     const schemaTagSet = new Set(schema.tagKeys)
     const condFields = condNames.filter((n) => schema.fields.has(n))
@@ -91,15 +118,21 @@ export async function* runEngine(input: EngineInput): AsyncGenerator<QueryRow> {
     const callCol = plan.fields.calls.map((c) => (schema.fields.has(c.field) ? add(c.field) : -1))
     for (const n of condFields) add(n)
     // A condition naming anything but tags is checked per point (unknown names never match).
-    const filter = source.direct || condNames.some((n) => !schema.tagKeys.includes(n) || schema.fields.has(n)) ? plan.condition : null
+    const filter =
+      source.direct || condNames.some((n) => !schema.tagKeys.includes(n) || schema.fields.has(n))
+        ? plan.condition
+        : null
     const groups = new Map<string, TagSet>()
     for (const series of source.series(source.direct ? null : plan.condition)) {
       const key = groupKeyOf(dims, series.tags)
       let g = groups.get(key)
-      if (g === undefined) groups.set(key, (g = { key, tags: groupTags(dims, series.tags), members: [] }))
+      if (g === undefined)
+        groups.set(key, (g = { key, tags: groupTags(dims, series.tags), members: [] }))
       g.members.push(series)
     }
-    const ordered = [...groups.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    const ordered = [...groups.values()].sort((a, b) =>
+      a.key < b.key ? -1 : a.key > b.key ? 1 : 0,
+    )
     if (!plan.ascending) ordered.reverse()
     let skipped = 0
     let emitted = 0
@@ -108,7 +141,15 @@ export async function* runEngine(input: EngineInput): AsyncGenerator<QueryRow> {
       if (input.signal?.aborted === true) return
       if (plan.mode === 'raw' && !source.direct) {
         let found = false
-        for await (const values of rawBlocks(plan, ex, source, g.members, { names, filter, tagKeys: schemaTagSet }, auxCol, input)) {
+        for await (const values of rawBlocks(
+          plan,
+          ex,
+          source,
+          g.members,
+          { names, filter, tagKeys: schemaTagSet },
+          auxCol,
+          input,
+        )) {
           if (!found) {
             found = true
             if (skipped < plan.sOffset) {
@@ -117,11 +158,18 @@ export async function* runEngine(input: EngineInput): AsyncGenerator<QueryRow> {
             }
             emitted++
           }
-          yield { name: source.name, ...(dims.length > 0 && { tags: g.tags }), columns: ex.columns, values }
+          yield {
+            name: source.name,
+            ...(dims.length > 0 && { tags: g.tags }),
+            columns: ex.columns,
+            values,
+          }
         }
         continue
       }
-      const members = [...g.members].sort((a, b) => a.shardIndex - b.shardIndex || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      const members = [...g.members].sort(
+        (a, b) => a.shardIndex - b.shardIndex || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0),
+      )
       const readRows = async (list: readonly EngineSeries[]): Promise<SeriesRows[]> => {
         const out: SeriesRows[] = []
         for (const mem of list) {
@@ -136,9 +184,27 @@ export async function* runEngine(input: EngineInput): AsyncGenerator<QueryRow> {
       if (plan.mode === 'raw') {
         const rows = await readRows(members)
         if (rows.length === 0) continue
-        values = rawValues(plan, ex, rows, auxCol, input, source.direct, { skip: plan.offset, left: plan.limit > 0 ? plan.limit : Number.POSITIVE_INFINITY })
+        values = rawValues(plan, ex, rows, auxCol, input, source.direct, {
+          skip: plan.offset,
+          left: plan.limit > 0 ? plan.limit : Number.POSITIVE_INFINITY,
+        })
       } else {
-        values = await aggregateValues(plan, ex, { members, readRows, sourceLevels: source.fromRegex ? 2 : 1, direct: source.direct }, auxCol, callCol, schema, input)
+        const cursors = !source.direct && filter === null && ex.aux.length === 0
+        values = await aggregateValues(
+          plan,
+          ex,
+          {
+            members,
+            readRows,
+            sourceLevels: source.fromRegex ? 2 : 1,
+            direct: source.direct,
+            cursors,
+          },
+          auxCol,
+          callCol,
+          schema,
+          input,
+        )
       }
       if (values.length === 0) continue
       if (skipped < plan.sOffset) {
@@ -146,7 +212,12 @@ export async function* runEngine(input: EngineInput): AsyncGenerator<QueryRow> {
         continue
       }
       emitted++
-      yield { name: source.name, ...(dims.length > 0 && { tags: g.tags }), columns: ex.columns, values }
+      yield {
+        name: source.name,
+        ...(dims.length > 0 && { tags: g.tags }),
+        columns: ex.columns,
+        values,
+      }
     }
   }
 }
@@ -158,6 +229,8 @@ interface TagSetData {
   readonly readRows: (members: readonly EngineSeries[]) => Promise<SeriesRows[]>
   readonly sourceLevels: number
   readonly direct: boolean
+  /** Calls may read their field through cursors (no per-point condition, no aux columns). */
+  readonly cursors: boolean
 }
 
 /** What one call collected over the shards of a tag set. */
@@ -203,15 +276,30 @@ async function aggregateValues(
       for (let i = 0; i < r.times.length; i++) {
         const v = values[i]
         const t = r.times[i] ?? 0n
-        if (v === null || v === undefined || typeof v === 'object' || (!data.direct && (t < lo || t > hi))) continue
-        const aux = ex.aux.length === 0 ? [] : ex.aux.map((a, k) => ((auxCol[k] ?? -1) >= 0 ? (r.cols[auxCol[k] ?? 0]?.[i] ?? null) : (r.tags.get(a.name) ?? null)))
+        if (
+          v === null ||
+          v === undefined ||
+          typeof v === 'object' ||
+          (!data.direct && (t < lo || t > hi))
+        )
+          continue
+        const aux =
+          ex.aux.length === 0
+            ? NO_AUX
+            : ex.aux.map((a, k) =>
+                (auxCol[k] ?? -1) >= 0
+                  ? (r.cols[auxCol[k] ?? 0]?.[i] ?? null)
+                  : (r.tags.get(a.name) ?? null),
+              )
         pts.push({ time: t, value: v, aux, tags })
       }
       if (pts.length > 0) out.push(pts)
     }
     return out
   }
+  const budget = { windows: FILL_WINDOW_BUDGET }
   const baseCtx = (withExtra: boolean): CallContext => ({
+    budget,
     lib: input.lib,
     interval: iv,
     zone: plan.location,
@@ -222,38 +310,160 @@ async function aggregateValues(
       fill: plan.fill,
       fillValue: plan.fillValue,
       ascending: plan.ascending,
-      firstWindow: iv !== null && bounded ? windowStartIn(withExtra && plan.ascending ? input.minNs - extraNs : input.minNs, iv, plan.location) : undefined,
-      lastWindow: iv !== null ? windowStartIn(withExtra && !plan.ascending ? input.maxNs + extraNs : input.maxNs, iv, plan.location) : 0n,
+      firstWindow:
+        iv !== null && bounded
+          ? windowStartIn(
+              withExtra && plan.ascending ? input.minNs - extraNs : input.minNs,
+              iv,
+              plan.location,
+            )
+          : undefined,
+      lastWindow:
+        iv !== null
+          ? windowStartIn(
+              withExtra && !plan.ascending ? input.maxNs + extraNs : input.maxNs,
+              iv,
+              plan.location,
+            )
+          : 0n,
     },
     limit: plan.limit,
     offset: plan.offset,
   })
-  const accs: CallAccumulator[] = calls.map(() => ({ byShard: [], partials: [], lo: undefined, hi: undefined }))
+  const accs: CallAccumulator[] = calls.map(() => ({
+    byShard: [],
+    partials: [],
+    lo: undefined,
+    hi: undefined,
+  }))
   const types = calls.map((c) => valueTypeOf(schema.fields.get(c.field)))
-  const pushDown = calls.map((c) => !data.direct && c.aggregate !== null && c.aggregate.ofDistinct !== true && MERGEABLE.has(c.aggregate.name))
+  const pushDown = calls.map(
+    (c) =>
+      !data.direct &&
+      c.aggregate !== null &&
+      c.aggregate.ofDistinct !== true &&
+      MERGEABLE.has(c.aggregate.name),
+  )
+  // count/sum/mean/min/max/first/last reduce typed chunks from cursors, without point objects.
+  const fast = calls.map((c, k) => {
+    const type = types[k]
+    return (
+      data.cursors &&
+      pushDown[k] === true &&
+      type !== undefined &&
+      c.aggregate !== null &&
+      isFastCall(c.aggregate.name, type)
+    )
+  })
+  const needRows = calls.some((_c, k) => fast[k] !== true)
+  const limits = input.limits
+  const addPoints = limits === undefined ? undefined : (n: number): void => limits.addPoints(n)
   let from = 0
   while (from < data.members.length) {
     const shardIndex = data.members[from]?.shardIndex
     let to = from
     while (to < data.members.length && data.members[to]?.shardIndex === shardIndex) to++
-    const rows = await data.readRows(data.members.slice(from, to))
+    const list = data.members.slice(from, to)
     from = to
-    if (rows.length === 0) continue
     for (let k = 0; k < calls.length; k++) {
       const call = calls[k]
       const acc = accs[k]
       const type = types[k]
-      if (call === undefined || acc === undefined || type === undefined) continue
-      const series = pointsOf(rows, k, call.transforms.length > 0)
-      if (series.length === 0) continue
+      const name = call?.aggregate?.name ?? ''
+      if (
+        fast[k] !== true ||
+        call === undefined ||
+        acc === undefined ||
+        type === undefined ||
+        !isFastCall(name, type)
+      )
+        continue
+      if (input.signal?.aborted === true) break
+      const withExtra = call.transforms.length > 0
+      const lo = withExtra && plan.ascending ? input.minNs - extraNs : input.minNs
+      const hi = withExtra && !plan.ascending ? input.maxNs + extraNs : input.maxNs
+      if (lo < INT64_MIN || hi > INT64_MAX) continue
+      const { windowOf, pctx } = partialHelpers(call, baseCtx(withExtra))
+      const lists: Partial[][] = []
+      for (const mem of list) {
+        const cursor = mem.cursor(call.field, lo, hi, {
+          ascending: plan.ascending,
+          chunkSize: CURSOR_CHUNK,
+          timesOnly: name === 'count',
+        })
+        if (cursor === undefined) continue
+        const r = await fastSeriesPartials(name, type, cursor, windowOf, addPoints)
+        if (r.partials.length === 0) continue
+        lists.push(r.partials)
+        if (r.lo !== undefined && (acc.lo === undefined || r.lo < acc.lo)) acc.lo = r.lo
+        if (r.hi !== undefined && (acc.hi === undefined || r.hi > acc.hi)) acc.hi = r.hi
+      }
+      if (lists.length === 0) continue
+      acc.partials.push(
+        combine(
+          input.lib,
+          name,
+          type,
+          parallelMerge(plan.ascending ? lists : lists.reverse(), plan.ascending),
+          pctx,
+        ),
+      )
+    }
+    if (!needRows) continue
+    const consume = (
+      k: number,
+      call: CallPlan,
+      acc: CallAccumulator,
+      type: ValueType,
+      series: InputPoint[][],
+    ): void => {
+      if (series.length === 0) return
       for (const pts of series) {
         const first = pts[0]?.time
         const last = pts[pts.length - 1]?.time
         if (first !== undefined && (acc.lo === undefined || first < acc.lo)) acc.lo = first
         if (last !== undefined && (acc.hi === undefined || last > acc.hi)) acc.hi = last
       }
-      if (pushDown[k] === true) acc.partials.push(shardPartials(call, type, series, baseCtx(call.transforms.length > 0)))
+      if (pushDown[k] === true)
+        acc.partials.push(shardPartials(call, type, series, baseCtx(call.transforms.length > 0)))
       else acc.byShard.push(series)
+    }
+    if (data.cursors) {
+      // Each call reads its own field through cursors: no joined rows.
+      for (let k = 0; k < calls.length; k++) {
+        const call = calls[k]
+        const acc = accs[k]
+        const type = types[k]
+        if (call === undefined || acc === undefined || type === undefined || fast[k] === true)
+          continue
+        const withExtra = call.transforms.length > 0
+        const lo = withExtra && plan.ascending ? input.minNs - extraNs : input.minNs
+        const hi = withExtra && !plan.ascending ? input.maxNs + extraNs : input.maxNs
+        if (lo < INT64_MIN || hi > INT64_MAX) continue
+        const series: InputPoint[][] = []
+        for (const mem of list) {
+          if (input.signal?.aborted === true) break
+          const cursor = mem.cursor(call.field, lo, hi, {
+            ascending: true,
+            chunkSize: CURSOR_CHUNK,
+          })
+          if (cursor === undefined) continue
+          const pts = await cursorPoints(cursor, Object.fromEntries(mem.tags), addPoints)
+          if (pts.length > 0) series.push(pts)
+        }
+        consume(k, call, acc, type, series)
+      }
+      continue
+    }
+    const rows = await data.readRows(list)
+    if (rows.length === 0) continue
+    for (let k = 0; k < calls.length; k++) {
+      const call = calls[k]
+      const acc = accs[k]
+      const type = types[k]
+      if (call === undefined || acc === undefined || type === undefined || fast[k] === true)
+        continue
+      consume(k, call, acc, type, pointsOf(rows, k, call.transforms.length > 0))
     }
   }
   const inputs = accs.map((acc, k): CallInput => {
@@ -266,8 +476,7 @@ async function aggregateValues(
       direct: data.direct,
       merged: () => {
         if (merged === undefined) {
-          merged = acc.byShard.flat(2)
-          if (acc.byShard.length > 1 || (acc.byShard[0]?.length ?? 0) > 1) merged.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0))
+          merged = mergeByTime(acc.byShard.flat(1))
         }
         return merged
       },
@@ -284,14 +493,23 @@ async function aggregateValues(
   const streams: OutputPoint[][] = calls.map((c, k) => {
     const pts = inputs[k]
     const type = valueTypeOf(schema.fields.get(c.field))
-    if (pts === undefined || type === undefined || (pts.span === null && (iv === null || lo === undefined))) return []
+    if (
+      pts === undefined ||
+      type === undefined ||
+      (pts.span === null && (iv === null || lo === undefined))
+    )
+      return []
     return runCall(c, type, pts, baseCtx(c.transforms.length > 0), [lo ?? 0n, hi ?? 0n])
   })
   return mergeStreams(plan, ex, streams)
 }
 
 /** Merges the calls' outputs by time (a point of each per row) and evaluates the select list. */
-function mergeStreams(plan: SelectPlan, ex: Expanded, streams: readonly OutputPoint[][]): QueryCell[][] {
+function mergeStreams(
+  plan: SelectPlan,
+  ex: Expanded,
+  streams: readonly OutputPoint[][],
+): QueryCell[][] {
   const pos = streams.map(() => 0)
   const out: QueryCell[][] = []
   const slots: (QueryCell | undefined)[] = streams.map(() => undefined)

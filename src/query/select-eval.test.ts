@@ -15,10 +15,14 @@ describe('evalBinary', () => {
 
   it('adds integer and float as floats and keeps integers integral', () => {
     fc.assert(
-      fc.property(fc.bigInt({ min: -(2n ** 40n), max: 2n ** 40n }), fc.bigInt({ min: -(2n ** 40n), max: 2n ** 40n }), (a, b) => {
-        assert.equal(evalBinary('+', a, b), a + b)
-        assert.equal(evalBinary('+', a, Number(b)), Number(a) + Number(b))
-      }),
+      fc.property(
+        fc.bigInt({ min: -(2n ** 40n), max: 2n ** 40n }),
+        fc.bigInt({ min: -(2n ** 40n), max: 2n ** 40n }),
+        (a, b) => {
+          assert.equal(evalBinary('+', a, b), a + b)
+          assert.equal(evalBinary('+', a, Number(b)), Number(a) + Number(b))
+        },
+      ),
     )
   })
 
@@ -36,7 +40,9 @@ describe('evalExpr', () => {
   it('evaluates a condition with regexes, tags and math per point', () => {
     const cond = parseExpr("host =~ /^a/ AND abs(v) > 2 OR note = 'x'")
     const row = (v: number | null, host: string, note: string | null): boolean =>
-      evalExpr(cond, (n) => (n === 'v' ? (v ?? MISSING) : n === 'host' ? host : n === 'note' ? (note ?? MISSING) : null)) === true
+      evalExpr(cond, (n) =>
+        n === 'v' ? (v ?? MISSING) : n === 'host' ? host : n === 'note' ? (note ?? MISSING) : null,
+      ) === true
     assert.equal(row(-3, 'ab', null), true)
     assert.equal(row(1, 'ab', null), false)
     assert.equal(row(null, 'b', 'x'), true)

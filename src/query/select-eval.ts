@@ -20,7 +20,26 @@ export const MISSING: unique symbol = Symbol('missing')
 export type EvalValue = Scalar | null | RegExp | typeof MISSING
 
 /** The math functions (query/math.go isMathFunction). */
-export const MATH_FUNCTIONS: ReadonlySet<string> = new Set(['abs', 'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'atan2', 'exp', 'log', 'ln', 'log2', 'log10', 'sqrt', 'pow', 'floor', 'ceil', 'round'])
+export const MATH_FUNCTIONS: ReadonlySet<string> = new Set([
+  'abs',
+  'sin',
+  'cos',
+  'tan',
+  'asin',
+  'acos',
+  'atan',
+  'atan2',
+  'exp',
+  'log',
+  'ln',
+  'log2',
+  'log10',
+  'sqrt',
+  'pow',
+  'floor',
+  'ceil',
+  'round',
+])
 
 /** How many arguments a math function takes. */
 export function mathArgCount(name: string): number {
@@ -33,7 +52,11 @@ function isComparison(op: BinaryOperator): boolean {
   return op === '=' || op === '!=' || op === '<' || op === '<=' || op === '>' || op === '>='
 }
 
-function compareNum(op: BinaryOperator, a: number | bigint, b: number | bigint): boolean | undefined {
+function compareNum(
+  op: BinaryOperator,
+  a: number | bigint,
+  b: number | bigint,
+): boolean | undefined {
   switch (op) {
     case '=':
       return a === b

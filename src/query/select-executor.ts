@@ -40,11 +40,10 @@ export interface SelectExecutor {
 
 /** The SelectExecutor used until the query engine exists: every SELECT fails. */
 export const notImplementedSelectExecutor: SelectExecutor = {
-  // eslint-disable-next-line require-yield
   async *select(): AsyncIterable<ResultPart> {
     throw new NotImplementedError('SELECT')
   },
-  // eslint-disable-next-line require-yield
+
   async *explain(): AsyncIterable<ResultPart> {
     throw new NotImplementedError('SELECT')
   },

@@ -22,14 +22,23 @@ interface PlanNode {
   readonly source: MeasurementSource
 }
 
-function typedRef(name: string, fields: ReadonlyMap<string, FieldType>, tagKeys: readonly string[]): string {
+function typedRef(
+  name: string,
+  fields: ReadonlyMap<string, FieldType>,
+  tagKeys: readonly string[],
+): string {
   const t = fields.get(name) ?? (tagKeys.includes(name) ? 'tag' : undefined)
   const ref: Expr = { kind: 'VarRef', name, dataType: t ?? 'unknown' }
   return formatExpr(ref)
 }
 
 /** The QUERY PLAN rows of `plan` over `sources`, reading [minNs, maxNs] to count values. */
-export async function explainPlan(plan: SelectPlan, sources: readonly MeasurementSource[], minNs: bigint, maxNs: bigint): Promise<QueryRow> {
+export async function explainPlan(
+  plan: SelectPlan,
+  sources: readonly MeasurementSource[],
+  minNs: bigint,
+  maxNs: bigint,
+): Promise<QueryRow> {
   const nodes: PlanNode[] = []
   // Types come from every measurement of the statement (InfluxDB rewrites the fields once).
   const allFields = new Map<string, FieldType>()
@@ -44,7 +53,9 @@ export async function explainPlan(plan: SelectPlan, sources: readonly Measuremen
   for (const call of plan.mode === 'raw' ? [null] : plan.fields.calls) {
     for (const source of sources) {
       const schema = schemaOf(source)
-      const names = plan.fields.hasWildcard ? [...new Set([...auxNames, ...schema.fields.keys(), ...schema.tagKeys])].sort() : auxNames
+      const names = plan.fields.hasWildcard
+        ? [...new Set([...auxNames, ...schema.fields.keys(), ...schema.tagKeys])].sort()
+        : auxNames
       const aux = names.map((n) => typedRef(n, allFields, tagList))
       const auxFields = names.filter((n) => schema.fields.has(n))
       if (call === null) {
@@ -54,7 +65,13 @@ export async function explainPlan(plan: SelectPlan, sources: readonly Measuremen
       const field = typedRef(call.field, allFields, tagList)
       const agg = call.aggregate
       const pushed = agg !== null && agg.ofDistinct !== true && MERGEABLE.has(agg.name)
-      nodes.push({ expr: pushed ? `${agg.name}(${field})` : field, aux, field: call.field, auxFields, source })
+      nodes.push({
+        expr: pushed ? `${agg.name}(${field})` : field,
+        aux,
+        field: call.field,
+        auxFields,
+        source,
+      })
     }
   }
   const lines: string[] = []
@@ -63,7 +80,9 @@ export async function explainPlan(plan: SelectPlan, sources: readonly Measuremen
     // InfluxDB 1.6's in-memory index is per database: every shard reports the measurement's
     // series of the whole database, and values are counted for them all.
     const keys = new Map<string, ReadonlyMap<string, string>>()
-    for (const shard of node.source.databaseShards) for (const s of selectedSeries(shard, node.source.name, plan.condition)) keys.set(s.key, s.tags)
+    for (const shard of node.source.databaseShards)
+      for (const s of selectedSeries(shard, node.source.name, plan.condition))
+        keys.set(s.key, s.tags)
     const series = keys.size * node.source.shards.length
     let values = 0
     for (const shard of node.source.shards) {
@@ -76,7 +95,14 @@ export async function explainPlan(plan: SelectPlan, sources: readonly Measuremen
     }
     lines.push(`EXPRESSION: ${node.expr}`)
     if (node.aux.length > 0) lines.push(`AUXILIARY FIELDS: ${node.aux.join(', ')}`)
-    lines.push(`NUMBER OF SHARDS: ${node.source.shards.length}`, `NUMBER OF SERIES: ${series}`, `CACHED VALUES: ${values}`, 'NUMBER OF FILES: 0', 'NUMBER OF BLOCKS: 0', 'SIZE OF BLOCKS: 0')
+    lines.push(
+      `NUMBER OF SHARDS: ${node.source.shards.length}`,
+      `NUMBER OF SERIES: ${series}`,
+      `CACHED VALUES: ${values}`,
+      'NUMBER OF FILES: 0',
+      'NUMBER OF BLOCKS: 0',
+      'SIZE OF BLOCKS: 0',
+    )
   }
   return { columns: ['QUERY PLAN'], values: lines.map((l) => [l]) }
 }

@@ -12,15 +12,21 @@ function select(q: string): SelectStatement {
 
 describe('select list compilation', () => {
   it('names columns as InfluxDB: call names, variables of an expression joined by _', () => {
-    const names = select('SELECT mean(a) + max(b), a * 2 + b, abs(c), x AS y FROM m').fields.map(fieldName)
+    const names = select('SELECT mean(a) + max(b), a * 2 + b, abs(c), x AS y FROM m').fields.map(
+      fieldName,
+    )
     assert.deepEqual(names, ['mean_max', 'a_b', 'abs', 'y'])
   })
 
-  it('makes one call slot per distinct call and keeps a lone selector\'s time', () => {
+  it("makes one call slot per distinct call and keeps a lone selector's time", () => {
     const plan = planSelect(select('SELECT max(v), max(v) * 2 FROM m'), 0n)
     assert.equal(plan.fields.calls.length, 1)
     assert.equal(plan.fields.selector, true)
-    assert.equal(planSelect(select('SELECT derivative(max(v)) FROM m WHERE time > 0 GROUP BY time(1m)'), 0n).fields.selector, false)
+    assert.equal(
+      planSelect(select('SELECT derivative(max(v)) FROM m WHERE time > 0 GROUP BY time(1m)'), 0n)
+        .fields.selector,
+      false,
+    )
   })
 
   it('rejects what InfluxDB rejects, with its texts', () => {
@@ -33,15 +39,30 @@ describe('select list compilation', () => {
       }
     }
     assert.equal(err('SELECT 1 + 2 FROM m'), 'field must contain at least one variable')
-    assert.equal(err('SELECT mean(v), v FROM m'), 'mixing aggregate and non-aggregate queries is not supported')
-    assert.equal(err('SELECT top(v, 1), max(v) FROM m'), 'selector function top() cannot be combined with other functions')
-    assert.equal(err('SELECT distinct(v), count(v) FROM m'), 'aggregate function distinct() cannot be combined with other functions or fields')
+    assert.equal(
+      err('SELECT mean(v), v FROM m'),
+      'mixing aggregate and non-aggregate queries is not supported',
+    )
+    assert.equal(
+      err('SELECT top(v, 1), max(v) FROM m'),
+      'selector function top() cannot be combined with other functions',
+    )
+    assert.equal(
+      err('SELECT distinct(v), count(v) FROM m'),
+      'aggregate function distinct() cannot be combined with other functions or fields',
+    )
     assert.equal(err('SELECT nope(v) FROM m'), 'undefined function nope()')
-    assert.equal(err('SELECT mean(v) FROM m GROUP BY time(1m), mean(v)'), 'only time() calls allowed in dimensions')
+    assert.equal(
+      err('SELECT mean(v) FROM m GROUP BY time(1m), mean(v)'),
+      'only time() calls allowed in dimensions',
+    )
   })
 
   it('takes GROUP BY time offsets from now() and keeps regex dimensions', () => {
-    const plan = planSelect(select('SELECT mean(v) FROM m GROUP BY time(1m, now()), /^h/'), 90_500_000_000n)
+    const plan = planSelect(
+      select('SELECT mean(v) FROM m GROUP BY time(1m, now()), /^h/'),
+      90_500_000_000n,
+    )
     assert.deepEqual(plan.interval, { durationNs: 60_000_000_000n, offsetNs: 30_500_000_000n })
     assert.deepEqual(plan.dimensions.regexes, ['^h'])
   })

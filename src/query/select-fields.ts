@@ -10,7 +10,16 @@ import { evalBinary, MATH_FUNCTIONS, mathArgCount } from './select-eval.js'
 import type { Scalar } from './functions/index.js'
 
 /** The selectors (InfluxDB's influxql.IsSelector). */
-export const SELECTOR_NAMES: ReadonlySet<string> = new Set(['first', 'last', 'min', 'max', 'percentile', 'sample', 'top', 'bottom'])
+export const SELECTOR_NAMES: ReadonlySet<string> = new Set([
+  'first',
+  'last',
+  'min',
+  'max',
+  'percentile',
+  'sample',
+  'top',
+  'bottom',
+])
 
 /** The transformations, applied to the output of an aggregate (or to raw points without GROUP BY time). */
 export const TRANSFORM_NAMES: ReadonlySet<string> = new Set([
@@ -30,7 +39,12 @@ export type FieldExpr =
   | { readonly kind: 'ref'; readonly slot: number }
   | { readonly kind: 'call'; readonly slot: number }
   | { readonly kind: 'literal'; readonly value: Scalar | null }
-  | { readonly kind: 'binary'; readonly op: BinaryOperator; readonly lhs: FieldExpr; readonly rhs: FieldExpr }
+  | {
+      readonly kind: 'binary'
+      readonly op: BinaryOperator
+      readonly lhs: FieldExpr
+      readonly rhs: FieldExpr
+    }
   | { readonly kind: 'math'; readonly name: string; readonly args: readonly FieldExpr[] }
   | { readonly kind: 'wildcard'; readonly type: 'field' | 'tag' | null }
 
@@ -45,7 +59,11 @@ export interface CallPlan {
   /** The call as text, to share a slot between equal calls. */
   readonly key: string
   /** The aggregate or selector; null when a transformation reads raw points. */
-  readonly aggregate: { readonly name: string; readonly args: readonly Expr[]; readonly ofDistinct?: boolean } | null
+  readonly aggregate: {
+    readonly name: string
+    readonly args: readonly Expr[]
+    readonly ofDistinct?: boolean
+  } | null
   /** The field the innermost call reads. */
   readonly field: string
   readonly transforms: readonly { readonly name: string; readonly args: readonly Expr[] }[]
@@ -238,10 +256,17 @@ class Compiler {
     switch (e.kind) {
       case 'VarRef':
         this.hasAux = true
-        return { kind: 'ref', slot: this.auxSlot(e.name, e.dataType === 'tag' ? 'tag' : e.dataType === 'unknown' ? 'any' : 'field') }
+        return {
+          kind: 'ref',
+          slot: this.auxSlot(
+            e.name,
+            e.dataType === 'tag' ? 'tag' : e.dataType === 'unknown' ? 'any' : 'field',
+          ),
+        }
       case 'Wildcard':
         this.hasAux = true
-        if (!allowWildcard) throw new StatementError('unable to use wildcard in a binary expression')
+        if (!allowWildcard)
+          throw new StatementError('unable to use wildcard in a binary expression')
         this.hasWildcard = true
         return { kind: 'wildcard', type: e.wildcardType }
       case 'RegexLiteral':
@@ -250,20 +275,39 @@ class Compiler {
       case 'ParenExpr':
         return this.compile(e.expr, allowWildcard)
       case 'Distinct':
-        return this.compileCall({ kind: 'Call', name: 'distinct', args: [{ kind: 'VarRef', name: e.name, dataType: 'unknown' }] })
+        return this.compileCall({
+          kind: 'Call',
+          name: 'distinct',
+          args: [{ kind: 'VarRef', name: e.name, dataType: 'unknown' }],
+        })
       case 'Call':
         if (MATH_FUNCTIONS.has(e.name)) {
           const n = mathArgCount(e.name)
-          if (e.args.length !== n) throw new StatementError(`invalid number of arguments for ${e.name}, expected ${n}, got ${e.args.length}`)
-          return { kind: 'math', name: e.name, args: e.args.map((a) => (isLiteral(a) ? { kind: 'literal', value: literalValue(a) } : this.compile(a, allowWildcard))) }
+          if (e.args.length !== n)
+            throw new StatementError(
+              `invalid number of arguments for ${e.name}, expected ${n}, got ${e.args.length}`,
+            )
+          return {
+            kind: 'math',
+            name: e.name,
+            args: e.args.map((a) =>
+              isLiteral(a)
+                ? { kind: 'literal', value: literalValue(a) }
+                : this.compile(a, allowWildcard),
+            ),
+          }
         }
         return this.compileCall(e)
       case 'BinaryExpr': {
         const l = isLiteral(e.lhs)
         const r = isLiteral(e.rhs)
         if (l && r) throw new StatementError('cannot perform a binary expression on two literals')
-        const lhs: FieldExpr = l ? { kind: 'literal', value: literalValue(e.lhs) } : this.compile(e.lhs, false)
-        const rhs: FieldExpr = r ? { kind: 'literal', value: literalValue(e.rhs) } : this.compile(e.rhs, false)
+        const lhs: FieldExpr = l
+          ? { kind: 'literal', value: literalValue(e.lhs) }
+          : this.compile(e.lhs, false)
+        const rhs: FieldExpr = r
+          ? { kind: 'literal', value: literalValue(e.rhs) }
+          : this.compile(e.rhs, false)
         return { kind: 'binary', op: e.op, lhs, rhs }
       }
       default:
@@ -280,37 +324,83 @@ class Compiler {
   /** The slot plan of a call; `nested` for the argument of a transformation. */
   callPlan(e: Expr & { kind: 'Call' }, nested: boolean): CallPlan {
     const name = e.name
-    if (!this.opt.validateCall(name, e.args, this.opt.hasInterval)) throw new StatementError(`undefined function ${name}()`)
+    if (!this.opt.validateCall(name, e.args, this.opt.hasInterval))
+      throw new StatementError(`undefined function ${name}()`)
     if (!SELECTOR_NAMES.has(name)) this.onlySelectors = false
     if (name === 'distinct' && !nested) this.hasDistinct = true
     const arg0 = e.args[0]
     if (name === 'top' || name === 'bottom') {
-      if (this.topBottom !== '') throw new StatementError(`selector function ${this.topBottom}() cannot be combined with other functions`)
+      if (this.topBottom !== '')
+        throw new StatementError(
+          `selector function ${this.topBottom}() cannot be combined with other functions`,
+        )
       this.topBottom = name
       if (!this.opt.hasTarget) {
         for (const a of e.args.slice(1, -1)) {
-          if (a.kind === 'VarRef') this.extraFields.push({ column: a.name, aliased: false, expr: { kind: 'ref', slot: this.auxSlot(a.name, 'any') }, source: null })
+          if (a.kind === 'VarRef')
+            this.extraFields.push({
+              column: a.name,
+              aliased: false,
+              expr: { kind: 'ref', slot: this.auxSlot(a.name, 'any') },
+              source: null,
+            })
         }
       }
     }
     if (TRANSFORM_NAMES.has(name)) {
       if (arg0 !== undefined && arg0.kind === 'Call') {
         const inner = this.callPlan(arg0, true)
-        return { ...inner, key: keyOf(e), transforms: [...inner.transforms, { name, args: e.args.slice(1) }] }
+        return {
+          ...inner,
+          key: keyOf(e),
+          transforms: [...inner.transforms, { name, args: e.args.slice(1) }],
+        }
       }
       if (arg0 !== undefined && arg0.kind === 'Distinct') {
-        const inner = this.callPlan({ kind: 'Call', name: 'distinct', args: [{ kind: 'VarRef', name: arg0.name, dataType: 'unknown' }] }, true)
-        return { ...inner, key: keyOf(e), transforms: [...inner.transforms, { name, args: e.args.slice(1) }] }
+        const inner = this.callPlan(
+          {
+            kind: 'Call',
+            name: 'distinct',
+            args: [{ kind: 'VarRef', name: arg0.name, dataType: 'unknown' }],
+          },
+          true,
+        )
+        return {
+          ...inner,
+          key: keyOf(e),
+          transforms: [...inner.transforms, { name, args: e.args.slice(1) }],
+        }
       }
-      return { key: keyOf(e), aggregate: null, field: arg0 !== undefined && arg0.kind === 'VarRef' ? arg0.name : '', transforms: [{ name, args: e.args.slice(1) }] }
+      return {
+        key: keyOf(e),
+        aggregate: null,
+        field: arg0 !== undefined && arg0.kind === 'VarRef' ? arg0.name : '',
+        transforms: [{ name, args: e.args.slice(1) }],
+      }
     }
-    if (arg0 !== undefined && (arg0.kind === 'Wildcard' || arg0.kind === 'RegexLiteral')) throw new NotImplementedError(`${name}() of a wildcard or regex`)
-    if (name === 'count' && arg0 !== undefined && (arg0.kind === 'Distinct' || (arg0.kind === 'Call' && arg0.name === 'distinct'))) {
+    if (arg0 !== undefined && (arg0.kind === 'Wildcard' || arg0.kind === 'RegexLiteral'))
+      throw new NotImplementedError(`${name}() of a wildcard or regex`)
+    if (
+      name === 'count' &&
+      arg0 !== undefined &&
+      (arg0.kind === 'Distinct' || (arg0.kind === 'Call' && arg0.name === 'distinct'))
+    ) {
       // count(distinct(x)): the distinct values of each window, counted.
-      const inner = arg0.kind === 'Distinct' ? arg0.name : arg0.args[0]?.kind === 'VarRef' ? arg0.args[0].name : ''
-      return { key: keyOf(e), aggregate: { name, args: e.args, ofDistinct: true }, field: inner, transforms: [] }
+      const inner =
+        arg0.kind === 'Distinct'
+          ? arg0.name
+          : arg0.args[0]?.kind === 'VarRef'
+            ? arg0.args[0].name
+            : ''
+      return {
+        key: keyOf(e),
+        aggregate: { name, args: e.args, ofDistinct: true },
+        field: inner,
+        transforms: [],
+      }
     }
-    if (arg0 !== undefined && (arg0.kind === 'Call' || arg0.kind === 'Distinct')) throw new NotImplementedError(`${name}() of a function`)
+    if (arg0 !== undefined && (arg0.kind === 'Call' || arg0.kind === 'Distinct'))
+      throw new NotImplementedError(`${name}() of a function`)
     const field = arg0 !== undefined && arg0.kind === 'VarRef' ? arg0.name : ''
     return { key: keyOf(e), aggregate: { name, args: e.args }, field, transforms: [] }
   }
@@ -332,19 +422,34 @@ export function compileFields(fields: readonly Field[], opt: CompileFieldOptions
     out.push(...c.extraFields.splice(0))
   }
   if (out.length === 0) throw new StatementError('at least 1 non-time field must be queried')
-  if (c.callCount > 1 && c.topBottom !== '') throw new StatementError(`selector function ${c.topBottom}() cannot be combined with other functions`)
+  if (c.callCount > 1 && c.topBottom !== '')
+    throw new StatementError(
+      `selector function ${c.topBottom}() cannot be combined with other functions`,
+    )
   if (c.callCount === 0) {
     if (opt.fill === 'none') throw new StatementError('fill(none) must be used with a function')
     if (opt.fill === 'linear') throw new StatementError('fill(linear) must be used with a function')
-    if (opt.hasInterval && !opt.inheritedInterval) throw new StatementError('GROUP BY requires at least one aggregate function')
+    if (opt.hasInterval && !opt.inheritedInterval)
+      throw new StatementError('GROUP BY requires at least one aggregate function')
   }
-  if (c.hasDistinct && (c.callCount !== 1 || c.hasAux)) throw new StatementError('aggregate function distinct() cannot be combined with other functions or fields')
+  if (c.hasDistinct && (c.callCount !== 1 || c.hasAux))
+    throw new StatementError(
+      'aggregate function distinct() cannot be combined with other functions or fields',
+    )
   if (c.hasAux && c.callCount > 0) {
-    if (!c.onlySelectors) throw new StatementError('mixing aggregate and non-aggregate queries is not supported')
-    if (c.callCount > 1) throw new StatementError('mixing multiple selector functions with tags or fields is not supported')
+    if (!c.onlySelectors)
+      throw new StatementError('mixing aggregate and non-aggregate queries is not supported')
+    if (c.callCount > 1)
+      throw new StatementError(
+        'mixing multiple selector functions with tags or fields is not supported',
+      )
   }
   const lone = c.calls.length === 1 && c.callCount >= 1 ? c.calls[0] : undefined
-  const selector = lone !== undefined && lone.transforms.length === 0 && lone.aggregate !== null && SELECTOR_NAMES.has(lone.aggregate.name)
+  const selector =
+    lone !== undefined &&
+    lone.transforms.length === 0 &&
+    lone.aggregate !== null &&
+    SELECTOR_NAMES.has(lone.aggregate.name)
   return {
     fields: out,
     calls: c.calls,

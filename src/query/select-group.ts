@@ -18,7 +18,10 @@ export function groupKeyOf(dims: readonly string[], tags: ReadonlyMap<string, st
 }
 
 /** The `tags` object of a result row for the dimensions `dims`. */
-export function groupTags(dims: readonly string[], tags: ReadonlyMap<string, string>): Record<string, string> {
+export function groupTags(
+  dims: readonly string[],
+  tags: ReadonlyMap<string, string>,
+): Record<string, string> {
   const out: Record<string, string> = {}
   for (const d of dims) out[d] = tags.get(d) ?? ''
   return out
@@ -29,7 +32,12 @@ export function groupTags(dims: readonly string[], tags: ReadonlyMap<string, str
  * sets), with SOFFSET groups skipped and at most SLIMIT (0: all) kept. InfluxDB 1.6 applies
  * SLIMIT per shard; this applies it over the whole range (the same within one shard group).
  */
-export function sliceGroups<T>(groups: ReadonlyMap<string, TagSetGroup<T>>, sLimit: number, sOffset: number, ascending = true): TagSetGroup<T>[] {
+export function sliceGroups<T>(
+  groups: ReadonlyMap<string, TagSetGroup<T>>,
+  sLimit: number,
+  sOffset: number,
+  ascending = true,
+): TagSetGroup<T>[] {
   const sorted = [...groups.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
   if (!ascending) sorted.reverse()
   return sorted.slice(sOffset, sLimit > 0 ? sOffset + sLimit : undefined)
@@ -39,7 +47,10 @@ export function sliceGroups<T>(groups: ReadonlyMap<string, TagSetGroup<T>>, sLim
  * The GROUP BY tag keys, sorted. GROUP BY * adds the tag keys of every measurement the query
  * reads (InfluxDB expands it over all sources), so each measurement's rows carry them all.
  */
-export function dimensionsOf(dims: { readonly all: boolean; readonly keys: readonly string[] }, schemas: readonly { readonly tagKeys: readonly string[] }[]): readonly string[] {
+export function dimensionsOf(
+  dims: { readonly all: boolean; readonly keys: readonly string[] },
+  schemas: readonly { readonly tagKeys: readonly string[] }[],
+): readonly string[] {
   if (!dims.all) return dims.keys
   const keys = new Set(dims.keys)
   for (const s of schemas) for (const k of s.tagKeys) keys.add(k)

@@ -10,12 +10,18 @@ import { StatementError } from './errors.js'
 import type { QueryCell, QueryRow } from './result.js'
 
 /** What a write into a retention policy did; a partial write fails the statement. */
-export type IntoWriteResult = { readonly kind: 'ok' } | { readonly kind: 'partial'; readonly reason: string; readonly dropped: number }
+export type IntoWriteResult =
+  | { readonly kind: 'ok' }
+  | { readonly kind: 'partial'; readonly reason: string; readonly dropped: number }
 
 /** Where SELECT INTO writes (the cluster's PointsWriter in the server). */
 export interface IntoWriter {
   /** Writes `points` to `database`/`retentionPolicy` ('' = the database's default); throws when either is missing. */
-  writePoints(database: string, retentionPolicy: string, points: readonly Point[]): Promise<IntoWriteResult>
+  writePoints(
+    database: string,
+    retentionPolicy: string,
+    points: readonly Point[],
+  ): Promise<IntoWriteResult>
 }
 
 /** The INTO clause after normalisation; `measurement` '' means the source's name. */
@@ -74,10 +80,15 @@ export function rowsToPoints(rows: readonly QueryRow[], measurement: string): Po
 }
 
 /** Converts `rows` and writes them into `target`; returns how many points were written. */
-export async function writeInto(writer: IntoWriter, target: IntoTarget, rows: readonly QueryRow[]): Promise<number> {
+export async function writeInto(
+  writer: IntoWriter,
+  target: IntoTarget,
+  rows: readonly QueryRow[],
+): Promise<number> {
   if (target.database === '') throw new StatementError('no database in target')
   const points = rowsToPoints(rows, target.measurement)
   const r = await writer.writePoints(target.database, target.retentionPolicy, points)
-  if (r.kind === 'partial') throw new StatementError(`partial write: ${r.reason} dropped=${r.dropped}`)
+  if (r.kind === 'partial')
+    throw new StatementError(`partial write: ${r.reason} dropped=${r.dropped}`)
   return points.length
 }

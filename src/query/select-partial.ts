@@ -7,11 +7,25 @@
 
 import { availableParallelism } from 'node:os'
 import { StatementError } from './errors.js'
-import type { InputPoint, OutputPoint, ReducerContext, Scalar, ValueType } from './functions/index.js'
+import type {
+  InputPoint,
+  OutputPoint,
+  ReducerContext,
+  Scalar,
+  ValueType,
+} from './functions/index.js'
 import type { FunctionLibrary } from './select-plan.js'
 
 /** The calls InfluxDB pushes down to the shards. */
-export const MERGEABLE: ReadonlySet<string> = new Set(['count', 'sum', 'mean', 'min', 'max', 'first', 'last'])
+export const MERGEABLE: ReadonlySet<string> = new Set([
+  'count',
+  'sum',
+  'mean',
+  'min',
+  'max',
+  'first',
+  'last',
+])
 
 /** A partial result: its window, value, time, aux and how many points it stands for. */
 export interface Partial {
@@ -91,13 +105,17 @@ export function goMerge(inputs: readonly (readonly Partial[])[], ascending: bool
 }
 
 /** NewParallelMergeIterator: inputs in GOMAXPROCS contiguous groups, each merged, then merged together. */
-export function parallelMerge(inputs: readonly (readonly Partial[])[], ascending: boolean): Partial[] {
+export function parallelMerge(
+  inputs: readonly (readonly Partial[])[],
+  ascending: boolean,
+): Partial[] {
   const live = inputs.filter((i) => i.length > 0)
   if (live.length <= 1) return goMerge(live, ascending)
   const p = Math.min(PARALLELISM, live.length)
   const n = Math.trunc(live.length / p)
   const outputs: Partial[][] = []
-  for (let i = 0; i < p; i++) outputs.push(goMerge(i < p - 1 ? live.slice(i * n, (i + 1) * n) : live.slice(i * n), ascending))
+  for (let i = 0; i < p; i++)
+    outputs.push(goMerge(i < p - 1 ? live.slice(i * n, (i + 1) * n) : live.slice(i * n), ascending))
   return goMerge(outputs, ascending)
 }
 
@@ -143,7 +161,13 @@ function typeOf(v: Scalar | null, fallback: ValueType): ValueType {
  * One combining level: the merged partials (consecutive per window) reduced again per window,
  * as the call iterator over a merge iterator does (count sums the counts, mean weighs by count).
  */
-export function combine(lib: FunctionLibrary, name: string, input: ValueType, merged: readonly Partial[], contextOf: (window: bigint) => ReducerContext): Partial[] {
+export function combine(
+  lib: FunctionLibrary,
+  name: string,
+  input: ValueType,
+  merged: readonly Partial[],
+  contextOf: (window: bigint) => ReducerContext,
+): Partial[] {
   const out: Partial[] = []
   let i = 0
   while (i < merged.length) {

@@ -7,7 +7,12 @@ import { type Expr, type FillOption, formatExpr, type SelectStatement } from '..
 import type { TimeRange } from './condition.js'
 import { conditionExpr, parseTimeString } from './condition.js'
 import { StatementError } from './errors.js'
-import { aggregateFunction, transformFunction, type AggregateFunction, type TransformFunction } from './functions/index.js'
+import {
+  aggregateFunction,
+  transformFunction,
+  type AggregateFunction,
+  type TransformFunction,
+} from './functions/index.js'
 import { type CompiledFields, compileFields } from './select-fields.js'
 
 /** The functions the engine can call (the library in ./functions, or a test's). */
@@ -17,7 +22,10 @@ export interface FunctionLibrary {
 }
 
 /** The library in src/query/functions. */
-export const defaultLibrary: FunctionLibrary = { aggregate: aggregateFunction, transform: transformFunction }
+export const defaultLibrary: FunctionLibrary = {
+  aggregate: aggregateFunction,
+  transform: transformFunction,
+}
 
 /** GROUP BY time(duration[, offset]): windows start at epoch + offset + k × duration. */
 export interface TimeInterval {
@@ -31,7 +39,11 @@ export interface SelectPlan {
   readonly mode: 'raw' | 'aggregate'
   readonly fields: CompiledFields
   /** GROUP BY tag keys; `all` for GROUP BY *; `regexes` for GROUP BY /re/. */
-  readonly dimensions: { readonly all: boolean; readonly keys: readonly string[]; readonly regexes: readonly string[] }
+  readonly dimensions: {
+    readonly all: boolean
+    readonly keys: readonly string[]
+    readonly regexes: readonly string[]
+  }
   readonly range: TimeRange
   /** The WHERE condition without its time comparisons. */
   readonly condition: Expr | null
@@ -52,8 +64,10 @@ export interface SelectPlan {
 
 function compileInterval(args: readonly Expr[], nowNs: bigint): TimeInterval {
   const [d, o] = args
-  if (args.length < 1 || args.length > 2 || d === undefined) throw new StatementError('time dimension expected 1 or 2 arguments')
-  if (d.kind !== 'DurationLiteral') throw new StatementError('time dimension must have duration argument')
+  if (args.length < 1 || args.length > 2 || d === undefined)
+    throw new StatementError('time dimension expected 1 or 2 arguments')
+  if (d.kind !== 'DurationLiteral')
+    throw new StatementError('time dimension must have duration argument')
   const durationNs = d.value
   if (durationNs <= 0n) throw new StatementError('time dimension must have duration argument')
   if (o === undefined) return { durationNs, offsetNs: 0n }
@@ -61,11 +75,14 @@ function compileInterval(args: readonly Expr[], nowNs: bigint): TimeInterval {
   if (o.kind === 'DurationLiteral') offset = o.value % durationNs
   else if (o.kind === 'TimeLiteral') offset = o.value % durationNs
   else if (o.kind === 'Call' && o.name === 'now') {
-    if (o.args.length !== 0) throw new StatementError('time dimension offset now() function requires no arguments')
+    if (o.args.length !== 0)
+      throw new StatementError('time dimension offset now() function requires no arguments')
     offset = nowNs % durationNs
-  } else if (o.kind === 'Call') throw new StatementError('time dimension offset function must be now()')
+  } else if (o.kind === 'Call')
+    throw new StatementError('time dimension offset function must be now()')
   else if (o.kind === 'StringLiteral') {
-    if (parseTimeString(o.value) === undefined) throw new StatementError('time dimension offset must be duration or now()')
+    if (parseTimeString(o.value) === undefined)
+      throw new StatementError('time dimension offset must be duration or now()')
     throw new StatementError(`invalid time dimension offset: ${formatExpr(o)}`)
   } else throw new StatementError('time dimension offset must be duration or now()')
   // Go's % keeps the dividend's sign; a negative remainder shifts windows the same as its positive twin.
@@ -77,7 +94,9 @@ function unwrap(e: Expr): Expr {
 }
 
 /** Checks a call's arguments with the library; false when no function has that name. */
-function validator(lib: FunctionLibrary): (name: string, args: readonly Expr[], hasInterval: boolean) => boolean {
+function validator(
+  lib: FunctionLibrary,
+): (name: string, args: readonly Expr[], hasInterval: boolean) => boolean {
   return (name, args, hasInterval) => {
     const agg = lib.aggregate(name)
     if (agg !== undefined) {
@@ -100,7 +119,14 @@ function validator(lib: FunctionLibrary): (name: string, args: readonly Expr[], 
 function extraIntervalsOf(fields: CompiledFields): number {
   // derivative, difference, elapsed and moving_average read one window before the range (InfluxDB
   // widens moving_average's range by n - 1 more only after it built its input).
-  const reads = new Set(['derivative', 'non_negative_derivative', 'difference', 'non_negative_difference', 'elapsed', 'moving_average'])
+  const reads = new Set([
+    'derivative',
+    'non_negative_derivative',
+    'difference',
+    'non_negative_difference',
+    'elapsed',
+    'moving_average',
+  ])
   return fields.calls.some((c) => c.transforms.some((t) => reads.has(t.name))) ? 1 : 0
 }
 
@@ -111,7 +137,12 @@ export interface PlanOptions {
 }
 
 /** Compiles `stmt` (already normalised) with now() at `nowNs`. */
-export function planSelect(stmt: SelectStatement, nowNs: bigint, lib: FunctionLibrary = defaultLibrary, popt: PlanOptions = {}): SelectPlan {
+export function planSelect(
+  stmt: SelectStatement,
+  nowNs: bigint,
+  lib: FunctionLibrary = defaultLibrary,
+  popt: PlanOptions = {},
+): SelectPlan {
   const keys: string[] = []
   const regexes: string[] = []
   let all = false
@@ -119,14 +150,17 @@ export function planSelect(stmt: SelectStatement, nowNs: bigint, lib: FunctionLi
   for (const d of stmt.dimensions) {
     const e = unwrap(d.expr)
     if (e.kind === 'VarRef') {
-      if (e.name.toLowerCase() === 'time') throw new StatementError('time() is a function and expects at least one argument')
+      if (e.name.toLowerCase() === 'time')
+        throw new StatementError('time() is a function and expects at least one argument')
       keys.push(e.name)
     } else if (e.kind === 'Wildcard') all = true
     else if (e.kind === 'RegexLiteral') regexes.push(e.pattern)
     else if (e.kind === 'Call') {
       if (e.name !== 'time') throw new StatementError('only time() calls allowed in dimensions')
-      if (e.args.length < 1 || e.args.length > 2) throw new StatementError('time dimension expected 1 or 2 arguments')
-      if (e.args[0]?.kind !== 'DurationLiteral') throw new StatementError('time dimension must have duration argument')
+      if (e.args.length < 1 || e.args.length > 2)
+        throw new StatementError('time dimension expected 1 or 2 arguments')
+      if (e.args[0]?.kind !== 'DurationLiteral')
+        throw new StatementError('time dimension must have duration argument')
       if (interval !== null) throw new StatementError('multiple time dimensions not allowed')
       interval = compileInterval(e.args, nowNs)
     } else throw new StatementError('only time and tag dimensions allowed')

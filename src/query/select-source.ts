@@ -47,10 +47,17 @@ export interface MeasurementSchema {
   readonly tagKeys: readonly string[]
 }
 
-function shardsFor(storage: SelectStorage, database: string, rp: string, minNs: bigint, maxNs: bigint): { shards: Shard[]; ranges: ShardTimeRange[] } {
+function shardsFor(
+  storage: SelectStorage,
+  database: string,
+  rp: string,
+  minNs: bigint,
+  maxNs: bigint,
+): { shards: Shard[]; ranges: ShardTimeRange[] } {
   const ranges = new Map<number, ShardTimeRange>()
   for (const sg of storage.meta.data.shardGroupsByTimeRange(database, rp, minNs, maxNs)) {
-    for (const s of sg.shards) ranges.set(Number(s.id), { minNs: sg.startTimeNs, maxNs: sg.endTimeNs - 1n })
+    for (const s of sg.shards)
+      ranges.set(Number(s.id), { minNs: sg.startTimeNs, maxNs: sg.endTimeNs - 1n })
   }
   const shards: Shard[] = []
   const out: ShardTimeRange[] = []
@@ -69,22 +76,44 @@ function shardsFor(storage: SelectStorage, database: string, rp: string, minNs: 
  * The measurements the sources name, sorted by name as InfluxDB emits them (a name given twice
  * is read once). Statements arrive normalised, so every measurement has a database and policy.
  */
-export function resolveSources(storage: SelectStorage, sources: readonly (Source | Measurement)[], minNs: bigint, maxNs: bigint): MeasurementSource[] {
+export function resolveSources(
+  storage: SelectStorage,
+  sources: readonly (Source | Measurement)[],
+  minNs: bigint,
+  maxNs: bigint,
+): MeasurementSource[] {
   const byName = new Map<string, MeasurementSource>()
   for (const src of sources) {
     if (src.kind === 'SubQuery') continue
-    const { shards, ranges: shardRanges } = shardsFor(storage, src.database, src.retentionPolicy, minNs, maxNs)
+    const { shards, ranges: shardRanges } = shardsFor(
+      storage,
+      src.database,
+      src.retentionPolicy,
+      minNs,
+      maxNs,
+    )
     const databaseShards = storage.store.shards().filter((s) => s.database === src.database)
     const names: string[] = []
     if (src.regex !== null) {
       const seen = new Set<string>()
-      if (shards.length > 0) for (const shard of databaseShards) for (const n of shard.index.measurements.keys()) seen.add(n)
+      if (shards.length > 0)
+        for (const shard of databaseShards)
+          for (const n of shard.index.measurements.keys()) seen.add(n)
       for (const n of seen) if (regexMatches(src.regex.pattern, n)) names.push(n)
     } else {
       names.push(src.name)
     }
     for (const name of names) {
-      if (!byName.has(name)) byName.set(name, { database: src.database, retentionPolicy: src.retentionPolicy, name, shards, shardRanges, databaseShards, fromRegex: src.regex !== null })
+      if (!byName.has(name))
+        byName.set(name, {
+          database: src.database,
+          retentionPolicy: src.retentionPolicy,
+          name,
+          shards,
+          shardRanges,
+          databaseShards,
+          fromRegex: src.regex !== null,
+        })
     }
   }
   return [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
@@ -115,7 +144,8 @@ export interface SelectedSeries {
 export function selectedSeries(shard: Shard, name: string, cond: Expr | null): SelectedSeries[] {
   const mi = shard.index.measurements.get(name)
   if (mi === undefined || mi.series.size === 0) return []
-  const toMap = (tags: readonly Tag[]): Map<string, string> => new Map(tags.map((t) => [t.key, t.value]))
+  const toMap = (tags: readonly Tag[]): Map<string, string> =>
+    new Map(tags.map((t) => [t.key, t.value]))
   if (cond === null) return [...mi.series].map(([key, tags]) => ({ key, tags: toMap(tags) }))
   const selected = selectSeries(new MeasurementView(name, [mi]), cond, 'tagsets')
   if (selected === null) return []
@@ -128,7 +158,13 @@ export function selectedSeries(shard: Shard, name: string, cond: Expr | null): S
 }
 
 /** The values of one field of one series in `[minNs, maxNs]`, sorted by time. */
-export function readField(shard: Shard, seriesKey: string, field: string, minNs: bigint, maxNs: bigint): Promise<Values | undefined> {
+export function readField(
+  shard: Shard,
+  seriesKey: string,
+  field: string,
+  minNs: bigint,
+  maxNs: bigint,
+): Promise<Values | undefined> {
   return shard.read(joinTSMKey(seriesKey, field), minNs, maxNs)
 }
 

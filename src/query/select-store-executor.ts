@@ -12,8 +12,18 @@ import { NotImplementedError, StatementError } from './errors.js'
 import type { QueryCell, QueryRow } from './result.js'
 import { runEngine } from './select-engine.js'
 import type { SelectContext, SelectExecutor } from './select-executor.js'
-import { defaultLibrary, type FunctionLibrary, planSelect, type TimeInterval } from './select-plan.js'
-import { type EngineSource, mergeSameName, storeSource, subquerySources } from './select-engine-source.js'
+import {
+  defaultLibrary,
+  type FunctionLibrary,
+  planSelect,
+  type TimeInterval,
+} from './select-plan.js'
+import {
+  type EngineSource,
+  mergeSameName,
+  storeSource,
+  subquerySources,
+} from './select-engine-source.js'
 import { type IntoWriter, writeInto } from './select-into.js'
 import type { SelectStorage } from './select-source.js'
 import { resolveSources, schemaOf } from './select-source.js'
@@ -40,15 +50,42 @@ export class StoreSelectExecutor implements SelectExecutor {
       const m = stmt.target.measurement
       // As InfluxDB: nulls are never written, so fill(null) becomes fill(none) (count's 0s too).
       const rows: QueryRow[] = []
-      for await (const r of this.stream({ ...stmt, fill: stmt.fill === 'null' && !stmt.isRawQuery ? 'none' : stmt.fill }, ctx.nowNs, ctx.signal, undefined, ctx.limits)) rows.push(r)
-      const written = await writeInto(this.#into, { database: m.database, retentionPolicy: m.retentionPolicy, measurement: m.name }, rows)
-      yield { series: [{ name: 'result', columns: ['time', 'written'], values: [[{ kind: 'time', ns: 0n }, BigInt(written)]] }] }
+      for await (const r of this.stream(
+        { ...stmt, fill: stmt.fill === 'null' && !stmt.isRawQuery ? 'none' : stmt.fill },
+        ctx.nowNs,
+        ctx.signal,
+        undefined,
+        ctx.limits,
+      ))
+        rows.push(r)
+      const written = await writeInto(
+        this.#into,
+        { database: m.database, retentionPolicy: m.retentionPolicy, measurement: m.name },
+        rows,
+      )
+      yield {
+        series: [
+          {
+            name: 'result',
+            columns: ['time', 'written'],
+            values: [[{ kind: 'time', ns: 0n }, BigInt(written)]],
+          },
+        ],
+      }
       return
     }
     // InfluxDB's emitter: one part per row of at most chunkSize values; a series cut by the
     // chunk size is marked partial, and every part but the last says more parts follow.
     const size = ctx.chunkSize
-    let cur: { name?: string; tags?: Readonly<Record<string, string>>; columns: readonly string[]; values: (readonly QueryCell[])[]; partial?: boolean } | undefined
+    let cur:
+      | {
+          name?: string
+          tags?: Readonly<Record<string, string>>
+          columns: readonly string[]
+          values: (readonly QueryCell[])[]
+          partial?: boolean
+        }
+      | undefined
     for await (const row of this.stream(stmt, ctx.nowNs, ctx.signal, undefined, ctx.limits)) {
       for (const v of row.values ?? []) {
         if (cur !== undefined && sameSeries(cur, row) && (size <= 0 || cur.values.length < size)) {
@@ -59,7 +96,12 @@ export class StoreSelectExecutor implements SelectExecutor {
           if (sameSeries(cur, row)) cur.partial = true
           yield { series: [cur], partial: true }
         }
-        cur = { ...(row.name !== undefined && { name: row.name }), ...(row.tags !== undefined && { tags: row.tags }), columns: row.columns, values: [v] }
+        cur = {
+          ...(row.name !== undefined && { name: row.name }),
+          ...(row.tags !== undefined && { tags: row.tags }),
+          columns: row.columns,
+          values: [v],
+        }
       }
     }
     yield cur !== undefined ? { series: [cur] } : {}
@@ -70,9 +112,11 @@ export class StoreSelectExecutor implements SelectExecutor {
     const sel = this.#expandWildcards(stmt.statement, ctx.nowNs)
     const plan = planSelect(sel, ctx.nowNs, this.#lib)
     const minNs = rangeMin(plan.range)
-    const maxNs = plan.interval !== null && plan.range.maxNs === undefined ? ctx.nowNs : rangeMax(plan.range)
+    const maxNs =
+      plan.interval !== null && plan.range.maxNs === undefined ? ctx.nowNs : rangeMax(plan.range)
     const measurements = sel.sources.filter((s): s is Measurement => s.kind === 'Measurement')
-    if (measurements.length !== sel.sources.length) throw new NotImplementedError('EXPLAIN of subqueries')
+    if (measurements.length !== sel.sources.length)
+      throw new NotImplementedError('EXPLAIN of subqueries')
     const sources = minNs > maxNs ? [] : resolveSources(this.#storage, measurements, minNs, maxNs)
     yield { series: [await explainPlan(plan, sources, minNs, maxNs)] }
   }
@@ -84,7 +128,12 @@ export class StoreSelectExecutor implements SelectExecutor {
     const measurements = stmt.sources.filter((s): s is Measurement => s.kind === 'Measurement')
     const fields = new Map<string, FieldType>()
     const tagKeys = new Set<string>()
-    for (const source of resolveSources(this.#storage, measurements, rangeMin(range), rangeMax(range))) {
+    for (const source of resolveSources(
+      this.#storage,
+      measurements,
+      rangeMin(range),
+      rangeMax(range),
+    )) {
       const schema = schemaOf(source)
       for (const [f, t] of schema.fields) if (!fields.has(f)) fields.set(f, t)
       for (const k of schema.tagKeys) tagKeys.add(k)
@@ -100,26 +149,44 @@ export class StoreSelectExecutor implements SelectExecutor {
   }
 
   /** The result rows of `stmt`, tag set by tag set; `outer` when it is a subquery of another. */
-  async *stream(statement: SelectStatement, nowNs: bigint, signal?: AbortSignal, outer?: OuterQuery, limits?: { addPoints(n: number): void }): AsyncGenerator<QueryRow> {
+  async *stream(
+    statement: SelectStatement,
+    nowNs: bigint,
+    signal?: AbortSignal,
+    outer?: OuterQuery,
+    limits?: { addPoints(n: number): void },
+  ): AsyncGenerator<QueryRow> {
     const stmt = this.#expandWildcards(statement, nowNs)
     const plan = planSelect(stmt, nowNs, this.#lib, { inheritInterval: outer?.interval ?? null })
     let minNs = rangeMin(plan.range)
     // With GROUP BY time an unbounded range ends at now(), as InfluxDB does.
-    let maxNs = plan.interval !== null && plan.range.maxNs === undefined ? nowNs : rangeMax(plan.range)
+    let maxNs =
+      plan.interval !== null && plan.range.maxNs === undefined ? nowNs : rangeMax(plan.range)
     if (outer !== undefined) {
       if (outer.minNs > minNs) minNs = outer.minNs
       if (outer.maxNs < maxNs) maxNs = outer.maxNs
     }
     if (minNs > maxNs) return
-    const extra = plan.interval === null ? 0n : plan.interval.durationNs * BigInt(plan.extraIntervals)
+    const extra =
+      plan.interval === null ? 0n : plan.interval.durationNs * BigInt(plan.extraIntervals)
     const measurements = stmt.sources.filter((s): s is Measurement => s.kind === 'Measurement')
-    const sources: EngineSource[] = resolveSources(this.#storage, measurements, minNs - extra, maxNs + extra).map(storeSource)
+    const sources: EngineSource[] = resolveSources(
+      this.#storage,
+      measurements,
+      minNs - extra,
+      maxNs + extra,
+    ).map(storeSource)
     for (const src of stmt.sources) {
       if (src.kind !== 'SubQuery') continue
       const inner = src.statement
       const sort = inner.sortFields[0]
-      if (sort !== undefined && sort.ascending !== plan.ascending) throw new StatementError('subqueries must be ordered in the same direction as the query itself')
-      const ownInterval = inner.dimensions.some((d) => d.expr.kind === 'Call' && d.expr.name === 'time')
+      if (sort !== undefined && sort.ascending !== plan.ascending)
+        throw new StatementError(
+          'subqueries must be ordered in the same direction as the query itself',
+        )
+      const ownInterval = inner.dimensions.some(
+        (d) => d.expr.kind === 'Call' && d.expr.name === 'time',
+      )
       const innerStmt: SelectStatement = {
         ...inner,
         sortFields: plan.ascending ? [] : [{ name: 'time', ascending: false }],
@@ -127,10 +194,25 @@ export class StoreSelectExecutor implements SelectExecutor {
         fill: ownInterval && inner.fill === 'null' ? 'none' : inner.fill,
       }
       const rows: QueryRow[] = []
-      for await (const r of this.stream(innerStmt, nowNs, signal, { minNs, maxNs, interval: plan.interval }, limits)) rows.push(r)
+      for await (const r of this.stream(
+        innerStmt,
+        nowNs,
+        signal,
+        { minNs, maxNs, interval: plan.interval },
+        limits,
+      ))
+        rows.push(r)
       sources.push(...subquerySources(rows))
     }
-    yield* runEngine({ plan, sources: mergeSameName(sources), minNs, maxNs, lib: this.#lib, ...(signal !== undefined && { signal }), ...(limits !== undefined && { limits }) })
+    yield* runEngine({
+      plan,
+      sources: mergeSameName(sources),
+      minNs,
+      maxNs,
+      lib: this.#lib,
+      ...(signal !== undefined && { signal }),
+      ...(limits !== undefined && { limits }),
+    })
   }
 }
 
@@ -141,7 +223,14 @@ interface OuterQuery {
   readonly interval: TimeInterval | null
 }
 
-function sameSeries(a: { readonly name?: string; readonly tags?: Readonly<Record<string, string>>; readonly columns: readonly string[] }, b: QueryRow): boolean {
+function sameSeries(
+  a: {
+    readonly name?: string
+    readonly tags?: Readonly<Record<string, string>>
+    readonly columns: readonly string[]
+  },
+  b: QueryRow,
+): boolean {
   if (a.name !== b.name || a.columns.length !== b.columns.length) return false
   const at = Object.entries(a.tags ?? {})
   const bt = b.tags ?? {}

@@ -45,7 +45,9 @@ function typed(e: Expr, types: NameType): Expr {
   switch (e.kind) {
     case 'VarRef': {
       const t = types(e.name)
-      return t === undefined || t === 'unknown' || e.dataType !== 'unknown' ? e : { ...e, dataType: t }
+      return t === undefined || t === 'unknown' || e.dataType !== 'unknown'
+        ? e
+        : { ...e, dataType: t }
     }
     case 'BinaryExpr':
       return { ...e, lhs: typed(e.lhs, types), rhs: typed(e.rhs, types) }
@@ -77,7 +79,10 @@ function typeOf(e: Expr, types: NameType, lib: FunctionLibrary, root: Expr): Eva
     case 'Call': {
       const args = e.args.map((a) => typeOf(a, types, lib, root))
       const a0 = args[0] ?? 'unknown'
-      if (MATH_FUNCTIONS.has(e.name)) return e.name === 'abs' || e.name === 'floor' || e.name === 'ceil' || e.name === 'round' ? a0 : 'float'
+      if (MATH_FUNCTIONS.has(e.name))
+        return e.name === 'abs' || e.name === 'floor' || e.name === 'ceil' || e.name === 'round'
+          ? a0
+          : 'float'
       const fn = lib.aggregate(e.name)
       if (fn !== undefined) {
         if (a0 === 'unknown' || a0 === 'tag') return 'unknown'
@@ -96,7 +101,9 @@ function typeOf(e: Expr, types: NameType, lib: FunctionLibrary, root: Expr): Eva
       if (rhs === 'unknown') return lhs
       const t = inspect(evalBinary(e.op, zero(lhs), zero(rhs)))
       if (t === 'unknown') {
-        throw new StatementError(`type error: ${formatExpr(typed(e, types))}: incompatible types: ${lhs} and ${rhs}`)
+        throw new StatementError(
+          `type error: ${formatExpr(typed(e, types))}: incompatible types: ${lhs} and ${rhs}`,
+        )
       }
       return t
     }

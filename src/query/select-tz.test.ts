@@ -15,8 +15,14 @@ describe('time zones', () => {
 
   it('aligns daily windows to local midnight', () => {
     const iv = { durationNs: DAY, offsetNs: 0n }
-    assert.equal(windowStartIn(ns('2021-03-05T10:00:00Z'), iv, 'Europe/Paris'), ns('2021-03-04T23:00:00Z'))
-    assert.equal(windowStartIn(ns('2021-03-05T23:30:00Z'), iv, 'Europe/Paris'), ns('2021-03-05T23:00:00Z'))
+    assert.equal(
+      windowStartIn(ns('2021-03-05T10:00:00Z'), iv, 'Europe/Paris'),
+      ns('2021-03-04T23:00:00Z'),
+    )
+    assert.equal(
+      windowStartIn(ns('2021-03-05T23:30:00Z'), iv, 'Europe/Paris'),
+      ns('2021-03-05T23:00:00Z'),
+    )
     assert.equal(windowStartIn(ns('2021-03-05T10:00:00Z'), iv, null), ns('2021-03-05T00:00:00Z'))
   })
 })

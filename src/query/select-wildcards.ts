@@ -12,7 +12,10 @@ import { fieldName } from './select-fields.js'
 
 /** Whether the select list has a wildcard or regex this pass expands. */
 export function hasSchemaWildcards(stmt: SelectStatement): boolean {
-  return stmt.fields.some((f) => f.expr.kind === 'RegexLiteral' || (f.expr.kind === 'Call' && innermost(f.expr) !== undefined))
+  return stmt.fields.some(
+    (f) =>
+      f.expr.kind === 'RegexLiteral' || (f.expr.kind === 'Call' && innermost(f.expr) !== undefined),
+  )
 }
 
 /** The innermost call's wildcard or regex argument of a call chain, if any. */
@@ -32,7 +35,8 @@ function innermost(e: Expr & { kind: 'Call' }): Expr | undefined {
 /** `e` with the innermost call's first argument replaced by `ref`. */
 function replaceInnermost(e: Expr & { kind: 'Call' }, ref: Expr): Expr & { kind: 'Call' } {
   const [a, ...rest] = e.args
-  if (a !== undefined && a.kind === 'Call') return { ...e, args: [replaceInnermost(a, ref), ...rest] }
+  if (a !== undefined && a.kind === 'Call')
+    return { ...e, args: [replaceInnermost(a, ref), ...rest] }
   return { ...e, args: [ref, ...rest] }
 }
 
@@ -50,8 +54,14 @@ function supports(fn: string, t: FieldType): boolean {
 }
 
 /** Expands the schema-dependent wildcards of the select list over `fields` and `tagKeys` (all sources). */
-export function expandSchemaWildcards(stmt: SelectStatement, fields: ReadonlyMap<string, FieldType>, tagKeys: readonly string[]): SelectStatement {
-  const dims = new Set(stmt.dimensions.flatMap((d) => (d.expr.kind === 'VarRef' ? [d.expr.name] : [])))
+export function expandSchemaWildcards(
+  stmt: SelectStatement,
+  fields: ReadonlyMap<string, FieldType>,
+  tagKeys: readonly string[],
+): SelectStatement {
+  const dims = new Set(
+    stmt.dimensions.flatMap((d) => (d.expr.kind === 'VarRef' ? [d.expr.name] : [])),
+  )
   const names = [...fields.keys()].sort()
   const out: Field[] = []
   for (const f of stmt.fields) {
@@ -60,7 +70,12 @@ export function expandSchemaWildcards(stmt: SelectStatement, fields: ReadonlyMap
       const refs = new Map<string, DataType>()
       for (const n of names) refs.set(n, fields.get(n) ?? 'unknown')
       for (const k of tagKeys) if (!dims.has(k) && !refs.has(k)) refs.set(k, 'tag')
-      for (const n of [...refs.keys()].sort()) if (regexMatches(e.pattern, n)) out.push({ expr: { kind: 'VarRef', name: n, dataType: refs.get(n) ?? 'unknown' }, alias: '' })
+      for (const n of [...refs.keys()].sort())
+        if (regexMatches(e.pattern, n))
+          out.push({
+            expr: { kind: 'VarRef', name: n, dataType: refs.get(n) ?? 'unknown' },
+            alias: '',
+          })
       continue
     }
     const arg = e.kind === 'Call' ? innermost(e) : undefined
@@ -69,13 +84,17 @@ export function expandSchemaWildcards(stmt: SelectStatement, fields: ReadonlyMap
       continue
     }
     const fn = innermostName(e)
-    if (arg.kind === 'Wildcard' && arg.wildcardType === 'tag') throw new StatementError(`unable to use tag wildcard in ${fn}()`)
+    if (arg.kind === 'Wildcard' && arg.wildcardType === 'tag')
+      throw new StatementError(`unable to use tag wildcard in ${fn}()`)
     const base = fieldName(f)
     for (const n of names) {
       const t = fields.get(n)
       if (t === undefined || !supports(fn, t)) continue
       if (arg.kind === 'RegexLiteral' && !regexMatches(arg.pattern, n)) continue
-      out.push({ expr: replaceInnermost(e, { kind: 'VarRef', name: n, dataType: t }), alias: `${base}_${n}` })
+      out.push({
+        expr: replaceInnermost(e, { kind: 'VarRef', name: n, dataType: t }),
+        alias: `${base}_${n}`,
+      })
     }
   }
   return { ...stmt, fields: out }

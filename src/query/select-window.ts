@@ -4,26 +4,41 @@
 // unbounded), with null (0 for count), none, previous, linear or a number. In a time zone the
 // windows step across daylight-saving switches as InfluxDB's do.
 
+import { StatementError } from './errors.js'
 import type { FillOption } from '../influxql/index.js'
 import type { QueryCell } from './result.js'
 import type { TimeInterval } from './select-plan.js'
 
 /** The value fill(<number>) gives a call whose results look like `sample`. */
 function numberFill(sample: QueryCell, fillValue: number | bigint): QueryCell {
-  if (typeof sample === 'bigint') return typeof fillValue === 'bigint' ? fillValue : BigInt(Math.trunc(fillValue))
+  if (typeof sample === 'bigint')
+    return typeof fillValue === 'bigint' ? fillValue : BigInt(Math.trunc(fillValue))
   if (typeof sample === 'string') return ''
   if (typeof sample === 'boolean') return false
   return Number(fillValue)
 }
 
+/**
+ * Filled windows one statement may build (each costs ~1 KB until its rows are sent): a GROUP BY
+ * time(1s) from 1970 to now would otherwise exhaust the heap and take the whole node down. Until
+ * fill streams, such a statement fails with a clear error instead (fill(none) builds no windows).
+ */
+export const FILL_WINDOW_BUDGET = 2_000_000
+
 /** fill(linear): the value on the line between two filled-in windows (window indexes as InfluxDB uses). */
-function linear(w: bigint, prev: readonly [bigint, QueryCell], next: readonly [bigint, QueryCell], durationNs: bigint): QueryCell {
+function linear(
+  w: bigint,
+  prev: readonly [bigint, QueryCell],
+  next: readonly [bigint, QueryCell],
+  durationNs: bigint,
+): QueryCell {
   const [pw, pv] = prev
   const [nw, nv] = next
   const x = Number(w / durationNs - pw / durationNs)
   const span = Number(nw / durationNs - pw / durationNs)
   if (typeof pv === 'number' && typeof nv === 'number') return ((nv - pv) / span) * x + pv
-  if (typeof pv === 'bigint' && typeof nv === 'bigint') return BigInt(Math.trunc((Number(nv - pv) / span) * x + Number(pv)))
+  if (typeof pv === 'bigint' && typeof nv === 'bigint')
+    return BigInt(Math.trunc((Number(nv - pv) / span) * x + Number(pv)))
   return null
 }
 
@@ -49,6 +64,7 @@ export function fillCall(
   span: readonly [bigint, bigint],
   typeSample: QueryCell,
   stepper?: (start: bigint) => (w: bigint) => bigint,
+  budget?: { windows: number },
 ): [bigint, QueryCell][] {
   const real = [...found.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
   if (!spec.ascending) real.reverse()
@@ -70,6 +86,12 @@ export function fillCall(
   let nextIdx = 0
   const next = stepper?.(start) ?? ((w: bigint): bigint => w + step)
   for (let w = start; spec.ascending ? w <= end : w >= end; w = next(w)) {
+    if (budget !== undefined && --budget.windows < 0) {
+      const span = (end > start ? end - start : start - end) / iv.durationNs + 1n
+      throw new StatementError(
+        `GROUP BY time() would fill ${span} windows, more than the ${FILL_WINDOW_BUDGET} a statement may fill: narrow the time range, use a longer interval or fill(none)`,
+      )
+    }
     if (found.has(w)) {
       const cell = found.get(w) ?? null
       prev = [w, cell]
@@ -89,13 +111,16 @@ export function fillCall(
   return out
 }
 
-
 /**
  * The window after `w` in a time zone, as InfluxDB's fill iterator steps: one interval on, then
  * moved by the change of UTC offset when a daylight-saving switch was crossed (if smaller than
  * the interval). `offsetNs(t)` is the zone's offset at t.
  */
-export function zoneStepper(iv: TimeInterval, ascending: boolean, offsetNs: (t: bigint) => bigint): (start: bigint) => (w: bigint) => bigint {
+export function zoneStepper(
+  iv: TimeInterval,
+  ascending: boolean,
+  offsetNs: (t: bigint) => bigint,
+): (start: bigint) => (w: bigint) => bigint {
   return (start) => {
     let offset = offsetNs(start)
     return (w) => {

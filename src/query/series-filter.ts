@@ -72,12 +72,18 @@ function difference(a: SeriesSelection | null, minus: ReadonlySet<string>): Seri
  * DELETE) or those the query engine uses to build tag sets (the SHOW statements InfluxDB runs as
  * SELECTs), which differ for operators other than =, !=, =~, !~ and for tag-to-tag comparisons.
  */
-export function selectSeries(view: MeasurementView, expr: Expr | null, mode: FilterMode = 'index'): SeriesSelection | null {
+export function selectSeries(
+  view: MeasurementView,
+  expr: Expr | null,
+  mode: FilterMode = 'index',
+): SeriesSelection | null {
   if (expr === null) return all(view, 'none')
   switch (expr.kind) {
     case 'BinaryExpr':
-      if (expr.op === 'AND') return intersect(selectSeries(view, expr.lhs, mode), selectSeries(view, expr.rhs, mode))
-      if (expr.op === 'OR') return union(selectSeries(view, expr.lhs, mode), selectSeries(view, expr.rhs, mode))
+      if (expr.op === 'AND')
+        return intersect(selectSeries(view, expr.lhs, mode), selectSeries(view, expr.rhs, mode))
+      if (expr.op === 'OR')
+        return union(selectSeries(view, expr.lhs, mode), selectSeries(view, expr.rhs, mode))
       return selectByComparison(view, expr, mode)
     case 'ParenExpr':
       return selectSeries(view, expr.expr, mode)
@@ -96,11 +102,16 @@ const STRING_SYSTEM_FIELDS = new Set(['_tagKey', '_tagValue', '_seriesKey'])
 
 function isField(view: MeasurementView, ref: VarRef, mode: FilterMode): boolean {
   if (ref.name === '_name') return false
-  if (ref.dataType === 'unknown') return view.hasField(ref.name) || (mode === 'tagsets' && STRING_SYSTEM_FIELDS.has(ref.name))
+  if (ref.dataType === 'unknown')
+    return view.hasField(ref.name) || (mode === 'tagsets' && STRING_SYSTEM_FIELDS.has(ref.name))
   return ref.dataType !== 'tag'
 }
 
-function selectByComparison(view: MeasurementView, n: BinaryExpr, mode: FilterMode): SeriesSelection | null {
+function selectByComparison(
+  view: MeasurementView,
+  n: BinaryExpr,
+  mode: FilterMode,
+): SeriesSelection | null {
   if (n.lhs.kind === 'BinaryExpr' || n.rhs.kind === 'BinaryExpr') return all(view, 'other')
   let key: VarRef
   let value: Expr
@@ -116,7 +127,8 @@ function selectByComparison(view: MeasurementView, n: BinaryExpr, mode: FilterMo
   if (isField(view, key, mode)) return all(view, 'other')
   if (value.kind === 'VarRef') {
     // InfluxDB tests the key's type here where it means the value's; kept for equal answers.
-    const valueIsField = value.name !== '_name' && (isField(view, value, mode) || key.dataType === 'field')
+    const valueIsField =
+      value.name !== '_name' && (isField(view, value, mode) || key.dataType === 'field')
     if (valueIsField) return all(view, 'other')
   }
   if (mode === 'tagsets') return selectForTagSets(view, n.op, key.name, value)
@@ -136,7 +148,12 @@ function selectByComparison(view: MeasurementView, n: BinaryExpr, mode: FilterMo
 }
 
 /** The inmem measurement's idsForExpr, which the query engine's tag sets use. */
-function selectForTagSets(view: MeasurementView, op: BinaryExpr['op'], key: string, value: Expr): SeriesSelection | null {
+function selectForTagSets(
+  view: MeasurementView,
+  op: BinaryExpr['op'],
+  key: string,
+  value: Expr,
+): SeriesSelection | null {
   switch (value.kind) {
     case 'StringLiteral':
       if (key !== '_name' && op !== '=' && op !== '!=') return null
@@ -159,7 +176,12 @@ function selectForTagSets(view: MeasurementView, op: BinaryExpr['op'], key: stri
   }
 }
 
-function selectByString(view: MeasurementView, key: string, value: string, op: BinaryExpr['op']): SeriesSelection | null {
+function selectByString(
+  view: MeasurementView,
+  key: string,
+  value: string,
+  op: BinaryExpr['op'],
+): SeriesSelection | null {
   if (key === '_name') {
     const eq = value === view.name
     return (op === '=' && eq) || (op === '!=' && !eq) ? all(view, 'none') : null
@@ -172,7 +194,12 @@ function selectByString(view: MeasurementView, key: string, value: string, op: B
   return fromSet(view.seriesWithTagKey(key))
 }
 
-function selectByRegex(view: MeasurementView, key: string, pattern: string, op: BinaryExpr['op']): SeriesSelection | null {
+function selectByRegex(
+  view: MeasurementView,
+  key: string,
+  pattern: string,
+  op: BinaryExpr['op'],
+): SeriesSelection | null {
   if (key === '_name') {
     const match = regexMatches(pattern, view.name)
     return (op === '=~' && match) || (op === '!~' && !match) ? all(view, 'true') : null
@@ -182,13 +209,26 @@ function selectByRegex(view: MeasurementView, key: string, pattern: string, op: 
   const values = view.tagValues(key)
   const withValues = (pick: (matched: boolean) => boolean): Set<string> => {
     const out = new Set<string>()
-    for (const v of values) if (pick(regexMatches(pattern, v))) for (const s of view.seriesWithTagValue(key, v)) out.add(s)
+    for (const v of values)
+      if (pick(regexMatches(pattern, v)))
+        for (const s of view.seriesWithTagValue(key, v)) out.add(s)
     return out
   }
   if (matches) {
-    if (matchEmpty) return values.length === 0 ? all(view, 'none') : difference(all(view, 'none'), withValues((m) => !m))
+    if (matchEmpty)
+      return values.length === 0
+        ? all(view, 'none')
+        : difference(
+            all(view, 'none'),
+            withValues((m) => !m),
+          )
     return values.length === 0 ? null : fromSet(withValues((m) => m))
   }
   if (matchEmpty) return values.length === 0 ? null : fromSet(withValues((m) => !m))
-  return values.length === 0 ? all(view, 'none') : difference(all(view, 'none'), withValues((m) => m))
+  return values.length === 0
+    ? all(view, 'none')
+    : difference(
+        all(view, 'none'),
+        withValues((m) => m),
+      )
 }

@@ -20,26 +20,45 @@ export interface SeriesLimitStorage {
 }
 
 /** Throws `max-select-series limit exceeded: (N/limit)` when a measurement selects too many series in a shard. */
-export function checkSeriesLimit(stmt: SelectStatement, storage: SeriesLimitStorage, nowNs: bigint, maxSeries: number): void {
+export function checkSeriesLimit(
+  stmt: SelectStatement,
+  storage: SeriesLimitStorage,
+  nowNs: bigint,
+  maxSeries: number,
+): void {
   if (maxSeries <= 0) return
   const limits = new SelectLimits({ maxSelectPoint: 0, maxSelectSeries: maxSeries })
   const { condition, range } = conditionExpr(stmt.condition, nowNs)
-  const maxNs = !stmt.isRawQuery && range.maxNs === undefined && hasGroupByTime(stmt) ? nowNs : rangeMax(range)
+  const maxNs =
+    !stmt.isRawQuery && range.maxNs === undefined && hasGroupByTime(stmt) ? nowNs : rangeMax(range)
   for (const src of stmt.sources) {
     if (src.kind === 'SubQuery') {
       checkSeriesLimit(src.statement, storage, nowNs, maxSeries)
       continue
     }
-    for (const sg of storage.data.shardGroupsByTimeRange(src.database, src.retentionPolicy, rangeMin(range), maxNs)) {
+    for (const sg of storage.data.shardGroupsByTimeRange(
+      src.database,
+      src.retentionPolicy,
+      rangeMin(range),
+      maxNs,
+    )) {
       for (const info of sg.shards) {
         const shard = storage.shard(Number(info.id))
         if (shard === undefined) continue
         const measurements = shard.index.measurements
-        const names = src.regex === null ? [src.name] : [...measurements.keys()].filter((n) => src.regex !== null && regexMatches(src.regex.pattern, n))
+        const names =
+          src.regex === null
+            ? [src.name]
+            : [...measurements.keys()].filter(
+                (n) => src.regex !== null && regexMatches(src.regex.pattern, n),
+              )
         for (const name of names) {
           const mi = measurements.get(name)
           if (mi === undefined) continue
-          const n = condition === null ? mi.series.size : (selectSeries(new MeasurementView(name, [mi]), condition, 'tagsets')?.size ?? 0)
+          const n =
+            condition === null
+              ? mi.series.size
+              : (selectSeries(new MeasurementView(name, [mi]), condition, 'tagsets')?.size ?? 0)
           limits.checkSeries(n)
         }
       }

@@ -14,7 +14,10 @@ describe('DELETE, DROP SERIES and DROP MEASUREMENT', () => {
     const f = await openFixture()
     try {
       await f.run('CREATE DATABASE db')
-      await f.write('db', ['m,k=a v=1 10', 'm,k=a v=2 20', 'm,k=a v=3 30', 'm,k=a v=4 40'].join('\n'))
+      await f.write(
+        'db',
+        ['m,k=a v=1 10', 'm,k=a v=2 20', 'm,k=a v=3 30', 'm,k=a v=4 40'].join('\n'),
+      )
       await f.run('DELETE FROM m WHERE time > 10 AND time < 30', { database: 'db' })
       assert.deepEqual(await times(f, 'm,k=a#!~#v'), [10n, 30n, 40n])
       await f.run('DELETE FROM m WHERE time >= 30 AND time <= 40', { database: 'db' })
@@ -23,7 +26,9 @@ describe('DELETE, DROP SERIES and DROP MEASUREMENT', () => {
       assert.deepEqual(await times(f, 'm,k=a#!~#v'), [10n])
       await f.run("DELETE WHERE time = 10 AND k = 'a'", { database: 'db' })
       assert.deepEqual(await times(f, 'm,k=a#!~#v'), [])
-      assert.deepEqual(await f.rows('SHOW SERIES', { database: 'db' }), [{ statementID: 0, series: [] }])
+      assert.deepEqual(await f.rows('SHOW SERIES', { database: 'db' }), [
+        { statementID: 0, series: [] },
+      ])
     } finally {
       await f.close()
     }
@@ -34,7 +39,10 @@ describe('DELETE, DROP SERIES and DROP MEASUREMENT', () => {
     const f = await openFixture({ nowNs: now })
     try {
       await f.run('CREATE DATABASE db')
-      await f.write('db', [`m v=1 ${now - 10n}`, `m v=2 ${now + 10n}`, 'm v=3 946684800000000000'].join('\n'))
+      await f.write(
+        'db',
+        [`m v=1 ${now - 10n}`, `m v=2 ${now + 10n}`, 'm v=3 946684800000000000'].join('\n'),
+      )
       await f.run("DELETE FROM m WHERE time <= '2000-01-01T00:00:00Z'", { database: 'db' })
       assert.deepEqual(await times(f, 'm#!~#v'), [now - 10n, now + 10n])
       await f.run('DELETE FROM m WHERE time < now()', { database: 'db' })
@@ -50,8 +58,14 @@ describe('DELETE, DROP SERIES and DROP MEASUREMENT', () => {
       await f.run('CREATE DATABASE db')
       await f.write('db', ['m,k=a v=1 10', 'm,k=b v=1 10', 'm v=1 10', 'n,k=a v=1 10'].join('\n'))
       assert.deepEqual(
-        await f.rows("DROP SERIES FROM m WHERE k = 'a'; DROP SERIES WHERE k = ''; SHOW SERIES", { database: 'db' }),
-        [{ statementID: 0 }, { statementID: 1 }, { statementID: 2, series: [{ columns: ['key'], values: [['m,k=b'], ['n,k=a']] }] }],
+        await f.rows("DROP SERIES FROM m WHERE k = 'a'; DROP SERIES WHERE k = ''; SHOW SERIES", {
+          database: 'db',
+        }),
+        [
+          { statementID: 0 },
+          { statementID: 1 },
+          { statementID: 2, series: [{ columns: ['key'], values: [['m,k=b'], ['n,k=a']] }] },
+        ],
       )
       assert.deepEqual(await f.rows('DROP SERIES WHERE time > 1', { database: 'db' }), [
         { statementID: 0, error: "DROP SERIES doesn't support time in WHERE clause" },
@@ -59,7 +73,9 @@ describe('DELETE, DROP SERIES and DROP MEASUREMENT', () => {
       assert.deepEqual(await f.rows('DELETE FROM m WHERE v > 1', { database: 'db' }), [
         { statementID: 0, error: 'shard 1: fields not supported in WHERE clause during deletion' },
       ])
-      assert.deepEqual(await f.rows('DELETE FROM m'), [{ statementID: 0, error: 'database not found: ' }])
+      assert.deepEqual(await f.rows('DELETE FROM m'), [
+        { statementID: 0, error: 'database not found: ' },
+      ])
     } finally {
       await f.close()
     }
@@ -73,11 +89,17 @@ describe('DELETE, DROP SERIES and DROP MEASUREMENT', () => {
       await f.write('db', 'cpu,h=b v=1 10', 'rp')
       await f.run('DROP MEASUREMENT cpu; DROP MEASUREMENT nosuch', { database: 'db' })
       assert.deepEqual(await f.rows('SHOW MEASUREMENTS', { database: 'db' }), [
-        { statementID: 0, series: [{ name: 'measurements', columns: ['name'], values: [['cpu2'], ['mem']] }] },
+        {
+          statementID: 0,
+          series: [{ name: 'measurements', columns: ['name'], values: [['cpu2'], ['mem']] }],
+        },
       ])
       await f.run('DROP SERIES FROM /^c/', { database: 'db' })
       assert.deepEqual(await f.rows('SHOW MEASUREMENTS', { database: 'db' }), [
-        { statementID: 0, series: [{ name: 'measurements', columns: ['name'], values: [['mem']] }] },
+        {
+          statementID: 0,
+          series: [{ name: 'measurements', columns: ['name'], values: [['mem']] }],
+        },
       ])
     } finally {
       await f.close()

@@ -5,7 +5,13 @@
 // A comparison the index cannot answer (a field) fails with InfluxDB's per-shard text.
 
 import type { Shard } from '../engine/index.js'
-import type { DeleteSeriesStatement, DropMeasurementStatement, DropSeriesStatement, Expr, Source } from '../influxql/index.js'
+import type {
+  DeleteSeriesStatement,
+  DropMeasurementStatement,
+  DropSeriesStatement,
+  Expr,
+  Source,
+} from '../influxql/index.js'
 import type { ExecutionContext, ResultPart } from './context.js'
 import { conditionExpr, hasTimeExpr, rangeMax, rangeMin, reduce } from './condition.js'
 import { DatabaseIndex } from './database-index.js'
@@ -26,21 +32,31 @@ function requireDatabase(ctx: ExecutionContext): string {
 }
 
 /** DELETE [FROM …] [WHERE …]: removes points in the time range from the selected series. */
-export async function* deleteSeries(stmt: DeleteSeriesStatement, ctx: ExecutionContext): AsyncIterable<ResultPart> {
+export async function* deleteSeries(
+  stmt: DeleteSeriesStatement,
+  ctx: ExecutionContext,
+): AsyncIterable<ResultPart> {
   const database = requireDatabase(ctx)
   const condition = stmt.condition === null ? null : reduce(stmt.condition, ctx.nowNs())
   await deleteFromShards(ctx, database, stmt.sources, condition)
 }
 
 /** DROP SERIES [FROM …] [WHERE …]: removes the selected series entirely (no time allowed). */
-export async function* dropSeries(stmt: DropSeriesStatement, ctx: ExecutionContext): AsyncIterable<ResultPart> {
+export async function* dropSeries(
+  stmt: DropSeriesStatement,
+  ctx: ExecutionContext,
+): AsyncIterable<ResultPart> {
   const database = requireDatabase(ctx)
-  if (hasTimeExpr(stmt.condition)) throw new StatementError("DROP SERIES doesn't support time in WHERE clause")
+  if (hasTimeExpr(stmt.condition))
+    throw new StatementError("DROP SERIES doesn't support time in WHERE clause")
   await deleteFromShards(ctx, database, stmt.sources, stmt.condition)
 }
 
 /** DROP MEASUREMENT name: every series of it, in every shard of the database. */
-export async function* dropMeasurement(stmt: DropMeasurementStatement, ctx: ExecutionContext): AsyncIterable<ResultPart> {
+export async function* dropMeasurement(
+  stmt: DropMeasurementStatement,
+  ctx: ExecutionContext,
+): AsyncIterable<ResultPart> {
   const database = requireDatabase(ctx)
   const shards = shardsOfDatabase(ctx, database)
   const view = new DatabaseIndex(shards).measurement(stmt.name)
@@ -75,7 +91,10 @@ async function deleteFromShards(
 ): Promise<void> {
   const shards = shardsOfDatabase(ctx, database)
   const index = new DatabaseIndex(shards)
-  const names = sources.length > 0 ? namesFromSources(sources, index.measurementNames()) : [...index.measurementNames()]
+  const names =
+    sources.length > 0
+      ? namesFromSources(sources, index.measurementNames())
+      : [...index.measurementNames()]
   if (sources.length > 0 && names.length === 0) return
   const { condition, range } = conditionExpr(cond, undefined)
   const min = rangeMin(range)
@@ -90,7 +109,9 @@ async function deleteFromShards(
     for (const [key, residual] of selected) {
       if (residual === 'other') {
         const first = shards[0]
-        throw new StatementError(`shard ${first?.id ?? 0}: fields not supported in WHERE clause during deletion`)
+        throw new StatementError(
+          `shard ${first?.id ?? 0}: fields not supported in WHERE clause during deletion`,
+        )
       }
       doomed.push(key)
     }

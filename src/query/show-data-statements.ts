@@ -18,7 +18,13 @@ import type {
 import type { Tag } from '../engine/index.js'
 import type { ExecutionContext, ResultPart } from './context.js'
 import { conditionExpr, hasTimeExpr } from './condition.js'
-import { DatabaseIndex, compareStrings, makeSeriesKey, sortByTags, sortStrings } from './database-index.js'
+import {
+  DatabaseIndex,
+  compareStrings,
+  makeSeriesKey,
+  sortByTags,
+  sortStrings,
+} from './database-index.js'
 import { StatementError } from './errors.js'
 import { evalBool } from './eval-tags.js'
 import { measurementNamesByExpr, sourcesCondition } from './measurement-filter.js'
@@ -41,7 +47,10 @@ export function emitRows(rows: readonly QueryRow[], chunkSize: number): ResultPa
     for (let i = 0; i < values.length || i === 0; i += size) {
       const chunk = values.slice(i, i + size)
       const more = i + size < values.length
-      parts.push({ series: [{ ...row, values: chunk, ...(more && { partial: true }) }], partial: true })
+      parts.push({
+        series: [{ ...row, values: chunk, ...(more && { partial: true }) }],
+        partial: true,
+      })
       if (values.length === 0) break
     }
   }
@@ -61,7 +70,8 @@ type Cardinality =
 function dimensionKeys(dims: readonly Dimension[]): string[] {
   return dims
     .map((d) => {
-      if (d.expr.kind !== 'VarRef') throw new StatementError('only tag keys are supported in GROUP BY here')
+      if (d.expr.kind !== 'VarRef')
+        throw new StatementError('only tag keys are supported in GROUP BY here')
       return d.expr.name
     })
     .sort(compareStrings)
@@ -97,11 +107,22 @@ function readsOnly(expr: Expr, name: string): boolean {
 }
 
 /** The EXACT cardinalities and the key/value cardinalities: one count per measurement (and group). */
-export async function* showCardinality(stmt: Cardinality, ctx: ExecutionContext): AsyncIterable<ResultPart> {
+export async function* showCardinality(
+  stmt: Cardinality,
+  ctx: ExecutionContext,
+): AsyncIterable<ResultPart> {
   let cond = stmt.condition
   if (stmt.kind === 'ShowTagValuesCardinalityStatement') {
     const withKey = tagKeyCondition(stmt)
-    cond = cond === null ? withKey : { kind: 'BinaryExpr', op: 'AND', lhs: { kind: 'ParenExpr', expr: cond }, rhs: { kind: 'ParenExpr', expr: withKey } }
+    cond =
+      cond === null
+        ? withKey
+        : {
+            kind: 'BinaryExpr',
+            op: 'AND',
+            lhs: { kind: 'ParenExpr', expr: cond },
+            rhs: { kind: 'ParenExpr', expr: withKey },
+          }
   }
   const { condition, range } = conditionExpr(cond, ctx.nowNs())
   const sources = stmt.sources.length > 0 ? stmt.sources : [ALL_MEASUREMENTS]
@@ -128,7 +149,16 @@ export async function* showCardinality(stmt: Cardinality, ctx: ExecutionContext)
           if (g === undefined) {
             const tags: Record<string, string> = {}
             dims.forEach((d, i) => (tags[d] = values[i] ?? ''))
-            groups.set(id, (g = { name: stripName ? '' : name, tags, items: new Set(), count: 0, lastShard: -1 }))
+            groups.set(
+              id,
+              (g = {
+                name: stripName ? '' : name,
+                tags,
+                items: new Set(),
+                count: 0,
+                lastShard: -1,
+              }),
+            )
           }
           switch (stmt.kind) {
             case 'ShowSeriesCardinalityStatement':
@@ -172,18 +202,33 @@ export async function* showCardinality(stmt: Cardinality, ctx: ExecutionContext)
   const rows = [...groups.values()]
     .map((g) => ({ g, n: stmt.kind === 'ShowSeriesCardinalityStatement' ? g.count : g.items.size }))
     .filter(({ n }) => n > 0)
-    .sort((a, b) => compareStrings(a.g.name, b.g.name) || compareStrings(Object.values(a.g.tags).join('\u0000'), Object.values(b.g.tags).join('\u0000')))
+    .sort(
+      (a, b) =>
+        compareStrings(a.g.name, b.g.name) ||
+        compareStrings(
+          Object.values(a.g.tags).join('\u0000'),
+          Object.values(b.g.tags).join('\u0000'),
+        ),
+    )
   const out: QueryRow[] = []
   for (const { g, n } of rows) {
     const values = page<QueryCell[]>([[BigInt(n)]], stmt.offset, stmt.limit)
     if (values.length === 0) continue
-    out.push({ ...(g.name !== '' && { name: g.name }), ...(dims.length > 0 && { tags: g.tags }), columns: ['count'], values })
+    out.push({
+      ...(g.name !== '' && { name: g.name }),
+      ...(dims.length > 0 && { tags: g.tags }),
+      columns: ['count'],
+      values,
+    })
   }
   yield* emitRows(out, ctx.request.chunkSize)
 }
 
 /** SHOW FIELD KEYS [ON db] [FROM …] [LIMIT] [OFFSET]: one row per measurement. */
-export async function* showFieldKeys(stmt: ShowFieldKeysStatement, ctx: ExecutionContext): AsyncIterable<ResultPart> {
+export async function* showFieldKeys(
+  stmt: ShowFieldKeysStatement,
+  ctx: ExecutionContext,
+): AsyncIterable<ResultPart> {
   const sources = stmt.sources.length > 0 ? stmt.sources : [{ ...ALL_MEASUREMENTS, regex: null }]
   const mapped = mapSources(ctx, sources, stmt.database, {}, true)
   const fields = new Map<string, Map<string, string>>()
@@ -204,7 +249,11 @@ export async function* showFieldKeys(stmt: ShowFieldKeysStatement, ctx: Executio
   const rows: QueryRow[] = []
   for (const name of [...fields.keys()].sort(compareStrings)) {
     const entries = [...(fields.get(name)?.keys() ?? [])].sort(compareStrings)
-    const values = page(entries.map((e): QueryCell[] => e.split('\u0000')), stmt.offset, stmt.limit)
+    const values = page(
+      entries.map((e): QueryCell[] => e.split('\u0000')),
+      stmt.offset,
+      stmt.limit,
+    )
     if (values.length > 0) rows.push({ name, columns: ['fieldKey', 'fieldType'], values })
   }
   yield* emitRows(rows, ctx.request.chunkSize)
@@ -226,11 +275,20 @@ function checkSeriesOperators(e: Expr | null): void {
  * database, as soon as the default retention policy has a shard); with time it reads the
  * series of the shards in that time range.
  */
-export async function* showSeries(stmt: ShowSeriesStatement, ctx: ExecutionContext): AsyncIterable<ResultPart> {
+export async function* showSeries(
+  stmt: ShowSeriesStatement,
+  ctx: ExecutionContext,
+): AsyncIterable<ResultPart> {
   const { condition, range } = conditionExpr(stmt.condition, ctx.nowNs())
   let keys: string[]
   if (!hasTimeExpr(stmt.condition)) {
-    const mapped = mapSources(ctx, stmt.sources.length > 0 ? stmt.sources : [{ ...ALL_MEASUREMENTS, regex: null }], stmt.database, {}, true)
+    const mapped = mapSources(
+      ctx,
+      stmt.sources.length > 0 ? stmt.sources : [{ ...ALL_MEASUREMENTS, regex: null }],
+      stmt.database,
+      {},
+      true,
+    )
     const cond = sourcesCondition(stmt.sources, stmt.condition)
     keys = []
     const first = mapped.find((m) => m.shards.length > 0)
@@ -254,13 +312,22 @@ export async function* showSeries(stmt: ShowSeriesStatement, ctx: ExecutionConte
     }
   } else {
     const set = new Set<string>()
-    for (const src of mapSources(ctx, stmt.sources.length > 0 ? stmt.sources : [ALL_MEASUREMENTS], stmt.database, range)) {
+    for (const src of mapSources(
+      ctx,
+      stmt.sources.length > 0 ? stmt.sources : [ALL_MEASUREMENTS],
+      stmt.database,
+      range,
+    )) {
       for (const name of src.names) {
-        for (const shard of src.shards) for (const s of shardSeries(shard, name, condition)) set.add(makeSeriesKey(name, s.tags))
+        for (const shard of src.shards)
+          for (const s of shardSeries(shard, name, condition)) set.add(makeSeriesKey(name, s.tags))
       }
     }
     keys = sortStrings([...set])
   }
   const values = page(keys, stmt.offset, stmt.limit)
-  yield* emitRows(values.length === 0 ? [] : [{ columns: ['key'], values: values.map((k) => [k]) }], ctx.request.chunkSize)
+  yield* emitRows(
+    values.length === 0 ? [] : [{ columns: ['key'], values: values.map((k) => [k]) }],
+    ctx.request.chunkSize,
+  )
 }

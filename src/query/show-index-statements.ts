@@ -15,7 +15,12 @@ import type {
 import type { ExecutionContext, ResultPart } from './context.js'
 import { conditionExpr, rangeMax, rangeMin } from './condition.js'
 import { DatabaseIndex, compareStrings } from './database-index.js'
-import { measurementNamesByExpr, measurementPart, sourcesCondition, tagPart } from './measurement-filter.js'
+import {
+  measurementNamesByExpr,
+  measurementPart,
+  sourcesCondition,
+  tagPart,
+} from './measurement-filter.js'
 import { databaseNameRequired, databaseNotFound } from './normalize.js'
 import type { QueryCell } from './result.js'
 import { shardsOfDatabase } from './series-statements.js'
@@ -42,7 +47,10 @@ function databaseOf(stmt: { readonly database: string }, ctx: ExecutionContext):
 }
 
 /** SHOW MEASUREMENTS [WITH MEASUREMENT …] [WHERE …] [LIMIT] [OFFSET]. */
-export async function* showMeasurements(stmt: ShowMeasurementsStatement, ctx: ExecutionContext): AsyncIterable<ResultPart> {
+export async function* showMeasurements(
+  stmt: ShowMeasurementsStatement,
+  ctx: ExecutionContext,
+): AsyncIterable<ResultPart> {
   const db = databaseOf(stmt, ctx)
   const cond = sourcesCondition(stmt.source === null ? [] : [stmt.source], stmt.condition)
   const index = new DatabaseIndex(shardsOfDatabase(ctx, db))
@@ -62,14 +70,23 @@ export async function* showMeasurements(stmt: ShowMeasurementsStatement, ctx: Ex
 }
 
 /** The shards of `db` (any retention policy) whose groups overlap the condition's time range. */
-function shardsInRange(ctx: ExecutionContext, db: string, cond: Expr | null): { condition: Expr | null; any: boolean } {
+function shardsInRange(
+  ctx: ExecutionContext,
+  db: string,
+  cond: Expr | null,
+): { condition: Expr | null; any: boolean } {
   const info = ctx.meta.data.database(db)
   if (info === undefined) throw databaseNotFound(db)
   const { condition, range } = conditionExpr(cond, ctx.nowNs())
   const open = new Set(shardsOfDatabase(ctx, db).map((s) => s.id))
   let any = false
   for (const rp of info.retentionPolicies) {
-    for (const sg of ctx.meta.data.shardGroupsByTimeRange(db, rp.name, rangeMin(range), rangeMax(range))) {
+    for (const sg of ctx.meta.data.shardGroupsByTimeRange(
+      db,
+      rp.name,
+      rangeMin(range),
+      rangeMax(range),
+    )) {
       if (sg.shards.some((s) => open.has(Number(s.id)))) any = true
     }
   }
@@ -77,7 +94,10 @@ function shardsInRange(ctx: ExecutionContext, db: string, cond: Expr | null): { 
 }
 
 /** SHOW TAG KEYS [FROM …] [WHERE …] [LIMIT] [OFFSET]: one row per measurement. */
-export async function* showTagKeys(stmt: ShowTagKeysStatement, ctx: ExecutionContext): AsyncIterable<ResultPart> {
+export async function* showTagKeys(
+  stmt: ShowTagKeysStatement,
+  ctx: ExecutionContext,
+): AsyncIterable<ResultPart> {
   const db = databaseOf(stmt, ctx)
   const { condition, any } = shardsInRange(ctx, db, sourcesCondition(stmt.sources, stmt.condition))
   let emitted = false
@@ -114,14 +134,18 @@ function tagKeysOf(index: DatabaseIndex, cond: Expr | null): { name: string; key
     }
     const selected = selectSeries(m, filter)
     const present = new Set<string>()
-    for (const s of selected?.keys() ?? []) for (const t of m.series().get(s) ?? []) present.add(t.key)
+    for (const s of selected?.keys() ?? [])
+      for (const t of m.series().get(s) ?? []) present.add(t.key)
     out.push({ name, keys: keys.filter((k) => present.has(k)) })
   }
   return out
 }
 
 /** SHOW TAG VALUES [FROM …] WITH KEY … [WHERE …] [LIMIT] [OFFSET]: one row per measurement. */
-export async function* showTagValues(stmt: ShowTagValuesStatement, ctx: ExecutionContext): AsyncIterable<ResultPart> {
+export async function* showTagValues(
+  stmt: ShowTagValuesStatement,
+  ctx: ExecutionContext,
+): AsyncIterable<ResultPart> {
   const db = databaseOf(stmt, ctx)
   const withKey = tagKeyCondition(stmt)
   const full = stmt.condition === null ? withKey : and(stmt.condition, withKey)
@@ -147,7 +171,12 @@ export async function* showTagValues(stmt: ShowTagValuesStatement, ctx: Executio
 }
 
 function and(lhs: Expr, rhs: Expr): Expr {
-  return { kind: 'BinaryExpr', op: 'AND', lhs: { kind: 'ParenExpr', expr: lhs }, rhs: { kind: 'ParenExpr', expr: rhs } }
+  return {
+    kind: 'BinaryExpr',
+    op: 'AND',
+    lhs: { kind: 'ParenExpr', expr: lhs },
+    rhs: { kind: 'ParenExpr', expr: rhs },
+  }
 }
 
 function tagValuesOf(index: DatabaseIndex, cond: Expr): { name: string; values: QueryCell[][] }[] {
@@ -173,7 +202,8 @@ function tagValuesOf(index: DatabaseIndex, cond: Expr): { name: string; values: 
           set.add(t.value)
         }
       }
-      for (const k of keys) for (const v of [...(byKey.get(k) ?? [])].sort(compareStrings)) values.push([k, v])
+      for (const k of keys)
+        for (const v of [...(byKey.get(k) ?? [])].sort(compareStrings)) values.push([k, v])
     }
     if (values.length > 0) out.push({ name, values })
   }

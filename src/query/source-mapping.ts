@@ -53,12 +53,18 @@ export function mapSources(
   const defaults = { database: ctx.defaultDatabase, retentionPolicy: ctx.request.retentionPolicy }
   const normalized = sources.map((s) => {
     if (s.kind !== 'Measurement') throw new StatementError('subqueries are not supported here')
-    const m = s.database === '' && statementDatabase !== '' ? { ...s, database: statementDatabase } : s
+    const m =
+      s.database === '' && statementDatabase !== '' ? { ...s, database: statementDatabase } : s
     return normalizeMeasurement(m, data, defaults, systemIterator)
   })
   return normalized.map((m) => {
     const ids = new Set<number>()
-    for (const sg of data.shardGroupsByTimeRange(m.database, m.retentionPolicy, rangeMin(range), rangeMax(range))) {
+    for (const sg of data.shardGroupsByTimeRange(
+      m.database,
+      m.retentionPolicy,
+      rangeMin(range),
+      rangeMax(range),
+    )) {
       for (const s of sg.shards) ids.add(Number(s.id))
     }
     const shards = [...ids]
@@ -68,7 +74,10 @@ export function mapSources(
     let names: string[]
     if (m.regex !== null) {
       const pattern = m.regex.pattern
-      const all = shards.length === 0 ? [] : new DatabaseIndex(shardsOfDatabase(ctx, m.database)).measurementNames()
+      const all =
+        shards.length === 0
+          ? []
+          : new DatabaseIndex(shardsOfDatabase(ctx, m.database)).measurementNames()
       names = all.filter((n) => regexMatches(pattern, n))
     } else {
       names = m.name === '' ? [] : [m.name]

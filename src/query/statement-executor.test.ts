@@ -9,7 +9,10 @@ describe('StatementExecutor', () => {
   it('throws the parser error from the first next() and runs nothing', async () => {
     const f = await openFixture()
     try {
-      await assert.rejects(f.run('CREATE DATABASE a; SELEC'), (e: unknown) => e instanceof InfluxQLParseError && e.code === 'ERR_INFLUXQL_PARSE')
+      await assert.rejects(
+        f.run('CREATE DATABASE a; SELEC'),
+        (e: unknown) => e instanceof InfluxQLParseError && e.code === 'ERR_INFLUXQL_PARSE',
+      )
       assert.equal(f.meta.data.database('a'), undefined)
     } finally {
       await f.close()
@@ -19,7 +22,9 @@ describe('StatementExecutor', () => {
   it('stops at the first failing statement and numbers the rest "not executed" under its ID', async () => {
     const f = await openFixture()
     try {
-      const r = await f.run('SHOW DATABASES; SHOW RETENTION POLICIES ON nodb; CREATE DATABASE x; SHOW DATABASES')
+      const r = await f.run(
+        'SHOW DATABASES; SHOW RETENTION POLICIES ON nodb; CREATE DATABASE x; SHOW DATABASES',
+      )
       assert.deepEqual(
         r.map((x) => [x.statementID, x.error]),
         [
@@ -38,7 +43,9 @@ describe('StatementExecutor', () => {
   it('reports rewrite errors under statement ID 0, as InfluxDB 1.6 does', async () => {
     const f = await openFixture()
     try {
-      const r = await f.run('SHOW DATABASES; SHOW MEASUREMENTS ON db WHERE time > 0; SHOW DATABASES')
+      const r = await f.run(
+        'SHOW DATABASES; SHOW MEASUREMENTS ON db WHERE time > 0; SHOW DATABASES',
+      )
       assert.deepEqual(
         r.map((x) => [x.statementID, x.error]),
         [
@@ -55,7 +62,9 @@ describe('StatementExecutor', () => {
   it('warns about changes made over GET, with the password redacted', async () => {
     const f = await openFixture()
     try {
-      const r = await f.run("CREATE USER bob WITH PASSWORD 'secret'; SHOW USERS", { readOnly: true })
+      const r = await f.run("CREATE USER bob WITH PASSWORD 'secret'; SHOW USERS", {
+        readOnly: true,
+      })
       assert.deepEqual(r[0]?.messages, [
         {
           level: 'warning',
@@ -63,7 +72,9 @@ describe('StatementExecutor', () => {
         },
       ])
       assert.equal(r[1]?.messages, undefined)
-      assert.ok(!JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? 0 : v)).includes('secret'))
+      assert.ok(
+        !JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? 0 : v)).includes('secret'),
+      )
     } finally {
       await f.close()
     }
@@ -72,8 +83,12 @@ describe('StatementExecutor', () => {
   it('answers SELECT and EXPLAIN with "SELECT is not implemented yet" after normalising', async () => {
     const f = await openFixture()
     try {
-      assert.deepEqual(await f.rows('SELECT * FROM cpu'), [{ statementID: 0, error: 'database name required' }])
-      assert.deepEqual(await f.rows('SELECT * FROM nodb..cpu'), [{ statementID: 0, error: 'database not found: nodb' }])
+      assert.deepEqual(await f.rows('SELECT * FROM cpu'), [
+        { statementID: 0, error: 'database name required' },
+      ])
+      assert.deepEqual(await f.rows('SELECT * FROM nodb..cpu'), [
+        { statementID: 0, error: 'database not found: nodb' },
+      ])
       await f.run('CREATE DATABASE db')
       assert.deepEqual(await f.rows('SELECT * FROM cpu; SHOW DATABASES', { database: 'db' }), [
         { statementID: 0, error: 'SELECT is not implemented yet' },
@@ -94,7 +109,7 @@ describe('StatementExecutor', () => {
         seen.push(stmt)
         yield { series: [{ name: 'x', columns: ['a'], values: [[1n]] }] }
       },
-      // eslint-disable-next-line require-yield
+
       async *explain(): AsyncIterable<ResultPart> {
         throw new Error('unused')
       },
@@ -103,7 +118,9 @@ describe('StatementExecutor', () => {
     try {
       await f.run('CREATE DATABASE db')
       const r = await f.rows('SELECT v FROM cpu', { database: 'db' })
-      assert.deepEqual(r, [{ statementID: 0, series: [{ name: 'x', columns: ['a'], values: [[1]] }] }])
+      assert.deepEqual(r, [
+        { statementID: 0, series: [{ name: 'x', columns: ['a'], values: [[1]] }] },
+      ])
       const src = seen[0]?.sources[0]
       assert.ok(src?.kind === 'Measurement')
       assert.deepEqual([src.database, src.retentionPolicy, src.name], ['db', 'autogen', 'cpu'])
@@ -118,10 +135,12 @@ describe('StatementExecutor', () => {
     const select: SelectExecutor = {
       async *select(_stmt, ctx): AsyncIterable<ResultPart> {
         started()
-        await new Promise<void>((resolve) => ctx.signal.addEventListener('abort', () => resolve(), { once: true }))
+        await new Promise<void>((resolve) =>
+          ctx.signal.addEventListener('abort', () => resolve(), { once: true }),
+        )
         throw new Error('stopped')
       },
-      // eslint-disable-next-line require-yield
+
       async *explain(): AsyncIterable<ResultPart> {
         throw new Error('unused')
       },
@@ -146,7 +165,9 @@ describe('StatementExecutor', () => {
           [0, 'not executed'],
         ],
       )
-      assert.deepEqual(await f.rows('KILL QUERY 12345'), [{ statementID: 0, error: 'no such query id: 12345' }])
+      assert.deepEqual(await f.rows('KILL QUERY 12345'), [
+        { statementID: 0, error: 'no such query id: 12345' },
+      ])
     } finally {
       await f.close()
     }
@@ -166,9 +187,17 @@ describe('StatementExecutor', () => {
     const f = await openFixture()
     try {
       await f.run('SHOW DATABASES')
-      const r = (await f.rows("SHOW STATS FOR 'queryExecutor'")) as { series: { columns: string[]; values: number[][] }[] }[]
+      const r = (await f.rows("SHOW STATS FOR 'queryExecutor'")) as {
+        series: { columns: string[]; values: number[][] }[]
+      }[]
       const row = r[0]?.series[0]
-      assert.deepEqual(row?.columns, ['queriesActive', 'queriesExecuted', 'queriesFinished', 'queryDurationNs', 'recoveredPanics'])
+      assert.deepEqual(row?.columns, [
+        'queriesActive',
+        'queriesExecuted',
+        'queriesFinished',
+        'queryDurationNs',
+        'recoveredPanics',
+      ])
       assert.equal(row?.values[0]?.[0], 1)
       assert.equal(row?.values[0]?.[1], 2)
       assert.equal(row?.values[0]?.[2], 1)

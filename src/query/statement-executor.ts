@@ -17,7 +17,13 @@ import { StatementError } from './errors.js'
 import { normalizeSelect } from './normalize.js'
 import { QueryRegistry } from './query-registry.js'
 import type { QueryLimits } from './query-limits.js'
-import { QUERY_INTERRUPTED_TEXT, QUERY_TIMEOUT_TEXT, SelectLimits, checkBuckets, noQueryLimits } from './query-limits.js'
+import {
+  QUERY_INTERRUPTED_TEXT,
+  QUERY_TIMEOUT_TEXT,
+  SelectLimits,
+  checkBuckets,
+  noQueryLimits,
+} from './query-limits.js'
 import { abortable } from './abortable.js'
 import { checkSeriesLimit } from './series-limit.js'
 import type { ExecuteRequest, QueryMessage, StatementResult } from './result.js'
@@ -63,14 +69,18 @@ function abortText(signal: AbortSignal): string {
  * The request's `params` as the parser takes them (anything else binds to an error). Numbers
  * nested in objects stay number texts, as Go's json.Number leaves them for the parser to convert.
  */
-function toQueryParams(params: Readonly<Record<string, unknown>> | undefined): QueryParams | undefined {
+function toQueryParams(
+  params: Readonly<Record<string, unknown>> | undefined,
+): QueryParams | undefined {
   if (params === undefined) return undefined
   const convert = (v: unknown, nested: boolean): QueryParam => {
     if (v instanceof JSONNumber) return v
     if (typeof v === 'number') return nested && Number.isFinite(v) ? new JSONNumber(String(v)) : v
-    if (v === null || typeof v === 'bigint' || typeof v === 'string' || typeof v === 'boolean') return v
+    if (v === null || typeof v === 'bigint' || typeof v === 'string' || typeof v === 'boolean')
+      return v
     if (Array.isArray(v)) return v.map((x) => convert(x, true))
-    if (typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, convert(x, true)]))
+    if (typeof v === 'object')
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, convert(x, true)]))
     return null
   }
   return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, convert(v, false)]))
@@ -150,9 +160,15 @@ export class StatementExecutor {
    */
   async *execute(req: ExecuteRequest): AsyncGenerator<StatementResult, void, undefined> {
     const query = parseQuery(req.query, toQueryParams(req.params))
-    const authorizer = req.authEnabled ? authorizeQuery(this.#meta.data, req.user, query, req.database) : undefined
+    const authorizer = req.authEnabled
+      ? authorizeQuery(this.#meta.data, req.user, query, req.database)
+      : undefined
     const started = this.#now()
-    const { query: running, detach } = this.registry.attach(formatQuery(query), req.database, started)
+    const { query: running, detach } = this.registry.attach(
+      formatQuery(query),
+      req.database,
+      started,
+    )
     const counters = this.#counters
     counters.queriesActive++
     counters.queriesExecuted++
@@ -165,16 +181,29 @@ export class StatementExecutor {
     const { queryTimeoutMs, logQueriesAfterMs } = this.#limits
     const startedMs = performance.now()
     const expire = (): void => {
-      if (queryTimeoutMs > 0 && !abort.signal.aborted && performance.now() - startedMs >= queryTimeoutMs) {
+      if (
+        queryTimeoutMs > 0 &&
+        !abort.signal.aborted &&
+        performance.now() - startedMs >= queryTimeoutMs
+      ) {
         abort.abort(new StatementError(QUERY_TIMEOUT_TEXT, { queryID: running.id }))
       }
     }
     const timeout = queryTimeoutMs > 0 ? setTimeout(expire, queryTimeoutMs) : undefined
     let slowLogged = false
     const logSlow = (): void => {
-      if (slowLogged || logQueriesAfterMs <= 0 || performance.now() - startedMs < logQueriesAfterMs) return
+      if (slowLogged || logQueriesAfterMs <= 0 || performance.now() - startedMs < logQueriesAfterMs)
+        return
       slowLogged = true
-      this.#logger.warn({ query: running.text, qid: running.id.toString(), database: running.database, thresholdMs: logQueriesAfterMs }, 'Detected slow query')
+      this.#logger.warn(
+        {
+          query: running.text,
+          qid: running.id.toString(),
+          database: running.database,
+          thresholdMs: logQueriesAfterMs,
+        },
+        'Detected slow query',
+      )
     }
     const slow = logQueriesAfterMs > 0 ? setTimeout(logSlow, logQueriesAfterMs) : undefined
     try {
@@ -223,10 +252,20 @@ export class StatementExecutor {
           yield toResult(statementID, part)
         }
       } catch (err) {
-        if (!signal.aborted && !(err instanceof StatementError) && !(err instanceof Error && 'code' in err)) {
-          this.#logger.error({ statement: formatStatement(stmt), err: messageOf(err) }, 'statement failed unexpectedly')
+        if (
+          !signal.aborted &&
+          !(err instanceof StatementError) &&
+          !(err instanceof Error && 'code' in err)
+        ) {
+          this.#logger.error(
+            { statement: formatStatement(stmt), err: messageOf(err) },
+            'statement failed unexpectedly',
+          )
         }
-        yield { statementID, error: signal.aborted && !req.signal.aborted ? abortText(signal) : messageOf(err) }
+        yield {
+          statementID,
+          error: signal.aborted && !req.signal.aborted ? abortText(signal) : messageOf(err),
+        }
         stopped = true
         break
       }
@@ -239,7 +278,11 @@ export class StatementExecutor {
     for (let k = i; k < statements.length - 1; k++) yield { statementID: i, error: NOT_EXECUTED }
   }
 
-  #context(stmt: Statement, req: ExecuteRequest, authorizer: UserInfo | undefined): ExecutionContext {
+  #context(
+    stmt: Statement,
+    req: ExecuteRequest,
+    authorizer: UserInfo | undefined,
+  ): ExecutionContext {
     return {
       meta: this.#meta,
       store: this.#store,
@@ -258,15 +301,27 @@ export class StatementExecutor {
     }
   }
 
-  async *#statement(stmt: Statement, ctx: ExecutionContext, signal: AbortSignal): AsyncIterable<ResultPart> {
+  async *#statement(
+    stmt: Statement,
+    ctx: ExecutionContext,
+    signal: AbortSignal,
+  ): AsyncIterable<ResultPart> {
     const warning: QueryMessage[] =
       ctx.request.readOnly && warnsWhenReadOnly(stmt)
-        ? [{ level: 'warning', text: `deprecated use of '${formatStatement(stmt)}' in a read only context, please use a POST request instead` }]
+        ? [
+            {
+              level: 'warning',
+              text: `deprecated use of '${formatStatement(stmt)}' in a read only context, please use a POST request instead`,
+            },
+          ]
         : []
     switch (stmt.kind) {
       case 'SelectStatement':
       case 'ExplainStatement': {
-        const defaults = { database: ctx.defaultDatabase, retentionPolicy: ctx.request.retentionPolicy }
+        const defaults = {
+          database: ctx.defaultDatabase,
+          retentionPolicy: ctx.request.retentionPolicy,
+        }
         const sctx: SelectContext = {
           database: ctx.request.database,
           retentionPolicy: ctx.request.retentionPolicy,
@@ -274,20 +329,40 @@ export class StatementExecutor {
           readOnly: ctx.request.readOnly,
           nowNs: ctx.nowNs(),
           signal,
-          ...((this.#limits.maxSelectPoint > 0 || this.#limits.maxSelectSeries > 0 || this.#limits.maxSelectBuckets > 0) && { limits: new SelectLimits(this.#limits) }),
+          ...((this.#limits.maxSelectPoint > 0 ||
+            this.#limits.maxSelectSeries > 0 ||
+            this.#limits.maxSelectBuckets > 0) && { limits: new SelectLimits(this.#limits) }),
         }
         if (stmt.kind === 'SelectStatement') {
           const normalized = normalizeSelect(stmt, ctx.meta.data, defaults)
           checkBuckets(normalized, sctx.nowNs, this.#limits.maxSelectBuckets)
-          checkSeriesLimit(normalized, { data: ctx.meta.data, shard: (id) => ctx.store.shard(id) }, sctx.nowNs, this.#limits.maxSelectSeries)
+          checkSeriesLimit(
+            normalized,
+            { data: ctx.meta.data, shard: (id) => ctx.store.shard(id) },
+            sctx.nowNs,
+            this.#limits.maxSelectSeries,
+          )
           yield* abortable(this.#select.select(normalized, sctx), signal)
         } else {
-          yield* abortable(this.#select.explain({ ...stmt, statement: normalizeSelect(stmt.statement, ctx.meta.data, defaults) }, sctx), signal)
+          yield* abortable(
+            this.#select.explain(
+              { ...stmt, statement: normalizeSelect(stmt.statement, ctx.meta.data, defaults) },
+              sctx,
+            ),
+            signal,
+          )
         }
         return
       }
       case 'ShowQueriesStatement':
-        yield { series: [{ columns: ['qid', 'query', 'database', 'duration', 'status'], values: this.registry.rows() }] }
+        yield {
+          series: [
+            {
+              columns: ['qid', 'query', 'database', 'duration', 'status'],
+              values: this.registry.rows(),
+            },
+          ],
+        }
         return
       case 'KillQueryStatement':
         this.registry.kill(stmt.queryID)
@@ -299,7 +374,9 @@ export class StatementExecutor {
     let parts = 0
     for await (const part of runStatement(stmt, ctx)) {
       parts++
-      yield warning.length > 0 && parts === 1 ? { ...part, messages: [...warning, ...(part.messages ?? [])] } : part
+      yield warning.length > 0 && parts === 1
+        ? { ...part, messages: [...warning, ...(part.messages ?? [])] }
+        : part
     }
     if (parts === 0) yield warning.length > 0 ? { messages: warning } : {}
   }

@@ -4,7 +4,14 @@
 
 import type { Statement } from '../influxql/index.js'
 import type { ExecutionContext, ResultPart } from './context.js'
-import { createContinuousQuery, createSubscription, dropContinuousQuery, dropSubscription, showContinuousQueries, showSubscriptions } from './cq-statements.js'
+import {
+  createContinuousQuery,
+  createSubscription,
+  dropContinuousQuery,
+  dropSubscription,
+  showContinuousQueries,
+  showSubscriptions,
+} from './cq-statements.js'
 import {
   alterRetentionPolicy,
   createDatabase,
@@ -26,7 +33,17 @@ import {
   showTagKeys,
   showTagValues,
 } from './show-index-statements.js'
-import { createUser, dropUser, grant, grantAdmin, revoke, revokeAdmin, setPassword, showGrants, showUsers } from './user-statements.js'
+import {
+  createUser,
+  dropUser,
+  grant,
+  grantAdmin,
+  revoke,
+  revokeAdmin,
+  setPassword,
+  showGrants,
+  showUsers,
+} from './user-statements.js'
 
 /** Statements that change something: run over GET they carry InfluxDB's deprecation warning. */
 export function warnsWhenReadOnly(stmt: Statement): boolean {
@@ -66,24 +83,39 @@ function isEstimate(stmt: {
   readonly limit: number
   readonly offset: number
 }): boolean {
-  return !stmt.exact && stmt.sources.length === 0 && stmt.condition === null && stmt.dimensions.length === 0 && stmt.limit === 0 && stmt.offset === 0
+  return (
+    !stmt.exact &&
+    stmt.sources.length === 0 &&
+    stmt.condition === null &&
+    stmt.dimensions.length === 0 &&
+    stmt.limit === 0 &&
+    stmt.offset === 0
+  )
 }
 
 /** The error InfluxDB's statement rewriter gives for `stmt`, if any. */
 export function rewriteError(stmt: Statement): string | undefined {
   switch (stmt.kind) {
     case 'ShowMeasurementsStatement':
-      return hasTimeExpr(stmt.condition) ? "SHOW MEASUREMENTS doesn't support time in WHERE clause" : undefined
+      return hasTimeExpr(stmt.condition)
+        ? "SHOW MEASUREMENTS doesn't support time in WHERE clause"
+        : undefined
     case 'ShowMeasurementCardinalityStatement':
       return !isEstimate(stmt) && hasTimeExpr(stmt.condition)
         ? "SHOW MEASUREMENT EXACT CARDINALITY doesn't support time in WHERE clause"
         : undefined
     case 'ShowSeriesCardinalityStatement':
-      return !isEstimate(stmt) && hasTimeExpr(stmt.condition) ? "SHOW SERIES EXACT CARDINALITY doesn't support time in WHERE clause" : undefined
+      return !isEstimate(stmt) && hasTimeExpr(stmt.condition)
+        ? "SHOW SERIES EXACT CARDINALITY doesn't support time in WHERE clause"
+        : undefined
     case 'ShowTagKeyCardinalityStatement':
-      return hasTimeExpr(stmt.condition) ? "SHOW TAG KEY EXACT CARDINALITY doesn't support time in WHERE clause" : undefined
+      return hasTimeExpr(stmt.condition)
+        ? "SHOW TAG KEY EXACT CARDINALITY doesn't support time in WHERE clause"
+        : undefined
     case 'ShowFieldKeyCardinalityStatement':
-      return hasTimeExpr(stmt.condition) ? "SHOW FIELD KEY CARDINALITY doesn't support time in WHERE clause" : undefined
+      return hasTimeExpr(stmt.condition)
+        ? "SHOW FIELD KEY CARDINALITY doesn't support time in WHERE clause"
+        : undefined
     default:
       return undefined
   }

@@ -14,7 +14,12 @@ export function tagKeyCondition(f: TagKeyFilter): Expr {
   if (e.kind === 'ListLiteral') {
     let out: Expr | null = null
     for (const v of e.values) {
-      const eq: Expr = { kind: 'BinaryExpr', op: '=', lhs: key, rhs: { kind: 'StringLiteral', value: v } }
+      const eq: Expr = {
+        kind: 'BinaryExpr',
+        op: '=',
+        lhs: key,
+        rhs: { kind: 'StringLiteral', value: v },
+      }
       out = out === null ? eq : { kind: 'BinaryExpr', op: 'OR', lhs: out, rhs: eq }
     }
     return out ?? { kind: 'BooleanLiteral', value: false }
@@ -33,14 +38,17 @@ export function tagKeysByExpr(keys: readonly string[], expr: Expr | null): strin
     case 'BinaryExpr': {
       const op = expr.op
       if (op === '=' || op === '!=' || op === '=~' || op === '!~') {
-        if (expr.lhs.kind !== 'VarRef') throw new StatementError(`left side of '${op}' must be a tag key`)
+        if (expr.lhs.kind !== 'VarRef')
+          throw new StatementError(`left side of '${op}' must be a tag key`)
         if (expr.lhs.name !== '_tagKey') return null
         if (op === '=~' || op === '!~') {
-          if (expr.rhs.kind !== 'RegexLiteral') throw new StatementError(`right side of '${op}' must be a regular expression`)
+          if (expr.rhs.kind !== 'RegexLiteral')
+            throw new StatementError(`right side of '${op}' must be a regular expression`)
           const pattern = expr.rhs.pattern
           return keys.filter((k) => regexMatches(pattern, k) === (op === '=~'))
         }
-        if (expr.rhs.kind !== 'StringLiteral') throw new StatementError(`right side of '${op}' must be a tag value string`)
+        if (expr.rhs.kind !== 'StringLiteral')
+          throw new StatementError(`right side of '${op}' must be a tag value string`)
         const v = expr.rhs.value
         return keys.filter((k) => (k === v) === (op === '='))
       }

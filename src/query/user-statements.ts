@@ -43,10 +43,16 @@ export function privilegeName(p: PrivilegeValue): string {
  * CREATE USER: idempotent when the user exists with the same password and admin flag; otherwise
  * an existing user is `user already exists`.
  */
-export async function* createUser(stmt: CreateUserStatement, ctx: ExecutionContext): AsyncIterable<ResultPart> {
+export async function* createUser(
+  stmt: CreateUserStatement,
+  ctx: ExecutionContext,
+): AsyncIterable<ResultPart> {
   const existing = ctx.meta.data.user(stmt.name)
   if (existing !== undefined) {
-    if (existing.admin !== stmt.admin || !(await ctx.hasher.compare(stmt.password, existing.hash))) {
+    if (
+      existing.admin !== stmt.admin ||
+      !(await ctx.hasher.compare(stmt.password, existing.hash))
+    ) {
       throw new UserExistsError(stmt.name)
     }
     return
@@ -56,50 +62,76 @@ export async function* createUser(stmt: CreateUserStatement, ctx: ExecutionConte
 }
 
 /** DROP USER. */
-export async function* dropUser(stmt: DropUserStatement, ctx: ExecutionContext): AsyncIterable<ResultPart> {
+export async function* dropUser(
+  stmt: DropUserStatement,
+  ctx: ExecutionContext,
+): AsyncIterable<ResultPart> {
   await ctx.meta.update((d) => d.dropUser(stmt.name))
 }
 
 /** SET PASSWORD FOR user = 'pw'. */
-export async function* setPassword(stmt: SetPasswordUserStatement, ctx: ExecutionContext): AsyncIterable<ResultPart> {
+export async function* setPassword(
+  stmt: SetPasswordUserStatement,
+  ctx: ExecutionContext,
+): AsyncIterable<ResultPart> {
   const hash = await ctx.hasher.hash(stmt.password)
   await ctx.meta.update((d) => d.updateUser(stmt.name, hash))
 }
 
 /** GRANT READ|WRITE|ALL ON db TO user. */
-export async function* grant(stmt: GrantStatement, ctx: ExecutionContext): AsyncIterable<ResultPart> {
+export async function* grant(
+  stmt: GrantStatement,
+  ctx: ExecutionContext,
+): AsyncIterable<ResultPart> {
   await ctx.meta.update((d) => d.setPrivilege(stmt.user, stmt.on, privilegeValue(stmt.privilege)))
 }
 
 /** GRANT ALL PRIVILEGES TO user (admin). */
-export async function* grantAdmin(stmt: GrantAdminStatement, ctx: ExecutionContext): AsyncIterable<ResultPart> {
+export async function* grantAdmin(
+  stmt: GrantAdminStatement,
+  ctx: ExecutionContext,
+): AsyncIterable<ResultPart> {
   await ctx.meta.update((d) => d.setAdminPrivilege(stmt.user, true))
 }
 
 /** REVOKE: clears the revoked bits (REVOKE ALL stores NO PRIVILEGES; the entry stays). */
-export async function* revoke(stmt: RevokeStatement, ctx: ExecutionContext): AsyncIterable<ResultPart> {
+export async function* revoke(
+  stmt: RevokeStatement,
+  ctx: ExecutionContext,
+): AsyncIterable<ResultPart> {
   await ctx.meta.update((d) => {
     let p: PrivilegeValue = Privilege.None
     if (stmt.privilege !== 'ALL PRIVILEGES') {
-      p = (d.userPrivilege(stmt.user, stmt.on) & ~privilegeValue(stmt.privilege) & 3) as PrivilegeValue
+      p = (d.userPrivilege(stmt.user, stmt.on) &
+        ~privilegeValue(stmt.privilege) &
+        3) as PrivilegeValue
     }
     return d.setPrivilege(stmt.user, stmt.on, p)
   })
 }
 
 /** REVOKE ALL PRIVILEGES FROM user (admin). */
-export async function* revokeAdmin(stmt: RevokeAdminStatement, ctx: ExecutionContext): AsyncIterable<ResultPart> {
+export async function* revokeAdmin(
+  stmt: RevokeAdminStatement,
+  ctx: ExecutionContext,
+): AsyncIterable<ResultPart> {
   await ctx.meta.update((d) => d.setAdminPrivilege(stmt.user, false))
 }
 
 /** SHOW USERS: names and admin flags, never hashes. */
-export async function* showUsers(_stmt: ShowUsersStatement, ctx: ExecutionContext): AsyncIterable<ResultPart> {
+export async function* showUsers(
+  _stmt: ShowUsersStatement,
+  ctx: ExecutionContext,
+): AsyncIterable<ResultPart> {
   const values: QueryCell[][] = ctx.meta.data.users.map((u) => [u.name, u.admin])
   yield { series: [{ columns: ['user', 'admin'], ...(values.length > 0 && { values }) }] }
 }
 
 /** SHOW GRANTS FOR user. */
-export async function* showGrants(stmt: ShowGrantsForUserStatement, ctx: ExecutionContext): AsyncIterable<ResultPart> {
+export async function* showGrants(
+  stmt: ShowGrantsForUserStatement,
+  ctx: ExecutionContext,
+): AsyncIterable<ResultPart> {
   const u = ctx.meta.data.user(stmt.name)
   if (u === undefined) throw new UserNotFoundError(stmt.name)
   const values: QueryCell[][] = [...u.privileges].map(([db, p]) => [db, privilegeName(p)])

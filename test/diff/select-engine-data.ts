@@ -42,7 +42,9 @@ function weatherLines(fromH: number, toH: number, stepH: number): string[] {
         fields.push(`hum=${hum}i`)
         if (k % 3 === 0) fields.push(`ok=${ok}`)
         if (k % 4 === 1) fields.push(`note="n${k % 7}"`)
-        lines.push(`weather,city=${city},station=${station} ${fields.join(',')} ${T0 + h * H + series * 7}`)
+        lines.push(
+          `weather,city=${city},station=${station} ${fields.join(',')} ${T0 + h * H + series * 7}`,
+        )
       }
       series++
     }
@@ -95,16 +97,25 @@ export function engineFirstWrites(): Step[] {
   return [
     q(`CREATE DATABASE ${ENG}`),
     q(`CREATE RETENTION POLICY rp2 ON ${ENG} DURATION INF REPLICATION 1 SHARD DURATION 1d`),
-    w(ENG, [...weatherLines(0, HALF, 3), ...windLines(0, HALF), ...oddLines(0, HALF)].join('\n'), { precision: 's' }),
+    w(ENG, [...weatherLines(0, HALF, 3), ...windLines(0, HALF), ...oddLines(0, HALF)].join('\n'), {
+      precision: 's',
+    }),
     w(ENG, rp2Lines(0, HALF).join('\n'), { precision: 's', rp: 'rp2' }),
   ]
 }
 
 /** The second week (left in the cache), and a few overwrites of points already in TSM files. */
 export function engineLaterWrites(): Step[] {
-  const overwrite = [`weather,city=paris,station=s1 temp=99.5,hum=1i ${T0 + 6 * H}`, `wind,dir=n speed=0.25 ${T0 + 5 * H + 100}`]
+  const overwrite = [
+    `weather,city=paris,station=s1 temp=99.5,hum=1i ${T0 + 6 * H}`,
+    `wind,dir=n speed=0.25 ${T0 + 5 * H + 100}`,
+  ]
   return [
-    w(ENG, [...weatherLines(HALF, ALL, 3), ...windLines(HALF, ALL), ...oddLines(HALF, ALL)].join('\n'), { precision: 's' }),
+    w(
+      ENG,
+      [...weatherLines(HALF, ALL, 3), ...windLines(HALF, ALL), ...oddLines(HALF, ALL)].join('\n'),
+      { precision: 's' },
+    ),
     w(ENG, rp2Lines(HALF, ALL).join('\n'), { precision: 's', rp: 'rp2' }),
     w(ENG, overwrite.join('\n'), { precision: 's' }),
   ]

@@ -265,3 +265,21 @@ export const explainQueries: readonly string[] = [
   `EXPLAIN SELECT * FROM wind WHERE ${D1}`,
   `EXPLAIN SELECT count(speed) FROM eng.rp2.wind WHERE ${WK}`,
 ]
+
+/**
+ * integral(): one reducer per tag set streaming across GROUP BY time windows, the series of a tag
+ * set merged; without GROUP BY time a float integral is at time 0, an integer one at the range
+ * start. Only single tag sets: with several, influxd emits each tag set's last window when its
+ * stream closes, in Go map order (random), so the order of its answer is not deterministic.
+ */
+export const integralQueries: readonly string[] = [
+  `SELECT integral(temp) FROM weather WHERE ${D1} AND city = 'paris' AND station = 's1'`,
+  `SELECT integral(temp) FROM weather WHERE ${D1}`,
+  `SELECT integral(hum) FROM weather WHERE ${D1} AND station = 's1'`,
+  `SELECT integral(hum, 1h) FROM weather WHERE city = 'paris'`,
+  `SELECT integral(temp) FROM weather WHERE ${WK} GROUP BY time(12h)`,
+  `SELECT integral(hum, 1h) FROM weather WHERE ${WK} GROUP BY time(12h) fill(0)`,
+  `SELECT integral(speed) FROM wind WHERE ${WK} GROUP BY time(1d)`,
+  `SELECT integral(temp, 1m) FROM weather WHERE ${WK} AND city = 'paris' GROUP BY time(1d, 6h)`,
+  `SELECT integral(temp) FROM weather WHERE city = 'paris'`,
+]

@@ -5,7 +5,12 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { writeFileSync } from 'node:fs'
-import { influxdAvailable, requireInfluxd, startInfluxd, type InfluxdHandle } from '../helpers/influxd.js'
+import {
+  influxdAvailable,
+  requireInfluxd,
+  startInfluxd,
+  type InfluxdHandle,
+} from '../helpers/influxd.js'
 import { q, runSteps, type Comparison, type Step } from './diff-runner.js'
 import { startSelectTidemark, type SelectTidemark } from './select-server.js'
 import { ENG, engineFirstWrites, engineLaterWrites } from './select-engine-data.js'
@@ -18,6 +23,7 @@ import {
   groupingQueries,
   subqueryQueries,
   explainQueries,
+  integralQueries,
   transformQueries,
 } from './select-engine-steps.js'
 
@@ -30,7 +36,14 @@ describe('the general SELECT engine, Tidemark against InfluxDB 1.6', { concurren
     assert.ok(influxd !== undefined && tidemark !== undefined, 'servers did not start')
     const diffs: Comparison[] = await runSteps(influxd, tidemark, steps, counter)
     const dump = process.env['TIDEMARK_DIFF_DUMP']
-    if (dump !== undefined && diffs.length > 0) writeFileSync(dump, diffs.map((d) => `${d.step}\n  influxd:  ${d.influxd}\n  tidemark: ${d.tidemark}\n`).join('\n'), { flag: 'a' })
+    if (dump !== undefined && diffs.length > 0)
+      writeFileSync(
+        dump,
+        diffs
+          .map((d) => `${d.step}\n  influxd:  ${d.influxd}\n  tidemark: ${d.tidemark}\n`)
+          .join('\n'),
+        { flag: 'a' },
+      )
     assert.deepEqual(diffs, [], `${diffs.length} of ${steps.length} steps answered differently`)
   }
 
@@ -93,6 +106,11 @@ describe('the general SELECT engine, Tidemark against InfluxDB 1.6', { concurren
     await expectSame(queries(subqueryQueries))
   })
 
+  it('integrates over whole tag sets across GROUP BY time windows, as InfluxDB streams integral()', async (t) => {
+    if (!requireInfluxd(t)) return
+    await expectSame(queries(integralQueries))
+  })
+
   it('explains the iterators of a SELECT with their shards, series and values', async (t) => {
     if (!requireInfluxd(t)) return
     await expectSame(queries(explainQueries))
@@ -100,11 +118,21 @@ describe('the general SELECT engine, Tidemark against InfluxDB 1.6', { concurren
 
   it('streams raw and aggregate answers in chunks as InfluxDB does with chunked=true', async (t) => {
     if (!requireInfluxd(t)) return
-    const chunked = (text: string, size: string): Step => q(text, ENG, { params: { chunked: 'true', chunk_size: size } })
+    const chunked = (text: string, size: string): Step =>
+      q(text, ENG, { params: { chunked: 'true', chunk_size: size } })
     await expectSame([
-      chunked("SELECT temp, hum FROM weather WHERE time >= '2021-03-02T00:00:00Z' AND time < '2021-03-03T00:00:00Z' GROUP BY city", '7'),
-      chunked("SELECT speed FROM wind WHERE time >= '2021-03-05T00:00:00Z' AND time < '2021-03-10T00:00:00Z'", '5'),
-      chunked("SELECT mean(temp) FROM weather WHERE time >= '2021-03-05T00:00:00Z' AND time < '2021-03-10T00:00:00Z' GROUP BY time(12h), city", '4'),
+      chunked(
+        "SELECT temp, hum FROM weather WHERE time >= '2021-03-02T00:00:00Z' AND time < '2021-03-03T00:00:00Z' GROUP BY city",
+        '7',
+      ),
+      chunked(
+        "SELECT speed FROM wind WHERE time >= '2021-03-05T00:00:00Z' AND time < '2021-03-10T00:00:00Z'",
+        '5',
+      ),
+      chunked(
+        "SELECT mean(temp) FROM weather WHERE time >= '2021-03-05T00:00:00Z' AND time < '2021-03-10T00:00:00Z' GROUP BY time(12h), city",
+        '4',
+      ),
     ])
   })
 

@@ -26,7 +26,12 @@ import { httpCall, type InfluxdResponse } from '../helpers/influxd-process.js'
 
 /** A running Tidemark with SELECT support. */
 export interface SelectTidemark {
-  request(method: string, path: string, body?: string, headers?: Readonly<Record<string, string>>): Promise<InfluxdResponse>
+  request(
+    method: string,
+    path: string,
+    body?: string,
+    headers?: Readonly<Record<string, string>>,
+  ): Promise<InfluxdResponse>
   /** Snapshots every shard's cache to a TSM file. */
   snapshot(): Promise<void>
   stop(): Promise<void>
@@ -40,9 +45,12 @@ class Writer implements HTTPPointsWriter {
   async writePoints(req: WriteRequest): Promise<WriteOutcome> {
     try {
       const r = await this.#writer.writePoints(req.database, req.retentionPolicy, req.points)
-      return r.kind === 'ok' ? { kind: 'ok' } : { kind: 'partial', reason: r.reason, dropped: r.dropped }
+      return r.kind === 'ok'
+        ? { kind: 'ok' }
+        : { kind: 'partial', reason: r.reason, dropped: r.dropped }
     } catch (err) {
-      if (err instanceof WriteRetentionPolicyNotFoundError) return { kind: 'failed', message: err.message }
+      if (err instanceof WriteRetentionPolicyNotFoundError)
+        return { kind: 'failed', message: err.message }
       throw err
     }
   }
@@ -53,11 +61,22 @@ export async function startSelectTidemark(): Promise<SelectTidemark> {
   const dir = await mkdtemp(join(tmpdir(), 'tidemark-select-diff-'))
   const meta = new MetaClient(new MetaFileStore(join(dir, 'meta')))
   await meta.open()
-  const store = new Store({ dataDir: join(dir, 'data'), walDir: join(dir, 'wal'), engine: { background: false } })
+  const store = new Store({
+    dataDir: join(dir, 'data'),
+    walDir: join(dir, 'wal'),
+    engine: { background: false },
+  })
   await store.open()
   const pointsWriter = new PointsWriter(meta, store)
-  const executor = new StatementExecutor({ meta, store, hasher: bcryptHasher, select: new StoreSelectExecutor({ meta, store }, pointsWriter) })
-  const databases: DatabaseCatalog = { databaseExists: (name: string) => meta.data.database(name) !== undefined }
+  const executor = new StatementExecutor({
+    meta,
+    store,
+    hasher: bcryptHasher,
+    select: new StoreSelectExecutor({ meta, store }, pointsWriter),
+  })
+  const databases: DatabaseCatalog = {
+    databaseExists: (name: string) => meta.data.database(name) !== undefined,
+  }
   const queryExecutor: QueryExecutor = {
     execute: (req: QueryRequest): AsyncIterable<StatementResult> => executor.execute(req),
   }

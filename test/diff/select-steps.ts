@@ -25,7 +25,11 @@ export function firstWrites(): Step[] {
     lines.push(`cpu,host=c usage=${d / 4},note="n${d}" ${at(d, 3)}`)
     lines.push(`mem,host=a free=${1000 + d}i,used=${d * 1.5} ${at(d, 4)}`)
   }
-  return [q(`CREATE DATABASE ${DB}`), q(`CREATE RETENTION POLICY other ON ${DB} DURATION INF REPLICATION 1`), w(DB, lines.join('\n'), { precision: 's' })]
+  return [
+    q(`CREATE DATABASE ${DB}`),
+    q(`CREATE RETENTION POLICY other ON ${DB} DURATION INF REPLICATION 1`),
+    w(DB, lines.join('\n'), { precision: 's' }),
+  ]
 }
 
 /** Points after the snapshot: more of the same series and new ones, another policy, recent data. */
@@ -39,8 +43,19 @@ export function laterWrites(nowNs: bigint): Step[] {
   const s = nowNs / 1_000_000_000n
   return [
     w(DB, lines.join('\n'), { precision: 's' }),
-    w(DB, [`recent,host=a v=1 ${s - 7200n}`, `recent,host=a v=2 ${s - 1800n}`, `recent,host=b v=3 ${s - 60n}`].join('\n'), { precision: 's' }),
-    w(DB, [`cpu,host=z usage=42 ${at(2, 9)}`, `elsewhere v=1i ${at(2, 10)}`].join('\n'), { precision: 's', rp: 'other' }),
+    w(
+      DB,
+      [
+        `recent,host=a v=1 ${s - 7200n}`,
+        `recent,host=a v=2 ${s - 1800n}`,
+        `recent,host=b v=3 ${s - 60n}`,
+      ].join('\n'),
+      { precision: 's' },
+    ),
+    w(DB, [`cpu,host=z usage=42 ${at(2, 9)}`, `elsewhere v=1i ${at(2, 10)}`].join('\n'), {
+      precision: 's',
+      rp: 'other',
+    }),
   ]
 }
 

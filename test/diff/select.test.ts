@@ -4,10 +4,21 @@
 
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { influxdAvailable, requireInfluxd, startInfluxd, type InfluxdHandle } from '../helpers/influxd.js'
+import {
+  influxdAvailable,
+  requireInfluxd,
+  startInfluxd,
+  type InfluxdHandle,
+} from '../helpers/influxd.js'
 import { runSteps, type Step } from './diff-runner.js'
 import { startSelectTidemark, type SelectTidemark } from './select-server.js'
-import { aggregateQueries, firstWrites, laterWrites, rawQueries, selectSteps } from './select-steps.js'
+import {
+  aggregateQueries,
+  firstWrites,
+  laterWrites,
+  rawQueries,
+  selectSteps,
+} from './select-steps.js'
 import { windowQueries } from './select-window-steps.js'
 import { intoSteps } from './select-into-steps.js'
 

@@ -46,14 +46,12 @@ describe('restoring a Tidemark backup set into influxd 1.6', () => {
   let answers: Answers = new Map()
 
   function specs(n: TestNode): BackupSetShardSpec[] {
-    return n.store
-      .shards()
-      .map((shard) => ({
-        shard,
-        database: shard.database,
-        rp: shard.retentionPolicy,
-        id: shard.id,
-      }))
+    return n.store.shards().map((shard) => ({
+      shard,
+      database: shard.database,
+      rp: shard.retentionPolicy,
+      id: shard.id,
+    }))
   }
 
   before(async () => {

@@ -15,10 +15,12 @@ export function checkFieldArg(name: string, arg: Expr | undefined, allowWildcard
     case 'VarRef':
       return
     case 'Wildcard':
-      if (!allowWildcard) throw new StatementError(`unsupported expression with wildcard: ${name}()`)
+      if (!allowWildcard)
+        throw new StatementError(`unsupported expression with wildcard: ${name}()`)
       return
     case 'RegexLiteral':
-      if (!allowWildcard) throw new StatementError(`unsupported expression with regex field: ${name}()`)
+      if (!allowWildcard)
+        throw new StatementError(`unsupported expression with regex field: ${name}()`)
       return
     default:
       throw new StatementError(`expected field argument in ${name}()`)
@@ -27,13 +29,18 @@ export function checkFieldArg(name: string, arg: Expr | undefined, allowWildcard
 
 /** Throws `invalid number of arguments for <name>, expected <n>, got <got>` unless exactly n. */
 export function checkArgCount(name: string, args: readonly Expr[], n: number): void {
-  if (args.length !== n) throw new StatementError(`invalid number of arguments for ${name}, expected ${n}, got ${args.length}`)
+  if (args.length !== n)
+    throw new StatementError(
+      `invalid number of arguments for ${name}, expected ${n}, got ${args.length}`,
+    )
 }
 
 /** Throws `…expected at least <min> but no more than <max>, got <got>` when out of range. */
 export function checkArgRange(name: string, args: readonly Expr[], min: number, max: number): void {
   if (args.length < min || args.length > max) {
-    throw new StatementError(`invalid number of arguments for ${name}, expected at least ${min} but no more than ${max}, got ${args.length}`)
+    throw new StatementError(
+      `invalid number of arguments for ${name}, expected at least ${min} but no more than ${max}, got ${args.length}`,
+    )
   }
 }
 

@@ -6,9 +6,24 @@
 
 import type { Expr } from '../../influxql/index.js'
 import { checkArgCount, checkFieldArg } from './arguments.js'
-import { compare, isNumeric, plain, selectorTimeOf, toFloat, unsupportedType, wrap } from './common.js'
+import {
+  compare,
+  isNumeric,
+  plain,
+  selectorTimeOf,
+  toFloat,
+  unsupportedType,
+  wrap,
+} from './common.js'
 import { validateDistinct } from './distinct.js'
-import type { AggregateFunction, InputPoint, OutputPoint, Reducer, ReducerContext, ValueType } from './types.js'
+import type {
+  AggregateFunction,
+  InputPoint,
+  OutputPoint,
+  Reducer,
+  ReducerContext,
+  ValueType,
+} from './types.js'
 
 /** count, sum, mean, …: one field argument (count also takes `distinct(field)`). */
 function validateSimple(name: string, args: readonly Expr[]): void {
@@ -94,7 +109,10 @@ class SpreadReducer implements Reducer {
     const lo = this.#min
     const hi = this.#max
     if (lo === undefined || hi === undefined) return []
-    const v = typeof lo === 'bigint' && typeof hi === 'bigint' ? wrap(this.#type, hi - lo) : toFloat(hi) - toFloat(lo)
+    const v =
+      typeof lo === 'bigint' && typeof hi === 'bigint'
+        ? wrap(this.#type, hi - lo)
+        : toFloat(hi) - toFloat(lo)
     return [plain(this.#ctx.windowStart, v)]
   }
 }
@@ -134,7 +152,9 @@ export class SelectorReducer implements Reducer {
   }
   emit(): OutputPoint[] {
     const b = this.#best
-    return b === undefined ? [] : [{ time: selectorTimeOf(this.#ctx, b.time), value: b.value, aux: b.aux }]
+    return b === undefined
+      ? []
+      : [{ time: selectorTimeOf(this.#ctx, b.time), value: b.value, aux: b.aux }]
   }
 }
 
@@ -173,26 +193,65 @@ const maxCheck = (t: ValueType): void => {
 }
 
 /** count(field): integer number of points; any input type. */
-export const count = aggregate('count', 'aggregate', () => 'integer', (_t, ctx) => new CountReducer(ctx))
+export const count = aggregate(
+  'count',
+  'aggregate',
+  () => 'integer',
+  (_t, ctx) => new CountReducer(ctx),
+)
 
 /** sum(field): same type as the input (float, integer, unsigned). */
-export const sum = aggregate('sum', 'aggregate', (t) => (sumCheck(t), t), (t, ctx) => (t === 'float' ? new FloatSumReducer(ctx, false) : new IntSumReducer(ctx, t, false)))
+export const sum = aggregate(
+  'sum',
+  'aggregate',
+  (t) => (sumCheck(t), t),
+  (t, ctx) => (t === 'float' ? new FloatSumReducer(ctx, false) : new IntSumReducer(ctx, t, false)),
+)
 
 /** mean(field): always float; integer sums are int64 (wrapping) before the division, as InfluxDB. */
-export const mean = aggregate('mean', 'aggregate', (t) => (meanCheck(t), 'float'), (t, ctx) => (t === 'float' ? new FloatSumReducer(ctx, true) : new IntSumReducer(ctx, t, true)))
+export const mean = aggregate(
+  'mean',
+  'aggregate',
+  (t) => (meanCheck(t), 'float'),
+  (t, ctx) => (t === 'float' ? new FloatSumReducer(ctx, true) : new IntSumReducer(ctx, t, true)),
+)
 
 /** spread(field): max − min in the input type. */
-export const spread = aggregate('spread', 'aggregate', (t) => (spreadCheck(t), t), (t, ctx) => new SpreadReducer(ctx, t))
+export const spread = aggregate(
+  'spread',
+  'aggregate',
+  (t) => (spreadCheck(t), t),
+  (t, ctx) => new SpreadReducer(ctx, t),
+)
 
 /** min(field): selector; numbers and booleans (false < true); the earlier point wins a tie. */
-export const min = aggregate('min', 'selector', (t) => (minCheck(t), t), (_t, ctx) => new SelectorReducer(BETTER.min, ctx))
+export const min = aggregate(
+  'min',
+  'selector',
+  (t) => (minCheck(t), t),
+  (_t, ctx) => new SelectorReducer(BETTER.min, ctx),
+)
 
 /** max(field): selector; numbers and booleans; the earlier point wins a tie. */
-export const max = aggregate('max', 'selector', (t) => (maxCheck(t), t), (_t, ctx) => new SelectorReducer(BETTER.max, ctx))
+export const max = aggregate(
+  'max',
+  'selector',
+  (t) => (maxCheck(t), t),
+  (_t, ctx) => new SelectorReducer(BETTER.max, ctx),
+)
 
 /** first(field): selector; any type; the larger value (false for booleans) wins at equal times. */
-export const first = aggregate('first', 'selector', (t) => t, (_t, ctx) => new SelectorReducer(BETTER.first, ctx))
+export const first = aggregate(
+  'first',
+  'selector',
+  (t) => t,
+  (_t, ctx) => new SelectorReducer(BETTER.first, ctx),
+)
 
 /** last(field): selector; any type; the larger value (true for booleans) wins at equal times. */
-export const last = aggregate('last', 'selector', (t) => t, (_t, ctx) => new SelectorReducer(BETTER.last, ctx))
-
+export const last = aggregate(
+  'last',
+  'selector',
+  (t) => t,
+  (_t, ctx) => new SelectorReducer(BETTER.last, ctx),
+)

@@ -17,7 +17,11 @@ export interface TypedValue {
 
 const CMP = new Set<BinaryOperator>(['=', '!=', '<', '<=', '>', '>='])
 
-function cmp(op: BinaryOperator, a: number | bigint | string, b: number | bigint | string): boolean {
+function cmp(
+  op: BinaryOperator,
+  a: number | bigint | string,
+  b: number | bigint | string,
+): boolean {
   switch (op) {
     case '=':
       return a === b
@@ -56,7 +60,9 @@ function floatOp(op: BinaryOperator, a: number, b: number): Scalar | null {
 
 function intOp(op: BinaryOperator, a: bigint, b: bigint, unsigned: boolean): Scalar | null {
   if (CMP.has(op)) return cmp(op, a, b)
-  const w = unsigned ? (x: bigint): bigint => BigInt.asUintN(64, x) : (x: bigint): bigint => BigInt.asIntN(64, x)
+  const w = unsigned
+    ? (x: bigint): bigint => BigInt.asUintN(64, x)
+    : (x: bigint): bigint => BigInt.asIntN(64, x)
   switch (op) {
     case '+':
       return w(a + b)
@@ -141,7 +147,8 @@ export function evalBinary(op: BinaryOperator, lhs: TypedValue, rhs: TypedValue)
     }
     return intOp(op, BigInt.asUintN(64, l), BigInt.asUintN(64, r), true)
   }
-  if (typeof l === 'string' && typeof r === 'string' && (op === '=' || op === '!=')) return cmp(op, l, r)
+  if (typeof l === 'string' && typeof r === 'string' && (op === '=' || op === '!='))
+    return cmp(op, l, r)
   return fallthrough(op)
 }
 

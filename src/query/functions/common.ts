@@ -11,7 +11,10 @@ import type { OutputPoint, ReducerContext, Scalar, ValueType } from './types.js'
  * in the text (`cumulative sum`, `moving average` use a space).
  */
 export function unsupportedType(label: string, input: ValueType): StatementError {
-  return new StatementError(`unsupported ${label} iterator type: *query.${input}InterruptIterator`, { function: label, type: input })
+  return new StatementError(
+    `unsupported ${label} iterator type: *query.${input}InterruptIterator`,
+    { function: label, type: input },
+  )
 }
 
 /** True for the numeric types (float, integer, unsigned). */
@@ -26,7 +29,13 @@ export function wrap(t: ValueType, v: bigint): bigint {
 
 /** A value as float64 (bigint values convert as Go's float64(x) does: nearest double). */
 export function toFloat(v: Scalar): number {
-  return typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : typeof v === 'boolean' ? Number(v) : Number.NaN
+  return typeof v === 'number'
+    ? v
+    : typeof v === 'bigint'
+      ? Number(v)
+      : typeof v === 'boolean'
+        ? Number(v)
+        : Number.NaN
 }
 
 /** Compares two values of one type: numbers and strings by `<`, booleans false < true. */

@@ -5,11 +5,18 @@
 import type { Expr } from '../../influxql/index.js'
 import { StatementError } from '../errors.js'
 import { compare } from './common.js'
-import type { AggregateFunction, InputPoint, OutputPoint, Reducer, ReducerContext } from './types.js'
+import type {
+  AggregateFunction,
+  InputPoint,
+  OutputPoint,
+  Reducer,
+  ReducerContext,
+} from './types.js'
 
 /** InfluxDB's checks of distinct's arguments (also used for `count(distinct(x))`). */
 export function validateDistinct(args: readonly Expr[]): void {
-  if (args.length === 0) throw new StatementError('distinct function requires at least one argument')
+  if (args.length === 0)
+    throw new StatementError('distinct function requires at least one argument')
   if (args.length !== 1) throw new StatementError('distinct function can only have one argument')
   if (args[0]?.kind !== 'VarRef') throw new StatementError('expected field argument in distinct()')
 }

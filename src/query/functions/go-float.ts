@@ -43,7 +43,8 @@ for (let k = 1; k <= 1000; k++) {
 export function ldexp(frac: number, exp: number): number {
   const af = Math.abs(frac)
   // Fast path: the product is a normal number, so scaling is exact.
-  if (af >= 2 ** -20 && af <= 2 ** 20 && exp >= -1000 && exp <= 1000) return frac * (POW2[exp + 1000] ?? 0)
+  if (af >= 2 ** -20 && af <= 2 ** 20 && exp >= -1000 && exp <= 1000)
+    return frac * (POW2[exp + 1000] ?? 0)
   if (frac === 0 || !Number.isFinite(frac)) return frac
   frexp(frac, LD)
   const m = LD.frac
@@ -77,7 +78,7 @@ export function goPowInt(x: number, y: number): number {
   }
   if (!Number.isInteger(y)) throw new RangeError(`goPowInt: non-integer exponent ${y}`)
   const yi = Math.abs(y)
-  if (yi >= 2 ** 63) return x === -1 ? 1 : (Math.abs(x) < 1) === y > 0 ? 0 : Infinity
+  if (yi >= 2 ** 63) return x === -1 ? 1 : Math.abs(x) < 1 === y > 0 ? 0 : Infinity
   return timesIntPower(1, x, yi, y < 0)
 }
 

@@ -19,7 +19,7 @@ const P1 = 1.6666666666666666667e-1
 const P2 = 4.1666666666666666667e-2
 const P3 = 8.3333333333333333333e-3
 const P4 = 1.3888888888888888889e-3
-const P5 = 1.9841269841269841270e-4
+const P5 = 1.984126984126984127e-4
 const P6 = 2.4801587301587301587e-5
 
 /** x86 CVTSD2SL: round to nearest even, out of int32 range gives the "integer indefinite" −2^31. */
@@ -67,9 +67,9 @@ export function goExp(x: number): number {
 }
 
 const HSQRT2 = 7.07106781186547524401e-1
-const LN2_HI = 6.93147180369123816490e-1
+const LN2_HI = 6.9314718036912381649e-1
 const LN2_LO = 1.90821492927058770002e-10
-const L1 = 6.666666666666735130e-1
+const L1 = 6.66666666666673513e-1
 const L2 = 3.999999999940941908e-1
 const L3 = 2.857142874366239149e-1
 const L4 = 2.222219843214978396e-1
@@ -125,7 +125,7 @@ export function goPow(x: number, y: number): number {
   if (x === 0) return y < 0 ? Infinity : 0
   if (y === Infinity || y === -Infinity) {
     if (x === -1) return 1
-    return (Math.abs(x) < 1) === (y === Infinity) ? 0 : Infinity
+    return Math.abs(x) < 1 === (y === Infinity) ? 0 : Infinity
   }
   if (x === Infinity) return y < 0 ? 0 : Infinity
   if (x === -Infinity) return goPow(-0, -y)
@@ -134,7 +134,7 @@ export function goPow(x: number, y: number): number {
   let yi = Math.trunc(Math.abs(y))
   let yf = Math.abs(y) - yi
   if (yf !== 0 && x < 0) return Number.NaN
-  if (yi >= 2 ** 63) return x === -1 ? 1 : (Math.abs(x) < 1) === y > 0 ? 0 : Infinity
+  if (yi >= 2 ** 63) return x === -1 ? 1 : Math.abs(x) < 1 === y > 0 ? 0 : Infinity
   if (yf > 0.5) {
     yf--
     yi++

@@ -19,7 +19,16 @@ function gen(n: number, mod: number, kind: number): Item[] {
   let s = (12345 + n * 7 + mod) >>> 0
   for (let k = 0; k < n; k++) {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0
-    const v = kind === 0 ? (s >>> 8) % mod : kind === 1 ? n - k : kind === 2 ? k % mod : k % 2 === 0 ? k : n - k
+    const v =
+      kind === 0
+        ? (s >>> 8) % mod
+        : kind === 1
+          ? n - k
+          : kind === 2
+            ? k % mod
+            : k % 2 === 0
+              ? k
+              : n - k
     out.push({ v, id: k })
   }
   return out
@@ -32,9 +41,18 @@ function fnv(items: readonly Item[]): number {
 }
 
 const GOLDEN: readonly [number, number, number, number][] = [
-  [13, 3, 0, 0x7e56302b], [20, 2, 0, 0x08b40053], [49, 5, 0, 0xb10751e5], [50, 5, 0, 0x63927602],
-  [64, 4, 0, 0xa30fd41f], [100, 7, 0, 0x1830d15b], [300, 10, 0, 0x8ef52f4f], [1000, 3, 0, 0x3aaacd2f],
-  [1000, 1000000, 0, 0xdda67a73], [200, 0, 1, 0xfb03f0d5], [500, 9, 2, 0x506279d7], [400, 0, 3, 0x9ad43d45],
+  [13, 3, 0, 0x7e56302b],
+  [20, 2, 0, 0x08b40053],
+  [49, 5, 0, 0xb10751e5],
+  [50, 5, 0, 0x63927602],
+  [64, 4, 0, 0xa30fd41f],
+  [100, 7, 0, 0x1830d15b],
+  [300, 10, 0, 0x8ef52f4f],
+  [1000, 3, 0, 0x3aaacd2f],
+  [1000, 1000000, 0, 0xdda67a73],
+  [200, 0, 1, 0xfb03f0d5],
+  [500, 9, 2, 0x506279d7],
+  [400, 0, 3, 0x9ad43d45],
   [5000, 50, 0, 0xbcd413a9],
 ]
 
@@ -55,7 +73,10 @@ describe('goSort (Go 1.19 sort.Sort)', () => {
         const a = xs.map((v, id) => ({ v, id }))
         goSort(a, byV)
         for (let k = 1; k < a.length; k++) assert.ok((a[k - 1]?.v ?? 0) <= (a[k]?.v ?? 0))
-        assert.deepEqual(a.map((x) => x.id).sort((x, y) => x - y), xs.map((_, id) => id))
+        assert.deepEqual(
+          a.map((x) => x.id).sort((x, y) => x - y),
+          xs.map((_, id) => id),
+        )
       }),
     )
   })

@@ -47,7 +47,8 @@ class GoSorter<T> {
   }
 
   #insertionSort(a: number, b: number): void {
-    for (let i = a + 1; i < b; i++) for (let j = i; j > a && this.#lt(j, j - 1); j--) this.#swap(j, j - 1)
+    for (let i = a + 1; i < b; i++)
+      for (let j = i; j > a && this.#lt(j, j - 1); j--) this.#swap(j, j - 1)
   }
 
   #siftDown(lo: number, hi: number, first: number): void {
@@ -94,7 +95,8 @@ class GoSorter<T> {
         pivot = b - 1 - (pivot - a)
         hint = INCREASING
       }
-      if (wasBalanced && wasPartitioned && hint === INCREASING && this.#partialInsertionSort(a, b)) return
+      if (wasBalanced && wasPartitioned && hint === INCREASING && this.#partialInsertionSort(a, b))
+        return
       if (a > 0 && !this.#lt(a - 1, pivot)) {
         a = this.#partitionEqual(a, b, pivot)
         continue

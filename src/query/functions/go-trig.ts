@@ -9,13 +9,13 @@ const PI4C = 2.69515142907905952645e-15
 const FOUR_OVER_PI = 1.2732395447351628
 const REDUCE_THRESHOLD = 2 ** 29
 
-const S0 = 1.58962301576546568060e-10
+const S0 = 1.5896230157654656806e-10
 const S1 = -2.50507477628578072866e-8
 const S2 = 2.75573136213857245213e-6
 const S3 = -1.98412698295895385996e-4
 const S4 = 8.33333333332211858878e-3
 const S5 = -1.66666666666666307295e-1
-const C0 = -1.13585365213876817300e-11
+const C0 = -1.135853652138768173e-11
 const C1 = 2.08757008419747316778e-9
 const C2 = -2.75573141792967388112e-7
 const C3 = 2.48015872888517045348e-5
@@ -24,10 +24,26 @@ const C5 = 4.16666666666665929218e-2
 
 /** 4/π's bits (Go's mPi4) for Payne-Hanek reduction. */
 const M_PI4: readonly bigint[] = [
-  0x0000000000000001n, 0x45f306dc9c882a53n, 0xf84eafa3ea69bb81n, 0xb6c52b3278872083n, 0xfca2c757bd778ac3n,
-  0x6e48dc74849ba5c0n, 0x0c925dd413a32439n, 0xfc3bd63962534e7dn, 0xd1046bea5d768909n, 0xd338e04d68befc82n,
-  0x7323ac7306a673e9n, 0x3908bf177bf25076n, 0x3ff12fffbc0b301fn, 0xde5e2316b414da3en, 0xda6cfd9e4f96136en,
-  0x9e8c7ecd3cbfd45an, 0xea4f758fd7cbe2f6n, 0x7a0e73ef14a525d4n, 0xd7f6bf623f1aba10n, 0xac06608df8f6d757n,
+  0x0000000000000001n,
+  0x45f306dc9c882a53n,
+  0xf84eafa3ea69bb81n,
+  0xb6c52b3278872083n,
+  0xfca2c757bd778ac3n,
+  0x6e48dc74849ba5c0n,
+  0x0c925dd413a32439n,
+  0xfc3bd63962534e7dn,
+  0xd1046bea5d768909n,
+  0xd338e04d68befc82n,
+  0x7323ac7306a673e9n,
+  0x3908bf177bf25076n,
+  0x3ff12fffbc0b301fn,
+  0xde5e2316b414da3en,
+  0xda6cfd9e4f96136en,
+  0x9e8c7ecd3cbfd45an,
+  0xea4f758fd7cbe2f6n,
+  0x7a0e73ef14a525d4n,
+  0xd7f6bf623f1aba10n,
+  0xac06608df8f6d757n,
 ]
 
 const M64 = (1n << 64n) - 1n
@@ -148,7 +164,7 @@ export function goSin(x: number): number {
 }
 
 const TP0 = -1.30936939181383777646e4
-const TP1 = 1.15351664838587416140e6
+const TP1 = 1.1535166483858741614e6
 const TP2 = -1.79565251976484877988e7
 const TQ1 = 1.36812963470692954678e4
 const TQ2 = -1.32089234440210967447e6
@@ -167,27 +183,34 @@ export function goTan(x: number): number {
   reduce(x, false, RED)
   const z = RED.z
   const zz = z * z
-  let y = zz > 1e-14 ? z + z * ((zz * ((TP0 * zz + TP1) * zz + TP2)) / ((((zz + TQ1) * zz + TQ2) * zz + TQ3) * zz + TQ4)) : z
+  let y =
+    zz > 1e-14
+      ? z +
+        z *
+          ((zz * ((TP0 * zz + TP1) * zz + TP2)) / ((((zz + TQ1) * zz + TQ2) * zz + TQ3) * zz + TQ4))
+      : z
   if ((RED.j & 2) === 2) y = -1 / y
   return sign ? -y : y
 }
 
 const AP0 = -8.750608600031904122785e-1
 const AP1 = -1.615753718733365076637e1
-const AP2 = -7.500855792314704667340e1
-const AP3 = -1.228866684490136173410e2
+const AP2 = -7.50085579231470466734e1
+const AP3 = -1.22886668449013617341e2
 const AP4 = -6.485021904942025371773e1
 const AQ0 = 2.485846490142306297962e1
 const AQ1 = 1.650270098316988542046e2
 const AQ2 = 4.328810604912902668951e2
 const AQ3 = 4.853903996359136964868e2
 const AQ4 = 1.945506571482613964425e2
-const MOREBITS = 6.123233995736765886130e-17
-const TAN3PIO8 = 2.41421356237309504880
+const MOREBITS = 6.12323399573676588613e-17
+const TAN3PIO8 = 2.4142135623730950488
 
 function xatan(x: number): number {
   let z = x * x
-  z = (z * ((((AP0 * z + AP1) * z + AP2) * z + AP3) * z + AP4)) / (((((z + AQ0) * z + AQ1) * z + AQ2) * z + AQ3) * z + AQ4)
+  z =
+    (z * ((((AP0 * z + AP1) * z + AP2) * z + AP3) * z + AP4)) /
+    (((((z + AQ0) * z + AQ1) * z + AQ2) * z + AQ3) * z + AQ4)
   return x * z + x
 }
 
@@ -228,7 +251,8 @@ export function goAtan2(y: number, x: number): number {
   const negY = y < 0 || Object.is(y, -0)
   if (y === 0) return x >= 0 && !Object.is(x, -0) ? (negY ? -0 : 0) : negY ? -Math.PI : Math.PI
   if (x === 0) return negY ? -Math.PI / 2 : Math.PI / 2
-  if (x === Infinity) return y === Infinity || y === -Infinity ? (negY ? -Math.PI / 4 : Math.PI / 4) : negY ? -0 : 0
+  if (x === Infinity)
+    return y === Infinity || y === -Infinity ? (negY ? -Math.PI / 4 : Math.PI / 4) : negY ? -0 : 0
   if (x === -Infinity) {
     const v = y === Infinity || y === -Infinity ? 2.356194490192345 : Math.PI
     return negY ? -v : v

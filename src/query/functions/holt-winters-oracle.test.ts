@@ -25,7 +25,11 @@ const DATA: readonly HWPoint[] = Array.from({ length: 60 }, (_, k) => k)
   .filter((k) => k !== 17 && k !== 18 && k !== 41)
   .map((k) => {
     const v = 10 + (SEASON[k % 4] ?? 0) + k * 0.25 + ((k * 7) % 5) * 0.1
-    return { time: BigInt(k) * MIN + BigInt((k * 13) % 50) * 1_000_000_000n, v, i: BigInt(Math.round(v * 3)) }
+    return {
+      time: BigInt(k) * MIN + BigInt((k * 13) % 50) * 1_000_000_000n,
+      v,
+      i: BigInt(Math.round(v * 3)),
+    }
   })
 
 const CASES: readonly [string, number][] = [
@@ -41,9 +45,15 @@ const CASES: readonly [string, number][] = [
 ]
 
 const ERRORS: readonly [string, boolean][] = [
-  ['holt_winters(mean(v), 5)', true], ['holt_winters(mean(v), 1.5, 2)', true], ['holt_winters(mean(v), 0, 2)', true],
-  ['holt_winters(mean(v), 2, 1.5)', true], ['holt_winters(mean(v), 2, -1)', true], ['holt_winters(v, 2, 2)', true],
-  ['holt_winters(mean(v), 2, 2)', false], ['holt_winters_with_fit(v, 2, 2)', false], ['holt_winters_with_fit(mean(v), 2, 2, 3)', true],
+  ['holt_winters(mean(v), 5)', true],
+  ['holt_winters(mean(v), 1.5, 2)', true],
+  ['holt_winters(mean(v), 0, 2)', true],
+  ['holt_winters(mean(v), 2, 1.5)', true],
+  ['holt_winters(mean(v), 2, -1)', true],
+  ['holt_winters(v, 2, 2)', true],
+  ['holt_winters(mean(v), 2, 2)', false],
+  ['holt_winters_with_fit(v, 2, 2)', false],
+  ['holt_winters_with_fit(mean(v), 2, 2, 3)', true],
 ]
 
 function pick(v: JSONValue | undefined, k: string | number): JSONValue | undefined {
@@ -63,7 +73,13 @@ function windows(aggText: string, minutes: number): { points: OutputPoint[]; typ
   const width = BigInt(minutes) * MIN
   const points: OutputPoint[] = []
   for (let start = 0n; start < 60n * MIN; start += width) {
-    const r = fn.newReducer(input, { windowStart: start, windowEnd: start + width, intervalNs: width, selectorTime: false, args: call.args.slice(1) })
+    const r = fn.newReducer(input, {
+      windowStart: start,
+      windowEnd: start + width,
+      intervalNs: width,
+      selectorTime: false,
+      args: call.args.slice(1),
+    })
     for (const p of DATA) {
       if (p.time < start || p.time >= start + width) continue
       const ip: InputPoint = { time: p.time, value: field === 'i' ? p.i : p.v, aux: [], tags: {} }
@@ -80,7 +96,11 @@ function expected(text: string, minutes: number): string[][] {
   assert.ok(tf)
   const inner = text.slice(text.indexOf('(') + 1, text.indexOf(')') + 1)
   const { points, type } = windows(inner, minutes)
-  const t = tf.newTransform(type, { intervalNs: BigInt(minutes) * MIN, args: call.args, ascending: true })
+  const t = tf.newTransform(type, {
+    intervalNs: BigInt(minutes) * MIN,
+    args: call.args,
+    ascending: true,
+  })
   const out: OutputPoint[] = []
   for (const p of points) out.push(...t.push(p))
   out.push(...t.flush())
@@ -106,7 +126,11 @@ describe('holt_winters vs influxd 1.6.7', () => {
     if (typeof err === 'string') return { values: [], error: err }
     const rows = pick(pick(r0, 'series'), 0)
     const values = pick(rows, 'values')
-    return { values: Array.isArray(values) ? values.map((row) => (Array.isArray(row) ? row.map(norm) : [])) : [] }
+    return {
+      values: Array.isArray(values)
+        ? values.map((row) => (Array.isArray(row) ? row.map(norm) : []))
+        : [],
+    }
   }
 
   for (const [text, minutes] of CASES) {
@@ -120,10 +144,15 @@ describe('holt_winters vs influxd 1.6.7', () => {
     })
   }
 
-  for (const [text, type] of [['holt_winters(first(s), 2, 2)', 'string'], ['holt_winters_with_fit(last(b), 2, 0)', 'boolean']] as const) {
+  for (const [text, type] of [
+    ['holt_winters(first(s), 2, 2)', 'string'],
+    ['holt_winters_with_fit(last(b), 2, 0)', 'boolean'],
+  ] as const) {
     it(`${text} fails with influxd's type error`, async (t: TestContext) => {
       if (!requireInfluxd(t) || h === undefined) return
-      const res = await query(`SELECT ${text} FROM hw WHERE time >= 0s AND time < 60m GROUP BY time(1m)`)
+      const res = await query(
+        `SELECT ${text} FROM hw WHERE time >= 0s AND time < 60m GROUP BY time(1m)`,
+      )
       assert.ok(res.error !== undefined, text)
       const tf = transformFunction(callOf(text).name)
       assert.ok(tf)
@@ -134,12 +163,16 @@ describe('holt_winters vs influxd 1.6.7', () => {
   for (const [text, grouped] of ERRORS) {
     it(`${text}${grouped ? ' with GROUP BY time' : ''} fails with influxd's text`, async (t: TestContext) => {
       if (!requireInfluxd(t) || h === undefined) return
-      const res = await query(`SELECT ${text} FROM hw${grouped ? ' WHERE time >= 0s AND time < 60m GROUP BY time(1m)' : ''}`)
+      const res = await query(
+        `SELECT ${text} FROM hw${grouped ? ' WHERE time >= 0s AND time < 60m GROUP BY time(1m)' : ''}`,
+      )
       assert.ok(res.error !== undefined, text)
       const call = callOf(text)
       const tf = transformFunction(call.name)
       assert.ok(tf)
-      assert.throws(() => tf.validate(call.args, grouped), { message: res.error.replace(/^error parsing query: /, '') })
+      assert.throws(() => tf.validate(call.args, grouped), {
+        message: res.error.replace(/^error parsing query: /, ''),
+      })
     })
   }
 })

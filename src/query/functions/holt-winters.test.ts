@@ -9,20 +9,34 @@ import type { OutputPoint, Scalar } from './types.js'
 
 const MIN = 60_000_000_000n
 
-function run(text: string, values: readonly (Scalar | null)[], times?: readonly bigint[]): OutputPoint[] {
+function run(
+  text: string,
+  values: readonly (Scalar | null)[],
+  times?: readonly bigint[],
+): OutputPoint[] {
   const call = parseExpr(text)
   assert.ok(call.kind === 'Call')
   const tf = transformFunction(call.name)
   assert.ok(tf)
-  const t = tf.newTransform(typeof values.find((v) => v !== null) === 'bigint' ? 'integer' : 'float', { intervalNs: MIN, args: call.args, ascending: true })
+  const t = tf.newTransform(
+    typeof values.find((v) => v !== null) === 'bigint' ? 'integer' : 'float',
+    { intervalNs: MIN, args: call.args, ascending: true },
+  )
   values.forEach((value, k) => t.push({ time: times?.[k] ?? BigInt(k) * MIN, value, aux: [] }))
   return t.flush()
 }
 
 describe('holt_winters (unit)', () => {
   it('forecasts N points one interval apart after the last point', () => {
-    const out = run('holt_winters(mean(v), 3, 0)', [1, 2, 3, 4, 5, 6], [0n, MIN, 2n * MIN, 3n * MIN, 4n * MIN, 5n * MIN + 7n])
-    assert.deepEqual(out.map((p) => p.time), [6n * MIN + 7n, 7n * MIN + 7n, 8n * MIN + 7n])
+    const out = run(
+      'holt_winters(mean(v), 3, 0)',
+      [1, 2, 3, 4, 5, 6],
+      [0n, MIN, 2n * MIN, 3n * MIN, 4n * MIN, 5n * MIN + 7n],
+    )
+    assert.deepEqual(
+      out.map((p) => p.time),
+      [6n * MIN + 7n, 7n * MIN + 7n, 8n * MIN + 7n],
+    )
     for (const p of out) assert.equal(typeof p.value, 'number')
   })
   it('with_fit also returns the fitted values from the first point', () => {
@@ -43,13 +57,16 @@ describe('holt_winters (unit)', () => {
   it('rejects string and boolean aggregates with influxd text', () => {
     const tf = transformFunction('holt_winters')
     assert.ok(tf)
-    assert.throws(() => tf.outputType('string'), { message: 'unsupported elapsed iterator type: *query.stringInterruptIterator' })
+    assert.throws(() => tf.outputType('string'), {
+      message: 'unsupported elapsed iterator type: *query.stringInterruptIterator',
+    })
   })
 })
 
 describe('nelderMead', () => {
   it("minimizes Rosenbrock's function near (1, 1)", () => {
-    const rosen = (x: Float64Array): number => 100 * ((x[1] ?? 0) - (x[0] ?? 0) ** 2) ** 2 + (1 - (x[0] ?? 0)) ** 2
+    const rosen = (x: Float64Array): number =>
+      100 * ((x[1] ?? 0) - (x[0] ?? 0) ** 2) ** 2 + (1 - (x[0] ?? 0)) ** 2
     const r = nelderMead(rosen, Float64Array.from([-1.2, 1]), 1e-10, 1)
     assert.ok(r.value < 1e-6, String(r.value))
     assert.ok(Math.abs((r.params[0] ?? 0) - 1) < 1e-2)

@@ -188,7 +188,15 @@ class HoltWintersTransform implements Transform {
     const interval = this.#interval
     const first = times[0]
     const last = times[n - 1]
-    if (first === undefined || last === undefined || n < 2 || (this.#m >= 2 && n < this.#m) || h <= 0 || interval <= 0n) return []
+    if (
+      first === undefined ||
+      last === undefined ||
+      n < 2 ||
+      (this.#m >= 2 && n < this.#m) ||
+      h <= 0 ||
+      interval <= 0n
+    )
+      return []
     const y = this.#bucket(first, last)
     if (y === undefined) return []
     const forecast = new HoltWintersModel(y, this.#m).run(h)
@@ -197,7 +205,8 @@ class HoltWintersTransform implements Transform {
     const base = this.#withFit ? first : last + interval
     for (let i = from; i < forecast.length; i++) {
       const v = forecast[i] ?? Number.NaN
-      if (!Number.isNaN(v)) out.push({ time: base + interval * BigInt(i - from), value: v, aux: [] })
+      if (!Number.isNaN(v))
+        out.push({ time: base + interval * BigInt(i - from), value: v, aux: [] })
     }
     return out
   }
@@ -233,13 +242,19 @@ function holtWinters(name: string, withFit: boolean): TransformFunction {
     validate(args, hasGroupByTime) {
       checkArgCount(name, args, 3)
       const n = args[1]
-      if (n?.kind !== 'IntegerLiteral') throw new StatementError(`expected integer argument as second arg in ${name}`)
-      if (n.value <= 0n) throw new StatementError(`second arg to ${name} must be greater than 0, got ${n.value}`)
+      if (n?.kind !== 'IntegerLiteral')
+        throw new StatementError(`expected integer argument as second arg in ${name}`)
+      if (n.value <= 0n)
+        throw new StatementError(`second arg to ${name} must be greater than 0, got ${n.value}`)
       const s = args[2]
-      if (s?.kind !== 'IntegerLiteral') throw new StatementError(`expected integer argument as third arg in ${name}`)
-      if (s.value < 0n) throw new StatementError(`third arg to ${name} cannot be negative, got ${s.value}`)
-      if (args[0]?.kind !== 'Call') throw new StatementError(`must use aggregate function with ${name}`)
-      if (!hasGroupByTime) throw new StatementError(`${name} aggregate requires a GROUP BY interval`)
+      if (s?.kind !== 'IntegerLiteral')
+        throw new StatementError(`expected integer argument as third arg in ${name}`)
+      if (s.value < 0n)
+        throw new StatementError(`third arg to ${name} cannot be negative, got ${s.value}`)
+      if (args[0]?.kind !== 'Call')
+        throw new StatementError(`must use aggregate function with ${name}`)
+      if (!hasGroupByTime)
+        throw new StatementError(`${name} aggregate requires a GROUP BY interval`)
     },
     outputType,
     newTransform(input, ctx) {

@@ -21,8 +21,12 @@ function validateIntegral(args: readonly Expr[]): void {
   checkArgRange('integral', args, 1, 2)
   const unit = args[1]
   if (unit !== undefined) {
-    if (unit.kind !== 'DurationLiteral') throw new StatementError('second argument must be a duration')
-    if (unit.value <= 0n) throw new StatementError(`duration argument must be positive, got ${formatDuration(unit.value)}`)
+    if (unit.kind !== 'DurationLiteral')
+      throw new StatementError('second argument must be a duration')
+    if (unit.value <= 0n)
+      throw new StatementError(
+        `duration argument must be positive, got ${formatDuration(unit.value)}`,
+      )
   }
   checkFieldArg('integral', args[0])
 }

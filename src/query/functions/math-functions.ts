@@ -52,7 +52,8 @@ function unary(name: string, f: (x: number) => number, floatOnly = false): MathF
     },
     checkTypes: (types) => {
       const t = types[0] ?? 'float'
-      if (!(t === 'float' || (!floatOnly && (t === 'integer' || t === 'unsigned')))) throw badType(name, 'first', t)
+      if (!(t === 'float' || (!floatOnly && (t === 'integer' || t === 'unsigned'))))
+        throw badType(name, 'first', t)
     },
     call: (args) => {
       const x = asFloat(args[0])
@@ -79,7 +80,11 @@ function sameType(name: string, f: (x: number) => number): MathFunction {
   }
 }
 
-function binary(name: string, f: (x: number, y: number) => number, checkSecond = true): MathFunction {
+function binary(
+  name: string,
+  f: (x: number, y: number) => number,
+  checkSecond = true,
+): MathFunction {
   return {
     name,
     validate: (args) => checkCount(name, args, 2),
@@ -105,7 +110,10 @@ function isNumber(t: ValueType): boolean {
 }
 
 function checkCount(name: string, args: readonly Expr[], n: number): void {
-  if (args.length !== n) throw new StatementError(`invalid number of arguments for ${name}, expected ${n}, got ${args.length}`)
+  if (args.length !== n)
+    throw new StatementError(
+      `invalid number of arguments for ${name}, expected ${n}, got ${args.length}`,
+    )
 }
 
 function badType(name: string, which: string, t: ValueType): StatementError {

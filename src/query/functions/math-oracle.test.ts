@@ -28,7 +28,14 @@ function evalExpr(e: Expr, row: Readonly<Record<string, unknown>>): TypedValue {
       const l = evalExpr(e.lhs, row)
       const r = evalExpr(e.rhs, row)
       const value = evalBinary(e.op, l, r)
-      const type: ValueType = typeof value === 'number' ? 'float' : typeof value === 'boolean' ? 'boolean' : l.type === 'unsigned' || r.type === 'unsigned' ? 'unsigned' : 'integer'
+      const type: ValueType =
+        typeof value === 'number'
+          ? 'float'
+          : typeof value === 'boolean'
+            ? 'boolean'
+            : l.type === 'unsigned' || r.type === 'unsigned'
+              ? 'unsigned'
+              : 'integer'
       return { type, value }
     }
     case 'Call': {
@@ -44,17 +51,79 @@ function evalExpr(e: Expr, row: Readonly<Record<string, unknown>>): TypedValue {
 }
 
 const EXPRS: readonly string[] = [
-  'abs(f)', 'abs(i)', 'sin(f)', 'cos(i)', 'tan(f)', 'asin(f / 10)', 'acos(f / 10)', 'atan(i)', 'atan2(f, i)', 'exp(f)',
-  'log(f, 2)', 'log(i, 10)', 'ln(f)', 'log2(i)', 'log10(f)', 'sqrt(f)', 'sqrt(i)', 'pow(f, 2)', 'pow(i, 3)', 'pow(f, 0.5)',
-  'floor(f)', 'floor(i)', 'ceil(f)', 'round(f)', 'round(i)', 'round(f * 2.5)', 'round(-f)',
-  'f + i', 'f - 1', 'i + 1', 'i - 3', 'i * i', 'i / 2', 'i / 0', 'f / 0', 'i % 3', 'i % 0', 'f % 1.5', 'i & 3', 'i | 8', 'i ^ 5',
-  'f * i / 4', '1 - i', 'i / f', '(i + 1) * 2', 'abs(i) - 1',
-  'sin(f * 1000000000)', 'cos(i * 7.3)', 'tan(f / 3)', 'asin(f / 9)', 'acos(i / 11)', 'atan(f * 3)', 'atan2(i, f)',
-  'exp(i * 0.7)', 'exp(-f * 100)', 'log2(f)', 'log(f, 3)', 'ln(i)', 'log10(i)', 'pow(f, 3)', 'pow(f, i)', 'pow(i, 1.7)', 'pow(f, -2.5)',
+  'abs(f)',
+  'abs(i)',
+  'sin(f)',
+  'cos(i)',
+  'tan(f)',
+  'asin(f / 10)',
+  'acos(f / 10)',
+  'atan(i)',
+  'atan2(f, i)',
+  'exp(f)',
+  'log(f, 2)',
+  'log(i, 10)',
+  'ln(f)',
+  'log2(i)',
+  'log10(f)',
+  'sqrt(f)',
+  'sqrt(i)',
+  'pow(f, 2)',
+  'pow(i, 3)',
+  'pow(f, 0.5)',
+  'floor(f)',
+  'floor(i)',
+  'ceil(f)',
+  'round(f)',
+  'round(i)',
+  'round(f * 2.5)',
+  'round(-f)',
+  'f + i',
+  'f - 1',
+  'i + 1',
+  'i - 3',
+  'i * i',
+  'i / 2',
+  'i / 0',
+  'f / 0',
+  'i % 3',
+  'i % 0',
+  'f % 1.5',
+  'i & 3',
+  'i | 8',
+  'i ^ 5',
+  'f * i / 4',
+  '1 - i',
+  'i / f',
+  '(i + 1) * 2',
+  'abs(i) - 1',
+  'sin(f * 1000000000)',
+  'cos(i * 7.3)',
+  'tan(f / 3)',
+  'asin(f / 9)',
+  'acos(i / 11)',
+  'atan(f * 3)',
+  'atan2(i, f)',
+  'exp(i * 0.7)',
+  'exp(-f * 100)',
+  'log2(f)',
+  'log(f, 3)',
+  'ln(i)',
+  'log10(i)',
+  'pow(f, 3)',
+  'pow(f, i)',
+  'pow(i, 1.7)',
+  'pow(f, -2.5)',
 ]
 
-const ERRORS: readonly string[] = ['pow(f)', 'log(f)', 'sqrt(f, 2)', 'atan2(f, i, 2)', 'abs()', 'round(f, 2)']
-
+const ERRORS: readonly string[] = [
+  'pow(f)',
+  'log(f)',
+  'sqrt(f, 2)',
+  'atan2(f, i, 2)',
+  'abs()',
+  'round(f, 2)',
+]
 
 describe('math functions and arithmetic vs influxd 1.6.7', () => {
   let oracle: Oracle | undefined
@@ -102,7 +171,8 @@ describe('math functions and arithmetic (unit)', () => {
     assert.equal(roundHalfAway(0.49999999999999994), 0)
   })
   it('keeps integers unchanged in abs, floor, ceil and round', () => {
-    for (const n of ['abs', 'floor', 'ceil', 'round']) assert.equal(mathFunction(n)?.call([-3n]), -3n)
+    for (const n of ['abs', 'floor', 'ceil', 'round'])
+      assert.equal(mathFunction(n)?.call([-3n]), -3n)
   })
   it('gives null for string and boolean fields, as influxd does (no type error for a known field)', () => {
     assert.equal(mathFunction('abs')?.call(['x']), null)
@@ -128,6 +198,9 @@ describe('math functions and arithmetic (unit)', () => {
     const b = (v: boolean | null): TypedValue => ({ type: 'boolean', value: v })
     assert.equal(evalBinary('OR', b(null), b(true)), true)
     assert.equal(evalBinary('+', { type: 'float', value: null }, { type: 'float', value: 1 }), null)
-    assert.equal(evalBinary('=', { type: 'float', value: 1 }, { type: 'string', value: 'x' }), false)
+    assert.equal(
+      evalBinary('=', { type: 'float', value: 1 }, { type: 'string', value: 'x' }),
+      false,
+    )
   })
 })

@@ -19,7 +19,12 @@ export interface Minimum {
 }
 
 /** Minimizes `objective` from `start` with the given tolerance and initial simplex size. */
-export function nelderMead(objective: (x: Float64Array) => number, start: Float64Array, epsilon: number, scale: number): Minimum {
+export function nelderMead(
+  objective: (x: Float64Array) => number,
+  start: Float64Array,
+  epsilon: number,
+  scale: number,
+): Minimum {
   const n = start.length
   const v: Float64Array[] = []
   for (let i = 0; i <= n; i++) v.push(new Float64Array(n))
@@ -78,7 +83,8 @@ export function nelderMead(objective: (x: Float64Array) => number, start: Float6
       if (fr < fa(vg) && fr >= fa(vh)) {
         for (let i = 0; i < n; i++) vc[i] = (vm[i] ?? 0) + CONTRACT * ((vr[i] ?? 0) - (vm[i] ?? 0))
       } else {
-        for (let i = 0; i < n; i++) vc[i] = (vm[i] ?? 0) - CONTRACT * ((vm[i] ?? 0) - (worst[i] ?? 0))
+        for (let i = 0; i < n; i++)
+          vc[i] = (vm[i] ?? 0) - CONTRACT * ((vm[i] ?? 0) - (worst[i] ?? 0))
       }
       const fc = objective(vc)
       if (fc < fa(vg)) {

@@ -44,7 +44,12 @@ export const ROWS: readonly Row[] = [
 ]
 
 /** The field types of the data set. */
-export const FIELD_TYPES: Readonly<Record<string, ValueType>> = { f: 'float', i: 'integer', s: 'string', b: 'boolean' }
+export const FIELD_TYPES: Readonly<Record<string, ValueType>> = {
+  f: 'float',
+  i: 'integer',
+  s: 'string',
+  b: 'boolean',
+}
 
 function lineOf(r: Row): string {
   const fields: string[] = []
@@ -86,8 +91,12 @@ export async function startOracle(): Promise<Oracle> {
           const tags = pick(s, 'tags')
           const values = pick(s, 'values')
           return {
-            tags: (tags !== null && typeof tags === 'object' && !Array.isArray(tags) ? tags : {}) as Record<string, string>,
-            values: Array.isArray(values) ? values.map((row) => (Array.isArray(row) ? row.map(norm) : [])) : [],
+            tags: (tags !== null && typeof tags === 'object' && !Array.isArray(tags)
+              ? tags
+              : {}) as Record<string, string>,
+            values: Array.isArray(values)
+              ? values.map((row) => (Array.isArray(row) ? row.map(norm) : []))
+              : [],
           }
         }),
       }
@@ -105,12 +114,23 @@ function pick(v: JSONValue | undefined, k: string | number): JSONValue | undefin
 /** A cell as text: numbers in JS notation (so 4 and 4n compare equal), null as 'null'. */
 export function norm(v: JSONValue | Scalar | null | undefined): string {
   if (v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v))) return 'null'
-  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean' || typeof v === 'string') return String(v)
+  if (
+    typeof v === 'number' ||
+    typeof v === 'bigint' ||
+    typeof v === 'boolean' ||
+    typeof v === 'string'
+  )
+    return String(v)
   return JSON.stringify(v)
 }
 
 /** The points of `field` from the hosts in `hosts`, merged in time order (then host order). */
-export function pointsOf(field: string, hosts: readonly string[] = ['a', 'b'], fromS = -Infinity, toS = Infinity): InputPoint[] {
+export function pointsOf(
+  field: string,
+  hosts: readonly string[] = ['a', 'b'],
+  fromS = -Infinity,
+  toS = Infinity,
+): InputPoint[] {
   const out: InputPoint[] = []
   for (const r of [...ROWS].sort((x, y) => x.t - y.t || (x.host < y.host ? -1 : 1))) {
     if (!hosts.includes(r.host) || r.t < fromS || r.t >= toS) continue
@@ -142,12 +162,20 @@ export interface ReduceOptions {
 }
 
 /** Runs `fn` over the data set as the engine would: one reducer per window, windows in order. */
-export function reduceWindows(fn: AggregateFunction, callText: string, o: ReduceOptions = {}): string[][] {
+export function reduceWindows(
+  fn: AggregateFunction,
+  callText: string,
+  o: ReduceOptions = {},
+): string[][] {
   return windowPoints(fn, callText, o).map(rowOf)
 }
 
 /** Like {@link reduceWindows} but returns the output points. */
-export function windowPoints(fn: AggregateFunction, callText: string, o: ReduceOptions = {}): OutputPoint[] {
+export function windowPoints(
+  fn: AggregateFunction,
+  callText: string,
+  o: ReduceOptions = {},
+): OutputPoint[] {
   const call = callOf(callText)
   const arg0 = call.args[0]
   const field = arg0?.kind === 'VarRef' ? arg0.name : ''
@@ -158,7 +186,13 @@ export function windowPoints(fn: AggregateFunction, callText: string, o: ReduceO
   const interval = o.intervalS ?? 0
   const out: OutputPoint[] = []
   if (isWholeTagSet(fn)) {
-    const r = fn.newReducer(type, { windowStart: BigInt(fromS) * S, windowEnd: BigInt(toS) * S, intervalNs: BigInt(interval) * S, selectorTime: false, args: call.args.slice(1) })
+    const r = fn.newReducer(type, {
+      windowStart: BigInt(fromS) * S,
+      windowEnd: BigInt(toS) * S,
+      intervalNs: BigInt(interval) * S,
+      selectorTime: false,
+      args: call.args.slice(1),
+    })
     for (const p of pts) r.push(p)
     return r.emit()
   }
@@ -176,7 +210,8 @@ export function windowPoints(fn: AggregateFunction, callText: string, o: ReduceO
     for (const p of pts) if (p.time >= windowStart && p.time < BigInt(end) * S) r.push(p)
     const emitted = r.emit()
     // InfluxDB's default fill(null) for GROUP BY time, except count() which fills 0.
-    if (emitted.length === 0 && o.fill === true) emitted.push({ time: windowStart, value: fn.name === 'count' ? 0n : null, aux: [] })
+    if (emitted.length === 0 && o.fill === true)
+      emitted.push({ time: windowStart, value: fn.name === 'count' ? 0n : null, aux: [] })
     out.push(...emitted)
   }
   return out

@@ -6,13 +6,21 @@ import type { Expr } from '../../influxql/index.js'
 import { StatementError } from '../errors.js'
 import { checkArgCount, checkFieldArg, intArg } from './arguments.js'
 import { compare } from './common.js'
-import type { AggregateFunction, InputPoint, OutputPoint, Reducer, ReducerContext } from './types.js'
+import type {
+  AggregateFunction,
+  InputPoint,
+  OutputPoint,
+  Reducer,
+  ReducerContext,
+} from './types.js'
 
 function validateSample(args: readonly Expr[]): void {
   checkArgCount('sample', args, 2)
   const n = args[1]
-  if (n?.kind !== 'IntegerLiteral') throw new StatementError('expected integer argument in sample()')
-  if (n.value <= 0n) throw new StatementError(`sample window must be greater than 1, got ${n.value}`)
+  if (n?.kind !== 'IntegerLiteral')
+    throw new StatementError('expected integer argument in sample()')
+  if (n.value <= 0n)
+    throw new StatementError(`sample window must be greater than 1, got ${n.value}`)
   checkFieldArg('sample', args[0])
 }
 

@@ -12,7 +12,14 @@ import { StatementError } from '../errors.js'
 import { checkArgCount, checkFieldArg, numberArg } from './arguments.js'
 import { isNumeric, plain, selectorTimeOf, toFloat, unsupportedType } from './common.js'
 import { goSort } from './go-sort.js'
-import type { AggregateFunction, InputPoint, OutputPoint, Reducer, ReducerContext, ValueType } from './types.js'
+import type {
+  AggregateFunction,
+  InputPoint,
+  OutputPoint,
+  Reducer,
+  ReducerContext,
+  ValueType,
+} from './types.js'
 
 /** Collects a window's points, then computes once in emit(). */
 class SliceReducer implements Reducer {
@@ -50,7 +57,10 @@ function median(pts: InputPoint[], ctx: ReducerContext): OutputPoint[] {
   const lo = s[(n >> 1) - 1]?.value ?? 0
   const hi = mid.value
   // Go computes float64(lo) + float64(hi-lo)/2 with the difference in the input type.
-  const half = typeof lo === 'bigint' && typeof hi === 'bigint' ? Number(hi - lo) / 2 : (toFloat(hi) - toFloat(lo)) / 2
+  const half =
+    typeof lo === 'bigint' && typeof hi === 'bigint'
+      ? Number(hi - lo) / 2
+      : (toFloat(hi) - toFloat(lo)) / 2
   return [plain(ctx.windowStart, toFloat(lo) + half)]
 }
 
@@ -116,7 +126,10 @@ function percentile(pts: InputPoint[], ctx: ReducerContext): OutputPoint[] {
   return p === undefined ? [] : [{ time: selectorTimeOf(ctx, p.time), value: p.value, aux: p.aux }]
 }
 
-function numericInput(label: string, out: (t: ValueType) => ValueType): (t: ValueType) => ValueType {
+function numericInput(
+  label: string,
+  out: (t: ValueType) => ValueType,
+): (t: ValueType) => ValueType {
   return (t) => {
     if (!isNumeric(t)) throw unsupportedType(label, t)
     return out(t)
@@ -152,18 +165,37 @@ function oneField(name: string): (args: readonly Expr[]) => void {
 function validatePercentile(args: readonly Expr[]): void {
   checkArgCount('percentile', args, 2)
   const k = args[1]?.kind
-  if (k !== 'IntegerLiteral' && k !== 'NumberLiteral') throw new StatementError('expected float argument in percentile()')
+  if (k !== 'IntegerLiteral' && k !== 'NumberLiteral')
+    throw new StatementError('expected float argument in percentile()')
   checkFieldArg('percentile', args[0])
 }
 
 /** median(field): float; the mean of the two middle values for an even count. */
-export const medianFn = sliceFunction('median', 'aggregate', oneField('median'), numericInput('median', () => 'float'), median)
+export const medianFn = sliceFunction(
+  'median',
+  'aggregate',
+  oneField('median'),
+  numericInput('median', () => 'float'),
+  median,
+)
 
 /** mode(field): the most frequent value (InfluxDB's tie rules); any type. */
 export const modeFn = sliceFunction('mode', 'aggregate', oneField('mode'), (t) => t, mode)
 
 /** stddev(field): sample standard deviation as float; NaN for fewer than two points. */
-export const stddevFn = sliceFunction('stddev', 'aggregate', oneField('stddev'), numericInput('stddev', () => 'float'), stddev)
+export const stddevFn = sliceFunction(
+  'stddev',
+  'aggregate',
+  oneField('stddev'),
+  numericInput('stddev', () => 'float'),
+  stddev,
+)
 
 /** percentile(field, P): selector returning the point at rank floor(n·P/100 + 0.5) in value order. */
-export const percentileFn = sliceFunction('percentile', 'selector', validatePercentile, numericInput('percentile', (t) => t), percentile)
+export const percentileFn = sliceFunction(
+  'percentile',
+  'selector',
+  validatePercentile,
+  numericInput('percentile', (t) => t),
+  percentile,
+)

@@ -13,21 +13,39 @@ import { StatementError } from '../errors.js'
 import { intArg } from './arguments.js'
 import { compare, isNumeric, unsupportedType } from './common.js'
 import { goSort } from './go-sort.js'
-import type { AggregateFunction, InputPoint, OutputPoint, Reducer, ReducerContext, ValueType } from './types.js'
+import type {
+  AggregateFunction,
+  InputPoint,
+  OutputPoint,
+  Reducer,
+  ReducerContext,
+  ValueType,
+} from './types.js'
 
 function validateTopBottom(name: string, args: readonly Expr[]): void {
-  if (args.length < 2) throw new StatementError(`invalid number of arguments for ${name}, expected at least 2, got ${args.length}`)
+  if (args.length < 2)
+    throw new StatementError(
+      `invalid number of arguments for ${name}, expected at least 2, got ${args.length}`,
+    )
   const last = args[args.length - 1]
   if (last === undefined || last.kind !== 'IntegerLiteral') {
-    throw new StatementError(`expected integer as last argument in ${name}(), found ${last === undefined ? '' : formatExpr(last)}`)
+    throw new StatementError(
+      `expected integer as last argument in ${name}(), found ${last === undefined ? '' : formatExpr(last)}`,
+    )
   }
-  if (last.value <= 0n) throw new StatementError(`limit (${last.value}) in ${name} function must be at least 1`)
+  if (last.value <= 0n)
+    throw new StatementError(`limit (${last.value}) in ${name} function must be at least 1`)
   const first = args[0]
   if (first === undefined || first.kind !== 'VarRef') {
-    throw new StatementError(`expected first argument to be a field in ${name}(), found ${first === undefined ? '' : formatExpr(first)}`)
+    throw new StatementError(
+      `expected first argument to be a field in ${name}(), found ${first === undefined ? '' : formatExpr(first)}`,
+    )
   }
   for (const a of args.slice(1, -1)) {
-    if (a.kind !== 'VarRef') throw new StatementError(`only fields or tags are allowed in ${name}(), found ${formatExpr(a)}`)
+    if (a.kind !== 'VarRef')
+      throw new StatementError(
+        `only fields or tags are allowed in ${name}(), found ${formatExpr(a)}`,
+      )
   }
 }
 
@@ -35,10 +53,16 @@ function validateTopBottom(name: string, args: readonly Expr[]): void {
  * InfluxDB's statement-level check of top/bottom's N against the statement's LIMIT (0 = none):
  * `limit (N) in top function can not be larger than the LIMIT (L) in the select statement`.
  */
-export function checkTopBottomLimit(name: string, args: readonly Expr[], statementLimit: number): void {
+export function checkTopBottomLimit(
+  name: string,
+  args: readonly Expr[],
+  statementLimit: number,
+): void {
   const n = intArg(args, args.length - 1, 0n)
   if (statementLimit > 0 && n > BigInt(statementLimit)) {
-    throw new StatementError(`limit (${n}) in ${name} function can not be larger than the LIMIT (${statementLimit}) in the select statement`)
+    throw new StatementError(
+      `limit (${n}) in ${name} function can not be larger than the LIMIT (${statementLimit}) in the select statement`,
+    )
   }
 }
 

@@ -6,30 +6,83 @@ import { after, before, describe, it } from 'node:test'
 import type { TestContext } from 'node:test'
 import { influxdAvailable, requireInfluxd } from '../../../test/helpers/influxd.js'
 import { aggregateFunction, transformFunction } from './index.js'
-import { FIELD_TYPES, S, callOf, pointsOf, rowOf, startOracle, windowPoints } from './oracle-test-support.js'
+import {
+  FIELD_TYPES,
+  S,
+  callOf,
+  pointsOf,
+  rowOf,
+  startOracle,
+  windowPoints,
+} from './oracle-test-support.js'
 import type { Oracle } from './oracle-test-support.js'
 import type { OutputPoint } from './types.js'
 
 const RAW: readonly string[] = [
-  'derivative(f)', 'derivative(i)', 'derivative(f, 10s)', 'derivative(i, 1m)', 'non_negative_derivative(f)', 'non_negative_derivative(i, 1ms)',
-  'difference(f)', 'difference(i)', 'non_negative_difference(f)', 'non_negative_difference(i)',
-  'elapsed(f)', 'elapsed(i, 1s)', 'elapsed(s, 1ms)', 'elapsed(b, 2s)',
-  'moving_average(f, 2)', 'moving_average(i, 3)', 'moving_average(f, 5)', 'cumulative_sum(f)', 'cumulative_sum(i)',
+  'derivative(f)',
+  'derivative(i)',
+  'derivative(f, 10s)',
+  'derivative(i, 1m)',
+  'non_negative_derivative(f)',
+  'non_negative_derivative(i, 1ms)',
+  'difference(f)',
+  'difference(i)',
+  'non_negative_difference(f)',
+  'non_negative_difference(i)',
+  'elapsed(f)',
+  'elapsed(i, 1s)',
+  'elapsed(s, 1ms)',
+  'elapsed(b, 2s)',
+  'moving_average(f, 2)',
+  'moving_average(i, 3)',
+  'moving_average(f, 5)',
+  'cumulative_sum(f)',
+  'cumulative_sum(i)',
 ]
 
 const NESTED: readonly string[] = [
-  'derivative(mean(f))', 'derivative(sum(i))', 'derivative(mean(f), 1s)', 'non_negative_derivative(max(f))',
-  'difference(mean(f))', 'difference(sum(i))', 'non_negative_difference(min(i))', 'elapsed(mean(f))', 'elapsed(count(i), 1s)',
-  'moving_average(mean(f), 2)', 'moving_average(sum(i), 3)', 'cumulative_sum(sum(i))', 'cumulative_sum(mean(f))', 'cumulative_sum(count(s))', 'moving_average(count(f), 3)', 'derivative(count(b))', 'difference(count(f))',
+  'derivative(mean(f))',
+  'derivative(sum(i))',
+  'derivative(mean(f), 1s)',
+  'non_negative_derivative(max(f))',
+  'difference(mean(f))',
+  'difference(sum(i))',
+  'non_negative_difference(min(i))',
+  'elapsed(mean(f))',
+  'elapsed(count(i), 1s)',
+  'moving_average(mean(f), 2)',
+  'moving_average(sum(i), 3)',
+  'cumulative_sum(sum(i))',
+  'cumulative_sum(mean(f))',
+  'cumulative_sum(count(s))',
+  'moving_average(count(f), 3)',
+  'derivative(count(b))',
+  'difference(count(f))',
 ]
 
 const ERRORS: readonly [string, boolean][] = [
-  ['derivative(f, 1s, 2s)', false], ['derivative()', false], ['derivative(f, 10)', false], ['derivative(f, 0s)', false],
-  ['derivative(mean(f))', false], ['derivative(f)', true], ['non_negative_derivative(mean(f))', false], ['difference(f, 1s)', false],
-  ['difference(mean(f))', false], ['non_negative_difference(f)', true], ['elapsed(f, 1)', false], ['elapsed(mean(f))', false],
-  ['moving_average(f)', false], ['moving_average(f, 1)', false], ['moving_average(f, 1.5)', false], ['moving_average(f, 2)', true],
-  ['moving_average(mean(f), 2)', false], ['cumulative_sum(f, 2)', false], ['cumulative_sum(mean(f))', false], ['cumulative_sum(f)', true],
-  ['derivative(1)', false], ['difference(f, 2)', false],
+  ['derivative(f, 1s, 2s)', false],
+  ['derivative()', false],
+  ['derivative(f, 10)', false],
+  ['derivative(f, 0s)', false],
+  ['derivative(mean(f))', false],
+  ['derivative(f)', true],
+  ['non_negative_derivative(mean(f))', false],
+  ['difference(f, 1s)', false],
+  ['difference(mean(f))', false],
+  ['non_negative_difference(f)', true],
+  ['elapsed(f, 1)', false],
+  ['elapsed(mean(f))', false],
+  ['moving_average(f)', false],
+  ['moving_average(f, 1)', false],
+  ['moving_average(f, 1.5)', false],
+  ['moving_average(f, 2)', true],
+  ['moving_average(mean(f), 2)', false],
+  ['cumulative_sum(f, 2)', false],
+  ['cumulative_sum(mean(f))', false],
+  ['cumulative_sum(f)', true],
+  ['derivative(1)', false],
+  ['difference(f, 2)', false],
 ]
 
 describe('transformations vs influxd 1.6.7', () => {
@@ -47,21 +100,38 @@ describe('transformations vs influxd 1.6.7', () => {
     assert.ok(tf, call.name)
     const arg0 = call.args[0]
     const inner = arg0?.kind === 'Call' ? aggregateFunction(arg0.name) : undefined
-    const field = arg0?.kind === 'VarRef' ? arg0.name : arg0?.kind === 'Call' && arg0.args[0]?.kind === 'VarRef' ? arg0.args[0].name : ''
+    const field =
+      arg0?.kind === 'VarRef'
+        ? arg0.name
+        : arg0?.kind === 'Call' && arg0.args[0]?.kind === 'VarRef'
+          ? arg0.args[0].name
+          : ''
     const fieldType = FIELD_TYPES[field] ?? 'float'
     const type = inner === undefined ? fieldType : inner.outputType(fieldType)
-    const t = tf.newTransform(type, { intervalNs: BigInt(intervalS) * S, args: call.args, ascending: true })
+    const t = tf.newTransform(type, {
+      intervalNs: BigInt(intervalS) * S,
+      args: call.args,
+      ascending: true,
+    })
     const out: OutputPoint[] = []
     for (const p of inputs) out.push(...t.push(p))
     out.push(...t.flush())
     return out.map(rowOf)
   }
 
-  async function check(t: TestContext, q: string, expected: (tags: Record<string, string>) => string[][]): Promise<void> {
+  async function check(
+    t: TestContext,
+    q: string,
+    expected: (tags: Record<string, string>) => string[][],
+  ): Promise<void> {
     if (!requireInfluxd(t) || oracle === undefined) return
     const res = await oracle.query(q)
     assert.equal(res.error, undefined, q)
-    assert.deepEqual(res.series.map((s) => expected(s.tags)), res.series.map((s) => s.values), q)
+    assert.deepEqual(
+      res.series.map((s) => expected(s.tags)),
+      res.series.map((s) => s.values),
+      q,
+    )
     assert.ok(res.series.length > 0, q)
   }
 
@@ -84,7 +154,16 @@ describe('transformations vs influxd 1.6.7', () => {
         const innerText = c.slice(c.indexOf('(') + 1, c.indexOf(')') + 1)
         // InfluxDB reads one extra interval before the range (filled too) for all but cumulative_sum.
         const extra = callOf(c).name === 'cumulative_sum' ? 0 : 1
-        return run(c, windowPoints(inner, innerText, { intervalS: 10, fromS: -10 * extra, toS: 60, fill: true }), 10)
+        return run(
+          c,
+          windowPoints(inner, innerText, {
+            intervalS: 10,
+            fromS: -10 * extra,
+            toS: 60,
+            fill: true,
+          }),
+          10,
+        )
       }))
   }
 
@@ -97,7 +176,11 @@ describe('transformations vs influxd 1.6.7', () => {
       const call = callOf(c)
       const tf = transformFunction(call.name)
       assert.ok(tf)
-      assert.throws(() => tf.validate(call.args, grouped), { message: res.error.replace(/^error parsing query: /, '') }, q)
+      assert.throws(
+        () => tf.validate(call.args, grouped),
+        { message: res.error.replace(/^error parsing query: /, '') },
+        q,
+      )
     })
   }
 })

@@ -19,7 +19,16 @@ const SECOND_NS = 1_000_000_000n
 
 /** The literal arguments of a transform (whether or not the engine passed the field first). */
 function literals(args: readonly Expr[]): Expr[] {
-  return args.filter((a) => a.kind !== 'VarRef' && a.kind !== 'Call' && a.kind !== 'Distinct' && a.kind !== 'Wildcard' && a.kind !== 'RegexLiteral' && a.kind !== 'BinaryExpr' && a.kind !== 'ParenExpr')
+  return args.filter(
+    (a) =>
+      a.kind !== 'VarRef' &&
+      a.kind !== 'Call' &&
+      a.kind !== 'Distinct' &&
+      a.kind !== 'Wildcard' &&
+      a.kind !== 'RegexLiteral' &&
+      a.kind !== 'BinaryExpr' &&
+      a.kind !== 'ParenExpr',
+  )
 }
 
 /** The rule every transform applies to its first argument (compile.go's nested-call check). */
@@ -28,14 +37,19 @@ function checkInner(name: string, arg: Expr | undefined, hasGroupByTime: boolean
     if (!hasGroupByTime) throw new StatementError(`${name} aggregate requires a GROUP BY interval`)
     return
   }
-  if (hasGroupByTime) throw new StatementError(`aggregate function required inside the call to ${name}`)
+  if (hasGroupByTime)
+    throw new StatementError(`aggregate function required inside the call to ${name}`)
   checkFieldArg(name, arg)
 }
 
 function checkDurationArg(name: string, arg: Expr | undefined): void {
   if (arg === undefined) return
-  if (arg.kind !== 'DurationLiteral') throw new StatementError(`second argument to ${name} must be a duration, got ${goTypeName(arg)}`)
-  if (arg.value <= 0n) throw new StatementError(`duration argument must be positive, got ${formatDuration(arg.value)}`)
+  if (arg.kind !== 'DurationLiteral')
+    throw new StatementError(
+      `second argument to ${name} must be a duration, got ${goTypeName(arg)}`,
+    )
+  if (arg.value <= 0n)
+    throw new StatementError(`duration argument must be positive, got ${formatDuration(arg.value)}`)
 }
 
 function numericOut(label: string, out: (t: ValueType) => ValueType): (t: ValueType) => ValueType {
@@ -78,7 +92,12 @@ function derivative(name: string, nonNegative: boolean): TransformFunction {
     newTransform(input, ctx) {
       outputType(input)
       const lit = literals(ctx.args)[0]
-      const unitNs = lit?.kind === 'DurationLiteral' ? lit.value : ctx.intervalNs > 0n ? ctx.intervalNs : SECOND_NS
+      const unitNs =
+        lit?.kind === 'DurationLiteral'
+          ? lit.value
+          : ctx.intervalNs > 0n
+            ? ctx.intervalNs
+            : SECOND_NS
       const unit = Number(unitNs)
       let prevTime: bigint | undefined
       let prevValue: Scalar = 0
@@ -134,7 +153,8 @@ function difference(name: string, nonNegative: boolean): TransformFunction {
         }
         const c = v as bigint
         const o = v0 as bigint
-        if (input === 'unsigned') return nonNegative && c < o ? undefined : point(p.time, wrap('unsigned', c - o))
+        if (input === 'unsigned')
+          return nonNegative && c < o ? undefined : point(p.time, wrap('unsigned', c - o))
         const d = wrap('integer', c - o)
         return nonNegative && d < 0n ? undefined : point(p.time, d)
       })
@@ -167,8 +187,12 @@ const movingAverage: TransformFunction = {
   validate(args, hasGroupByTime) {
     checkArgCount('moving_average', args, 2)
     const n = args[1]
-    if (n?.kind !== 'IntegerLiteral') throw new StatementError(`second argument for moving_average must be an integer, got ${goTypeName(n)}`)
-    if (n.value <= 1n) throw new StatementError(`moving_average window must be greater than 1, got ${n.value}`)
+    if (n?.kind !== 'IntegerLiteral')
+      throw new StatementError(
+        `second argument for moving_average must be an integer, got ${goTypeName(n)}`,
+      )
+    if (n.value <= 1n)
+      throw new StatementError(`moving_average window must be greater than 1, got ${n.value}`)
     checkInner('moving_average', args[0], hasGroupByTime)
   },
   outputType: numericOut('moving average', () => 'float'),

@@ -77,5 +77,12 @@ export interface TransformFunction {
   readonly name: string
   validate(args: readonly Expr[], hasGroupByTime: boolean): void
   outputType(input: ValueType): ValueType
-  newTransform(input: ValueType, ctx: { readonly intervalNs: bigint; readonly args: readonly Expr[]; readonly ascending: boolean }): Transform
+  newTransform(
+    input: ValueType,
+    ctx: {
+      readonly intervalNs: bigint
+      readonly args: readonly Expr[]
+      readonly ascending: boolean
+    },
+  ): Transform
 }
