@@ -8,7 +8,7 @@
 // A watch on the key publishes changes committed by other processes to subscribers, in etcd
 // revision order, so each MetaClient keeps a local, current copy and reads stay in memory.
 
-import { Etcd3, type IKeyValue, type ITxnResponse, type Watcher } from 'etcd3'
+import type { Etcd3, IKeyValue, ITxnResponse, Watcher } from 'etcd3'
 import { MetaCorruptError, MetaStoreIOError } from './errors.js'
 import type { MetaError } from './errors.js'
 import { decodeMetaData, encodeMetaData } from './meta-codec.js'
@@ -114,7 +114,10 @@ export class MetaEtcdStore implements MetaStore {
     if (this.#endpoints.length === 0)
       throw this.#ioError('read', new Error('no endpoints configured'))
     const requestTimeoutMs = this.#requestTimeoutMs
-    const client = new Etcd3({
+    // Loaded here, not at module load: etcd3 brings gRPC, ~0.3 s of start-up that every command
+    // and every node without etcd would otherwise pay.
+    const { Etcd3: Client } = await import('etcd3')
+    const client = new Client({
       hosts: [...this.#endpoints],
       defaultCallOptions: (ctx) =>
         ctx.isStream ? {} : { deadline: Date.now() + requestTimeoutMs },
