@@ -8,7 +8,12 @@
 import type { BinaryOperator, Expr } from '../influxql/index.js'
 import type { QueryCell } from './result.js'
 import { compileRegex } from './regex.js'
-import { mathFunction, type Scalar } from './functions/index.js'
+import {
+  evalBinary as binaryOp,
+  mathFunction,
+  type Scalar,
+  type TypedValue,
+} from './functions/index.js'
 
 /**
  * A field a point lacks, in a WHERE condition: InfluxDB reads it as a typed nil, which no
@@ -46,77 +51,21 @@ export function mathArgCount(name: string): number {
   return name === 'atan2' || name === 'pow' || name === 'log' ? 2 : 1
 }
 
-const i64 = (v: bigint): bigint => BigInt.asIntN(64, v)
-
 function isComparison(op: BinaryOperator): boolean {
   return op === '=' || op === '!=' || op === '<' || op === '<=' || op === '>' || op === '>='
 }
 
-function compareNum(
-  op: BinaryOperator,
-  a: number | bigint,
-  b: number | bigint,
-): boolean | undefined {
-  switch (op) {
-    case '=':
-      return a === b
-    case '!=':
-      return a !== b
-    case '<':
-      return a < b
-    case '<=':
-      return a <= b
-    case '>':
-      return a > b
-    case '>=':
-      return a >= b
-    default:
-      return undefined
-  }
-}
-
-function floatOp(op: BinaryOperator, a: number, b: number): EvalValue {
-  const c = compareNum(op, a, b)
-  if (c !== undefined) return c
-  switch (op) {
-    case '+':
-      return a + b
-    case '-':
-      return a - b
-    case '*':
-      return a * b
-    case '/':
-      return b === 0 ? 0 : a / b
-    case '%':
-      return a % b
-    default:
-      return null
-  }
-}
-
-function intOp(op: BinaryOperator, a: bigint, b: bigint): EvalValue {
-  const c = compareNum(op, a, b)
-  if (c !== undefined) return c
-  switch (op) {
-    case '+':
-      return i64(a + b)
-    case '-':
-      return i64(a - b)
-    case '*':
-      return i64(a * b)
-    case '/':
-      return b === 0n ? 0 : Number(a) / Number(b)
-    case '%':
-      return b === 0n ? 0n : a % b
-    case '&':
-      return a & b
-    case '|':
-      return a | b
-    case '^':
-      return a ^ b
-    default:
-      return null
-  }
+/** A row value as the function library's typed operand (integers here are int64). */
+function typed(v: Scalar | null): TypedValue {
+  const type =
+    typeof v === 'number'
+      ? 'float'
+      : typeof v === 'bigint'
+        ? 'integer'
+        : typeof v === 'boolean'
+          ? 'boolean'
+          : 'string'
+  return { type, value: v }
 }
 
 /** `lhs op rhs` as InfluxDB's ValuerEval (with integer division giving floats). */
@@ -124,48 +73,16 @@ export function evalBinary(op: BinaryOperator, lhs: EvalValue, rhs: EvalValue): 
   if (lhs === MISSING || rhs === MISSING) {
     return isComparison(op) || op === 'AND' || op === 'OR' ? false : null
   }
-  if (lhs === null && typeof rhs === 'boolean') lhs = false
-  else if (rhs === null && typeof lhs === 'boolean') rhs = false
-  if (typeof lhs === 'boolean') {
-    const ok = typeof rhs === 'boolean'
-    switch (op) {
-      case 'AND':
-      case '&':
-        return ok && lhs && rhs
-      case 'OR':
-      case '|':
-        return ok && (lhs || rhs)
-      case '^':
-        return ok && lhs !== rhs
-      case '=':
-        return ok && lhs === rhs
-      case '!=':
-        return ok && lhs !== rhs
-      default:
-        break
-    }
-  } else if (typeof lhs === 'number') {
-    if (typeof rhs === 'number' || typeof rhs === 'bigint') return floatOp(op, lhs, Number(rhs))
-    if (isComparison(op)) return false
-    if (op === '+' || op === '-' || op === '*' || op === '/' || op === '%') return null
-  } else if (typeof lhs === 'bigint') {
-    if (typeof rhs === 'number') return floatOp(op, Number(lhs), rhs)
-    if (typeof rhs === 'bigint') return intOp(op, lhs, rhs)
-  } else if (typeof lhs === 'string') {
-    switch (op) {
-      case '=':
-        return typeof rhs === 'string' && lhs === rhs
-      case '!=':
-        return typeof rhs === 'string' && lhs !== rhs
-      case '=~':
-        return rhs instanceof RegExp && rhs.test(lhs)
-      case '!~':
-        return rhs instanceof RegExp && !rhs.test(lhs)
-      default:
-        break
-    }
+  if (op === '=~' || op === '!~') {
+    return typeof lhs === 'string' ? rhs instanceof RegExp && rhs.test(lhs) === (op === '=~') : null
   }
-  return isComparison(op) ? false : null
+  if (lhs instanceof RegExp || rhs instanceof RegExp) {
+    // A regex is no operand: comparisons are false, and so are a boolean's logic operators.
+    const logic = op === 'AND' || op === 'OR' || op === '&' || op === '|' || op === '^'
+    return isComparison(op) || (typeof lhs === 'boolean' && logic) ? false : null
+  }
+  // Numbers, booleans and strings follow the function library's rules (one implementation).
+  return binaryOp(op, typed(lhs), typed(rhs))
 }
 
 /** A math function on evaluated arguments (the library's, query/math.go MathValuer); null for an unknown name. */
