@@ -1,9 +1,8 @@
 // The Unicode class names RE2 accepts in \p{Name} as of Go 1.19 (Unicode 13.0.0): "Any", the
 // general categories and the scripts, as listed by Go's unicode package (Categories, Scripts).
 
-/** Every name valid in `\p{...}` / `\P{...}` (after an optional `^`). */
-export const REGEX_CLASS_NAMES: ReadonlySet<string> = new Set([
-  'Any',
+/** The Unicode general categories (`\p{L}`, `\p{Lu}`, …): RE2 takes them, and JavaScript under another spelling for some. */
+export const REGEX_GENERAL_CATEGORIES: ReadonlySet<string> = new Set([
   'C',
   'Cc',
   'Cf',
@@ -40,6 +39,12 @@ export const REGEX_CLASS_NAMES: ReadonlySet<string> = new Set([
   'Zl',
   'Zp',
   'Zs',
+])
+
+/** Every name valid in `\p{...}` / `\P{...}` (after an optional `^`). */
+export const REGEX_CLASS_NAMES: ReadonlySet<string> = new Set([
+  'Any',
+  ...REGEX_GENERAL_CATEGORIES,
   'Adlam',
   'Ahom',
   'Anatolian_Hieroglyphs',

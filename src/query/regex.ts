@@ -6,6 +6,7 @@
 // braces and a leading flag group. Flag groups elsewhere in the pattern have no JavaScript
 // equivalent in Node 20 and give UnsupportedRegexError.
 
+import { REGEX_GENERAL_CATEGORIES } from '../influxql/index.js'
 import { UnsupportedRegexError } from './errors.js'
 
 const cache = new Map<string, RegExp>()
@@ -50,45 +51,6 @@ const POSIX: Readonly<Record<string, string>> = {
   word: '0-9A-Za-z_',
   xdigit: '0-9A-Fa-f',
 }
-
-const GENERAL_CATEGORIES = new Set([
-  'C',
-  'Cc',
-  'Cf',
-  'Co',
-  'Cs',
-  'L',
-  'Ll',
-  'Lm',
-  'Lo',
-  'Lt',
-  'Lu',
-  'M',
-  'Mc',
-  'Me',
-  'Mn',
-  'N',
-  'Nd',
-  'Nl',
-  'No',
-  'P',
-  'Pc',
-  'Pd',
-  'Pe',
-  'Pf',
-  'Pi',
-  'Po',
-  'Ps',
-  'S',
-  'Sc',
-  'Sk',
-  'Sm',
-  'So',
-  'Z',
-  'Zl',
-  'Zp',
-  'Zs',
-])
 
 /** Characters that may be escaped with a backslash in a unicode-mode JavaScript pattern. */
 const JS_SYNTAX = new Set([...'^$\\.*+?()[]{}|/'])
@@ -270,7 +232,8 @@ class Translator {
       negated = !negated
       name = name.slice(1)
     }
-    const prop = name === 'Any' ? 'Any' : GENERAL_CATEGORIES.has(name) ? name : `Script=${name}`
+    const prop =
+      name === 'Any' ? 'Any' : REGEX_GENERAL_CATEGORIES.has(name) ? name : `Script=${name}`
     return `\\${negated ? 'P' : 'p'}{${prop}}`
   }
 
