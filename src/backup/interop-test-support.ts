@@ -70,11 +70,20 @@ function blockCompactions(dataDir: string): void {
 /**
  * Starts influxd in `root` and runs the storage fixtures' "tsm" scenario on it. With `tombstones`
  * the scenario's restart and compaction block are honoured (tombstone files survive until a
- * backup); without, influxd snapshots and compacts freely. Returns the running influxd.
+ * backup); without, influxd snapshots and compacts freely. `dataConfig` adds [data] settings.
+ * Returns the running influxd.
  */
-export async function runTSMScenario(root: string, tombstones: boolean): Promise<InfluxdHandle> {
+export async function runTSMScenario(
+  root: string,
+  tombstones: boolean,
+  dataConfig: Record<string, string> = {},
+): Promise<InfluxdHandle> {
   const scenario = JSON.parse(readFileSync(join(scenarioDir, 'scenario.json'), 'utf8')) as Scenario
-  let h = await startInfluxd({ dataDir: root, config: scenario.config })
+  const config = {
+    ...scenario.config,
+    data: { ...(scenario.config['data'] as object), ...dataConfig },
+  }
+  let h = await startInfluxd({ dataDir: root, config })
   try {
     for (const step of scenario.steps) {
       switch (step.kind) {

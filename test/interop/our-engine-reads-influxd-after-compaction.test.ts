@@ -7,12 +7,12 @@
 
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { basename, dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { influxdAvailable, requireInfluxd, startInfluxd } from '../helpers/influxd.js'
-import type { InfluxdConfig, InfluxdHandle } from '../helpers/influxd.js'
+import { basename, join } from 'node:path'
+import { runTSMScenario } from '../../src/backup/interop-test-support.js'
+import { influxdAvailable, requireInfluxd } from '../helpers/influxd.js'
+import type { InfluxdHandle } from '../helpers/influxd.js'
 import type { JSONObject } from '../helpers/json-bigint.js'
 import { assertAllDeepEqual } from './assert-all.js'
 import {
@@ -30,59 +30,12 @@ import {
   quoteIdent,
   resultsOf,
   waitFor,
-  walIsEmpty,
 } from './influxd-steps.js'
 
-const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
-const scenarioDir = join(root, 'test', 'fixtures', 'storage', 'tsm')
-
-type ScenarioStep =
-  | { readonly kind: 'statement'; readonly q: string; readonly db?: string }
-  | {
-      readonly kind: 'write'
-      readonly db: string
-      readonly rp: string
-      readonly precision: string
-      readonly file: string
-    }
-  | { readonly kind: 'wait-for-snapshots' }
-  | { readonly kind: 'restart' }
-  | { readonly kind: 'block-compactions' }
-
-interface Scenario {
-  readonly config: InfluxdConfig
-  readonly steps: readonly ScenarioStep[]
-}
-
 /** Snapshot the cache and fully compact a shard after one second without writes. */
-const QUICK: InfluxdConfig = {
-  data: { 'cache-snapshot-write-cold-duration': '1s', 'compact-full-write-cold-duration': '1s' },
-}
-
-async function runSteps(h: InfluxdHandle, steps: readonly ScenarioStep[]): Promise<void> {
-  for (const step of steps) {
-    switch (step.kind) {
-      case 'statement': {
-        const raw = await h.queryRaw(step.q, step.db === undefined ? {} : { db: step.db })
-        assert.ok(!raw.includes('"error"'), `${step.q}: ${raw}`)
-        break
-      }
-      case 'write': {
-        const body = readFileSync(join(scenarioDir, step.file), 'utf8')
-        await h.write(step.db, body, { rp: step.rp, precision: step.precision })
-        break
-      }
-      case 'wait-for-snapshots':
-        await waitFor(() => walIsEmpty(h.dirs.wal), 20_000, 'influxd to snapshot every cache')
-        break
-      case 'restart':
-      case 'block-compactions':
-        // The fixture stopped compactions here to keep tombstones; this test wants them.
-        break
-      default:
-        step satisfies never
-    }
-  }
+const QUICK = {
+  'cache-snapshot-write-cold-duration': '1s',
+  'compact-full-write-cold-duration': '1s',
 }
 
 /**
@@ -114,16 +67,9 @@ describe('our engine reading shards that influxd 1.6 compacted itself', () => {
   before(async () => {
     if (!influxdAvailable()) return
     dir = mkdtempSync(join(tmpdir(), 'tidemark-interop-compacted-'))
-    const scenario = JSON.parse(
-      readFileSync(join(scenarioDir, 'scenario.json'), 'utf8'),
-    ) as Scenario
-    const config = {
-      ...scenario.config,
-      data: { ...(scenario.config['data'] as object), ...(QUICK['data'] as object) },
-    }
-    const h = await startInfluxd({ dataDir: dir, config })
+    // The fixture's scenario, compactions free (no tombstones kept).
+    const h = await runTSMScenario(dir, false, QUICK)
     try {
-      await runSteps(h, scenario.steps)
       await waitUntilSettled(h)
       // influxd's own answers, captured while it still runs.
       for (const db of firstColumn(resultsOf(await h.query('SHOW DATABASES'))[0])) {
