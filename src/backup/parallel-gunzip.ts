@@ -73,13 +73,11 @@ export class ParallelGunzip extends Transform {
     return head
   }
 
+  /** The first `n` buffered bytes, copying at most those (a member's header, not the member). */
   #peek(n: number): Buffer {
-    const all =
-      this.#buffered.length === 1 && this.#buffered[0] !== undefined
-        ? this.#buffered[0]
-        : Buffer.concat(this.#buffered, this.#bufferedBytes)
-    this.#buffered = [all]
-    return all.subarray(0, n)
+    const first = this.#buffered[0]
+    if (first !== undefined && first.length >= n) return first.subarray(0, n)
+    return Buffer.concat(this.#buffered, Math.min(n, this.#bufferedBytes))
   }
 
   async #drainTo(limit: number): Promise<void> {
