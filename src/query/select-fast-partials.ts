@@ -6,9 +6,9 @@
 // min/max keep the earlier point on ties; first/last the earliest/latest), so combining them per
 // shard and across shards stays bit-for-bit InfluxDB's.
 
-import type { KeyCursor } from '../engine/index.js'
+import { type KeyCursor, valueAt } from '../engine/index.js'
 import type { Values } from '../lineprotocol/index.js'
-import type { OutputPoint, Scalar, ValueType } from './functions/index.js'
+import type { OutputPoint, ValueType } from './functions/index.js'
 import type { Partial } from './select-partial.js'
 
 /** The calls this module reduces. */
@@ -58,21 +58,6 @@ class WindowState {
     this.pending = 0
     this.big = 0n
     this.best = undefined
-  }
-}
-
-function scalarAt(v: Values, i: number): Scalar {
-  switch (v.kind) {
-    case 'float':
-      return v.values[i] ?? 0
-    case 'integer':
-      return v.values[i] ?? 0n
-    case 'unsigned':
-      return v.values[i] ?? 0n
-    case 'boolean':
-      return v.values[i] === 1
-    case 'string':
-      return v.values[i] ?? ''
   }
 }
 
@@ -128,7 +113,7 @@ export async function fastSeriesPartials(
       default: {
         const b = st.best
         if (b === undefined) return
-        point = { time: b.times[st.bestAt] ?? 0n, value: scalarAt(b, st.bestAt), aux: NO_AUX }
+        point = { time: b.times[st.bestAt] ?? 0n, value: valueAt(b, st.bestAt), aux: NO_AUX }
       }
     }
     out.push({ window, point, count: st.n })

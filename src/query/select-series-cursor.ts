@@ -5,9 +5,9 @@
 
 import type { Expr } from '../influxql/index.js'
 import type { KeyCursor, Shard } from '../engine/index.js'
-import { joinTSMKey } from '../engine/index.js'
+import { joinTSMKey, valueAt } from '../engine/index.js'
 import type { Values } from '../lineprotocol/index.js'
-import type { InputPoint, Scalar } from './functions/index.js'
+import type { InputPoint } from './functions/index.js'
 import type { QueryCell } from './result.js'
 import { evalExpr, MISSING } from './select-eval.js'
 import { registerTimes } from './select-merge.js'
@@ -153,7 +153,7 @@ export async function cursorPoints(
       addPoints?.(n)
       chunks.push(v.times)
       for (let i = 0; i < n; i++)
-        out.push({ time: v.times[i] ?? 0n, value: scalarOf(v, i), aux: NO_AUX, tags })
+        out.push({ time: v.times[i] ?? 0n, value: valueAt(v, i), aux: NO_AUX, tags })
     }
   } finally {
     await cursor.close()
@@ -168,21 +168,6 @@ export async function cursorPoints(
   }
   registerTimes(out, times)
   return out
-}
-
-function scalarOf(v: Values, i: number): Scalar {
-  switch (v.kind) {
-    case 'float':
-      return v.values[i] ?? 0
-    case 'integer':
-      return v.values[i] ?? 0n
-    case 'unsigned':
-      return v.values[i] ?? 0n
-    case 'boolean':
-      return v.values[i] === 1
-    case 'string':
-      return v.values[i] ?? ''
-  }
 }
 
 /**
