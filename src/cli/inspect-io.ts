@@ -2,7 +2,6 @@
 // capturing streams), and TextSink, the buffered, backpressure-aware writer that the export
 // streams its output through — so memory stays flat however much data is exported.
 
-import { once } from 'node:events'
 import type { Writable } from 'node:stream'
 
 /** The output streams of a tidemark-inspect run. Default: the process's own. */

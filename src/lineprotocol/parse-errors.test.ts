@@ -2,7 +2,7 @@
 // (models.ParsePointsWithPrecision, run from the installed source on the same inputs).
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { LineError, parsePoints } from './index.js'
+import { LineError } from './index.js'
 import type { ParseOptions } from './index.js'
 
 import { onlyPoint, parse, RANGE, reasonOf } from './parse-test-support.js'

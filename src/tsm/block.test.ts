@@ -18,7 +18,7 @@ import {
   fieldTypeOfBlock,
   splitBlock,
 } from './block.js'
-import { TSMCodecError, TSMEncodeError } from './codec-errors.js'
+import { TSMEncodeError } from './codec-errors.js'
 import { LARGE_PROPERTY, bytes, corrupt, hex, sameBlock, sameValues } from './codec-test-support.js'
 
 const T0 = 1577836800000000000n

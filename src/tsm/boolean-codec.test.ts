@@ -1,7 +1,6 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
-import { TSMCodecError } from './codec-errors.js'
 import { decodeBooleans, encodeBooleans } from './boolean-codec.js'
 import { LARGE_PROPERTY, bytes, corrupt, hex, sameValues } from './codec-test-support.js'
 

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
-import { TSMCodecError, TSMEncodeError } from './codec-errors.js'
+import { TSMEncodeError } from './codec-errors.js'
 import { decodeFloats, encodeFloats } from './float-codec.js'
 import { LARGE_PROPERTY, bytes, corrupt, floatBits, hex, sameValues } from './codec-test-support.js'
 
@@ -9,9 +9,6 @@ const bad = (offset?: number, reason?: RegExp): ((e: unknown) => boolean) =>
   corrupt('float', offset, reason)
 
 const f64 = (...v: number[]): Float64Array => Float64Array.from(v)
-const bits = (a: Float64Array): bigint[] => [
-  ...new BigUint64Array(a.buffer, a.byteOffset, a.length),
-]
 const fromBits = (...b: bigint[]): Float64Array => new Float64Array(BigUint64Array.from(b).buffer)
 
 /** §2.6 and §6 of the storage spec (Go encoder of InfluxDB 1.6.7). */

@@ -1,7 +1,6 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
-import { TSMCodecError } from './codec-errors.js'
 import {
   countIntegers,
   decodeIntegers,

@@ -2,7 +2,6 @@ import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import { uncompressSync } from 'snappy'
-import { TSMCodecError } from './codec-errors.js'
 import { decodeStrings, encodeStrings } from './string-codec.js'
 import { LARGE_PROPERTY, bytes, corrupt, hex, sameValues } from './codec-test-support.js'
 

@@ -12,7 +12,7 @@ import {
   type WALOptions,
   type WALReplayResult,
 } from './index.js'
-import { floats, withTempDir, writeOf } from './wal-test-support.js'
+import { floats, withTempDir } from './wal-test-support.js'
 
 /** Directory entries sorted by name (readdir's order is the file system's). */
 async function readdir(dir: string): Promise<string[]> {

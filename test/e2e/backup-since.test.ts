@@ -1,27 +1,11 @@
 // tidemark-ctl backup -since: only shards changed after the given time are backed up.
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
+import { ctl } from '../helpers/cli.js'
 import { startTidemarkd } from '../helpers/tidemarkd.js'
-
-const CTL = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin/tidemark-ctl.js')
-
-function ctl(
-  args: readonly string[],
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const p = spawn(process.execPath, [CTL, ...args])
-    let stdout = ''
-    let stderr = ''
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    p.on('close', (code) => done({ code, stdout, stderr }))
-  })
-}
 
 describe('tidemark-ctl backup -since', () => {
   it('backs up only the shards changed after the given time, and refuses -since with -start/-end or -full', async () => {

@@ -4,40 +4,14 @@
 // Names and numbers differ from the document's (hosts, times, sizes); the shapes may not.
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { gunzipSync } from 'node:zlib'
+import { runBin } from '../helpers/cli.js'
 import { startTidemarkd, type TidemarkdHandle } from '../helpers/tidemarkd.js'
 
-const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin')
-
-interface Run {
-  readonly code: number | null
-  readonly stdout: string
-  readonly stderr: string
-}
-
-function run(
-  tool: string,
-  args: readonly string[],
-  cwd: string,
-  env: Record<string, string> = {},
-): Promise<Run> {
-  return new Promise((done) => {
-    const p = spawn(process.execPath, [join(BIN, tool), ...args], {
-      cwd,
-      env: { ...process.env, ...env },
-    })
-    let stdout = ''
-    let stderr = ''
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    p.on('close', (code) => done({ code, stdout, stderr }))
-  })
-}
+const run = runBin
 
 const DURATION = String.raw`(\d+(\.\d+)?(ns|µs|ms|s|m|h))+`
 const BACKUP_META = new RegExp(`^Backing up meta data\\.\\.\\. Done\\. (\\d+) bytes transferred$`)
@@ -365,9 +339,8 @@ describe('the seed document, example by example', () => {
   })
 
   describe('restores', () => {
-    let backup = ''
     before(async () => {
-      backup = dir('my-incremental-backup')
+      dir('my-incremental-backup')
       const r = await run(
         'tidemark-ctl.js',
         ['-bind', source.metaAddress, 'backup', '-db', 'telegraf', './my-incremental-backup'],

@@ -2,29 +2,13 @@
 // into a running tidemarkd: the same answers on both sides.
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { runInfluxdTool } from '../../src/backup/interop-test-support.js'
 import { requireInfluxd, startInfluxd } from '../helpers/influxd.js'
+import { ctl } from '../helpers/cli.js'
 import { startTidemarkd } from '../helpers/tidemarkd.js'
-
-const CTL = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin/tidemark-ctl.js')
-
-function ctl(
-  args: readonly string[],
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const p = spawn(process.execPath, [CTL, ...args])
-    let stdout = ''
-    let stderr = ''
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    p.on('close', (code) => done({ code, stdout, stderr }))
-  })
-}
 
 describe('influxd portable backup → tidemark-ctl restore', () => {
   it('restores every database of an influxd backup with identical answers, users (their passwords too), grants and CQs', async (t) => {
