@@ -8,7 +8,8 @@
 import type { Buffer } from 'node:buffer'
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { Transform } from 'node:stream'
+import { pipeline as pipelineCallback, type Readable } from 'node:stream'
+import { tapStream } from './stream-tap.js'
 import { pipeline } from 'node:stream/promises'
 import { classifyEntry } from './entry-path.js'
 import type { ArchiveLocation } from './entry-path.js'
@@ -54,6 +55,16 @@ function isZlibError(err: unknown): err is Error {
   return err instanceof Error && typeof code === 'string' && code.startsWith('Z_')
 }
 
+/**
+ * Where an archive's bytes come from when not from its file: the `.tar.gz` bytes as they arrive
+ * (`gzip`), or the tar they hold, already inflated and checked by the sender (`tar`; the restore
+ * client inflates on its own cores, as influxd restore does).
+ */
+export interface ArchiveSource {
+  readonly bytes: AsyncIterable<Buffer>
+  readonly form: 'gzip' | 'tar'
+}
+
 /** Receives a TSM or tombstone entry; may read `body` (exactly `entry.size` bytes). */
 export type ArchiveFileHandler = (
   entry: ArchiveFileEntry,
@@ -63,28 +74,25 @@ export type ArchiveFileHandler = (
 /**
  * Reads the archive at `path` that holds shard `loc`, calling `onFile` for each TSM and tombstone
  * entry in archive order. With `source`, the archive's bytes come from it instead (an upload as it
- * arrives); `path` then only names the archive in errors. Throws BackupFileMissingError,
- * BackupGzipError, BackupTarError, BackupUnsafeEntryError (duplicate names included), or what
- * `onFile` throws.
+ * arrives); `path` then only names the archive in errors. From a `tar` source, sha256 is '' and
+ * compressedSize 0: the sender checked those. Throws BackupFileMissingError, BackupGzipError,
+ * BackupTarError, BackupUnsafeEntryError (duplicate names included), or what `onFile` throws.
  */
 export async function readShardArchive(
   path: string,
   loc: ArchiveLocation,
   onFile: ArchiveFileHandler,
-  source?: AsyncIterable<Buffer>,
+  source?: ArchiveSource,
 ): Promise<ArchiveReadResult> {
   const hash = createHash('sha256')
   let compressed = 0
   let tarBytes = 0
   const warnings: BackupWarning[] = []
   const seen = new Set<string>()
-  const file = source ?? createReadStream(path, { highWaterMark: 1024 * 1024 })
-  const hashing = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      hash.update(chunk)
-      compressed += chunk.length
-      done(null, chunk)
-    },
+  const file = source?.bytes ?? createReadStream(path, { highWaterMark: 1024 * 1024 })
+  const hashing = tapStream((chunk) => {
+    hash.update(chunk)
+    compressed += chunk.length
   })
   const gunzip = new ParallelGunzip()
   let entryCount = 0
@@ -144,12 +152,14 @@ export async function readShardArchive(
   }
   let consumer: Promise<void> | undefined
   try {
-    await pipeline(
-      file,
-      hashing,
-      gunzip,
-      (source: AsyncIterable<Buffer>) => (consumer = consume(source)),
-    )
+    if (source?.form === 'tar') await (consumer = consume(file))
+    else
+      await pipeline(
+        file,
+        hashing,
+        gunzip,
+        (source: AsyncIterable<Buffer>) => (consumer = consume(source)),
+      )
   } catch (err) {
     // pipeline() rejects as soon as a stream fails; the tar consumer may still be writing a file
     // for the caller. Let it stop first, so nothing is written after this function returns.
@@ -171,8 +181,67 @@ export async function readShardArchive(
   return {
     tarSize: tarBytes,
     compressedSize: compressed,
-    sha256: hash.digest('hex'),
+    sha256: source?.form === 'tar' ? '' : hash.digest('hex'),
     entryCount,
     warnings,
   }
+}
+
+// A restore client may upload an archive as the tar it holds (inflateArchive), as influxd restore
+// does: the node then untars and checks it, and the client's cores do the inflating.
+/** The Content-Type of an archive uploaded as the tar it holds. */
+export const TAR_CONTENT_TYPE = 'application/x-tar'
+/** Request header of a tar upload: the client's path of the archive, URI-encoded, for error texts. */
+export const ARCHIVE_PATH_HEADER = 'x-tidemark-archive-path'
+/** Trailer of a tar upload: the sha256 of the `.tar.gz` bytes the client read. */
+export const ARCHIVE_SHA256_TRAILER = 'x-tidemark-archive-sha256'
+/** Trailer of a tar upload: how many `.tar.gz` bytes the client read. */
+export const ARCHIVE_BYTES_TRAILER = 'x-tidemark-archive-bytes'
+
+/** What inflateArchive read, once its stream has ended. */
+export interface InflatedArchive {
+  /** Lowercase hex sha256 of the `.tar.gz` bytes. */
+  readonly sha256: string
+  readonly compressedSize: number
+  readonly tarSize: number
+}
+
+/**
+ * The tar inside the `.tar.gz` at `path`, inflated as it is read (indexed gzip members several at
+ * once, each checked against its CRC-32 and length), for a node that takes archives in `tar` form.
+ * `result` settles when the stream has ended: what was read, or BackupFileMissingError /
+ * BackupGzipError naming the file and the compressed offset (the stream fails with it too).
+ */
+export function inflateArchive(path: string): {
+  tar: Readable
+  result: Promise<InflatedArchive>
+} {
+  const hash = createHash('sha256')
+  let compressed = 0
+  let tarSize = 0
+  const hashing = tapStream((chunk) => {
+    hash.update(chunk)
+    compressed += chunk.length
+  })
+  const counting = tapStream((chunk) => (tarSize += chunk.length))
+  let settle: (err: Error | null) => void = () => undefined
+  const result = new Promise<InflatedArchive>((done, fail) => {
+    settle = (err) => {
+      if (err === null)
+        return done({ sha256: hash.digest('hex'), compressedSize: compressed, tarSize })
+      const code = (err as NodeJS.ErrnoException).code
+      if (code === 'ENOENT' || code === 'EISDIR')
+        return fail(new BackupFileMissingError(path, 'the manifest', err))
+      if (isZlibError(err)) return fail(new BackupGzipError(path, compressed, err.message, err))
+      fail(err)
+    }
+  })
+  const tar = pipelineCallback(
+    createReadStream(path, { highWaterMark: 1 << 20 }),
+    hashing,
+    new ParallelGunzip(),
+    counting,
+    (err) => settle(err ?? null),
+  )
+  return { tar, result }
 }

@@ -92,10 +92,14 @@ export async function readManifestFile(path: string): Promise<ManifestFile> {
 
 /**
  * Reads the backup set in directory `path` (or the single backup of manifest file `path`).
- * Throws BackupNotFoundError when there is no directory or no manifest, ManifestError for a
- * manifest that does not parse.
+ * An archive counts as present when its file exists or `held` says the caller holds it another
+ * way (a node keeps uploaded archives extracted, not as files). Throws BackupNotFoundError when
+ * there is no directory or no manifest, ManifestError for a manifest that does not parse.
  */
-export async function readBackupSet(path: string): Promise<BackupSet> {
+export async function readBackupSet(
+  path: string,
+  held: (archivePath: string) => boolean = () => false,
+): Promise<BackupSet> {
   let st
   try {
     st = await stat(path)
@@ -137,7 +141,7 @@ export async function readBackupSet(path: string): Promise<BackupSet> {
   for (const m of manifests) {
     for (const entry of m.manifest.files) {
       const archive = join(dir, entry.fileName)
-      if (!(await isFile(archive))) {
+      if (!held(archive) && !(await isFile(archive))) {
         missing.set(
           entry.shardID,
           missing.get(entry.shardID) ?? {

@@ -17,8 +17,21 @@ export { readTar } from './tar-reader.js'
 export type { TarEntryHeader, TarEntryHandler, TarReadResult } from './tar-reader.js'
 export { classifyEntry, shardEntryPrefix } from './entry-path.js'
 export type { ArchiveLocation, EntryUse } from './entry-path.js'
-export { readShardArchive } from './archive-reader.js'
-export type { ArchiveFileEntry, ArchiveFileHandler, ArchiveReadResult } from './archive-reader.js'
+export {
+  ARCHIVE_BYTES_TRAILER,
+  ARCHIVE_PATH_HEADER,
+  ARCHIVE_SHA256_TRAILER,
+  inflateArchive,
+  readShardArchive,
+  TAR_CONTENT_TYPE,
+} from './archive-reader.js'
+export type {
+  ArchiveFileEntry,
+  ArchiveFileHandler,
+  ArchiveReadResult,
+  ArchiveSource,
+  InflatedArchive,
+} from './archive-reader.js'
 export { extractShardArchive } from './shard-extract.js'
 export type { ExtractOptions, ExtractedShard } from './shard-extract.js'
 export { ParallelGzip } from './parallel-gzip.js'

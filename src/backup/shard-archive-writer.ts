@@ -7,12 +7,12 @@
 // parallel-gzip.ts) either to a caller's stream (the node API sends it straight to the client) or
 // into `<out>.tmp` (mode 0600), fsynced and renamed; memory does not grow with the shard's size.
 
-import type { Buffer } from 'node:buffer'
 import { createHash } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import { PassThrough, type Readable, Transform } from 'node:stream'
+import { PassThrough, type Readable } from 'node:stream'
+import { tapStream } from './stream-tap.js'
 import { pipeline } from 'node:stream/promises'
 import { TOMBSTONE_MAX_TIME, TOMBSTONE_MIN_TIME, TSMReader } from '../tsm/index.js'
 import { fsyncDir } from '../util/index.js'
@@ -184,18 +184,10 @@ export async function streamSnapshotArchive(
   let tarBytes = 0
   let compressed = 0
   const hash = createHash('sha256')
-  const countTar = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      tarBytes += chunk.length
-      done(null, chunk)
-    },
-  })
-  const hashOut = new Transform({
-    transform(chunk: Buffer, _enc, done) {
-      hash.update(chunk)
-      compressed += chunk.length
-      done(null, chunk)
-    },
+  const countTar = tapStream((chunk) => (tarBytes += chunk.length))
+  const hashOut = tapStream((chunk) => {
+    hash.update(chunk)
+    compressed += chunk.length
   })
   const gzip = new ParallelGzip({
     level: options.gzipLevel ?? DEFAULT_GZIP_LEVEL,

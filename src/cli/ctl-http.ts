@@ -40,12 +40,22 @@ function send(
   method: string,
   headers: Readonly<Record<string, string>>,
   body?: Buffer | string | Readable,
+  trailers?: () => Promise<Record<string, string>>,
 ): Promise<IncomingMessage> {
   return new Promise((done, fail) => {
     const req = httpRequest(url, { method, headers }, done)
     req.on('error', fail)
     if (body === undefined || typeof body === 'string' || Buffer.isBuffer(body)) req.end(body)
-    else pipeline(body, req).catch((err: unknown) => req.destroy(err as Error))
+    else if (trailers === undefined)
+      pipeline(body, req).catch((err: unknown) => req.destroy(err as Error))
+    else
+      pipeline(body, req, { end: false })
+        .then(trailers)
+        .then((t) => {
+          req.addTrailers(t)
+          req.end()
+        })
+        .catch((err: unknown) => req.destroy(err as Error))
   })
 }
 
@@ -66,17 +76,28 @@ export class CtlConnection {
     this.stdout = stdout
   }
 
-  /** Sends a request with a body to the data node (restore uploads and commits) and reads the answer. */
+  /**
+   * Sends a request with a body to the data node (restore uploads and commits) and reads the
+   * answer; `trailers`, when given, is awaited after the body and sent as HTTP trailers (the body
+   * then goes chunked).
+   */
   async nodeRequest(
     node: string,
     method: string,
     path: string,
     body?: Buffer | string | Readable,
     extraHeaders: Record<string, string> = {},
+    trailers?: () => Promise<Record<string, string>>,
   ): Promise<CtlReply> {
     let res: IncomingMessage
     try {
-      res = await send(`http://${node}${path}`, method, { ...this.#headers, ...extraHeaders }, body)
+      res = await send(
+        `http://${node}${path}`,
+        method,
+        { ...this.#headers, ...extraHeaders },
+        body,
+        trailers,
+      )
     } catch (err) {
       throw new Error(`cannot reach the data node at ${node}: ${(err as Error).message}`)
     }

@@ -1,15 +1,20 @@
 // tidemark-ctl restore: restores an incremental or metadata backup directory (`restore [flags] DIR`)
 // or a full backup (`restore -full MANIFEST`), or lists one (`-list`). The set is verified here
-// first; then its files are uploaded to the data node, which verifies again, plans against the
-// live metastore and installs everything atomically. Output lines are the seed's.
+// first; then its files are uploaded to the data node (archives as the tar they hold, inflated
+// here as influxd restore does), which verifies again, plans against the live metastore and
+// installs everything atomically. Output lines are the seed's.
 
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { basename, dirname, join } from 'node:path'
-import { Transform } from 'node:stream'
 import {
+  ARCHIVE_BYTES_TRAILER,
+  ARCHIVE_PATH_HEADER,
+  ARCHIVE_SHA256_TRAILER,
   BackupChecksumError,
+  inflateArchive,
+  TAR_CONTENT_TYPE,
   readBackupSet,
   verifyBackupSet,
   readBackupMeta,
@@ -115,9 +120,9 @@ export async function runRestore(
     return 0
   }
   // Check the set before anything is committed. A set we wrote carries a sha256 per archive:
-  // each is checked while its archive is uploaded (the node extracts nothing before the commit),
-  // which proves the bytes are the ones backed up; the node checks every archive's sizes, paths
-  // and block CRCs again while installing, rolling back on the first problem. A set without
+  // each archive is inflated here (every gzip member checked) and hashed while its tar uploads;
+  // the node extracts and checks each entry (paths, sizes, TSM block CRCs) as it arrives and
+  // installs nothing before the commit, which rolls back on the first problem. A set without
   // checksums (made by InfluxDB) is verified completely here first.
   const expected = new Map<string, string>()
   if (set.shards.every((s) => s.entry.sha256 !== undefined)) {
@@ -144,29 +149,9 @@ export async function runRestore(
   try {
     for (const name of files) {
       const file = join(dir, name)
-      const size = (await stat(file)).size
-      const hash = createHash('sha256')
-      const hashing = new Transform({
-        transform(chunk: Buffer, _enc, done) {
-          hash.update(chunk)
-          done(null, chunk)
-        },
-      })
-      const body = createReadStream(file, { highWaterMark: 1 << 20 })
-        .on('error', (err) => hashing.destroy(err))
-        .pipe(hashing)
-      const r = await conn.nodeRequest(
-        node,
-        'PUT',
-        `/restore/${token}/${encodeURIComponent(name)}`,
-        body,
-        { 'Content-Length': String(size) },
-      )
-      if (r.status !== 204)
-        throw new Error(`data node ${node} refused ${name}: ${r.status} ${r.text}`)
-      const want = expected.get(name)
-      const found = hash.digest('hex')
-      if (want !== undefined && found !== want) throw new BackupChecksumError(file, want, found)
+      const size = name.endsWith('.tar.gz')
+        ? await uploadArchive(conn, node, token, file, name, expected.get(name))
+        : await uploadFile(conn, node, token, file, name)
       transferred += size
     }
     const options = {
@@ -228,6 +213,81 @@ export async function runRestore(
   } catch (err) {
     await conn.nodeRequest(node, 'DELETE', `/restore/${token}`).catch(() => undefined)
     throw err
+  }
+}
+
+/** Uploads one file of the set as it is; resolves to its size. */
+async function uploadFile(
+  conn: CtlConnection,
+  node: string,
+  token: string,
+  file: string,
+  name: string,
+): Promise<number> {
+  const size = (await stat(file)).size
+  const r = await conn.nodeRequest(
+    node,
+    'PUT',
+    `/restore/${token}/${encodeURIComponent(name)}`,
+    createReadStream(file),
+    { 'Content-Length': String(size) },
+  )
+  if (r.status !== 204) throw new Error(`data node ${node} refused ${name}: ${nodeError(r.text)}`)
+  return size
+}
+
+/**
+ * Uploads a shard archive as the tar it holds, as influxd restore does: this process inflates it
+ * (checking every gzip member) and hashes the file while the node untars and checks the entries,
+ * so the two work at once. The file's sha256 must be the manifest's, when it records one; the
+ * node checks it too. Resolves to the size of the `.tar.gz`.
+ */
+async function uploadArchive(
+  conn: CtlConnection,
+  node: string,
+  token: string,
+  file: string,
+  name: string,
+  sha256: string | undefined,
+): Promise<number> {
+  const { tar, result } = inflateArchive(file)
+  result.catch(() => undefined) // awaited below
+  let r: Awaited<ReturnType<CtlConnection['nodeRequest']>>
+  try {
+    r = await conn.nodeRequest(
+      node,
+      'PUT',
+      `/restore/${token}/${encodeURIComponent(name)}`,
+      tar,
+      { 'Content-Type': TAR_CONTENT_TYPE, [ARCHIVE_PATH_HEADER]: encodeURIComponent(file) },
+      async () => {
+        const read = await result
+        return {
+          [ARCHIVE_SHA256_TRAILER]: read.sha256,
+          [ARCHIVE_BYTES_TRAILER]: String(read.compressedSize),
+        }
+      },
+    )
+  } catch (err) {
+    await result // the archive's own problem (unreadable, bad gzip) explains a failed upload best
+    throw err
+  }
+  if (r.status !== 204) {
+    tar.destroy()
+    throw new Error(nodeError(r.text))
+  }
+  const read = await result
+  if (sha256 !== undefined && read.sha256 !== sha256)
+    throw new BackupChecksumError(file, sha256, read.sha256)
+  return read.compressedSize
+}
+
+/** The `error` of a node's JSON answer, or its text. */
+function nodeError(text: string): string {
+  try {
+    return (JSON.parse(text) as { error?: string }).error ?? text.trim()
+  } catch {
+    return text.trim()
   }
 }
 

@@ -170,10 +170,14 @@ export class Shard {
           err,
         )
       })
+      // Each TSM key once (files repeat the same keys); a key whose type differs between files
+      // is indexed again, so the field-type conflict is reported.
+      const typed = new Map<string, number>()
       for (const f of this.#files.files) {
-        for (const key of f.reader.keys()) {
-          const type = f.reader.type(key)
-          if (type !== undefined) this.#indexKey(key, fieldTypeOfBlock(type), f.path)
+        for (const [key, type] of f.reader.keysWithTypes()) {
+          if (typed.get(key) === type) continue
+          typed.set(key, type)
+          this.#indexKey(key, fieldTypeOfBlock(type), f.path)
         }
       }
       await this.#wal.open()
@@ -185,7 +189,7 @@ export class Shard {
           'WAL segment truncated at a corrupt entry',
         )
       }
-      this.#dropSeriesWithoutData()
+      this.#dropSeriesWithoutData(typed.keys())
       await this.#checkFieldsIndex()
     } catch (err) {
       await this.#wal.close().catch(() => undefined)
@@ -251,10 +255,10 @@ export class Shard {
    * Replayed WAL deletes can leave series with no data anywhere (InfluxDB rebuilds its index after
    * loading the cache for the same reason): keep only series that have a key in a TSM file or the cache.
    */
-  #dropSeriesWithoutData(): void {
+  /** Removes series the WAL replay indexed but that hold no data (`fileKeys`: the TSM files' keys). */
+  #dropSeriesWithoutData(fileKeys: Iterable<string>): void {
     const live = new Set<string>()
-    for (const f of this.#files.files)
-      for (const k of f.reader.keys()) live.add(splitTSMKey(k).seriesKey)
+    for (const k of fileKeys) live.add(splitTSMKey(k).seriesKey)
     for (const k of this.#cache.keys()) live.add(splitTSMKey(k).seriesKey)
     for (const sk of [...this.index.seriesKeys()]) if (!live.has(sk)) this.index.removeSeries(sk)
   }

@@ -5,7 +5,10 @@
 // atomically, checking every archive as it extracts it (metadata saved last; any failure removes
 // everything the restore created). The staging directory is always removed afterwards.
 //
-//   PUT  /restore/<token>/<file>   the body is one file of the set (manifest, .meta, .tar.gz)
+//   PUT  /restore/<token>/<file>   the body is one file of the set (manifest, .meta, .tar.gz);
+//                                  with Content-Type application/x-tar, an archive's tar (the
+//                                  client inflated it) plus a sha256 trailer; 400 {error, code}
+//                                  names the client's file when the archive is refused
 //   POST /restore/<token>/commit   JSON RestoreOptions (+ "manifest": a file name, for -full);
 //                                  200 JSON {metaMs, mapped, shards: [...]}, or 4xx/5xx {error}
 //   DELETE /restore/<token>        drops an abandoned staging directory
@@ -19,7 +22,12 @@ import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import {
+  ARCHIVE_BYTES_TRAILER,
+  ARCHIVE_PATH_HEADER,
+  ARCHIVE_SHA256_TRAILER,
   archiveLocation,
+  BackupChecksumError,
+  TAR_CONTENT_TYPE,
   extractShardArchive,
   installShards,
   planRestore,
@@ -73,7 +81,7 @@ async function expectedArchive(
   name: string,
 ): Promise<{ location: ArchiveLocation; size: number; sha256?: string } | undefined> {
   try {
-    const set = await readBackupSet(dir)
+    const set = await readBackupSet(dir, (p) => prepared.has(p))
     const shard = [...set.shards, ...set.missing].find((s) => s.entry.fileName === name)
     if (shard === undefined) return undefined
     const location = archiveLocation(set, await readBackupMeta(set), shard)
@@ -105,6 +113,7 @@ export async function receiveFile(
   const dir = stagingDir(dataDir, token)
   await mkdir(dir, { recursive: true, mode: 0o700 })
   const path = join(dir, name)
+  if (body.headers['content-type'] === TAR_CONTENT_TYPE) return receiveTar(dir, name, body)
   const want = name.endsWith('.tar.gz') ? await expectedArchive(dir, name) : undefined
   if (want === undefined) {
     await pipeline(body, createWriteStream(path, { mode: 0o600 }))
@@ -122,7 +131,7 @@ export async function receiveFile(
     ...(want.sha256 !== undefined ? { expectedSha256: want.sha256 } : {}),
     applyTombstones: true,
     durable: true,
-    source: feed,
+    source: { bytes: feed, form: 'gzip' },
   }).then(
     (x): PreparedArchive | undefined => ({
       ...x,
@@ -153,6 +162,54 @@ export async function receiveFile(
   const x = await extracted
   if (x === undefined) await rm(xdir, { recursive: true, force: true })
   else prepared.set(path, x)
+}
+
+/**
+ * Takes archive `name` uploaded as the tar it holds: extracts and checks it as it arrives (paths,
+ * sizes, TSM blocks, tombstones) and keeps it for the commit, or fails the upload naming the
+ * client's file and the entry (the rest of the body is read and dropped, so the client gets the
+ * answer). The sha256 trailer must match the staged manifest's, when it records one.
+ */
+async function receiveTar(dir: string, name: string, body: IncomingMessage): Promise<void> {
+  const path = join(dir, name)
+  const header = body.headers[ARCHIVE_PATH_HEADER]
+  const shown = typeof header === 'string' && header !== '' ? decodeURIComponent(header) : name
+  const xdir = join(dir, `.x-${name}`)
+  prepared.delete(path)
+  await rm(xdir, { recursive: true, force: true })
+  try {
+    const want = await expectedArchive(dir, name)
+    if (want === undefined)
+      throw new RestoreRequestError(
+        `${shown}: the uploaded manifest names no shard archive ${JSON.stringify(name)}`,
+      )
+    await mkdir(xdir)
+    const t0 = performance.now()
+    const x = await extractShardArchive(shown, xdir, {
+      location: want.location,
+      expectedSize: want.size,
+      applyTombstones: true,
+      durable: true,
+      source: { bytes: body, form: 'tar' },
+    })
+    const sha256 = body.trailers[ARCHIVE_SHA256_TRAILER] ?? ''
+    if (want.sha256 !== undefined && sha256 !== want.sha256)
+      throw new BackupChecksumError(shown, want.sha256, sha256)
+    prepared.set(path, {
+      ...x,
+      sha256,
+      compressedSize: Number(body.trailers[ARCHIVE_BYTES_TRAILER] ?? 0),
+      location: want.location,
+      ms: performance.now() - t0,
+    })
+  } catch (err) {
+    await rm(xdir, { recursive: true, force: true })
+    if (!body.readableEnded && !body.destroyed) {
+      body.resume()
+      await once(body, 'end').catch(() => undefined)
+    }
+    throw err
+  }
 }
 
 function optionsFrom(json: unknown): {
@@ -210,7 +267,7 @@ export async function commitRestore(
     // No separate verification pass here: the client verified the whole set before uploading, and
     // installShards checks every archive again (size, sha256, gzip, paths, TSM) while extracting it
     // into temp directories, rolling everything back on the first problem.
-    const set = await readBackupSet(path)
+    const set = await readBackupSet(path, (p) => prepared.has(p))
     const t0 = performance.now()
     const plan = await planRestore(set, meta.data, options)
     const metaMs = performance.now() - t0

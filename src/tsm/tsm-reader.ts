@@ -226,6 +226,13 @@ export class TSMReader {
   }
 
   /** The block type (0 float … 4 unsigned) of `key`, or undefined if it is not in the file. */
+  /** Every live key with its block type, in key order (no lookup per key, unlike keys() + type()). */
+  *keysWithTypes(): IterableIterator<[key: string, type: number]> {
+    for (let i = 0; i < this.#index.keyCount; i++) {
+      if (!this.#tombstones.isDeleted(i)) yield [this.#index.keyAt(i), this.#index.typeAt(i)]
+    }
+  }
+
   type(key: string | Uint8Array): number | undefined {
     const i = this.#find(key)
     return i < 0 ? undefined : this.#index.typeAt(i)

@@ -1,0 +1,15 @@
+// A pass-through stream that shows each chunk to a function on its way: how archive readers and
+// writers hash and count the bytes they move without holding them.
+
+import type { Buffer } from 'node:buffer'
+import { Transform } from 'node:stream'
+
+/** A Transform that passes every chunk through unchanged after calling `see` with it. */
+export function tapStream(see: (chunk: Buffer) => void): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      see(chunk)
+      done(null, chunk)
+    },
+  })
+}
