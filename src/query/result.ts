@@ -37,6 +37,12 @@ export interface QueryRow {
   /** Omitted when the row has no values (InfluxDB omits the key). */
   readonly values?: readonly (readonly QueryCell[])[]
   readonly partial?: boolean
+  /**
+   * Which columns (by index, time first) hold uint64 integers; absent when none does. A bigint
+   * cell alone cannot tell int64 from uint64, so SELECT INTO and subqueries read this; the HTTP
+   * layer does not render it.
+   */
+  readonly unsigned?: readonly boolean[]
 }
 
 /** An informational message attached to a result (`{"level":"warning","text":…}`). */

@@ -18,6 +18,7 @@ import type { QueryCell } from './result.js'
 import type { CallPlan } from './select-fields.js'
 import {
   combine,
+  firstLastPartial,
   goMerge,
   MERGEABLE,
   type Partial,
@@ -50,6 +51,12 @@ const STAMPED: ReadonlySet<string> = new Set([
   'distinct',
 ])
 
+/** top()/bottom() with tag arguments, which InfluxDB computes over per-tag maxima (minima). */
+function byTags(call: CallPlan): boolean {
+  const agg = call.aggregate
+  return agg !== null && (agg.name === 'top' || agg.name === 'bottom') && agg.args.length > 2
+}
+
 /** What a call needs to know of the query. */
 export interface CallContext {
   /** What is left of the statement's FILL_WINDOW_BUDGET (select-window.ts), shared by every call and tag set. */
@@ -65,6 +72,8 @@ export interface CallContext {
   readonly fill: FillSpec
   readonly limit: number
   readonly offset: number
+  /** The aux positions in InfluxDB's aux field order (by name), for ties in sorted merges. */
+  readonly auxOrder: readonly number[]
 }
 
 /** The type of a call's output for its field's type, checking every function on the way. */
@@ -102,6 +111,11 @@ function sampleOf(t: ValueType, fn: string): QueryCell {
 export interface CallInput {
   /** All points of the tag set in time order (ascending), series merged. */
   readonly merged: () => readonly InputPoint[]
+  /**
+   * The points in the order InfluxDB feeds them to a call it does not push down, in read
+   * direction (select-go-merge.ts). Store measurements only; a subquery's come from `merged`.
+   */
+  readonly feed: () => readonly InputPoint[]
   /** The points per shard, per series (series in key order), each ascending. */
   readonly byShard: readonly (readonly (readonly InputPoint[])[])[]
   /** Combining levels above the shards: the sources' merge, and one more for a regex source. */
@@ -150,8 +164,17 @@ export function shardPartials(
   const lists = series.map((pts) =>
     seriesPartials(ctx.lib, name, input, asc ? pts : [...pts].reverse(), windowOf, pctx),
   )
+  if ((name === 'first' || name === 'last') && ctx.interval === null)
+    return firstLastPartial(ctx.lib, name, input, heads(lists), ctx.auxOrder, pctx)
   // ORDER BY time DESC reverses the series of a tag set (query.TagSet.Reverse) and reads them backwards.
   return combine(ctx.lib, name, input, parallelMerge(asc ? lists : [...lists].reverse(), asc), pctx)
+}
+
+/** Each series' only partial (a call without GROUP BY time), series in order. */
+export function heads(lists: readonly (readonly Partial[])[]): Partial[] {
+  const out: Partial[] = []
+  for (const l of lists) if (l[0] !== undefined) out.push(l[0])
+  return out
 }
 
 /** Reduces the call's points into windows; returns window start → output points. */
@@ -223,11 +246,17 @@ function reduceWindows(
     for (const [w, pts] of byWindow) put(w, pts)
     return out
   }
-  const merged = points.merged()
+  // InfluxDB's feed order (read direction) for a store measurement; a subquery's points, and
+  // top/bottom by tags, are read in time order.
+  const merged = points.direct || byTags(call) ? points.merged() : points.feed()
   if (isWholeTagSet(fn) && agg.ofDistinct !== true) {
     // integral(): one reducer streams the whole tag set across the windows (InfluxDB's stream
     // iterator). Without GROUP BY time influxd stamps a float integral at time 0 and an integer
-    // one at the range start (0 when unbounded).
+    // one at the range start (0 when unbounded). With several tag sets influxd's answer is not
+    // repeatable: every tag set's last window is emitted when the input ends, for the tag sets in
+    // Go map order (random), so those windows trail the streamed ones, each as a row of its own,
+    // in a different order from run to run. We emit each tag set's windows together, in tag set
+    // order (influxd's answer too when only the last tag set has a last window left to emit).
     const wctx: WindowedReducerContext = {
       windowStart: iv === null && input === 'float' ? 0n : ctx.rangeStartNs,
       windowEnd: ctx.rangeEndNs + 1n,
@@ -235,6 +264,7 @@ function reduceWindows(
       selectorTime: false,
       args,
       windowOf,
+      descending: !ctx.fill.ascending,
     }
     const reducer = fn.newReducer(input, wctx)
     for (const p of merged) reducer.push(p)
@@ -265,7 +295,7 @@ function reduceWindows(
     let j = i
     for (; j < n; j++) {
       const p = merged[j]
-      if (p === undefined || (iv !== null && p.time >= we)) break
+      if (p === undefined || (iv !== null && (p.time < ws || p.time >= we))) break
       ;(distinct ?? reducer).push(p)
     }
     if (distinct !== undefined)
@@ -288,7 +318,11 @@ function filled(
   const iv = ctx.interval
   const order = [...windows.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
   if (!ctx.fill.ascending) order.reverse()
-  if (iv === null || ctx.fill.fill === 'none') return order.flatMap((w) => windows.get(w) ?? [])
+  // integral() is never filled: InfluxDB returns its stream iterator without a fill iterator.
+  const fn = ctx.lib.aggregate(call.aggregate?.name ?? '')
+  const stream = fn !== undefined && isWholeTagSet(fn)
+  if (iv === null || ctx.fill.fill === 'none' || stream)
+    return order.flatMap((w) => windows.get(w) ?? [])
   const found = new Map<bigint, QueryCell>()
   for (const [w, pts] of windows) {
     const v = pts[0]?.value
@@ -349,8 +383,9 @@ export function runCall(
     t = fn === undefined ? input : fn.outputType(input)
     out = filled(call, t, windows, ctx, span)
   } else {
-    out = points.merged().map((p) => ({ time: p.time, value: p.value, aux: p.aux }))
-    if (!ctx.fill.ascending) out.reverse()
+    const raw = points.direct ? points.merged() : points.feed()
+    out = raw.map((p) => ({ time: p.time, value: p.value, aux: p.aux }))
+    if (!ctx.fill.ascending && points.direct) out.reverse()
   }
   for (const tr of call.transforms) {
     const tf = ctx.lib.transform(tr.name)

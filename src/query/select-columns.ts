@@ -1,9 +1,11 @@
 // The output columns of a SELECT: the GROUP BY tag keys (listed, `*`, regexes), the select
 // list with `*` expanded over every measurement's schema, InfluxDB's column names, and the
-// evaluation of the select list on one output row (aux values, call values, math, arithmetic).
+// evaluation of the select list on one output row (aux values, call values, math, arithmetic),
+// with the slots' types (select-typing.ts).
 
 import type { QueryCell } from './result.js'
 import { type EvalValue, evalBinary, evalMath, MISSING } from './select-eval.js'
+import { isUnsignedField, SIGNED_SLOTS, type SlotTypes } from './select-typing.js'
 import type { AuxRef, FieldExpr, FieldPlan } from './select-fields.js'
 import type { SelectPlan } from './select-plan.js'
 import type { MeasurementSchema } from './select-source.js'
@@ -91,11 +93,12 @@ function columnNamesOf(timeColumn: string, fields: readonly FieldPlan[]): string
   return [timeColumn, ...out]
 }
 
-/** Evaluates a select-list expression on one output row. */
+/** Evaluates a select-list expression on one output row (`types` says which slots are unsigned). */
 export function evalField(
   e: FieldExpr,
   slots: readonly (QueryCell | undefined)[],
   aux: readonly QueryCell[],
+  types: SlotTypes = SIGNED_SLOTS,
 ): EvalValue {
   switch (e.kind) {
     case 'ref': {
@@ -109,11 +112,17 @@ export function evalField(
     case 'literal':
       return e.value
     case 'binary':
-      return evalBinary(e.op, evalField(e.lhs, slots, aux), evalField(e.rhs, slots, aux))
+      return evalBinary(
+        e.op,
+        evalField(e.lhs, slots, aux, types),
+        evalField(e.rhs, slots, aux, types),
+        isUnsignedField(e.lhs, types),
+        isUnsignedField(e.rhs, types),
+      )
     case 'math':
       return evalMath(
         e.name,
-        e.args.map((a) => evalField(a, slots, aux)),
+        e.args.map((a) => evalField(a, slots, aux, types)),
       )
     case 'wildcard':
       return null

@@ -108,12 +108,12 @@ export function storeSource(m: MeasurementSource): EngineSource {
   }
 }
 
-function typeOfCell(c: QueryCell): FieldType | undefined {
+function typeOfCell(c: QueryCell, unsigned: boolean): FieldType | undefined {
   switch (typeof c) {
     case 'number':
       return 'float'
     case 'bigint':
-      return 'integer'
+      return unsigned ? 'unsigned' : 'integer'
     case 'string':
       return 'string'
     case 'boolean':
@@ -141,7 +141,7 @@ export function subquerySources(rows: readonly QueryRow[]): EngineSource[] {
       r.columns.forEach((c, i) => {
         if (i === 0 || fields.has(c)) return
         for (const v of r.values ?? []) {
-          const t = typeOfCell(v[i] ?? null)
+          const t = typeOfCell(v[i] ?? null, r.unsigned?.[i] === true)
           if (t !== undefined) {
             fields.set(c, t)
             break
@@ -164,7 +164,7 @@ export function subquerySources(rows: readonly QueryRow[]): EngineSource[] {
             filter: Expr | null,
             ascending: boolean,
           ): AsyncGenerator<SeriesRows> {
-            const rows = rowsOf(r, tags, names, filter)
+            const rows = rowsOf(r, tags, names, filter, schema)
             if (!ascending) {
               rows.times.reverse()
               for (const c of rows.cols) c.reverse()
@@ -175,7 +175,7 @@ export function subquerySources(rows: readonly QueryRow[]): EngineSource[] {
             shardIndex: 0,
             key: `${name}\u0000${i}`,
             tags,
-            read: async (names, _minNs, _maxNs, filter) => rowsOf(r, tags, names, filter),
+            read: async (names, _minNs, _maxNs, filter) => rowsOf(r, tags, names, filter, schema),
             rowSource: (names, _minNs, _maxNs, filter, _tagKeys, ascending) =>
               new ChunkRowSource(tags, rowChunks(names, filter, ascending)),
             cursor: () => undefined,
@@ -192,6 +192,7 @@ function rowsOf(
   tags: ReadonlyMap<string, string>,
   names: readonly string[],
   filter: Expr | null,
+  schema: MeasurementSchema,
 ): SeriesRows {
   const idx = names.map((n) => r.columns.indexOf(n))
   const times: bigint[] = []
@@ -205,7 +206,7 @@ function rowsOf(
         if (k > 0) return v[k] ?? MISSING
         return tags.get(name) ?? ''
       }
-      if (evalExpr(filter, lookup) !== true) continue
+      if (evalExpr(filter, lookup, (name) => schema.fields.get(name)) !== true) continue
     }
     times.push(t.ns)
     idx.forEach((k, j) => cols[j]?.push(k > 0 ? (v[k] ?? null) : null))

@@ -6,7 +6,6 @@
 // outputs by time, a point of each call per row (missing → null), InfluxDB's multi-scanner
 // cursor. The select list is then evaluated per row (math, arithmetic, aux columns).
 
-import type { FieldType } from '../lineprotocol/index.js'
 import { MIN_TIME_NS } from './condition.js'
 import type { InputPoint, OutputPoint, ValueType } from './functions/index.js'
 import type { QueryCell, QueryRow } from './result.js'
@@ -14,20 +13,29 @@ import {
   FILL_WINDOW_BUDGET,
   type CallContext,
   type CallInput,
+  callOutputType,
+  heads,
   partialHelpers,
   runCall,
   shardPartials,
   windowSpan,
 } from './select-calls.js'
-import { combine, MERGEABLE, type Partial, parallelMerge } from './select-partial.js'
+import {
+  combine,
+  firstLastPartial,
+  MERGEABLE,
+  type Partial,
+  parallelMerge,
+} from './select-partial.js'
 import { fastSeriesPartials, isFastCall } from './select-fast-partials.js'
 import { mergeByTime } from './select-merge.js'
+import { goFeed } from './select-go-merge.js'
 import { cursorPoints } from './select-series-cursor.js'
 import type { CallPlan } from './select-fields.js'
 import { groupKeyOf, groupTags } from './select-group.js'
 import type { FunctionLibrary, SelectPlan } from './select-plan.js'
 import type { SeriesRows } from './select-series-data.js'
-import type { MeasurementSchema } from './select-source.js'
+import { measurementTyping, type MeasurementTyping, type SlotTypes } from './select-typing.js'
 import type { EngineSeries, EngineSource } from './select-engine-source.js'
 import { checkTypes } from './select-types.js'
 import { conditionRefs } from './select-series-data.js'
@@ -61,10 +69,6 @@ export interface EngineInput {
   readonly limits?: { addPoints(n: number): void }
 }
 
-function valueTypeOf(t: FieldType | undefined): ValueType | undefined {
-  return t
-}
-
 /** One tag set: its series in every shard. */
 interface TagSet {
   readonly key: string
@@ -74,7 +78,7 @@ interface TagSet {
 
 /** Runs the plan; yields one row (series) per tag set with values, in InfluxDB's order. */
 export async function* runEngine(input: EngineInput): AsyncGenerator<QueryRow> {
-  const { plan, sources } = input
+  const { plan, sources, lib } = input
   const schemas = sources.map((s) => s.schema)
   const dims = dimensionsOf(plan, schemas)
   const ex = expand(plan, schemas, new Set(dims))
@@ -101,6 +105,15 @@ export async function* runEngine(input: EngineInput): AsyncGenerator<QueryRow> {
       (r) =>
         r.type === 'field' ||
         (r.type === 'any' && (schema.fields.has(r.name) || !schema.tagKeys.includes(r.name))),
+    )
+    const typing = measurementTyping(
+      ex.fields,
+      ex.aux,
+      plan.fields.calls,
+      isField,
+      schema,
+      source.direct,
+      (c, t) => callOutputType(lib, c, t),
     )
     if (plan.mode === 'raw' && !isField.some((f) => f)) continue
     if (plan.mode === 'aggregate' && !plan.fields.calls.some((c) => schema.fields.has(c.field)))
@@ -133,10 +146,16 @@ export async function* runEngine(input: EngineInput): AsyncGenerator<QueryRow> {
     const ordered = [...groups.values()].sort((a, b) =>
       a.key < b.key ? -1 : a.key > b.key ? 1 : 0,
     )
-    if (!plan.ascending) ordered.reverse()
+    // InfluxDB cuts SLIMIT/SOFFSET from the tag sets in ascending order, also for ORDER BY time
+    // DESC, and then emits the ones it kept in reverse: their rows wait in `deferred`.
+    const deferred: QueryRow[][] | undefined =
+      !plan.ascending && (plan.sLimit > 0 || plan.sOffset > 0) ? [] : undefined
+    if (!plan.ascending && deferred === undefined) ordered.reverse()
     let skipped = 0
     let emitted = 0
     for (const g of ordered) {
+      const kept: QueryRow[] = []
+      deferred?.push(kept)
       if (plan.sLimit > 0 && emitted >= plan.sLimit) break
       if (input.signal?.aborted === true) return
       if (plan.mode === 'raw' && !source.direct) {
@@ -149,6 +168,7 @@ export async function* runEngine(input: EngineInput): AsyncGenerator<QueryRow> {
           { names, filter, tagKeys: schemaTagSet },
           auxCol,
           input,
+          typing,
         )) {
           if (!found) {
             found = true
@@ -158,12 +178,15 @@ export async function* runEngine(input: EngineInput): AsyncGenerator<QueryRow> {
             }
             emitted++
           }
-          yield {
+          const row: QueryRow = {
             name: source.name,
             ...(dims.length > 0 && { tags: g.tags }),
             columns: ex.columns,
             values,
+            ...(typing.unsignedColumns !== undefined && { unsigned: typing.unsignedColumns }),
           }
+          if (deferred === undefined) yield row
+          else kept.push(row)
         }
         continue
       }
@@ -184,12 +207,17 @@ export async function* runEngine(input: EngineInput): AsyncGenerator<QueryRow> {
       if (plan.mode === 'raw') {
         const rows = await readRows(members)
         if (rows.length === 0) continue
-        values = rawValues(plan, ex, rows, auxCol, input, source.direct, {
+        values = rawValues(plan, ex, rows, auxCol, input, source.direct, typing, {
           skip: plan.offset,
           left: plan.limit > 0 ? plan.limit : Number.POSITIVE_INFINITY,
         })
       } else {
-        const cursors = !source.direct && filter === null && ex.aux.length === 0
+        // Cursors hand the calls raw values: not for casts, which convert each value.
+        const cursors =
+          !source.direct &&
+          filter === null &&
+          ex.aux.length === 0 &&
+          typing.calls.every((c) => c?.convert === undefined)
         values = await aggregateValues(
           plan,
           ex,
@@ -202,7 +230,7 @@ export async function* runEngine(input: EngineInput): AsyncGenerator<QueryRow> {
           },
           auxCol,
           callCol,
-          schema,
+          typing,
           input,
         )
       }
@@ -212,13 +240,17 @@ export async function* runEngine(input: EngineInput): AsyncGenerator<QueryRow> {
         continue
       }
       emitted++
-      yield {
+      const row: QueryRow = {
         name: source.name,
         ...(dims.length > 0 && { tags: g.tags }),
         columns: ex.columns,
         values,
+        ...(typing.unsignedColumns !== undefined && { unsigned: typing.unsignedColumns }),
       }
+      if (deferred === undefined) yield row
+      else kept.push(row)
     }
+    if (deferred !== undefined) for (const rows of deferred.reverse()) yield* rows
   }
 }
 
@@ -252,7 +284,7 @@ async function aggregateValues(
   data: TagSetData,
   auxCol: readonly number[],
   callCol: readonly number[],
-  schema: MeasurementSchema,
+  typing: MeasurementTyping,
   input: EngineInput,
 ): Promise<QueryCell[][]> {
   const calls = plan.fields.calls
@@ -273,8 +305,10 @@ async function aggregateValues(
       if (values === undefined) continue
       const tags = Object.fromEntries(r.tags)
       const pts: InputPoint[] = []
+      const convert = typing.calls[c]?.convert
       for (let i = 0; i < r.times.length; i++) {
-        const v = values[i]
+        const read = values[i]
+        const v = convert === undefined || read === undefined ? read : convert(read)
         const t = r.times[i] ?? 0n
         if (
           v === null ||
@@ -286,17 +320,23 @@ async function aggregateValues(
         const aux =
           ex.aux.length === 0
             ? NO_AUX
-            : ex.aux.map((a, k) =>
-                (auxCol[k] ?? -1) >= 0
-                  ? (r.cols[auxCol[k] ?? 0]?.[i] ?? null)
-                  : (r.tags.get(a.name) ?? null),
-              )
+            : ex.aux.map((a, k) => {
+                if ((auxCol[k] ?? -1) < 0) return r.tags.get(a.name) ?? null
+                const cell = r.cols[auxCol[k] ?? 0]?.[i] ?? null
+                const convert = typing.auxConvert[k]
+                return convert === undefined ? cell : convert(cell)
+              })
         pts.push({ time: t, value: v, aux, tags })
       }
       if (pts.length > 0) out.push(pts)
     }
     return out
   }
+  // InfluxDB's aux fields are sorted by name; equal times in a sorted merge compare by them.
+  const auxOrder = ex.aux
+    .map((a, k) => ({ name: a.name, k }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.k - b.k))
+    .map((a) => a.k)
   const budget = { windows: FILL_WINDOW_BUDGET }
   const baseCtx = (withExtra: boolean): CallContext => ({
     budget,
@@ -329,6 +369,7 @@ async function aggregateValues(
     },
     limit: plan.limit,
     offset: plan.offset,
+    auxOrder,
   })
   const accs: CallAccumulator[] = calls.map(() => ({
     byShard: [],
@@ -336,7 +377,7 @@ async function aggregateValues(
     lo: undefined,
     hi: undefined,
   }))
-  const types = calls.map((c) => valueTypeOf(schema.fields.get(c.field)))
+  const types = calls.map((_c, k) => typing.calls[k]?.type)
   const pushDown = calls.map(
     (c) =>
       !data.direct &&
@@ -400,13 +441,15 @@ async function aggregateValues(
       }
       if (lists.length === 0) continue
       acc.partials.push(
-        combine(
-          input.lib,
-          name,
-          type,
-          parallelMerge(plan.ascending ? lists : lists.reverse(), plan.ascending),
-          pctx,
-        ),
+        (name === 'first' || name === 'last') && iv === null
+          ? firstLastPartial(input.lib, name, type, heads(lists), auxOrder, pctx)
+          : combine(
+              input.lib,
+              name,
+              type,
+              parallelMerge(plan.ascending ? lists : lists.reverse(), plan.ascending),
+              pctx,
+            ),
       )
     }
     if (!needRows) continue
@@ -468,6 +511,7 @@ async function aggregateValues(
   }
   const inputs = accs.map((acc, k): CallInput => {
     let merged: InputPoint[] | undefined
+    let fed: readonly InputPoint[] | undefined
     return {
       byShard: acc.byShard,
       shardPartials: pushDown[k] === true ? acc.partials : null,
@@ -479,6 +523,10 @@ async function aggregateValues(
           merged = mergeByTime(acc.byShard.flat(1))
         }
         return merged
+      },
+      feed: () => {
+        fed ??= goFeed(acc.byShard, plan.ascending, auxOrder)
+        return fed
       },
     }
   })
@@ -492,7 +540,7 @@ async function aggregateValues(
   }
   const streams: OutputPoint[][] = calls.map((c, k) => {
     const pts = inputs[k]
-    const type = valueTypeOf(schema.fields.get(c.field))
+    const type = types[k]
     if (
       pts === undefined ||
       type === undefined ||
@@ -501,7 +549,7 @@ async function aggregateValues(
       return []
     return runCall(c, type, pts, baseCtx(c.transforms.length > 0), [lo ?? 0n, hi ?? 0n])
   })
-  return mergeStreams(plan, ex, streams)
+  return mergeStreams(plan, ex, streams, typing.slots)
 }
 
 /** Merges the calls' outputs by time (a point of each per row) and evaluates the select list. */
@@ -509,6 +557,7 @@ function mergeStreams(
   plan: SelectPlan,
   ex: Expanded,
   streams: readonly OutputPoint[][],
+  types: SlotTypes,
 ): QueryCell[][] {
   const pos = streams.map(() => 0)
   const out: QueryCell[][] = []
@@ -531,7 +580,7 @@ function mergeStreams(
       } else slots[s] = null
     }
     const row: QueryCell[] = [timeCell(t, plan.location)]
-    for (const f of ex.fields) row.push(toCell(evalField(f.expr, slots, aux)))
+    for (const f of ex.fields) row.push(toCell(evalField(f.expr, slots, aux, types)))
     out.push(row)
   }
   return out

@@ -7,6 +7,7 @@
 import type { BinaryOperator, Expr, Field } from '../influxql/index.js'
 import { NotImplementedError, StatementError } from './errors.js'
 import { evalBinary, MATH_FUNCTIONS, mathArgCount } from './select-eval.js'
+import { castOf, type CastType } from './select-cast.js'
 import type { Scalar } from './functions/index.js'
 
 /** The selectors (InfluxDB's influxql.IsSelector). */
@@ -38,7 +39,7 @@ export const TRANSFORM_NAMES: ReadonlySet<string> = new Set([
 export type FieldExpr =
   | { readonly kind: 'ref'; readonly slot: number }
   | { readonly kind: 'call'; readonly slot: number }
-  | { readonly kind: 'literal'; readonly value: Scalar | null }
+  | { readonly kind: 'literal'; readonly value: Scalar | null; readonly unsigned: boolean }
   | {
       readonly kind: 'binary'
       readonly op: BinaryOperator
@@ -52,6 +53,8 @@ export type FieldExpr =
 export interface AuxRef {
   readonly name: string
   readonly type: 'field' | 'tag' | 'any'
+  /** A cast (`name::unsigned`): the field is read as this type (select-cast.ts). */
+  readonly cast?: CastType
 }
 
 /** One function-call slot: an aggregate (or raw points), then transformations, innermost first. */
@@ -66,6 +69,8 @@ export interface CallPlan {
   } | null
   /** The field the innermost call reads. */
   readonly field: string
+  /** A cast of that field (`max(v::unsigned)`): the call reads it as this type. */
+  readonly cast?: CastType
   readonly transforms: readonly { readonly name: string; readonly args: readonly Expr[] }[]
 }
 
@@ -174,6 +179,21 @@ function literalValue(e: Expr): Scalar | null {
   }
 }
 
+function literalField(e: Expr): FieldExpr {
+  return { kind: 'literal', value: literalValue(e), unsigned: e.kind === 'UnsignedLiteral' }
+}
+
+/**
+ * Whether InfluxDB's Reduce folds `lhs op rhs` with a uint64 literal: with an integer or uint64
+ * literal (no bitwise operators), or a float literal on the right; otherwise it stays as written.
+ */
+function foldsUnsigned(op: BinaryOperator, lhs: Expr, rhs: Expr): boolean {
+  if (op === '&' || op === '|' || op === '^') return false
+  const intOrUnsigned = (e: Expr): boolean =>
+    e.kind === 'IntegerLiteral' || e.kind === 'UnsignedLiteral'
+  return intOrUnsigned(lhs) && (intOrUnsigned(rhs) || rhs.kind === 'NumberLiteral')
+}
+
 /** Folds constant arithmetic (`v * (2 + 3)`), as InfluxDB's Reduce does before compiling. */
 export function foldConstants(e: Expr): Expr {
   switch (e.kind) {
@@ -184,10 +204,15 @@ export function foldConstants(e: Expr): Expr {
     case 'BinaryExpr': {
       const lhs = foldConstants(e.lhs)
       const rhs = foldConstants(e.rhs)
-      if (isLiteral(lhs) && isLiteral(rhs)) {
-        const v = evalBinary(e.op, literalValue(lhs), literalValue(rhs))
+      const lu = lhs.kind === 'UnsignedLiteral'
+      const ru = rhs.kind === 'UnsignedLiteral'
+      if (isLiteral(lhs) && isLiteral(rhs) && (!(lu || ru) || foldsUnsigned(e.op, lhs, rhs))) {
+        const v = evalBinary(e.op, literalValue(lhs), literalValue(rhs), lu, ru)
         if (typeof v === 'number') return { kind: 'NumberLiteral', value: v }
-        if (typeof v === 'bigint') return { kind: 'IntegerLiteral', value: v }
+        if (typeof v === 'bigint')
+          return lu || ru
+            ? { kind: 'UnsignedLiteral', value: v }
+            : { kind: 'IntegerLiteral', value: v }
         if (typeof v === 'boolean') return { kind: 'BooleanLiteral', value: v }
         if (typeof v === 'string') return { kind: 'StringLiteral', value: v }
       }
@@ -234,12 +259,12 @@ class Compiler {
     this.opt = opt
   }
 
-  auxSlot(name: string, type: AuxRef['type']): number {
-    const key = `${name}\u0000${type}`
+  auxSlot(name: string, type: AuxRef['type'], cast?: CastType): number {
+    const key = `${name}\u0000${type}\u0000${cast ?? ''}`
     let slot = this.auxIndex.get(key)
     if (slot === undefined) {
       slot = this.aux.length
-      this.aux.push({ name, type })
+      this.aux.push(cast === undefined ? { name, type } : { name, type, cast })
       this.auxIndex.set(key, slot)
     }
     return slot
@@ -261,6 +286,7 @@ class Compiler {
           slot: this.auxSlot(
             e.name,
             e.dataType === 'tag' ? 'tag' : e.dataType === 'unknown' ? 'any' : 'field',
+            castOf(e.dataType),
           ),
         }
       case 'Wildcard':
@@ -291,9 +317,7 @@ class Compiler {
             kind: 'math',
             name: e.name,
             args: e.args.map((a) =>
-              isLiteral(a)
-                ? { kind: 'literal', value: literalValue(a) }
-                : this.compile(a, allowWildcard),
+              isLiteral(a) ? literalField(a) : this.compile(a, allowWildcard),
             ),
           }
         }
@@ -302,12 +326,8 @@ class Compiler {
         const l = isLiteral(e.lhs)
         const r = isLiteral(e.rhs)
         if (l && r) throw new StatementError('cannot perform a binary expression on two literals')
-        const lhs: FieldExpr = l
-          ? { kind: 'literal', value: literalValue(e.lhs) }
-          : this.compile(e.lhs, false)
-        const rhs: FieldExpr = r
-          ? { kind: 'literal', value: literalValue(e.rhs) }
-          : this.compile(e.rhs, false)
+        const lhs: FieldExpr = l ? literalField(e.lhs) : this.compile(e.lhs, false)
+        const rhs: FieldExpr = r ? literalField(e.rhs) : this.compile(e.rhs, false)
         return { kind: 'binary', op: e.op, lhs, rhs }
       }
       default:
@@ -371,11 +391,13 @@ class Compiler {
           transforms: [...inner.transforms, { name, args: e.args.slice(1) }],
         }
       }
+      const cast = arg0 !== undefined && arg0.kind === 'VarRef' ? castOf(arg0.dataType) : undefined
       return {
         key: keyOf(e),
         aggregate: null,
         field: arg0 !== undefined && arg0.kind === 'VarRef' ? arg0.name : '',
         transforms: [{ name, args: e.args.slice(1) }],
+        ...(cast !== undefined && { cast }),
       }
     }
     if (arg0 !== undefined && (arg0.kind === 'Wildcard' || arg0.kind === 'RegexLiteral'))
@@ -402,7 +424,14 @@ class Compiler {
     if (arg0 !== undefined && (arg0.kind === 'Call' || arg0.kind === 'Distinct'))
       throw new NotImplementedError(`${name}() of a function`)
     const field = arg0 !== undefined && arg0.kind === 'VarRef' ? arg0.name : ''
-    return { key: keyOf(e), aggregate: { name, args: e.args }, field, transforms: [] }
+    const cast = arg0 !== undefined && arg0.kind === 'VarRef' ? castOf(arg0.dataType) : undefined
+    return {
+      key: keyOf(e),
+      aggregate: { name, args: e.args },
+      field,
+      transforms: [],
+      ...(cast !== undefined && { cast }),
+    }
   }
 }
 

@@ -59,6 +59,29 @@ describe('SELECT INTO points', () => {
     )
   })
 
+  it('writes the columns a row marks as uint64 as unsigned fields (issue #4)', () => {
+    const points = rowsToPoints(
+      [
+        {
+          name: 'u',
+          columns: ['time', 'big', 'n'],
+          values: [[t(5n), 2n ** 64n - 1n, -1n]],
+          unsigned: [false, true, false],
+        },
+      ],
+      '',
+    )
+    assert.deepEqual(
+      points.map((p) => p.fields.map((f) => [f.key, f.value.kind, f.value.value])),
+      [
+        [
+          ['big', 'unsigned', 2n ** 64n - 1n],
+          ['n', 'integer', -1n],
+        ],
+      ],
+    )
+  })
+
   it('names every point after the target measurement when one is given', () => {
     assert.deepEqual(
       rowsToPoints(rows, 'copy').map((p) => p.measurement),

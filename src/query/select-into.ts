@@ -1,8 +1,9 @@
 // SELECT … INTO: the result rows of a SELECT become points again and are written through an
 // IntoWriter, as InfluxDB's coordinator does: the row's GROUP BY tags stay tags (empty values
 // dropped), every non-null non-time column becomes a field typed by its cell (float, integer,
-// string, boolean), a row without a non-null field is dropped, and the measurement is the
-// target's or, for `:MEASUREMENT`, the row's. The statement answers the number of points written.
+// string, boolean; unsigned for the columns the row marks as uint64), a row without a non-null
+// field is dropped, and the measurement is the target's or, for `:MEASUREMENT`, the row's. The
+// statement answers the number of points written.
 
 import type { Field, FieldValue, Point, Tag } from '../lineprotocol/index.js'
 import { formatPoint, parsePoints } from '../lineprotocol/index.js'
@@ -31,12 +32,14 @@ export interface IntoTarget {
   readonly measurement: string
 }
 
-function fieldValueOf(cell: QueryCell): FieldValue | undefined {
+function fieldValueOf(cell: QueryCell, unsigned: boolean): FieldValue | undefined {
   switch (typeof cell) {
     case 'number':
       return Number.isFinite(cell) ? { kind: 'float', value: cell } : undefined
     case 'bigint':
-      return { kind: 'integer', value: cell }
+      return unsigned
+        ? { kind: 'unsigned', value: BigInt.asUintN(64, cell) }
+        : { kind: 'integer', value: cell }
     case 'string':
       return { kind: 'string', value: cell }
     case 'boolean':
@@ -64,7 +67,7 @@ export function rowsToPoints(rows: readonly QueryRow[], measurement: string): Po
       for (let c = 0; c < row.columns.length; c++) {
         const key = row.columns[c]
         if (c === timeIdx || key === undefined) continue
-        const value = fieldValueOf(values[c] ?? null)
+        const value = fieldValueOf(values[c] ?? null, row.unsigned?.[c] === true)
         if (value !== undefined) fields.push({ key, value })
       }
       if (fields.length === 0) continue
@@ -76,7 +79,7 @@ export function rowsToPoints(rows: readonly QueryRow[], measurement: string): Po
     }
   }
   if (lines.length === 0) return []
-  return parsePoints(new TextEncoder().encode(lines.join('\n'))).points
+  return parsePoints(new TextEncoder().encode(lines.join('\n')), { allowUnsigned: true }).points
 }
 
 /** Converts `rows` and writes them into `target`; returns how many points were written. */

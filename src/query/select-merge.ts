@@ -18,6 +18,27 @@ export function registerTimes(list: readonly InputPoint[], times: BigInt64Array)
   if (times.length === list.length) knownTimes.set(list, times)
 }
 
+/**
+ * The times of `list` as int64 halves: `hi` (signed) and `lo` (unsigned), so that comparing two
+ * times is two number comparisons instead of a BigInt comparison.
+ */
+export function timeHalves(list: readonly InputPoint[]): { hi: Int32Array; lo: Uint32Array } {
+  const n = list.length
+  let times = knownTimes.get(list)
+  if (times === undefined) {
+    times = new BigInt64Array(n)
+    for (let i = 0; i < n; i++) times[i] = (list[i] as InputPoint).time
+  }
+  const halves = new Uint32Array(times.buffer, times.byteOffset, 2 * n)
+  const lo = new Uint32Array(n)
+  const hi = new Int32Array(n)
+  for (let i = 0; i < n; i++) {
+    lo[i] = halves[2 * i + LO] as number
+    hi[i] = (halves[2 * i + HI] as number) | 0
+  }
+  return { hi, lo }
+}
+
 function ascending(list: readonly InputPoint[]): boolean {
   if (knownTimes.has(list)) return true
   for (let i = 1; i < list.length; i++)

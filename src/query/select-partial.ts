@@ -15,6 +15,7 @@ import type {
   ValueType,
 } from './functions/index.js'
 import type { FunctionLibrary } from './select-plan.js'
+import { GoHeap, sortedLess } from './select-go-merge.js'
 
 /** The calls InfluxDB pushes down to the shards. */
 export const MERGEABLE: ReadonlySet<string> = new Set([
@@ -48,47 +49,14 @@ export function goMerge(inputs: readonly (readonly Partial[])[], ascending: bool
   const only = live[0]
   if (live.length === 1 && only !== undefined) return [...only]
   const pos = live.map(() => 0)
-  const heap: number[] = live.map((_, i) => i)
   const windowOf = (k: number): bigint => live[k]?.[pos[k] ?? 0]?.window ?? 0n
-  const less = (a: number, b: number): boolean => {
-    const x = windowOf(heap[a] ?? 0)
-    const y = windowOf(heap[b] ?? 0)
-    return ascending ? x < y : x > y
-  }
-  const swap = (a: number, b: number): void => {
-    const t = heap[a] ?? 0
-    heap[a] = heap[b] ?? 0
-    heap[b] = t
-  }
-  const down = (i0: number, n: number): void => {
-    let i = i0
-    for (;;) {
-      const j1 = 2 * i + 1
-      if (j1 >= n) break
-      let j = j1
-      const j2 = j1 + 1
-      if (j2 < n && less(j2, j1)) j = j2
-      if (!less(j, i)) break
-      swap(i, j)
-      i = j
-    }
-  }
-  const up = (j0: number): void => {
-    let j = j0
-    for (;;) {
-      const i = Math.trunc((j - 1) / 2)
-      if (i === j || !less(j, i)) break
-      swap(i, j)
-      j = i
-    }
-  }
-  for (let i = Math.trunc(heap.length / 2) - 1; i >= 0; i--) down(i, heap.length)
+  const heap = new GoHeap(
+    live.map((_, i) => i),
+    (a, b) => (ascending ? windowOf(a) < windowOf(b) : windowOf(a) > windowOf(b)),
+  )
   const out: Partial[] = []
-  while (heap.length > 0) {
-    const n = heap.length - 1
-    swap(0, n)
-    down(0, n)
-    const curr = heap.pop() ?? 0
+  while (heap.size > 0) {
+    const curr = heap.pop()
     const list = live[curr] ?? []
     const first = list[pos[curr] ?? 0]
     if (first === undefined) continue
@@ -96,10 +64,7 @@ export function goMerge(inputs: readonly (readonly Partial[])[], ascending: bool
     let p = pos[curr] ?? 0
     while (p < list.length && list[p]?.window === w) out.push(list[p++] as Partial)
     pos[curr] = p
-    if (p < list.length) {
-      heap.push(curr)
-      up(heap.length - 1)
-    }
+    if (p < list.length) heap.push(curr)
   }
   return out
 }
@@ -213,4 +178,43 @@ export function combine(
     for (const point of r.emit()) out.push({ window: w, point, count: total })
   }
   return out
+}
+
+/**
+ * first() or last() of one shard's tag set without GROUP BY time. InfluxDB reads it as raw points
+ * through a sorted merge of the series (ascending for first, descending for last — series in
+ * reverse key order then — whatever the query's order) behind a limit of one point, whose
+ * off-by-one lets two points through, and reduces those two. Only the series' first (last)
+ * points decide them: `heads` holds each series' partial, series in key order.
+ */
+export function firstLastPartial(
+  lib: FunctionLibrary,
+  name: 'first' | 'last',
+  input: ValueType,
+  heads: readonly Partial[],
+  auxOrder: readonly number[],
+  contextOf: (window: bigint) => ReducerContext,
+): Partial[] {
+  const first = heads[0]
+  if (first === undefined) return []
+  const asc = name === 'first'
+  const items = asc ? [...heads] : [...heads].reverse()
+  const heap = new GoHeap(
+    items.map((_h, k) => k),
+    (a, b) => sortedLess((items[a] as Partial).point, (items[b] as Partial).point, asc, auxOrder),
+  )
+  // The popped series' next point goes back on the heap, but it is later than any point left
+  // at the first point's time, so the second pop is the heap's root after the first.
+  const picked = [heap.pop()]
+  if (heap.size > 0) picked.push(heap.pop())
+  const fn = lib.aggregate(name)
+  if (fn === undefined) throw new StatementError(`undefined function ${name}()`)
+  const r = fn.newReducer(input, contextOf(first.window))
+  let total = 0
+  for (const p of heads) total += p.count
+  for (const k of picked) {
+    const p = (items[k] as Partial).point
+    if (p.value !== null) r.push({ time: p.time, value: p.value, aux: p.aux, tags: {} })
+  }
+  return r.emit().map((point) => ({ window: first.window, point, count: total }))
 }

@@ -11,6 +11,7 @@ import type { EngineInput } from './select-engine.js'
 import type { SelectPlan } from './select-plan.js'
 import type { SeriesRows } from './select-series-data.js'
 import type { RowSource } from './select-series-cursor.js'
+import type { MeasurementTyping } from './select-typing.js'
 
 /** How many rows of a tag set OFFSET still skips and LIMIT still lets through. */
 export interface RowCut {
@@ -26,6 +27,7 @@ export function rawValues(
   auxCol: readonly number[],
   input: EngineInput,
   direct: boolean,
+  typing: MeasurementTyping,
   cut: RowCut,
   heads: number[] = rows.map((r) => (plan.ascending ? 0 : r.times.length - 1)),
   maxRows = Number.POSITIVE_INFINITY,
@@ -64,12 +66,16 @@ export function rawValues(
     cut.left--
     for (let k = 0; k < nAux; k++) {
       const c = auxCol[k] ?? -1
-      aux[k] = c >= 0 ? (r.cols[c]?.[i] ?? null) : (r.tags.get(ex.aux[k]?.name ?? '') ?? null)
+      const convert = typing.auxConvert[k]
+      const cell = c >= 0 ? (r.cols[c]?.[i] ?? null) : (r.tags.get(ex.aux[k]?.name ?? '') ?? null)
+      aux[k] = convert === undefined || c < 0 ? cell : convert(cell)
     }
     const row: QueryCell[] = [timeCell(bestTime, plan.location)]
     for (const f of ex.fields)
       row.push(
-        f.expr.kind === 'ref' ? (aux[f.expr.slot] ?? null) : toCell(evalField(f.expr, [], aux)),
+        f.expr.kind === 'ref'
+          ? (aux[f.expr.slot] ?? null)
+          : toCell(evalField(f.expr, [], aux, typing.slots)),
       )
     out.push(row)
   }
@@ -105,6 +111,7 @@ export async function* rawBlocks(
   },
   auxCol: readonly number[],
   input: EngineInput,
+  typing: MeasurementTyping,
 ): AsyncGenerator<QueryCell[][]> {
   const cut: RowCut = {
     skip: plan.offset,
@@ -119,9 +126,11 @@ export async function* rawBlocks(
   const fieldCols = auxCol.filter((c) => c >= 0)
   const auxNames = ex.aux.map((a) => a.name)
   const nFields = ex.fields.length
-  const refSlots = ex.fields.every((f) => f.expr.kind === 'ref')
-    ? ex.fields.map((f) => (f.expr.kind === 'ref' ? f.expr.slot : -1))
-    : undefined
+  const { auxConvert, slots } = typing
+  const refSlots =
+    ex.fields.every((f) => f.expr.kind === 'ref') && auxConvert.every((c) => c === undefined)
+      ? ex.fields.map((f) => (f.expr.kind === 'ref' ? f.expr.slot : -1))
+      : undefined
   const refCols = (refSlots ?? []).map((slot) => auxCol[slot] ?? -1)
   const refNames = (refSlots ?? []).map((slot) => auxNames[slot] ?? '')
   /** The output row of the source's current row. */
@@ -139,7 +148,9 @@ export async function* rawBlocks(
     const aux: QueryCell[] = new Array<QueryCell>(nAux)
     for (let k = 0; k < nAux; k++) {
       const c = auxCol[k] ?? -1
-      aux[k] = c >= 0 ? src.cell(c) : (src.tags.get(auxNames[k] ?? '') ?? null)
+      const convert = auxConvert[k]
+      if (c < 0) aux[k] = src.tags.get(auxNames[k] ?? '') ?? null
+      else aux[k] = convert === undefined ? src.cell(c) : convert(src.cell(c))
     }
     for (let k = 0; k < nFields; k++) {
       const f = ex.fields[k]
@@ -148,7 +159,7 @@ export async function* rawBlocks(
           ? null
           : f.expr.kind === 'ref'
             ? (aux[f.expr.slot] ?? null)
-            : toCell(evalField(f.expr, [], aux))
+            : toCell(evalField(f.expr, [], aux, slots))
     }
     return cells
   }

@@ -6,7 +6,7 @@
 import type { Expr } from '../influxql/index.js'
 import type { KeyCursor, Shard } from '../engine/index.js'
 import { joinTSMKey, valueAt } from '../engine/index.js'
-import type { Values } from '../lineprotocol/index.js'
+import type { FieldType, Values } from '../lineprotocol/index.js'
 import type { InputPoint } from './functions/index.js'
 import type { QueryCell } from './result.js'
 import { evalExpr, MISSING } from './select-eval.js'
@@ -62,14 +62,22 @@ export async function* seriesRowChunks(
   const k = states.length
   const index = new Map<string, number>(names.map((n, i) => [n, i]))
   const tagKeys = new Set(tags.keys())
+  // Each field's type as its chunks say (the condition compares unsigned fields as uint64).
+  const kinds: (FieldType | undefined)[] = states.map(() => undefined)
+  const typeOf = (name: string): FieldType | undefined => {
+    const c = index.get(name)
+    return c === undefined ? undefined : kinds[c]
+  }
   try {
     for (;;) {
       // Every live field has a chunk with values left.
-      for (const s of states) {
+      for (let f = 0; f < k; f++) {
+        const s = states[f] as FieldState
         while (!s.done && (s.chunk === undefined || s.pos >= s.chunk.times.length)) {
           s.chunk = await s.cursor.next()
           s.pos = 0
           if (s.chunk === undefined) s.done = true
+          else kinds[f] = s.chunk.kind
         }
       }
       // Rows up to the earliest chunk end are complete: no field has a later value at those times.
@@ -124,7 +132,7 @@ export async function* seriesRowChunks(
         return null
       }
       for (row = 0; row < times.length; row++) {
-        if (evalExpr(filter, lookup) !== true) continue
+        if (evalExpr(filter, lookup, typeOf) !== true) continue
         keepTimes.push(times[row] ?? 0n)
         for (let c = 0; c < cols.length; c++) keepCols[c]?.push(cols[c]?.[row] ?? null)
       }

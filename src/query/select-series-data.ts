@@ -5,7 +5,7 @@
 
 import type { Expr } from '../influxql/index.js'
 import type { Shard } from '../engine/index.js'
-import type { Values } from '../lineprotocol/index.js'
+import type { FieldType, Values } from '../lineprotocol/index.js'
 import type { QueryCell } from './result.js'
 import { evalExpr, MISSING } from './select-eval.js'
 import { readField } from './select-source.js'
@@ -99,8 +99,12 @@ export async function readSeriesRows(
     if (tagKeys.has(name) || schemaTagKeys.has(name)) return tags.get(name) ?? ''
     return null
   }
+  const typeOf = (name: string): FieldType | undefined => {
+    const k = index.get(name)
+    return k === undefined ? undefined : read[k]?.kind
+  }
   for (row = 0; row < times.length; row++) {
-    if (evalExpr(filter, lookup) !== true) continue
+    if (evalExpr(filter, lookup, typeOf) !== true) continue
     keepTimes.push(times[row] ?? 0n)
     for (let k = 0; k < cols.length; k++) keepCols[k]?.push(cols[k]?.[row] ?? null)
   }

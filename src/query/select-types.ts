@@ -1,12 +1,14 @@
 // The type check InfluxDB 1.6 runs on the select list once wildcards and field types are known
 // (query.validateTypes): each binary expression is evaluated on its operands' zero values and
 // fails with `type error: <expr>: incompatible types: <lhs> and <rhs>` when that gives nothing
-// (string + string, float + boolean …). The expression prints with its field types (`note::string`).
+// (string + string, float + boolean …). An integer and an unsigned operand need a cast unless the
+// integer is a literal beside an unsigned variable. The expression prints with its field types
+// (`note::string`).
 
 import type { Expr } from '../influxql/index.js'
 import { formatExpr } from '../influxql/index.js'
 import { StatementError } from './errors.js'
-import { evalBinary, MATH_FUNCTIONS, type EvalValue } from './select-eval.js'
+import { evalBinary, isArithmetic, MATH_FUNCTIONS, type EvalValue } from './select-eval.js'
 import type { FunctionLibrary } from './select-plan.js'
 
 /** A type as InfluxDB's TypeValuerEval sees it. */
@@ -32,9 +34,9 @@ function zero(t: EvalType): EvalValue {
   }
 }
 
-function inspect(v: EvalValue): EvalType {
+function inspect(v: EvalValue, unsigned: boolean): EvalType {
   if (typeof v === 'number') return 'float'
-  if (typeof v === 'bigint') return 'integer'
+  if (typeof v === 'bigint') return unsigned ? 'unsigned' : 'integer'
   if (typeof v === 'string') return 'string'
   if (typeof v === 'boolean') return 'boolean'
   return 'unknown'
@@ -63,6 +65,9 @@ function typed(e: Expr, types: NameType): Expr {
 function typeOf(e: Expr, types: NameType, lib: FunctionLibrary, root: Expr): EvalType {
   switch (e.kind) {
     case 'VarRef':
+      // A variable with a type (a cast, `::tag`) has that type (TypeValuerEval).
+      if (e.dataType !== 'unknown' && e.dataType !== 'field' && e.dataType !== 'time')
+        return e.dataType === 'duration' ? 'unknown' : e.dataType
       return types(e.name) ?? 'unknown'
     case 'NumberLiteral':
       return 'float'
@@ -97,9 +102,14 @@ function typeOf(e: Expr, types: NameType, lib: FunctionLibrary, root: Expr): Eva
     case 'BinaryExpr': {
       const lhs = typeOf(e.lhs, types, lib, root)
       const rhs = typeOf(e.rhs, types, lib, root)
+      checkIntegerUnsigned(e, lhs, rhs, types)
       if (lhs === 'unknown') return rhs
       if (rhs === 'unknown') return lhs
-      const t = inspect(evalBinary(e.op, zero(lhs), zero(rhs)))
+      // InfluxDB evaluates the zero values without IntegerFloatDivision: integer / integer is an integer.
+      const lu = lhs === 'unsigned'
+      const ru = rhs === 'unsigned'
+      const v = evalBinary(e.op, zero(lhs), zero(rhs), lu, ru, true)
+      const t = inspect(v, isArithmetic(e.op) && (lu || ru))
       if (t === 'unknown') {
         throw new StatementError(
           `type error: ${formatExpr(typed(e, types))}: incompatible types: ${lhs} and ${rhs}`,
@@ -110,6 +120,49 @@ function typeOf(e: Expr, types: NameType, lib: FunctionLibrary, root: Expr): Eva
     default:
       return 'unknown'
   }
+}
+
+function isLiteral(e: Expr): boolean {
+  switch (e.kind) {
+    case 'BooleanLiteral':
+    case 'BoundParameter':
+    case 'DurationLiteral':
+    case 'IntegerLiteral':
+    case 'UnsignedLiteral':
+    case 'NilLiteral':
+    case 'NumberLiteral':
+    case 'RegexLiteral':
+    case 'ListLiteral':
+    case 'StringLiteral':
+    case 'TimeLiteral':
+      return true
+    default:
+      return false
+  }
+}
+
+/**
+ * An integer and an unsigned operand only combine when the integer is a literal next to an
+ * unsigned variable; otherwise InfluxDB asks for a cast or refuses the literal.
+ */
+function checkIntegerUnsigned(
+  e: Expr & { kind: 'BinaryExpr' },
+  lhs: EvalType,
+  rhs: EvalType,
+  types: NameType,
+): void {
+  let message: string | undefined
+  if (lhs === 'unsigned' && rhs === 'integer') {
+    if (isLiteral(e.lhs)) message = `cannot use ${e.op} with an integer and unsigned literal`
+    else if (!isLiteral(e.rhs))
+      message = `cannot use ${e.op} between an integer and unsigned, an explicit cast is required`
+  } else if (lhs === 'integer' && rhs === 'unsigned') {
+    if (isLiteral(e.rhs)) message = `cannot use ${e.op} with an integer and unsigned literal`
+    else if (!isLiteral(e.lhs))
+      message = `cannot use ${e.op} between an integer and unsigned, an explicit cast is required`
+  }
+  if (message !== undefined)
+    throw new StatementError(`type error: ${formatExpr(typed(e, types))}: ${message}`)
 }
 
 /** Throws InfluxDB's type error for the first select-list expression whose types do not combine. */

@@ -14,7 +14,7 @@ export const T0 = 1_614_556_800
 const H = 3600
 
 /** A deterministic pseudo-random sequence (LCG). */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let s = seed >>> 0
   return () => {
     s = (Math.imul(s, 1_664_525) + 1_013_904_223) >>> 0

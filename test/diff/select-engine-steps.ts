@@ -269,8 +269,11 @@ export const explainQueries: readonly string[] = [
 /**
  * integral(): one reducer per tag set streaming across GROUP BY time windows, the series of a tag
  * set merged; without GROUP BY time a float integral is at time 0, an integer one at the range
- * start. Only single tag sets: with several, influxd emits each tag set's last window when its
- * stream closes, in Go map order (random), so the order of its answer is not deterministic.
+ * start. Only single tag sets (or one kept by SLIMIT): with several, influxd emits each tag set's
+ * last window when its stream closes, in Go map order (random), so the order of its answer is not
+ * repeatable. ORDER BY time DESC runs the reducer over descending points with the window bounds
+ * swapped (negative areas stamped with window ends; paris/s1 has points on the window starts).
+ * SLIMIT/SOFFSET keep tag sets counted in ascending order, also for DESC (issue #4).
  */
 export const integralQueries: readonly string[] = [
   `SELECT integral(temp) FROM weather WHERE ${D1} AND city = 'paris' AND station = 's1'`,
@@ -282,4 +285,16 @@ export const integralQueries: readonly string[] = [
   `SELECT integral(speed) FROM wind WHERE ${WK} GROUP BY time(1d)`,
   `SELECT integral(temp, 1m) FROM weather WHERE ${WK} AND city = 'paris' GROUP BY time(1d, 6h)`,
   `SELECT integral(temp) FROM weather WHERE city = 'paris'`,
+  `SELECT integral(temp) FROM weather WHERE ${D1} AND city = 'paris' AND station = 's1' ORDER BY time DESC`,
+  `SELECT integral(hum) FROM weather WHERE ${D1} AND station = 's1' ORDER BY time DESC`,
+  `SELECT integral(temp) FROM weather WHERE ${WK} GROUP BY time(12h) ORDER BY time DESC`,
+  `SELECT integral(hum, 1h) FROM weather WHERE ${WK} AND city = 'paris' GROUP BY time(6h) ORDER BY time DESC`,
+  `SELECT integral(speed) FROM wind WHERE ${WK} GROUP BY time(1d) ORDER BY time DESC`,
+  `SELECT integral(temp) FROM weather WHERE ${ALL} GROUP BY city SLIMIT 1 SOFFSET 1`,
+  `SELECT integral(temp) FROM weather WHERE ${ALL} GROUP BY city ORDER BY time DESC SLIMIT 1`,
+  `SELECT integral(hum) FROM weather WHERE ${D1} GROUP BY time(6h), station SLIMIT 1`,
+  `SELECT integral(speed) FROM wind WHERE ${WK} GROUP BY time(1d), dir ORDER BY time DESC SLIMIT 1 SOFFSET 1`,
+  `SELECT mean(temp) FROM weather WHERE ${ALL} GROUP BY city ORDER BY time DESC SLIMIT 1`,
+  `SELECT max(temp), station FROM weather WHERE ${ALL} GROUP BY city ORDER BY time DESC SLIMIT 2 SOFFSET 1`,
+  `SELECT temp FROM weather WHERE ${D1} GROUP BY city ORDER BY time DESC SLIMIT 1`,
 ]

@@ -2,10 +2,12 @@
 // sources (GROUP BY time rows whose calls are all null are not written), `SELECT *` without
 // GROUP BY * (tags become fields), and the backup documentation's merge workflow
 // `SELECT * INTO telegraf..:MEASUREMENT FROM /.*/ GROUP BY *` run on `restored_telegraf`.
-// Each write is followed by reads of what it wrote. Runs after select-steps.ts's writes.
+// Each write is followed by reads of what it wrote. Runs after select-steps.ts's writes. Then the
+// unsigned steps of select-unsigned-steps.ts (issue #4).
 
 import { q, w, type Step } from './diff-runner.js'
 import { DB } from './select-steps.js'
+import { unsignedSteps } from './select-unsigned-steps.js'
 
 const MID = "time >= '2020-01-02T12:00:00Z' AND time <= '2020-01-12T00:00:00Z'"
 
@@ -39,5 +41,7 @@ export function intoSteps(): Step[] {
     q('SHOW FIELD KEYS ON telegraf'),
     q('SELECT * FROM /.*/ GROUP BY *', 'telegraf'),
     q('SELECT * FROM /.*/', 'telegraf'),
+    // Issue #4: unsigned fields made by INTO from casts, and arithmetic on them.
+    ...unsignedSteps(),
   ]
 }

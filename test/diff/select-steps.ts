@@ -2,10 +2,13 @@
 // time and tag conditions, GROUP BY tags, ORDER BY time DESC, LIMIT/OFFSET, SLIMIT/SOFFSET,
 // several measurements, regex sources, db.rp.m) and aggregates/selectors without GROUP BY time.
 // Data spans several shard groups; part of it is snapshotted to TSM files before the rest is
-// written, so Tidemark reads cache and TSM together. Times are distinct across series (InfluxDB
-// orders equal times across series arbitrarily).
+// written, so Tidemark reads cache and TSM together. Times are distinct across series here;
+// select-ties-steps.ts (database i4) has equal times across series, which InfluxDB orders by its
+// merge heap.
 
 import { q, w, type Step } from './diff-runner.js'
+import { tieLaterWrites, tieQueries, tieWrites } from './select-ties-steps.js'
+import { unsignedWrites } from './select-unsigned-steps.js'
 
 export const DB = 'sel'
 
@@ -29,6 +32,8 @@ export function firstWrites(): Step[] {
     q(`CREATE DATABASE ${DB}`),
     q(`CREATE RETENTION POLICY other ON ${DB} DURATION INF REPLICATION 1`),
     w(DB, lines.join('\n'), { precision: 's' }),
+    ...tieWrites(),
+    ...unsignedWrites(),
   ]
 }
 
@@ -56,6 +61,7 @@ export function laterWrites(nowNs: bigint): Step[] {
       precision: 's',
       rp: 'other',
     }),
+    ...tieLaterWrites(),
   ]
 }
 
@@ -139,6 +145,8 @@ export const aggregateQueries: readonly string[] = [
   'SELECT last(v) FROM recent WHERE time > now() - 1h',
   'SELECT count(usage), usage FROM cpu',
   'SELECT time FROM cpu',
+  // Issue #4: tied points of several series (select-ties-steps.ts).
+  ...tieQueries,
 ]
 
 /** Every query step, each with and without epoch=ns. */

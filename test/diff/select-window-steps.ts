@@ -2,6 +2,8 @@
 // epoch plus offset, selectors answering the window start, every fill option, tags, ORDER BY time
 // DESC and LIMIT/OFFSET per series. Uses the data of select-steps.ts (2020-01-01 to 2020-01-22).
 
+import { tieIntegralQueries } from './select-ties-steps.js'
+
 /** Days 0-21 of the data; windows of 1d and 2d, some starting mid-window. */
 const R = "time >= '2020-01-01T00:00:00Z' AND time < '2020-01-22T00:00:00Z'"
 const MID = "time >= '2020-01-02T12:00:00Z' AND time <= '2020-01-12T00:00:00Z'"
@@ -40,4 +42,6 @@ export const windowQueries: readonly string[] = [
   'SELECT count(usage) FROM cpu GROUP BY time(1d) fill(none)',
   `SELECT usage FROM cpu WHERE ${R} GROUP BY time(1d)`,
   `SELECT usage FROM cpu WHERE ${R} fill(none)`,
+  // Issue #4: integral() with ORDER BY time DESC, SLIMIT/SOFFSET (select-ties-steps.ts).
+  ...tieIntegralQueries,
 ]

@@ -1,5 +1,6 @@
 // Binary operators between two row values as InfluxDB 1.6 evaluates SELECT expressions
-// (influxql's ValuerEval with IntegerFloatDivision on): integer / integer is float, and division
+// (influxql's ValuerEval with IntegerFloatDivision on, unless asked otherwise for WHERE
+// conditions): integer / integer is float, and division
 // by zero gives 0 (float 0 for float and integer division, 0 for unsigned; integer and unsigned
 // modulo by zero give 0). Mixing float with integer or unsigned computes in float; integer with
 // unsigned computes in uint64. int64 and uint64 arithmetic wraps around. Bitwise operators take
@@ -58,7 +59,13 @@ function floatOp(op: BinaryOperator, a: number, b: number): Scalar | null {
   }
 }
 
-function intOp(op: BinaryOperator, a: bigint, b: bigint, unsigned: boolean): Scalar | null {
+function intOp(
+  op: BinaryOperator,
+  a: bigint,
+  b: bigint,
+  unsigned: boolean,
+  integerDivision: boolean,
+): Scalar | null {
   if (CMP.has(op)) return cmp(op, a, b)
   const w = unsigned
     ? (x: bigint): bigint => BigInt.asUintN(64, x)
@@ -72,6 +79,7 @@ function intOp(op: BinaryOperator, a: bigint, b: bigint, unsigned: boolean): Sca
       return w(a * b)
     case '/':
       if (unsigned) return b === 0n ? 0n : a / b
+      if (integerDivision) return b === 0n ? 0n : BigInt.asIntN(64, a / b)
       return b === 0n ? 0 : Number(a) / Number(b)
     case '%':
       return b === 0n ? 0n : a % b
@@ -105,8 +113,17 @@ function fallthrough(op: BinaryOperator): Scalar | null {
   return CMP.has(op) ? false : null
 }
 
-/** Evaluates `lhs op rhs` for two row values (InfluxDB's rules, see the file comment). */
-export function evalBinary(op: BinaryOperator, lhs: TypedValue, rhs: TypedValue): Scalar | null {
+/**
+ * Evaluates `lhs op rhs` for two row values (InfluxDB's rules, see the file comment). With
+ * `integerDivision` (WHERE conditions, which InfluxDB evaluates without IntegerFloatDivision),
+ * int64 / int64 is an int64 truncated toward zero, and 0 when dividing by zero.
+ */
+export function evalBinary(
+  op: BinaryOperator,
+  lhs: TypedValue,
+  rhs: TypedValue,
+  integerDivision = false,
+): Scalar | null {
   let l = lhs.value
   let r = rhs.value
   if (l === null && typeof r === 'boolean') l = false
@@ -131,21 +148,26 @@ export function evalBinary(op: BinaryOperator, lhs: TypedValue, rhs: TypedValue)
     }
   }
   if (typeof l === 'number') {
-    const rf = typeof r === 'number' ? r : typeof r === 'bigint' ? Number(r) : undefined
+    const rf =
+      typeof r === 'number'
+        ? r
+        : typeof r === 'bigint'
+          ? Number(rhs.type === 'unsigned' ? BigInt.asUintN(64, r) : r)
+          : undefined
     if (rf === undefined) return fallthrough(op)
     return floatOp(op, l, rf)
   }
   if (typeof l === 'bigint') {
     const lu = lhs.type === 'unsigned'
-    if (typeof r === 'number') return floatOp(op, Number(l), r)
+    if (typeof r === 'number') return floatOp(op, Number(lu ? BigInt.asUintN(64, l) : l), r)
     if (typeof r !== 'bigint') return fallthrough(op)
     const ru = rhs.type === 'unsigned'
-    if (!lu && !ru) return intOp(op, l, r, false)
+    if (!lu && !ru) return intOp(op, l, r, false, integerDivision)
     if (CMP.has(op) && op !== '=' && op !== '!=') {
       if (!lu && l < 0n) return signedVsUnsigned(op, true)
       if (!ru && r < 0n) return signedVsUnsigned(op, false)
     }
-    return intOp(op, BigInt.asUintN(64, l), BigInt.asUintN(64, r), true)
+    return intOp(op, BigInt.asUintN(64, l), BigInt.asUintN(64, r), true, integerDivision)
   }
   if (typeof l === 'string' && typeof r === 'string' && (op === '=' || op === '!='))
     return cmp(op, l, r)

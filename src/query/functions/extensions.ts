@@ -6,9 +6,9 @@ import type { AggregateFunction, ReducerContext } from './types.js'
 /**
  * An aggregate InfluxDB runs as a stream over the whole tag set: integral(), which interpolates
  * across GROUP BY time window boundaries. The engine creates ONE reducer per tag set with the query
- * range as its window (`windowStart` = range start, `intervalNs` = the GROUP BY interval), pushes
- * every point of every window in time order, and emit() returns one point per window that had
- * points (time = window start), in time order.
+ * range as its window (`windowStart` = range start, `windowEnd` = range end + 1, `intervalNs` =
+ * the GROUP BY interval), pushes every point of every window in read order (descending for ORDER
+ * BY time DESC), and emit() returns the points InfluxDB's reducer emits, in that order.
  */
 export interface WholeTagSetAggregate extends AggregateFunction {
   readonly wholeTagSet: true
@@ -26,4 +26,6 @@ export function isWholeTagSet(fn: AggregateFunction): fn is WholeTagSetAggregate
  */
 export interface WindowedReducerContext extends ReducerContext {
   readonly windowOf?: (timeNs: bigint) => bigint
+  /** The points come in descending time order (ORDER BY time DESC). */
+  readonly descending?: boolean
 }

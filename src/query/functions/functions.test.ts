@@ -4,7 +4,13 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
 import { aggregateFunction, sampleFunction, transformFunction } from './index.js'
-import type { AggregateFunction, InputPoint, OutputPoint, Scalar } from './index.js'
+import type {
+  AggregateFunction,
+  InputPoint,
+  OutputPoint,
+  Scalar,
+  WindowedReducerContext,
+} from './index.js'
 import { callOf } from './oracle-test-support.js'
 
 function reduce(
@@ -155,5 +161,55 @@ describe('function library (unit)', () => {
     assert.throws(() => aggregateFunction('sample')?.validate(callOf('sample(f, 0)').args), {
       message: 'sample window must be greater than 1, got 0',
     })
+  })
+})
+
+describe('integral() with ORDER BY time DESC (issue #4)', () => {
+  it('swaps the window bounds as influxd does: negative areas stamped with the window end', () => {
+    const fn = aggregateFunction('integral')
+    assert.ok(fn !== undefined)
+    const s = 1_000_000_000n
+    const ctx: WindowedReducerContext = {
+      windowStart: 0n,
+      windowEnd: 60n * s,
+      intervalNs: 5n * s,
+      selectorTime: false,
+      args: [],
+      descending: true,
+    }
+    const r = fn.newReducer('float', ctx)
+    const pts: [number, number][] = [
+      [0, 1],
+      [1, 2],
+      [2, 3],
+      [3, 4],
+      [4, 4.5],
+      [5, 4.7],
+      [10, 5],
+      [20, 6],
+      [21, 7],
+      [22, 8],
+      [23, 9],
+      [24, 10],
+      [25, 10.5],
+      [30, 11],
+      [31, 12],
+    ]
+    for (const [t, v] of pts.reverse()) r.push({ time: BigInt(t) * s, value: v, aux: [], tags: {} })
+    // influxd 1.6.7: SELECT integral(v) … GROUP BY time(5s) ORDER BY time DESC on these points.
+    assert.deepEqual(
+      r.emit().map((p) => [Number(p.time / s), p.value]),
+      [
+        [35, -11.5],
+        [35, 0],
+        [30, -53.75],
+        [25, -42.25],
+        [25, 0],
+        [15, -55],
+        [10, -24.25],
+        [5, -16.35],
+        [5, 0],
+      ],
+    )
   })
 })

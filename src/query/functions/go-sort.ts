@@ -22,33 +22,31 @@ function bitLen(n: number): number {
 export function goSort<T>(data: T[], less: Less<T>): void {
   const n = data.length
   if (n <= 1) return
-  new GoSorter(data, less).pdqsort(0, n, bitLen(n))
+  new LessSorter(data, less).pdqsort(0, n, bitLen(n))
 }
 
-class GoSorter<T> {
-  readonly #d: T[]
-  readonly #less: Less<T>
+/**
+ * Sorts `data` in place as goSort does with a Less of `keys[i] < keys[j]`, where `keys[i]` is
+ * element i's number (moved along with it): the same steps, without a comparator call or a
+ * property read per comparison (several times faster on millions of points).
+ */
+export function goSortByKeys<T>(data: T[], keys: Float64Array): void {
+  const n = data.length
+  if (n <= 1) return
+  if (keys.length !== n) throw new RangeError('goSortByKeys: one key per element')
+  new KeySorter(data, keys).pdqsort(0, n, bitLen(n))
+}
+
+/** Go's pdqsort over the two operations of sort.Interface: Less and Swap of two positions. */
+abstract class GoSorter {
   #swaps = 0
 
-  constructor(data: T[], less: Less<T>) {
-    this.#d = data
-    this.#less = less
-  }
-
-  #lt(i: number, j: number): boolean {
-    return this.#less(this.#d[i] as T, this.#d[j] as T)
-  }
-
-  #swap(i: number, j: number): void {
-    const d = this.#d
-    const t = d[i] as T
-    d[i] = d[j] as T
-    d[j] = t
-  }
+  protected abstract lt(i: number, j: number): boolean
+  protected abstract swap(i: number, j: number): void
 
   #insertionSort(a: number, b: number): void {
     for (let i = a + 1; i < b; i++)
-      for (let j = i; j > a && this.#lt(j, j - 1); j--) this.#swap(j, j - 1)
+      for (let j = i; j > a && this.lt(j, j - 1); j--) this.swap(j, j - 1)
   }
 
   #siftDown(lo: number, hi: number, first: number): void {
@@ -56,9 +54,9 @@ class GoSorter<T> {
     for (;;) {
       let child = 2 * root + 1
       if (child >= hi) return
-      if (child + 1 < hi && this.#lt(first + child, first + child + 1)) child++
-      if (!this.#lt(first + root, first + child)) return
-      this.#swap(first + root, first + child)
+      if (child + 1 < hi && this.lt(first + child, first + child + 1)) child++
+      if (!this.lt(first + root, first + child)) return
+      this.swap(first + root, first + child)
       root = child
     }
   }
@@ -67,7 +65,7 @@ class GoSorter<T> {
     const hi = b - a
     for (let i = Math.trunc((hi - 1) / 2); i >= 0; i--) this.#siftDown(i, hi, a)
     for (let i = hi - 1; i >= 0; i--) {
-      this.#swap(a, a + i)
+      this.swap(a, a + i)
       this.#siftDown(0, i, a)
     }
   }
@@ -97,7 +95,7 @@ class GoSorter<T> {
       }
       if (wasBalanced && wasPartitioned && hint === INCREASING && this.#partialInsertionSort(a, b))
         return
-      if (a > 0 && !this.#lt(a - 1, pivot)) {
+      if (a > 0 && !this.lt(a - 1, pivot)) {
         a = this.#partitionEqual(a, b, pivot)
         continue
       }
@@ -119,39 +117,39 @@ class GoSorter<T> {
   }
 
   #partition(a: number, b: number, pivot: number): [number, boolean] {
-    this.#swap(a, pivot)
+    this.swap(a, pivot)
     let i = a + 1
     let j = b - 1
-    while (i <= j && this.#lt(i, a)) i++
-    while (i <= j && !this.#lt(j, a)) j--
+    while (i <= j && this.lt(i, a)) i++
+    while (i <= j && !this.lt(j, a)) j--
     if (i > j) {
-      this.#swap(j, a)
+      this.swap(j, a)
       return [j, true]
     }
-    this.#swap(i, j)
+    this.swap(i, j)
     i++
     j--
     for (;;) {
-      while (i <= j && this.#lt(i, a)) i++
-      while (i <= j && !this.#lt(j, a)) j--
+      while (i <= j && this.lt(i, a)) i++
+      while (i <= j && !this.lt(j, a)) j--
       if (i > j) break
-      this.#swap(i, j)
+      this.swap(i, j)
       i++
       j--
     }
-    this.#swap(j, a)
+    this.swap(j, a)
     return [j, false]
   }
 
   #partitionEqual(a: number, b: number, pivot: number): number {
-    this.#swap(a, pivot)
+    this.swap(a, pivot)
     let i = a + 1
     let j = b - 1
     for (;;) {
-      while (i <= j && !this.#lt(a, i)) i++
-      while (i <= j && this.#lt(a, j)) j--
+      while (i <= j && !this.lt(a, i)) i++
+      while (i <= j && this.lt(a, j)) j--
       if (i > j) return i
-      this.#swap(i, j)
+      this.swap(i, j)
       i++
       j--
     }
@@ -162,20 +160,20 @@ class GoSorter<T> {
     const shortestShifting = 50
     let i = a + 1
     for (let step = 0; step < maxSteps; step++) {
-      while (i < b && !this.#lt(i, i - 1)) i++
+      while (i < b && !this.lt(i, i - 1)) i++
       if (i === b) return true
       if (b - a < shortestShifting) return false
-      this.#swap(i, i - 1)
+      this.swap(i, i - 1)
       if (i - a >= 2) {
         for (let j = i - 1; j >= 1; j--) {
-          if (!this.#lt(j, j - 1)) break
-          this.#swap(j, j - 1)
+          if (!this.lt(j, j - 1)) break
+          this.swap(j, j - 1)
         }
       }
       if (b - i >= 2) {
         for (let j = i + 1; j < b; j++) {
-          if (!this.#lt(j, j - 1)) break
-          this.#swap(j, j - 1)
+          if (!this.lt(j, j - 1)) break
+          this.swap(j, j - 1)
         }
       }
     }
@@ -194,7 +192,7 @@ class GoSorter<T> {
       random = BigInt.asUintN(64, random ^ (random << 5n))
       let other = Number(random & mask)
       if (other >= length) other -= length
-      this.#swap(idx, a + other)
+      this.swap(idx, a + other)
     }
   }
 
@@ -218,19 +216,19 @@ class GoSorter<T> {
   /** The index of the median of data[a], data[b], data[c], counting swaps as Go's median(). */
   #median(a: number, b: number, c: number): number {
     let t: number
-    if (this.#lt(b, a)) {
+    if (this.lt(b, a)) {
       this.#swaps++
       t = a
       a = b
       b = t
     }
-    if (this.#lt(c, b)) {
+    if (this.lt(c, b)) {
       this.#swaps++
       t = b
       b = c
       c = t
     }
-    if (this.#lt(b, a)) {
+    if (this.lt(b, a)) {
       this.#swaps++
       b = a
     }
@@ -238,6 +236,54 @@ class GoSorter<T> {
   }
 
   #reverseRange(a: number, b: number): void {
-    for (let i = a, j = b - 1; i < j; i++, j--) this.#swap(i, j)
+    for (let i = a, j = b - 1; i < j; i++, j--) this.swap(i, j)
+  }
+}
+
+class LessSorter<T> extends GoSorter {
+  readonly #d: T[]
+  readonly #less: Less<T>
+
+  constructor(data: T[], less: Less<T>) {
+    super()
+    this.#d = data
+    this.#less = less
+  }
+
+  protected lt(i: number, j: number): boolean {
+    return this.#less(this.#d[i] as T, this.#d[j] as T)
+  }
+
+  protected swap(i: number, j: number): void {
+    const d = this.#d
+    const t = d[i] as T
+    d[i] = d[j] as T
+    d[j] = t
+  }
+}
+
+class KeySorter<T> extends GoSorter {
+  readonly #d: T[]
+  readonly #k: Float64Array
+
+  constructor(data: T[], keys: Float64Array) {
+    super()
+    this.#d = data
+    this.#k = keys
+  }
+
+  protected lt(i: number, j: number): boolean {
+    return (this.#k[i] as number) < (this.#k[j] as number)
+  }
+
+  protected swap(i: number, j: number): void {
+    const d = this.#d
+    const k = this.#k
+    const t = d[i] as T
+    d[i] = d[j] as T
+    d[j] = t
+    const u = k[i] as number
+    k[i] = k[j] as number
+    k[j] = u
   }
 }

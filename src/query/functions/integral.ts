@@ -5,7 +5,11 @@
 // interpolated point. For integer fields InfluxDB keeps the previous point's value (not the
 // interpolated one) and uses the interpolated value in place of the new point's for the first
 // trapezoid of the next window; this module reproduces both behaviours exactly. A window is not
-// emitted when its last point lies exactly on the window's start.
+// emitted when its last point lies exactly on the window's start. For ORDER BY time DESC InfluxDB
+// runs the same code over descending points with the window's bounds swapped: areas come out
+// negative, stamped with the window's end, and a point exactly on a window's start closes that
+// window and opens it again (which emits an extra 0). No window is filled: influxd emits what the
+// reducer emits.
 
 import type { Expr } from '../../influxql/index.js'
 import { formatDuration } from '../../influxql/index.js'
@@ -35,26 +39,53 @@ class IntegralReducer implements Reducer {
   readonly #ctx: WindowedReducerContext
   readonly #unit: number
   readonly #integer: boolean
+  readonly #ascending: boolean
   readonly #out: OutputPoint[] = []
   #sum = 0
   #prevTime = 0n
   #prevValue = 0
   #hasPrev = false
+  /** The window's bound the output is stamped with: its start, or its end for DESC (InfluxDB swaps them). */
   #start = 0n
+  /** The bound a point must pass to close the window: the end, or the start for DESC. */
   #end = 0n
 
   constructor(ctx: WindowedReducerContext, integer: boolean) {
     this.#ctx = ctx
     this.#unit = Number(durationArg(ctx.args, 0, SECOND_NS))
     this.#integer = integer
+    this.#ascending = ctx.descending !== true
   }
 
+  /**
+   * Sets the window of `t` as InfluxDB does: with GROUP BY time, [start, start + interval); an
+   * integer integral without it takes the query range [range start (0 when unbounded), range end
+   * + 1); a float one has no window. For DESC the two bounds trade places.
+   */
   #windowOf(t: bigint): void {
     const iv = this.#ctx.intervalNs
-    if (iv === 0n) return
-    const start = this.#ctx.windowOf?.(t) ?? floorDiv(t, iv) * iv
-    this.#start = start
-    this.#end = start + iv
+    let lo: bigint
+    let hi: bigint
+    if (iv !== 0n) {
+      lo = this.#ctx.windowOf?.(t) ?? floorDiv(t, iv) * iv
+      hi = lo + iv
+    } else if (this.#integer) {
+      lo = this.#ctx.windowStart
+      hi = this.#ctx.windowEnd
+    } else return
+    if (this.#ascending) {
+      this.#start = lo
+      this.#end = hi
+    } else {
+      this.#start = hi
+      this.#end = lo
+    }
+  }
+
+  /** Whether `t` lies beyond the current window (past its end, or before its start for DESC). */
+  #crosses(t: bigint): boolean {
+    if (this.#ctx.intervalNs === 0n && !this.#integer) return false
+    return this.#ascending ? t >= this.#end : t <= this.#end
   }
 
   push(p: InputPoint): void {
@@ -70,7 +101,7 @@ class IntegralReducer implements Reducer {
       this.#prevValue = value
       return
     }
-    if (this.#ctx.intervalNs !== 0n && p.time >= this.#end) {
+    if (this.#crosses(p.time)) {
       if (this.#prevTime !== this.#end) {
         const atEnd = linear(this.#end, this.#prevTime, p.time, this.#prevValue, value)
         const elapsed = Number(this.#end - this.#prevTime) / this.#unit
@@ -91,9 +122,7 @@ class IntegralReducer implements Reducer {
 
   emit(): OutputPoint[] {
     const out = this.#out.slice()
-    if (this.#hasPrev && this.#prevTime !== this.#start) {
-      out.push(plain(this.#ctx.intervalNs === 0n ? this.#ctx.windowStart : this.#start, this.#sum))
-    }
+    if (this.#hasPrev && this.#prevTime !== this.#start) out.push(plain(this.#start, this.#sum))
     return out
   }
 }

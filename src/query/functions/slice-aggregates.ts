@@ -11,7 +11,7 @@ import type { Expr } from '../../influxql/index.js'
 import { StatementError } from '../errors.js'
 import { checkArgCount, checkFieldArg, numberArg } from './arguments.js'
 import { isNumeric, plain, selectorTimeOf, toFloat, unsupportedType } from './common.js'
-import { goSort } from './go-sort.js'
+import { goSort, goSortByKeys } from './go-sort.js'
 import type {
   AggregateFunction,
   InputPoint,
@@ -41,10 +41,26 @@ function lessByValue(a: InputPoint, b: InputPoint): boolean {
   return a.value < b.value
 }
 
+/** Numbers as exact float64 keys for goSortByKeys: floats, and integers within ±2^53. */
+function numericKeys(pts: readonly InputPoint[]): Float64Array | undefined {
+  const keys = new Float64Array(pts.length)
+  for (let i = 0; i < pts.length; i++) {
+    const v = (pts[i] as InputPoint).value
+    if (typeof v === 'number') keys[i] = v
+    else if (typeof v === 'bigint' && v <= MAX_EXACT && v >= -MAX_EXACT) keys[i] = Number(v)
+    else return undefined
+  }
+  return keys
+}
+
+const MAX_EXACT = 2n ** 53n
+
 /** The points sorted by value exactly as InfluxDB's sort.Sort(…PointsByValue) leaves them. */
 function byValue(pts: InputPoint[]): InputPoint[] {
   const s = pts.slice()
-  goSort(s, lessByValue)
+  const keys = numericKeys(s)
+  if (keys !== undefined) goSortByKeys(s, keys)
+  else goSort(s, lessByValue)
   return s
 }
 
