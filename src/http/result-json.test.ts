@@ -107,7 +107,10 @@ describe('encodeJSONResponse', () => {
     const results: StatementResult[] = [
       { statementID: 0, series: [{ columns: ['v'], values: [[Number.NaN]] }] },
     ]
-    assert.equal(encodeJSONResponse({ results }, compact), 'json: unsupported value: NaN\n')
+    assert.equal(
+      encodeJSONResponse({ results }, compact),
+      'json: error calling MarshalJSON for type httpd.Response: json: error calling MarshalJSON for type *query.Result: json: unsupported value: NaN\n',
+    )
   })
 
   it('pretty-prints like json.MarshalIndent with four spaces (recorded)', () => {

@@ -25,14 +25,16 @@ class UnsupportedValueError extends Error {}
 
 /**
  * Encodes `body` as InfluxDB's JSON response text including the final `\n`. Never throws for
- * values Go cannot encode: the body is then Go's error text (e.g. `json: unsupported value: NaN`).
+ * values Go cannot encode: the body is then Go's error text as influxd writes it, wrapped by the
+ * two MarshalJSON methods the value sits under (httpd.Response, then *query.Result).
  */
 export function encodeJSONResponse(body: ResponseBody, opts: EncodeOptions): string {
   let text: string
   try {
     text = encodeResponse(body, opts.epochDivisor)
   } catch (err) {
-    if (err instanceof UnsupportedValueError) return `${err.message}\n`
+    if (err instanceof UnsupportedValueError)
+      return `json: error calling MarshalJSON for type httpd.Response: json: error calling MarshalJSON for type *query.Result: ${err.message}\n`
     throw err
   }
   return `${opts.pretty ? indentJSON(text, '    ') : text}\n`

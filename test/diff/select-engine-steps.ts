@@ -27,6 +27,9 @@ export const arithmeticQueries: readonly string[] = [
   `SELECT abs(temp - 10), sqrt(hum), floor(temp), ceil(temp), round(temp) FROM weather WHERE ${D1}`,
   `SELECT abs(hum), floor(hum), round(hum) FROM weather WHERE ${D1}`,
   `SELECT pow(temp, 2), sqrt(temp) FROM weather WHERE ${D1}`,
+  // log(0) is -Inf, which Go's JSON encoder refuses: influxd answers with the encoder's error text.
+  `SELECT log(temp - temp, 2), temp FROM weather WHERE ${D1}`,
+  `SELECT ln(temp * 0) FROM weather WHERE ${D1} LIMIT 1`,
   `SELECT temp + hum, city FROM weather WHERE ${D1} GROUP BY station`,
   `SELECT speed * 10 - gust FROM wind WHERE ${WK}`,
   `SELECT temp * 2 FROM weather WHERE ${D1} ORDER BY time DESC LIMIT 5`,
