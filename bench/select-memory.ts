@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { writeRawDataset } from '../test/helpers/raw-dataset.js'
-import { measureSelectMemory } from '../test/helpers/select-memory.js'
+import { measureSelectMemory, rssByTenth } from '../test/helpers/select-memory.js'
 import { startTidemarkd } from '../test/helpers/tidemarkd.js'
 
 const SERIES = 100
@@ -41,6 +41,10 @@ export async function benchSelectMemory(points = 10_000_000): Promise<void> {
       const mb = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MB`
       console.log(
         `rss baseline ${mb(m.baselineBytes)}  peak ${mb(m.peakBytes)}  growth ${mb(m.peakBytes - m.baselineBytes)}`,
+      )
+      const tenths = rssByTenth(m)
+      console.log(
+        `rss by tenth of the rows: ${tenths.map((b) => (b / 1024 / 1024).toFixed(0)).join(' ')} MB; growth after the first tenth ${mb(Math.max(...tenths) - (tenths[0] ?? 0))}`,
       )
       console.log(
         `${m.rows} rows in ${m.chunks} chunks, ${(m.ms / 1000).toFixed(1)} s (${Math.round(m.rows / (m.ms / 1000))} points/s)${m.complete ? '' : ' INCOMPLETE'}`,

@@ -1,6 +1,7 @@
 // How tidemark-ctl talks to a Tidemark node: the meta API (`-bind`, /data, /show, /shards) and the
 // data node's node API (src/server/node-api.ts: shard archives, their fingerprints, restore
-// uploads), both with the same credentials (-auth-type basic -user -pwd). Plain node:http rather
+// uploads), both with the same credentials (-auth-type basic -user -pwd, or -auth-type jwt -user
+// -secret: a short-lived HS512 token, as influxd-ctl signs one). Plain node:http rather
 // than fetch: a command starts ~100 ms sooner without loading undici, archives end with HTTP
 // trailers (their size and sha256), and uploads stream a file with backpressure.
 
@@ -9,12 +10,37 @@ import { request as httpRequest, type IncomingMessage } from 'node:http'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { BackupShardError } from '../backup/index.js'
+import { signToken } from '../meta/index.js'
 import { ShellConnectError } from './shell-errors.js'
 
 /** An answer whose body has been read. */
 export interface CtlReply {
   readonly status: number
   readonly text: string
+}
+
+/**
+ * The request headers for tidemark-ctl's global auth flags: none, `basic` (-user, -pwd) or `jwt`
+ * (a token for -user signed with -secret). Throws with a one-line reason for an unknown type or a
+ * jwt without a secret.
+ */
+export function authHeaders(
+  authType: string,
+  user: string,
+  pwd: string,
+  secret: string,
+): Record<string, string> {
+  switch (authType) {
+    case 'none':
+      return {}
+    case 'basic':
+      return { Authorization: `Basic ${Buffer.from(`${user}:${pwd}`).toString('base64')}` }
+    case 'jwt':
+      if (secret === '') throw new Error('-auth-type jwt needs the shared secret: -secret')
+      return { Authorization: `Bearer ${signToken(secret, user === '' ? 'tidemark-ctl' : user)}` }
+    default:
+      throw new Error(`unknown -auth-type ${JSON.stringify(authType)} (none, basic, jwt)`)
+  }
 }
 
 /** Reads the whole body of `res`. */
@@ -127,6 +153,29 @@ export class CtlConnection {
         `meta node ${this.#bind} answered ${r.statusCode ?? 0}: ${reason(body.toString('utf8'))}`,
       )
     return body
+  }
+
+  /**
+   * A meta API POST of `body` as JSON, answered with JSON. Anything but 200 throws with the meta
+   * node's reason alone (its `error`), which the commands print as is.
+   */
+  async metaPost<T>(path: string, body: unknown): Promise<T> {
+    let r: IncomingMessage
+    try {
+      r = await send(
+        `http://${this.#bind}${path}`,
+        'POST',
+        { ...this.#headers, 'Content-Type': 'application/json' },
+        JSON.stringify(body),
+      )
+    } catch (err) {
+      throw new Error(`cannot reach the meta node at ${this.#bind}: ${(err as Error).message}`)
+    }
+    const text = (await bodyOf(r)).toString('utf8')
+    if (r.statusCode === 401)
+      throw new Error(`meta node ${this.#bind} answered 401: ${reason(text)}`)
+    if (r.statusCode !== 200) throw new Error(reason(text))
+    return JSON.parse(text) as T
   }
 
   /** A meta API GET answered with JSON. */

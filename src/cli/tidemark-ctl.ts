@@ -1,11 +1,13 @@
 // tidemark-ctl (= influxd-ctl): administration through the meta API (`-bind host:8091`). Global
 // flags as influxd-ctl: -bind, -auth-type none|basic|jwt, -user, -pwd, -secret. `show`,
-// `show-shards`, `backup` (ctl-backup.ts) and `verify` (ctl-verify.ts) work today; restore comes
-// with issue #5, the cluster commands with #6.
+// `show-shards`, `backup` (ctl-backup.ts), `restore` (ctl-restore.ts), `verify` (ctl-verify.ts)
+// and the membership commands `add-data`, `remove-data`, `update-data`, `add-meta`, `remove-meta`
+// (ctl-cluster.ts).
 
 import { runBackup } from './ctl-backup.js'
 import { runRestore } from './ctl-restore.js'
-import { CtlConnection } from './ctl-http.js'
+import { isClusterCommand, runClusterCommand } from './ctl-cluster.js'
+import { authHeaders, CtlConnection } from './ctl-http.js'
 import { runVerify } from './ctl-verify.js'
 import type { FlagError } from './flags.js'
 import { formatUsage, parseFlags } from './flags.js'
@@ -29,10 +31,15 @@ const GLOBAL_FLAGS = {
 const USAGE = `Usage: tidemark-ctl [options] <command> [options] [<args>]
 
 Available commands are:
+   add-data           Add a data node (add-data host:8088)
+   add-meta           Add a meta node sharing this one's etcd (add-meta host:8091)
    backup             Backup data and metadata
+   remove-data        Remove a data node (remove-data [-force] host:8088)
+   remove-meta        Remove a meta node (remove-meta host:8091)
    restore            Restore a backup (restore [flags] DIR, restore -full MANIFEST, restore -list DIR)
    show               Show cluster members
    show-shards        Shows the shards in a cluster
+   update-data        Update a data node's TCP address (update-data old:8088 new:8088)
    verify             Verify a backup set before restoring it
 
 Options:
@@ -95,18 +102,11 @@ export async function main(
   }
   const [command] = parsed.args
   const g = parsed.values
-  const headers: Record<string, string> = {}
-  if (g['auth-type'] === 'basic')
-    headers.Authorization = `Basic ${Buffer.from(`${g.user}:${g.pwd}`).toString('base64')}`
-  else if (g['auth-type'] === 'jwt') {
-    io.stderr.write(
-      'tidemark-ctl: -auth-type jwt is not supported by this meta node yet; use basic\n',
-    )
-    return 1
-  } else if (g['auth-type'] !== 'none') {
-    io.stderr.write(
-      `tidemark-ctl: unknown -auth-type ${JSON.stringify(g['auth-type'])} (none, basic, jwt)\n`,
-    )
+  let headers: Record<string, string>
+  try {
+    headers = authHeaders(g['auth-type'], g.user, g.pwd, g.secret)
+  } catch (err) {
+    io.stderr.write(`tidemark-ctl: ${(err as Error).message}\n`)
     return 1
   }
   const conn = new CtlConnection(g.bind, headers, io.stdout)
@@ -170,6 +170,13 @@ export async function main(
         return await runVerify(parsed.args.slice(1), io.stdout)
       case 'restore':
         return await runRestore(conn, parsed.args.slice(1), io.stderr)
+      case 'add-data':
+      case 'remove-data':
+      case 'update-data':
+      case 'add-meta':
+      case 'remove-meta':
+        if (!isClusterCommand(command)) return 1
+        return await runClusterCommand(conn, command, parsed.args.slice(1))
       case undefined:
       case 'help':
         io.stdout.write(USAGE)

@@ -1,5 +1,6 @@
 // tidemarkd: the server. `run` (the default) starts a single node (meta + data in one process);
-// `config` prints the configuration as TOML; `version` prints the version. Flags follow influxd:
+// `meta` a meta node (metastore and meta API) and `data` a data node of a cluster (it waits for
+// `tidemark-ctl add-data`, or rejoins the meta nodes it joined before); `config` prints the configuration as TOML; `version` prints the version. Flags follow influxd:
 // `tidemarkd run -config FILE -pidfile FILE`. A bad config or a busy port is one line on stderr and
 // exit code 1; SIGTERM/SIGINT stop the server gracefully (flush, close files) and exit 0.
 
@@ -22,10 +23,12 @@ Usage: tidemarkd [command] [arguments]
 The commands are:
 
     config               display the default configuration
+    data                 run a data node of a cluster (joins with tidemark-ctl add-data)
+    meta                 run a meta node of a cluster
     run                  run node with existing configuration (the default)
     version              displays the version
 
-Flags of run and config:
+Flags of run, meta, data and config:
 ${formatUsage(RUN_FLAGS)}`
 
 /** The I/O a command uses (injectable for tests). */
@@ -58,7 +61,9 @@ export async function main(args: readonly string[], io: IO = defaultIO): Promise
         return 0
       }
       case 'run':
-        return await run(commandArgs, io)
+      case 'meta':
+      case 'data':
+        return await run(command, commandArgs, io)
       default:
         io.stderr.write(`unknown command "${command}"\n${USAGE}`)
         return 1
@@ -70,14 +75,18 @@ export async function main(args: readonly string[], io: IO = defaultIO): Promise
   }
 }
 
-async function run(args: readonly string[], io: IO): Promise<number> {
+async function run(
+  role: 'run' | 'meta' | 'data',
+  args: readonly string[],
+  io: IO,
+): Promise<number> {
   const flags = parseFlags(RUN_FLAGS, args)
   const { config, warnings } = await loadConfig(
     flags.values.config === '' ? undefined : flags.values.config,
   )
   let server: TidemarkServer
   try {
-    server = await startServer(config)
+    server = await startServer(config, { role })
   } catch (err) {
     // One line that names what could not be done: a busy port names its own address.
     type Errno = NodeJS.ErrnoException & { address?: string; port?: number }
@@ -95,7 +104,7 @@ async function run(args: readonly string[], io: IO): Promise<number> {
   for (const w of warnings) server.logger.warn({ warning: w }, 'configuration')
   if (flags.values.pidfile !== '') await writeFile(flags.values.pidfile, `${process.pid}\n`)
   server.logger.info(
-    { version: VERSION, http: server.httpURL, data: config.data.dir, meta: config.meta.dir },
+    { version: VERSION, role, http: server.httpURL, data: config.data.dir, meta: config.meta.dir },
     'tidemarkd started',
   )
   await new Promise<void>((resolve) => {

@@ -1,6 +1,7 @@
 // The metastore: the data model (databases, retention policies, shard groups, users, continuous
 // queries, subscriptions, nodes) with InfluxDB 1.6's operations and error texts, its meta.Data
-// protobuf codec, the portable backup `.meta` framing, restore's metadata import, and the file store.
+// protobuf codec, the portable backup `.meta` framing, restore's metadata import, the file, etcd and
+// remote (meta API) stores, the meta API server, and the tokens nodes sign their requests with.
 export { MetaData, importData, randomClusterID } from './meta-data.js'
 export type { ImportResult } from './meta-data.js'
 export { Privilege } from './types.js'
@@ -93,5 +94,16 @@ export { MetaClient } from './meta-client.js'
 export { bcryptHasher, BCRYPT_COST } from './bcrypt-hasher.js'
 export { MetaAPIServer } from './meta-api-server.js'
 export type { MetaAPIOptions } from './meta-api-server.js'
+export type { ClusterMembership, MembershipAnswer } from './meta-api-membership.js'
+export { RemoteMetaStore } from './remote-meta-store.js'
+export type { RemoteMetaStoreOptions } from './remote-meta-store.js'
+export {
+  INTERNAL_TOKEN_TTL_SECONDS,
+  bearer,
+  signToken,
+  verifyBearer,
+  verifyToken,
+} from './internal-token.js'
+export type { TokenCheck } from './internal-token.js'
 export { DEFAULT_ETCD_PREFIX, MetaEtcdStore } from './etcd-meta-store.js'
 export type { MetaEtcdStoreOptions } from './etcd-meta-store.js'

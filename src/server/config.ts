@@ -60,6 +60,26 @@ export const CONFIG_SCHEMA = {
       default: 5000,
       doc: 'how long connecting to an etcd member may take',
     },
+    'auth-enabled': {
+      kind: 'boolean',
+      default: false,
+      doc: "meta nodes: the meta API requires an admin's credentials (tidemark-ctl -auth-type)",
+    },
+    'shared-secret': {
+      kind: 'string',
+      default: '',
+      doc: 'meta nodes: secret of tidemark-ctl -auth-type jwt tokens',
+    },
+    'internal-shared-secret': {
+      kind: 'string',
+      default: '',
+      doc: 'meta nodes: secret signing node-to-node requests (same value on every node)',
+    },
+    'meta-internal-shared-secret': {
+      kind: 'string',
+      default: '',
+      doc: "data nodes: the meta nodes' internal-shared-secret",
+    },
   },
   data: {
     dir: { kind: 'string', default: './tidemark/data', doc: 'shard data (TSM files)' },

@@ -23,7 +23,12 @@ import {
   takeShardSnapshot,
 } from '../backup/index.js'
 import { abandonRestore, commitRestore, receiveFile, RestoreRequestError } from './node-restore.js'
-import { authorizeAdminBasic, type MetaClient, type PasswordHasher } from '../meta/index.js'
+import {
+  authorizeAdminBasic,
+  verifyBearer,
+  type MetaClient,
+  type PasswordHasher,
+} from '../meta/index.js'
 import { closeServer, keepConnectionsLikeGo, listenOn } from '../util/index.js'
 import type { Store } from '../store/index.js'
 
@@ -33,6 +38,65 @@ export interface NodeAPIOptions {
   readonly bindAddress: string
   readonly authEnabled: boolean
   readonly version: string
+  /** The membership of a data node (for POST /cluster/join); absent on a single node. */
+  readonly cluster?: NodeAPICluster
+}
+
+/** What the join endpoint of a joined data node needs to know. */
+export interface NodeAPICluster {
+  /** The meta API addresses this data node joined. */
+  metaAddresses(): readonly string[]
+  /** This data node's HTTP API address and node API address, as it reports them on join. */
+  addresses(): { readonly httpAddr: string; readonly tcpAddr: string }
+  /** `[meta] meta-internal-shared-secret` ('' = join requests need no token). */
+  readonly internalSecret: string
+}
+
+/** The path of the join request a meta node sends a data node. */
+export const JOIN_PATH = '/cluster/join'
+
+/** A refused join request: the status and the one-line reason. */
+export interface JoinRefusal {
+  readonly status: number
+  readonly error: string
+}
+
+const NOT_JSON = Symbol('not JSON')
+
+/** The request's whole body parsed as JSON, or NOT_JSON. */
+async function readJSON(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = []
+  for await (const c of req) chunks.push(c as Buffer)
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown
+  } catch {
+    return NOT_JSON
+  }
+}
+
+/**
+ * Checks and parses a join request: its token (when `secret` is set) and its JSON body
+ * `{"metaAddresses": ["host:port", ...]}`. Returns the addresses or why they are refused.
+ */
+export async function readJoinRequest(
+  req: IncomingMessage,
+  secret: string,
+): Promise<readonly string[] | JoinRefusal> {
+  if (req.method !== 'POST') return { status: 405, error: 'method not allowed' }
+  if (secret !== '') {
+    const check = verifyBearer(req.headers.authorization, secret)
+    if (!check.ok) return { status: 401, error: `authorization failed: ${check.reason}` }
+  }
+  const body = await readJSON(req)
+  if (body === NOT_JSON) return { status: 400, error: 'the join request must be JSON' }
+  const list = (body as { metaAddresses?: unknown } | null)?.metaAddresses
+  if (
+    !Array.isArray(list) ||
+    list.length === 0 ||
+    !list.every((a): a is string => typeof a === 'string' && /^\S+:\d{1,5}$/.test(a))
+  )
+    return { status: 400, error: 'metaAddresses must list the meta nodes as host:port' }
+  return list
 }
 
 const ARCHIVE_PATH = /^\/shards\/(\d{1,15})\/archive$/
@@ -135,14 +199,8 @@ export class NodeAPIServer {
         return this.#send(res, 204, undefined)
       }
       if (req.method === 'POST' && name === 'commit') {
-        const chunks: Buffer[] = []
-        for await (const c of req) chunks.push(c as Buffer)
-        let body: unknown
-        try {
-          body = JSON.parse(Buffer.concat(chunks).toString('utf8'))
-        } catch {
-          throw new RestoreRequestError('restore options must be JSON')
-        }
+        const body = await readJSON(req)
+        if (body === NOT_JSON) throw new RestoreRequestError('restore options must be JSON')
         return this.#send(res, 200, await commitRestore(this.#store, this.#meta, token, body))
       }
       if (req.method === 'DELETE' && name === '') {
@@ -159,6 +217,29 @@ export class NodeAPIServer {
     }
   }
 
+  /** POST /cluster/join on a running node: idempotent for its own cluster, refused otherwise. */
+  async #join(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const cluster = this.#options.cluster
+    if (cluster === undefined) {
+      req.resume()
+      return this.#send(res, 400, {
+        error:
+          'this node runs meta and data in one process (tidemarkd run) and cannot join a cluster',
+      })
+    }
+    const request = await readJoinRequest(req, cluster.internalSecret)
+    if (!Array.isArray(request)) {
+      const refusal = request as JoinRefusal
+      return this.#send(res, refusal.status, { error: refusal.error })
+    }
+    const mine = cluster.metaAddresses()
+    if (!request.some((a) => mine.includes(a)))
+      return this.#send(res, 409, {
+        error: `this data node already belongs to the cluster of meta nodes ${mine.join(',')}`,
+      })
+    return this.#send(res, 200, cluster.addresses())
+  }
+
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://node')
     if (url.pathname === '/ping') {
@@ -166,6 +247,7 @@ export class NodeAPIServer {
       res.end()
       return
     }
+    if (url.pathname === JOIN_PATH) return this.#join(req, res)
     if (!(await this.#authorized(req))) {
       return this.#send(
         res,

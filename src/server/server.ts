@@ -1,62 +1,59 @@
 // The composition root of tidemarkd: builds every component from the configuration, opens them in
 // dependency order (metastore, store, write coordinator, query executor, background services, HTTP
 // API) and closes them in reverse. The only module that names concrete classes of several components.
+// Three roles: the single node (`run`: meta + data in one process), a meta node (`meta`: the
+// metastore and the meta API only) and a data node (`data`, data-node.ts: everything but the meta
+// API, over the meta nodes' metadata).
 
 import { mkdir } from 'node:fs/promises'
 import { pino, type Logger } from 'pino'
-import { recoverRestores } from '../backup/index.js'
-import { PointsWriter, RetentionService, ShardPrecreationService } from '../cluster/index.js'
-import { createHTTPServer, type HTTPServer, type QueryExecutor } from '../http/index.js'
 import {
   bcryptHasher,
+  bearer,
   MetaAPIServer,
   MetaClient,
   MetaEtcdStore,
   MetaFileStore,
   type MetaStore,
 } from '../meta/index.js'
-import type { QueryLimits } from '../query/index.js'
-import { Store } from '../store/index.js'
+import type { Store } from '../store/index.js'
 import type { Config } from './config.js'
-import { HTTPPointsWriter, MetaAuthenticator } from './adapters.js'
-import { createStatementExecutor, httpQueryExecutor } from './query-executor.js'
-import { ContinuousQueryService } from './continuous-queries.js'
-import { NodeAPIServer } from './node-api.js'
+import { DataNode, requestJoin } from './data-node.js'
+import { startDataServices } from './data-services.js'
+
+/** What a tidemarkd process runs: see the file comment. */
+export type ServerRole = 'run' | 'meta' | 'data'
 
 /** A running tidemarkd: its addresses and its components, and how to stop it. */
 export interface TidemarkServer {
   readonly config: Config
-  /** Base URL of the HTTP API (e.g. http://127.0.0.1:8086). */
+  readonly role: ServerRole
+  /** Base URL of the HTTP API (e.g. http://127.0.0.1:8086); '' on a meta node. */
   readonly httpURL: string
-  /** host:port of the meta API that tidemark-ctl talks to. */
+  /** host:port of the meta API that tidemark-ctl talks to; '' on a data node. */
   readonly metaAddress: string
-  readonly meta: MetaClient
-  readonly store: Store
+  /** host:port of the node API; '' on a meta node. */
+  readonly nodeAddress: string
+  /** The metadata; undefined on a data node that has not joined a cluster yet. */
+  readonly meta: MetaClient | undefined
+  /** The shards; undefined on a meta node and on a data node that has not joined yet. */
+  readonly store: Store | undefined
   readonly logger: Logger
   /** Stops accepting requests, waits for work in flight, flushes and closes files. Idempotent. */
   close(): Promise<void>
 }
 
-/** Options that are not configuration: the logger to use (default: pino to stderr at the config's level). */
+/** Options that are not configuration. */
 export interface StartOptions {
+  /** The logger to use (default: pino to stderr at the config's level). */
   readonly logger?: Logger
+  /** What to run (default `run`: a single node). */
+  readonly role?: ServerRole
 }
 
 /** Makes the logger the configuration asks for: JSON lines on stderr. */
 export function createLogger(config: Config): Logger {
   return pino({ level: config.logging.level, base: { service: 'tidemarkd' } }, pino.destination(2))
-}
-
-/** The `[coordinator]` query limits of the configuration. */
-function queryLimits(config: Config): QueryLimits {
-  const c = config.coordinator
-  return {
-    queryTimeoutMs: c['query-timeout'],
-    logQueriesAfterMs: c['log-queries-after'],
-    maxSelectPoint: c['max-select-point'],
-    maxSelectSeries: c['max-select-series'],
-    maxSelectBuckets: c['max-select-buckets'],
-  }
 }
 
 /**
@@ -88,164 +85,148 @@ async function openMetaStore(
   return store
 }
 
-/** Starts a single-node tidemarkd (meta + data in one process). */
+/**
+ * Starts tidemarkd in the role `opts.role` asks for (default: a single node, meta + data in one
+ * process). Throws, having closed whatever it opened, when a component cannot start.
+ */
 export async function startServer(
   config: Config,
   opts: StartOptions = {},
 ): Promise<TidemarkServer> {
   const logger = opts.logger ?? createLogger(config)
+  const role = opts.role ?? 'run'
+  switch (role) {
+    case 'run':
+      return startSingleNode(config, logger)
+    case 'meta':
+      return startMetaNode(config, logger)
+    case 'data':
+      return startDataNode(config, logger)
+    default: {
+      const never: never = role
+      throw new Error(`unknown role ${String(never)}`)
+    }
+  }
+}
+
+/** Runs `build`, closing everything it registered in `closers` (in reverse) if it throws. */
+async function withClosers<T>(
+  build: (closers: (() => Promise<void>)[], closeAll: () => Promise<void>) => Promise<T>,
+): Promise<T> {
   const closers: (() => Promise<void>)[] = []
   const closeAll = async (): Promise<void> => {
     for (const close of closers.reverse()) await close()
     closers.length = 0
   }
   try {
+    return await build(closers, closeAll)
+  } catch (err) {
+    await closeAll().catch(() => undefined)
+    throw err
+  }
+}
+
+/** A single node: meta + data in one process. */
+function startSingleNode(config: Config, logger: Logger): Promise<TidemarkServer> {
+  return withClosers(async (closers, closeAll) => {
     const meta = new MetaClient(await openMetaStore(config, logger, closers))
     await meta.open()
     closers.push(() => meta.close())
-
-    const store = new Store({
-      dataDir: config.data.dir,
-      walDir: config.data['wal-dir'],
-      logger: logger.child({ component: 'store' }),
-      engine: {
-        cacheMaxMemorySizeBytes: config.data['cache-max-memory-size'],
-        cacheSnapshotMemorySizeBytes: config.data['cache-snapshot-memory-size'],
-        cacheSnapshotWriteColdDurationMs: config.data['cache-snapshot-write-cold-duration'],
-        compactFullWriteColdDurationMs: config.data['compact-full-write-cold-duration'],
-      },
-    })
-    await store.open()
-    closers.push(() => store.close())
-    // A restore the process died in the middle of: finish it or undo it before serving.
-    const recovered = await recoverRestores(store, meta.data)
-    for (const r of recovered.removed) {
-      logger.warn(
-        { database: r.database, retentionPolicy: r.retentionPolicy, shardID: r.id },
-        'removed a shard of a restore interrupted before its metadata was saved',
-      )
-    }
-    for (const f of store.failedShards())
-      logger.error(
-        { shardID: f.id, err: f.error.message },
-        'shard failed to open; other shards are serving',
-      )
-
-    const writer = new PointsWriter(meta, store)
-    const statements = createStatementExecutor({
-      meta,
-      store,
-      hasher: bcryptHasher,
-      logger: logger.child({ service: 'query' }),
-      retentionAutoCreate: config.meta['retention-autocreate'],
-      pointsWriter: writer,
-      limits: queryLimits(config),
-    })
-    const executor: QueryExecutor = httpQueryExecutor(statements)
-
-    if (config.continuous_queries.enabled) {
-      const cqs = new ContinuousQueryService({
-        meta,
-        run: (query, database, signal) =>
-          statements.execute({
-            query,
-            database,
-            retentionPolicy: '',
-            params: undefined,
-            chunkSize: 10_000,
-            readOnly: false,
-            authEnabled: false,
-            user: undefined,
-            signal,
-          }),
-        runIntervalMs: config.continuous_queries['run-interval'],
-        logEnabled: config.continuous_queries['log-enabled'],
-        logger: logger.child({ service: 'continuous_querier' }),
-      })
-      cqs.start()
-      closers.push(() => cqs.close())
-    }
-
-    if (config.retention.enabled) {
-      const retention = new RetentionService({
-        meta,
-        store,
-        intervalMs: config.retention['check-interval'],
-        logger: logger.child({ service: 'retention' }),
-      })
-      retention.start()
-      closers.push(() => retention.close())
-    }
-    if (config['shard-precreation'].enabled) {
-      const precreation = new ShardPrecreationService({
-        meta,
-        intervalMs: config['shard-precreation']['check-interval'],
-        advanceMs: config['shard-precreation']['advance-period'],
-        logger: logger.child({ service: 'shard-precreation' }),
-      })
-      precreation.start()
-      closers.push(() => precreation.close())
-    }
-
+    const data = await startDataServices(config, meta, logger, closers)
     const metaAPI = new MetaAPIServer(meta, bcryptHasher, {
       bindAddress: config.meta['http-bind-address'],
-      authEnabled: config.http['auth-enabled'],
+      authEnabled: config.http['auth-enabled'] || config.meta['auth-enabled'],
       version: '0.1.0',
       localNode: { httpAddr: config.http['bind-address'], tcpAddr: config['']['bind-address'] },
+      sharedSecret: config.meta['shared-secret'],
+      internalSharedSecret: config.meta['internal-shared-secret'],
     })
     await metaAPI.listen()
     closers.push(() => metaAPI.close())
     logger.info({ addr: metaAPI.address }, 'meta API listening')
-
-    const nodeAPI = new NodeAPIServer(store, meta, bcryptHasher, {
-      bindAddress: config['']['bind-address'],
-      authEnabled: config.http['auth-enabled'],
-      version: '0.1.0',
-    })
-    await nodeAPI.listen()
-    closers.push(() => nodeAPI.close())
-    logger.info({ addr: nodeAPI.address }, 'node API listening')
-
-    let http: HTTPServer | undefined
-    if (config.http.enabled) {
-      const auth = new MetaAuthenticator(meta, bcryptHasher)
-      http = createHTTPServer(
-        {
-          bindAddress: config.http['bind-address'],
-          authEnabled: config.http['auth-enabled'],
-          realm: config.http.realm,
-          sharedSecret: config.http['shared-secret'],
-          maxBodySizeBytes: config.http['max-body-size'],
-          maxRowLimit: config.http['max-row-limit'],
-          maxConnectionLimit: config.http['max-connection-limit'],
-          maxConcurrentWriteLimit: config.http['max-concurrent-write-limit'],
-          logEnabled: config.http['log-enabled'],
-          writeTracing: config.http['write-tracing'],
-        },
-        {
-          pointsWriter: new HTTPPointsWriter(writer),
-          queryExecutor: executor,
-          databases: auth,
-          authenticator: auth,
-          logger: logger.child({ service: 'httpd' }),
-        },
-      )
-      await http.listen()
-      const h = http
-      closers.push(() => h.close())
-      logger.info({ addr: http.address }, 'HTTP API listening')
-    }
     return {
       config,
-      httpURL: http?.url ?? '',
+      role: 'run',
+      httpURL: data.httpURL,
       metaAddress: metaAPI.address,
+      nodeAddress: data.nodeAddress,
       meta,
-      store,
+      store: data.store,
       logger,
       close: closeAll,
     }
+  })
+}
+
+/**
+ * A meta node: the metastore (file or etcd) and the meta API, with the membership commands. It
+ * registers itself as a meta node (its meta API address) when it is not registered yet.
+ */
+function startMetaNode(config: Config, logger: Logger): Promise<TidemarkServer> {
+  return withClosers(async (closers, closeAll) => {
+    const meta = new MetaClient(await openMetaStore(config, logger, closers))
+    await meta.open()
+    closers.push(() => meta.close())
+    const secret = config.meta['internal-shared-secret']
+    const metaAPI: MetaAPIServer = new MetaAPIServer(meta, bcryptHasher, {
+      bindAddress: config.meta['http-bind-address'],
+      authEnabled: config.meta['auth-enabled'],
+      version: '0.1.0',
+      sharedSecret: config.meta['shared-secret'],
+      internalSharedSecret: secret,
+      cluster: {
+        joinDataNode: (tcpAddr, metaAddresses) => requestJoin(tcpAddr, metaAddresses, secret),
+        authorization: () => (secret === '' ? undefined : bearer(secret, 'tidemark-meta')),
+        selfAddress: () => metaAPI.address,
+      },
+    })
+    await metaAPI.listen()
+    closers.push(() => metaAPI.close())
+    const self = metaAPI.address
+    await meta.update((d) =>
+      d.metaNodes.some((n) => n.host === self) ? d : d.createMetaNode(self, self),
+    )
+    logger.info({ addr: self }, 'meta node: meta API listening')
+    return {
+      config,
+      role: 'meta',
+      httpURL: '',
+      metaAddress: self,
+      nodeAddress: '',
+      meta,
+      store: undefined,
+      logger,
+      close: closeAll,
+    }
+  })
+}
+
+/** A data node (data-node.ts): unjoined until `tidemark-ctl add-data`, or rejoining. */
+async function startDataNode(config: Config, logger: Logger): Promise<TidemarkServer> {
+  const node = new DataNode(config, logger)
+  try {
+    await node.open()
   } catch (err) {
-    await closeAll().catch(() => undefined)
+    await node.close().catch(() => undefined)
     throw err
+  }
+  return {
+    config,
+    role: 'data',
+    get httpURL() {
+      return node.httpURL
+    },
+    metaAddress: '',
+    get nodeAddress() {
+      return node.nodeAddress
+    },
+    get meta() {
+      return node.meta
+    },
+    get store() {
+      return node.store
+    },
+    logger,
+    close: () => node.close(),
   }
 }

@@ -5,7 +5,7 @@ import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { etcdLeader, requireEtcd, startEtcd } from '../helpers/etcd.js'
 import type { JSONValue } from '../helpers/json-bigint.js'
-import { startTidemarkd, type TidemarkdHandle } from '../helpers/tidemarkd.js'
+import { eventually, startTidemarkd, type TidemarkdHandle } from '../helpers/tidemarkd.js'
 
 /** The first column of every row of the first series of a SHOW answer. */
 function firstColumn(answer: JSONValue): string[] {
@@ -20,18 +20,6 @@ async function ddl(node: TidemarkdHandle, q: string): Promise<void> {
   const answer = (await node.query(q)) as { results?: { error?: string }[]; error?: string }
   const error = answer.error ?? answer.results?.[0]?.error
   if (error !== undefined) throw new Error(`${q}: ${error}`)
-}
-
-async function eventually(
-  what: string,
-  check: () => Promise<boolean>,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
 }
 
 /** Each node creates `count` databases named `<round>_<node>_<i>`, all at once. */

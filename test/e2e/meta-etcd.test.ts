@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url'
 import { etcdAvailable, requireEtcd, startEtcd, type EtcdCluster } from '../helpers/etcd.js'
 import { freePort } from '../helpers/influxd.js'
 import type { JSONValue } from '../helpers/json-bigint.js'
-import { startTidemarkd, type TidemarkdHandle } from '../helpers/tidemarkd.js'
+import { eventually, startTidemarkd, type TidemarkdHandle } from '../helpers/tidemarkd.js'
 
 const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin/tidemarkd.js')
 
@@ -37,19 +37,6 @@ async function ddl(node: TidemarkdHandle, q: string): Promise<void> {
   const answer = (await node.query(q)) as { results?: { error?: string }[]; error?: string }
   const error = answer.error ?? answer.results?.[0]?.error
   if (error !== undefined) throw new Error(`${q}: ${error}`)
-}
-
-/** Polls `check` until it holds (or throws after `timeoutMs`). */
-async function eventually(
-  what: string,
-  check: () => Promise<boolean>,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
 }
 
 describe('tidemarkd meta nodes on etcd', () => {

@@ -16,6 +16,22 @@ export interface SelectMemory {
   readonly ms: number
   /** False when reading stopped at the time budget. */
   readonly complete: boolean
+  /** RSS samples over the run: rows received so far and the RSS then. */
+  readonly samples: readonly { readonly rows: number; readonly bytes: number }[]
+}
+
+/**
+ * The highest RSS in each tenth of the rows (index 0: the first 10% of rows), to show whether
+ * memory levels off once streaming is under way or keeps growing with the rows sent.
+ */
+export function rssByTenth(m: SelectMemory): number[] {
+  const out: number[] = Array.from({ length: 10 }, () => 0)
+  for (const s of m.samples) {
+    const k = Math.min(9, Math.floor((s.rows / Math.max(1, m.rows)) * 10))
+    out[k] = Math.max(out[k] ?? 0, s.bytes)
+  }
+  for (let k = 1; k < 10; k++) if (out[k] === 0) out[k] = out[k - 1] ?? 0
+  return out
 }
 
 /** The resident set size of process `pid` in bytes. */
@@ -36,16 +52,20 @@ export async function measureSelectMemory(
 ): Promise<SelectMemory> {
   const baselineBytes = await rssBytes(pid)
   let peakBytes = baselineBytes
+  let rows = 0
+  const samples: { rows: number; bytes: number }[] = []
   const sampler = setInterval(() => {
     rssBytes(pid).then(
-      (b) => (peakBytes = Math.max(peakBytes, b)),
+      (b) => {
+        peakBytes = Math.max(peakBytes, b)
+        samples.push({ rows, bytes: b })
+      },
       () => undefined,
     )
   }, 50)
   const abort = new AbortController()
   const budget = setTimeout(() => abort.abort(), budgetMs)
   const t0 = performance.now()
-  let rows = 0
   let chunks = 0
   let complete = false
   try {
@@ -82,5 +102,5 @@ export async function measureSelectMemory(
     clearInterval(sampler)
   }
   peakBytes = Math.max(peakBytes, await rssBytes(pid).catch(() => 0))
-  return { baselineBytes, peakBytes, rows, chunks, ms: performance.now() - t0, complete }
+  return { baselineBytes, peakBytes, rows, chunks, ms: performance.now() - t0, complete, samples }
 }

@@ -15,8 +15,12 @@ const BIN = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin/tidem
 /** A running tidemarkd. */
 export interface TidemarkdHandle {
   readonly url: string
-  /** host:port of the meta API (tidemark-ctl -bind). */
+  /** host:port of the meta API (tidemark-ctl -bind); not listening on a data node. */
   readonly metaAddress: string
+  /** host:port of the node API (the top-level bind-address, tidemark-ctl add-data's argument). */
+  readonly nodeAddress: string
+  /** What the process runs: `run` (single node), `meta` or `data`. */
+  readonly role: TidemarkdRole
   readonly root: string
   readonly pid: number
   write(db: string, lp: string, params?: Record<string, string>): Promise<Response>
@@ -29,10 +33,20 @@ export interface TidemarkdHandle {
   kill(): Promise<void>
 }
 
-/** Options: an existing root to reuse (kept on stop), and extra TIDEMARK_* environment overrides. */
+/** The `tidemarkd` command a handle runs. */
+export type TidemarkdRole = 'run' | 'meta' | 'data'
+
+/**
+ * Options: an existing root to reuse (kept on stop), extra TIDEMARK_* environment overrides (an
+ * override of TIDEMARK_HTTP_BIND_ADDRESS, TIDEMARK_BIND_ADDRESS or TIDEMARK_META_HTTP_BIND_ADDRESS
+ * also sets the handle's address, so a node can be restarted on the same ports), and the role
+ * (default `run`; a meta node is ready when its meta API answers /ping, the others when the HTTP
+ * API does).
+ */
 export interface StartTidemarkdOptions {
   readonly root?: string
   readonly env?: Record<string, string>
+  readonly role?: TidemarkdRole
 }
 
 /**
@@ -59,21 +73,24 @@ async function startOnce(
   root: string,
   ownsRoot: boolean,
 ): Promise<TidemarkdHandle> {
-  const httpPort = await freePort()
-  const metaAddress = `127.0.0.1:${await freePort()}`
+  const role = opts.role ?? 'run'
+  const httpAddress = opts.env?.['TIDEMARK_HTTP_BIND_ADDRESS'] ?? `127.0.0.1:${await freePort()}`
+  const metaAddress =
+    opts.env?.['TIDEMARK_META_HTTP_BIND_ADDRESS'] ?? `127.0.0.1:${await freePort()}`
+  const nodeAddress = opts.env?.['TIDEMARK_BIND_ADDRESS'] ?? `127.0.0.1:${await freePort()}`
   const env = {
     ...process.env,
     TIDEMARK_META_DIR: join(root, 'meta'),
     TIDEMARK_DATA_DIR: join(root, 'data'),
     TIDEMARK_DATA_WAL_DIR: join(root, 'wal'),
     TIDEMARK_HINTED_HANDOFF_DIR: join(root, 'hh'),
-    TIDEMARK_HTTP_BIND_ADDRESS: `127.0.0.1:${httpPort}`,
-    TIDEMARK_BIND_ADDRESS: `127.0.0.1:${await freePort()}`,
+    TIDEMARK_HTTP_BIND_ADDRESS: httpAddress,
+    TIDEMARK_BIND_ADDRESS: nodeAddress,
     TIDEMARK_META_HTTP_BIND_ADDRESS: metaAddress,
     TIDEMARK_LOGGING_LEVEL: 'warn',
     ...opts.env,
   }
-  const child: ChildProcess = spawn(process.execPath, [BIN, 'run'], {
+  const child: ChildProcess = spawn(process.execPath, [BIN, role], {
     env,
     stdio: ['ignore', 'ignore', 'pipe'],
   })
@@ -82,13 +99,14 @@ async function startOnce(
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
   const killOnExit = (): void => void child.kill('SIGKILL')
   process.on('exit', killOnExit)
-  const url = `http://127.0.0.1:${httpPort}`
+  const url = `http://${httpAddress}`
+  const ping = role === 'meta' ? `http://${metaAddress}/ping` : `${url}/ping`
   const deadline = Date.now() + 20_000
   for (;;) {
     if (child.exitCode !== null)
       throw new Error(`tidemarkd exited with ${child.exitCode}: ${stderr}`)
     try {
-      const r = await fetch(`${url}/ping`)
+      const r = await fetch(ping)
       if (r.status === 204) break
     } catch {
       // not listening yet
@@ -106,6 +124,8 @@ async function startOnce(
   return {
     url,
     metaAddress,
+    nodeAddress,
+    role,
     root,
     pid: child.pid ?? 0,
     write: (db, lp, params = {}) =>
@@ -130,5 +150,49 @@ async function startOnce(
       await exited
       cleanup(true)
     },
+  }
+}
+
+/**
+ * Options that start a node again as `h` was: the same root (kept), role and ports, so a cluster
+ * still knows it by its addresses; `env` adds overrides.
+ */
+export function sameNode(
+  h: TidemarkdHandle,
+  env: Record<string, string> = {},
+): StartTidemarkdOptions {
+  return {
+    root: h.root,
+    role: h.role,
+    env: {
+      TIDEMARK_HTTP_BIND_ADDRESS: new URL(h.url).host,
+      TIDEMARK_BIND_ADDRESS: h.nodeAddress,
+      TIDEMARK_META_HTTP_BIND_ADDRESS: h.metaAddress,
+      ...env,
+    },
+  }
+}
+
+/** The first column of every row of the first series of a query answer; throws on any error. */
+export function firstColumn(answer: JSONValue): string[] {
+  const a = answer as {
+    error?: string
+    results?: { series?: { values?: unknown[][] }[]; error?: string }[]
+  }
+  const error = a.error ?? a.results?.[0]?.error
+  if (error !== undefined) throw new Error(error)
+  return (a.results?.[0]?.series?.[0]?.values ?? []).map((row) => String(row[0]))
+}
+
+/** Polls `check` every 50 ms until it resolves true; throws naming `what` after `timeoutMs`. */
+export async function eventually(
+  what: string,
+  check: () => Promise<boolean> | boolean,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`)
+    await new Promise((r) => setTimeout(r, 50))
   }
 }

@@ -1,0 +1,191 @@
+// The data side of a node, shared by the single node (`tidemarkd run`) and a data node that has
+// joined a cluster (`tidemarkd data`): the store, the write coordinator, the query executor, the
+// background services (continuous queries, retention, shard precreation), the node API and the
+// HTTP API, all over a MetaClient the caller opened (local or remote metastore).
+
+import type { Logger } from 'pino'
+import { recoverRestores } from '../backup/index.js'
+import { PointsWriter, RetentionService, ShardPrecreationService } from '../cluster/index.js'
+import { createHTTPServer, type HTTPServer, type QueryExecutor } from '../http/index.js'
+import { bcryptHasher, type MetaClient } from '../meta/index.js'
+import type { QueryLimits } from '../query/index.js'
+import { Store } from '../store/index.js'
+import type { Config } from './config.js'
+import { HTTPPointsWriter, MetaAuthenticator } from './adapters.js'
+import { createStatementExecutor, httpQueryExecutor } from './query-executor.js'
+import { ContinuousQueryService } from './continuous-queries.js'
+import { NodeAPIServer, type NodeAPICluster } from './node-api.js'
+
+/** Where the data services listen, and what the node API says about cluster membership. */
+export interface DataServiceOptions {
+  /** The HTTP API's host:port (default: `[http] bind-address`). */
+  readonly httpBindAddress?: string
+  /** The node API's host:port (default: the top-level `bind-address`). */
+  readonly nodeBindAddress?: string
+  /** A data node's membership, for the node API's join endpoint; absent on a single node. */
+  readonly cluster?: NodeAPICluster
+}
+
+/** The running data services. Their closers were pushed on the caller's list. */
+export interface DataServices {
+  readonly store: Store
+  /** Base URL of the HTTP API ('' when `[http] enabled` is false). */
+  readonly httpURL: string
+  /** The bound host:port of the HTTP API ('' when disabled). */
+  readonly httpAddress: string
+  /** The bound host:port of the node API. */
+  readonly nodeAddress: string
+}
+
+/** The `[coordinator]` query limits of the configuration. */
+function queryLimits(config: Config): QueryLimits {
+  const c = config.coordinator
+  return {
+    queryTimeoutMs: c['query-timeout'],
+    logQueriesAfterMs: c['log-queries-after'],
+    maxSelectPoint: c['max-select-point'],
+    maxSelectSeries: c['max-select-series'],
+    maxSelectBuckets: c['max-select-buckets'],
+  }
+}
+
+/**
+ * Opens the store and starts every data service over `meta`, pushing each one's close on
+ * `closers` (closed in reverse by the caller, also when this throws half-way).
+ */
+export async function startDataServices(
+  config: Config,
+  meta: MetaClient,
+  logger: Logger,
+  closers: (() => Promise<void>)[],
+  options: DataServiceOptions = {},
+): Promise<DataServices> {
+  const store = new Store({
+    dataDir: config.data.dir,
+    walDir: config.data['wal-dir'],
+    logger: logger.child({ component: 'store' }),
+    engine: {
+      cacheMaxMemorySizeBytes: config.data['cache-max-memory-size'],
+      cacheSnapshotMemorySizeBytes: config.data['cache-snapshot-memory-size'],
+      cacheSnapshotWriteColdDurationMs: config.data['cache-snapshot-write-cold-duration'],
+      compactFullWriteColdDurationMs: config.data['compact-full-write-cold-duration'],
+    },
+  })
+  await store.open()
+  closers.push(() => store.close())
+  // A restore the process died in the middle of: finish it or undo it before serving.
+  const recovered = await recoverRestores(store, meta.data)
+  for (const r of recovered.removed) {
+    logger.warn(
+      { database: r.database, retentionPolicy: r.retentionPolicy, shardID: r.id },
+      'removed a shard of a restore interrupted before its metadata was saved',
+    )
+  }
+  for (const f of store.failedShards())
+    logger.error(
+      { shardID: f.id, err: f.error.message },
+      'shard failed to open; other shards are serving',
+    )
+
+  const writer = new PointsWriter(meta, store)
+  const statements = createStatementExecutor({
+    meta,
+    store,
+    hasher: bcryptHasher,
+    logger: logger.child({ service: 'query' }),
+    retentionAutoCreate: config.meta['retention-autocreate'],
+    pointsWriter: writer,
+    limits: queryLimits(config),
+  })
+  const executor: QueryExecutor = httpQueryExecutor(statements)
+
+  if (config.continuous_queries.enabled) {
+    const cqs = new ContinuousQueryService({
+      meta,
+      run: (query, database, signal) =>
+        statements.execute({
+          query,
+          database,
+          retentionPolicy: '',
+          params: undefined,
+          chunkSize: 10_000,
+          readOnly: false,
+          authEnabled: false,
+          user: undefined,
+          signal,
+        }),
+      runIntervalMs: config.continuous_queries['run-interval'],
+      logEnabled: config.continuous_queries['log-enabled'],
+      logger: logger.child({ service: 'continuous_querier' }),
+    })
+    cqs.start()
+    closers.push(() => cqs.close())
+  }
+
+  if (config.retention.enabled) {
+    const retention = new RetentionService({
+      meta,
+      store,
+      intervalMs: config.retention['check-interval'],
+      logger: logger.child({ service: 'retention' }),
+    })
+    retention.start()
+    closers.push(() => retention.close())
+  }
+  if (config['shard-precreation'].enabled) {
+    const precreation = new ShardPrecreationService({
+      meta,
+      intervalMs: config['shard-precreation']['check-interval'],
+      advanceMs: config['shard-precreation']['advance-period'],
+      logger: logger.child({ service: 'shard-precreation' }),
+    })
+    precreation.start()
+    closers.push(() => precreation.close())
+  }
+
+  const nodeAPI = new NodeAPIServer(store, meta, bcryptHasher, {
+    bindAddress: options.nodeBindAddress ?? config['']['bind-address'],
+    authEnabled: config.http['auth-enabled'],
+    version: '0.1.0',
+    ...(options.cluster !== undefined ? { cluster: options.cluster } : {}),
+  })
+  await nodeAPI.listen()
+  closers.push(() => nodeAPI.close())
+  logger.info({ addr: nodeAPI.address }, 'node API listening')
+
+  let http: HTTPServer | undefined
+  if (config.http.enabled) {
+    const auth = new MetaAuthenticator(meta, bcryptHasher)
+    http = createHTTPServer(
+      {
+        bindAddress: options.httpBindAddress ?? config.http['bind-address'],
+        authEnabled: config.http['auth-enabled'],
+        realm: config.http.realm,
+        sharedSecret: config.http['shared-secret'],
+        maxBodySizeBytes: config.http['max-body-size'],
+        maxRowLimit: config.http['max-row-limit'],
+        maxConnectionLimit: config.http['max-connection-limit'],
+        maxConcurrentWriteLimit: config.http['max-concurrent-write-limit'],
+        logEnabled: config.http['log-enabled'],
+        writeTracing: config.http['write-tracing'],
+      },
+      {
+        pointsWriter: new HTTPPointsWriter(writer),
+        queryExecutor: executor,
+        databases: auth,
+        authenticator: auth,
+        logger: logger.child({ service: 'httpd' }),
+      },
+    )
+    await http.listen()
+    const h = http
+    closers.push(() => h.close())
+    logger.info({ addr: http.address }, 'HTTP API listening')
+  }
+  return {
+    store,
+    httpURL: http?.url ?? '',
+    httpAddress: http?.address ?? '',
+    nodeAddress: nodeAPI.address,
+  }
+}
