@@ -211,8 +211,12 @@ export interface InflatedArchive {
  * once, each checked against its CRC-32 and length), for a node that takes archives in `tar` form.
  * `result` settles when the stream has ended: what was read, or BackupFileMissingError /
  * BackupGzipError naming the file and the compressed offset (the stream fails with it too).
+ * `onRead` sees the size of every piece of the file read (for progress).
  */
-export function inflateArchive(path: string): {
+export function inflateArchive(
+  path: string,
+  onRead?: (bytes: number) => void,
+): {
   tar: Readable
   result: Promise<InflatedArchive>
 } {
@@ -222,6 +226,7 @@ export function inflateArchive(path: string): {
   const hashing = tapStream((chunk) => {
     hash.update(chunk)
     compressed += chunk.length
+    onRead?.(chunk.length)
   })
   const counting = tapStream((chunk) => (tarSize += chunk.length))
   let settle: (err: Error | null) => void = () => undefined

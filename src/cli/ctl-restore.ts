@@ -21,6 +21,7 @@ import {
 } from '../backup/index.js'
 import type { CtlConnection } from './ctl-http.js'
 import { formatGoDuration } from './ctl-format.js'
+import { Progress } from './ctl-progress.js'
 import { parseFlags } from './flags.js'
 
 const RESTORE_FLAGS = {
@@ -146,14 +147,24 @@ export async function runRestore(
     ...(metaOnly ? [] : set.shards.map((s) => s.entry.fileName)),
   ])
   let transferred = 0
+  const archives = metaOnly ? [] : set.shards
+  const sizes = await Promise.all(archives.map(async (s) => (await stat(s.path)).size))
+  const progress = new Progress(
+    process.stderr,
+    archives.length,
+    sizes.reduce((n, b) => n + b, 0),
+  )
   try {
     for (const name of files) {
       const file = join(dir, name)
-      const size = name.endsWith('.tar.gz')
-        ? await uploadArchive(conn, node, token, file, name, expected.get(name))
-        : await uploadFile(conn, node, token, file, name)
-      transferred += size
+      if (name.endsWith('.tar.gz')) {
+        transferred += await uploadArchive(conn, node, token, file, name, expected.get(name), (n) =>
+          progress.advance(n),
+        )
+        progress.shardDone(0)
+      } else transferred += await uploadFile(conn, node, token, file, name)
     }
+    progress.end()
     const options = {
       db: f.db,
       newdb: f.newdb,
@@ -211,6 +222,7 @@ export async function runRestore(
     out.write(`Restored from ${path} in ${elapsed(t0)}, transferred ${transferred} bytes\n`)
     return 0
   } catch (err) {
+    progress.end()
     await conn.nodeRequest(node, 'DELETE', `/restore/${token}`).catch(() => undefined)
     throw err
   }
@@ -249,8 +261,9 @@ async function uploadArchive(
   file: string,
   name: string,
   sha256: string | undefined,
+  onRead: (bytes: number) => void,
 ): Promise<number> {
-  const { tar, result } = inflateArchive(file)
+  const { tar, result } = inflateArchive(file, onRead)
   result.catch(() => undefined) // awaited below
   let r: Awaited<ReturnType<CtlConnection['nodeRequest']>>
   try {
