@@ -39,7 +39,7 @@ export class Progress {
   readonly #t0 = performance.now()
   #done = 0
   #bytes = 0
-  #drawnAt = 0
+  #drawnAt = Number.NEGATIVE_INFINITY
 
   constructor(
     stream: NodeJS.WritableStream & { isTTY?: boolean },

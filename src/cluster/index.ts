@@ -1,5 +1,30 @@
-// Clustering and the write path across shards: for now the single-node write coordinator.
+// Clustering and the write path across shards: the write coordinator (local store or every owner
+// of a shard under a consistency level), node-to-node shard writes and hinted handoff.
 export { PointsWriter } from './points-writer.js'
 export type { PointsWriteResult } from './points-writer.js'
-export { WriteDatabaseNotFoundError, WriteRetentionPolicyNotFoundError } from './errors.js'
+export {
+  HintedHandoffCorruptError,
+  HintedHandoffQueueFullError,
+  ShardWriteError,
+  WriteConsistencyError,
+  WriteDatabaseNotFoundError,
+  WriteRetentionPolicyNotFoundError,
+} from './errors.js'
+export type { WriteFailure } from './errors.js'
 export { RetentionService, ShardPrecreationService } from './retention-service.js'
+export { pointsToLineProtocol, requiredAcks, writeReplicas } from './replica-write.js'
+export type {
+  ConsistencyLevel,
+  ReplicaWrite,
+  ReplicaWriting,
+  ShardResult,
+} from './replica-write.js'
+export { SHARD_WRITE_PATH, ShardWriter } from './shard-writer.js'
+export type { RemoteWriteResult, ShardWriteRequest } from './shard-writer.js'
+export { HintedHandoff } from './hinted-handoff.js'
+export type { HintedHandoffLogger, HintedHandoffOptions } from './hinted-handoff.js'
+export { HintedHandoffQueue } from './hinted-handoff-queue.js'
+export type { HintedHandoffQueueOptions, QueuedWrite, QueueLogger } from './hinted-handoff-queue.js'
+export { decodeFrame, encodeHintedWrite, HH_FRAME_HEADER_BYTES } from './hinted-handoff-entry.js'
+export type { FrameRead, HintedWrite } from './hinted-handoff-entry.js'
+export { shardIndexFor } from './fnv.js'

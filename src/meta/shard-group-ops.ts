@@ -65,20 +65,30 @@ export function shardGroupsByTimeRange(
  * Creates the shard group for `timestampNs` in a retention policy ('' = default), unless a group
  * already takes writes for it (then `data` is returned unchanged). The group gets the next shard
  * group ID and one shard per entry of `shardOwners` (each with the next shard ID and those owner
- * node IDs); the default is one shard without owners, as InfluxDB OSS creates.
+ * node IDs). Without `shardOwners`, a metastore with no data nodes (a single node) gets one shard
+ * without owners, as InfluxDB OSS creates; a cluster gets {@link assignShardOwners}'s layout.
  */
 export function createShardGroup(
   data: MetaDataFields,
   db: string,
   rp: string,
   timestampNs: bigint,
-  shardOwners: readonly (readonly bigint[])[] = [[]],
+  shardOwners?: readonly (readonly bigint[])[],
 ): MetaDataFields {
   const loc = requireRetentionPolicy(data, db, rp)
   if (loc.rp.shardGroups.some((sg) => acceptsTime(sg, timestampNs))) return data
   const id = data.maxShardGroupID + 1n
   let maxShardID = data.maxShardID
-  const shards: ShardInfo[] = shardOwners.map((owners) => ({
+  const layout =
+    shardOwners ??
+    (data.dataNodes.length === 0
+      ? [[]]
+      : assignShardOwners(
+          data.dataNodes.map((n) => n.id),
+          loc.rp.replicaN,
+          id,
+        ))
+  const shards: ShardInfo[] = layout.map((owners) => ({
     id: ++maxShardID,
     owners: owners.slice(),
   }))
@@ -93,6 +103,35 @@ export function createShardGroup(
   const groups = [...loc.rp.shardGroups, group].sort(compareShardGroups)
   const next = withRetentionPolicy(data, loc, { ...loc.rp, shardGroups: groups })
   return { ...next, maxShardGroupID: id, maxShardID }
+}
+
+/**
+ * The owners of each shard of a new shard group in a cluster, as InfluxDB Enterprise lays them out:
+ * the replication factor is at least 1 and at most the number of data nodes, the group has
+ * `nodes / replicationFactor` shards (rounded down), and owners are dealt round-robin over the data
+ * nodes (in ID order) starting at an offset that moves with the shard group ID, so consecutive
+ * groups spread their shards over different nodes. Pure; `nodeIDs` must not be empty.
+ */
+export function assignShardOwners(
+  nodeIDs: readonly bigint[],
+  replicationFactor: number,
+  shardGroupID: bigint,
+): bigint[][] {
+  const n = nodeIDs.length
+  const rf = Math.min(Math.max(1, replicationFactor), n)
+  const shardN = Math.floor(n / rf)
+  let next = Number(shardGroupID % BigInt(n))
+  const out: bigint[][] = []
+  for (let s = 0; s < shardN; s++) {
+    const owners: bigint[] = []
+    for (let r = 0; r < rf; r++) {
+      const id = nodeIDs[next % n]
+      if (id !== undefined) owners.push(id)
+      next++
+    }
+    out.push(owners)
+  }
+  return out
 }
 
 /** Marks a shard group deleted at `nowNs` (InfluxDB's DeleteShardGroup); ShardGroupNotFoundError if absent. */

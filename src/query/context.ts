@@ -2,7 +2,7 @@
 // (result parts). One ExecutionContext exists per statement; handlers do not keep it.
 
 import type { MetaClient, PasswordHasher, UserInfo } from '../meta/index.js'
-import type { Store } from '../store/index.js'
+import type { QueryStore } from './cluster-shards.js'
 import type { Statement } from '../influxql/index.js'
 import type { QueryMessage, QueryRow, ExecuteRequest } from './result.js'
 import type { QueryRegistry } from './query-registry.js'
@@ -44,7 +44,7 @@ export interface ResultPart {
 /** Everything a statement handler may use. */
 export interface ExecutionContext {
   readonly meta: MetaClient
-  readonly store: Store
+  readonly store: QueryStore
   readonly hasher: PasswordHasher
   readonly logger: QueryLogger
   readonly request: ExecuteRequest

@@ -44,3 +44,17 @@ export type {
 } from './result.js'
 export { StoreSelectExecutor } from './select-store-executor.js'
 export type { SelectStorage } from './select-source.js'
+export { ClusterShards } from './cluster-shards.js'
+export type { ClusterShardsOptions, QueryStore } from './cluster-shards.js'
+export { RemoteShard, ShardUnavailableError } from './remote-shard.js'
+export type { ShardOwner, ShardReadClient } from './remote-shard.js'
+export {
+  decodeFrames,
+  decodeIndex,
+  encodeEnd,
+  encodeFrame,
+  encodeIndex,
+  END_FRAME,
+  ShardWireError,
+} from './shard-wire.js'
+export type { WireMeasurement } from './shard-wire.js'

@@ -6,6 +6,7 @@ import type { ExplainStatement, SelectStatement } from '../influxql/index.js'
 import type { ResultPart } from './context.js'
 import { NotImplementedError } from './errors.js'
 import type { SelectLimits } from './query-limits.js'
+import type { SelectStorage } from './select-source.js'
 
 /** What a SELECT runs with. */
 export interface SelectContext {
@@ -28,6 +29,8 @@ export interface SelectContext {
    * bound) are checked by the statement executor before the SELECT runs.
    */
   readonly limits?: SelectLimits
+  /** The shards this statement reads (a cluster's per-statement view); absent: the executor's own. */
+  readonly store?: SelectStorage['store']
 }
 
 /** Runs SELECT and EXPLAIN statements (already normalised). */

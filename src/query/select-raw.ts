@@ -118,9 +118,17 @@ export async function* rawBlocks(
     left: plan.limit > 0 ? plan.limit : Number.POSITIVE_INFINITY,
   }
   const asc = plan.ascending
-  const shardOrder = source.shardRanges
+  const byStart = source.shardRanges
     .map((r, i) => ({ r, i }))
     .sort((a, b) => (a.r.minNs < b.r.minNs ? -1 : a.r.minNs > b.r.minNs ? 1 : 0))
+  // The shards of one shard group (a cluster's group has several) are read as one block.
+  const shardOrder: { r: (typeof byStart)[number]['r']; shards: Set<number> }[] = []
+  for (const { r, i } of byStart) {
+    const last = shardOrder[shardOrder.length - 1]
+    if (last !== undefined && last.r.minNs === r.minNs && last.r.maxNs === r.maxNs)
+      last.shards.add(i)
+    else shardOrder.push({ r, shards: new Set([i]) })
+  }
   if (!asc) shardOrder.reverse()
   const nAux = ex.aux.length
   const fieldCols = auxCol.filter((c) => c >= 0)
@@ -163,8 +171,10 @@ export async function* rawBlocks(
     }
     return cells
   }
-  for (const { r, i } of shardOrder) {
-    const inShard = members.filter((m) => m.shardIndex === i)
+  for (const { r, shards } of shardOrder) {
+    const inShard = members.filter((m) => shards.has(m.shardIndex))
+    // Ties between series go by key, as within one shard.
+    if (shards.size > 1) inShard.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
     const lo = r.minNs > input.minNs ? r.minNs : input.minNs
     const hi = r.maxNs < input.maxNs ? r.maxNs : input.maxNs
     if (inShard.length === 0 || lo > hi) continue

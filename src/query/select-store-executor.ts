@@ -44,7 +44,19 @@ export class StoreSelectExecutor implements SelectExecutor {
     this.#lib = lib
   }
 
+  /** This executor over `ctx.store` when the statement brings its own shards, else itself. */
+  #over(ctx: SelectContext): { executor: StoreSelectExecutor; ctx: SelectContext } | undefined {
+    if (ctx.store === undefined) return undefined
+    const { store, ...rest } = ctx
+    return {
+      executor: new StoreSelectExecutor({ meta: this.#storage.meta, store }, this.#into, this.#lib),
+      ctx: rest,
+    }
+  }
+
   async *select(stmt: SelectStatement, ctx: SelectContext): AsyncIterable<ResultPart> {
+    const over = this.#over(ctx)
+    if (over !== undefined) return yield* over.executor.select(stmt, over.ctx)
     if (stmt.target !== null) {
       if (this.#into === undefined) throw new NotImplementedError('SELECT INTO')
       const m = stmt.target.measurement
@@ -108,6 +120,8 @@ export class StoreSelectExecutor implements SelectExecutor {
   }
 
   async *explain(stmt: ExplainStatement, ctx: SelectContext): AsyncIterable<ResultPart> {
+    const over = this.#over(ctx)
+    if (over !== undefined) return yield* over.executor.explain(stmt, over.ctx)
     if (stmt.analyze) throw new NotImplementedError('EXPLAIN ANALYZE')
     const sel = this.#expandWildcards(stmt.statement, ctx.nowNs)
     const plan = planSelect(sel, ctx.nowNs, this.#lib)

@@ -22,7 +22,22 @@ import { selectSeries } from './series-filter.js'
 
 /** The open shards of a database (every retention policy), by ascending ID. */
 export function shardsOfDatabase(ctx: ExecutionContext, database: string): Shard[] {
+  ctx.store.requireAll?.(database)
   return ctx.store.shards().filter((s) => s.database === database)
+}
+
+/** Deletes [min, max] of `keys` from `sh` (on every owner of it in a cluster). */
+function deleteRange(
+  ctx: ExecutionContext,
+  sh: Shard,
+  keys: readonly string[],
+  min: bigint,
+  max: bigint,
+): Promise<void> {
+  const store = ctx.store
+  return store.deleteSeriesRange !== undefined
+    ? store.deleteSeriesRange(sh, keys, min, max)
+    : sh.deleteSeriesRange(keys, min, max)
 }
 
 function requireDatabase(ctx: ExecutionContext): string {
@@ -64,7 +79,7 @@ export async function* dropMeasurement(
   const keys = [...view.series().keys()]
   for (const sh of shards) {
     const own = keys.filter((k) => sh.index.hasSeries(k))
-    if (own.length > 0) await sh.deleteSeriesRange(own, rangeMin({}), rangeMax({}))
+    if (own.length > 0) await deleteRange(ctx, sh, own, rangeMin({}), rangeMax({}))
   }
 }
 
@@ -119,6 +134,6 @@ async function deleteFromShards(
   if (doomed.length === 0 || min > max) return
   for (const sh of shards) {
     const own = doomed.filter((k) => sh.index.hasSeries(k))
-    if (own.length > 0) await sh.deleteSeriesRange(own, min, max)
+    if (own.length > 0) await deleteRange(ctx, sh, own, min, max)
   }
 }

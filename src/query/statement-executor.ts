@@ -7,7 +7,7 @@
 import type { Query, QueryParam, QueryParams, Statement } from '../influxql/index.js'
 import { JSONNumber, formatQuery, formatStatement, parseQuery } from '../influxql/index.js'
 import type { MetaClient, PasswordHasher, UserInfo } from '../meta/index.js'
-import type { Store } from '../store/index.js'
+import type { QueryStore } from './cluster-shards.js'
 import { authorizeQuery } from './authorize.js'
 import type { ExecutionContext, ExecutorCounters, QueryLogger, ResultPart } from './context.js'
 import { silentQueryLogger } from './context.js'
@@ -34,7 +34,12 @@ import { rewriteError, runStatement, warnsWhenReadOnly } from './statement-table
 /** What a StatementExecutor is built from. */
 export interface StatementExecutorOptions {
   readonly meta: MetaClient
-  readonly store: Store
+  readonly store: QueryStore
+  /**
+   * A cluster's per-statement shard view (ClusterShards.view): statements that read or delete
+   * data see every shard of the databases they name, remote ones included. Absent: the store.
+   */
+  readonly shardView?: (databases: ReadonlySet<string>, signal: AbortSignal) => Promise<QueryStore>
   /** Hashes passwords for CREATE USER and SET PASSWORD (bcrypt, cost 10, in production). */
   readonly hasher: PasswordHasher
   /** The current time in ns since the epoch (default: the system clock). */
@@ -110,6 +115,36 @@ function statementDatabase(stmt: Statement): string {
   }
 }
 
+/** Statements that read or delete shard data (they need a cluster's view of every shard). */
+const DATA_STATEMENTS: ReadonlySet<Statement['kind']> = new Set<Statement['kind']>([
+  'SelectStatement',
+  'ExplainStatement',
+  'DeleteSeriesStatement',
+  'DropSeriesStatement',
+  'DropMeasurementStatement',
+  'ShowMeasurementsStatement',
+  'ShowMeasurementCardinalityStatement',
+  'ShowSeriesStatement',
+  'ShowSeriesCardinalityStatement',
+  'ShowTagKeysStatement',
+  'ShowTagKeyCardinalityStatement',
+  'ShowTagValuesStatement',
+  'ShowTagValuesCardinalityStatement',
+  'ShowFieldKeysStatement',
+  'ShowFieldKeyCardinalityStatement',
+])
+
+/** The database names a statement refers to anywhere (sources, subqueries, ON clauses, INTO). */
+function databasesOf(node: unknown, out: Set<string>): Set<string> {
+  if (Array.isArray(node)) for (const x of node) databasesOf(x, out)
+  else if (typeof node === 'object' && node !== null)
+    for (const [k, v] of Object.entries(node)) {
+      if ((k === 'database' || k === 'on') && typeof v === 'string') out.add(v)
+      else databasesOf(v, out)
+    }
+  return out
+}
+
 /**
  * Runs InfluxQL statements against the metastore and the store. One instance serves every
  * request of a node; `execute` is safe to call concurrently. Its result shapes match the HTTP
@@ -117,7 +152,8 @@ function statementDatabase(stmt: Statement): string {
  */
 export class StatementExecutor {
   readonly #meta: MetaClient
-  readonly #store: Store
+  readonly #store: QueryStore
+  readonly #shardView: StatementExecutorOptions['shardView']
   readonly #hasher: PasswordHasher
   readonly #now: () => bigint
   readonly #logger: QueryLogger
@@ -139,6 +175,7 @@ export class StatementExecutor {
   constructor(options: StatementExecutorOptions) {
     this.#meta = options.meta
     this.#store = options.store
+    this.#shardView = options.shardView
     this.#hasher = options.hasher
     this.#now = options.now ?? (() => BigInt(Date.now()) * 1_000_000n)
     this.#logger = options.logger ?? silentQueryLogger
@@ -241,8 +278,12 @@ export class StatementExecutor {
         stopped = true
         break
       }
-      const ctx = this.#context(stmt, req, authorizer)
+      let ctx = this.#context(stmt, req, authorizer)
       try {
+        if (this.#shardView !== undefined && DATA_STATEMENTS.has(stmt.kind)) {
+          const dbs = databasesOf(stmt, new Set([ctx.defaultDatabase, req.database]))
+          ctx = { ...ctx, store: await this.#shardView(dbs, signal) }
+        }
         for await (const part of this.#statement(stmt, ctx, signal)) {
           expire()
           if (signal.aborted) {
@@ -329,6 +370,7 @@ export class StatementExecutor {
           readOnly: ctx.request.readOnly,
           nowNs: ctx.nowNs(),
           signal,
+          ...(ctx.store !== this.#store && { store: ctx.store }),
           ...((this.#limits.maxSelectPoint > 0 ||
             this.#limits.maxSelectSeries > 0 ||
             this.#limits.maxSelectBuckets > 0) && { limits: new SelectLimits(this.#limits) }),

@@ -54,7 +54,7 @@ export class MetaAuthenticator implements Authenticator, DatabaseCatalog {
   }
 }
 
-/** The write coordinator behind the HTTP layer's PointsWriter interface. */
+/** The write coordinator behind the HTTP layer's PointsWriter interface, passing the consistency level on. */
 export class HTTPPointsWriter implements PointsWriter {
   readonly #writer: ClusterPointsWriter
 
@@ -64,7 +64,12 @@ export class HTTPPointsWriter implements PointsWriter {
 
   async writePoints(req: WriteRequest): Promise<WriteOutcome> {
     try {
-      const r = await this.#writer.writePoints(req.database, req.retentionPolicy, req.points)
+      const r = await this.#writer.writePoints(
+        req.database,
+        req.retentionPolicy,
+        req.points,
+        req.consistency,
+      )
       if (r.kind === 'ok') return { kind: 'ok' }
       return { kind: 'partial', reason: r.reason, dropped: r.dropped }
     } catch (err) {

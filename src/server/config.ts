@@ -124,6 +124,11 @@ export const CONFIG_SCHEMA = {
   },
   coordinator: {
     'write-timeout': { kind: 'duration', default: 10_000, doc: 'time a write may take' },
+    'shard-writer-timeout': {
+      kind: 'duration',
+      default: 5000,
+      doc: 'time a node-to-node shard write may take before it goes to hinted handoff',
+    },
     'max-concurrent-queries': { kind: 'integer', default: 0, doc: '0: no limit' },
     'query-timeout': { kind: 'duration', default: 0, doc: '0: no timeout' },
     'log-queries-after': {
@@ -192,6 +197,16 @@ export const CONFIG_SCHEMA = {
     dir: { kind: 'string', default: './tidemark/hh', doc: 'queue directory' },
     'max-size': { kind: 'size', default: 10737418240, doc: 'bytes per node queue' },
     'max-age': { kind: 'duration', default: 604_800_000, doc: 'oldest entry kept' },
+    'retry-interval': {
+      kind: 'duration',
+      default: 1000,
+      doc: 'pause after a failed delivery (doubles up to retry-max-interval)',
+    },
+    'retry-max-interval': {
+      kind: 'duration',
+      default: 60_000,
+      doc: 'longest pause between deliveries',
+    },
   },
   'anti-entropy': {
     enabled: { kind: 'boolean', default: false, doc: 'compare and repair shard replicas' },

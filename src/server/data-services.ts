@@ -5,16 +5,24 @@
 
 import type { Logger } from 'pino'
 import { recoverRestores } from '../backup/index.js'
-import { PointsWriter, RetentionService, ShardPrecreationService } from '../cluster/index.js'
+import {
+  HintedHandoff,
+  PointsWriter,
+  RetentionService,
+  ShardPrecreationService,
+  ShardWriter,
+  type ReplicaWriting,
+} from '../cluster/index.js'
 import { createHTTPServer, type HTTPServer, type QueryExecutor } from '../http/index.js'
 import { bcryptHasher, type MetaClient } from '../meta/index.js'
-import type { QueryLimits } from '../query/index.js'
+import { ClusterShards, type QueryLimits } from '../query/index.js'
 import { Store } from '../store/index.js'
 import type { Config } from './config.js'
 import { HTTPPointsWriter, MetaAuthenticator } from './adapters.js'
 import { createStatementExecutor, httpQueryExecutor } from './query-executor.js'
 import { ContinuousQueryService } from './continuous-queries.js'
 import { NodeAPIServer, type NodeAPICluster } from './node-api.js'
+import { HTTPShardReadClient } from './node-read.js'
 
 /** Where the data services listen, and what the node API says about cluster membership. */
 export interface DataServiceOptions {
@@ -35,6 +43,58 @@ export interface DataServices {
   readonly httpAddress: string
   /** The bound host:port of the node API. */
   readonly nodeAddress: string
+}
+
+/** This node's ID: the data node whose TCP address is the node API's. */
+function findLocalNodeID(meta: MetaClient, nodeAddress: string): bigint | undefined {
+  const nodes = meta.data.dataNodes
+  const exact = nodes.find((n) => n.tcpHost === nodeAddress)
+  if (exact !== undefined) return exact.id
+  // Bound to every interface: match on the port alone when exactly one node has it.
+  const port = nodeAddress.slice(nodeAddress.lastIndexOf(':'))
+  const byPort = nodes.filter((n) => n.tcpHost.endsWith(port))
+  return byPort.length === 1 ? byPort[0]?.id : undefined
+}
+
+/**
+ * The replication side of a data node: node-to-node shard writes and the hinted-handoff service
+ * (started here, its close pushed on `closers`). `nodeAddress()` is the node API's bound address.
+ */
+async function startReplication(
+  config: Config,
+  meta: MetaClient,
+  logger: Logger,
+  closers: (() => Promise<void>)[],
+  secret: string,
+  nodeAddress: () => string,
+): Promise<ReplicaWriting> {
+  const shardWriter = new ShardWriter(secret, config.coordinator['shard-writer-timeout'])
+  closers.push(() => Promise.resolve(shardWriter.close()))
+  const addressOf = (id: bigint): string | undefined =>
+    meta.data.dataNodes.find((n) => n.id === id)?.tcpHost
+  let hintedHandoff: HintedHandoff | undefined
+  const hh = config['hinted-handoff']
+  if (hh.enabled) {
+    const service = new HintedHandoff({
+      dir: hh.dir,
+      maxSizeBytes: hh['max-size'],
+      maxAgeMs: hh['max-age'],
+      retryIntervalMs: hh['retry-interval'],
+      retryMaxIntervalMs: hh['retry-max-interval'],
+      nodeAddress: addressOf,
+      send: (r) => shardWriter.write(r),
+      logger: logger.child({ service: 'hinted-handoff' }),
+    })
+    await service.open()
+    closers.push(() => service.close())
+    hintedHandoff = service
+  }
+  return {
+    localNodeID: () => findLocalNodeID(meta, nodeAddress()),
+    nodeAddress: addressOf,
+    send: (r) => shardWriter.write(r),
+    hintedHandoff,
+  }
 }
 
 /** The `[coordinator]` query limits of the configuration. */
@@ -87,7 +147,31 @@ export async function startDataServices(
       'shard failed to open; other shards are serving',
     )
 
-  const writer = new PointsWriter(meta, store)
+  let nodeAddress = ''
+  const replication =
+    options.cluster === undefined
+      ? undefined
+      : await startReplication(
+          config,
+          meta,
+          logger,
+          closers,
+          options.cluster.internalSecret,
+          () => nodeAddress,
+        )
+  const writer = new PointsWriter(meta, store, undefined, replication)
+  // A data node of a cluster reads the shards other nodes own over their node API.
+  let shards: ClusterShards | undefined
+  if (options.cluster !== undefined) {
+    const client = new HTTPShardReadClient({ secret: options.cluster.internalSecret })
+    closers.push(async () => client.close())
+    shards = new ClusterShards({
+      store,
+      meta,
+      client,
+      localNodeID: () => findLocalNodeID(meta, nodeAddress),
+    })
+  }
   const statements = createStatementExecutor({
     meta,
     store,
@@ -96,6 +180,9 @@ export async function startDataServices(
     retentionAutoCreate: config.meta['retention-autocreate'],
     pointsWriter: writer,
     limits: queryLimits(config),
+    ...(shards !== undefined && {
+      shardView: (dbs: ReadonlySet<string>, signal: AbortSignal) => shards.view(dbs, signal),
+    }),
   })
   const executor: QueryExecutor = httpQueryExecutor(statements)
 
@@ -150,6 +237,7 @@ export async function startDataServices(
     ...(options.cluster !== undefined ? { cluster: options.cluster } : {}),
   })
   await nodeAPI.listen()
+  nodeAddress = nodeAPI.address
   closers.push(() => nodeAPI.close())
   logger.info({ addr: nodeAPI.address }, 'node API listening')
 

@@ -23,6 +23,8 @@ import {
   takeShardSnapshot,
 } from '../backup/index.js'
 import { abandonRestore, commitRestore, receiveFile, RestoreRequestError } from './node-restore.js'
+import { handleShardWrite, SHARD_WRITE_PATH } from './node-write.js'
+import { isReadPath, serveRead } from './node-read.js'
 import {
   authorizeAdminBasic,
   verifyBearer,
@@ -248,6 +250,18 @@ export class NodeAPIServer {
       return
     }
     if (url.pathname === JOIN_PATH) return this.#join(req, res)
+    const shardWrite = SHARD_WRITE_PATH.exec(url.pathname)
+    if (shardWrite !== null)
+      return handleShardWrite(
+        req,
+        res,
+        this.#store,
+        this.#options.cluster?.internalSecret ?? '',
+        Number(shardWrite[1]),
+      )
+    const cluster = this.#options.cluster
+    if (cluster !== undefined && isReadPath(url.pathname))
+      return serveRead(req, res, this.#store, cluster.internalSecret)
     if (!(await this.#authorized(req))) {
       return this.#send(
         res,

@@ -14,6 +14,7 @@ import {
   StatementExecutor,
   StoreSelectExecutor,
   type QueryLimits,
+  type StatementExecutorOptions,
 } from '../query/index.js'
 import type { Store } from '../store/index.js'
 
@@ -33,6 +34,8 @@ export interface QueryExecutorDeps {
   readonly pointsWriter?: PointsWriter
   /** The `[coordinator]` query limits; default none. */
   readonly limits?: QueryLimits
+  /** A data node's per-statement view of every shard (ClusterShards.view); absent on one node. */
+  readonly shardView?: StatementExecutorOptions['shardView']
 }
 
 /**
@@ -71,6 +74,7 @@ export function createStatementExecutor(deps: QueryExecutorDeps): StatementExecu
     logger: deps.logger,
     retentionAutoCreate: deps.retentionAutoCreate,
     ...(deps.limits !== undefined && { limits: deps.limits }),
+    ...(deps.shardView !== undefined && { shardView: deps.shardView }),
     select: new StoreSelectExecutor(
       { meta: deps.meta, store: deps.store },
       deps.pointsWriter ?? new PointsWriter(deps.meta, deps.store),

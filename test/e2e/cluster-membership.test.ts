@@ -175,9 +175,19 @@ describe('a cluster of one meta node and three data nodes', () => {
     })
   })
 
-  it('removes a data node with remove-data, and add-data takes it back', async () => {
+  it('refuses to remove a data node that owns shards unless -force; add-data takes it back', async () => {
     const node = nodes[1] as TidemarkdHandle
-    const removed = await ctl(['-bind', meta.metaAddress, 'remove-data', node.nodeAddress])
+    // The earlier tests wrote points: shards now have owners, this node among them.
+    const refused = await ctl(['-bind', meta.metaAddress, 'remove-data', node.nodeAddress])
+    assert.equal(refused.code, 1)
+    assert.match(refused.stderr, /owns \d+ shard\(s\).*move them first, or remove it with -force/)
+    const removed = await ctl([
+      '-bind',
+      meta.metaAddress,
+      'remove-data',
+      '-force',
+      node.nodeAddress,
+    ])
     assert.equal(removed.code, 0, removed.stderr)
     assert.equal(removed.stdout, `Removed data node at ${node.nodeAddress}\n`)
     const show = await ctl(['-bind', meta.metaAddress, 'show'])
