@@ -18,6 +18,7 @@ function meta(queries: { name: string; query: string }[]): CQMeta {
 function setup(
   queries: { name: string; query: string }[],
   answer: (q: string) => CQResult[] = () => [],
+  runsHere?: () => boolean,
 ) {
   const ran: { query: string; database: string }[] = []
   const logs: string[] = []
@@ -31,6 +32,7 @@ function setup(
     runIntervalMs: 10,
     logEnabled: true,
     logger: { info: (_f, msg) => logs.push(msg), error: (_f, msg) => logs.push(msg) },
+    ...(runsHere !== undefined ? { runsHere } : {}),
   })
   return { service, ran, logs }
 }
@@ -58,6 +60,21 @@ describe('continuous query service', () => {
     assert.deepEqual(logs, ['Executing continuous query', 'Finished continuous query'])
   })
 
+  it('runs nothing while another data node is the one that runs CQs', async () => {
+    let mine = false
+    const { service, ran } = setup(
+      [CQ],
+      () => [],
+      () => mine,
+    )
+    await service.runDue(T0 + 1n)
+    await service.runDue(T0 + 10n * S + 1n)
+    assert.equal(ran.length, 0)
+    mine = true // it starts its own schedule at its next tick, as a node that just started
+    await service.runDue(T0 + 20n * S + 1n)
+    await service.runDue(T0 + 30n * S + 1n)
+    assert.equal(ran.length, 1)
+  })
   it('counts and logs a failing query and keeps its schedule', async () => {
     const { service, ran, logs } = setup([CQ], () => [{ error: 'boom' }])
     await service.runDue(T0)

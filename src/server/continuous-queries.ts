@@ -50,6 +50,12 @@ export interface ContinuousQueryServiceOptions {
   readonly logger: CQLogger
   /** The current time in ns (default: the system clock). */
   readonly now?: () => bigint
+  /**
+   * Whether this process runs the CQs now (default: always). In a cluster every data node has
+   * the service, and only one of them may run each CQ, or its INTO points would be written as
+   * many times as there are data nodes.
+   */
+  readonly runsHere?: () => boolean
 }
 
 /** The service's counters (SHOW STATS `cq`). */
@@ -110,6 +116,7 @@ export class ContinuousQueryService {
    * never thrown.
    */
   async runDue(nowNs: bigint): Promise<void> {
+    if (this.#options.runsHere?.() === false) return
     for (const db of this.#options.meta.data.databases) {
       for (const cq of db.continuousQueries) {
         if (this.#abort.signal.aborted) return

@@ -204,6 +204,14 @@ export async function startDataServices(
       runIntervalMs: config.continuous_queries['run-interval'],
       logEnabled: config.continuous_queries['log-enabled'],
       logger: logger.child({ service: 'continuous_querier' }),
+      // In a cluster the data node with the lowest ID runs the CQs (the others would write the
+      // same INTO points again); a single node always does.
+      runsHere: () => {
+        const ids = meta.data.dataNodes.map((n) => n.id)
+        if (ids.length <= 1) return true
+        const lowest = ids.reduce((a, b) => (b < a ? b : a))
+        return findLocalNodeID(meta, nodeAddress) === lowest
+      },
     })
     cqs.start()
     closers.push(() => cqs.close())
