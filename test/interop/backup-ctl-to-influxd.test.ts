@@ -83,10 +83,23 @@ describe('tidemark-ctl backup → influxd restore -portable', () => {
         ['SELECT * FROM x GROUP BY *', { db: 'weird db' }],
         ['SHOW SERIES', { db: 'weird db' }],
       ]
+      // influxd restore returns once it has sent the data; influxd keeps each shard disabled
+      // ("shard is disabled") until it has written and reopened it.
+      const settled = async (q: string, p: Record<string, string>): Promise<unknown> => {
+        const deadline = Date.now() + 30_000
+        for (;;) {
+          const got = await theirs.query(q, p)
+          const text = JSON.stringify(got, (_k, v: unknown) =>
+            typeof v === 'bigint' ? String(v) : v,
+          )
+          if (!text.includes('shard is disabled') || Date.now() > deadline) return got
+          await new Promise((r) => setTimeout(r, 200))
+        }
+      }
       for (const [q, params] of asked) {
         const p = { ...params, epoch: 'ns' }
         assert.deepEqual(
-          await theirs.query(q, p),
+          await settled(q, p),
           await ours.query(q, p),
           `${q} ${JSON.stringify(params)}`,
         )
