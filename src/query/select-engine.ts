@@ -6,6 +6,7 @@
 // outputs by time, a point of each call per row (missing → null), InfluxDB's multi-scanner
 // cursor. The select list is then evaluated per row (math, arithmetic, aux columns).
 
+import { mapInOrder } from '../util/index.js'
 import { MIN_TIME_NS } from './condition.js'
 import type { InputPoint, OutputPoint, ValueType } from './functions/index.js'
 import type { QueryCell, QueryRow } from './result.js'
@@ -54,6 +55,8 @@ const INT64_MIN = -(2n ** 63n)
 const INT64_MAX = 2n ** 63n - 1n
 /** Values a cursor hands an aggregate at a time. */
 const CURSOR_CHUNK = 4096
+/** Series read at once by the fast aggregate path (their reads overlap each other's decoding). */
+const SERIES_AT_ONCE = 4
 const NO_AUX: readonly QueryCell[] = Object.freeze([])
 
 /** What the engine reads and how. */
@@ -426,15 +429,19 @@ async function aggregateValues(
       if (lo < INT64_MIN || hi > INT64_MAX) continue
       const { windowOf, pctx } = partialHelpers(call, baseCtx(withExtra))
       const lists: Partial[][] = []
-      for (const mem of list) {
+      // A few series at once: one's block reads overlap another's decoding; combined in order.
+      const read = await mapInOrder(list, SERIES_AT_ONCE, async (mem) => {
         const cursor = mem.cursor(call.field, lo, hi, {
           ascending: plan.ascending,
           chunkSize: CURSOR_CHUNK,
           timesOnly: name === 'count',
         })
-        if (cursor === undefined) continue
-        const r = await fastSeriesPartials(name, type, cursor, windowOf, addPoints)
-        if (r.partials.length === 0) continue
+        return cursor === undefined
+          ? undefined
+          : await fastSeriesPartials(name, type, cursor, windowOf, addPoints)
+      })
+      for (const r of read) {
+        if (r === undefined || r.partials.length === 0) continue
         lists.push(r.partials)
         if (r.lo !== undefined && (acc.lo === undefined || r.lo < acc.lo)) acc.lo = r.lo
         if (r.hi !== undefined && (acc.hi === undefined || r.hi > acc.hi)) acc.hi = r.hi
