@@ -85,7 +85,9 @@ export type {
 export { planRestore } from './restore-planner.js'
 export type { EmptyShard, PlannedShard, RestoreOptions, RestorePlan } from './restore-planner.js'
 export { installShards } from './restore-installer.js'
-export { recoverRestores } from './restore-journal.js'
+export { finishReplicas, ownsLocally, shardOwnersIn, shipReplicas } from './restore-replicas.js'
+export type { ReplicaShipping, ShippedReplicas } from './restore-replicas.js'
+export { recoverRestores, removeRestoreJournal, writeRestoreJournal } from './restore-journal.js'
 export type { RecoveryResult, RecoveryStore } from './restore-journal.js'
 export type {
   InstallOptions,

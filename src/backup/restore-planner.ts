@@ -12,7 +12,8 @@
 // as Enterprise does, also brings the backup's continuous queries of the databases it creates and
 // the users the target does not have (opt out with `withUsers`/`withContinuousQueries: false`).
 
-import { importData } from '../meta/index.js'
+import { assignShardOwners, importData } from '../meta/index.js'
+// Not re-exported by the meta component's index (not ours to change): the layout of new groups.
 import type { DatabaseInfo, MetaData, UserInfo } from '../meta/index.js'
 import { MetaError } from '../meta/index.js'
 import type { BackupSet, BackupSetShard } from './backup-set-reader.js'
@@ -36,7 +37,11 @@ export interface RestoreOptions {
   readonly shard?: bigint | number
   /** New replication factor of the restored retention policies (capped to the data nodes, at least 1). */
   readonly newrf?: number
-  /** Data node IDs that own every restored shard (default none, as influxd leaves them). */
+  /**
+   * Data node IDs that own every restored shard. Default: on a cluster (the target lists data
+   * nodes), each restored group's shards get owners as a new group would (assignShardOwners, by
+   * the policy's replication factor, cycling over the layout); on a single node none, as influxd.
+   */
   readonly shardOwners?: readonly bigint[]
   /** Add the backup's users the target lacks (default: only when restoring all databases). */
   readonly withUsers?: boolean
@@ -179,7 +184,13 @@ export async function planRestore(
     options.newrf === undefined
       ? undefined
       : Math.min(options.newrf, Math.max(1, current.dataNodes.length))
-  const owners = options.shardOwners ?? []
+  const nodeIDs = current.dataNodes.map((n) => n.id).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+  const ownersOf = (replicaN: number, groupID: bigint, index: number): bigint[] => {
+    if (options.shardOwners !== undefined) return [...options.shardOwners]
+    if (nodeIDs.length === 0) return []
+    const layout = assignShardOwners(nodeIDs, replicaN, groupID)
+    return [...(layout[index % layout.length] ?? [])]
+  }
   const databases = result.data.databases.map((db): DatabaseInfo => {
     if (!imported.has(db.name)) return db
     const old = replaced.find((r) => r.name === db.name)
@@ -193,14 +204,17 @@ export async function planRestore(
     return {
       ...db,
       continuousQueries,
-      retentionPolicies: db.retentionPolicies.map((rp) => ({
-        ...rp,
-        replicaN: rf ?? rp.replicaN,
-        shardGroups: rp.shardGroups.map((g) => ({
-          ...g,
-          shards: g.shards.map((s) => ({ ...s, owners: [...owners] })),
-        })),
-      })),
+      retentionPolicies: db.retentionPolicies.map((rp) => {
+        const replicaN = rf ?? rp.replicaN
+        return {
+          ...rp,
+          replicaN,
+          shardGroups: rp.shardGroups.map((g) => ({
+            ...g,
+            shards: g.shards.map((s, i) => ({ ...s, owners: ownersOf(replicaN, g.id, i) })),
+          })),
+        }
+      }),
     }
   })
   const users: UserInfo[] = [...result.data.users]

@@ -4,6 +4,10 @@
 // `….tmp` with mode 0600, checked against the node's sha256 and length, fsynced, renamed), and
 // `<ts>.manifest` LAST, so a manifest only ever describes a complete set. Incremental (default):
 // shards whose fingerprint equals the newest recorded one in the directory are skipped.
+// In a cluster the plan (metastore, shards and their owners) still comes from the meta node, but
+// each archive streams straight from a data node that owns the shard: the one `-from` names when
+// it is an owner, else the owners in turn (spread over shards); an owner that fails or falls
+// silent is left for the next one, and a shard no owner delivers fails the backup naming it.
 
 import { createHash } from 'node:crypto'
 import { open, readdir, rename, rm, stat } from 'node:fs/promises'
@@ -24,6 +28,7 @@ import { fsyncDir, writeFileDurable } from '../util/index.js'
 import { formatGoDuration, parseRFC3339Nano } from './ctl-format.js'
 import type { CtlConnection } from './ctl-http.js'
 import { Progress } from './ctl-progress.js'
+import { NodeClient } from './ctl-shards.js'
 import { parseFlags } from './flags.js'
 
 const BACKUP_FLAGS = {
@@ -59,6 +64,7 @@ interface ShardPick {
   readonly id: bigint
   readonly database: string
   readonly rp: string
+  readonly owners: readonly bigint[]
 }
 
 function pickShards(
@@ -82,7 +88,7 @@ function pickShards(
         if (g.deletedAtNs !== 0n) continue
         for (const s of g.shards) {
           if (shard === undefined || s.id === shard)
-            out.push({ id: s.id, database: d.name, rp: r.name })
+            out.push({ id: s.id, database: d.name, rp: r.name, owners: s.owners })
         }
       }
     }
@@ -122,7 +128,11 @@ async function previousEntries(dir: string): Promise<Map<bigint, ManifestEntry>>
 const SHARDS_AT_ONCE = 4
 
 /** Runs `backup` with its own arguments; resolves to the exit code. */
-export async function runBackup(conn: CtlConnection, args: readonly string[]): Promise<number> {
+export async function runBackup(
+  conn: CtlConnection,
+  args: readonly string[],
+  nodes: NodeClient = new NodeClient({}),
+): Promise<number> {
   const { values: f, set, args: rest } = parseFlags(BACKUP_FLAGS, args, { interspersed: true })
   if (rest.length !== 1 || rest[0] === '')
     throw new BackupOptionsError(
@@ -175,7 +185,20 @@ export async function runBackup(conn: CtlConnection, args: readonly string[]): P
   const data = decodeMetaData(metaData)
   const metaBytes = encodePortableData(metaData, data.maxNodeID)
   const shards = strategy === 'only-meta' ? [] : pickShards(data, f.db, f.rp, shardID)
-  const node = f.from !== '' ? f.from : await conn.dataNodeAddress()
+  const single =
+    data.dataNodes.length === 0 ? [f.from !== '' ? f.from : await conn.dataNodeAddress()] : []
+  const addressOf = new Map(data.dataNodes.map((n) => [n.id, n.tcpHost]))
+  /** The nodes to ask for shard `s` (number `i` of the backup), best first. */
+  const sourcesOf = (s: ShardPick, i: number): string[] => {
+    if (single.length > 0) return single
+    const owners = s.owners.map((o) => addressOf.get(o) ?? '').filter((a) => a !== '')
+    if (owners.length === 0)
+      throw new BackupShardError(s.id, 'no data node owns it (the metastore lists no owner)')
+    const spread = owners.map((_, k) => owners[(i + k) % owners.length] ?? '')
+    const from = spread.indexOf(f.from)
+    if (from > 0) spread.unshift(...spread.splice(from, 1))
+    return spread
+  }
   const prior =
     strategy === 'incremental' ? await previousEntries(dir) : new Map<bigint, ManifestEntry>()
   const ts = await freeTimestamp(dir)
@@ -202,37 +225,60 @@ export async function runBackup(conn: CtlConnection, args: readonly string[]): P
         lines.delete(nextLine++)
       }
     }
-    const backupShard = async (s: (typeof shards)[number]): Promise<string> => {
-      if (since !== undefined) {
-        const state = await conn.nodeShardState(node, s.id, range)
-        if (state === undefined || state.lastModified <= since) return ''
-      }
-      const prev = prior.get(s.id)
-      if (prev?.fingerprint !== undefined) {
-        const fp = await conn.nodeFingerprint(node, s.id, range)
-        if (fp === prev.fingerprint) return ''
-      }
-      const t0 = process.hrtime.bigint()
+    const backupShard = async (s: ShardPick, i: number): Promise<string> => {
+      const sources = sourcesOf(s, i)
       const fileName = `${ts}.s${s.id}.tar.gz`
       const path = join(dir, fileName)
-      written.push(`${path}.tmp`, path)
-      const got = await fetchArchive(conn, node, s.id, range, `${path}.tmp`)
-      if (got === undefined) return '' // a shard group made ahead of time: no data on the node yet
-      await rename(`${path}.tmp`, path)
-      await fsyncDir(dir)
-      const floor = prev === undefined ? 0n : prev.lastModified + 1n
-      files.push({
-        database: s.database,
-        policy: s.rp,
-        shardID: s.id,
-        fileName,
-        size: got.size,
-        lastModified: got.lastModified > floor ? got.lastModified : floor,
-        sha256: got.sha256,
-        fingerprint: got.fingerprint,
-      })
-      transferred += got.bytes
-      return `Backing up node ${node}, db ${s.database}, rp ${s.rp}, shard ${s.id}... Done. Backed up in ${formatGoDuration(process.hrtime.bigint() - t0)}, ${got.bytes} bytes transferred\n`
+      const prev = prior.get(s.id)
+      const problems: string[] = []
+      let absent = 0
+      for (const node of sources) {
+        try {
+          if (since !== undefined) {
+            const state = await shardState(nodes, node, s.id, range)
+            if (state === undefined) {
+              absent++
+              continue
+            }
+            if (state.lastModified <= since) return ''
+          }
+          if (prev?.fingerprint !== undefined) {
+            const fp = await shardState(nodes, node, s.id, range)
+            if (fp?.fingerprint === prev.fingerprint) return ''
+          }
+          const t0 = process.hrtime.bigint()
+          written.push(`${path}.tmp`, path)
+          const got = await fetchArchive(nodes, node, s.id, range, `${path}.tmp`)
+          if (got === undefined) {
+            absent++ // a shard group made ahead of time: no data on this owner (yet)
+            continue
+          }
+          await rename(`${path}.tmp`, path)
+          await fsyncDir(dir)
+          const floor = prev === undefined ? 0n : prev.lastModified + 1n
+          files.push({
+            database: s.database,
+            policy: s.rp,
+            shardID: s.id,
+            fileName,
+            size: got.size,
+            lastModified: got.lastModified > floor ? got.lastModified : floor,
+            sha256: got.sha256,
+            fingerprint: got.fingerprint,
+          })
+          transferred += got.bytes
+          return `Backing up node ${node}, db ${s.database}, rp ${s.rp}, shard ${s.id}... Done. Backed up in ${formatGoDuration(process.hrtime.bigint() - t0)}, ${got.bytes} bytes transferred\n`
+        } catch (err) {
+          await rm(`${path}.tmp`, { force: true })
+          if (single.length > 0) throw err
+          problems.push(`${node}: ${(err as Error).message.replace(/^backup: shard \d+: /, '')}`)
+        }
+      }
+      if (problems.length === 0 || absent === sources.length) return ''
+      throw new BackupShardError(
+        s.id,
+        `no owner could send it (${problems.join('; ')})${absent > 0 ? `; ${absent} owner(s) do not hold it` : ''}`,
+      )
     }
     // On a failure the other workers take no new shard, and all are awaited before the cleanup
     // below removes what this run wrote, so nothing is written after it.
@@ -245,7 +291,7 @@ export async function runBackup(conn: CtlConnection, args: readonly string[]): P
           const s = shards[i]
           try {
             if (s !== undefined) {
-              const line = await backupShard(s)
+              const line = await backupShard(s, i)
               finish(i, line)
               progress.shardDone(Number(/, (\d+) bytes transferred/.exec(line)?.[1] ?? 0))
             }
@@ -294,14 +340,26 @@ interface Fetched {
 
 /** Streams shard `id`'s archive into `tmp` (0600, fsynced), checking its length and sha256 against the node's trailers. Undefined: the node has no such shard. */
 async function fetchArchive(
-  conn: CtlConnection,
+  nodes: NodeClient,
   node: string,
   id: bigint,
   range: Readonly<Record<string, string>>,
   tmp: string,
 ): Promise<Fetched | undefined> {
-  const res = await conn.nodeArchive(node, id, range)
-  if (res === undefined) return undefined
+  const q = new URLSearchParams(range).toString()
+  const res = await nodes.request(node, 'GET', `/shards/${id}/archive${q === '' ? '' : `?${q}`}`)
+  if (res.statusCode === 404) {
+    res.resume()
+    return undefined
+  }
+  if (res.statusCode !== 200) {
+    const chunks: Buffer[] = []
+    for await (const c of res) chunks.push(c as Buffer)
+    throw new BackupShardError(
+      id,
+      `node ${node} answered ${res.statusCode ?? 0}: ${nodeReason(Buffer.concat(chunks).toString('utf8'))}`,
+    )
+  }
   const field = (
     where: Record<string, string | string[] | undefined>,
     name: string,
@@ -347,4 +405,34 @@ async function fetchArchive(
     )
   }
   return { bytes, size, sha256, lastModified, fingerprint }
+}
+
+/** The `error` of a node's JSON answer, or its text. */
+function nodeReason(text: string): string {
+  try {
+    return (JSON.parse(text) as { error?: string }).error ?? text.trim()
+  } catch {
+    return text.trim()
+  }
+}
+
+/** The fingerprint and last change (Unix ns) of shard `id` on `node`, or undefined if it lacks it. */
+async function shardState(
+  nodes: NodeClient,
+  node: string,
+  id: bigint,
+  range: Readonly<Record<string, string>>,
+): Promise<{ fingerprint: string; lastModified: bigint } | undefined> {
+  const q = new URLSearchParams({ ...range, 'fingerprint-only': '1' })
+  try {
+    const j = await nodes.json<{ fingerprint?: string; lastModified?: string }>(
+      node,
+      'GET',
+      `/shards/${id}/archive?${q}`,
+    )
+    return { fingerprint: j.fingerprint ?? '', lastModified: BigInt(j.lastModified ?? '0') }
+  } catch (err) {
+    if (/not found on this node/.test((err as Error).message)) return undefined
+    throw new BackupShardError(id, `node ${node}: ${(err as Error).message}`)
+  }
 }

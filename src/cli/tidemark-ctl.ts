@@ -4,11 +4,14 @@
 // and the membership commands `add-data`, `remove-data`, `update-data`, `add-meta`, `remove-meta`
 // (ctl-cluster.ts).
 
+import { formatTable } from './inspect-table.js'
 import { runBackup } from './ctl-backup.js'
+import { runEntropy } from './ctl-entropy.js'
 import { runRestore } from './ctl-restore.js'
 import { isClusterCommand, runClusterCommand } from './ctl-cluster.js'
 import { authHeaders, CtlConnection } from './ctl-http.js'
 import { runVerify } from './ctl-verify.js'
+import { isShardCommand, NodeClient, runShardCommand } from './ctl-shards.js'
 import type { FlagError } from './flags.js'
 import { formatUsage, parseFlags } from './flags.js'
 
@@ -34,11 +37,15 @@ Available commands are:
    add-data           Add a data node (add-data host:8088)
    add-meta           Add a meta node sharing this one's etcd (add-meta host:8091)
    backup             Backup data and metadata
+   entropy            Manage shard entropy (entropy show, entropy repair SHARD)
+   copy-shard         Copy a shard between data nodes (copy-shard src:8088 dst:8088 ID)
    remove-data        Remove a data node (remove-data [-force] host:8088)
    remove-meta        Remove a meta node (remove-meta host:8091)
+   remove-shard       Remove a shard from a data node (remove-shard host:8088 ID)
    restore            Restore a backup (restore [flags] DIR, restore -full MANIFEST, restore -list DIR)
    show               Show cluster members
    show-shards        Shows the shards in a cluster
+   truncate-shards    Truncate the current shard groups (truncate-shards [-delay 1m])
    update-data        Update a data node's TCP address (update-data old:8088 new:8088)
    verify             Verify a backup set before restoring it
 
@@ -51,37 +58,10 @@ export interface CtlIO {
   readonly stderr: NodeJS.WritableStream
 }
 
-interface ShardRow {
-  id: number
-  database: string
-  retentionPolicy: string
-  shardGroupID: number
-  startTime: string
-  endTime: string
-  expiryTime: string
-  owners: number[]
-}
-
 interface NodeRow {
   id: number
   httpAddr: string
   tcpAddr: string
-}
-
-/** Lays out rows in columns separated by two spaces (Go tabwriter-like). */
-function table(rows: readonly (readonly string[])[]): string {
-  const widths: number[] = []
-  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)))
-  return (
-    rows
-      .map((r) =>
-        r
-          .map((c, i) => (i === r.length - 1 ? c : c.padEnd((widths[i] ?? 0) + 2)))
-          .join('')
-          .trimEnd(),
-      )
-      .join('\n') + '\n'
-  )
 }
 
 /** Runs tidemark-ctl with `args` and resolves to the process exit code. */
@@ -117,14 +97,14 @@ export async function main(
         const s = await get<{ dataNodes: NodeRow[]; metaNodes: NodeRow[] }>('/show')
         io.stdout.write('Data Nodes\n==========\n')
         io.stdout.write(
-          table([
+          formatTable([
             ['ID', 'TCP Address', 'Version'],
             ...s.dataNodes.map((n) => [String(n.id), n.tcpAddr, '0.1.0']),
           ]),
         )
         io.stdout.write('\nMeta Nodes\n==========\n')
         io.stdout.write(
-          table([
+          formatTable([
             ['TCP Address', 'Version'],
             ...(s.metaNodes.length > 0
               ? s.metaNodes.map((n) => [n.httpAddr, '0.1.0'])
@@ -133,43 +113,20 @@ export async function main(
         )
         return 0
       }
-      case 'show-shards': {
-        const shards = await get<ShardRow[]>('/shards')
-        io.stdout.write('Shards\n==========\n')
-        io.stdout.write(
-          table([
-            [
-              'ID',
-              'Database',
-              'Retention Policy',
-              'Desired Replicas',
-              'Shard Group',
-              'Start',
-              'End',
-              'Expires',
-              'Owners',
-            ],
-            ...shards.map((s) => [
-              String(s.id),
-              s.database,
-              s.retentionPolicy,
-              '1',
-              String(s.shardGroupID),
-              s.startTime,
-              s.endTime,
-              s.expiryTime,
-              `[${s.owners.join(' ')}]`,
-            ]),
-          ]),
-        )
-        return 0
-      }
       case 'backup':
-        return await runBackup(conn, parsed.args.slice(1))
+        return await runBackup(conn, parsed.args.slice(1), new NodeClient(headers))
+      case 'entropy':
+        return await runEntropy(conn, parsed.args.slice(1))
       case 'verify':
         return await runVerify(parsed.args.slice(1), io.stdout)
       case 'restore':
         return await runRestore(conn, parsed.args.slice(1), io.stderr)
+      case 'show-shards':
+      case 'copy-shard':
+      case 'remove-shard':
+      case 'truncate-shards':
+        if (!isShardCommand(command)) return 1
+        return await runShardCommand(conn, new NodeClient(headers), command, parsed.args.slice(1))
       case 'add-data':
       case 'remove-data':
       case 'update-data':

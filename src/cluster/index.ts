@@ -28,3 +28,23 @@ export type { HintedHandoffQueueOptions, QueuedWrite, QueueLogger } from './hint
 export { decodeFrame, encodeHintedWrite, HH_FRAME_HEADER_BYTES } from './hinted-handoff-entry.js'
 export type { FrameRead, HintedWrite } from './hinted-handoff-entry.js'
 export { shardIndexFor } from './fnv.js'
+export { AntiEntropyService, EntropyRepairError } from './anti-entropy.js'
+export type {
+  AntiEntropyOptions,
+  EntropyLogger,
+  EntropyOwner,
+  EntropyPeer,
+  EntropyRepairResult,
+  EntropyShardStatus,
+  EntropyState,
+} from './anti-entropy.js'
+export {
+  computeShardDigest,
+  digestValues,
+  KeyHasher,
+  ShardDigestCache,
+  summarize,
+} from './anti-entropy-digest.js'
+export type { KeyDigest, ShardDigest } from './anti-entropy-digest.js'
+export { mergeReplicas } from './anti-entropy-merge.js'
+export type { KeyMerge } from './anti-entropy-merge.js'

@@ -40,7 +40,7 @@ export {
   overlaps,
   shardGroupBounds,
 } from './shard-group-time.js'
-export { SHARD_GROUP_DELETED_EXPIRATION_NS } from './shard-group-ops.js'
+export { assignShardOwners, SHARD_GROUP_DELETED_EXPIRATION_NS } from './shard-group-ops.js'
 export type { LocatedShardGroup } from './shard-group-ops.js'
 export { validateSubscriptionURL } from './subscription-ops.js'
 export { authorizeDatabase } from './user-ops.js'

@@ -211,6 +211,17 @@ export const CONFIG_SCHEMA = {
   'anti-entropy': {
     enabled: { kind: 'boolean', default: false, doc: 'compare and repair shard replicas' },
     'check-interval': { kind: 'duration', default: 300_000, doc: 'how often' },
+    'max-fetch': {
+      kind: 'integer',
+      default: 10,
+      doc: 'series keys whose values are fetched from the owners at once during a repair',
+    },
+    'max-sync': { kind: 'integer', default: 1, doc: 'shards repaired at once' },
+    'auto-repair-missing': {
+      kind: 'boolean',
+      default: true,
+      doc: 'repair a missing replica by itself (a divergent one too: Tidemark repairs both)',
+    },
   },
 } as const satisfies Record<string, Record<string, KeySpec>>
 

@@ -6,6 +6,8 @@
 import type { Logger } from 'pino'
 import { recoverRestores } from '../backup/index.js'
 import {
+  AntiEntropyService,
+  ShardDigestCache,
   HintedHandoff,
   PointsWriter,
   RetentionService,
@@ -23,6 +25,7 @@ import { createStatementExecutor, httpQueryExecutor } from './query-executor.js'
 import { ContinuousQueryService } from './continuous-queries.js'
 import { NodeAPIServer, type NodeAPICluster } from './node-api.js'
 import { HTTPShardReadClient } from './node-read.js'
+import { HTTPEntropyPeer } from './node-entropy.js'
 
 /** Where the data services listen, and what the node API says about cluster membership. */
 export interface DataServiceOptions {
@@ -238,7 +241,31 @@ export async function startDataServices(
     closers.push(() => precreation.close())
   }
 
+  // Anti-entropy: a data node of a cluster always answers digests and on-demand repairs; the
+  // periodic check runs only with `[anti-entropy] enabled`.
+  let entropy: AntiEntropyService | undefined
+  if (options.cluster !== undefined) {
+    const peer = new HTTPEntropyPeer(options.cluster.internalSecret)
+    closers.push(async () => peer.close())
+    const ae = config['anti-entropy']
+    entropy = new AntiEntropyService({
+      meta,
+      peer,
+      localNodeID: () => findLocalNodeID(meta, nodeAddress),
+      checkIntervalMs: ae['check-interval'],
+      maxFetch: ae['max-fetch'],
+      maxSync: ae['max-sync'],
+      logger: logger.child({ service: 'anti-entropy' }),
+    })
+    const service = entropy
+    closers.push(() => service.close())
+    if (ae.enabled) service.start()
+  }
   const nodeAPI = new NodeAPIServer(store, meta, bcryptHasher, {
+    entropy: {
+      digests: new ShardDigestCache(),
+      ...(entropy !== undefined && { service: entropy }),
+    },
     bindAddress: options.nodeBindAddress ?? config['']['bind-address'],
     authEnabled: config.http['auth-enabled'],
     version: '0.1.0',

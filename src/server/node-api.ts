@@ -25,6 +25,14 @@ import {
 import { abandonRestore, commitRestore, receiveFile, RestoreRequestError } from './node-restore.js'
 import { handleShardWrite, SHARD_WRITE_PATH } from './node-write.js'
 import { isReadPath, serveRead } from './node-read.js'
+import { SHARD_OP_PATH, serveShardOp } from './node-shards.js'
+import {
+  isEntropyAdminPath,
+  isEntropyPeerPath,
+  serveEntropyAdmin,
+  serveEntropyPeer,
+} from './node-entropy.js'
+import type { AntiEntropyService, ShardDigestCache } from '../cluster/index.js'
 import {
   authorizeAdminBasic,
   verifyBearer,
@@ -42,6 +50,8 @@ export interface NodeAPIOptions {
   readonly version: string
   /** The membership of a data node (for POST /cluster/join); absent on a single node. */
   readonly cluster?: NodeAPICluster
+  /** Anti-entropy (node-entropy.ts): the digest cache and, on a data node, the service. */
+  readonly entropy?: { readonly digests: ShardDigestCache; readonly service?: AntiEntropyService }
 }
 
 /** What the join endpoint of a joined data node needs to know. */
@@ -203,7 +213,16 @@ export class NodeAPIServer {
       if (req.method === 'POST' && name === 'commit') {
         const body = await readJSON(req)
         if (body === NOT_JSON) throw new RestoreRequestError('restore options must be JSON')
-        return this.#send(res, 200, await commitRestore(this.#store, this.#meta, token, body))
+        return this.#send(
+          res,
+          200,
+          await commitRestore(this.#store, this.#meta, token, body, {
+            self: this.#shardContext().self,
+            ...(req.headers.authorization !== undefined
+              ? { authorization: req.headers.authorization }
+              : {}),
+          }),
+        )
       }
       if (req.method === 'DELETE' && name === '') {
         await abandonRestore(dataDir, token)
@@ -216,6 +235,15 @@ export class NodeAPIServer {
         error: (err as Error).message,
         code: (err as { code?: string }).code,
       })
+    }
+  }
+
+  /** What the shard endpoints (node-shards.ts) and a cluster restore need of this node. */
+  #shardContext(): { store: Store; meta: MetaClient; self: string } {
+    return {
+      store: this.#store,
+      meta: this.#meta,
+      self: this.#options.cluster?.addresses().tcpAddr ?? '',
     }
   }
 
@@ -262,6 +290,9 @@ export class NodeAPIServer {
     const cluster = this.#options.cluster
     if (cluster !== undefined && isReadPath(url.pathname))
       return serveRead(req, res, this.#store, cluster.internalSecret)
+    const entropy = this.#options.entropy
+    if (cluster !== undefined && entropy !== undefined && isEntropyPeerPath(url.pathname))
+      return serveEntropyPeer(req, res, this.#store, entropy.digests, cluster.internalSecret)
     if (!(await this.#authorized(req))) {
       return this.#send(
         res,
@@ -270,8 +301,11 @@ export class NodeAPIServer {
         { 'WWW-Authenticate': 'Basic realm="tidemark-node"' },
       )
     }
+    if (isEntropyAdminPath(url.pathname)) return serveEntropyAdmin(req, res, entropy?.service)
     const restore = RESTORE_PATH.exec(url.pathname)
     if (restore !== null) return this.#restore(req, res, restore[1] ?? '', restore[2] ?? '')
+    if (SHARD_OP_PATH.test(url.pathname))
+      return serveShardOp(req, res, this.#shardContext(), (r, s, b) => this.#send(r, s, b))
     if (req.method !== 'GET')
       return this.#send(res, 405, { error: 'method not allowed' }, { Allow: 'GET' })
     const m = ARCHIVE_PATH.exec(url.pathname)

@@ -12,6 +12,9 @@
 //   POST /restore/<token>/commit   JSON RestoreOptions (+ "manifest": a file name, for -full);
 //                                  200 JSON {metaMs, mapped, shards: [...]}, or 4xx/5xx {error}
 //   DELETE /restore/<token>        drops an abandoned staging directory
+// In a cluster the commit ships each restored shard to its other owners first (restore-replicas.ts:
+// staged and checked there, installed there only when all are staged, aborted everywhere on any
+// failure), then installs this node's own shards and saves the metadata, last.
 
 import type { Buffer } from 'node:buffer'
 import { once } from 'node:events'
@@ -29,7 +32,10 @@ import {
   BackupChecksumError,
   TAR_CONTENT_TYPE,
   extractShardArchive,
+  finishReplicas,
   installShards,
+  ownsLocally,
+  shipReplicas,
   planRestore,
   readBackupMeta,
   readBackupSet,
@@ -252,12 +258,20 @@ function optionsFrom(json: unknown): {
   return { options, manifest, metaOnlyOverwrite: force === true }
 }
 
+/** Who the committing node is in its cluster, and the credentials to pass on to the others. */
+export interface RestoreClusterContext {
+  /** This node's node API address ('' on a single node). */
+  readonly self: string
+  readonly authorization?: string
+}
+
 /** Verifies, plans and installs the staged set; removes the staging directory in every case. */
 export async function commitRestore(
   store: Store,
   meta: MetaClient,
   token: string,
   body: unknown,
+  cluster: RestoreClusterContext = { self: '' },
 ): Promise<RestoreCommitResult> {
   const dir = stagingDir(store.config.dataDir, token)
   try {
@@ -271,20 +285,54 @@ export async function commitRestore(
     const t0 = performance.now()
     const plan = await planRestore(set, meta.data, options)
     const metaMs = performance.now() - t0
-    const shards: RestoreCommitResult['shards'][number][] = []
-    await installShards(plan, store, meta, {
+    const selfID = meta.data.dataNodes.find((n) => n.tcpHost === cluster.self)?.id
+    const addresses = new Map(meta.data.dataNodes.map((n) => [n.id, n.tcpHost]))
+    const shipping = {
+      selfID: selfID ?? 0n,
+      token,
+      ...(cluster.authorization !== undefined ? { authorization: cluster.authorization } : {}),
+      stagingDir: dir,
       prepared,
-      onShard: (s) => {
-        shards.push({
-          sourceID: String(s.sourceID),
+    }
+    const shipped = selfID === undefined ? undefined : await shipReplicas(plan, addresses, shipping)
+    const local = {
+      ...plan,
+      shards: plan.shards.filter((s) => ownsLocally(plan.meta, s.newID, selfID)),
+      emptyShards: plan.emptyShards.filter((s) => ownsLocally(plan.meta, s.id, selfID)),
+    }
+    const byID = new Map<string, RestoreCommitResult['shards'][number]>()
+    try {
+      await installShards(local, store, meta, {
+        prepared,
+        onShard: (s) => {
+          byID.set(String(s.newID), {
+            sourceID: String(s.sourceID),
+            newID: String(s.newID),
+            database: s.sourceDatabase,
+            retentionPolicy: s.sourceRetentionPolicy,
+            tarSize: s.tarSize,
+            ms: s.ms,
+          })
+        },
+      })
+    } catch (err) {
+      if (shipped !== undefined)
+        await finishReplicas(shipped.nodes, 'abort', shipping).catch(() => undefined)
+      throw err
+    }
+    if (shipped !== undefined)
+      await finishReplicas(shipped.nodes, 'done', shipping).catch(() => undefined)
+    const shards = plan.shards.map(
+      (s) =>
+        byID.get(String(s.newID)) ?? {
+          sourceID: String(s.source.shardID),
           newID: String(s.newID),
-          database: s.sourceDatabase,
-          retentionPolicy: s.sourceRetentionPolicy,
-          tarSize: s.tarSize,
-          ms: s.ms,
-        })
-      },
-    })
+          database: s.location.database,
+          retentionPolicy: s.location.retentionPolicy,
+          tarSize: shipped?.shards.get(s.newID)?.tarSize ?? 0,
+          ms: shipped?.shards.get(s.newID)?.ms ?? 0,
+        },
+    )
     // A complete restore drops the node's _internal database (the seed): monitoring starts anew.
     // Done only after the install succeeded, so a failed restore changes nothing.
     if (options.db === undefined && meta.data.database('_internal') !== undefined) {
