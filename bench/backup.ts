@@ -2,16 +2,9 @@
 // (influxd backup/restore -portable) in one run on the same data, with wall time and the peak
 // memory of the backup/restore processes. Run alone: `node dist/bench/backup.js [points]`.
 
+import { waitAtRest } from './at-rest.js'
 import { spawn } from 'node:child_process'
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-} from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -73,29 +66,6 @@ async function load(write: (b: string) => Promise<unknown>, all: readonly string
   )
 }
 
-/** CPU time (user + system, ms) process `pid` has used, from /proc. */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
-  return (Number(fields[11]) + Number(fields[12])) * (1000 / 100) // USER_HZ is 100 on Linux
-}
-
-/**
- * Waits until the server `pid` is at rest (under 5% of a core for 2 s, at most 5 minutes): both
- * engines compact freshly written data in the background, and a backup should be timed on data
- * at rest, not against a compaction that happens to be running.
- */
-async function waitAtRest(pid: number): Promise<void> {
-  const deadline = Date.now() + 300_000
-  let quiet = 0
-  let last = cpuMs(pid)
-  while (quiet < 4 && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 500))
-    const now = cpuMs(pid)
-    quiet = now - last < 25 ? quiet + 1 : 0
-    last = now
-  }
-}
-
 function dirBytes(dir: string): number {
   return readdirSync(dir).reduce((n, f) => n + statSync(join(dir, f)).size, 0)
 }
@@ -112,7 +82,7 @@ export async function benchBackup(points = 10_000_000): Promise<void> {
     try {
       await src.query('CREATE DATABASE bench')
       await load((b) => src.write('bench', b), data)
-      await waitAtRest(src.pid)
+      await waitAtRest([src.pid])
       const dir = join(tmp, 'ours')
       mkdirSync(dir)
       const backup = await timed(process.execPath, [
@@ -146,7 +116,7 @@ export async function benchBackup(points = 10_000_000): Promise<void> {
     try {
       await a.query('CREATE DATABASE bench')
       await load((x) => a.write('bench', x), data)
-      await waitAtRest(a.pid)
+      await waitAtRest([a.pid])
       const dir = join(tmp, 'theirs')
       const backup = await timed(INFLUXD_BIN, ['backup', '-portable', '-host', a.rpcAddress, dir])
       const restore = await timed(INFLUXD_BIN, ['restore', '-portable', '-host', b.rpcAddress, dir])

@@ -9,6 +9,7 @@ import { benchHTTPWrite } from './http-write.js'
 import { benchBackup } from './backup.js'
 import { benchQuery } from './query.js'
 import { benchSelectMemory } from './select-memory.js'
+import { benchCluster } from './cluster.js'
 
 const all: Record<string, () => Promise<void>> = {
   lineprotocol: benchLineProtocol,
@@ -20,6 +21,7 @@ const all: Record<string, () => Promise<void>> = {
   backup: () => benchBackup(),
   query: () => benchQuery(),
   'select-memory': () => benchSelectMemory(),
+  cluster: () => benchCluster(),
 }
 
 const wanted = process.argv.slice(2)

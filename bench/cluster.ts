@@ -1,0 +1,194 @@
+// Cluster benchmarks (issue #6): HTTP write throughput of 1-, 2- and 3-data-node clusters (one meta
+// node each) at replication factor 1 and 2, and `tidemark-ctl backup -full` of a 3-data-node RF=1
+// cluster, each against a single-node tidemarkd holding the same points. Every process runs on
+// this one machine, so more nodes cannot add throughput here: the ratios show what coordination
+// and replication cost. Run alone: `node dist/bench/cluster.js [points]`.
+
+import { waitAtRest } from './at-rest.js'
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import { availableParallelism, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { ctl } from '../test/helpers/cli.js'
+import {
+  eventually,
+  firstColumn,
+  startTidemarkd,
+  type TidemarkdHandle,
+} from '../test/helpers/tidemarkd.js'
+
+const SERIES = 1000
+const BATCH = 5000
+const CONNECTIONS = 4
+
+/** A running single node or cluster: where to write, and where tidemark-ctl binds. */
+interface Setup {
+  readonly name: string
+  /** The nodes that take /write (the single node, or every data node). */
+  readonly writers: readonly TidemarkdHandle[]
+  /** Every process of the setup (meta node included). */
+  readonly all: readonly TidemarkdHandle[]
+  /** host:port of the meta API. */
+  readonly bind: string
+}
+
+interface BackupRun {
+  readonly seconds: number
+  readonly bytes: number
+}
+
+function makeBodies(points: number): string[] {
+  const bodies: string[] = []
+  let lines: string[] = []
+  const base = 1_600_000_000_000_000_000n
+  for (let i = 0; i < points; i++) {
+    const s = i % SERIES
+    const t = base + BigInt(Math.floor(i / SERIES)) * 10_000_000_000n
+    lines.push(
+      `cpu,host=host${s},dc=dc${s % 10} usage_user=${(i % 997) / 10},usage_system=${(i % 101) / 10},load=${i % 17}i ${t}`,
+    )
+    if (lines.length === BATCH) {
+      bodies.push(lines.join('\n'))
+      lines = []
+    }
+  }
+  if (lines.length > 0) bodies.push(lines.join('\n'))
+  return bodies
+}
+
+async function startSingle(): Promise<Setup> {
+  const node = await startTidemarkd()
+  firstColumn(await node.query('CREATE DATABASE bench'))
+  return { name: 'single node', writers: [node], all: [node], bind: node.metaAddress }
+}
+
+/** A meta node and `n` data nodes joined to it, with database `bench` at replication factor `rf`. */
+async function startCluster(n: number, rf: number): Promise<Setup> {
+  const started = await Promise.allSettled([
+    startTidemarkd({ role: 'meta' }),
+    ...Array.from({ length: n }, () => startTidemarkd({ role: 'data' })),
+  ])
+  const all = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []))
+  const setup: Setup = {
+    name: `${n} data node${n > 1 ? 's' : ''}, RF=${rf}`,
+    writers: all.slice(1),
+    all,
+    bind: all[0]?.metaAddress ?? '',
+  }
+  try {
+    const failed = started.find((s) => s.status === 'rejected')
+    if (failed !== undefined) throw failed.reason
+    for (const node of setup.writers) {
+      const r = await ctl(['-bind', setup.bind, 'add-data', node.nodeAddress])
+      if (r.code !== 0) throw new Error(`add-data ${node.nodeAddress}: ${r.stderr}`)
+    }
+    const first = setup.writers[0]
+    if (first === undefined) throw new Error('no data node')
+    firstColumn(await first.query(`CREATE DATABASE bench WITH REPLICATION ${rf}`))
+    for (const node of setup.writers)
+      await eventually(`${node.url} knows bench`, async () =>
+        firstColumn(await node.query('SHOW DATABASES')).includes('bench'),
+      )
+    return setup
+  } catch (err) {
+    await stopSetup(setup)
+    throw err
+  }
+}
+
+async function stopSetup(s: Setup): Promise<void> {
+  await Promise.all(s.all.map((h) => h.stop()))
+}
+
+/**
+ * Sends every body over CONNECTIONS concurrent connections, batch i to writer i mod n (so batches
+ * spread evenly over the data nodes), at consistency=all so a batch counts only once every owner
+ * stored it; returns the wall time in seconds.
+ */
+async function drive(
+  writers: readonly TidemarkdHandle[],
+  bodies: readonly string[],
+): Promise<number> {
+  let next = 0
+  const t0 = performance.now()
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      for (let i = next++; i < bodies.length; i = next++) {
+        const w = writers[i % writers.length]
+        if (w === undefined) throw new Error('no writer')
+        const r = await w.write('bench', bodies[i] ?? '', { consistency: 'all' })
+        if (r.status !== 204) throw new Error(`write answered ${r.status}: ${await r.text()}`)
+      }
+    }),
+  )
+  return (performance.now() - t0) / 1000
+}
+
+/** Times `tidemark-ctl backup -full` of the setup into a fresh directory under `tmp`. */
+async function backup(s: Setup, tmp: string): Promise<BackupRun> {
+  await waitAtRest(s.all.map((h) => h.pid))
+  const dir = mkdtempSync(join(tmp, 'b-'))
+  const t0 = performance.now()
+  const r = await ctl(['-bind', s.bind, 'backup', '-full', dir])
+  const seconds = (performance.now() - t0) / 1000
+  if (r.code !== 0) throw new Error(`backup of ${s.name} exited ${r.code}: ${r.stderr}`)
+  const bytes = readdirSync(dir).reduce((n, f) => n + statSync(join(dir, f)).size, 0)
+  rmSync(dir, { recursive: true, force: true })
+  return { seconds, bytes }
+}
+
+/** Prints write points/s of each setup and backup MB/s, each as a ratio to the single node. */
+export async function benchCluster(points = 1_000_000): Promise<void> {
+  const bodies = makeBodies(points)
+  const cores = availableParallelism()
+  console.log(
+    `\n## cluster /write: ${points} points, ${SERIES} series, batches of ${BATCH}, ${CONNECTIONS} connections spread over the data nodes, consistency=all`,
+  )
+  console.log(
+    `note: every node (and this client) shares one ${cores}-core machine, so more nodes cannot mean more throughput here; the ratios show the overhead of replication and coordination`,
+  )
+  const layouts: readonly (readonly [number, number])[] = [
+    [1, 1],
+    [2, 1],
+    [2, 2],
+    [3, 1],
+    [3, 2],
+  ]
+  const tmp = mkdtempSync(join(tmpdir(), 'tidemark-bench-cluster-'))
+  try {
+    let base = 0
+    let singleBackup: BackupRun | undefined
+    let clusterBackup: BackupRun | undefined
+    for (const layout of [undefined, ...layouts]) {
+      const s = layout === undefined ? await startSingle() : await startCluster(...layout)
+      try {
+        const rate = points / (await drive(s.writers, bodies))
+        if (layout === undefined) base = rate
+        console.log(
+          `${s.name.padEnd(20)} ${(rate / 1e3).toFixed(0).padStart(6)} k points/s   ${(rate / base).toFixed(2)}x single node`,
+        )
+        if (layout === undefined) singleBackup = await backup(s, tmp)
+        else if (layout[0] === 3 && layout[1] === 1) clusterBackup = await backup(s, tmp)
+      } finally {
+        await stopSetup(s)
+      }
+    }
+    if (singleBackup === undefined || clusterBackup === undefined) return
+    console.log(`\n## backup -full of the same ${points} points`)
+    const line = (who: string, b: BackupRun): void =>
+      console.log(
+        `${who.padEnd(20)} ${b.seconds.toFixed(2).padStart(6)} s   ${(b.bytes / 1e6).toFixed(1)} MB   ${(b.bytes / 1e6 / b.seconds).toFixed(1)} MB/s`,
+      )
+    line('single node', singleBackup)
+    line('3 data nodes, RF=1', clusterBackup)
+    console.log(
+      `ratio                ${(singleBackup.seconds / clusterBackup.seconds).toFixed(2)}x (single-node time / cluster time; above 1: the cluster is faster)`,
+    )
+  } finally {
+    rmSync(tmp, { recursive: true, force: true })
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  await benchCluster(Number(process.argv[2] ?? 1_000_000))
+}
