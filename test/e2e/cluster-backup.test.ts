@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runInfluxdTool } from '../../src/backup/interop-test-support.js'
 import { ctl, runBin } from '../helpers/cli.js'
-import { requireInfluxd, startInfluxd } from '../helpers/influxd.js'
+import { requireInfluxd, settledQuery, startInfluxd } from '../helpers/influxd.js'
 import { eventually, startTidemarkd, type TidemarkdHandle } from '../helpers/tidemarkd.js'
 
 const T0 = 1_767_225_600_000_000_000n // 2026-01-01T00:00:00Z
@@ -191,7 +191,7 @@ describe('backup and restore of a cluster', () => {
       const first = data[0] as TidemarkdHandle
       for (const q of QUERIES) {
         const p = { db: 'db', epoch: 'ns' }
-        assert.deepEqual(await theirs.query(q, p), await first.query(q, p), q)
+        assert.deepEqual(await settledQuery(theirs, q, p), await first.query(q, p), q)
       }
     } finally {
       await theirs.stop()

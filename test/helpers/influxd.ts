@@ -88,6 +88,26 @@ export interface InfluxdHandle {
 }
 
 /** True when the influxd binary exists and runs (`influxd version`). Cached. */
+/**
+ * `h.query(q, params)` once influxd has finished installing restored shards: `influxd restore`
+ * returns as soon as it has sent the data, and influxd answers "shard is disabled" until it has
+ * written and reopened each shard (at most `timeoutMs`, then the last answer).
+ */
+export async function settledQuery(
+  h: InfluxdHandle,
+  q: string,
+  params: Readonly<Record<string, string>> = {},
+  timeoutMs = 30_000,
+): Promise<JSONValue> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const got = await h.query(q, params)
+    const text = JSON.stringify(got, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v))
+    if (!text.includes('shard is disabled') || Date.now() > deadline) return got
+    await new Promise((r) => setTimeout(r, 200))
+  }
+}
+
 export function influxdAvailable(): boolean {
   if (availableCache === undefined) {
     const r = existsSync(INFLUXD_BIN)

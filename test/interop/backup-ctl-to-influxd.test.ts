@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { runInfluxdTool } from '../../src/backup/interop-test-support.js'
-import { requireInfluxd, startInfluxd } from '../helpers/influxd.js'
+import { requireInfluxd, settledQuery, startInfluxd } from '../helpers/influxd.js'
 import { startTidemarkd } from '../helpers/tidemarkd.js'
 
 const CTL = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin/tidemark-ctl.js')
@@ -83,23 +83,10 @@ describe('tidemark-ctl backup → influxd restore -portable', () => {
         ['SELECT * FROM x GROUP BY *', { db: 'weird db' }],
         ['SHOW SERIES', { db: 'weird db' }],
       ]
-      // influxd restore returns once it has sent the data; influxd keeps each shard disabled
-      // ("shard is disabled") until it has written and reopened it.
-      const settled = async (q: string, p: Record<string, string>): Promise<unknown> => {
-        const deadline = Date.now() + 30_000
-        for (;;) {
-          const got = await theirs.query(q, p)
-          const text = JSON.stringify(got, (_k, v: unknown) =>
-            typeof v === 'bigint' ? String(v) : v,
-          )
-          if (!text.includes('shard is disabled') || Date.now() > deadline) return got
-          await new Promise((r) => setTimeout(r, 200))
-        }
-      }
       for (const [q, params] of asked) {
         const p = { ...params, epoch: 'ns' }
         assert.deepEqual(
-          await settled(q, p),
+          await settledQuery(theirs, q, p),
           await ours.query(q, p),
           `${q} ${JSON.stringify(params)}`,
         )
