@@ -7,7 +7,7 @@
 import { createServer as createHTTP } from 'node:http'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import { createServer as createHTTPS } from 'node:https'
-import type { AddressInfo } from 'node:net'
+import type { AddressInfo, Server as NetServer } from 'node:net'
 import { keepConnectionsLikeGo } from '../util/index.js'
 import { HTTPListenError, HTTPOptionError, HTTPServerStateError } from './errors.js'
 import { silentHTTPLogger } from './interfaces.js'
@@ -133,8 +133,11 @@ export class HTTPServer {
     return this.#stats
   }
 
-  /** Binds the bind address and starts serving. Throws {@link HTTPListenError} on failure. */
-  async listen(): Promise<void> {
+  /**
+   * Binds the bind address and starts serving. Throws {@link HTTPListenError} on failure. With
+   * `takeOver` (a listening server), takes over its socket instead of binding (see listenOn).
+   */
+  async listen(takeOver?: NetServer): Promise<void> {
     if (this.#status !== 'new') throw new HTTPServerStateError(this.#status, 'listen')
     this.#status = 'opening'
     const { host, port } = parseBindAddress(this.#options.bindAddress)
@@ -142,10 +145,12 @@ export class HTTPServer {
       await new Promise<void>((resolve, reject) => {
         const onError = (err: Error): void => reject(err)
         this.#server.once('error', onError)
-        this.#server.listen({ host, port }, () => {
+        const done = (): void => {
           this.#server.off('error', onError)
           resolve()
-        })
+        }
+        if (takeOver !== undefined) this.#server.listen(takeOver, done)
+        else this.#server.listen({ host, port }, done)
       })
     } catch (err) {
       this.#status = 'closed'

@@ -6,7 +6,9 @@
 // meta node's POST /cluster/join. Joining opens the remote metastore (so the meta nodes must be
 // reachable), saves their addresses in `<meta dir>/cluster.json` (temp file, fsync, rename), then
 // hands both ports from the gate to the real servers before answering — so by the time
-// `add-data` prints its line the node serves. A joined node rejoins from that file when it
+// `add-data` prints its line the node serves. The real servers take over the gate's listening
+// sockets, so the ports never stand free for another process to take. The real servers take over the gate's listening
+// sockets, so the ports never stand free for another process to take. A joined node rejoins from that file when it
 // restarts, serving from its cached metadata (`<meta dir>/meta.db`) if no meta node answers.
 
 import { mkdir, readFile } from 'node:fs/promises'
@@ -172,23 +174,37 @@ class JoinGate {
     this.nodeAddress = await listenOn(node, this.nodeAddress)
   }
 
-  /** Stops accepting connections on both ports now; requests in flight still get answers. */
-  stopListening(): void {
+  /** The two listening servers, for the real servers to take their sockets over. */
+  get servers(): { http: Server; node: Server } | undefined {
+    const [http, node] = this.#servers
+    return http !== undefined && node !== undefined ? { http, node } : undefined
+  }
+
+  /**
+   * Forgets the servers once the real ones took their sockets over (closing them would close
+   * those sockets); their idle keep-alive connections are dropped, requests in flight finish.
+   */
+  release(): void {
+    for (const s of this.#servers) s.closeIdleConnections()
+    this.#servers.length = 0
+  }
+
+  /**
+   * Stops listening now without waiting for connections in flight (the failed join's own
+   * request is one of them) and forgets the servers, so `listen()` can bind again.
+   */
+  drop(): void {
     for (const s of this.#servers) {
       s.close()
       s.closeIdleConnections()
     }
+    this.#servers.length = 0
   }
 
   /** Stops and waits for connections to end. Idempotent. */
   async close(): Promise<void> {
     await Promise.all(this.#servers.map((s) => closeServer(s)))
     this.#servers.length = 0
-  }
-
-  /** Whether the gate is accepting connections. */
-  get listening(): boolean {
-    return this.#servers.some((s) => s.listening)
   }
 }
 
@@ -280,18 +296,21 @@ export class DataNode {
               join(this.#config.meta.dir, JOIN_FILE),
               `${JSON.stringify({ metaAddresses: addresses }, null, 2)}\n`,
             )
-            gate.stopListening()
           },
           httpBindAddress: gate.httpAddress,
           nodeBindAddress: gate.nodeAddress,
+          ...(gate.servers !== undefined ? { takeOver: gate.servers } : {}),
         })
       } catch (err) {
         for (const close of closers.reverse()) await close().catch(() => undefined)
         this.#meta = undefined
         this.#services = undefined
-        if (!gate.listening) await gate.close().then(() => gate.listen())
+        // The real servers may have taken the sockets over (and closed them): listen afresh.
+        gate.drop()
+        await gate.listen()
         throw err
       }
+      gate.release()
       this.#closers.push(...closers)
       this.#logger.info({ metaNodes: addresses }, 'joined the cluster')
       return { httpAddr: this.#services?.httpAddress ?? '', tcpAddr: this.nodeAddress }
@@ -308,6 +327,7 @@ export class DataNode {
       beforeListen?: () => Promise<void>
       httpBindAddress?: string
       nodeBindAddress?: string
+      takeOver?: { http: Server; node: Server }
     },
   ): Promise<void> {
     const secret = this.#config.meta['meta-internal-shared-secret']
@@ -330,6 +350,7 @@ export class DataNode {
     this.#services = await startDataServices(this.#config, meta, this.#logger, closers, {
       ...(how.httpBindAddress !== undefined ? { httpBindAddress: how.httpBindAddress } : {}),
       ...(how.nodeBindAddress !== undefined ? { nodeBindAddress: how.nodeBindAddress } : {}),
+      ...(how.takeOver !== undefined ? { takeOver: how.takeOver } : {}),
       cluster: {
         metaAddresses: () => this.#metaAddresses,
         addresses: () => ({

@@ -3,6 +3,7 @@
 // background services (continuous queries, retention, shard precreation), the node API and the
 // HTTP API, all over a MetaClient the caller opened (local or remote metastore).
 
+import type { Server as NetServer } from 'node:net'
 import type { Logger } from 'pino'
 import { recoverRestores } from '../backup/index.js'
 import {
@@ -33,6 +34,11 @@ export interface DataServiceOptions {
   readonly httpBindAddress?: string
   /** The node API's host:port (default: the top-level `bind-address`). */
   readonly nodeBindAddress?: string
+  /**
+   * Listening servers whose sockets the HTTP API and the node API take over instead of binding
+   * (a joining data node's gate), so the ports are never free while the node starts serving.
+   */
+  readonly takeOver?: { readonly http: NetServer; readonly node: NetServer }
   /** A data node's membership, for the node API's join endpoint; absent on a single node. */
   readonly cluster?: NodeAPICluster
 }
@@ -271,7 +277,7 @@ export async function startDataServices(
     version: '0.1.0',
     ...(options.cluster !== undefined ? { cluster: options.cluster } : {}),
   })
-  await nodeAPI.listen()
+  await nodeAPI.listen(options.takeOver?.node)
   nodeAddress = nodeAPI.address
   closers.push(() => nodeAPI.close())
   logger.info({ addr: nodeAPI.address }, 'node API listening')
@@ -300,7 +306,7 @@ export async function startDataServices(
         logger: logger.child({ service: 'httpd' }),
       },
     )
-    await http.listen()
+    await http.listen(options.takeOver?.http)
     const h = http
     closers.push(() => h.close())
     logger.info({ addr: http.address }, 'HTTP API listening')

@@ -13,6 +13,7 @@
 // node; a failure half-way cuts the connection, and the client, missing the trailers, refuses it. With authentication on, every endpoint but /ping
 // needs an admin's credentials (Basic auth), as the meta API.
 
+import type { Server as NetServer } from 'node:net'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import {
   archiveFingerprint,
@@ -168,8 +169,9 @@ export class NodeAPIServer {
     return this.#address
   }
 
-  async listen(): Promise<void> {
-    this.#address = await listenOn(this.#server, this.#options.bindAddress)
+  /** Binds the bind address, or with `takeOver` (a listening server) takes over its socket. */
+  async listen(takeOver?: NetServer): Promise<void> {
+    this.#address = await listenOn(this.#server, this.#options.bindAddress, takeOver)
   }
 
   async close(): Promise<void> {
