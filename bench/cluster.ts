@@ -4,6 +4,7 @@
 // this one machine, so more nodes cannot add throughput here: the ratios show what coordination
 // and replication cost. Run alone: `node dist/bench/cluster.js [points]`.
 
+import { makeBodies } from './http-write.js'
 import { waitAtRest } from './at-rest.js'
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
@@ -35,25 +36,6 @@ interface Setup {
 interface BackupRun {
   readonly seconds: number
   readonly bytes: number
-}
-
-function makeBodies(points: number): string[] {
-  const bodies: string[] = []
-  let lines: string[] = []
-  const base = 1_600_000_000_000_000_000n
-  for (let i = 0; i < points; i++) {
-    const s = i % SERIES
-    const t = base + BigInt(Math.floor(i / SERIES)) * 10_000_000_000n
-    lines.push(
-      `cpu,host=host${s},dc=dc${s % 10} usage_user=${(i % 997) / 10},usage_system=${(i % 101) / 10},load=${i % 17}i ${t}`,
-    )
-    if (lines.length === BATCH) {
-      bodies.push(lines.join('\n'))
-      lines = []
-    }
-  }
-  if (lines.length > 0) bodies.push(lines.join('\n'))
-  return bodies
 }
 
 async function startSingle(): Promise<Setup> {

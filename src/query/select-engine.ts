@@ -154,6 +154,13 @@ export async function* runEngine(input: EngineInput): AsyncGenerator<QueryRow> {
     const deferred: QueryRow[][] | undefined =
       !plan.ascending && (plan.sLimit > 0 || plan.sOffset > 0) ? [] : undefined
     if (!plan.ascending && deferred === undefined) ordered.reverse()
+    const rowOf = (tags: Readonly<Record<string, string>>, values: QueryCell[][]): QueryRow => ({
+      name: source.name,
+      ...(dims.length > 0 && { tags }),
+      columns: ex.columns,
+      values,
+      ...(typing.unsignedColumns !== undefined && { unsigned: typing.unsignedColumns }),
+    })
     let skipped = 0
     let emitted = 0
     for (const g of ordered) {
@@ -181,13 +188,7 @@ export async function* runEngine(input: EngineInput): AsyncGenerator<QueryRow> {
             }
             emitted++
           }
-          const row: QueryRow = {
-            name: source.name,
-            ...(dims.length > 0 && { tags: g.tags }),
-            columns: ex.columns,
-            values,
-            ...(typing.unsignedColumns !== undefined && { unsigned: typing.unsignedColumns }),
-          }
+          const row = rowOf(g.tags, values)
           if (deferred === undefined) yield row
           else kept.push(row)
         }
@@ -243,13 +244,7 @@ export async function* runEngine(input: EngineInput): AsyncGenerator<QueryRow> {
         continue
       }
       emitted++
-      const row: QueryRow = {
-        name: source.name,
-        ...(dims.length > 0 && { tags: g.tags }),
-        columns: ex.columns,
-        values,
-        ...(typing.unsignedColumns !== undefined && { unsigned: typing.unsignedColumns }),
-      }
+      const row = rowOf(g.tags, values)
       if (deferred === undefined) yield row
       else kept.push(row)
     }

@@ -280,21 +280,23 @@ export class NodeAPIServer {
       return
     }
     if (url.pathname === JOIN_PATH) return this.#join(req, res)
-    const shardWrite = SHARD_WRITE_PATH.exec(url.pathname)
-    if (shardWrite !== null)
-      return handleShardWrite(
-        req,
-        res,
-        this.#store,
-        this.#options.cluster?.internalSecret ?? '',
-        Number(shardWrite[1]),
-      )
+    // Node-to-node endpoints: signed with the internal secret (when one is set), not Basic auth.
     const cluster = this.#options.cluster
-    if (cluster !== undefined && isReadPath(url.pathname))
-      return serveRead(req, res, this.#store, cluster.internalSecret)
     const entropy = this.#options.entropy
-    if (cluster !== undefined && entropy !== undefined && isEntropyPeerPath(url.pathname))
-      return serveEntropyPeer(req, res, this.#store, entropy.digests, cluster.internalSecret)
+    const shardWrite = SHARD_WRITE_PATH.exec(url.pathname)
+    const read = cluster !== undefined && isReadPath(url.pathname)
+    const peer = cluster !== undefined && entropy !== undefined && isEntropyPeerPath(url.pathname)
+    if (shardWrite !== null || read || peer) {
+      const secret = cluster?.internalSecret ?? ''
+      const check = secret === '' ? undefined : verifyBearer(req.headers.authorization, secret)
+      if (check !== undefined && !check.ok) {
+        req.resume()
+        return this.#send(res, 401, { error: `authorization failed: ${check.reason}` })
+      }
+      if (shardWrite !== null) return handleShardWrite(req, res, this.#store, Number(shardWrite[1]))
+      if (read) return serveRead(req, res, this.#store)
+      if (entropy !== undefined) return serveEntropyPeer(req, res, this.#store, entropy.digests)
+    }
     if (!(await this.#authorized(req))) {
       return this.#send(
         res,

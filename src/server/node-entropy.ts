@@ -23,7 +23,7 @@ import type {
   ShardDigestCache,
 } from '../cluster/index.js'
 import type { Values } from '../lineprotocol/index.js'
-import { bearer, verifyBearer } from '../meta/index.js'
+import { bearer } from '../meta/index.js'
 import { decodeFrames, encodeEnd, encodeFrame } from '../query/index.js'
 import type { Store } from '../store/index.js'
 import { ByteWriter } from '../util/index.js'
@@ -65,15 +65,7 @@ export async function serveEntropyPeer(
   res: ServerResponse,
   store: Store,
   digests: ShardDigestCache,
-  secret: string,
 ): Promise<void> {
-  if (secret !== '') {
-    const check = verifyBearer(req.headers.authorization, secret)
-    if (!check.ok) {
-      req.resume()
-      return send(res, 401, { error: `authorization failed: ${check.reason}` })
-    }
-  }
   const url = new URL(req.url ?? '/', 'http://node')
   const m = PEER_PATH.exec(url.pathname)
   const id = Number(m?.[1])

@@ -11,7 +11,7 @@
 
 import { request as httpRequest, Agent, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { Values } from '../lineprotocol/index.js'
-import { bearer, verifyBearer } from '../meta/index.js'
+import { bearer } from '../meta/index.js'
 import {
   decodeFrames,
   decodeIndex,
@@ -53,15 +53,7 @@ export async function serveRead(
   req: IncomingMessage,
   res: ServerResponse,
   store: Store,
-  secret: string,
 ): Promise<void> {
-  if (secret !== '') {
-    const check = verifyBearer(req.headers.authorization, secret)
-    if (!check.ok) {
-      req.resume()
-      return send(res, 401, { error: `authorization failed: ${check.reason}` })
-    }
-  }
   const m = READ_PATH.exec(new URL(req.url ?? '/', 'http://node').pathname)
   const id = Number(m?.[1])
   const what = m?.[2]
