@@ -1,4 +1,5 @@
 #!/usr/bin/env node
-// Entry point installed by npm; the command itself lives in src/cli (compiled to dist/).
-import { main } from '../dist/src/cli/tidemark-inspect.js'
+// Entry point installed by npm; the command itself lives in src/cli, compiled to dist/ and bundled
+// into one module (scripts/bundle.js) so that it starts fast.
+import { main } from '../dist/bundle/tidemark-inspect.mjs'
 process.exitCode = await main(process.argv.slice(2))

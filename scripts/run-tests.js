@@ -25,6 +25,10 @@ if (files.length === 0) {
   console.error('no test files found under dist/ (did tsc -b run?)')
   process.exit(1)
 }
+// The command-line tools run from their bundles (scripts/bundle.js): rebuild them from dist/ so a
+// test never runs a tool older than the code it tests.
+const bundled = spawnSync(process.execPath, [join(root, 'scripts/bundle.js')], { stdio: 'inherit' })
+if (bundled.status !== 0) process.exit(bundled.status ?? 1)
 const concurrency = process.env.TEST_CONCURRENCY ?? '2'
 const res = spawnSync(
   process.execPath,

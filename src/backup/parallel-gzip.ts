@@ -14,29 +14,30 @@ import { availableParallelism } from 'node:os'
 import { Transform } from 'node:stream'
 import type { TransformCallback } from 'node:stream'
 import { promisify } from 'node:util'
-import { crc32, deflateRaw, constants as zlibConstants } from 'node:zlib'
+import { gzip, constants as zlibConstants } from 'node:zlib'
 
-const deflateRawAsync = promisify(deflateRaw)
+const gzipAsync = promisify(gzip)
 
 /** The FEXTRA subfield ID of a member's total length ("TM"). */
 export const MEMBER_LENGTH_SUBFIELD = [0x54, 0x4d] as const
 /** Header bytes of an indexed member: 10 fixed, XLEN, then the 8-byte subfield. */
 export const INDEXED_HEADER_BYTES = 20
 
-/** Wraps raw deflate data of `input` as one gzip member that records its own length. */
-export function indexedMember(input: Buffer, deflated: Buffer): Buffer {
-  const total = INDEXED_HEADER_BYTES + deflated.length + 8
-  const out = Buffer.allocUnsafe(total)
-  out.set([0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 255], 0) // ID1 ID2 CM=deflate FLG=FEXTRA MTIME=0 XFL OS=unknown
-  out.writeUInt16LE(8, 10) // XLEN
-  out[12] = MEMBER_LENGTH_SUBFIELD[0]
-  out[13] = MEMBER_LENGTH_SUBFIELD[1]
-  out.writeUInt16LE(4, 14)
-  out.writeUInt32LE(total, 16)
-  deflated.copy(out, INDEXED_HEADER_BYTES)
-  out.writeUInt32LE(crc32(input) >>> 0, total - 8)
-  out.writeUInt32LE(input.length >>> 0, total - 4)
-  return out
+/**
+ * The gzip member zlib made of one block (`gzip` holds its 10-byte header, the deflate data, CRC-32
+ * and ISIZE, all computed on the thread pool), as an indexed member: a header that records the
+ * member's total length, then zlib's bytes after its header (not copied).
+ */
+export function indexedMember(gzip: Buffer): Buffer[] {
+  const total = INDEXED_HEADER_BYTES + gzip.length - 10
+  const header = Buffer.allocUnsafe(INDEXED_HEADER_BYTES)
+  header.set([0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 255], 0) // ID1 ID2 CM=deflate FLG=FEXTRA MTIME=0 XFL OS=unknown
+  header.writeUInt16LE(8, 10) // XLEN
+  header[12] = MEMBER_LENGTH_SUBFIELD[0]
+  header[13] = MEMBER_LENGTH_SUBFIELD[1]
+  header.writeUInt16LE(4, 14)
+  header.writeUInt32LE(total, 16)
+  return [header, gzip.subarray(10)]
 }
 
 /** Options of ParallelGzip. */
@@ -56,7 +57,7 @@ export class ParallelGzip extends Transform {
   readonly #concurrency: number
   #pending: Buffer[] = []
   #pendingBytes = 0
-  #inflight: Promise<Buffer>[] = []
+  #inflight: Promise<Buffer[]>[] = []
   #members = 0
 
   constructor(options: ParallelGzipOptions = {}) {
@@ -69,10 +70,10 @@ export class ParallelGzip extends Transform {
   #start(block: Buffer): void {
     // One output buffer big enough for the whole member: zlib's default 16 KiB chunks cost a
     // main-thread callback each (30% of the wall time on 2 cores).
-    const p = deflateRawAsync(block, {
+    const p = gzipAsync(block, {
       level: this.#level,
       chunkSize: this.#blockSize + 64 * 1024,
-    }).then((d) => indexedMember(block, d))
+    }).then(indexedMember)
     p.catch(() => undefined) // awaited in order below; this only keeps it from being "unhandled"
     this.#inflight.push(p)
     this.#members++
@@ -81,7 +82,7 @@ export class ParallelGzip extends Transform {
   async #drainTo(limit: number): Promise<void> {
     while (this.#inflight.length > limit) {
       const first = this.#inflight.shift()
-      if (first !== undefined) this.push(await first)
+      if (first !== undefined) for (const piece of await first) this.push(piece)
     }
   }
 

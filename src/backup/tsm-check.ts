@@ -21,40 +21,35 @@ export interface TSMCheckResult {
 export async function checkTSMFile(path: string): Promise<TSMCheckResult> {
   const reader = await TSMReader.open(path, { applyTombstones: false })
   try {
-    let blocks = 0
-    for await (const b of reader.blocks()) {
-      blocks++
-      const e = b.entry
+    const blocks = await reader.scanBlocks((i, type, e, data) => {
       let bounds: { first: bigint; last: bigint } | undefined
       try {
-        const type = blockType(b.data)
-        if (type !== b.type) {
+        const found = blockType(data)
+        if (found !== type) {
           throw new TSMCorruptError(path, e.offset, 'block type differs from the index', {
-            expected: b.type,
-            found: type,
+            expected: type,
+            found,
           })
         }
-        bounds = blockTimeBounds(b.data)
+        bounds = blockTimeBounds(data)
       } catch (err) {
         if (err instanceof TSMCorruptError) throw err
         throw new TSMCorruptError(
           path,
           e.offset,
           `block cannot be decoded: ${(err as Error).message}`,
-          { key: b.key },
+          { key: reader.keyAtIndex(i) },
           err,
         )
       }
-      const first = bounds?.first
-      const last = bounds?.last
-      if (first !== e.minTime || last !== e.maxTime) {
+      if (bounds?.first !== e.minTime || bounds.last !== e.maxTime) {
         throw new TSMCorruptError(path, e.offset, 'block times differ from the index entry', {
-          key: b.key,
+          key: reader.keyAtIndex(i),
           expected: `${e.minTime}..${e.maxTime}`,
-          found: `${first ?? '-'}..${last ?? '-'}`,
+          found: `${bounds?.first ?? '-'}..${bounds?.last ?? '-'}`,
         })
       }
-    }
+    })
     return {
       keyCount: reader.keyCount,
       blockCount: blocks,

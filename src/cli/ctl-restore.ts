@@ -23,6 +23,7 @@ import type { CtlConnection } from './ctl-http.js'
 import { formatGoDuration } from './ctl-format.js'
 import { Progress } from './ctl-progress.js'
 import { parseFlags } from './flags.js'
+import { mapInOrder } from '../util/index.js'
 
 const RESTORE_FLAGS = {
   db: {
@@ -64,6 +65,9 @@ const RESTORE_FLAGS = {
       "Restore only the metadata, overwriting the target's: only for backups of this same cluster, to repair damaged metadata",
   },
 } as const
+
+/** Shard archives uploaded at once. */
+const ARCHIVES_AT_ONCE = 2
 
 function elapsed(t0: number): string {
   return formatGoDuration(BigInt(Math.round((performance.now() - t0) * 1e6)))
@@ -155,15 +159,27 @@ export async function runRestore(
     sizes.reduce((n, b) => n + b, 0),
   )
   try {
-    for (const name of files) {
-      const file = join(dir, name)
-      if (name.endsWith('.tar.gz')) {
-        transferred += await uploadArchive(conn, node, token, file, name, expected.get(name), (n) =>
-          progress.advance(n),
-        )
-        progress.shardDone(0)
-      } else transferred += await uploadFile(conn, node, token, file, name)
-    }
+    // The manifest and .meta go first (the node reads them to place each archive as it
+    // arrives); then the archives, two at once, so one's inflating overlaps another's transfer.
+    const names = [...files]
+    const small = names.filter((name) => !name.endsWith('.tar.gz'))
+    for (const size of await Promise.all(
+      small.map((name) => uploadFile(conn, node, token, join(dir, name), name)),
+    ))
+      transferred += size
+    const uploads = names.filter((name) => name.endsWith('.tar.gz'))
+    await mapInOrder(uploads, ARCHIVES_AT_ONCE, async (name) => {
+      transferred += await uploadArchive(
+        conn,
+        node,
+        token,
+        join(dir, name),
+        name,
+        expected.get(name),
+        (n) => progress.advance(n),
+      )
+      progress.shardDone(0)
+    })
     progress.end()
     const options = {
       db: f.db,
