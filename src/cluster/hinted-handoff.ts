@@ -2,9 +2,10 @@
 // on-disk queue per target node under `dir/<node ID>/` (hinted-handoff-queue.ts), and a background
 // loop that delivers each queue to its node, in order, once the node answers again. An entry is
 // removed only after the node acknowledged it; a failed delivery waits `retry-interval`, doubling
-// up to `retry-max-interval`, before that queue is tried again.
+// up to `retry-max-interval`, before that queue is tried again. The queue of a node that left the
+// cluster is deleted with its directory (`removeNode`, called by orphan-cleanup.ts).
 
-import { mkdir, readdir } from 'node:fs/promises'
+import { mkdir, readdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { NotOpenError } from '../util/index.js'
 import type { HintedWrite } from './hinted-handoff-entry.js'
@@ -48,6 +49,8 @@ export class HintedHandoff {
   readonly #queues = new Map<bigint, HintedHandoffQueue>()
   readonly #opening = new Map<bigint, Promise<HintedHandoffQueue>>()
   readonly #backoff = new Map<bigint, { untilMs: number; intervalMs: number }>()
+  /** Nodes whose queue was deleted because they left the cluster. */
+  readonly #removed = new Set<bigint>()
   #timer: NodeJS.Timeout | undefined
   #running: Promise<void> | undefined
   #status: 'new' | 'open' | 'closed' = 'new'
@@ -106,9 +109,45 @@ export class HintedHandoff {
     return out
   }
 
+  /** The nodes that have a queue (open or opening). */
+  queuedNodes(): bigint[] {
+    return [...new Set([...this.#queues.keys(), ...this.#opening.keys()])].sort((a, b) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    )
+  }
+
+  /**
+   * Deletes the queue of `nodeID`, a node that left the cluster, with its directory; its entries
+   * can never be delivered. Waits for a delivery pass in flight first. Later writes for the node
+   * are dropped while it is not in the cluster. Resolves to whether a queue was deleted.
+   */
+  async removeNode(nodeID: bigint): Promise<boolean> {
+    if (this.#status !== 'open') return false
+    this.#removed.add(nodeID)
+    await this.#opening.get(nodeID)?.catch(() => undefined)
+    const queue = this.#queues.get(nodeID)
+    if (queue === undefined) return false
+    this.#queues.delete(nodeID)
+    this.#backoff.delete(nodeID)
+    await this.#running
+    const bytes = queue.sizeBytes
+    await queue.close()
+    await rm(queue.dir, { recursive: true, force: true })
+    this.#o.logger.info(
+      { nodeID: String(nodeID), path: queue.dir, bytes },
+      'deleted the hinted-handoff queue of a data node that left the cluster',
+    )
+    return true
+  }
+
   /** Queues a shard write for `nodeID`; resolves once it is durable on disk. */
   async enqueue(nodeID: bigint, w: Omit<HintedWrite, 'enqueuedAtNs'>): Promise<void> {
     if (this.#status !== 'open') throw new NotOpenError('hinted handoff')
+    // A node that left the cluster never takes its writes: queue nothing for it.
+    if (this.#removed.has(nodeID)) {
+      if (this.#o.nodeAddress(nodeID) === undefined) return
+      this.#removed.delete(nodeID)
+    }
     const q = await this.#queue(nodeID)
     await q.append({ ...w, enqueuedAtNs: BigInt(Date.now()) * 1_000_000n })
   }

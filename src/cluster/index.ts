@@ -12,6 +12,16 @@ export {
 } from './errors.js'
 export type { WriteFailure } from './errors.js'
 export { RetentionService, ShardPrecreationService } from './retention-service.js'
+export { OrphanCleanupService, orphanedShards, removedNodes } from './orphan-cleanup.js'
+export type {
+  CleanupLogger,
+  CleanupMeta,
+  CleanupQueues,
+  CleanupStatus,
+  CleanupStore,
+  LocalShard,
+  OrphanCleanupOptions,
+} from './orphan-cleanup.js'
 export { pointsToLineProtocol, requiredAcks, writeReplicas } from './replica-write.js'
 export type {
   ConsistencyLevel,

@@ -46,6 +46,7 @@ export { validateSubscriptionURL } from './subscription-ops.js'
 export { authorizeDatabase } from './user-ops.js'
 export {
   authenticate,
+  authorizeAdmin,
   authorizeAdminBasic,
   createUserWithPassword,
   setUserPassword,

@@ -30,7 +30,7 @@ import type { MetaClient } from './meta-client.js'
 import type { MetaData } from './meta-data.js'
 import * as membership from './meta-api-membership.js'
 import type { ClusterMembership, MembershipAnswer } from './meta-api-membership.js'
-import { authorizeAdminBasic, type PasswordHasher } from './users.js'
+import { authorizeAdmin, type PasswordHasher } from './users.js'
 import { closeServer, keepConnectionsLikeGo, listenOn } from '../util/index.js'
 
 /** Options of the meta API server. */
@@ -153,15 +153,7 @@ export class MetaAPIServer {
     const isBearer = header?.startsWith('Bearer ') === true
     if (internalSecret !== '' && isBearer && verifyBearer(header, internalSecret).ok) return true
     if (!this.#options.authEnabled) return !(internal && internalSecret !== '')
-    if (isBearer) {
-      const secret = this.#options.sharedSecret ?? ''
-      const check = secret === '' ? undefined : verifyBearer(header, secret)
-      if (check?.ok !== true) return false
-      // As InfluxDB lets a fresh server be bootstrapped: until an admin exists, the secret suffices.
-      const data = this.#meta.data
-      return !data.adminUserExists() || data.user(check.username)?.admin === true
-    }
-    return authorizeAdminBasic(header, this.#meta.data, this.#hasher)
+    return authorizeAdmin(header, this.#meta.data, this.#hasher, this.#options.sharedSecret ?? '')
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

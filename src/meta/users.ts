@@ -2,6 +2,7 @@
 // these functions hash and check passwords through a PasswordHasher the caller supplies (bcrypt,
 // cost 10, `$2a$10$…`, to stay compatible with InfluxDB's meta.db and backups).
 import { AuthenticationFailedError, UserExistsError, UserNotFoundError } from './errors.js'
+import { verifyBearer } from './internal-token.js'
 import type { MetaData } from './meta-data.js'
 import type { UserInfo } from './types.js'
 
@@ -80,4 +81,24 @@ export async function authorizeAdminBasic(
   const user = data.user(decoded.slice(0, colon))
   if (user === undefined || !user.admin) return false
   return hasher.compare(decoded.slice(colon + 1), user.hash)
+}
+
+/**
+ * Whether an HTTP `Authorization` header is an admin's (the rule of the meta and node APIs for
+ * tidemark-ctl when authentication is on): `Basic` with an admin user's password, or `Bearer`
+ * with a token signed with `jwtSecret` (`[meta] shared-secret`, as `tidemark-ctl -auth-type jwt
+ * -secret` signs it) naming an admin user — or any user while no admin exists, as InfluxDB lets
+ * a fresh server be bootstrapped. A Bearer token is refused when `jwtSecret` is ''.
+ */
+export async function authorizeAdmin(
+  header: string | undefined,
+  data: MetaData,
+  hasher: PasswordHasher,
+  jwtSecret: string,
+): Promise<boolean> {
+  if (header?.startsWith('Bearer ') !== true) return authorizeAdminBasic(header, data, hasher)
+  if (jwtSecret === '') return false
+  const check = verifyBearer(header, jwtSecret)
+  if (!check.ok) return false
+  return !data.adminUserExists() || data.user(check.username)?.admin === true
 }

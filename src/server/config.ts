@@ -68,7 +68,7 @@ export const CONFIG_SCHEMA = {
     'shared-secret': {
       kind: 'string',
       default: '',
-      doc: 'meta nodes: secret of tidemark-ctl -auth-type jwt tokens',
+      doc: 'meta and data nodes: secret of tidemark-ctl -auth-type jwt tokens',
     },
     'internal-shared-secret': {
       kind: 'string',

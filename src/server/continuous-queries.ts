@@ -53,9 +53,9 @@ export interface ContinuousQueryServiceOptions {
   /**
    * Whether this process runs the CQs now (default: always). In a cluster every data node has
    * the service, and only one of them may run each CQ, or its INTO points would be written as
-   * many times as there are data nodes.
+   * many times as there are data nodes (cq-leader.ts decides, probing the other nodes).
    */
-  readonly runsHere?: () => boolean
+  readonly runsHere?: () => boolean | Promise<boolean>
 }
 
 /** The service's counters (SHOW STATS `cq`). */
@@ -116,7 +116,7 @@ export class ContinuousQueryService {
    * never thrown.
    */
   async runDue(nowNs: bigint): Promise<void> {
-    if (this.#options.runsHere?.() === false) return
+    if ((await this.#options.runsHere?.()) === false) return
     for (const db of this.#options.meta.data.databases) {
       for (const cq of db.continuousQueries) {
         if (this.#abort.signal.aborted) return

@@ -359,6 +359,7 @@ export class DataNode {
         }),
         internalSecret: secret,
       },
+      metadataIsCurrent: () => !remote.loadedFromCache,
     })
   }
 }

@@ -10,6 +10,7 @@ import {
   AntiEntropyService,
   ShardDigestCache,
   HintedHandoff,
+  OrphanCleanupService,
   PointsWriter,
   RetentionService,
   ShardPrecreationService,
@@ -24,6 +25,7 @@ import type { Config } from './config.js'
 import { HTTPPointsWriter, MetaAuthenticator } from './adapters.js'
 import { createStatementExecutor, httpQueryExecutor } from './query-executor.js'
 import { ContinuousQueryService } from './continuous-queries.js'
+import { CQLeader } from './cq-leader.js'
 import { NodeAPIServer, type NodeAPICluster } from './node-api.js'
 import { HTTPShardReadClient } from './node-read.js'
 import { HTTPEntropyPeer } from './node-entropy.js'
@@ -41,6 +43,11 @@ export interface DataServiceOptions {
   readonly takeOver?: { readonly http: NetServer; readonly node: NetServer }
   /** A data node's membership, for the node API's join endpoint; absent on a single node. */
   readonly cluster?: NodeAPICluster
+  /**
+   * Whether the metadata is the meta nodes' (false while a data node serves its cached copy
+   * because no meta node answers); metadata-driven cleanup waits for it. Default: always.
+   */
+  readonly metadataIsCurrent?: () => boolean
 }
 
 /** The running data services. Their closers were pushed on the caller's list. */
@@ -76,7 +83,7 @@ async function startReplication(
   closers: (() => Promise<void>)[],
   secret: string,
   nodeAddress: () => string,
-): Promise<ReplicaWriting> {
+): Promise<ReplicaWriting & { readonly queues: HintedHandoff | undefined }> {
   const shardWriter = new ShardWriter(secret, config.coordinator['shard-writer-timeout'])
   closers.push(() => Promise.resolve(shardWriter.close()))
   const addressOf = (id: bigint): string | undefined =>
@@ -103,6 +110,7 @@ async function startReplication(
     nodeAddress: addressOf,
     send: (r) => shardWriter.write(r),
     hintedHandoff,
+    queues: hintedHandoff,
   }
 }
 
@@ -196,6 +204,13 @@ export async function startDataServices(
   const executor: QueryExecutor = httpQueryExecutor(statements)
 
   if (config.continuous_queries.enabled) {
+    const leader = new CQLeader({
+      nodes: {
+        dataNodes: () => meta.data.dataNodes,
+        localNodeID: () => findLocalNodeID(meta, nodeAddress),
+      },
+      logger: logger.child({ service: 'continuous_querier' }),
+    })
     const cqs = new ContinuousQueryService({
       meta,
       run: (query, database, signal) =>
@@ -213,14 +228,9 @@ export async function startDataServices(
       runIntervalMs: config.continuous_queries['run-interval'],
       logEnabled: config.continuous_queries['log-enabled'],
       logger: logger.child({ service: 'continuous_querier' }),
-      // In a cluster the data node with the lowest ID runs the CQs (the others would write the
-      // same INTO points again); a single node always does.
-      runsHere: () => {
-        const ids = meta.data.dataNodes.map((n) => n.id)
-        if (ids.length <= 1) return true
-        const lowest = ids.reduce((a, b) => (b < a ? b : a))
-        return findLocalNodeID(meta, nodeAddress) === lowest
-      },
+      // In a cluster the data node with the lowest ID that answers runs the CQs (the others
+      // would write the same INTO points again); a single node always does.
+      runsHere: () => leader.runsHere(),
     })
     cqs.start()
     closers.push(() => cqs.close())
@@ -274,6 +284,7 @@ export async function startDataServices(
     },
     bindAddress: options.nodeBindAddress ?? config['']['bind-address'],
     authEnabled: config.http['auth-enabled'],
+    ctlSharedSecret: config.meta['shared-secret'],
     version: '0.1.0',
     ...(options.cluster !== undefined ? { cluster: options.cluster } : {}),
   })
@@ -281,6 +292,21 @@ export async function startDataServices(
   nodeAddress = nodeAPI.address
   closers.push(() => nodeAPI.close())
   logger.info({ addr: nodeAPI.address }, 'node API listening')
+
+  // A data node deletes the shards and hinted-handoff queues the metadata no longer holds, once
+  // now and after every change (DROP DATABASE and the like ran on another node, remove-data).
+  if (options.cluster !== undefined) {
+    const cleanup = new OrphanCleanupService({
+      meta,
+      store,
+      localNodeID: () => findLocalNodeID(meta, nodeAddress),
+      ...(replication?.queues !== undefined && { hintedHandoff: replication.queues }),
+      ...(options.metadataIsCurrent !== undefined && { trusted: options.metadataIsCurrent }),
+      logger: logger.child({ service: 'cleanup' }),
+    })
+    cleanup.start()
+    closers.push(() => cleanup.close())
+  }
 
   let http: HTTPServer | undefined
   if (config.http.enabled) {

@@ -35,7 +35,7 @@ import {
 } from './node-entropy.js'
 import type { AntiEntropyService, ShardDigestCache } from '../cluster/index.js'
 import {
-  authorizeAdminBasic,
+  authorizeAdmin,
   verifyBearer,
   type MetaClient,
   type PasswordHasher,
@@ -48,6 +48,8 @@ export interface NodeAPIOptions {
   /** host:port; port 0 picks a free port. */
   readonly bindAddress: string
   readonly authEnabled: boolean
+  /** `[meta] shared-secret`: tidemark-ctl's `-auth-type jwt` tokens are signed with it ('' = none taken). */
+  readonly ctlSharedSecret?: string
   readonly version: string
   /** The membership of a data node (for POST /cluster/join); absent on a single node. */
   readonly cluster?: NodeAPICluster
@@ -195,7 +197,12 @@ export class NodeAPIServer {
   async #authorized(req: IncomingMessage): Promise<boolean> {
     return (
       !this.#options.authEnabled ||
-      (await authorizeAdminBasic(req.headers.authorization, this.#meta.data, this.#hasher))
+      (await authorizeAdmin(
+        req.headers.authorization,
+        this.#meta.data,
+        this.#hasher,
+        this.#options.ctlSharedSecret ?? '',
+      ))
     )
   }
 

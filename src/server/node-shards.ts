@@ -205,21 +205,29 @@ async function copyShard(ctx: ShardOpContext, id: bigint, req: IncomingMessage):
       `shard ${id}: the source ${source} answered ${res.statusCode ?? 0}`,
     )
   }
-  const { tmp, created } = await stageShard(ctx.store, loc, `${source} shard ${id}`, res, 'gzip')
+  // Pinned until the metadata names this node as an owner, so cleanup leaves the copy alone.
+  const unpin = ctx.store.pins.pin({ ...loc, id: Number(id) })
   try {
-    if (!res.complete || typeof res.trailers['x-archive-sha256'] !== 'string')
-      throw new ShardOpError(502, `shard ${id}: the archive from ${source} was cut off`)
-    await installStaged(ctx.store, loc, tmp)
+    const { tmp, created } = await stageShard(ctx.store, loc, `${source} shard ${id}`, res, 'gzip')
     try {
-      await ctx.meta.update((d) => withOwners(d, id, (o) => (o.includes(me) ? [...o] : [...o, me])))
+      if (!res.complete || typeof res.trailers['x-archive-sha256'] !== 'string')
+        throw new ShardOpError(502, `shard ${id}: the archive from ${source} was cut off`)
+      await installStaged(ctx.store, loc, tmp)
+      try {
+        await ctx.meta.update((d) =>
+          withOwners(d, id, (o) => (o.includes(me) ? [...o] : [...o, me])),
+        )
+      } catch (err) {
+        await ctx.store.deleteShard(Number(id))
+        throw err
+      }
     } catch (err) {
-      await ctx.store.deleteShard(Number(id))
+      await rm(tmp, { recursive: true, force: true })
+      for (const d of created.reverse()) await rm(d, { recursive: true, force: true })
       throw err
     }
-  } catch (err) {
-    await rm(tmp, { recursive: true, force: true })
-    for (const d of created.reverse()) await rm(d, { recursive: true, force: true })
-    throw err
+  } finally {
+    unpin()
   }
   return { shard: String(id), source, destination: ctx.self }
 }
@@ -245,7 +253,17 @@ interface StagedRestore {
   readonly staged: { loc: ArchiveLocation; tmp: string }[]
   readonly created: string[]
   readonly installed: number[]
+  /** Releases the pins of the staged shards (held until the coordinator is done or aborts). */
+  readonly unpins: (() => void)[]
   journal?: string
+}
+
+/** Forgets a staged restore: its pins are released. */
+function forgetRestore(token: string): StagedRestore | undefined {
+  const r = restores.get(token)
+  restores.delete(token)
+  for (const unpin of r?.unpins ?? []) unpin()
+  return r
 }
 const restores = new Map<string, StagedRestore>()
 
@@ -263,6 +281,7 @@ async function abortRestore(ctx: ShardOpContext, token: string): Promise<void> {
   for (const s of r.staged) await rm(s.tmp, { recursive: true, force: true })
   for (const d of r.created.reverse()) await rm(d, { recursive: true, force: true })
   if (r.journal !== undefined) await removeRestoreJournal(r.journal).catch(() => undefined)
+  for (const unpin of r.unpins) unpin()
 }
 
 async function stageReplica(
@@ -277,8 +296,9 @@ async function stageReplica(
   if (database === '' || retentionPolicy === '' || /[/\\]|^\.\.?$/.test(database + retentionPolicy))
     throw new ShardOpError(400, 'a replica needs its database and retention policy')
   const loc = { database, retentionPolicy, shardID: id }
-  const r = restores.get(token) ?? { staged: [], created: [], installed: [] }
+  const r = restores.get(token) ?? { staged: [], created: [], installed: [], unpins: [] }
   restores.set(token, r)
+  r.unpins.push(ctx.store.pins.pin({ database, retentionPolicy, id: Number(id) }))
   const { tmp, created } = await stageShard(ctx.store, loc, `replica of shard ${id}`, req, 'tar')
   r.staged.push({ loc, tmp })
   r.created.push(...created)
@@ -343,8 +363,7 @@ export async function serveShardOp(
         if (op === 'replicas/install') return send(res, 200, await installReplicas(ctx, token))
         if (op === 'replicas/abort') await abortRestore(ctx, token)
         else {
-          const r = restores.get(token)
-          restores.delete(token)
+          const r = forgetRestore(token)
           if (r?.journal !== undefined) await removeRestoreJournal(r.journal)
         }
         return send(res, 200, {})

@@ -2,3 +2,5 @@
 export { Store } from './store.js'
 export type { StoreConfig, FailedShard } from './store.js'
 export { ShardNotFoundError, ShardExistsError } from './errors.js'
+export { ShardPins } from './shard-pins.js'
+export type { PinnedShard } from './shard-pins.js'

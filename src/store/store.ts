@@ -13,6 +13,7 @@ import {
   type Logger,
 } from '../engine/index.js'
 import { ShardExistsError, ShardNotFoundError } from './errors.js'
+import { ShardPins } from './shard-pins.js'
 
 /** Where the store keeps its files, and how its shards behave. */
 export interface StoreConfig {
@@ -35,6 +36,8 @@ export interface FailedShard {
 /** Every shard of a node. `open()` before use; `close()` (idempotent) closes every shard. */
 export class Store {
   readonly config: StoreConfig
+  /** Shards being installed that metadata-driven cleanup must leave alone (shard-pins.ts). */
+  readonly pins = new ShardPins()
   #logger: Logger
   #shards = new Map<number, Shard>()
   #failed = new Map<number, FailedShard>()

@@ -2,7 +2,11 @@
 // internal shared secret (`[meta] internal-shared-secret` on meta nodes, `meta-internal-shared-
 // secret` on data nodes) and are refused with 401 without one; tidemark-ctl signs its requests with
 // `-auth-type jwt -secret` when the meta node has `[meta] auth-enabled` and `shared-secret`; users
-// live in the shared metadata, so a user created on one data node logs in on another.
+// live in the shared metadata, so a user created on one data node logs in on another; the data
+// nodes' own endpoints for tidemark-ctl (backup, restore, entropy) take the same jwt tokens.
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { ctl } from '../helpers/cli.js'
@@ -34,6 +38,7 @@ describe('a cluster with shared secrets', () => {
     const env = {
       TIDEMARK_META_META_INTERNAL_SHARED_SECRET: INTERNAL,
       TIDEMARK_HTTP_AUTH_ENABLED: 'true',
+      TIDEMARK_META_SHARED_SECRET: CTL_SECRET,
     }
     ;[stranger, ...nodes] = await Promise.all([
       startTidemarkd({ role: 'data', env: { TIDEMARK_META_META_INTERNAL_SHARED_SECRET: 'guess' } }),
@@ -140,5 +145,29 @@ describe('a cluster with shared secrets', () => {
       'show',
     ])
     assert.equal(basic.code, 0, basic.stderr)
+  })
+
+  it("backs up through the data nodes' node API with -auth-type jwt, as with basic", async () => {
+    const [a] = nodes as [TidemarkdHandle]
+    const admin = { u: 'admin', p: 'adminpw' }
+    firstColumn(await a.query('CREATE DATABASE jwtdb', admin))
+    const w = await fetch(`${a.url}/write?db=jwtdb&u=admin&p=adminpw`, {
+      method: 'POST',
+      body: 'm,t=1 v=1 1000000000\nm,t=2 v=2 2000000000',
+    })
+    assert.equal(w.status, 204)
+    const dir = mkdtempSync(join(tmpdir(), 'tidemark-jwt-backup-'))
+    try {
+      const asBob = await ctl([...jwt(CTL_SECRET, 'bob'), 'backup', '-db', 'jwtdb', dir])
+      assert.equal(asBob.code, 1)
+      const r = await ctl([...jwt(CTL_SECRET, 'admin'), 'backup', '-db', 'jwtdb', dir])
+      assert.equal(r.code, 0, r.stderr)
+      assert.match(r.stdout, /Backing up node .*, db jwtdb, rp autogen, shard \d+\.\.\. Done/)
+      assert.ok(readdirSync(dir).some((f) => f.endsWith('.tar.gz')))
+      const shown = await ctl([...jwt(CTL_SECRET, 'admin'), 'entropy', 'show'])
+      assert.equal(shown.code, 0, shown.stderr)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
