@@ -1,6 +1,6 @@
 // Backup and restore, Tidemark (tidemark-ctl backup/restore) and the real InfluxDB 1.6
 // (influxd backup/restore -portable) in one run on the same data, with wall time and the peak
-// memory of the backup/restore processes. Run alone: `node dist/bench/backup.js [points]`.
+// memory of the backup/restore processes (median of three runs each). Run alone: `node dist/bench/backup.js [points]`.
 
 import { waitAtRest } from './at-rest.js'
 import { spawn } from 'node:child_process'
@@ -70,6 +70,50 @@ function dirBytes(dir: string): number {
   return readdirSync(dir).reduce((n, f) => n + statSync(join(dir, f)).size, 0)
 }
 
+/** Runs per side: each backup into a fresh directory, each restore into a fresh server. */
+const ROUNDS = 3
+
+/** The median run (by time) of each of ROUNDS backups and restores, the runs, and the set's size. */
+interface Result {
+  backup: Run
+  restore: Run
+  backups: Run[]
+  restores: Run[]
+  bytes: number
+}
+
+function median(runs: Run[]): Run {
+  const sorted = [...runs].sort((x, y) => x.seconds - y.seconds)
+  return sorted[Math.floor(sorted.length / 2)] ?? { seconds: Number.NaN, peakRSSMiB: Number.NaN }
+}
+
+/** ROUNDS backups (each into its own new directory), then ROUNDS restores of the first one. */
+async function rounds(
+  tmp: string,
+  who: string,
+  backup: (dir: string) => Promise<Run>,
+  restore: (dir: string) => Promise<Run>,
+): Promise<Result> {
+  const backups: Run[] = []
+  const restores: Run[] = []
+  const dirs: string[] = []
+  for (let r = 0; r < ROUNDS; r++) {
+    const dir = join(tmp, `${who}-${r}`)
+    mkdirSync(dir)
+    dirs.push(dir)
+    backups.push(await backup(dir))
+  }
+  const first = dirs[0] ?? ''
+  for (let r = 0; r < ROUNDS; r++) restores.push(await restore(first))
+  return {
+    backup: median(backups),
+    restore: median(restores),
+    backups,
+    restores,
+    bytes: dirBytes(first),
+  }
+}
+
 /** Prints backup and restore times, sizes and peak memory for both, and the ratios. */
 export async function benchBackup(points = 10_000_000): Promise<void> {
   console.log(`\n## backup and restore: ${points} points × 2 fields, ${SERIES} series`)
@@ -77,31 +121,30 @@ export async function benchBackup(points = 10_000_000): Promise<void> {
   const tmp = mkdtempSync(join(tmpdir(), 'tidemark-bench-backup-'))
   try {
     const src = await startTidemarkd()
-    const dst = await startTidemarkd()
-    let ours: { backup: Run; restore: Run; bytes: number }
+    let ours: Result
     try {
       await src.query('CREATE DATABASE bench')
       await load((b) => src.write('bench', b), data)
       await waitAtRest([src.pid])
-      const dir = join(tmp, 'ours')
-      mkdirSync(dir)
-      const backup = await timed(process.execPath, [
-        CTL,
-        '-bind',
-        src.metaAddress,
-        'backup',
-        '-full',
-        dir,
-      ])
-      const restore = await timed(process.execPath, [CTL, '-bind', dst.metaAddress, 'restore', dir])
-      ours = { backup, restore, bytes: dirBytes(dir) }
+      ours = await rounds(
+        tmp,
+        'ours',
+        (dir) => timed(process.execPath, [CTL, '-bind', src.metaAddress, 'backup', '-full', dir]),
+        async (dir) => {
+          const dst = await startTidemarkd()
+          try {
+            return await timed(process.execPath, [CTL, '-bind', dst.metaAddress, 'restore', dir])
+          } finally {
+            await dst.stop()
+          }
+        },
+      )
     } finally {
       await src.stop()
-      await dst.stop()
     }
-    const line = (who: string, r: { backup: Run; restore: Run; bytes: number }): void =>
+    const line = (who: string, r: Result): void =>
       console.log(
-        `${who}  backup ${r.backup.seconds.toFixed(2)} s (peak ${r.backup.peakRSSMiB.toFixed(0)} MiB)   restore ${r.restore.seconds.toFixed(2)} s (peak ${r.restore.peakRSSMiB.toFixed(0)} MiB)   ${(r.bytes / 1e6).toFixed(1)} MB`,
+        `${who}  backup ${r.backup.seconds.toFixed(2)} s (peak ${r.backup.peakRSSMiB.toFixed(0)} MiB)   restore ${r.restore.seconds.toFixed(2)} s (peak ${r.restore.peakRSSMiB.toFixed(0)} MiB)   ${(r.bytes / 1e6).toFixed(1)} MB   runs: backup ${r.backups.map((x) => x.seconds.toFixed(2)).join(' ')}, restore ${r.restores.map((x) => x.seconds.toFixed(2)).join(' ')}`,
       )
     line('tidemark', ours)
     if (!influxdAvailable()) {
@@ -111,19 +154,26 @@ export async function benchBackup(points = 10_000_000): Promise<void> {
       return
     }
     const a = await startInfluxd()
-    const b = await startInfluxd()
-    let theirs: { backup: Run; restore: Run; bytes: number }
+    let theirs: Result
     try {
       await a.query('CREATE DATABASE bench')
       await load((x) => a.write('bench', x), data)
       await waitAtRest([a.pid])
-      const dir = join(tmp, 'theirs')
-      const backup = await timed(INFLUXD_BIN, ['backup', '-portable', '-host', a.rpcAddress, dir])
-      const restore = await timed(INFLUXD_BIN, ['restore', '-portable', '-host', b.rpcAddress, dir])
-      theirs = { backup, restore, bytes: dirBytes(dir) }
+      theirs = await rounds(
+        tmp,
+        'theirs',
+        (dir) => timed(INFLUXD_BIN, ['backup', '-portable', '-host', a.rpcAddress, dir]),
+        async (dir) => {
+          const b = await startInfluxd()
+          try {
+            return await timed(INFLUXD_BIN, ['restore', '-portable', '-host', b.rpcAddress, dir])
+          } finally {
+            await b.stop()
+          }
+        },
+      )
     } finally {
       await a.stop()
-      await b.stop()
     }
     line('influxdb', theirs)
     console.log(

@@ -46,7 +46,7 @@ export interface ParallelGzipOptions {
   readonly level?: number
   /** Input bytes per gzip member (default 1 MiB). */
   readonly blockSizeBytes?: number
-  /** Members compressed at once (default: the cores, at most 4 — the size of libuv's pool). */
+  /** Members compressed at once (default: the cores plus one, at most 4 — the size of libuv's pool). */
   readonly concurrency?: number
 }
 
@@ -64,7 +64,8 @@ export class ParallelGzip extends Transform {
     super()
     this.#level = options.level ?? zlibConstants.Z_DEFAULT_COMPRESSION
     this.#blockSize = options.blockSizeBytes ?? 1024 * 1024
-    this.#concurrency = Math.max(1, options.concurrency ?? Math.min(4, availableParallelism()))
+    // One member more than cores: a core never waits while this thread hands out the next block.
+    this.#concurrency = Math.max(1, options.concurrency ?? Math.min(4, availableParallelism() + 1))
   }
 
   #start(block: Buffer): void {

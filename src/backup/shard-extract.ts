@@ -5,11 +5,10 @@
 // dropped), so the restored shard holds exactly the data the source showed. The caller owns the
 // directory: on error it holds whatever was extracted so far and the caller removes it.
 
-import { Buffer } from 'node:buffer'
-import { open, rename, rm } from 'node:fs/promises'
+import { rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { readTombstones, TSMReader } from '../tsm/index.js'
-import { fsyncDir, TidemarkError } from '../util/index.js'
+import { fsyncDir, TidemarkError, writeStreamToFile } from '../util/index.js'
 import { readShardArchive } from './archive-reader.js'
 import type { ArchiveFileEntry, ArchiveSource } from './archive-reader.js'
 import type { ArchiveLocation } from './entry-path.js'
@@ -52,63 +51,6 @@ export interface ExtractedShard {
   readonly warnings: readonly BackupWarning[]
 }
 
-/** Pieces are gathered to this many bytes per write: a few hundred syscalls for a 100 MB file, not thousands. */
-const WRITE_BYTES = 1 << 20
-
-/**
- * Writes `body` to a new file at `path`. Resolves once every byte is written, with a promise that
- * settles when the file is synced (if `durable`) and closed: the caller awaits that later, so the
- * next entry is extracted while the disk catches up.
- */
-async function writeBody(
-  path: string,
-  body: AsyncIterable<Buffer>,
-  durable: boolean,
-): Promise<{ closed: Promise<void> }> {
-  const fh = await open(path, 'wx', 0o644)
-  // One write is in flight while the next megabyte is gathered, so the source keeps flowing.
-  let writing: Promise<void> = Promise.resolve()
-  try {
-    let position = 0
-    let pending: Buffer[] = []
-    let pendingBytes = 0
-    const write = async (pieces: Buffer[], at: number, bytes: number): Promise<void> => {
-      for (let done = 0; done < bytes;) {
-        const { bytesWritten } = await fh.writev(pieces, at + done)
-        done += bytesWritten
-        if (done < bytes) pieces = [Buffer.concat(pieces).subarray(bytesWritten)]
-      }
-    }
-    const flush = async (): Promise<void> => {
-      await writing
-      writing = write(pending, position, pendingBytes)
-      position += pendingBytes
-      pending = []
-      pendingBytes = 0
-    }
-    for await (const piece of body) {
-      pending.push(piece)
-      pendingBytes += piece.length
-      if (pendingBytes >= WRITE_BYTES) await flush()
-    }
-    await flush()
-    await writing
-  } catch (err) {
-    await writing.catch(() => undefined)
-    await fh.close()
-    throw err
-  }
-  const closed = (async (): Promise<void> => {
-    try {
-      if (durable) await fh.sync()
-    } finally {
-      await fh.close()
-    }
-  })()
-  closed.catch(() => undefined) // awaited by the caller
-  return { closed }
-}
-
 function tsmOffset(err: unknown): number {
   const offset = err instanceof TidemarkError ? err.fields['offset'] : undefined
   return typeof offset === 'number' ? offset : 0
@@ -142,7 +84,9 @@ export async function extractShardArchive(
       options.location,
       async (entry, body) => {
         const path = join(dir, entry.name)
-        closing.push((await writeBody(path, body, options.durable)).closed)
+        closing.push(
+          (await writeStreamToFile(path, body, { durable: options.durable, mode: 0o644 })).closed,
+        )
         entries.push(entry)
         if (entry.kind === 'tsm') {
           const check = checkTSMFile(path).then(

@@ -51,31 +51,53 @@ export function tarPadding(size: number): Buffer {
 }
 
 /**
- * Yields the bytes of a tar archive holding `files` in order, reading each file as it goes. A
- * file shorter than its `size` throws (it changed while being archived).
+ * Yields the bytes of a tar archive holding `files` in order, reading each file as it goes, in
+ * pieces of exactly 1 MiB of the archive (the last one shorter): headers, file data and padding are
+ * laid into each piece where they fall, file data read straight into it, so a consumer that cuts
+ * the stream into 1 MiB blocks (ParallelGzip) never joins pieces. A file shorter than its `size`
+ * throws (it changed while being archived).
  */
 export async function* tarStream(
   files: Iterable<TarFile> | AsyncIterable<TarFile>,
 ): AsyncGenerator<Buffer> {
+  let out = Buffer.allocUnsafe(READ_BYTES)
+  let fill = 0
+  /** Yields the current piece if it is full, and starts the next. */
+  function* whenFull(): Generator<Buffer> {
+    if (fill < READ_BYTES) return
+    yield out
+    out = Buffer.allocUnsafe(READ_BYTES)
+    fill = 0
+  }
+  /** Copies `bytes` into the pieces; yields each piece that fills up. */
+  function* put(bytes: Buffer): Generator<Buffer> {
+    for (let at = 0; at < bytes.length;) {
+      const n = Math.min(bytes.length - at, READ_BYTES - fill)
+      bytes.copy(out, fill, at, at + n)
+      fill += n
+      at += n
+      yield* whenFull()
+    }
+  }
   for await (const f of files) {
-    yield tarFileHeader(f.name, f.size, f.mtime)
+    yield* put(tarFileHeader(f.name, f.size, f.mtime))
     const fh = await open(f.source, 'r')
     try {
       let done = 0
       while (done < f.size) {
-        const want = Math.min(READ_BYTES, f.size - done)
-        const buf = Buffer.allocUnsafe(want)
-        const { bytesRead } = await fh.read(buf, 0, want, done)
+        const want = Math.min(READ_BYTES - fill, f.size - done)
+        const { bytesRead } = await fh.read(out, fill, want, done)
         if (bytesRead === 0)
           throw new Error(`${f.source} shrank while being archived: ${done} of ${f.size} bytes`)
         done += bytesRead
-        yield bytesRead === want ? buf : buf.subarray(0, bytesRead)
+        fill += bytesRead
+        yield* whenFull()
       }
     } finally {
       await fh.close()
     }
-    const pad = tarPadding(f.size)
-    if (pad.length > 0) yield pad
+    yield* put(tarPadding(f.size))
   }
-  yield Buffer.alloc(TAR_END_MARKER_BYTES)
+  yield* put(Buffer.alloc(TAR_END_MARKER_BYTES))
+  if (fill > 0) yield out.subarray(0, fill)
 }

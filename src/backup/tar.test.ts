@@ -93,6 +93,31 @@ describe('tar writer and reader', () => {
     assert.equal(endOffset, tar.length)
   })
 
+  it('yields pieces of exactly 1 MiB of the archive, files and headers laid across them', async () => {
+    const big = join(dir, 'big.bin')
+    const content = Buffer.alloc(2_500_000)
+    for (let i = 0; i < content.length; i++) content[i] = (i * 31) & 0xff
+    await writeFile(big, content)
+    const files = [1, 2, 3].map((n) => ({
+      name: `db/rp/1/00000000${n}-000000001.tsm`,
+      source: big,
+      size: content.length - n * 1000,
+      mtime: new Date(0),
+    }))
+    const pieces: Buffer[] = []
+    for await (const p of tarStream(files)) pieces.push(Buffer.from(p))
+    const sizes = pieces.map((p) => p.length)
+    assert.ok(
+      sizes.slice(0, -1).every((n) => n === 1024 * 1024),
+      String(sizes),
+    )
+    const { entries } = await readAll(Buffer.concat(pieces))
+    assert.deepEqual(
+      entries.map((e) => [e.header.path, e.data.equals(content.subarray(0, e.header.size))]),
+      files.map((f) => [f.name, true]),
+    )
+  })
+
   it('writes an empty archive as exactly 1024 zero bytes, which reads as no entries', async () => {
     const tar = await collect(tarStream([]))
     assert.deepEqual(tar, Buffer.alloc(1024))

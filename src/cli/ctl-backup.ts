@@ -10,7 +10,7 @@
 // silent is left for the next one, and a shard no owner delivers fails the backup naming it.
 
 import { createHash } from 'node:crypto'
-import { open, readdir, rename, rm, stat } from 'node:fs/promises'
+import { readdir, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import {
   BackupNotFoundError,
@@ -24,7 +24,7 @@ import {
 import type { Manifest, ManifestEntry } from '../backup/index.js'
 import { decodeMetaData, encodePortableData } from '../meta/index.js'
 import type { MetaData } from '../meta/index.js'
-import { fsyncDir, writeFileDurable } from '../util/index.js'
+import { fsyncDir, writeFileDurable, writeStreamToFile } from '../util/index.js'
 import { formatGoDuration, parseRFC3339Nano } from './ctl-format.js'
 import type { CtlConnection } from './ctl-http.js'
 import { Progress } from './ctl-progress.js'
@@ -372,29 +372,28 @@ async function fetchArchive(
   }
   const lastModified = BigInt(field(res.headers, 'X-Archive-Last-Modified', 'header'))
   const fingerprint = field(res.headers, 'X-Archive-Fingerprint', 'header')
-  const fh = await open(tmp, 'w', 0o600)
   const hash = createHash('sha256')
   let bytes = 0
-  try {
-    try {
-      for await (const chunk of res) {
-        const b = chunk as Buffer
-        hash.update(b)
-        bytes += b.length
-        await fh.write(b)
-      }
-    } catch (err) {
-      throw new BackupShardError(
-        id,
-        `the archive from ${node} was cut off after ${bytes} bytes: ${(err as Error).message}`,
-      )
+  const counted = (async function* (): AsyncGenerator<Buffer> {
+    for await (const chunk of res) {
+      const b = chunk as Buffer
+      hash.update(b)
+      bytes += b.length
+      yield b
     }
-    if (!res.complete)
-      throw new BackupShardError(id, `the archive from ${node} was cut off after ${bytes} bytes`)
-    await fh.sync()
-  } finally {
-    await fh.close()
+  })()
+  let written: Awaited<ReturnType<typeof writeStreamToFile>>
+  try {
+    written = await writeStreamToFile(tmp, counted, { durable: true, mode: 0o600, flags: 'w' })
+  } catch (err) {
+    throw new BackupShardError(
+      id,
+      `the archive from ${node} was cut off after ${bytes} bytes: ${(err as Error).message}`,
+    )
   }
+  await written.closed
+  if (!res.complete)
+    throw new BackupShardError(id, `the archive from ${node} was cut off after ${bytes} bytes`)
   const sha256 = hash.digest('hex')
   const want = field(res.trailers, 'X-Archive-Sha256', 'trailer (the node stopped before the end)')
   const size = Number(field(res.trailers, 'X-Archive-Size', 'trailer'))

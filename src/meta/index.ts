@@ -57,7 +57,7 @@ export { decodeMetaData, encodeMetaData } from './meta-codec.js'
 export type { DecodeOptions } from './meta-codec.js'
 export { decodePortableData, encodePortableData } from './portable-data.js'
 export type { PortableData } from './portable-data.js'
-export { META_PROTO, PORTABLE_DATA_PROTO } from './meta-proto.js'
+export { META_PROTO, PORTABLE_DATA_PROTO, prepareMetaCodecs } from './meta-proto.js'
 export { META_FILE_NAME, MetaFileStore } from './meta-file-store.js'
 export type { MetaFileStoreOptions, MetaStore } from './meta-file-store.js'
 export {

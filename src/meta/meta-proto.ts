@@ -131,3 +131,22 @@ export function metaProtoTypes(): MetaProtoTypes {
   }
   return types
 }
+
+/**
+ * Builds every message type's encoder and decoder now instead of on first use: protobufjs
+ * generates them the first time a message of that type is seen, ~30 ms the first time a node
+ * reads a backup's `.meta` or saves its first shard group. A server calls this once it has
+ * started, so a restore or a write does not pay it.
+ */
+export function prepareMetaCodecs(): void {
+  const t = metaProtoTypes()
+  for (const type of [t.encodeData, t.decodeData, t.encodePortableData, t.decodePortableData])
+    setupAll(type.root)
+}
+
+function setupAll(ns: protobuf.NamespaceBase): void {
+  for (const n of ns.nestedArray) {
+    if (n instanceof protobuf.Type) n.setup()
+    if (n instanceof protobuf.Namespace) setupAll(n)
+  }
+}

@@ -18,7 +18,7 @@ import {
   type ReplicaWriting,
 } from '../cluster/index.js'
 import { createHTTPServer, type HTTPServer, type QueryExecutor } from '../http/index.js'
-import { bcryptHasher, type MetaClient } from '../meta/index.js'
+import { bcryptHasher, prepareMetaCodecs, type MetaClient } from '../meta/index.js'
 import { ClusterShards, type QueryLimits } from '../query/index.js'
 import { Store } from '../store/index.js'
 import type { Config } from './config.js'
@@ -292,6 +292,8 @@ export async function startDataServices(
   nodeAddress = nodeAPI.address
   closers.push(() => nodeAPI.close())
   logger.info({ addr: nodeAPI.address }, 'node API listening')
+  // The metastore codecs are built now, not by the first restore or shard group (meta-proto.ts).
+  setImmediate(prepareMetaCodecs)
 
   // A data node deletes the shards and hinted-handoff queues the metadata no longer holds, once
   // now and after every change (DROP DATABASE and the like ran on another node, remove-data).

@@ -127,22 +127,6 @@ function nsParam(url: URL, name: string): bigint | undefined {
   return BigInt(v)
 }
 
-/** Resolves when `res` can take more data, or rejects if the client went away first. */
-function waitForDrain(res: ServerResponse): Promise<void> {
-  return new Promise((done, fail) => {
-    const onDrain = (): void => {
-      res.off('close', onClose)
-      done()
-    }
-    const onClose = (): void => {
-      res.off('drain', onDrain)
-      fail(new Error('the client closed the connection'))
-    }
-    res.once('drain', onDrain)
-    res.once('close', onClose)
-  })
-}
-
 /** The node API over HTTP. `listen()`, then `close()` (idempotent). */
 export class NodeAPIServer {
   readonly #store: Store
@@ -360,9 +344,13 @@ export class NodeAPIServer {
         'X-Tidemark-Version': this.#options.version,
       })
       try {
-        for await (const chunk of a.stream) {
-          if (!res.write(chunk as Buffer)) await waitForDrain(res)
-        }
+        // pipe, not for-await: the async iterator joins whatever is buffered into one new Buffer.
+        await new Promise<void>((done, fail) => {
+          a.stream.once('end', done)
+          a.stream.once('error', fail)
+          res.once('close', () => fail(new Error('the client closed the connection')))
+          a.stream.pipe(res, { end: false })
+        })
         const sums = await a.done
         res.addTrailers({ 'X-Archive-Size': String(sums.size), 'X-Archive-Sha256': sums.sha256 })
         res.end()
