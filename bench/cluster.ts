@@ -1,5 +1,5 @@
 // Cluster benchmarks (issue #6): HTTP write throughput of 1-, 2- and 3-data-node clusters (one meta
-// node each) at replication factor 1 and 2, and `tidemark-ctl backup -full` of a 3-data-node RF=1
+// node each) at replication factor 1 and 2, query times on 3 data nodes, and `tidemark-ctl backup -full` of a 3-data-node RF=1
 // cluster, each against a single-node tidemarkd holding the same points. Every process runs on
 // this one machine, so more nodes cannot add throughput here: the ratios show what coordination
 // and replication cost. Run alone: `node dist/bench/cluster.js [points]`.
@@ -119,7 +119,34 @@ async function backup(s: Setup, tmp: string): Promise<BackupRun> {
   return { seconds, bytes }
 }
 
-/** Prints write points/s of each setup and backup MB/s, each as a ratio to the single node. */
+/** Queries timed on each setup, through its first data node. */
+const QUERIES = [
+  'SELECT count(*) FROM cpu',
+  'SELECT mean(usage_user) FROM cpu GROUP BY host',
+  "SELECT * FROM cpu WHERE host = 'host7'",
+  'SELECT max(usage_user) FROM cpu GROUP BY time(1h)',
+] as const
+
+/** The median of three runs of each of QUERIES, in ms, once the setup's data is at rest. */
+async function timeQueries(s: Setup): Promise<number[]> {
+  await waitAtRest(s.all.map((h) => h.pid))
+  const node = s.writers[0]
+  if (node === undefined) throw new Error('no data node')
+  const out: number[] = []
+  for (const q of QUERIES) {
+    const runs: number[] = []
+    for (let r = 0; r < 3; r++) {
+      const t0 = performance.now()
+      const answer = JSON.stringify(await node.query(q, { db: 'bench' }))
+      runs.push(performance.now() - t0)
+      if (answer.includes('"error"')) throw new Error(`${q} on ${s.name}: ${answer}`)
+    }
+    out.push(runs.sort((a, b) => a - b)[1] ?? Number.NaN)
+  }
+  return out
+}
+
+/** Prints write points/s of each setup, query times and backup MB/s, each as a ratio to the single node. */
 export async function benchCluster(points = 1_000_000): Promise<void> {
   const bodies = makeBodies(points)
   const cores = availableParallelism()
@@ -141,6 +168,7 @@ export async function benchCluster(points = 1_000_000): Promise<void> {
     let base = 0
     let singleBackup: BackupRun | undefined
     let clusterBackup: BackupRun | undefined
+    const queryTimes = new Map<string, number[]>()
     for (const layout of [undefined, ...layouts]) {
       const s = layout === undefined ? await startSingle() : await startCluster(...layout)
       try {
@@ -149,11 +177,25 @@ export async function benchCluster(points = 1_000_000): Promise<void> {
         console.log(
           `${s.name.padEnd(20)} ${(rate / 1e3).toFixed(0).padStart(6)} k points/s   ${(rate / base).toFixed(2)}x single node`,
         )
+        if (layout === undefined || layout[0] === 3) queryTimes.set(s.name, await timeQueries(s))
         if (layout === undefined) singleBackup = await backup(s, tmp)
         else if (layout[0] === 3 && layout[1] === 1) clusterBackup = await backup(s, tmp)
       } finally {
         await stopSetup(s)
       }
+    }
+    const single = queryTimes.get('single node') ?? []
+    console.log(
+      `\n## queries through one data node (median of 3; a shard another node owns is read from it over the node API)`,
+    )
+    for (const [k, q] of QUERIES.entries()) {
+      const cells = [...queryTimes].map(([name, t]) => {
+        const ms = t[k] ?? Number.NaN
+        const ratio =
+          name === 'single node' ? '' : ` (${(ms / (single[k] ?? Number.NaN)).toFixed(2)}x)`
+        return `${name}: ${ms.toFixed(0)} ms${ratio}`
+      })
+      console.log(`${q.padEnd(50)} ${cells.join('   ')}`)
     }
     if (singleBackup === undefined || clusterBackup === undefined) return
     console.log(`\n## backup -full of the same ${points} points`)
