@@ -5,10 +5,11 @@
 // BackupUnsafeEntryError, ignored ones become warnings, and TSM and tombstone files are handed to
 // the caller. Memory stays bounded by the stream buffers whatever the archive size.
 
-import type { Buffer } from 'node:buffer'
+import { Buffer } from 'node:buffer'
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { pipeline as pipelineCallback, type Readable } from 'node:stream'
+import { open, type FileHandle } from 'node:fs/promises'
+import { pipeline as pipelineCallback, Readable } from 'node:stream'
 import { tapStream } from './stream-tap.js'
 import { pipeline } from 'node:stream/promises'
 import { classifyEntry } from './entry-path.js'
@@ -20,7 +21,8 @@ import {
   BackupTarError,
   BackupUnsafeEntryError,
 } from './errors.js'
-import { ParallelGunzip } from './parallel-gunzip.js'
+import { indexedLength, ParallelGunzip } from './parallel-gunzip.js'
+import { INDEXED_HEADER_BYTES } from './parallel-gzip.js'
 import { readTar } from './tar-reader.js'
 import type { BackupWarning } from './warnings.js'
 
@@ -242,11 +244,60 @@ export function inflateArchive(
     }
   })
   const tar = pipelineCallback(
-    createReadStream(path, { highWaterMark: 1 << 20 }),
+    Readable.from(readMembers(path)),
     hashing,
     new ParallelGunzip(),
     counting,
     (err) => settle(err ?? null),
   )
   return { tar, result }
+}
+
+/**
+ * The bytes of the file at `path`: whole gzip members when it is made of our indexed members (each
+ * read with the next member's header in one call, so ParallelGunzip never joins pieces), else
+ * (an archive from influxd) 1 MiB pieces.
+ */
+async function* readMembers(path: string): AsyncGenerator<Buffer> {
+  const fh = await open(path, 'r')
+  try {
+    let at = 0
+    let header = Buffer.alloc(INDEXED_HEADER_BYTES)
+    let got = (await fh.read(header, 0, INDEXED_HEADER_BYTES, 0)).bytesRead
+    for (;;) {
+      const total = got === INDEXED_HEADER_BYTES ? indexedLength(header) : undefined
+      if (total === undefined) break
+      const buf = Buffer.allocUnsafe(total + INDEXED_HEADER_BYTES)
+      const n = await readFully(fh, buf, at)
+      if (n < total) {
+        yield buf.subarray(0, n) // cut short: ParallelGunzip reports it
+        return
+      }
+      yield buf.subarray(0, total)
+      at += total
+      header = buf.subarray(total, n)
+      got = header.length
+    }
+    // Not (or no longer) indexed members: the rest as it is.
+    for (;;) {
+      const buf = Buffer.allocUnsafe(1 << 20)
+      const { bytesRead } = await fh.read(buf, 0, buf.length, at)
+      if (bytesRead === 0) return
+      at += bytesRead
+      yield buf.subarray(0, bytesRead)
+    }
+  } finally {
+    await fh.close()
+  }
+}
+
+/** Reads into `buf` from `position` until it is full or the file ends; the bytes read. */
+async function readFully(fh: FileHandle, buf: Buffer, position: number): Promise<number> {
+  let done = 0
+  while (done < buf.length) {
+    const { bytesRead } = await fh.read(buf, done, buf.length - done, position + done)
+    if (bytesRead === 0) break
+    done += bytesRead
+  }
+  return done
 }

@@ -21,7 +21,7 @@ function zlibError(code: string, message: string): Error {
 }
 
 /** The total length an indexed member's header records, or undefined if `b` (≥ 20 bytes) does not start one. */
-function indexedLength(b: Buffer): number | undefined {
+export function indexedLength(b: Buffer): number | undefined {
   if (b[0] !== 0x1f || b[1] !== 0x8b || b[2] !== 8 || b[3] !== 4) return undefined
   if (
     b.readUInt16LE(10) !== 8 ||
