@@ -284,7 +284,14 @@ describe('a node that dies between moving shards into place and saving the metad
   it('undoes the moved shards at start-up (the journal), and a second restore then succeeds', async () => {
     const plan = await planRestore(await readBackupSet(dir), target.meta.data)
     // Phase 3 never completes: the process "dies" while saving the metadata.
-    const hanging = { data: target.meta.data, update: () => new Promise<never>(() => undefined) }
+    let saving = false
+    const hanging = {
+      data: target.meta.data,
+      update: (): Promise<never> => {
+        saving = true
+        return new Promise<never>(() => undefined)
+      },
+    }
     void installShards(plan, target.store, hanging)
     const journal = async (): Promise<string[]> =>
       (await readdir(join(target.root, 'data'))).filter((n) => n.startsWith('.restore-journal-'))
@@ -293,10 +300,11 @@ describe('a node that dies between moving shards into place and saving the metad
     )
     for (
       let i = 0;
-      i < 500 && !(finals.every((d) => existsSync(d)) && (await journal()).length === 1);
+      i < 500 && !(saving && finals.every((d) => existsSync(d)) && (await journal()).length === 1);
       i++
     )
       await new Promise((r) => setTimeout(r, 10))
+    assert.ok(saving, 'phase 3 (saving the metadata) began')
     assert.equal((await journal()).length, 1, 'the journal is written before the shards move')
     assert.ok(
       finals.every((d) => existsSync(d)),

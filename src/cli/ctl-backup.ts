@@ -24,7 +24,7 @@ import {
 import type { Manifest, ManifestEntry } from '../backup/index.js'
 import { decodeMetaData, encodePortableData } from '../meta/index.js'
 import type { MetaData } from '../meta/index.js'
-import { fsyncDir, writeFileDurable, writeStreamToFile } from '../util/index.js'
+import { chunksOf, fsyncDir, writeFileDurable, writeStreamToFile } from '../util/index.js'
 import { formatGoDuration, parseRFC3339Nano } from './ctl-format.js'
 import type { CtlConnection } from './ctl-http.js'
 import { Progress } from './ctl-progress.js'
@@ -375,8 +375,7 @@ async function fetchArchive(
   const hash = createHash('sha256')
   let bytes = 0
   const counted = (async function* (): AsyncGenerator<Buffer> {
-    for await (const chunk of res) {
-      const b = chunk as Buffer
+    for await (const b of chunksOf(res)) {
       hash.update(b)
       bytes += b.length
       yield b

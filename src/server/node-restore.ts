@@ -45,6 +45,7 @@ import {
 } from '../backup/index.js'
 import type { MetaClient } from '../meta/index.js'
 import type { Store } from '../store/index.js'
+import { chunksOf } from '../util/index.js'
 
 const TOKEN = /^[a-f0-9]{8,64}$/
 const FILE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/
@@ -196,7 +197,7 @@ async function receiveTar(dir: string, name: string, body: IncomingMessage): Pro
       expectedSize: want.size,
       applyTombstones: true,
       durable: true,
-      source: { bytes: body, form: 'tar' },
+      source: { bytes: chunksOf(body), form: 'tar' },
     })
     const sha256 = body.trailers[ARCHIVE_SHA256_TRAILER] ?? ''
     if (want.sha256 !== undefined && sha256 !== want.sha256)
