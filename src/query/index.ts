@@ -54,7 +54,17 @@ export {
   encodeEnd,
   encodeFrame,
   encodeIndex,
+  encodeItemEnd,
   END_FRAME,
+  joinFrames,
   ShardWireError,
 } from './shard-wire.js'
+export {
+  batchAnswer,
+  BatchRequestError,
+  BatchSplitter,
+  decodeBatchRequest,
+  encodeBatchRequest,
+} from './shard-batch-wire.js'
+export type { BatchItem, BatchSink, CursorSource } from './shard-batch-wire.js'
 export type { WireMeasurement } from './shard-wire.js'

@@ -1,27 +1,42 @@
 // A shard another data node owns, as the query engine sees it: a Shard whose index was fetched
 // from a live owner (so planning, tag filters, SHOW and schema run unchanged over it) and whose
-// reads and cursors fetch a key's values from an owner when first read, falling back to the next
-// replica when one does not answer. Deletes go to every owner. The engine cannot tell it from a
-// local shard, which keeps every SELECT feature and its results the same as on one node.
+// reads and cursors fetch a key's values from an owner when first read, in batches of many keys
+// (remote-reads.ts), falling back to the next replica when one does not answer. Deletes go to
+// every owner. The engine cannot tell it from a local shard, which keeps every SELECT feature and
+// its results the same as on one node.
 
 import { joinTSMKey, KeyCursor, type KeyCursorOptions, Shard } from '../engine/index.js'
 import type { FieldType, Values } from '../lineprotocol/index.js'
 import { QueryError } from './errors.js'
-import type { WireMeasurement } from './shard-wire.js'
+import type { KeyRead } from './key-read.js'
+import { RemoteReads } from './remote-reads.js'
+import type { BatchItem, BatchSink } from './shard-batch-wire.js'
+import { ownerFailure, type ShardOwner } from './shard-owners.js'
+import { joinFrames, type WireMeasurement } from './shard-wire.js'
+
+export { fromSomeOwner, ShardUnavailableError } from './shard-owners.js'
+export type { ShardOwner } from './shard-owners.js'
+
+const INT64_MIN = -(2n ** 63n)
+const INT64_MAX = 2n ** 63n - 1n
 
 /** What a remote read needs from the node-to-node transport (src/server/node-read.ts). */
 export interface ShardReadClient {
   /** The shard's index on `node`; undefined when that node does not hold the shard. */
   index(node: string, shardID: number, signal?: AbortSignal): Promise<WireMeasurement[] | undefined>
-  /** A key's values in [min, max] on `node`, ascending (undefined: no such key or shard). */
-  values(
+  /**
+   * Reads `items` of the shard on `node` in one streamed request, handing each frame and item end
+   * to `sink` as it arrives (in item order). Resolves true at the end of the answer, false when
+   * the node does not hold the shard (nothing was handed out); rejects when the node fails or
+   * its answer is bad (the items ended before that stay ended).
+   */
+  readBatch(
     node: string,
     shardID: number,
-    key: string,
-    min: bigint,
-    max: bigint,
+    items: readonly BatchItem[],
+    sink: BatchSink,
     signal?: AbortSignal,
-  ): Promise<Values | undefined>
+  ): Promise<boolean>
   /** Deletes [min, max] of the series `keys` of the shard on `node`. */
   deleteSeriesRange(
     node: string,
@@ -30,46 +45,6 @@ export interface ShardReadClient {
     min: bigint,
     max: bigint,
   ): Promise<void>
-}
-
-/** An owner of a shard: its node ID and node API address. */
-export interface ShardOwner {
-  readonly id: bigint
-  readonly address: string
-}
-
-/** No owner of a shard answered (InfluxDB Enterprise's "shard N: no data nodes available"). */
-export class ShardUnavailableError extends QueryError {
-  constructor(shardID: number, reasons: readonly string[]) {
-    super(
-      'ERR_QUERY_SHARD_UNAVAILABLE',
-      `shard ${shardID}: no owner of the shard answered (${reasons.length > 0 ? reasons.join('; ') : 'it has no owners'})`,
-      { shardID, owners: reasons.length },
-    )
-  }
-}
-
-/**
- * Tries `owners` in order, starting with `preferred`, until one answers; throws
- * ShardUnavailableError with every owner's failure when none does.
- */
-export async function fromSomeOwner<T>(
-  shardID: number,
-  owners: readonly ShardOwner[],
-  preferred: number,
-  read: (owner: ShardOwner) => Promise<T>,
-): Promise<T> {
-  const reasons: string[] = []
-  for (let i = 0; i < owners.length; i++) {
-    const owner = owners[(preferred + i) % owners.length]
-    if (owner === undefined) continue
-    try {
-      return await read(owner)
-    } catch (err) {
-      reasons.push(`node ${owner.id} at ${owner.address}: ${(err as Error).message}`)
-    }
-  }
-  throw new ShardUnavailableError(shardID, reasons)
 }
 
 /** Where a remote shard is: its identity and owners (the first to answer its index first). */
@@ -82,50 +57,55 @@ export interface RemoteShardPlace {
   readonly preferred: number
 }
 
-/** A key cursor whose values are fetched from an owner on the first `next()`. */
+/** A key cursor whose values come from a batched remote read. */
 class RemoteKeyCursor extends KeyCursor {
-  readonly #fetch: () => Promise<Values | undefined>
-  readonly #min: bigint
-  readonly #max: bigint
-  readonly #options: KeyCursorOptions
-  #inner: KeyCursor | undefined
-  #done = false
+  readonly #reads: RemoteReads
+  readonly #read: KeyRead
+  #closed = false
 
   constructor(
+    reads: RemoteReads,
     key: string,
     min: bigint,
     max: bigint,
     options: KeyCursorOptions,
-    fetch: () => Promise<Values | undefined>,
   ) {
     super(key, min, max, [], undefined, async () => {}, options)
-    this.#fetch = fetch
-    this.#min = min
-    this.#max = max
-    this.#options = options
+    this.#reads = reads
+    this.#read = reads.open(key, min, max, this.ascending, options.timesOnly ?? false)
   }
 
   override async next(): Promise<Values | undefined> {
-    if (this.#done) return undefined
-    if (this.#inner === undefined) {
-      const values = await this.#fetch()
-      if (values === undefined) {
-        this.#done = true
-        return undefined
+    const read = this.#read
+    for (;;) {
+      if (this.#closed) return undefined
+      const v = read.take(this.chunkSize)
+      if (v !== undefined) {
+        // Half of the page is taken: ask for the next one while the rest is read.
+        if (read.state === 'more' && read.buffered <= read.pageAsked >> 1) this.#reads.want(read)
+        return v
       }
-      this.#inner = new KeyCursor(this.key, this.#min, this.#max, [], values, async () => {}, {
-        ...this.#options,
-        timesOnly: false,
-      })
+      switch (read.state) {
+        case 'done':
+          await this.close()
+          return undefined
+        case 'failed':
+          throw read.error
+        case 'idle':
+        case 'more':
+          this.#reads.want(read)
+          break
+        case 'asked':
+          break
+      }
+      await read.wait()
     }
-    const v = await this.#inner.next()
-    if (v === undefined) this.#done = true
-    return v
   }
 
   override async close(): Promise<void> {
-    this.#done = true
-    await this.#inner?.close()
+    if (this.#closed) return
+    this.#closed = true
+    this.#reads.release(this.#read)
   }
 }
 
@@ -133,7 +113,7 @@ class RemoteKeyCursor extends KeyCursor {
 export class RemoteShard extends Shard {
   readonly place: RemoteShardPlace
   readonly #client: ShardReadClient
-  readonly #signal: AbortSignal | undefined
+  readonly #reads: RemoteReads
 
   constructor(place: RemoteShardPlace, client: ShardReadClient, signal?: AbortSignal) {
     super({
@@ -145,14 +125,18 @@ export class RemoteShard extends Shard {
     })
     this.place = place
     this.#client = client
-    this.#signal = signal
+    this.#reads = new RemoteReads(
+      place.id,
+      place.owners,
+      place.preferred,
+      this.index,
+      (owner, items, sink) => client.readBatch(owner.address, place.id, items, sink, signal),
+    )
   }
 
-  #fetch(key: string, min: bigint, max: bigint): Promise<Values | undefined> {
-    const { id, owners, preferred } = this.place
-    return fromSomeOwner(id, owners, preferred, (o) =>
-      this.#client.values(o.address, id, key, min, max, this.#signal),
-    )
+  /** Requests sent for values so far (each one a batch of keys). */
+  get batches(): number {
+    return this.#reads.batches
   }
 
   override stats(): { cacheBytes: number; tsmBytes: number; tsmFiles: number; series: number } {
@@ -171,16 +155,19 @@ export class RemoteShard extends Shard {
   }
 
   override async read(key: string, min?: bigint, max?: bigint): Promise<Values | undefined> {
-    return this.#fetch(key, min ?? -(2n ** 63n), max ?? 2n ** 63n - 1n)
+    const cursor = this.cursor(key, min, max, { chunkSize: Number.MAX_SAFE_INTEGER })
+    const frames: Values[] = []
+    for await (const v of cursor) frames.push(v)
+    return joinFrames(frames)
   }
 
   override cursor(
     key: string,
-    min: bigint = -(2n ** 63n),
-    max: bigint = 2n ** 63n - 1n,
+    min: bigint = INT64_MIN,
+    max: bigint = INT64_MAX,
     options: KeyCursorOptions = {},
   ): KeyCursor {
-    return new RemoteKeyCursor(key, min, max, options, () => this.#fetch(key, min, max))
+    return new RemoteKeyCursor(this.#reads, key, min, max, options)
   }
 
   /** Deletes on every owner; fails naming the owners that did not answer. */
@@ -207,16 +194,20 @@ export async function deleteOnOwners(
   await Promise.all(
     owners.map((o) =>
       client.deleteSeriesRange(o.address, id, keys, min, max).catch((err: unknown) => {
-        failed.push(`node ${o.id} at ${o.address}: ${(err as Error).message}`)
+        failed.push(ownerFailure(o, err))
       }),
     ),
   )
-  if (failed.length > 0)
-    throw new QueryError(
-      'ERR_QUERY_REMOTE_DELETE',
-      `shard ${id}: delete failed on ${failed.join('; ')}`,
-      { shardID: id },
-    )
+  if (failed.length > 0) throw new RemoteDeleteError(id, failed)
+}
+
+/** A delete that did not reach every owner of a shard. */
+export class RemoteDeleteError extends QueryError {
+  constructor(shardID: number, failures: readonly string[]) {
+    super('ERR_QUERY_REMOTE_DELETE', `shard ${shardID}: delete failed on ${failures.join('; ')}`, {
+      shardID,
+    })
+  }
 }
 
 /** A RemoteShard whose index holds `measurements` (in their order, as the owner's index). */

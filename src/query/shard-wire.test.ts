@@ -12,38 +12,7 @@ import {
   encodeIndex,
   ShardWireError,
 } from './shard-wire.js'
-
-const fieldType = fc.constantFrom<FieldType>('float', 'integer', 'unsigned', 'boolean', 'string')
-const i64 = fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n })
-
-function valuesOf(kind: FieldType, n: number): fc.Arbitrary<Values> {
-  const times = fc.array(i64, { minLength: n, maxLength: n }).map((t) => BigInt64Array.from(t))
-  switch (kind) {
-    case 'float':
-      return fc
-        .tuple(times, fc.array(fc.double(), { minLength: n, maxLength: n }))
-        .map(([t, v]) => ({ kind, times: t, values: Float64Array.from(v) }))
-    case 'integer':
-      return fc
-        .tuple(times, fc.array(i64, { minLength: n, maxLength: n }))
-        .map(([t, v]) => ({ kind, times: t, values: BigInt64Array.from(v) }))
-    case 'unsigned':
-      return fc
-        .tuple(
-          times,
-          fc.array(fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }), { minLength: n, maxLength: n }),
-        )
-        .map(([t, v]) => ({ kind, times: t, values: BigUint64Array.from(v) }))
-    case 'boolean':
-      return fc
-        .tuple(times, fc.array(fc.boolean(), { minLength: n, maxLength: n }))
-        .map(([t, v]) => ({ kind, times: t, values: Uint8Array.from(v, (b) => (b ? 1 : 0)) }))
-    case 'string':
-      return fc
-        .tuple(times, fc.array(fc.string({ unit: 'grapheme' }), { minLength: n, maxLength: n }))
-        .map(([t, v]) => ({ kind, times: t, values: v }))
-  }
-}
+import { fieldType, valuesOf } from './wire-test-support.js'
 
 /** Frames of one type. */
 const frames = fc

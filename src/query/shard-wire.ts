@@ -9,10 +9,14 @@
 //            uvarint tags, per tag (string key, string value))
 //   frame    u8 type (0 float 1 integer 2 boolean 3 string 4 unsigned, as TSM block types;
 //            255 = end of stream) | uvarint n | n × int64 times | the column: n × 8 bytes for
-//            float/integer/unsigned, n bytes for boolean, n strings for string
-// Fixed-width numbers are little-endian, copied straight from the typed arrays.
+//            float/integer/unsigned, n bytes for boolean, n strings for string. A type byte
+//            with bit 0x80 set (0x80 | type) is a times-only frame: no column follows the times
+//            (count() needs only times; the column of a decoded times-only frame is empty).
+// Fixed-width numbers are little-endian, copied straight from the typed arrays. A batch of keys
+// (shard-batch-wire.ts) sends each key's frames followed by an item end byte (254 done, 253 cut
+// at the item's limit) and closes the stream with the end frame.
 
-import type { MeasurementIndex, ShardIndex, Tag } from '../engine/index.js'
+import { emptyValues, type MeasurementIndex, type ShardIndex, type Tag } from '../engine/index.js'
 import { FIELD_TYPES, type FieldType, type Values } from '../lineprotocol/index.js'
 import { ByteReader, ByteWriter, ShortBufferError } from '../util/index.js'
 import { QueryError } from './errors.js'
@@ -21,6 +25,12 @@ import { QueryError } from './errors.js'
 const INDEX_MAGIC = 0x544d4931 // "TMI1"
 /** The type byte that ends a frame stream. */
 export const END_FRAME = 255
+/** Ends a batch item whose values in range were all sent. */
+export const ITEM_DONE = 254
+/** Ends a batch item cut at its limit: values after the last one sent remain. */
+export const ITEM_MORE = 253
+/** The bit of a type byte that marks a times-only frame. */
+export const TIMES_ONLY = 0x80
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
 
@@ -54,7 +64,8 @@ function writeString(w: ByteWriter, s: string): void {
   w.uvarint(b.length).bytes(b)
 }
 
-function readString(r: ByteReader): string {
+/** Reads a string (uvarint length, UTF-8), naming its offset when it is not UTF-8. */
+export function readString(r: ByteReader): string {
   const at = r.offset
   const n = r.uvarint()
   try {
@@ -66,7 +77,7 @@ function readString(r: ByteReader): string {
 }
 
 /** Runs `decode`, turning a short buffer or a bad varint into a ShardWireError naming the offset. */
-function decoding<T>(r: ByteReader, decode: () => T): T {
+export function decoding<T>(r: ByteReader, decode: () => T): T {
   try {
     return decode()
   } catch (err) {
@@ -106,7 +117,8 @@ function encodeMeasurement(w: ByteWriter, m: MeasurementIndex): void {
   }
 }
 
-function fieldType(r: ByteReader): FieldType {
+/** Reads a type byte (a field type's index in FIELD_TYPES). */
+export function fieldType(r: ByteReader): FieldType {
   const at = r.offset
   const code = r.u8()
   const t = FIELD_TYPES[code]
@@ -152,12 +164,21 @@ function rawBytes(a: BigInt64Array | BigUint64Array | Float64Array | Uint8Array)
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength)
 }
 
-/** Appends one frame holding `v` to `w`. */
-export function encodeFrame(w: ByteWriter, v: Values): void {
+/** Appends one frame holding `v` to `w`; with `timesOnly`, a times-only frame (no column). */
+export function encodeFrame(w: ByteWriter, v: Values, timesOnly = false): void {
   const n = v.times.length
-  w.u8(FIELD_TYPES.indexOf(v.kind)).uvarint(n).bytes(rawBytes(v.times))
+  const type = FIELD_TYPES.indexOf(v.kind)
+  w.u8(timesOnly ? type | TIMES_ONLY : type)
+    .uvarint(n)
+    .bytes(rawBytes(v.times))
+  if (timesOnly) return
   if (v.kind === 'string') for (const s of v.values) writeString(w, s)
   else w.bytes(rawBytes(v.values))
+}
+
+/** Appends the end of a batch item: `more` when it was cut at its limit with values left. */
+export function encodeItemEnd(w: ByteWriter, more: boolean): void {
+  w.u8(more ? ITEM_MORE : ITEM_DONE)
 }
 
 /** Appends the end-of-stream frame to `w`. */
@@ -173,8 +194,10 @@ function take8(r: ByteReader, n: number): ArrayBuffer {
   return out
 }
 
-function readFrame(r: ByteReader, kind: FieldType, n: number): Values {
+/** Reads the times and column of a frame of `n` values (after its type byte and count). */
+export function readFrame(r: ByteReader, kind: FieldType, n: number, timesOnly = false): Values {
   const times = new BigInt64Array(take8(r, n))
+  if (timesOnly) return { ...emptyValues(kind), times }
   switch (kind) {
     case 'float':
       return { kind, times, values: new Float64Array(take8(r, n)) }
@@ -219,4 +242,33 @@ export function decodeFrames(bytes: Uint8Array): Values[] {
       out.push(readFrame(r, t, n))
     }
   })
+}
+
+/** Frames of one type (in time order) as one Values; undefined for no frames. */
+export function joinFrames(frames: readonly Values[]): Values | undefined {
+  const first = frames[0]
+  if (first === undefined || frames.length === 1) return first
+  let n = 0
+  for (const f of frames) n += f.times.length
+  const times = new BigInt64Array(n)
+  let at = 0
+  for (const f of frames) {
+    times.set(f.times, at)
+    at += f.times.length
+  }
+  if (first.kind === 'string') {
+    const values: string[] = []
+    for (const f of frames) if (f.kind === 'string') for (const v of f.values) values.push(v)
+    return { kind: 'string', times, values }
+  }
+  const ctor = first.values.constructor as new (n: number) => Float64Array
+  // Times-only frames (every column empty) join into a times-only Values.
+  const column = new ctor(frames.every((f) => f.values.length === 0) ? 0 : n)
+  at = 0
+  for (const f of frames) {
+    if (f.kind === 'string' || column.length === 0) continue
+    column.set(f.values as unknown as Float64Array, at)
+    at += f.values.length
+  }
+  return { kind: first.kind, times, values: column } as Values
 }

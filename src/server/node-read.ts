@@ -1,28 +1,37 @@
 // Remote shard reads between data nodes (issue #6, queries): the node API endpoints a querying
 // data node calls on a shard's owner, and the client that calls them (the query component's
-// ShardReadClient). Bodies use the binary encoding of src/query/shard-wire.ts.
+// ShardReadClient). Bodies use the binary encodings of src/query/shard-wire.ts and
+// src/query/shard-batch-wire.ts.
 //
 //   GET  /read/shards/<id>/index    200 application/octet-stream: the shard's index; 404 not held
-//   POST /read/shards/<id>/values   body {"key","min","max"} (ns as decimal strings); 200 a frame
-//                                   stream of the key's values in [min, max], ascending, written
-//                                   as the cursor reads them and closed by the end frame
+//   POST /read/shards/<id>/values   body {"items":[{"key","min","max","ascending","timesOnly",
+//                                   "limit"}, …]}: 200 a batch answer, each item's values in
+//                                   [min, max] in its order (at most `limit` of them) streamed
+//                                   as its cursor reads them, then the item's end; 404 not held.
+//                                   The single-key body {"key","min","max"} of earlier versions
+//                                   still answers with one ascending frame stream.
 //   POST /read/shards/<id>/delete   body {"keys":[…],"min","max"}; 204 (also when not held)
 // With `[meta] meta-internal-shared-secret` set, each request needs a Bearer token signed with it.
+// The owner writes an answer as fast as the socket takes it and stops (closing its cursor) when
+// the reader goes away; the reader decodes it as it arrives (BatchSplitter).
 
 import { request as httpRequest, Agent, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { Shard } from '../engine/index.js'
 import type { Values } from '../lineprotocol/index.js'
 import { bearer } from '../meta/index.js'
 import {
-  decodeFrames,
+  batchAnswer,
+  type BatchItem,
+  type BatchSink,
+  BatchSplitter,
+  decodeBatchRequest,
   decodeIndex,
-  encodeEnd,
-  encodeFrame,
+  encodeBatchRequest,
   encodeIndex,
+  joinFrames,
   type ShardReadClient,
   type WireMeasurement,
 } from '../query/index.js'
-import type { Store } from '../store/index.js'
-import { ByteWriter } from '../util/index.js'
 
 const READ_PATH = /^\/read\/shards\/(\d{1,15})\/(index|values|delete)$/
 const NS = /^-?\d{1,19}$/
@@ -48,11 +57,47 @@ function nsOf(v: unknown, name: string): bigint {
   return BigInt(v)
 }
 
+/**
+ * Writes the pieces of `answer` to `res` as fast as the socket takes them, and stops (closing the
+ * owner's cursor) when the reader goes away. An error after the headers cuts the connection, so
+ * the reader sees no end frame.
+ */
+async function stream(res: ServerResponse, answer: AsyncGenerator<Uint8Array>): Promise<void> {
+  let gone = false
+  res.once('close', () => {
+    gone = true
+  })
+  res.writeHead(200, { 'Content-Type': 'application/octet-stream' })
+  try {
+    for await (const piece of answer) {
+      if (gone) break
+      if (res.write(piece)) continue
+      await new Promise<void>((done) => {
+        const go = (): void => {
+          res.off('drain', go)
+          res.off('close', go)
+          done()
+        }
+        res.on('drain', go)
+        res.on('close', go)
+      })
+    }
+    res.end()
+  } catch (err) {
+    res.destroy(err as Error)
+  }
+}
+
+/** The shards a node serves reads from (the Store satisfies it). */
+export interface ReadableShards {
+  shard(id: number): Shard | undefined
+}
+
 /** Serves one remote read request (the path matched {@link isReadPath}). */
 export async function serveRead(
   req: IncomingMessage,
   res: ServerResponse,
-  store: Store,
+  store: ReadableShards,
 ): Promise<void> {
   const m = READ_PATH.exec(new URL(req.url ?? '/', 'http://node').pathname)
   const id = Number(m?.[1])
@@ -68,14 +113,30 @@ export async function serveRead(
   if (req.method !== 'POST') return send(res, 405, { error: 'method not allowed' })
   let body: Record<string, unknown>
   try {
-    body = (await readBody(req)) as Record<string, unknown>
-    nsOf(body['min'], 'min')
-    nsOf(body['max'], 'max')
+    const parsed = await readBody(req)
+    if (typeof parsed !== 'object' || parsed === null) throw new Error('the body must be an object')
+    body = parsed as Record<string, unknown>
   } catch (err) {
     return send(res, 400, { error: (err as Error).message })
   }
-  const min = nsOf(body['min'], 'min')
-  const max = nsOf(body['max'], 'max')
+  if (what === 'values' && 'items' in body) {
+    let items: BatchItem[]
+    try {
+      items = decodeBatchRequest(body)
+    } catch (err) {
+      return send(res, 400, { error: (err as Error).message })
+    }
+    if (shard === undefined) return send(res, 404, { error: `shard ${id} not found on this node` })
+    return stream(res, batchAnswer(shard, items))
+  }
+  let min: bigint
+  let max: bigint
+  try {
+    min = nsOf(body['min'], 'min')
+    max = nsOf(body['max'], 'max')
+  } catch (err) {
+    return send(res, 400, { error: (err as Error).message })
+  }
   if (what === 'delete') {
     const keys = body['keys']
     if (!Array.isArray(keys) || !keys.every((k): k is string => typeof k === 'string'))
@@ -88,21 +149,8 @@ export async function serveRead(
   const key = body['key']
   if (typeof key !== 'string') return send(res, 400, { error: 'key must be a string' })
   if (shard === undefined) return send(res, 404, { error: `shard ${id} not found on this node` })
-  const cursor = shard.cursor(key, min, max, { chunkSize: 8192 })
-  res.writeHead(200, { 'Content-Type': 'application/octet-stream' })
-  try {
-    for await (const v of cursor) {
-      const w = new ByteWriter(v.times.length * 17 + 16)
-      encodeFrame(w, v)
-      if (!res.write(w.view())) await new Promise((done) => res.once('drain', done))
-    }
-    const w = new ByteWriter(1)
-    encodeEnd(w)
-    res.end(w.view())
-  } catch (err) {
-    // Headers are out: cut the connection so the reader sees no end frame.
-    res.destroy(err as Error)
-  }
+  const item = { key, min, max, ascending: true, timesOnly: false, limit: 0 }
+  return stream(res, batchAnswer(shard, [item], false))
 }
 
 /** Options of {@link HTTPShardReadClient}. */
@@ -127,17 +175,22 @@ export class HTTPShardReadClient implements ShardReadClient {
     this.#agent.destroy()
   }
 
+  #headers(json: boolean): Record<string, string> {
+    const headers: Record<string, string> = {}
+    if (this.#options.secret !== '')
+      headers['Authorization'] = bearer(this.#options.secret, 'tidemark-data')
+    if (json) headers['Content-Type'] = 'application/json'
+    return headers
+  }
+
   #call(
     node: string,
     path: string,
     body: unknown,
     signal?: AbortSignal,
   ): Promise<{ status: number; bytes: Buffer }> {
-    const headers: Record<string, string> = {}
-    if (this.#options.secret !== '')
-      headers['Authorization'] = bearer(this.#options.secret, 'tidemark-data')
     const payload = body === undefined ? undefined : JSON.stringify(body)
-    if (payload !== undefined) headers['Content-Type'] = 'application/json'
+    const headers = this.#headers(payload !== undefined)
     return new Promise((resolve, reject) => {
       const req = httpRequest(
         `http://${node}${path}`,
@@ -186,6 +239,69 @@ export class HTTPShardReadClient implements ShardReadClient {
     return decodeIndex(r.bytes)
   }
 
+  /**
+   * Reads `items` of shard `shardID` on `node` in one request, handing frames and item ends to
+   * `sink` as the answer arrives; false when the node does not hold the shard.
+   */
+  readBatch(
+    node: string,
+    shardID: number,
+    items: readonly BatchItem[],
+    sink: BatchSink,
+    signal?: AbortSignal,
+  ): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      const req = httpRequest(
+        `http://${node}/read/shards/${shardID}/values`,
+        {
+          method: 'POST',
+          headers: this.#headers(true),
+          agent: this.#agent,
+          timeout: this.#options.timeoutMs ?? 30_000,
+          ...(signal !== undefined && { signal }),
+        },
+        (res) => {
+          res.on('error', reject)
+          res.on('aborted', () => reject(new Error('the owner closed the connection')))
+          const status = res.statusCode ?? 0
+          if (status !== 200) {
+            const chunks: Buffer[] = []
+            res.on('data', (c: Buffer) => chunks.push(c))
+            res.on('end', () => {
+              if (status === 404) resolve(false)
+              else reject(this.#failed(status, Buffer.concat(chunks)))
+            })
+            return
+          }
+          const splitter = new BatchSplitter(items.length, sink)
+          res.on('data', (c: Buffer) => {
+            try {
+              splitter.push(c)
+            } catch (err) {
+              reject(err as Error)
+              req.destroy()
+            }
+          })
+          res.on('end', () => {
+            try {
+              splitter.finish()
+              resolve(true)
+            } catch (err) {
+              reject(err as Error)
+            }
+          })
+          res.on('close', () => {
+            if (!res.complete) reject(new Error('the owner closed the connection'))
+          })
+        },
+      )
+      req.on('timeout', () => req.destroy(new Error('the owner did not answer in time')))
+      req.on('error', reject)
+      req.end(encodeBatchRequest(items))
+    })
+  }
+
+  /** A key's values in [min, max] on `node`, ascending (undefined: no such key or shard). */
   async values(
     node: string,
     shardID: number,
@@ -194,16 +310,11 @@ export class HTTPShardReadClient implements ShardReadClient {
     max: bigint,
     signal?: AbortSignal,
   ): Promise<Values | undefined> {
-    const r = await this.#call(
-      node,
-      `/read/shards/${shardID}/values`,
-      { key, min: String(min), max: String(max) },
-      signal,
-    )
-    if (r.status === 404) return undefined
-    if (r.status !== 200) throw this.#failed(r.status, r.bytes)
-    const frames = decodeFrames(r.bytes)
-    return frames.length <= 1 ? frames[0] : joinFrames(frames)
+    const frames: Values[] = []
+    const item = { key, min, max, ascending: true, timesOnly: false, limit: 0 }
+    const sink: BatchSink = { frame: (_i, v) => frames.push(v), end: () => {} }
+    await this.readBatch(node, shardID, [item], sink, signal)
+    return joinFrames(frames)
   }
 
   async deleteSeriesRange(
@@ -220,32 +331,4 @@ export class HTTPShardReadClient implements ShardReadClient {
     })
     if (r.status !== 204) throw this.#failed(r.status, r.bytes)
   }
-}
-
-/** Frames of one type (in time order) as one Values. */
-function joinFrames(frames: readonly Values[]): Values {
-  const first = frames[0]
-  if (first === undefined) throw new Error('no frames')
-  let n = 0
-  for (const f of frames) n += f.times.length
-  const times = new BigInt64Array(n)
-  let at = 0
-  for (const f of frames) {
-    times.set(f.times, at)
-    at += f.times.length
-  }
-  if (first.kind === 'string') {
-    const values: string[] = []
-    for (const f of frames) if (f.kind === 'string') values.push(...f.values)
-    return { kind: 'string', times, values }
-  }
-  const ctor = first.values.constructor as new (n: number) => Float64Array
-  const column = new ctor(n)
-  at = 0
-  for (const f of frames) {
-    if (f.kind === 'string') continue
-    column.set(f.values as unknown as Float64Array, at)
-    at += f.values.length
-  }
-  return { kind: first.kind, times, values: column } as Values
 }

@@ -18,9 +18,24 @@ const HOUR = 3_600_000_000_000n
 const HOURS = 6
 const END = T0 + BigInt(HOURS) * HOUR
 
-/** The line protocol of one hour: 4 hosts in 2 regions, a point every 10 minutes. */
+/** Series of `many` (issue #6: enough series per shard that remote reads go out in batches). */
+const MANY = 150
+
+/**
+ * The line protocol of one hour: 4 hosts in 2 regions, a point every 10 minutes; and MANY series
+ * of `many` (float, string and boolean fields), two points each.
+ */
 function hourPoints(h: number): string {
   const lines: string[] = []
+  for (let k = 0; k < MANY; k++)
+    for (const m of [5, 35]) {
+      // Distinct times per series: a raw merge orders equal times by series (differently on
+      // one node and over a group's several shards, a difference outside issue #6).
+      const t = T0 + BigInt(h) * HOUR + BigInt(m) * 60_000_000_000n + BigInt(k) * 1_000_000_000n
+      lines.push(
+        `many,s=s${k},g=g${k % 7} f=${(k * 31 + h * 7 + m) % 101},b=${(k + h) % 3 === 0},str="${k}-${h}-${m}" ${t}`,
+      )
+    }
   for (let host = 0; host < 4; host++)
     for (let m = 0; m < 60; m += 10) {
       const t = T0 + BigInt(h) * HOUR + BigInt(m) * 60_000_000_000n
@@ -53,6 +68,20 @@ function queries(rp: string): string[] {
     `SELECT percentile(value, 90) FROM db.${rp}.cpu WHERE ${range} GROUP BY region`,
     `SELECT mean(value) FROM (SELECT max(value) AS value FROM db.${rp}.cpu WHERE ${range} GROUP BY time(1h), host) WHERE ${range} GROUP BY time(2h)`,
     `SELECT sum(n) FROM db.${rp}./.*/ WHERE ${range} AND value > 5 GROUP BY *`,
+  ]
+}
+/** SELECTs over `many`: every way the engine reads cursors (fast aggregates, cursor calls, raw merges, rows with a condition). */
+function manyQueries(rp: string): string[] {
+  const from = `db.${rp}.many WHERE ${range}`
+  return [
+    `SELECT count(*) FROM ${from}`,
+    `SELECT mean(f), max(f), sum(f), count(f) FROM ${from} GROUP BY g`,
+    `SELECT first(str), last(b), last(f) FROM ${from} GROUP BY time(2h), s SLIMIT 40 SOFFSET 3`,
+    `SELECT * FROM ${from} ORDER BY time DESC LIMIT 60`,
+    `SELECT f, str FROM ${from} AND f > 90`,
+    `SELECT percentile(f, 70), spread(f) FROM ${from} GROUP BY g`,
+    `SELECT mean(f) FROM ${from} AND f > 10 AND g =~ /g[1-3]/ GROUP BY time(1h)`,
+    `SELECT count(b) FROM ${from} AND s = 's77'`,
   ]
 }
 const SHOWS = [
@@ -164,7 +193,8 @@ describe('queries on a cluster of one meta node and three data nodes', () => {
   })
 
   it('answers every SELECT on every data node as a single node holding all the points', async () => {
-    for (const q of [...queries('rf1'), ...queries('rf2')]) {
+    const all = [...queries('rf1'), ...queries('rf2'), ...manyQueries('rf1'), ...manyQueries('rf2')]
+    for (const q of all) {
       const want = await raw(single, q)
       assert.ok(!want.includes('"error"'), `${q}: ${want}`)
       for (const n of nodes) assert.equal(await raw(n, q), want, `${q} on ${n.url}`)
@@ -194,7 +224,7 @@ describe('queries on a cluster of one meta node and three data nodes', () => {
     const deadID = ids[0] as bigint
     await (nodes[0] as TidemarkdHandle).kill()
     const alive = nodes.slice(1)
-    for (const q of queries('rf2')) {
+    for (const q of [...queries('rf2'), ...manyQueries('rf2')]) {
       const want = await raw(single, q)
       for (const n of alive) assert.equal(await raw(n, q), want, `${q} on ${n.url}`)
     }
