@@ -1,6 +1,8 @@
 // Backup and restore, Tidemark (tidemark-ctl backup/restore) and the real InfluxDB 1.6
 // (influxd backup/restore -portable) in one run on the same data, with wall time and the peak
-// memory of the backup/restore processes (median of three runs each). Run alone: `node dist/bench/backup.js [points]`.
+// memory of the backup/restore processes (median of three runs each), on two datasets: values
+// that repeat (the TSM files deflate to ~40%) and random values (deflate barely shrinks them).
+// Run alone: `node dist/bench/backup.js [points]`.
 
 import { waitAtRest } from './at-rest.js'
 import { spawn } from 'node:child_process'
@@ -39,14 +41,33 @@ function timed(cmd: string, args: readonly string[]): Promise<Run> {
   })
 }
 
-function bodies(points: number): string[] {
+/** The field values of point `i`: a repeating pattern, or noise that deflate cannot shrink much. */
+type Dataset = 'repetitive' | 'noisy'
+
+/** mulberry32: a small deterministic PRNG, so every run writes the same noisy points. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = Math.imul(a ^ (a >>> 15), 1 | a)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+function bodies(points: number, dataset: Dataset): string[] {
   const out: string[] = []
   let lines: string[] = []
   const base = 1_577_836_800_000_000_000n
+  const random = prng(42)
   for (let i = 0; i < points; i++) {
     const s = i % SERIES
+    const fields =
+      dataset === 'repetitive'
+        ? `user=${(i % 9973) / 7},sys=${i % 101}i`
+        : `user=${random() * 100},sys=${Math.floor(random() * 1e6)}i`
     lines.push(
-      `cpu,host=h${s},dc=d${s % 7} user=${(i % 9973) / 7},sys=${i % 101}i ${base + BigInt(Math.floor(i / SERIES)) * 10_000_000_000n}`,
+      `cpu,host=h${s},dc=d${s % 7} ${fields} ${base + BigInt(Math.floor(i / SERIES)) * 10_000_000_000n}`,
     )
     if (lines.length === BATCH) {
       out.push(lines.join('\n'))
@@ -114,10 +135,16 @@ async function rounds(
   }
 }
 
-/** Prints backup and restore times, sizes and peak memory for both, and the ratios. */
+/** Prints backup and restore times, sizes and peak memory for both, and the ratios, per dataset. */
 export async function benchBackup(points = 10_000_000): Promise<void> {
-  console.log(`\n## backup and restore: ${points} points × 2 fields, ${SERIES} series`)
-  const data = bodies(points)
+  for (const dataset of ['repetitive', 'noisy'] as const) await benchDataset(points, dataset)
+}
+
+async function benchDataset(points: number, dataset: Dataset): Promise<void> {
+  console.log(
+    `\n## backup and restore: ${points} points × 2 fields, ${SERIES} series, ${dataset === 'repetitive' ? 'repeating values (deflate shrinks the TSM files to ~40%)' : 'random values (deflate shrinks them by a few percent)'}`,
+  )
+  const data = bodies(points, dataset)
   const tmp = mkdtempSync(join(tmpdir(), 'tidemark-bench-backup-'))
   try {
     const src = await startTidemarkd()

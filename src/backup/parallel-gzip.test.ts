@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { Buffer } from 'node:buffer'
+import { randomBytes } from 'node:crypto'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { gunzipSync } from 'node:zlib'
@@ -60,5 +61,23 @@ describe('parallel gzip', () => {
     const empty = await compress(Buffer.alloc(0), 1, {})
     assert.deepEqual(gunzipSync(empty), Buffer.alloc(0))
     assert.equal(empty[0], 0x1f)
+  })
+
+  it('stores a block whose sample barely deflates, and deflates the others', async () => {
+    // Bytes 0..199 at random: deflate saves ~4% on them, less than the 10% that pays its cost.
+    const noisy = randomBytes(256 * 1024).map((b) => b % 200)
+    const text = Buffer.from(Array.from({ length: 30000 }, (_, i) => `line ${i}\n`).join(''))
+    const input = Buffer.concat([noisy, text.subarray(0, 256 * 1024)])
+    const options = { blockSizeBytes: 128 * 1024, concurrency: 2, level: 1 }
+    const adaptive = await compress(input, 50_000, options)
+    const always = await compress(input, 50_000, { ...options, storeAboveRatio: 1 })
+    assert.deepEqual(gunzipSync(adaptive), input)
+    assert.deepEqual(gunzipSync(always), input)
+    const textOnly = await compress(text.subarray(0, 256 * 1024), 50_000, options)
+    const adaptiveNoisy = adaptive.length - textOnly.length
+    const alwaysNoisy = always.length - textOnly.length
+    assert.ok(adaptiveNoisy >= noisy.length, `noisy blocks stored: ${adaptiveNoisy} bytes`)
+    assert.ok(alwaysNoisy < noisy.length * 0.98, `noisy blocks deflated: ${alwaysNoisy} bytes`)
+    assert.ok(textOnly.length < 256 * 1024 * 0.5, 'text is deflated')
   })
 })
