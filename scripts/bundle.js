@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 // Bundles the command-line tools (tidemark-ctl, tidemark-inspect, tidemark) from the compiled
-// dist/src into one ES module each under dist/bundle, with esbuild. A tool run then loads one file
+// dist/src into one CommonJS file each under dist/bundle, with esbuild (bin/load-bundle.cjs runs
+// it from a V8 code cache). A tool run then loads one file
 // instead of resolving and compiling ~150 modules: `tidemark-ctl` starts in about half the time,
 // which a backup or restore pays once per run. Native and worker-based packages stay external
 // (snappy loads a .node binary, etcd3 and pino load files at run time). Run by `npm run build`,
 // `npm test` and scripts/run-tests.js, after `tsc -b`.
 import { build } from 'esbuild'
-import { existsSync } from 'node:fs'
+import { existsSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 
 const root = new URL('..', import.meta.url).pathname
@@ -19,20 +20,21 @@ for (const tool of tools) {
     process.exit(1)
   }
 }
+// Code caches of earlier bundles (and the old ES module bundles) go: they belong to other code.
+const out = join(root, 'dist/bundle')
+if (existsSync(out))
+  for (const f of readdirSync(out))
+    if (f.endsWith('.cache') || f.endsWith('.tmp') || f.endsWith('.mjs')) rmSync(join(out, f))
 await Promise.all(
   tools.map((tool) =>
     build({
       entryPoints: [join(root, 'dist/src/cli', `${tool}.js`)],
-      outfile: join(root, 'dist/bundle', `${tool}.mjs`),
+      outfile: join(root, 'dist/bundle', `${tool}.cjs`),
       bundle: true,
       platform: 'node',
-      format: 'esm',
+      format: 'cjs',
       target: 'node20',
       external: ['snappy', 'etcd3', 'pino'],
-      // Bundled CommonJS packages (protobufjs, tar's deps) call require for Node built-ins.
-      banner: {
-        js: "import { createRequire as __tidemarkRequire } from 'node:module'; const require = __tidemarkRequire(import.meta.url);",
-      },
       logLevel: 'warning',
     }),
   ),
