@@ -173,8 +173,10 @@ export async function* rawBlocks(
   }
   for (const { r, shards } of shardOrder) {
     const inShard = members.filter((m) => shards.has(m.shardIndex))
-    // Ties between series go by key, as within one shard.
-    if (shards.size > 1) inShard.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    // Points of equal time go in series key order (descending with ORDER BY time DESC), as
+    // influxd merges them; the index holds the series in the order they were created.
+    inShard.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    if (!asc) inShard.reverse()
     const lo = r.minNs > input.minNs ? r.minNs : input.minNs
     const hi = r.maxNs < input.maxNs ? r.maxNs : input.maxNs
     if (inShard.length === 0 || lo > hi) continue

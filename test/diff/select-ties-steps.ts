@@ -50,23 +50,37 @@ function flLines(): string[] {
   )
 }
 
-/** Written before the snapshot: the database and the first half of `tie`, and `fl`. */
+/**
+ * Measurement `rev`: four series created in reverse key order (h = d, c, b, a; g = y for c and d)
+ * with points at the same times, so the order of creation (the index's) and the key order differ
+ * for the points that tie. `from` and `to` are steps of 8 hours.
+ */
+function revLines(from: number, to: number): string[] {
+  const lines: string[] = []
+  for (let j = from; j < to; j++)
+    for (const [k, h] of ['d', 'c', 'b', 'a'].entries())
+      lines.push(`rev,h=${h},g=${k < 2 ? 'y' : 'x'} v=${(j + k) % 3},n=${j}i ${T0 + j * 8 * H}`)
+  return lines
+}
+
+/** Written before the snapshot: the database and the first half of `tie` and `rev`, and `fl`. */
 export function tieWrites(): Step[] {
   return [
     q(`CREATE DATABASE ${DB}`),
-    w(DB, [...tieLines(0, 20), ...flLines()].join('\n'), { precision: 's' }),
+    w(DB, [...tieLines(0, 20), ...flLines(), ...revLines(0, 20)].join('\n'), { precision: 's' }),
   ]
 }
 
-/** Written after the snapshot: the second half of `tie`. */
+/** Written after the snapshot: the second half of `tie` and `rev`. */
 export function tieLaterWrites(): Step[] {
-  return [w(DB, tieLines(20, 39).join('\n'), { precision: 's' })]
+  return [w(DB, [...tieLines(20, 39), ...revLines(20, 39)].join('\n'), { precision: 's' })]
 }
 
 /** The whole of `tie`: 2020-03-02 to 2020-03-15, in three shard groups. */
 const R = "time >= '2020-03-02T00:00:00Z' AND time < '2020-03-15T00:00:00Z'"
 const TIE = `${DB}..tie`
 const FLM = `${DB}..fl`
+const REV = `${DB}..rev`
 
 /** Selectors and aggregates over tied points of several series (issue #4, item 2). */
 export const tieQueries: readonly string[] = [
@@ -105,6 +119,15 @@ export const tieQueries: readonly string[] = [
     `SELECT last(n), h FROM ${FLM} WHERE m = '${m}'`,
   ]),
   `SELECT first(v), h FROM ${FLM} GROUP BY m`,
+  // Raw points that tie across series created out of key order: influxd puts them in key order.
+  `SELECT * FROM ${REV} WHERE ${R}`,
+  `SELECT v, h FROM ${REV} WHERE ${R} ORDER BY time DESC`,
+  `SELECT v, h FROM ${REV} WHERE ${R} GROUP BY g`,
+  `SELECT * FROM ${REV} WHERE ${R} LIMIT 7 OFFSET 2`,
+  `SELECT v, h FROM ${REV} WHERE ${R} AND v > 0`,
+  `SELECT * FROM (SELECT v, h FROM ${REV} WHERE ${R})`,
+  // Left out: with an expression over fields (`v * 2, n`) influxd merges the series through its
+  // Go heap, which is not stable, and ties come out in neither key nor creation order.
 ]
 
 /**
