@@ -133,16 +133,27 @@ export function requireInfluxd(t: TestContext): boolean {
 
 /** Gets a free loopback TCP port by listening on port 0 and closing again. */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.unref()
-    srv.on('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as AddressInfo).port
-      srv.close(() => resolve(port))
+  for (;;) {
+    const port = await new Promise<number>((resolve, reject) => {
+      const srv = createServer()
+      srv.unref()
+      srv.on('error', reject)
+      srv.listen(0, '127.0.0.1', () => {
+        const p = (srv.address() as AddressInfo).port
+        srv.close(() => resolve(p))
+      })
     })
-  })
+    // The system may hand a just-closed port out again: never give this process the same port
+    // twice (two servers started at once would otherwise race for it).
+    if (!handedOut.has(port)) {
+      handedOut.add(port)
+      return port
+    }
+  }
 }
+
+/** Ports freePort has returned in this process. */
+const handedOut = new Set<number>()
 
 /**
  * Starts a real influxd on two free loopback ports and waits until `GET /ping` answers 204.
