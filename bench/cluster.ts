@@ -4,7 +4,7 @@
 // this one machine, so more nodes cannot add throughput here: the ratios show what coordination
 // and replication cost. Run alone: `node dist/bench/cluster.js [points]`.
 
-import { makeBodies } from './http-write.js'
+import { CONNECTIONS, drive, makeBodies } from './http-write.js'
 import { waitAtRest } from './at-rest.js'
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
@@ -20,7 +20,6 @@ import {
 
 const SERIES = 1000
 const BATCH = 5000
-const CONNECTIONS = 4
 
 /** A running single node or cluster: where to write, and where tidemark-ctl binds. */
 interface Setup {
@@ -80,30 +79,6 @@ async function startCluster(n: number, rf: number): Promise<Setup> {
 
 async function stopSetup(s: Setup): Promise<void> {
   await Promise.all(s.all.map((h) => h.stop()))
-}
-
-/**
- * Sends every body over CONNECTIONS concurrent connections, batch i to writer i mod n (so batches
- * spread evenly over the data nodes), at consistency=all so a batch counts only once every owner
- * stored it; returns the wall time in seconds.
- */
-async function drive(
-  writers: readonly TidemarkdHandle[],
-  bodies: readonly string[],
-): Promise<number> {
-  let next = 0
-  const t0 = performance.now()
-  await Promise.all(
-    Array.from({ length: CONNECTIONS }, async () => {
-      for (let i = next++; i < bodies.length; i = next++) {
-        const w = writers[i % writers.length]
-        if (w === undefined) throw new Error('no writer')
-        const r = await w.write('bench', bodies[i] ?? '', { consistency: 'all' })
-        if (r.status !== 204) throw new Error(`write answered ${r.status}: ${await r.text()}`)
-      }
-    }),
-  )
-  return (performance.now() - t0) / 1000
 }
 
 /** Times `tidemark-ctl backup -full` of the setup into a fresh directory under `tmp`. */
@@ -172,7 +147,17 @@ export async function benchCluster(points = 1_000_000): Promise<void> {
     for (const layout of [undefined, ...layouts]) {
       const s = layout === undefined ? await startSingle() : await startCluster(...layout)
       try {
-        const rate = points / (await drive(s.writers, bodies))
+        // Batch i goes to writer i mod n (spread evenly over the data nodes), at consistency=all so
+        // a batch counts only once every owner stored it.
+        const rate =
+          points /
+          (await drive(
+            (body, i) =>
+              (s.writers[i % s.writers.length] as TidemarkdHandle).write('bench', body, {
+                consistency: 'all',
+              }),
+            bodies,
+          ))
         if (layout === undefined) base = rate
         console.log(
           `${s.name.padEnd(20)} ${(rate / 1e3).toFixed(0).padStart(6)} k points/s   ${(rate / base).toFixed(2)}x single node`,

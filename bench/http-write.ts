@@ -12,7 +12,7 @@ import { startTidemarkd } from '../test/helpers/tidemarkd.js'
 
 const SERIES = 1000
 const BATCH = 5000
-const CONNECTIONS = 4
+export const CONNECTIONS = 4
 
 /** `points` lines of the write benchmarks' dataset (1000 series, 3 fields), in bodies of 5000 lines. */
 export function makeBodies(points: number): string[] {
@@ -34,8 +34,12 @@ export function makeBodies(points: number): string[] {
   return bodies
 }
 
-async function drive(
-  write: (body: string) => Promise<Response>,
+/**
+ * Sends every body over CONNECTIONS concurrent connections (`write` gets the body and its index)
+ * and fails on any answer but 204; returns the wall time in seconds.
+ */
+export async function drive(
+  write: (body: string, index: number) => Promise<Response>,
   bodies: readonly string[],
 ): Promise<number> {
   let next = 0
@@ -43,7 +47,7 @@ async function drive(
   await Promise.all(
     Array.from({ length: CONNECTIONS }, async () => {
       for (let i = next++; i < bodies.length; i = next++) {
-        const r = await write(bodies[i] ?? '')
+        const r = await write(bodies[i] ?? '', i)
         if (r.status !== 204) throw new Error(`write answered ${r.status}: ${await r.text()}`)
       }
     }),

@@ -7,28 +7,10 @@
 // on file layout, so every node that repairs the shard picks the same value and repairs converge.
 // Points are only added or overwritten, never deleted: a point any replica holds ends up on all.
 
+import { valueAt } from '../engine/index.js'
 import type { Values } from '../lineprotocol/index.js'
 
 type Scalar = number | bigint | boolean | string
-
-function valueAt(v: Values, i: number): Scalar {
-  switch (v.kind) {
-    case 'float':
-      return v.values[i] ?? 0
-    case 'integer':
-      return v.values[i] ?? 0n
-    case 'unsigned':
-      return v.values[i] ?? 0n
-    case 'boolean':
-      return (v.values[i] ?? 0) !== 0
-    case 'string':
-      return v.values[i] ?? ''
-    default: {
-      const never: never = v
-      return never
-    }
-  }
-}
 
 function same(a: Scalar, b: Scalar): boolean {
   // Object.is tells 0 from -0 and treats NaN as equal to itself, like comparing the stored bits.

@@ -109,13 +109,8 @@ export interface AntiEntropyOptions {
   readonly logger: EntropyLogger
 }
 
-interface ShardPlace {
-  readonly shardID: number
-  readonly database: string
-  readonly retentionPolicy: string
-  readonly startTimeNs: bigint
-  readonly endTimeNs: bigint
-  readonly expiresNs: bigint
+/** A shard to check: where it is, and its owners' node IDs and addresses. */
+type ShardPlace = Omit<EntropyShardStatus, 'state' | 'owners'> & {
   readonly owners: readonly { readonly nodeID: bigint; readonly address: string }[]
 }
 

@@ -14,6 +14,7 @@ import { runInfluxdTool } from '../../src/backup/interop-test-support.js'
 import { ctl, runBin } from '../helpers/cli.js'
 import { requireInfluxd, settledQuery, startInfluxd } from '../helpers/influxd.js'
 import { eventually, startTidemarkd, type TidemarkdHandle } from '../helpers/tidemarkd.js'
+import { queryOk, queryText, shardOwners } from '../helpers/cluster.js'
 
 const T0 = 1_767_225_600_000_000_000n // 2026-01-01T00:00:00Z
 const HOUR = 3_600_000_000_000n
@@ -36,16 +37,6 @@ const QUERIES = ['rf1', 'rf2'].flatMap((rp) => [
   `SELECT * FROM db.${rp}.cpu WHERE ${range}`,
 ])
 
-async function raw(node: TidemarkdHandle, q: string): Promise<string> {
-  const r = await fetch(`${node.url}/query?${new URLSearchParams({ q, db: 'db' })}`)
-  return r.text()
-}
-
-async function ok(node: TidemarkdHandle, q: string): Promise<void> {
-  const text = await raw(node, q)
-  assert.ok(!text.includes('"error"'), `${q}: ${text}`)
-}
-
 /** A meta node and `n` data nodes joined to it. */
 async function startCluster(
   n: number,
@@ -60,22 +51,6 @@ async function startCluster(
     assert.match(r.stdout, /^Added data node \d+ /, r.stderr)
   }
   return { meta, data }
-}
-
-/** Shard ID → owner addresses, from show-shards. */
-async function owners(meta: TidemarkdHandle): Promise<Map<string, string[]>> {
-  const r = await ctl(['-bind', meta.metaAddress, 'show-shards'])
-  assert.equal(r.code, 0, r.stderr)
-  const out = new Map<string, string[]>()
-  for (const line of r.stdout.split('\n').slice(3)) {
-    const m = /^(\d+)\s.*\[(.*)\]$/.exec(line)
-    if (m === null) continue
-    out.set(
-      m[1] ?? '',
-      [...(m[2] ?? '').matchAll(/\{\d+ (\S+)\}/g)].map((x) => x[1] ?? ''),
-    )
-  }
-  return out
 }
 
 describe('backup and restore of a cluster', () => {
@@ -98,17 +73,17 @@ describe('backup and restore of a cluster', () => {
       'CREATE RETENTION POLICY rf1 ON db DURATION 0s REPLICATION 1 SHARD DURATION 1h',
       'CREATE RETENTION POLICY rf2 ON db DURATION 0s REPLICATION 2 SHARD DURATION 1h',
     ])
-      await ok(first, q)
+      await queryOk(first, q)
     for (const n of data)
       await eventually(`${n.url} sees rf2`, async () =>
-        (await raw(n, 'SHOW RETENTION POLICIES ON db')).includes('rf2'),
+        (await queryText(n, 'SHOW RETENTION POLICIES ON db')).includes('rf2'),
       )
     for (const rp of ['rf1', 'rf2'])
       for (let h = 0; h < HOURS; h++) {
         const w = await first.write('db', hourPoints(h), { rp, consistency: 'all' })
         assert.equal(w.status, 204, await w.text())
       }
-    for (const q of QUERIES) expected.set(q, await raw(first, q))
+    for (const q of QUERIES) expected.set(q, await queryText(first, q))
   })
 
   after(async () => {
@@ -121,13 +96,13 @@ describe('backup and restore of a cluster', () => {
     const preferred = (data[1] as TidemarkdHandle).nodeAddress
     const r = await ctl(['-bind', meta.metaAddress, 'backup', '-from', preferred, dir])
     assert.equal(r.code, 0, r.stderr)
-    const shardOwners = await owners(meta)
+    const placedOn = await shardOwners(meta)
     const lines = r.stdout.split('\n').filter((l) => l.startsWith('Backing up node '))
-    assert.equal(lines.length, shardOwners.size)
+    assert.equal(lines.length, placedOn.size)
     for (const line of lines) {
       const m = /^Backing up node (\S+), db db, rp (rf\d), shard (\d+)\.\.\. Done\./.exec(line)
       assert.ok(m !== null, line)
-      const list = shardOwners.get(m[3] ?? '') ?? []
+      const list = placedOn.get(m[3] ?? '') ?? []
       assert.ok(list.includes(m[1] ?? ''), `${line}: owners ${list.join(',')}`)
       if (list.includes(preferred)) assert.equal(m[1], preferred, line)
     }
@@ -139,7 +114,7 @@ describe('backup and restore of a cluster', () => {
     others.push(single)
     const restored = await ctl(['-bind', single.metaAddress, 'restore', dir])
     assert.equal(restored.code, 0, restored.stderr)
-    for (const [q, want] of expected) assert.equal(await raw(single, q), want, q)
+    for (const [q, want] of expected) assert.equal(await queryText(single, q), want, q)
 
     // Into five data nodes with -newrf 3: every shard on three owners, each holding its data.
     const five = await startCluster(5)
@@ -155,16 +130,16 @@ describe('backup and restore of a cluster', () => {
       dir,
     ])
     assert.equal(r5.code, 0, r5.stderr + r5.stdout)
-    const placed = await owners(five.meta)
-    assert.equal(placed.size, shardOwners.size)
+    const placed = await shardOwners(five.meta)
+    assert.equal(placed.size, placedOn.size)
     for (const [id, list] of placed)
       assert.equal(new Set(list).size, 3, `shard ${id}: ${list.join(',')}`)
     for (const n of five.data)
       await eventually(`${n.url} sees db`, async () =>
-        (await raw(n, 'SHOW DATABASES')).includes('"db"'),
+        (await queryText(n, 'SHOW DATABASES')).includes('"db"'),
       )
     for (const n of five.data)
-      for (const [q, want] of expected) assert.equal(await raw(n, q), want, `${n.url}: ${q}`)
+      for (const [q, want] of expected) assert.equal(await queryText(n, q), want, `${n.url}: ${q}`)
     // Each owner holds the shard itself: a node's local shard directories match its owned shards.
     for (const n of five.data) {
       const mine = [...placed].filter(([, l]) => l.includes(n.nodeAddress)).map(([id]) => id)
@@ -212,7 +187,7 @@ describe('backup and restore of a cluster', () => {
     assert.equal(r.code, 1, r.stdout)
     assert.match(r.stderr, /rolled back/)
     for (const n of target.data) {
-      assert.ok(!(await raw(n, 'SHOW DATABASES')).includes('"db"'), n.url)
+      assert.ok(!(await queryText(n, 'SHOW DATABASES')).includes('"db"'), n.url)
       const left = n === blocker ? ['rf2'] : []
       let found: string[] = []
       try {
@@ -222,12 +197,12 @@ describe('backup and restore of a cluster', () => {
       }
       assert.deepEqual(found, left, `${n.nodeAddress} keeps nothing of the restore`)
     }
-    assert.deepEqual((await owners(target.meta)).size, 0)
+    assert.deepEqual((await shardOwners(target.meta)).size, 0)
     // Once the cause is gone the same restore succeeds.
     rmSync(join(blocker.root, 'data', 'db'), { recursive: true })
     const again = await ctl(['-bind', target.meta.metaAddress, 'restore', dir])
     assert.equal(again.code, 0, again.stderr)
-    for (const [q, want] of expected) assert.equal(await raw(blocker, q), want, q)
+    for (const [q, want] of expected) assert.equal(await queryText(blocker, q), want, q)
   })
 
   it('takes RF=2 shards from the other owner of a stopped node, and fails cleanly for its RF=1 shards', async () => {
@@ -245,7 +220,7 @@ describe('backup and restore of a cluster', () => {
       assert.equal(rf2.code, 0, rf2.stderr)
       assert.equal(
         rf2.stdout.split('\n').filter((l) => l.startsWith('Backing up node')).length,
-        [...(await owners(meta)).values()].filter((l) => l.length === 2).length,
+        [...(await shardOwners(meta)).values()].filter((l) => l.length === 2).length,
       )
       assert.ok(!rf2.stdout.includes(stopped.nodeAddress), rf2.stdout)
       const single = await startTidemarkd()
@@ -253,12 +228,10 @@ describe('backup and restore of a cluster', () => {
       const back = await ctl(['-bind', single.metaAddress, 'restore', dir])
       assert.equal(back.code, 0, back.stderr)
       for (const [q, want] of expected)
-        if (q.includes('.rf2.')) assert.equal(await raw(single, q), want, q)
+        if (q.includes('.rf2.')) assert.equal(await queryText(single, q), want, q)
 
-      const shardOwners = await owners(meta)
-      const lost = [...shardOwners].filter(
-        ([, l]) => l.length === 1 && l[0] === stopped.nodeAddress,
-      )
+      const placedOn = await shardOwners(meta)
+      const lost = [...placedOn].filter(([, l]) => l.length === 1 && l[0] === stopped.nodeAddress)
       assert.ok(lost.length > 0, 'the stopped node owns an RF=1 shard')
       const dir1 = mkdir()
       const rf1 = await runBin(

@@ -16,11 +16,10 @@ import {
   startTidemarkd,
   type TidemarkdHandle,
 } from '../helpers/tidemarkd.js'
+import { FAST_HANDOFF_ENV } from '../helpers/cluster.js'
 
 const ENV = {
-  TIDEMARK_HINTED_HANDOFF_RETRY_INTERVAL: '100ms',
-  TIDEMARK_HINTED_HANDOFF_RETRY_MAX_INTERVAL: '300ms',
-  TIDEMARK_COORDINATOR_SHARD_WRITER_TIMEOUT: '2s',
+  ...FAST_HANDOFF_ENV,
   TIDEMARK_LOGGING_LEVEL: 'info',
 }
 const T0 = 1_767_225_600_000_000_000n // 2026-01-01T00:00:00Z

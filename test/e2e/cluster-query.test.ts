@@ -12,6 +12,7 @@ import assert from 'node:assert/strict'
 import { rmSync } from 'node:fs'
 import { ctl } from '../helpers/cli.js'
 import { eventually, startTidemarkd, type TidemarkdHandle } from '../helpers/tidemarkd.js'
+import { queryOk, queryText } from '../helpers/cluster.js'
 
 const T0 = 1_767_225_600_000_000_000n // 2026-01-01T00:00:00Z
 const HOUR = 3_600_000_000_000n
@@ -46,16 +47,6 @@ function hourPoints(h: number): string {
     }
   if (h % 2 === 0) lines.push(`mem,host=h${h % 4} free=${h * 1.5} ${T0 + BigInt(h) * HOUR + 1n}`)
   return lines.join('\n')
-}
-
-async function raw(node: TidemarkdHandle, q: string): Promise<string> {
-  const r = await fetch(`${node.url}/query?${new URLSearchParams({ q, db: 'db' })}`)
-  return r.text()
-}
-
-async function ok(node: TidemarkdHandle, q: string): Promise<void> {
-  const text = await raw(node, q)
-  assert.ok(!text.includes('"error"'), `${q}: ${text}`)
 }
 
 const range = `time >= ${T0} AND time < ${END}`
@@ -120,12 +111,12 @@ describe('queries on a cluster of one meta node and three data nodes', () => {
       'CREATE RETENTION POLICY rf2 ON db DURATION 0s REPLICATION 2 SHARD DURATION 1h',
     ]
     for (const q of ddl) {
-      await ok(nodes[0] as TidemarkdHandle, q)
-      await ok(single, q)
+      await queryOk(nodes[0] as TidemarkdHandle, q)
+      await queryOk(single, q)
     }
     for (const n of nodes)
       await eventually(`${n.url} sees rf2`, async () =>
-        (await raw(n, 'SHOW RETENTION POLICIES ON db')).includes('rf2'),
+        (await queryText(n, 'SHOW RETENTION POLICIES ON db')).includes('rf2'),
       )
     const byID = new Map(ids.map((id, i) => [id, nodes[i] as TidemarkdHandle]))
     const sorted = [...ids].sort((a, b) => (a < b ? -1 : 1))
@@ -145,7 +136,7 @@ describe('queries on a cluster of one meta node and three data nodes', () => {
       }
     }
     // The owners as the metastore lists them: the written nodes must be the owners.
-    const shards = JSON.parse(await raw(nodes[0] as TidemarkdHandle, 'SHOW SHARDS')) as {
+    const shards = JSON.parse(await queryText(nodes[0] as TidemarkdHandle, 'SHOW SHARDS')) as {
       results: { series: { name: string; values: (string | number)[][] }[] }[]
     }
     const rows = shards.results[0]?.series.find((s) => s.name === 'db')?.values ?? []
@@ -166,7 +157,7 @@ describe('queries on a cluster of one meta node and three data nodes', () => {
     // Every data node knows every shard group before the queries run.
     for (const n of nodes)
       await eventually(`${n.url} knows every shard`, async () => {
-        const text = await raw(n, 'SHOW SHARDS')
+        const text = await queryText(n, 'SHOW SHARDS')
         return [...owners.keys()].every((id) => text.includes(`[${id},`))
       })
   })
@@ -187,36 +178,36 @@ describe('queries on a cluster of one meta node and three data nodes', () => {
       }
     assert.ok(held >= owners.size, `owners hold ${held} copies`)
     const q = `SELECT count(value) FROM db.rf1.cpu WHERE ${range}`
-    const want = await raw(single, q)
+    const want = await queryText(single, q)
     assert.ok(want.includes(`,${HOURS * 24}]`), want)
-    for (const n of nodes) assert.equal(await raw(n, q), want)
+    for (const n of nodes) assert.equal(await queryText(n, q), want)
   })
 
   it('answers every SELECT on every data node as a single node holding all the points', async () => {
     const all = [...queries('rf1'), ...queries('rf2'), ...manyQueries('rf1'), ...manyQueries('rf2')]
     for (const q of all) {
-      const want = await raw(single, q)
+      const want = await queryText(single, q)
       assert.ok(!want.includes('"error"'), `${q}: ${want}`)
-      for (const n of nodes) assert.equal(await raw(n, q), want, `${q} on ${n.url}`)
+      for (const n of nodes) assert.equal(await queryText(n, q), want, `${q} on ${n.url}`)
     }
   })
 
   it('answers SHOW statements merged over every owner', async () => {
     for (const q of SHOWS) {
-      const want = await raw(single, q)
-      for (const n of nodes) assert.equal(await raw(n, q), want, `${q} on ${n.url}`)
+      const want = await queryText(single, q)
+      for (const n of nodes) assert.equal(await queryText(n, q), want, `${q} on ${n.url}`)
     }
   })
 
   it('deletes on every owner', async () => {
     const del = `DELETE FROM cpu WHERE host = 'h1' AND time < ${T0 + 3n * HOUR}`
-    await ok(nodes[1] as TidemarkdHandle, del)
-    await ok(single, del)
-    await ok(nodes[2] as TidemarkdHandle, `DROP SERIES FROM mem WHERE host = 'h2'`)
-    await ok(single, `DROP SERIES FROM mem WHERE host = 'h2'`)
+    await queryOk(nodes[1] as TidemarkdHandle, del)
+    await queryOk(single, del)
+    await queryOk(nodes[2] as TidemarkdHandle, `DROP SERIES FROM mem WHERE host = 'h2'`)
+    await queryOk(single, `DROP SERIES FROM mem WHERE host = 'h2'`)
     for (const q of [...queries('rf1').slice(0, 3), ...queries('rf2').slice(0, 3), ...SHOWS]) {
-      const want = await raw(single, q)
-      for (const n of nodes) assert.equal(await raw(n, q), want, `${q} on ${n.url}`)
+      const want = await queryText(single, q)
+      for (const n of nodes) assert.equal(await queryText(n, q), want, `${q} on ${n.url}`)
     }
   })
 
@@ -225,13 +216,13 @@ describe('queries on a cluster of one meta node and three data nodes', () => {
     await (nodes[0] as TidemarkdHandle).kill()
     const alive = nodes.slice(1)
     for (const q of [...queries('rf2'), ...manyQueries('rf2')]) {
-      const want = await raw(single, q)
-      for (const n of alive) assert.equal(await raw(n, q), want, `${q} on ${n.url}`)
+      const want = await queryText(single, q)
+      for (const n of alive) assert.equal(await queryText(n, q), want, `${q} on ${n.url}`)
     }
     const lost = [...owners].filter(([, o]) => o.rp === 'rf1' && o.owners.includes(deadID))
     assert.ok(lost.length > 0)
     for (const n of alive) {
-      const text = await raw(n, `SELECT count(value) FROM db.rf1.cpu WHERE ${range}`)
+      const text = await queryText(n, `SELECT count(value) FROM db.rf1.cpu WHERE ${range}`)
       const m =
         /"error":"shard (\d+): no owner of the shard answered \(node (\d+) at [^:]+:\d+: /.exec(
           text,

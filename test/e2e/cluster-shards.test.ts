@@ -8,28 +8,13 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { ctl } from '../helpers/cli.js'
 import { eventually, startTidemarkd, type TidemarkdHandle } from '../helpers/tidemarkd.js'
+import { shardOwners } from '../helpers/cluster.js'
 
 const T0 = 1_767_225_600_000_000_000n // 2026-01-01T00:00:00Z
 
 async function raw(node: TidemarkdHandle, q: string): Promise<string> {
   const r = await fetch(`${node.url}/query?${new URLSearchParams({ q, db: 'db' })}`)
   return r.text()
-}
-
-/** Shard ID → owner addresses, from show-shards. */
-async function owners(meta: TidemarkdHandle): Promise<Map<string, string[]>> {
-  const r = await ctl(['-bind', meta.metaAddress, 'show-shards'])
-  assert.equal(r.code, 0, r.stderr)
-  const out = new Map<string, string[]>()
-  for (const line of r.stdout.split('\n').slice(3)) {
-    const m = /^(\d+)\s.*\[(.*)\]$/.exec(line)
-    if (m !== null)
-      out.set(
-        m[1] ?? '',
-        [...(m[2] ?? '').matchAll(/\{\d+ (\S+)\}/g)].map((x) => x[1] ?? ''),
-      )
-  }
-  return out
 }
 
 describe('shard commands on a cluster', () => {
@@ -65,7 +50,7 @@ describe('shard commands on a cluster', () => {
     const q = `SELECT * FROM cpu WHERE time >= ${T0} AND time < ${T0 + 10n}`
     const before = await raw(first, q)
     assert.match(before, /"values":\[\[/)
-    const shards = await owners(meta)
+    const shards = await shardOwners(meta)
     // The shard holding the points: the one whose owner has its directory.
     const [id, [src = ''] = []] =
       [...shards].find(([sid, l]) => {
@@ -77,7 +62,7 @@ describe('shard commands on a cluster', () => {
     const c = await ctl(['-bind', meta.metaAddress, 'copy-shard', src, dst.nodeAddress, id])
     assert.equal(c.code, 0, c.stderr)
     assert.equal(c.stdout, `Copied shard ${id} from ${src} to ${dst.nodeAddress}\n`)
-    assert.deepEqual((await owners(meta)).get(id), [src, dst.nodeAddress])
+    assert.deepEqual((await shardOwners(meta)).get(id), [src, dst.nodeAddress])
     assert.ok(existsSync(join(dst.root, 'data', 'db', 'autogen', id)))
     const again = await ctl(['-bind', meta.metaAddress, 'copy-shard', src, dst.nodeAddress, id])
     assert.equal(again.code, 1)
@@ -86,7 +71,7 @@ describe('shard commands on a cluster', () => {
     const r = await ctl(['-bind', meta.metaAddress, 'remove-shard', src, id])
     assert.equal(r.code, 0, r.stderr)
     assert.equal(r.stdout, `Removed shard ${id} from ${src}\n`)
-    assert.deepEqual((await owners(meta)).get(id), [dst.nodeAddress])
+    assert.deepEqual((await shardOwners(meta)).get(id), [dst.nodeAddress])
     const srcNode = data.find((d) => d.nodeAddress === src) as TidemarkdHandle
     assert.ok(!existsSync(join(srcNode.root, 'data', 'db', 'autogen', id)))
     for (const n of data)

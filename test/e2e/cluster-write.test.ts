@@ -15,12 +15,9 @@ import {
   startTidemarkd,
   type TidemarkdHandle,
 } from '../helpers/tidemarkd.js'
+import { FAST_HANDOFF_ENV } from '../helpers/cluster.js'
 
-const ENV = {
-  TIDEMARK_HINTED_HANDOFF_RETRY_INTERVAL: '100ms',
-  TIDEMARK_HINTED_HANDOFF_RETRY_MAX_INTERVAL: '300ms',
-  TIDEMARK_COORDINATOR_SHARD_WRITER_TIMEOUT: '2s',
-}
+const ENV = FAST_HANDOFF_ENV
 
 /** Shard IDs this node holds for db/autogen. */
 function localShards(node: TidemarkdHandle): string[] {
