@@ -46,6 +46,7 @@ export type { BackupShard, ShardSnapshot, SnapshotFile } from './shard-snapshot.
 export {
   writeShardArchive,
   writeSnapshotArchive,
+  pumpArchive,
   streamSnapshotArchive,
   keepRange,
   archiveFingerprint,

@@ -6,7 +6,9 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { gunzipSync } from 'node:zlib'
 import fc from 'fast-check'
+import { BufferPool } from '../util/index.js'
 import { ParallelGzip } from './index.js'
+import { storedMemberBytes } from './parallel-gzip.js'
 
 async function compress(
   input: Buffer,
@@ -25,6 +27,17 @@ async function compress(
     },
   )
   return Buffer.concat(parts)
+}
+
+/** The lengths of the members, read from their length subfields. */
+function memberLengths(gz: Buffer): number[] {
+  const out: number[] = []
+  for (let at = 0; at < gz.length;) {
+    const n = gz.readUInt32LE(at + 16)
+    out.push(n)
+    at += n
+  }
+  return out
 }
 
 /** How often a gzip member header (1f 8b 08) occurs; exact for stored (level 0) members of ASCII text. */
@@ -68,7 +81,7 @@ describe('parallel gzip', () => {
     const noisy = randomBytes(256 * 1024).map((b) => b % 200)
     const text = Buffer.from(Array.from({ length: 30000 }, (_, i) => `line ${i}\n`).join(''))
     const input = Buffer.concat([noisy, text.subarray(0, 256 * 1024)])
-    const options = { blockSizeBytes: 128 * 1024, concurrency: 2, level: 1 }
+    const options = { blockSizeBytes: 128 * 1024, concurrency: 2, level: 1, sampleEvery: 1 }
     const adaptive = await compress(input, 50_000, options)
     const always = await compress(input, 50_000, { ...options, storeAboveRatio: 1 })
     assert.deepEqual(gunzipSync(adaptive), input)
@@ -79,5 +92,85 @@ describe('parallel gzip', () => {
     assert.ok(adaptiveNoisy >= noisy.length, `noisy blocks stored: ${adaptiveNoisy} bytes`)
     assert.ok(alwaysNoisy < noisy.length * 0.98, `noisy blocks deflated: ${alwaysNoisy} bytes`)
     assert.ok(textOnly.length < 256 * 1024 * 0.5, 'text is deflated')
+  })
+
+  it('stores blocks in stored deflate blocks of at most 65535 bytes, with the CRC-32 and length gunzip checks', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uint8Array({ maxLength: 300_000 }),
+        fc.integer({ min: 1, max: 200_000 }),
+        async (data, blockSizeBytes) => {
+          const input = Buffer.from(data)
+          const gz = await compress(input, 70_000, { blockSizeBytes, level: 0 })
+          assert.deepEqual(gunzipSync(gz), input)
+          const blocks = Math.max(1, Math.ceil(input.length / blockSizeBytes))
+          assert.deepEqual(
+            memberLengths(gz),
+            Array.from({ length: blocks }, (_, i) =>
+              storedMemberBytes(Math.min(blockSizeBytes, input.length - i * blockSizeBytes)),
+            ),
+          )
+        },
+      ),
+      { numRuns: 25 },
+    )
+  })
+
+  it('lets one sample decide for the blocks after it (sampleEvery)', async () => {
+    const noisy = randomBytes(128 * 1024)
+    const text = Buffer.from(Array.from({ length: 30000 }, (_, i) => `line ${i}\n`).join(''))
+    const t = text.subarray(0, 128 * 1024)
+    // noisy (sampled: stored), text (follows: stored), text (sampled: deflated), noisy (follows: deflated)
+    const input = Buffer.concat([noisy, t, t, noisy])
+    const gz = await compress(input, 128 * 1024, {
+      blockSizeBytes: 128 * 1024,
+      level: 1,
+      sampleEvery: 2,
+    })
+    assert.deepEqual(gunzipSync(gz), input)
+    const lengths = memberLengths(gz)
+    assert.equal(lengths[0], storedMemberBytes(128 * 1024))
+    assert.equal(lengths[1], storedMemberBytes(128 * 1024))
+    assert.ok((lengths[2] ?? 0) < 64 * 1024, `text deflated: ${lengths[2]}`)
+    assert.ok((lengths[3] ?? 0) !== storedMemberBytes(128 * 1024), 'noisy block deflated')
+  })
+
+  it('reuses a member buffer only after the consumer hands it back, and input pieces only when whole', async () => {
+    const input = randomBytes(40 * 8192)
+    const pieces = new BufferPool(8192, 8)
+    const given: Buffer[] = []
+    const chunks = Array.from({ length: 40 }, (_, i) => {
+      const b = pieces.take()
+      input.copy(b, 0, i * 8192, (i + 1) * 8192)
+      return b
+    })
+    const kept: Buffer[] = []
+    // Held without recycling: a buffer reused early would change what is held.
+    const gz = new ParallelGzip({
+      blockSizeBytes: 8192,
+      level: 0,
+      recycleInput: (b) => {
+        given.push(b)
+        pieces.give(b)
+      },
+    })
+    await pipeline(Readable.from(chunks), gz, async (source: AsyncIterable<Buffer>) => {
+      for await (const c of source) kept.push(c)
+    })
+    assert.deepEqual(gunzipSync(Buffer.concat(kept)), input)
+    assert.equal(given.length, 40, 'every whole piece came back')
+    // Recycled as soon as read: the output is still right, and buffers are reused.
+    const seen = new Set<ArrayBufferLike>()
+    const copies: Buffer[] = []
+    const again = new ParallelGzip({ blockSizeBytes: 8192, level: 0, concurrency: 2 })
+    await pipeline(Readable.from([input]), again, async (source: AsyncIterable<Buffer>) => {
+      for await (const c of source) {
+        copies.push(Buffer.from(c))
+        seen.add(c.buffer)
+        again.recycle(c)
+      }
+    })
+    assert.deepEqual(gunzipSync(Buffer.concat(copies)), input)
+    assert.ok(seen.size < 40, `${seen.size} buffers for 40 members`)
   })
 })

@@ -5,7 +5,8 @@
 // the blocks in flight. deflate on TSM data (already compressed) is the slowest step of a backup,
 // so this is where the cores help; a block whose sample barely deflates (values that do not
 // shrink further, such as random floats) is stored instead, as pgzip's compressor skips what it
-// cannot shrink.
+// cannot shrink. A stored member is laid out here (stored deflate blocks, RFC 1951 §3.2.4, and the
+// CRC-32) into a reused buffer: no zlib stream, no thread-pool round trip, no fresh memory.
 //
 // Each member carries its own total length in an FEXTRA subfield (`TM`, 4 bytes little-endian),
 // as BGZF does with `BC`: gzip readers skip extra fields, and our reader (parallel-gunzip.ts) uses
@@ -17,6 +18,7 @@ import { Transform } from 'node:stream'
 import type { TransformCallback } from 'node:stream'
 import { promisify } from 'node:util'
 import { deflateRaw, gzip, constants as zlibConstants } from 'node:zlib'
+import { BufferPool, crc32 } from '../util/index.js'
 
 const gzipAsync = promisify(gzip)
 const deflateRawAsync = promisify(deflateRaw)
@@ -32,15 +34,50 @@ export const INDEXED_HEADER_BYTES = 20
  * member's total length, then zlib's bytes after its header (not copied).
  */
 export function indexedMember(gzip: Buffer): Buffer[] {
-  const total = INDEXED_HEADER_BYTES + gzip.length - 10
   const header = Buffer.allocUnsafe(INDEXED_HEADER_BYTES)
-  header.set([0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 255], 0) // ID1 ID2 CM=deflate FLG=FEXTRA MTIME=0 XFL OS=unknown
-  header.writeUInt16LE(8, 10) // XLEN
-  header[12] = MEMBER_LENGTH_SUBFIELD[0]
-  header[13] = MEMBER_LENGTH_SUBFIELD[1]
-  header.writeUInt16LE(4, 14)
-  header.writeUInt32LE(total, 16)
+  writeIndexedHeader(header, INDEXED_HEADER_BYTES + gzip.length - 10)
   return [header, gzip.subarray(10)]
+}
+
+/** Writes the header of an indexed member of `total` bytes at the start of `out`. */
+function writeIndexedHeader(out: Buffer, total: number): void {
+  out.set([0x1f, 0x8b, 8, 4, 0, 0, 0, 0, 0, 255], 0) // ID1 ID2 CM=deflate FLG=FEXTRA MTIME=0 XFL OS=unknown
+  out.writeUInt16LE(8, 10) // XLEN
+  out[12] = MEMBER_LENGTH_SUBFIELD[0]
+  out[13] = MEMBER_LENGTH_SUBFIELD[1]
+  out.writeUInt16LE(4, 14)
+  out.writeUInt32LE(total, 16)
+}
+
+/** The most bytes one stored deflate block holds (its LEN field is 16 bits). */
+const STORED_BLOCK_MAX = 65535
+
+/** The length of an indexed member holding `n` bytes in stored blocks (one empty block for none). */
+export function storedMemberBytes(n: number): number {
+  return INDEXED_HEADER_BYTES + 5 * Math.max(1, Math.ceil(n / STORED_BLOCK_MAX)) + n + 8
+}
+
+/**
+ * Lays out `block` in `out` as an indexed member of stored deflate blocks — each a 5-byte header
+ * (BFINAL/BTYPE=00, LEN, NLEN) and the bytes — then the CRC-32 and ISIZE; returns the member.
+ */
+export function storedMember(block: Buffer, out: Buffer): Buffer {
+  const total = storedMemberBytes(block.length)
+  writeIndexedHeader(out, total)
+  let at = INDEXED_HEADER_BYTES
+  let from = 0
+  do {
+    const n = Math.min(STORED_BLOCK_MAX, block.length - from)
+    out[at] = from + n === block.length ? 1 : 0
+    out.writeUInt16LE(n, at + 1)
+    out.writeUInt16LE(~n & 0xffff, at + 3)
+    block.copy(out, at + 5, from, from + n)
+    at += 5 + n
+    from += n
+  } while (from < block.length)
+  out.writeUInt32LE(crc32(block), at)
+  out.writeUInt32LE(block.length % 2 ** 32, at + 4)
+  return out.subarray(0, total)
 }
 
 /** Options of ParallelGzip. */
@@ -58,6 +95,13 @@ export interface ParallelGzipOptions {
    * speed for a few percent, where storing costs a copy and the CRC.
    */
   readonly storeAboveRatio?: number
+  /** One block in this many is sampled; the blocks between take the last sample's verdict (default 4). */
+  readonly sampleEvery?: number
+  /**
+   * Called with each input chunk once no member needs it any more (only chunks that were one
+   * block each, as tarStream's 1 MiB pieces are): the producer can reuse it.
+   */
+  readonly recycleInput?: (chunk: Buffer) => void
 }
 
 /** The sample of a block that decides whether deflating it is worth it. */
@@ -73,6 +117,13 @@ export class ParallelGzip extends Transform {
   #pendingBytes = 0
   #inflight: Promise<Buffer[]>[] = []
   #members = 0
+  readonly #recycleInput: ((chunk: Buffer) => void) | undefined
+  readonly #sampleEvery: number
+  /** The level the last sample chose, and the blocks that followed it. */
+  #verdict: Promise<number> | undefined
+  #sinceSample = 0
+  /** Buffers of stored members, back from the consumer through `recycle`. */
+  readonly #stored: BufferPool
 
   constructor(options: ParallelGzipOptions = {}) {
     super()
@@ -81,12 +132,33 @@ export class ParallelGzip extends Transform {
     // One member more than cores: a core never waits while this thread hands out the next block.
     this.#concurrency = Math.max(1, options.concurrency ?? Math.min(4, availableParallelism() + 1))
     this.#storeAbove = options.storeAboveRatio ?? 0.9
+    this.#recycleInput = options.recycleInput
+    this.#sampleEvery = Math.max(1, options.sampleEvery ?? 4)
+    this.#stored = new BufferPool(storedMemberBytes(this.#blockSize), 2 * this.#concurrency + 4)
+  }
+
+  /**
+   * Hands back an output chunk the consumer is done with (written out, not just queued): a stored
+   * member's buffer is reused for a later one. Other chunks are ignored.
+   */
+  recycle(chunk: Buffer): void {
+    this.#stored.give(chunk)
   }
 
   /** The level for `block`: ours, or 0 when a sample of it barely deflates. */
-  async #levelFor(block: Buffer): Promise<number> {
+  #levelFor(block: Buffer): Promise<number> {
     if (this.#level === 0 || this.#storeAbove >= 1 || block.length < 2 * SAMPLE_BYTES)
-      return this.#level
+      return Promise.resolve(this.#level)
+    // Neighbouring blocks of a shard's files are alike: one sample speaks for the next few.
+    if (this.#verdict === undefined || this.#sinceSample >= this.#sampleEvery) {
+      this.#verdict = this.#sample(block)
+      this.#sinceSample = 0
+    }
+    this.#sinceSample++
+    return this.#verdict
+  }
+
+  async #sample(block: Buffer): Promise<number> {
     const from = (block.length - SAMPLE_BYTES) >> 1
     const sample = block.subarray(from, from + SAMPLE_BYTES)
     const deflated = await deflateRawAsync(sample, { level: 1 })
@@ -94,11 +166,21 @@ export class ParallelGzip extends Transform {
   }
 
   #start(block: Buffer): void {
-    // One output buffer big enough for the whole member: zlib's default 16 KiB chunks cost a
-    // main-thread callback each (30% of the wall time on 2 cores).
     const p = this.#levelFor(block)
-      .then((level) => gzipAsync(block, { level, chunkSize: this.#blockSize + 64 * 1024 }))
-      .then(indexedMember)
+      .then(async (level) => {
+        if (level === 0) return [storedMember(block, this.#stored.take())]
+        // One output buffer big enough for the whole member: zlib's default 16 KiB chunks cost a
+        // main-thread callback each (30% of the wall time on 2 cores).
+        return indexedMember(
+          await gzipAsync(block, { level, chunkSize: this.#blockSize + 64 * 1024 }),
+        )
+      })
+      .then((member) => {
+        // A block that spans its whole buffer shares it with no other block: its producer may reuse it.
+        if (block.byteOffset === 0 && block.length === block.buffer.byteLength)
+          this.#recycleInput?.(block)
+        return member
+      })
     p.catch(() => undefined) // awaited in order below; this only keeps it from being "unhandled"
     this.#inflight.push(p)
     this.#members++

@@ -11,18 +11,18 @@ import { createHash } from 'node:crypto'
 import { createWriteStream } from 'node:fs'
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
-import { PassThrough, type Readable } from 'node:stream'
+import { PassThrough, type Readable, type Writable } from 'node:stream'
 import { tapStream } from './stream-tap.js'
 import { pipeline } from 'node:stream/promises'
 import { TOMBSTONE_MAX_TIME, TOMBSTONE_MIN_TIME, TSMReader } from '../tsm/index.js'
-import { fsyncDir } from '../util/index.js'
+import { BufferPool, crc32, fsyncDir } from '../util/index.js'
 import { shardEntryPrefix } from './entry-path.js'
 import type { ArchiveLocation } from './entry-path.js'
 import { BackupOptionsError } from './errors.js'
 import { ParallelGzip } from './parallel-gzip.js'
 import { takeShardSnapshot } from './shard-snapshot.js'
 import type { BackupShard, ShardSnapshot } from './shard-snapshot.js'
-import { tarStream } from './tar-writer.js'
+import { TAR_PIECE_BYTES, tarStream } from './tar-writer.js'
 import type { TarFile } from './tar-writer.js'
 import { rangeOverlap, rewriteTSMFile } from './tsm-rewrite.js'
 import type { KeepRange } from './tsm-rewrite.js'
@@ -45,6 +45,12 @@ export interface ShardArchiveOptions {
   readonly gzipBlockSizeBytes?: number
   /** Points per block when files are rewritten (default 1000). */
   readonly maxPointsPerBlock?: number
+  /**
+   * The checksum of the `.tar.gz` that a streamed archive's `done` reports (default sha256): the
+   * node API sends a CRC-32 (a tenth of sha256's CPU) and lets the backup client, which writes the
+   * file, compute the sha256 recorded in the manifest.
+   */
+  readonly checksum?: 'sha256' | 'crc32'
 }
 
 /** The gzip level of shard archives unless an option says otherwise (see ShardArchiveOptions). */
@@ -157,8 +163,16 @@ async function archiveFiles(
 export interface ShardArchiveStream {
   /** The `.tar.gz` bytes; read it to the end (or destroy it to abandon the archive). */
   readonly stream: Readable
-  /** Resolves after the last byte was read, with the archive's sizes and sha256 (rejects on error). */
-  readonly done: Promise<Omit<ShardArchiveResult, 'lastModified' | 'fingerprint' | 'files'>>
+  /**
+   * Hands back a chunk of `stream` once it is written out (not merely queued), so that its buffer
+   * serves a later chunk; optional.
+   */
+  readonly recycle: (chunk: Buffer) => void
+  /**
+   * Resolves after the last byte was read, with the archive's sizes and checksum (lowercase hex of
+   * the options' `checksum`); rejects on error.
+   */
+  readonly done: Promise<{ size: number; compressedSize: number; checksum: string }>
   readonly lastModified: bigint
   readonly fingerprint: string
   readonly files: readonly string[]
@@ -183,13 +197,19 @@ export async function streamSnapshotArchive(
   )
   let tarBytes = 0
   let compressed = 0
-  const hash = createHash('sha256')
+  const hash = options.checksum === 'crc32' ? undefined : createHash('sha256')
+  let crc = 0
   const countTar = tapStream((chunk) => (tarBytes += chunk.length))
   const hashOut = tapStream((chunk) => {
-    hash.update(chunk)
+    if (hash !== undefined) hash.update(chunk)
+    else crc = crc32(chunk, crc)
     compressed += chunk.length
   })
+  // The tar pieces go back to `pieces` once their member is made; members go back to `gzip`
+  // through `recycle` once the consumer has written them out.
+  const pieces = new BufferPool(TAR_PIECE_BYTES, 8)
   const gzip = new ParallelGzip({
+    recycleInput: (b) => pieces.give(b),
     level: options.gzipLevel ?? DEFAULT_GZIP_LEVEL,
     ...(options.gzipBlockSizeBytes !== undefined
       ? { blockSizeBytes: options.gzipBlockSizeBytes }
@@ -197,19 +217,58 @@ export async function streamSnapshotArchive(
   })
   // The consumer reads `out`; `done` settles when the whole pipeline has (or has failed).
   const out = new PassThrough({ highWaterMark: 1 << 20 })
-  const done = pipeline(tarStream(files), countTar, gzip, hashOut, out).then(() => ({
+  const done = pipeline(
+    tarStream(files, () => pieces.take()),
+    countTar,
+    gzip,
+    hashOut,
+    out,
+  ).then(() => ({
     size: tarBytes,
     compressedSize: compressed,
-    sha256: hash.digest('hex'),
+    checksum: hash?.digest('hex') ?? crc.toString(16).padStart(8, '0'),
   }))
   done.catch(() => undefined) // observed by the caller through `done`
   return {
     stream: out,
+    recycle: (chunk) => gzip.recycle(chunk),
     done,
     lastModified: snapshot.lastModifiedNs,
     fingerprint: archiveFingerprint(snapshot.fingerprint, range),
     files: files.map((f) => f.name.slice(f.name.lastIndexOf('/') + 1)),
   }
+}
+
+/**
+ * Writes every chunk of `a.stream` to `to` (without ending it), with backpressure, handing each
+ * chunk back through `a.recycle` once `to` has written it. Resolves after the last chunk is queued;
+ * rejects if the archive fails or `to` closes or fails first.
+ */
+export function pumpArchive(a: ShardArchiveStream, to: Writable): Promise<void> {
+  return new Promise((done, fail) => {
+    const src = a.stream
+    const closed = (): void =>
+      fail(new Error('the destination closed before the end of the archive'))
+    const stop = (): void => {
+      to.off('close', closed)
+      to.off('error', fail)
+    }
+    to.once('close', closed)
+    to.once('error', fail)
+    src.once('error', (err) => {
+      stop()
+      fail(err)
+    })
+    src.on('data', (chunk: Buffer) => {
+      if (to.write(chunk, () => a.recycle(chunk))) return
+      src.pause()
+      to.once('drain', () => src.resume())
+    })
+    src.once('end', () => {
+      stop()
+      done()
+    })
+  })
 }
 
 /**
@@ -227,10 +286,25 @@ export async function writeSnapshotArchive(
   await rm(tmp, { force: true })
   let result: ShardArchiveResult
   try {
-    const a = await streamSnapshotArchive(snapshot, location, options)
-    await pipeline(a.stream, createWriteStream(tmp, { flags: 'wx', mode: 0o600 }))
+    const a = await streamSnapshotArchive(snapshot, location, { ...options, checksum: 'sha256' })
+    const file = createWriteStream(tmp, { flags: 'wx', mode: 0o600 })
+    try {
+      await pumpArchive(a, file)
+      await new Promise<void>((ok, ko) => file.end((err?: Error | null) => (err ? ko(err) : ok())))
+    } catch (err) {
+      a.stream.destroy()
+      file.destroy()
+      throw err
+    }
     const sums = await a.done
-    result = { ...sums, lastModified: a.lastModified, fingerprint: a.fingerprint, files: a.files }
+    result = {
+      size: sums.size,
+      compressedSize: sums.compressedSize,
+      sha256: sums.checksum,
+      lastModified: a.lastModified,
+      fingerprint: a.fingerprint,
+      files: a.files,
+    }
     // fsync through a new descriptor: it flushes the file's data whichever descriptor wrote it.
     const fh = await open(tmp, 'r')
     try {

@@ -20,7 +20,9 @@ export interface TarFile {
 }
 
 const BLOCK = 512
-const READ_BYTES = 1024 * 1024
+/** The size of the pieces tarStream yields (all but the last). */
+export const TAR_PIECE_BYTES = 1024 * 1024
+const READ_BYTES = TAR_PIECE_BYTES
 /** The end-of-archive marker Go writes: two zero blocks. */
 export const TAR_END_MARKER_BYTES = 2 * BLOCK
 
@@ -55,18 +57,20 @@ export function tarPadding(size: number): Buffer {
  * pieces of exactly 1 MiB of the archive (the last one shorter): headers, file data and padding are
  * laid into each piece where they fall, file data read straight into it, so a consumer that cuts
  * the stream into 1 MiB blocks (ParallelGzip) never joins pieces. A file shorter than its `size`
- * throws (it changed while being archived).
+ * throws (it changed while being archived). `piece` supplies the buffers of TAR_PIECE_BYTES (a
+ * BufferPool's, so that a consumer can hand them back); by default each is new.
  */
 export async function* tarStream(
   files: Iterable<TarFile> | AsyncIterable<TarFile>,
+  piece: () => Buffer = () => Buffer.allocUnsafe(READ_BYTES),
 ): AsyncGenerator<Buffer> {
-  let out = Buffer.allocUnsafe(READ_BYTES)
+  let out = piece()
   let fill = 0
   /** Yields the current piece if it is full, and starts the next. */
   function* whenFull(): Generator<Buffer> {
     if (fill < READ_BYTES) return
     yield out
-    out = Buffer.allocUnsafe(READ_BYTES)
+    out = piece()
     fill = 0
   }
   /** Copies `bytes` into the pieces; yields each piece that fills up. */

@@ -10,8 +10,10 @@
 // silent is left for the next one, and a shard no owner delivers fails the backup naming it.
 
 import { createHash } from 'node:crypto'
+import { closeSync, fsync, openSync, writeSync } from 'node:fs'
 import { readdir, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import {
   BackupNotFoundError,
   BackupOptionsError,
@@ -24,11 +26,12 @@ import {
 import type { Manifest, ManifestEntry } from '../backup/index.js'
 import { decodeMetaData, encodePortableData } from '../meta/index.js'
 import type { MetaData } from '../meta/index.js'
-import { chunksOf, fsyncDir, writeFileDurable, writeStreamToFile } from '../util/index.js'
+import { crc32, fsyncDir, writeFileDurable } from '../util/index.js'
 import { formatGoDuration, parseRFC3339Nano } from './ctl-format.js'
 import type { CtlConnection } from './ctl-http.js'
 import { Progress } from './ctl-progress.js'
 import { NodeClient } from './ctl-shards.js'
+import type { DownloadResult } from './http-download.js'
 import { parseFlags } from './flags.js'
 
 const BACKUP_FLAGS = {
@@ -338,7 +341,12 @@ interface Fetched {
   readonly fingerprint: string
 }
 
-/** Streams shard `id`'s archive into `tmp` (0600, fsynced), checking its length and sha256 against the node's trailers. Undefined: the node has no such shard. */
+/**
+ * Streams shard `id`'s archive into `tmp` (0600, fsynced), checking it against the node's CRC-32
+ * trailer, and computes the sha256 the manifest records. Undefined: the node has no such shard. The body is hashed and written as
+ * it comes off the socket (see http-download.ts), synchronously: writes land in the page cache,
+ * and the one fsync at the end waits on the thread pool.
+ */
 async function fetchArchive(
   nodes: NodeClient,
   node: string,
@@ -347,62 +355,60 @@ async function fetchArchive(
   tmp: string,
 ): Promise<Fetched | undefined> {
   const q = new URLSearchParams(range).toString()
-  const res = await nodes.request(node, 'GET', `/shards/${id}/archive${q === '' ? '' : `?${q}`}`)
-  if (res.statusCode === 404) {
-    res.resume()
-    return undefined
+  const fail = (why: string): never => {
+    throw new BackupShardError(id, why)
   }
-  if (res.statusCode !== 200) {
-    const chunks: Buffer[] = []
-    for await (const c of res) chunks.push(c as Buffer)
-    throw new BackupShardError(
-      id,
-      `node ${node} answered ${res.statusCode ?? 0}: ${nodeReason(Buffer.concat(chunks).toString('utf8'))}`,
-    )
-  }
-  const field = (
-    where: Record<string, string | string[] | undefined>,
-    name: string,
-    what: string,
-  ): string => {
-    const v = where[name.toLowerCase()]
-    if (typeof v !== 'string')
-      throw new BackupShardError(id, `node ${node} sent its archive without the ${name} ${what}`)
-    return v
-  }
-  const lastModified = BigInt(field(res.headers, 'X-Archive-Last-Modified', 'header'))
-  const fingerprint = field(res.headers, 'X-Archive-Fingerprint', 'header')
+  const field = (where: Readonly<Record<string, string>>, name: string, what: string): string =>
+    where[name.toLowerCase()] ?? fail(`node ${node} sent its archive without the ${name} ${what}`)
   const hash = createHash('sha256')
+  let crc = 0
   let bytes = 0
-  const counted = (async function* (): AsyncGenerator<Buffer> {
-    for await (const b of chunksOf(res)) {
-      hash.update(b)
-      bytes += b.length
-      yield b
-    }
-  })()
-  let written: Awaited<ReturnType<typeof writeStreamToFile>>
+  let fd: number | undefined
+  let res: DownloadResult
   try {
-    written = await writeStreamToFile(tmp, counted, { durable: true, mode: 0o600, flags: 'w' })
+    res = await nodes.download(
+      node,
+      `/shards/${id}/archive${q === '' ? '' : `?${q}`}`,
+      (head) => {
+        if (head.status !== 200) return
+        field(head.headers, 'X-Archive-Last-Modified', 'header')
+        field(head.headers, 'X-Archive-Fingerprint', 'header')
+        fd = openSync(tmp, 'w', 0o600)
+      },
+      (piece) => {
+        hash.update(piece)
+        crc = crc32(piece, crc)
+        bytes += piece.length
+        for (let at = 0; at < piece.length;) at += writeSync(fd ?? -1, piece, at, piece.length - at)
+      },
+    )
+    if (fd !== undefined) await promisify(fsync)(fd)
   } catch (err) {
-    throw new BackupShardError(
-      id,
+    if (err instanceof BackupShardError || fd === undefined) throw err
+    return fail(
       `the archive from ${node} was cut off after ${bytes} bytes: ${(err as Error).message}`,
     )
+  } finally {
+    if (fd !== undefined) closeSync(fd)
   }
-  await written.closed
-  if (!res.complete)
-    throw new BackupShardError(id, `the archive from ${node} was cut off after ${bytes} bytes`)
-  const sha256 = hash.digest('hex')
-  const want = field(res.trailers, 'X-Archive-Sha256', 'trailer (the node stopped before the end)')
+  if (res.status === 404) return undefined
+  if (res.status !== 200)
+    return fail(`node ${node} answered ${res.status}: ${nodeReason(res.body.toString('utf8'))}`)
+  if (!res.complete) return fail(`the archive from ${node} was cut off after ${bytes} bytes`)
+  const want = field(res.trailers, 'X-Archive-Crc32', 'trailer (the node stopped before the end)')
   const size = Number(field(res.trailers, 'X-Archive-Size', 'trailer'))
-  if (sha256 !== want) {
-    throw new BackupShardError(
-      id,
-      `the archive from ${node} arrived damaged: ${bytes} bytes with sha256 ${sha256}, expected sha256 ${want}`,
+  const got = crc.toString(16).padStart(8, '0')
+  if (got !== want)
+    fail(
+      `the archive from ${node} arrived damaged: ${bytes} bytes with CRC-32 ${got}, expected ${want}`,
     )
+  return {
+    bytes,
+    size,
+    sha256: hash.digest('hex'),
+    lastModified: BigInt(field(res.headers, 'X-Archive-Last-Modified', 'header')),
+    fingerprint: field(res.headers, 'X-Archive-Fingerprint', 'header'),
   }
-  return { bytes, size, sha256, lastModified, fingerprint }
 }
 
 /** The `error` of a node's JSON answer, or its text. */

@@ -13,6 +13,8 @@ import type { MetaData } from '../meta/index.js'
 import { parseGoDurationMs } from '../util/index.js'
 import type { CtlConnection } from './ctl-http.js'
 import { parseFlags } from './flags.js'
+import { ConnectionError, download } from './http-download.js'
+import type { DownloadHead, DownloadResult } from './http-download.js'
 
 /** How long a data node may stay silent (no header, no body byte) before a request gives up. */
 export function nodeTimeoutMs(): number {
@@ -57,6 +59,29 @@ export class NodeClient {
       )
       req.end(body)
     })
+  }
+
+  /**
+   * GETs `path` from the node on a connection of its own, handing the body of a 200 answer to
+   * `onBody` as it comes (views valid during the call only; see http-download.ts). Rejects with
+   * `cannot reach the data node at …` when the node cannot be reached or falls silent.
+   */
+  async download(
+    node: string,
+    path: string,
+    onHead: (head: DownloadHead) => void,
+    onBody: (bytes: Buffer) => void,
+  ): Promise<DownloadResult> {
+    try {
+      return await download(
+        { address: node, path, headers: this.#headers, timeoutMs: this.#timeoutMs },
+        onHead,
+        onBody,
+      )
+    } catch (err) {
+      if (!(err instanceof ConnectionError)) throw err
+      throw new Error(`cannot reach the data node at ${node}: ${(err as Error).message}`)
+    }
   }
 
   /** A JSON request answered with JSON: anything but 2xx throws with the node's `error`. */

@@ -5,7 +5,9 @@
 //   GET /shards/<id>/archive        200 application/gzip, chunked: a shard archive (`.tar.gz`, as
 //       [?start=ns&end=ns]          writeShardArchive writes it), headers X-Archive-Last-Modified
 //                                   (Unix ns) and X-Archive-Fingerprint, trailers X-Archive-Size
-//                                   (uncompressed tar bytes) and X-Archive-Sha256
+//                                   (uncompressed tar bytes) and X-Archive-Crc32 (of the
+//                                   gzip bytes, 8 hex digits: a transfer check; the client
+//                                   computes the sha256 it records)
 //       [&fingerprint-only=1]       200 JSON {"fingerprint","lastModified"}: no archive is built
 //   404 for a shard this node does not hold, 400 for a bad time range.
 //
@@ -20,6 +22,7 @@ import {
   BackupError,
   BackupOptionsError,
   keepRange,
+  pumpArchive,
   streamSnapshotArchive,
   takeShardSnapshot,
 } from '../backup/index.js'
@@ -335,24 +338,20 @@ export class NodeAPIServer {
         retentionPolicy: shard.retentionPolicy,
         shardID: BigInt(shard.id),
       }
-      const a = await streamSnapshotArchive(snap, location, range)
+      const a = await streamSnapshotArchive(snap, location, { ...range, checksum: 'crc32' })
       res.writeHead(200, {
         'Content-Type': 'application/gzip',
-        Trailer: 'X-Archive-Size, X-Archive-Sha256',
+        Trailer: 'X-Archive-Size, X-Archive-Crc32',
         'X-Archive-Last-Modified': String(a.lastModified),
         'X-Archive-Fingerprint': a.fingerprint,
         'X-Tidemark-Version': this.#options.version,
       })
       try {
-        // pipe, not for-await: the async iterator joins whatever is buffered into one new Buffer.
-        await new Promise<void>((done, fail) => {
-          a.stream.once('end', done)
-          a.stream.once('error', fail)
-          res.once('close', () => fail(new Error('the client closed the connection')))
-          a.stream.pipe(res, { end: false })
-        })
+        // Chunk by chunk, not for-await (its iterator joins what is buffered into a new Buffer);
+        // each buffer goes back to the archive once the socket has taken it.
+        await pumpArchive(a, res)
         const sums = await a.done
-        res.addTrailers({ 'X-Archive-Size': String(sums.size), 'X-Archive-Sha256': sums.sha256 })
+        res.addTrailers({ 'X-Archive-Size': String(sums.size), 'X-Archive-Crc32': sums.checksum })
         res.end()
       } catch (err) {
         // Headers are out: cut the connection so the client cannot take a partial archive for a whole one.

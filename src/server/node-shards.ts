@@ -210,7 +210,7 @@ async function copyShard(ctx: ShardOpContext, id: bigint, req: IncomingMessage):
   try {
     const { tmp, created } = await stageShard(ctx.store, loc, `${source} shard ${id}`, res, 'gzip')
     try {
-      if (!res.complete || typeof res.trailers['x-archive-sha256'] !== 'string')
+      if (!res.complete || typeof res.trailers['x-archive-crc32'] !== 'string')
         throw new ShardOpError(502, `shard ${id}: the archive from ${source} was cut off`)
       await installStaged(ctx.store, loc, tmp)
       try {

@@ -1,0 +1,261 @@
+import { describe, it } from 'node:test'
+import assert from 'node:assert/strict'
+import { Buffer } from 'node:buffer'
+import { randomBytes } from 'node:crypto'
+import { createServer as createHTTPServer } from 'node:http'
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net'
+import fc from 'fast-check'
+import {
+  ConnectionError,
+  download,
+  MalformedResponseError,
+  ResponseParser,
+  type DownloadResult,
+} from './http-download.js'
+
+/** Feeds `wire` to a parser in the given pieces; returns the body, trailers and whether it ended. */
+function parse(wire: Buffer, cuts: number[] = []): DownloadResult & { got: Buffer } {
+  const got: Buffer[] = []
+  const p = new ResponseParser(
+    () => undefined,
+    (b) => got.push(Buffer.from(b)),
+  )
+  let at = 0
+  for (const c of [...cuts].sort((a, b) => a - b)) {
+    p.feed(wire.subarray(at, c))
+    at = c
+  }
+  p.feed(wire.subarray(at))
+  return { ...p.result(p.end()), got: Buffer.concat(got) }
+}
+
+function chunked(body: Buffer, pieces: number, trailers = 'X-Archive-Crc32: 0badf00d\r\n'): Buffer {
+  const parts: Buffer[] = [
+    Buffer.from(
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-Archive-Fingerprint: f\r\n\r\n',
+    ),
+  ]
+  const size = Math.max(1, Math.ceil(body.length / pieces))
+  for (let i = 0; i < body.length; i += size) {
+    const c = body.subarray(i, i + size)
+    parts.push(Buffer.from(`${c.length.toString(16)}\r\n`), c, Buffer.from('\r\n'))
+  }
+  parts.push(Buffer.from(`0\r\n${trailers}\r\n`))
+  return Buffer.concat(parts)
+}
+
+function malformed(wire: string, pattern: RegExp): void {
+  assert.throws(
+    () => parse(Buffer.from(wire, 'latin1')),
+    (err: unknown) => err instanceof MalformedResponseError && pattern.test(err.message),
+  )
+}
+
+/** A TCP server that answers each connection with `answer` (after reading the request head). */
+async function serve(
+  answer: (socket: Socket) => void,
+): Promise<{ server: Server; address: string }> {
+  const server = createServer((socket) => {
+    let head = ''
+    socket.on('data', (d: Buffer) => {
+      if (head.includes('\r\n\r\n')) return
+      head += d.toString('latin1')
+      if (head.includes('\r\n\r\n')) answer(socket)
+    })
+    socket.on('error', () => undefined)
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  return { server, address: `127.0.0.1:${(server.address() as AddressInfo).port}` }
+}
+
+describe('http download: response parser', () => {
+  it('reads a chunked body and its trailers however the bytes are cut', () => {
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 5000 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.array(fc.nat(), { maxLength: 12 }),
+        (data, pieces, rawCuts) => {
+          const body = Buffer.from(data)
+          const wire = chunked(body, pieces)
+          const r = parse(
+            wire,
+            rawCuts.map((c) => c % (wire.length + 1)),
+          )
+          assert.equal(r.complete, true)
+          assert.equal(r.status, 200)
+          assert.equal(r.headers['x-archive-fingerprint'], 'f')
+          assert.equal(r.trailers['x-archive-crc32'], '0badf00d')
+          assert.deepEqual(r.got, body)
+        },
+      ),
+      { numRuns: 200 },
+    )
+  })
+
+  it('reads a Content-Length body, and a body that ends with the connection', () => {
+    const body = randomBytes(3000)
+    const withLength = Buffer.concat([
+      Buffer.from(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n`),
+      body,
+    ])
+    assert.deepEqual(parse(withLength, [10, 50, 2000]).got, body)
+    const untilClose = Buffer.concat([Buffer.from('HTTP/1.0 200 OK\r\n\r\n'), body])
+    const r = parse(untilClose, [5, 700])
+    assert.deepEqual(r.got, body)
+    assert.equal(r.complete, true)
+  })
+
+  it('keeps the body of an answer other than 200 instead of handing it over', () => {
+    const r = parse(
+      Buffer.from('HTTP/1.1 404 Not Found\r\nContent-Length: 22\r\n\r\n{"error":"no shard 7"}'),
+      [30],
+    )
+    assert.equal(r.status, 404)
+    assert.equal(r.got.length, 0)
+    assert.equal(r.body.toString(), '{"error":"no shard 7"}')
+  })
+
+  it('reports a body cut short as incomplete', () => {
+    const wire = chunked(randomBytes(1000), 3)
+    for (const cut of [20, 80, 500, wire.length - 3]) {
+      const r = parse(wire.subarray(0, cut))
+      assert.equal(r.complete, false, `cut at ${cut}`)
+    }
+  })
+
+  it('refuses what is not an HTTP/1.x response, naming what and where', () => {
+    malformed(
+      'SSH-2.0-OpenSSH\r\n\r\n',
+      /byte 0: not an HTTP\/1\.x status line: "SSH-2\.0-OpenSSH"/,
+    )
+    malformed('HTTP/1.1 200 OK\r\nno colon here\r\n\r\n', /bad header line "no colon here"/)
+    malformed('HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n', /unsupported Transfer-Encoding/)
+    malformed('HTTP/1.1 200 OK\r\nContent-Length: -4\r\n\r\n', /bad Content-Length "-4"/)
+    malformed(
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n',
+      /bad chunk size line "zz"/,
+    )
+    malformed(
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabXY\r\n0\r\n\r\n',
+      /a chunk does not end with CRLF/,
+    )
+    malformed(
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nbad trailer\r\n\r\n',
+      /bad trailer line "bad trailer"/,
+    )
+    malformed('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nabcd', /2 bytes after the end/)
+    malformed(`HTTP/1.1 200 OK\r\nX: ${'y'.repeat(70_000)}`, /no "\\r\\n\\r\\n" within 65536 bytes/)
+  })
+})
+
+describe('http download: over a connection', () => {
+  it('downloads a chunked archive from node:http with its trailers, the body in pieces', async () => {
+    const body = randomBytes(3 * 1024 * 1024 + 17)
+    const server = createHTTPServer((req, res) => {
+      assert.equal(req.headers['authorization'], 'Bearer t')
+      res.writeHead(200, { Trailer: 'X-Archive-Size' })
+      for (let i = 0; i < body.length; i += 100_000) res.write(body.subarray(i, i + 100_000))
+      res.addTrailers({ 'X-Archive-Size': String(body.length) })
+      res.end()
+    })
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    try {
+      const got: Buffer[] = []
+      const r = await download(
+        {
+          address: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+          path: '/shards/1/archive',
+          headers: { Authorization: 'Bearer t' },
+          timeoutMs: 5000,
+        },
+        (head) => assert.equal(head.status, 200),
+        (b) => got.push(Buffer.from(b)),
+      )
+      assert.equal(r.complete, true)
+      assert.equal(r.trailers['x-archive-size'], String(body.length))
+      assert.deepEqual(Buffer.concat(got), body)
+    } finally {
+      server.close()
+    }
+  })
+
+  it('reports a connection cut mid-body as incomplete, or as a ConnectionError on a reset', async () => {
+    const { server, address } = await serve((s) => {
+      s.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nabc')
+      s.end()
+    })
+    try {
+      const r = await download(
+        { address, path: '/', headers: {}, timeoutMs: 5000 },
+        () => undefined,
+        () => undefined,
+      )
+      assert.equal(r.complete, false)
+    } finally {
+      server.close()
+    }
+    const reset = await serve((s) => {
+      // Reset once the client has read what came: a reset, not an orderly end.
+      s.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nabc', () =>
+        setTimeout(() => s.resetAndDestroy(), 50),
+      )
+    })
+    try {
+      await assert.rejects(
+        download(
+          { address: reset.address, path: '/', headers: {}, timeoutMs: 5000 },
+          () => undefined,
+          () => undefined,
+        ),
+        (err: unknown) => err instanceof ConnectionError,
+      )
+    } finally {
+      reset.server.close()
+    }
+  })
+
+  it('gives up on a node that stays silent, and on one that is not there', async () => {
+    const { server, address } = await serve(() => undefined)
+    try {
+      await assert.rejects(
+        download(
+          { address, path: '/', headers: {}, timeoutMs: 200 },
+          () => undefined,
+          () => undefined,
+        ),
+        (err: unknown) => err instanceof ConnectionError && /no answer for 0.2s/.test(err.message),
+      )
+    } finally {
+      server.close()
+    }
+    await assert.rejects(
+      download(
+        { address, path: '/', headers: {}, timeoutMs: 1000 },
+        () => undefined,
+        () => undefined,
+      ),
+      (err: unknown) => err instanceof ConnectionError && /ECONNREFUSED/.test(err.message),
+    )
+  })
+
+  it('fails with what a callback throws, and stops reading', async () => {
+    const { server, address } = await serve((s) => {
+      s.end('HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nabcd')
+    })
+    try {
+      await assert.rejects(
+        download(
+          { address, path: '/', headers: {}, timeoutMs: 5000 },
+          () => {
+            throw new Error('no fingerprint header')
+          },
+          () => assert.fail('no body after a failed head'),
+        ),
+        /no fingerprint header/,
+      )
+    } finally {
+      server.close()
+    }
+  })
+})
