@@ -34,7 +34,10 @@ await Promise.all(
       platform: 'node',
       format: 'cjs',
       target: 'node20',
-      external: ['snappy', 'etcd3', 'pino'],
+      external: ['snappy', 'etcd3', 'pino', '@node-rs/crc32'],
+      // import.meta.url (createRequire of native packages loaded on first use) names the bundle.
+      define: { 'import.meta.url': '__bundleURL' },
+      banner: { js: "const __bundleURL = require('node:url').pathToFileURL(__filename).href;" },
       logLevel: 'warning',
     }),
   ),

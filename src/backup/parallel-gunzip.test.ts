@@ -7,6 +7,8 @@ import { pipeline } from 'node:stream/promises'
 import { gzipSync } from 'node:zlib'
 import fc from 'fast-check'
 import { ParallelGunzip, ParallelGzip } from './index.js'
+import { storedData } from './parallel-gunzip.js'
+import { INDEXED_HEADER_BYTES } from './parallel-gzip.js'
 
 async function through(stream: Transform, input: Buffer, chunk: number): Promise<Buffer> {
   const parts: Buffer[] = []
@@ -93,6 +95,42 @@ describe('parallel gunzip', () => {
     const bits = Buffer.from(gz)
     bits[30] = (bits[30] ?? 0) ^ 0xff
     await assert.rejects(gunzip(bits), (err: unknown) =>
+      String((err as { code?: string }).code).startsWith('Z_'),
+    )
+  })
+
+  it('reads stored members without zlib, and hands damaged ones to zlib for its verdict', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uint8Array({ maxLength: 200_000 }),
+        fc.integer({ min: 1, max: 150_000 }),
+        async (data, blockSizeBytes) => {
+          const input = Buffer.from(data)
+          const gz = await through(new ParallelGzip({ blockSizeBytes, level: 0 }), input, 65536)
+          assert.deepEqual(await gunzip(gz, 50_000), input)
+        },
+      ),
+      { numRuns: 20 },
+    )
+    const input = Buffer.from(Array.from({ length: 100_000 }, (_, i) => i % 251))
+    const gz = await through(new ParallelGzip({ blockSizeBytes: 80_000, level: 0 }), input, 9999)
+    const first = gz.readUInt32LE(16)
+    assert.equal(
+      storedData(gz.subarray(0, first))?.length,
+      2,
+      'two stored blocks in the first member',
+    )
+    assert.equal(storedData((await gzip(input, 80_000)).subarray(0, first)), undefined)
+    const data = Buffer.from(gz)
+    data[INDEXED_HEADER_BYTES + 5 + 100] = (data[INDEXED_HEADER_BYTES + 5 + 100] ?? 0) ^ 4
+    assert.equal(storedData(data.subarray(0, first)), undefined)
+    await rejectsWith(gunzip(data), 'Z_DATA_ERROR', /incorrect data check/)
+    const size = Buffer.from(gz)
+    size[first - 1] = (size[first - 1] ?? 0) ^ 1
+    await rejectsWith(gunzip(size), 'Z_DATA_ERROR', /incorrect length check/)
+    const nlen = Buffer.from(gz)
+    nlen[INDEXED_HEADER_BYTES + 3] = (nlen[INDEXED_HEADER_BYTES + 3] ?? 0) ^ 1
+    await assert.rejects(gunzip(nlen), (err: unknown) =>
       String((err as { code?: string }).code).startsWith('Z_'),
     )
   })

@@ -3,6 +3,7 @@
 // inflated at once on the libuv thread pool, then emitted in order, each checked against its
 // CRC-32 and ISIZE as gunzip would. At the first member without that subfield (an archive from
 // influxd, or any other gzip) the rest of the stream goes through zlib's own gunzip unchanged.
+// A member of stored blocks (what ParallelGzip stores) is read here: its data are views of it.
 // Errors carry zlib's codes and texts (Z_DATA_ERROR "incorrect data check", Z_BUF_ERROR
 // "unexpected end of file"), so callers treat both paths alike.
 
@@ -12,6 +13,7 @@ import { Transform } from 'node:stream'
 import type { TransformCallback } from 'node:stream'
 import { promisify } from 'node:util'
 import { createGunzip, gunzip, type Gunzip } from 'node:zlib'
+import { crc32 } from '../util/index.js'
 import { INDEXED_HEADER_BYTES, MEMBER_LENGTH_SUBFIELD } from './parallel-gzip.js'
 
 const gunzipAsync = promisify(gunzip)
@@ -34,10 +36,48 @@ export function indexedLength(b: Buffer): number | undefined {
   return total >= INDEXED_HEADER_BYTES + 8 ? total : undefined
 }
 
-/** Inflates one whole member; zlib checks its header, CRC-32 and ISIZE on the thread pool. */
-function inflateMember(member: Buffer, size: number): Promise<Buffer> {
+/**
+ * The data of an indexed member made of stored deflate blocks only (as ParallelGzip stores what
+ * does not shrink), as views of `member`, when its blocks, ISIZE and CRC-32 all check out;
+ * undefined otherwise (a compressed member, or damage: zlib then says what is wrong).
+ */
+export function storedData(member: Buffer): Buffer[] | undefined {
+  const end = member.length - 8
+  const pieces: Buffer[] = []
+  let crc = 0
+  let size = 0
+  let at = INDEXED_HEADER_BYTES
+  for (;;) {
+    if (at + 5 > end) return undefined
+    const head = member[at] ?? 0
+    if ((head & 0b110) !== 0) return undefined // not BTYPE 00 (stored)
+    const n = member.readUInt16LE(at + 1)
+    if ((n ^ member.readUInt16LE(at + 3)) !== 0xffff || at + 5 + n > end) return undefined
+    const piece = member.subarray(at + 5, at + 5 + n)
+    if (n > 0) pieces.push(piece)
+    crc = crc32(piece, crc)
+    size += n
+    at += 5 + n
+    if ((head & 1) === 1) break
+  }
+  if (
+    at !== end ||
+    member.readUInt32LE(end) !== crc ||
+    member.readUInt32LE(end + 4) !== size % 2 ** 32
+  )
+    return undefined
+  return pieces
+}
+
+/**
+ * Inflates one whole member: a stored one here (a CRC-32 and no copy), any other by zlib, which
+ * checks its header, CRC-32 and ISIZE on the thread pool.
+ */
+async function inflateMember(member: Buffer, size: number): Promise<Buffer[]> {
+  const stored = storedData(member)
+  if (stored !== undefined) return stored
   // One output buffer the size of the data (plus room to see the end): no joining of pieces.
-  return gunzipAsync(member, { chunkSize: Math.max(64 * 1024, size + 1024) })
+  return [await gunzipAsync(member, { chunkSize: Math.max(64 * 1024, size + 1024) })]
 }
 
 /** A Transform from gzip bytes to the uncompressed bytes. */
@@ -45,7 +85,7 @@ export class ParallelGunzip extends Transform {
   readonly #concurrency: number
   #buffered: Buffer[] = []
   #bufferedBytes = 0
-  #inflight: Promise<Buffer>[] = []
+  #inflight: Promise<Buffer[]>[] = []
   #fallback: Gunzip | undefined
   #fallbackError: Error | undefined
   #members = 0
@@ -77,7 +117,7 @@ export class ParallelGunzip extends Transform {
   async #drainTo(limit: number): Promise<void> {
     while (this.#inflight.length > limit) {
       const first = this.#inflight.shift()
-      if (first !== undefined) this.push(await first)
+      if (first !== undefined) for (const piece of await first) this.push(piece)
     }
   }
 

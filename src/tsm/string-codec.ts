@@ -8,7 +8,7 @@
 // influxd's; longer ones are valid snappy that any decoder reads, not necessarily the same bytes.
 
 import { Buffer } from 'node:buffer'
-import { compressSync, uncompressSync } from 'snappy'
+import { snappy } from '../util/index.js'
 import { TSMCodecError } from './codec-errors.js'
 import {
   SLOT_STRINGS,
@@ -57,7 +57,7 @@ export function encodeStringsView(values: readonly string[]): Uint8Array {
     }
   }
   // copyOutputData: the package's external-buffer path is several times slower for block-sized data.
-  const compressed = compressSync(content.subarray(0, pos), { copyOutputData: true })
+  const compressed = snappy().compressSync(content.subarray(0, pos), { copyOutputData: true })
   const out = scratchBytes(SLOT_VALUES, 1 + compressed.length)
   out[0] = SNAPPY << 4
   out.set(compressed, 1)
@@ -99,7 +99,7 @@ export function decodeStrings(buf: Uint8Array, options?: DecodeOptions): string[
   )
   let content: Buffer
   try {
-    const raw = uncompressSync(buf.subarray(1), { asBuffer: true, copyOutputData: true })
+    const raw = snappy().uncompressSync(buf.subarray(1), { asBuffer: true, copyOutputData: true })
     content = typeof raw === 'string' ? Buffer.from(raw) : raw
   } catch (e) {
     throw new TSMCodecError(

@@ -8,7 +8,7 @@
 // trailing newline); delete-range — BE i64 min, BE i64 max (inclusive), then per key BE u32
 // length + key bytes.
 
-import { compressSync, uncompressSync } from 'snappy'
+import { snappy } from '../util/index.js'
 import { WALCorruptError, WALInvalidEntryError } from './errors.js'
 import { marshalWritePayload, unmarshalWritePayload } from './write-payload.js'
 import { allocPayload, readUTF8, textView, utf8Length, writeUTF8 } from './utf8.js'
@@ -43,7 +43,7 @@ export function marshalEntry(entry: WALEntry): Uint8Array {
  * Throws WALInvalidEntryError for values the format cannot hold.
  */
 export function encodeEntry(entry: WALEntry): Uint8Array {
-  const compressed = compressSync(marshalEntry(entry))
+  const compressed = snappy().compressSync(marshalEntry(entry))
   if (compressed.length > MAX_U32) {
     throw new WALInvalidEntryError(`compressed payload of ${compressed.length} bytes exceeds 4 GiB`)
   }
@@ -105,7 +105,7 @@ function uncompress(payload: Uint8Array): Uint8Array {
   }
   let out: string | Uint8Array
   try {
-    out = uncompressSync(payload, { asBuffer: true })
+    out = snappy().uncompressSync(payload, { asBuffer: true })
   } catch (err) {
     throw new WALCorruptError(`bad snappy data: ${errorText(err)}`, 0, undefined, { cause: err })
   }
