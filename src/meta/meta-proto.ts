@@ -112,24 +112,38 @@ export interface MetaProtoTypes {
   readonly decodePortableData: Type
 }
 
-let types: MetaProtoTypes | undefined
-
 function compile(text: string, name: string): Type {
   return protobuf.parse(text, { keepCase: true }).root.lookupType(name)
 }
 
-/** The compiled types, built on first use (protobufjs generates their encoders and decoders then). */
+const relaxed = (text: string): string => text.replace(/\brequired\b/g, 'optional')
+
+const built: { -readonly [K in keyof MetaProtoTypes]?: Type } = {}
+
+const TYPES: MetaProtoTypes = {
+  get encodeData(): Type {
+    return (built.encodeData ??= compile(META_PROTO, 'meta.Data'))
+  },
+  get decodeData(): Type {
+    return (built.decodeData ??= compile(relaxed(META_PROTO), 'meta.Data'))
+  },
+  get encodePortableData(): Type {
+    return (built.encodePortableData ??= compile(PORTABLE_DATA_PROTO, 'backup_util.PortableData'))
+  },
+  get decodePortableData(): Type {
+    return (built.decodePortableData ??= compile(
+      relaxed(PORTABLE_DATA_PROTO),
+      'backup_util.PortableData',
+    ))
+  },
+}
+
+/**
+ * The compiled types, each built on first use (protobufjs generates its encoder and decoder then):
+ * a command-line run that needs two of them parses two schemas, not four.
+ */
 export function metaProtoTypes(): MetaProtoTypes {
-  if (types === undefined) {
-    const relaxed = (text: string): string => text.replace(/\brequired\b/g, 'optional')
-    types = {
-      encodeData: compile(META_PROTO, 'meta.Data'),
-      decodeData: compile(relaxed(META_PROTO), 'meta.Data'),
-      encodePortableData: compile(PORTABLE_DATA_PROTO, 'backup_util.PortableData'),
-      decodePortableData: compile(relaxed(PORTABLE_DATA_PROTO), 'backup_util.PortableData'),
-    }
-  }
-  return types
+  return TYPES
 }
 
 /**
