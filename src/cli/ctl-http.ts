@@ -2,8 +2,8 @@
 // data node's node API (src/server/node-api.ts: shard archives, their fingerprints, restore
 // uploads), both with the same credentials (-auth-type basic -user -pwd, or -auth-type jwt -user
 // -secret: a short-lived HS512 token, as influxd-ctl signs one). Plain node:http rather
-// than fetch: a command starts ~100 ms sooner without loading undici, archives end with HTTP
-// trailers (their size and sha256), and uploads stream a file with backpressure.
+// than fetch: a command starts ~100 ms sooner without loading undici. Archives go both ways
+// through http-download.ts instead, on sockets of their own.
 
 import { Buffer } from 'node:buffer'
 import { request as httpRequest, type IncomingMessage } from 'node:http'
@@ -11,6 +11,7 @@ import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { BackupShardError } from '../backup/index.js'
 import { signToken } from '../meta/index.js'
+import { ConnectionError, nodeTimeoutMs, upload } from './http-download.js'
 import { ShellConnectError } from './shell-errors.js'
 
 /** An answer whose body has been read. */
@@ -66,22 +67,12 @@ function send(
   method: string,
   headers: Readonly<Record<string, string>>,
   body?: Buffer | string | Readable,
-  trailers?: () => Promise<Record<string, string>>,
 ): Promise<IncomingMessage> {
   return new Promise((done, fail) => {
     const req = httpRequest(url, { method, headers }, done)
     req.on('error', fail)
     if (body === undefined || typeof body === 'string' || Buffer.isBuffer(body)) req.end(body)
-    else if (trailers === undefined)
-      pipeline(body, req).catch((err: unknown) => req.destroy(err as Error))
-    else
-      pipeline(body, req, { end: false })
-        .then(trailers)
-        .then((t) => {
-          req.addTrailers(t)
-          req.end()
-        })
-        .catch((err: unknown) => req.destroy(err as Error))
+    else pipeline(body, req).catch((err: unknown) => req.destroy(err as Error))
   })
 }
 
@@ -103,9 +94,8 @@ export class CtlConnection {
   }
 
   /**
-   * Sends a request with a body to the data node (restore uploads and commits) and reads the
-   * answer; `trailers`, when given, is awaited after the body and sent as HTTP trailers (the body
-   * then goes chunked).
+   * Sends a request with a body to the data node (restore's small files and commits) and reads
+   * the answer.
    */
   async nodeRequest(
     node: string,
@@ -113,21 +103,46 @@ export class CtlConnection {
     path: string,
     body?: Buffer | string | Readable,
     extraHeaders: Record<string, string> = {},
-    trailers?: () => Promise<Record<string, string>>,
   ): Promise<CtlReply> {
     let res: IncomingMessage
     try {
-      res = await send(
-        `http://${node}${path}`,
-        method,
-        { ...this.#headers, ...extraHeaders },
-        body,
-        trailers,
-      )
+      res = await send(`http://${node}${path}`, method, { ...this.#headers, ...extraHeaders }, body)
     } catch (err) {
       throw new Error(`cannot reach the data node at ${node}: ${(err as Error).message}`)
     }
     return { status: res.statusCode ?? 0, text: (await bodyOf(res)).toString('utf8') }
+  }
+
+  /**
+   * Uploads `body` to the data node on a socket of its own (http-download.ts: the body written as
+   * it is produced, with a deep send buffer), then the trailers `trailers` resolves to; reads the
+   * answer.
+   */
+  async nodeUpload(
+    node: string,
+    method: string,
+    path: string,
+    body: AsyncIterable<Uint8Array>,
+    extraHeaders: Readonly<Record<string, string>>,
+    trailers: () => Promise<Readonly<Record<string, string>>>,
+  ): Promise<CtlReply> {
+    try {
+      const r = await upload(
+        {
+          address: node,
+          method,
+          path,
+          headers: { ...this.#headers, ...extraHeaders },
+          timeoutMs: nodeTimeoutMs(),
+        },
+        body,
+        trailers,
+      )
+      return { status: r.status, text: r.body.toString('utf8') }
+    } catch (err) {
+      if (!(err instanceof ConnectionError)) throw err
+      throw new Error(`cannot reach the data node at ${node}: ${err.message}`)
+    }
   }
 
   async #get(host: string, path: string): Promise<IncomingMessage> {

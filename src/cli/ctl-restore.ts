@@ -23,7 +23,7 @@ import type { CtlConnection } from './ctl-http.js'
 import { formatGoDuration } from './ctl-format.js'
 import { Progress } from './ctl-progress.js'
 import { parseFlags } from './flags.js'
-import { mapInOrder } from '../util/index.js'
+import { chunksOf, mapInOrder } from '../util/index.js'
 
 const RESTORE_FLAGS = {
   db: {
@@ -281,13 +281,13 @@ async function uploadArchive(
 ): Promise<number> {
   const { tar, result } = inflateArchive(file, onRead)
   result.catch(() => undefined) // awaited below
-  let r: Awaited<ReturnType<CtlConnection['nodeRequest']>>
+  let r: Awaited<ReturnType<CtlConnection['nodeUpload']>>
   try {
-    r = await conn.nodeRequest(
+    r = await conn.nodeUpload(
       node,
       'PUT',
       `/restore/${token}/${encodeURIComponent(name)}`,
-      tar,
+      chunksOf(tar),
       { 'Content-Type': TAR_CONTENT_TYPE, [ARCHIVE_PATH_HEADER]: encodeURIComponent(file) },
       async () => {
         const read = await result

@@ -13,14 +13,8 @@ import type { MetaData } from '../meta/index.js'
 import { parseGoDurationMs } from '../util/index.js'
 import type { CtlConnection } from './ctl-http.js'
 import { parseFlags } from './flags.js'
-import { ConnectionError, download } from './http-download.js'
+import { ConnectionError, download, nodeTimeoutMs } from './http-download.js'
 import type { DownloadHead, DownloadResult } from './http-download.js'
-
-/** How long a data node may stay silent (no header, no body byte) before a request gives up. */
-export function nodeTimeoutMs(): number {
-  const v = Number(process.env['TIDEMARK_CTL_NODE_TIMEOUT_MS'] ?? '')
-  return Number.isFinite(v) && v > 0 ? v : 30_000
-}
 
 /** An HTTP client for data nodes' node APIs, with the command's credentials and an idle timeout. */
 export class NodeClient {

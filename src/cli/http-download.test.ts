@@ -11,6 +11,7 @@ import {
   MalformedResponseError,
   ResponseParser,
   type DownloadResult,
+  upload,
 } from './http-download.js'
 
 /** Feeds `wire` to a parser in the given pieces; returns the body, trailers and whether it ended. */
@@ -257,5 +258,91 @@ describe('http download: over a connection', () => {
     } finally {
       server.close()
     }
+  })
+})
+
+describe('http upload', () => {
+  async function* pieces(total: number, size: number): AsyncGenerator<Buffer> {
+    for (let at = 0; at < total; at += size)
+      yield Buffer.alloc(Math.min(size, total - at), at % 251)
+  }
+
+  it('sends the body chunked and then its trailers; node:http reads both', async () => {
+    let got = 0
+    let trailers: Record<string, string | undefined> = {}
+    const server = createHTTPServer((req, res) => {
+      req.on('data', (d: Buffer) => (got += d.length))
+      req.on('end', () => {
+        trailers = req.trailers
+        res.writeHead(200, { 'Content-Type': 'application/json' })
+        res.end(JSON.stringify({ got, method: req.method, url: req.url }))
+      })
+    })
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    try {
+      const r = await upload(
+        {
+          address: `127.0.0.1:${(server.address() as AddressInfo).port}`,
+          method: 'PUT',
+          path: '/restore/ab/x.tar.gz',
+          headers: { 'Content-Type': 'application/x-tar' },
+          timeoutMs: 5000,
+        },
+        pieces(9 * 1024 * 1024 + 3, 65536),
+        () => Promise.resolve({ 'X-Tidemark-Archive-Sha256': 'abc' }),
+      )
+      assert.equal(r.status, 200)
+      assert.deepEqual(JSON.parse(r.body.toString()), {
+        got: 9 * 1024 * 1024 + 3,
+        method: 'PUT',
+        url: '/restore/ab/x.tar.gz',
+      })
+      assert.equal(trailers['x-tidemark-archive-sha256'], 'abc')
+    } finally {
+      server.close()
+    }
+  })
+
+  it('hears a node that refuses the body before it is all sent', async () => {
+    const { server, address } = await serve((s) => {
+      s.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 23\r\n\r\n{"error":"bad archive"}')
+    })
+    try {
+      const r = await upload(
+        { address, method: 'PUT', path: '/', headers: {}, timeoutMs: 5000 },
+        pieces(64 * 1024 * 1024, 65536),
+        () => Promise.resolve({}),
+      )
+      assert.equal(r.status, 400)
+      assert.equal(r.body.toString(), '{"error":"bad archive"}')
+    } finally {
+      server.close()
+    }
+  })
+
+  it('fails with what the body throws, and with ConnectionError when the node is not there', async () => {
+    const { server, address } = await serve(() => undefined)
+    async function* broken(): AsyncGenerator<Buffer> {
+      yield Buffer.from('a')
+      throw new Error('archive unreadable at byte 1')
+    }
+    try {
+      await assert.rejects(
+        upload({ address, method: 'PUT', path: '/', headers: {}, timeoutMs: 5000 }, broken(), () =>
+          Promise.resolve({}),
+        ),
+        /archive unreadable at byte 1/,
+      )
+    } finally {
+      server.close()
+    }
+    await assert.rejects(
+      upload(
+        { address, method: 'PUT', path: '/', headers: {}, timeoutMs: 1000 },
+        pieces(10, 10),
+        () => Promise.resolve({}),
+      ),
+      (err: unknown) => err instanceof ConnectionError,
+    )
   })
 })

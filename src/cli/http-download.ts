@@ -1,4 +1,7 @@
-// A GET whose body is handed over piece by piece as it comes off the socket, without node:http.
+// Shard archives to and from data nodes over plain sockets, without node:http. A GET whose body is
+// handed over piece by piece as it comes off the socket; and an upload (`upload`) that writes a
+// body as it is produced, chunked, with trailers, buffering up to 4 MiB in the socket so that the
+// producer rarely waits for a drain (node:http's request waits at every 16 KiB).
 // tidemark-ctl downloads shard archives with it: node:http's client costs ~2 ms of CPU per MB of
 // body (its parser copies every piece into a new Buffer and pushes it through a Readable), as much
 // as hashing and writing the archive together; here the socket reads into one reused buffer
@@ -8,7 +11,7 @@
 // connection. The request asks for `Connection: close`, so a socket serves one request.
 
 import { Buffer } from 'node:buffer'
-import { connect } from 'node:net'
+import { connect, Socket, type SocketConstructorOpts } from 'node:net'
 
 /** A response head: status and headers (names lower-case; a repeated header keeps the last). */
 export interface DownloadHead {
@@ -33,6 +36,12 @@ export interface DownloadRequest {
   readonly headers: Readonly<Record<string, string>>
   /** The socket is closed after this long without a byte (before the head or in the body). */
   readonly timeoutMs: number
+}
+
+/** How long a data node may stay silent (no header, no body byte) before a request gives up. */
+export function nodeTimeoutMs(): number {
+  const v = Number(process.env['TIDEMARK_CTL_NODE_TIMEOUT_MS'] ?? '')
+  return Number.isFinite(v) && v > 0 ? v : 30_000
 }
 
 /** Bytes of a socket read. */
@@ -289,5 +298,108 @@ export function download(
     const lines = [`GET ${req.path} HTTP/1.1`, `Host: ${req.address}`, 'Connection: close']
     for (const [k, v] of Object.entries(req.headers)) lines.push(`${k}: ${v}`)
     socket.write(`${lines.join('\r\n')}\r\n\r\n`)
+  })
+}
+
+/** An upload: method, address, path and headers, and the idle timeout. */
+export interface UploadRequest extends DownloadRequest {
+  readonly method: string
+}
+
+/** Bytes an upload may have queued in its socket before it waits for a drain. */
+const UPLOAD_BUFFER_BYTES = 4 << 20
+
+/**
+ * Sends `body` (chunked) and then the `trailers` it resolves once the body has ended, on a
+ * connection of its own, and reads the answer (its body kept whatever its status). A node that
+ * answers before the body is all sent (refusing it) is heard: the sending stops and the answer is
+ * what resolves. Rejects as `download` does, or with what `body` or `trailers` throws.
+ */
+export function upload(
+  req: UploadRequest,
+  body: AsyncIterable<Uint8Array>,
+  trailers: () => Promise<Readonly<Record<string, string>>>,
+): Promise<DownloadResult> {
+  const colon = req.address.lastIndexOf(':')
+  const host = req.address.slice(0, colon).replace(/^\[(.*)\]$/, '$1')
+  const port = Number(req.address.slice(colon + 1))
+  return new Promise((done, fail) => {
+    const kept: Buffer[] = []
+    const parser = new ResponseParser(
+      () => undefined,
+      (b) => kept.push(Buffer.from(b)),
+    )
+    let failed: Error | undefined
+    let broken: Error | undefined
+    let answered = false
+    // net.Socket hands its options to stream.Duplex, which takes the high-water mark.
+    const socket = new Socket({
+      writableHighWaterMark: UPLOAD_BUFFER_BYTES,
+    } as SocketConstructorOpts)
+    socket.connect(port, host)
+    socket.setNoDelay(true)
+    socket.setTimeout(req.timeoutMs, () =>
+      socket.destroy(new Error(`no answer for ${req.timeoutMs / 1000}s`)),
+    )
+    socket.on('data', (d: Buffer) => {
+      if (failed !== undefined) return
+      try {
+        parser.feed(d)
+        if (parser.done) answered = true
+      } catch (err) {
+        failed = err as Error
+        socket.destroy()
+      }
+    })
+    socket.on('error', (err) => {
+      broken ??= err
+    })
+    socket.on('close', () => {
+      if (failed !== undefined) return fail(failed)
+      const complete = parser.end()
+      if (!complete)
+        return fail(
+          new ConnectionError(broken?.message ?? 'the connection closed without an answer'),
+        )
+      const r = parser.result(true)
+      done({ ...r, body: r.status === 200 ? Buffer.concat(kept) : r.body })
+    })
+    const send = async (): Promise<void> => {
+      const lines = [
+        `${req.method} ${req.path} HTTP/1.1`,
+        `Host: ${req.address}`,
+        'Connection: close',
+        'Transfer-Encoding: chunked',
+      ]
+      for (const [k, v] of Object.entries(req.headers)) lines.push(`${k}: ${v}`)
+      socket.write(`${lines.join('\r\n')}\r\n\r\n`)
+      for await (const piece of body) {
+        if (answered || socket.destroyed) return
+        if (piece.length === 0) continue
+        socket.cork()
+        socket.write(`${piece.length.toString(16)}\r\n`)
+        socket.write(piece)
+        const roomy = socket.write('\r\n')
+        socket.uncork()
+        if (!roomy)
+          await new Promise<void>((drained) => {
+            const go = (): void => {
+              socket.off('drain', go)
+              socket.off('close', go)
+              drained()
+            }
+            socket.on('drain', go)
+            socket.on('close', go)
+          })
+      }
+      const t = await trailers()
+      if (answered || socket.destroyed) return
+      const tail = Object.entries(t).map(([k, v]) => `${k}: ${v}\r\n`)
+      socket.write(`0\r\n${tail.join('')}\r\n`)
+    }
+    send().catch((err: unknown) => {
+      failed ??= err as Error
+      socket.destroy()
+    })
   })
 }
