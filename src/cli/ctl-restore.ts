@@ -129,12 +129,22 @@ export async function runRestore(
   // the node extracts and checks each entry (paths, sizes, TSM block CRCs) as it arrives and
   // installs nothing before the commit, which rolls back on the first problem. A set without
   // checksums (made by InfluxDB) is verified completely here first.
+  // The .meta of such a set (its sha256, its protobuf) is checked while the files upload, before
+  // the commit; its problem is the one reported if an upload fails too.
   const expected = new Map<string, string>()
+  let metaChecked: Promise<{ err: unknown } | undefined> = Promise.resolve(undefined)
   if (set.shards.every((s) => s.entry.sha256 !== undefined)) {
-    await readBackupMeta(set)
+    metaChecked = readBackupMeta(set).then(
+      () => undefined,
+      (err: unknown) => ({ err }),
+    )
     for (const s of set.shards) expected.set(s.entry.fileName, s.entry.sha256 ?? '')
   } else {
     await verifyBackupSet(path)
+  }
+  const metaProblem = async (): Promise<void> => {
+    const bad = await metaChecked
+    if (bad !== undefined) throw bad.err
   }
   const dir = f.full ? dirname(path) : path
   out.write(
@@ -181,6 +191,7 @@ export async function runRestore(
       progress.shardDone(0)
     })
     progress.end()
+    await metaProblem()
     const options = {
       db: f.db,
       newdb: f.newdb,
@@ -240,6 +251,7 @@ export async function runRestore(
   } catch (err) {
     progress.end()
     await conn.nodeRequest(node, 'DELETE', `/restore/${token}`).catch(() => undefined)
+    await metaProblem()
     throw err
   }
 }

@@ -135,10 +135,23 @@ describe('tidemark-ctl restore', () => {
       const r = await ctl(['-bind', target.metaAddress, 'restore', dir])
       assert.equal(r.code, 1)
       assert.match(r.stderr, new RegExp(archive.replace(/\./g, '\\.')))
-      const dbs = (await target.query('SHOW DATABASES')) as {
-        results: { series?: { values?: unknown[][] }[] }[]
+      const noDatabases = async (): Promise<void> => {
+        const dbs = (await target.query('SHOW DATABASES')) as {
+          results: { series?: { values?: unknown[][] }[] }[]
+        }
+        assert.equal(dbs.results[0]?.series?.[0]?.values, undefined, 'no database was created')
       }
-      assert.equal(dbs.results[0]?.series?.[0]?.values, undefined, 'no database was created')
+      await noDatabases()
+      // A damaged .meta (checked while the archives upload) is reported, and nothing is committed.
+      writeFileSync(join(dir, archive), bytes)
+      const metaName = readdirSync(dir).find((n) => n.endsWith('.meta')) ?? ''
+      const meta = readFileSync(join(dir, metaName))
+      meta[meta.length - 1] = (meta[meta.length - 1] ?? 0) ^ 1
+      writeFileSync(join(dir, metaName), meta)
+      const m = await ctl(['-bind', target.metaAddress, 'restore', dir])
+      assert.equal(m.code, 1)
+      assert.match(m.stderr, new RegExp(`${metaName.replace(/\./g, '\\.')}.*sha256`))
+      await noDatabases()
     } finally {
       await source.stop()
       await target.stop()
