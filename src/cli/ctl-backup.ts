@@ -31,7 +31,7 @@ import { formatGoDuration, parseRFC3339Nano } from './ctl-format.js'
 import type { CtlConnection } from './ctl-http.js'
 import { Progress } from './ctl-progress.js'
 import { NodeClient } from './ctl-shards.js'
-import type { DownloadResult } from './http-download.js'
+import type { DownloadResult } from './raw-http.js'
 import { parseFlags } from './flags.js'
 
 const BACKUP_FLAGS = {
@@ -344,7 +344,7 @@ interface Fetched {
 /**
  * Streams shard `id`'s archive into `tmp` (0600, fsynced), checking it against the node's CRC-32
  * trailer, and computes the sha256 the manifest records. Undefined: the node has no such shard. The body is hashed and written as
- * it comes off the socket (see http-download.ts), synchronously: writes land in the page cache,
+ * it comes off the socket (see raw-http.ts), synchronously: writes land in the page cache,
  * and the one fsync at the end waits on the thread pool.
  */
 async function fetchArchive(

@@ -3,7 +3,7 @@
 // uploads), both with the same credentials (-auth-type basic -user -pwd, or -auth-type jwt -user
 // -secret: a short-lived HS512 token, as influxd-ctl signs one). Plain node:http rather
 // than fetch: a command starts ~100 ms sooner without loading undici. Archives go both ways
-// through http-download.ts instead, on sockets of their own.
+// through raw-http.ts instead, on sockets of their own.
 
 import { Buffer } from 'node:buffer'
 import { request as httpRequest, type IncomingMessage } from 'node:http'
@@ -11,7 +11,7 @@ import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { BackupShardError } from '../backup/index.js'
 import { signToken } from '../meta/index.js'
-import { ConnectionError, nodeTimeoutMs, upload } from './http-download.js'
+import { ConnectionError, nodeTimeoutMs, upload } from './raw-http.js'
 import { ShellConnectError } from './shell-errors.js'
 
 /** An answer whose body has been read. */
@@ -114,7 +114,7 @@ export class CtlConnection {
   }
 
   /**
-   * Uploads `body` to the data node on a socket of its own (http-download.ts: the body written as
+   * Uploads `body` to the data node on a socket of its own (raw-http.ts: the body written as
    * it is produced, with a deep send buffer), then the trailers `trailers` resolves to; reads the
    * answer.
    */

@@ -13,8 +13,8 @@ import type { MetaData } from '../meta/index.js'
 import { parseGoDurationMs } from '../util/index.js'
 import type { CtlConnection } from './ctl-http.js'
 import { parseFlags } from './flags.js'
-import { ConnectionError, download, nodeTimeoutMs } from './http-download.js'
-import type { DownloadHead, DownloadResult } from './http-download.js'
+import { ConnectionError, download, nodeTimeoutMs } from './raw-http.js'
+import type { DownloadHead, DownloadResult } from './raw-http.js'
 
 /** An HTTP client for data nodes' node APIs, with the command's credentials and an idle timeout. */
 export class NodeClient {
@@ -57,7 +57,7 @@ export class NodeClient {
 
   /**
    * GETs `path` from the node on a connection of its own, handing the body of a 200 answer to
-   * `onBody` as it comes (views valid during the call only; see http-download.ts). Rejects with
+   * `onBody` as it comes (views valid during the call only; see raw-http.ts). Rejects with
    * `cannot reach the data node at …` when the node cannot be reached or falls silent.
    */
   async download(

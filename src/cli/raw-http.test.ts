@@ -12,7 +12,7 @@ import {
   ResponseParser,
   type DownloadResult,
   upload,
-} from './http-download.js'
+} from './raw-http.js'
 
 /** Feeds `wire` to a parser in the given pieces; returns the body, trailers and whether it ended. */
 function parse(wire: Buffer, cuts: number[] = []): DownloadResult & { got: Buffer } {

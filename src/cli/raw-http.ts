@@ -241,6 +241,26 @@ function parseFields(
   return out
 }
 
+/** A request's head: one request per connection (`Connection: close`), then `extra` and its headers. */
+function requestHead(
+  method: string,
+  req: DownloadRequest,
+  extra: Readonly<Record<string, string>>,
+): string {
+  const lines = [`${method} ${req.path} HTTP/1.1`, `Host: ${req.address}`, 'Connection: close']
+  for (const [k, v] of Object.entries({ ...extra, ...req.headers })) lines.push(`${k}: ${v}`)
+  return `${lines.join('\r\n')}\r\n\r\n`
+}
+
+/** The host (IPv6 brackets removed) and port of `host:port`. */
+function hostPort(address: string): { host: string; port: number } {
+  const colon = address.lastIndexOf(':')
+  return {
+    host: address.slice(0, colon).replace(/^\[(.*)\]$/, '$1'),
+    port: Number(address.slice(colon + 1)),
+  }
+}
+
 /**
  * GETs `req.path` from `req.address` on a new connection. `onHead` sees the head first (throwing
  * there aborts the download with that error); with status 200 `onBody` then receives the body as
@@ -255,9 +275,7 @@ export function download(
   onHead: (head: DownloadHead) => void,
   onBody: (bytes: Buffer) => void,
 ): Promise<DownloadResult> {
-  const colon = req.address.lastIndexOf(':')
-  const host = req.address.slice(0, colon).replace(/^\[(.*)\]$/, '$1')
-  const port = Number(req.address.slice(colon + 1))
+  const { host, port } = hostPort(req.address)
   return new Promise((done, fail) => {
     const parser = new ResponseParser(onHead, onBody)
     /** A parse error or a callback's: fails the download whatever came. */
@@ -295,9 +313,7 @@ export function download(
       if (!complete && broken !== undefined) return fail(new ConnectionError(broken.message))
       done(parser.result(complete))
     })
-    const lines = [`GET ${req.path} HTTP/1.1`, `Host: ${req.address}`, 'Connection: close']
-    for (const [k, v] of Object.entries(req.headers)) lines.push(`${k}: ${v}`)
-    socket.write(`${lines.join('\r\n')}\r\n\r\n`)
+    socket.write(requestHead('GET', req, {}))
   })
 }
 
@@ -320,9 +336,7 @@ export function upload(
   body: AsyncIterable<Uint8Array>,
   trailers: () => Promise<Readonly<Record<string, string>>>,
 ): Promise<DownloadResult> {
-  const colon = req.address.lastIndexOf(':')
-  const host = req.address.slice(0, colon).replace(/^\[(.*)\]$/, '$1')
-  const port = Number(req.address.slice(colon + 1))
+  const { host, port } = hostPort(req.address)
   return new Promise((done, fail) => {
     const kept: Buffer[] = []
     const parser = new ResponseParser(
@@ -365,14 +379,7 @@ export function upload(
       done({ ...r, body: r.status === 200 ? Buffer.concat(kept) : r.body })
     })
     const send = async (): Promise<void> => {
-      const lines = [
-        `${req.method} ${req.path} HTTP/1.1`,
-        `Host: ${req.address}`,
-        'Connection: close',
-        'Transfer-Encoding: chunked',
-      ]
-      for (const [k, v] of Object.entries(req.headers)) lines.push(`${k}: ${v}`)
-      socket.write(`${lines.join('\r\n')}\r\n\r\n`)
+      socket.write(requestHead(req.method, req, { 'Transfer-Encoding': 'chunked' }))
       for await (const piece of body) {
         if (answered || socket.destroyed) return
         if (piece.length === 0) continue
