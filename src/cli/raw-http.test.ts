@@ -240,6 +240,36 @@ describe('http download: over a connection', () => {
     )
   })
 
+  it('resolves once the answer is whole, even from a server that keeps the connection open', async () => {
+    const { server, address } = await serve((s) => {
+      s.write('HTTP/1.1 200 OK\r\nContent-Length: 4\r\nConnection: keep-alive\r\n\r\nabcd')
+    })
+    try {
+      const t0 = performance.now()
+      const got: Buffer[] = []
+      const r = await download(
+        { address, path: '/', headers: {}, timeoutMs: 10_000 },
+        () => undefined,
+        (b) => got.push(Buffer.from(b)),
+      )
+      assert.equal(r.complete, true)
+      assert.equal(Buffer.concat(got).toString(), 'abcd')
+      assert.ok(performance.now() - t0 < 5000, 'did not wait for the idle timeout')
+      const u = await upload(
+        { address, method: 'PUT', path: '/', headers: {}, timeoutMs: 10_000 },
+        (async function* () {
+          yield Buffer.from('x')
+        })(),
+        () => Promise.resolve({}),
+      )
+      assert.equal(u.status, 200)
+      assert.equal(u.body.toString(), 'abcd')
+      assert.ok(performance.now() - t0 < 5000, 'did not wait for the idle timeout')
+    } finally {
+      server.close()
+    }
+  })
+
   it('fails with what a callback throws, and stops reading', async () => {
     const { server, address } = await serve((s) => {
       s.end('HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nabcd')

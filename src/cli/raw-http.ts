@@ -296,7 +296,9 @@ export function download(
             socket.destroy()
             return false
           }
-          return true
+          // Complete: do not wait for a server that keeps the connection open regardless.
+          if (parser.done) socket.destroy()
+          return !parser.done
         },
       },
     })
@@ -359,7 +361,10 @@ export function upload(
       if (failed !== undefined) return
       try {
         parser.feed(d)
-        if (parser.done) answered = true
+        if (parser.done) {
+          answered = true
+          socket.destroy() // the answer is whole: nothing more to send or to wait for
+        }
       } catch (err) {
         failed = err as Error
         socket.destroy()
