@@ -20,9 +20,11 @@ function fastest(): CRC32 {
   return zlibCRC32
 }
 
-const impl: CRC32 = fastest()
+/** Chosen on first use: loading the binding takes ~9 ms, which a command that never needs it skips. */
+let impl: CRC32 | undefined
 
 /** The IEEE CRC-32 of `data` (continuing from the CRC-32 `prev` of what came before), unsigned. */
 export function crc32(data: Uint8Array, prev = 0): number {
+  impl ??= fastest()
   return impl(data, prev) >>> 0
 }
