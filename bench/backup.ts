@@ -124,13 +124,24 @@ function median(runs: Run[]): Run {
   return sorted[Math.floor(sorted.length / 2)] ?? { seconds: Number.NaN, peakRSSMiB: Number.NaN }
 }
 
-/** ROUNDS backups (each into its own new directory), then ROUNDS restores of the first one. */
+/**
+ * ROUNDS backups (each into its own new directory), then ROUNDS restores of the first one. An
+ * untimed backup comes first, and `atRest` waits after it: a backup writes the cache out as a TSM
+ * file (both engines do), and the compaction that follows would otherwise run during the timed
+ * ones.
+ */
 async function rounds(
   tmp: string,
   who: string,
   backup: (dir: string) => Promise<Run>,
   restore: (dir: string) => Promise<Run>,
+  atRest: () => Promise<void>,
 ): Promise<Result> {
+  const settle = join(tmp, `${who}-settle`)
+  mkdirSync(settle)
+  await backup(settle)
+  rmSync(settle, { recursive: true, force: true })
+  await atRest()
   const backups: Run[] = []
   const restores: Run[] = []
   const dirs: string[] = []
@@ -185,6 +196,7 @@ async function benchDataset(points: number, dataset: Dataset): Promise<void> {
             await dst.stop()
           }
         },
+        () => waitAtRest([src.pid]),
       )
     } finally {
       await src.stop()
@@ -218,6 +230,7 @@ async function benchDataset(points: number, dataset: Dataset): Promise<void> {
             await b.stop()
           }
         },
+        () => waitAtRest([a.pid]),
       )
     } finally {
       await a.stop()
