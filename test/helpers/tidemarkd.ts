@@ -49,6 +49,12 @@ export interface StartTidemarkdOptions {
   readonly role?: TidemarkdRole
 }
 
+/** Servers still running: killed if this process exits first (one 'exit' listener for all). */
+const live = new Set<ChildProcess>()
+process.on('exit', () => {
+  for (const c of live) c.kill('SIGKILL')
+})
+
 /**
  * Starts tidemarkd on free loopback ports and waits until /ping answers 204. A port found free can
  * be taken by another process before tidemarkd binds it (tests run in parallel): that start is
@@ -97,8 +103,8 @@ async function startOnce(
   let stderr = ''
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()))
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
-  const killOnExit = (): void => void child.kill('SIGKILL')
-  process.on('exit', killOnExit)
+  live.add(child)
+  child.on('exit', () => live.delete(child))
   const url = `http://${httpAddress}`
   const ping = role === 'meta' ? `http://${metaAddress}/ping` : `${url}/ping`
   const deadline = Date.now() + 20_000
@@ -118,7 +124,6 @@ async function startOnce(
     await new Promise((r) => setTimeout(r, 50))
   }
   const cleanup = (keep: boolean): void => {
-    process.off('exit', killOnExit)
     if (ownsRoot && !keep) rmSync(root, { recursive: true, force: true })
   }
   return {
