@@ -364,6 +364,12 @@ async function fetchArchive(
   let crc = 0
   let bytes = 0
   let fd: number | undefined
+  // A local write failing (a full disk) is this machine's problem, not the node's: say so.
+  const diskError = (err: unknown, written = bytes): BackupShardError =>
+    new BackupShardError(
+      id,
+      `cannot write ${tmp} after ${written} bytes: ${(err as Error).message}`,
+    )
   let res: DownloadResult
   try {
     res = await nodes.download(
@@ -378,11 +384,17 @@ async function fetchArchive(
       (piece) => {
         hash.update(piece)
         crc = crc32(piece, crc)
+        let at = 0
+        try {
+          while (at < piece.length) at += writeSync(fd ?? -1, piece, at, piece.length - at)
+        } catch (err) {
+          throw diskError(err, bytes + at)
+        }
         bytes += piece.length
-        for (let at = 0; at < piece.length;) at += writeSync(fd ?? -1, piece, at, piece.length - at)
       },
     )
-    if (fd !== undefined) await promisify(fsync)(fd)
+    if (fd !== undefined)
+      await promisify(fsync)(fd).catch((err: unknown) => Promise.reject(diskError(err)))
   } catch (err) {
     if (err instanceof BackupShardError || fd === undefined) throw err
     return fail(

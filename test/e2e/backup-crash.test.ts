@@ -1,5 +1,7 @@
 // A backup killed half-way leaves no manifest for its timestamp (the manifest is the completion
-// marker), and the next backup into the same directory is complete and restores every point.
+// marker), and the next backup into the same directory is complete and restores every point. A
+// restore killed half-way changes nothing; a node killed mid-stream and a disk that refuses the
+// writes fail the backup with exit 1 and leave no archive or manifest.
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
@@ -179,6 +181,55 @@ describe('data node killed while it streams an archive', () => {
       )
     } finally {
       await source.stop().catch(() => undefined)
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('a backup whose disk refuses the writes', () => {
+  it('fails with exit 1 naming the file it could not write, leaving neither it nor a manifest', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tidemark-backup-full-'))
+    const source = await startTidemarkd()
+    try {
+      await source.query('CREATE DATABASE db')
+      const lines: string[] = []
+      for (let i = 0; i < 20_000; i++)
+        lines.push(
+          `m,s=s${i % 20} v=${Math.random()} ${1577836800000000000n + BigInt(i) * 1_000_000n}`,
+        )
+      assert.equal((await source.write('db', lines.join('\n'))).status, 204)
+      // A 32 KiB file size limit (64 blocks of 512 bytes in sh) stands in for a full disk: writes
+      // past it fail (EFBIG), SIGXFSZ ignored so that the write reports it instead of the signal
+      // ending the process.
+      const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
+        (done) => {
+          const p = spawn('/bin/sh', [
+            '-c',
+            'trap "" XFSZ; ulimit -f 64; exec "$0" "$@"',
+            process.execPath,
+            CTL,
+            '-bind',
+            source.metaAddress,
+            'backup',
+            '-strategy',
+            'full',
+            dir,
+          ])
+          let stdout = ''
+          let stderr = ''
+          p.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+          p.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+          p.on('close', (code) => done({ code, stdout, stderr }))
+        },
+      )
+      assert.equal(r.code, 1, r.stdout + r.stderr)
+      assert.match(r.stderr, /cannot write \S+\.s\d+\.tar\.gz\.tmp after 32768 bytes: EFBIG/)
+      assert.deepEqual(
+        readdirSync(dir).filter((n) => n.includes('.tar.gz') || n.endsWith('.manifest')),
+        [],
+      )
+    } finally {
+      await source.stop()
       rmSync(dir, { recursive: true, force: true })
     }
   })
