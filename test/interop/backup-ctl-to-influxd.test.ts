@@ -1,13 +1,14 @@
 // `tidemark-ctl backup` (the CLI, through the node API) of a dataset with every value type,
 // escaped and unicode keys, several databases, retention policies and shard groups, users and
-// continuous queries, restored by the real `influxd restore -portable`: influxd then answers every
+// continuous queries, and a database of values deflate cannot shrink (its archive made of stored
+// gzip members), restored by the real `influxd restore -portable`: influxd then answers every
 // query exactly as the tidemarkd that was backed up. (influxd's OSS restore imports databases,
 // retention policies and shards only — never users or continuous queries — so those are compared
 // in the other direction, restore-ctl-from-influxd.test.ts, and by the seed examples.)
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -57,11 +58,34 @@ describe('tidemark-ctl backup → influxd restore -portable', () => {
         204,
       )
       await ours.query("DELETE FROM cpu WHERE host = 'h3'", { db: 'metrics' })
+      // Values deflate cannot shrink: that shard's archive holds stored members (laid out by
+      // ParallelGzip itself, not by zlib), which influxd's Go gzip reader must read too.
+      assert.equal(
+        ((await ours.query('CREATE DATABASE noise')) as { results: { error?: string }[] })
+          .results[0]?.error,
+        undefined,
+      )
+      const noisy: string[] = []
+      for (let i = 0, x = 1; i < 30_000; i++) {
+        x = (x * 48271) % 2147483647
+        noisy.push(`n v=${x / 2147483647} ${T0 + BigInt(i) * 1_000_000_000n}`)
+      }
+      assert.equal((await ours.write('noise', noisy.join('\n'))).status, 204)
 
       const b = spawnSync(process.execPath, [CTL, '-bind', ours.metaAddress, 'backup', dir], {
         encoding: 'utf8',
       })
       assert.equal(b.status, 0, b.stderr)
+      const manifest = readdirSync(dir).find((f) => f.endsWith('.manifest')) ?? ''
+      const files = (
+        JSON.parse(readFileSync(join(dir, manifest), 'utf8')) as {
+          files: { database: string; fileName: string }[]
+        }
+      ).files
+      const noiseArchive = readFileSync(
+        join(dir, files.find((f) => f.database === 'noise')?.fileName ?? ''),
+      )
+      assert.equal((noiseArchive[20] ?? 0xff) & 0b110, 0, 'the first member is stored (BTYPE 00)')
       const r = await runInfluxdTool(['restore', '-portable', '-host', theirs.rpcAddress, dir])
       assert.equal(r.status, 0, r.stdout + r.stderr)
 
@@ -82,6 +106,7 @@ describe('tidemark-ctl backup → influxd restore -portable', () => {
         ],
         ['SELECT * FROM x GROUP BY *', { db: 'weird db' }],
         ['SHOW SERIES', { db: 'weird db' }],
+        ['SELECT * FROM n', { db: 'noise' }],
       ]
       for (const [q, params] of asked) {
         const p = { ...params, epoch: 'ns' }
