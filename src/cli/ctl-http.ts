@@ -9,10 +9,8 @@ import { Buffer } from 'node:buffer'
 import { request as httpRequest, type IncomingMessage } from 'node:http'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { BackupShardError } from '../backup/index.js'
 import { signToken } from '../meta/index.js'
 import { ConnectionError, nodeTimeoutMs, upload } from './raw-http.js'
-import { ShellConnectError } from './shell-errors.js'
 
 /** An answer whose body has been read. */
 export interface CtlReply {
@@ -145,15 +143,6 @@ export class CtlConnection {
     }
   }
 
-  async #get(host: string, path: string): Promise<IncomingMessage> {
-    const url = `http://${host}${path}`
-    try {
-      return await send(url, 'GET', this.#headers)
-    } catch (err) {
-      throw new ShellConnectError('Get', url, (err as Error).message, err)
-    }
-  }
-
   /** The body of a meta API GET (e.g. /data: the meta.Data protobuf); anything but 200 throws with the node's reason. */
   async metaBytes(path: string): Promise<Buffer> {
     let r: IncomingMessage
@@ -205,52 +194,5 @@ export class CtlConnection {
     if (addr === undefined || addr === '')
       throw new Error(`meta node ${this.#bind} lists no data node`)
     return addr
-  }
-
-  /** The fingerprint the node would record for shard `id`'s archive now, or undefined if it lacks the shard. */
-  async nodeFingerprint(
-    node: string,
-    id: bigint,
-    range: Readonly<Record<string, string>>,
-  ): Promise<string | undefined> {
-    return (await this.nodeShardState(node, id, range))?.fingerprint
-  }
-
-  /** The fingerprint and last change (Unix ns) of shard `id` on the node, or undefined if it lacks it. */
-  async nodeShardState(
-    node: string,
-    id: bigint,
-    range: Readonly<Record<string, string>>,
-  ): Promise<{ fingerprint: string; lastModified: bigint } | undefined> {
-    const r = await this.#get(
-      node,
-      `/shards/${id}/archive?${new URLSearchParams({ ...range, 'fingerprint-only': '1' })}`,
-    )
-    const text = (await bodyOf(r)).toString('utf8')
-    if (r.statusCode === 404) return undefined
-    if (r.statusCode !== 200)
-      throw new BackupShardError(id, `node ${node} answered ${r.statusCode ?? 0}: ${reason(text)}`)
-    const j = JSON.parse(text) as { fingerprint?: string; lastModified?: string }
-    return { fingerprint: j.fingerprint ?? '', lastModified: BigInt(j.lastModified ?? '0') }
-  }
-
-  /** The response carrying shard `id`'s archive (size and sha256 follow as trailers), or undefined if the node lacks the shard. */
-  async nodeArchive(
-    node: string,
-    id: bigint,
-    range: Readonly<Record<string, string>>,
-  ): Promise<IncomingMessage | undefined> {
-    const q = new URLSearchParams(range).toString()
-    const res = await this.#get(node, `/shards/${id}/archive${q === '' ? '' : `?${q}`}`)
-    if (res.statusCode === 404) {
-      res.resume()
-      return undefined
-    }
-    if (res.statusCode !== 200)
-      throw new BackupShardError(
-        id,
-        `node ${node} answered ${res.statusCode ?? 0}: ${reason((await bodyOf(res)).toString('utf8'))}`,
-      )
-    return res
   }
 }
