@@ -12,6 +12,7 @@
 
 import { Buffer } from 'node:buffer'
 import { connect, Socket, type SocketConstructorOpts } from 'node:net'
+import { drainOrClose } from '../util/index.js'
 
 /** A response head: status and headers (names lower-case; a repeated header keeps the last). */
 export interface DownloadHead {
@@ -393,16 +394,7 @@ export function upload(
         socket.write(piece)
         const roomy = socket.write('\r\n')
         socket.uncork()
-        if (!roomy)
-          await new Promise<void>((drained) => {
-            const go = (): void => {
-              socket.off('drain', go)
-              socket.off('close', go)
-              drained()
-            }
-            socket.on('drain', go)
-            socket.on('close', go)
-          })
+        if (!roomy) await drainOrClose(socket)
       }
       const t = await trailers()
       if (answered || socket.destroyed) return

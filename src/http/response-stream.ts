@@ -6,6 +6,7 @@
 import type { ServerResponse } from 'node:http'
 import { constants as zlibConstants, createGzip } from 'node:zlib'
 import type { Gzip } from 'node:zlib'
+import { drainOrClose } from '../util/index.js'
 
 /** The body of one streamed response. Used by one handler; not for concurrent writes. */
 export class ResponseStream {
@@ -63,14 +64,6 @@ export class ResponseStream {
   }
 
   #drained(target: NodeJS.WritableStream): Promise<void> {
-    return new Promise((resolve) => {
-      const done = (): void => {
-        target.off('drain', done)
-        this.#res.off('close', done)
-        resolve()
-      }
-      target.on('drain', done)
-      this.#res.on('close', done)
-    })
+    return drainOrClose(target, this.#res)
   }
 }

@@ -19,6 +19,7 @@ import { request as httpRequest, Agent, type IncomingMessage, type ServerRespons
 import type { Shard } from '../engine/index.js'
 import type { Values } from '../lineprotocol/index.js'
 import { bearer } from '../meta/index.js'
+import { drainOrClose } from '../util/index.js'
 import {
   batchAnswer,
   type BatchItem,
@@ -71,16 +72,7 @@ async function stream(res: ServerResponse, answer: AsyncGenerator<Uint8Array>): 
   try {
     for await (const piece of answer) {
       if (gone) break
-      if (res.write(piece)) continue
-      await new Promise<void>((done) => {
-        const go = (): void => {
-          res.off('drain', go)
-          res.off('close', go)
-          done()
-        }
-        res.on('drain', go)
-        res.on('close', go)
-      })
+      if (!res.write(piece)) await drainOrClose(res)
     }
     res.end()
   } catch (err) {
