@@ -5,11 +5,9 @@
 // BackupUnsafeEntryError, ignored ones become warnings, and TSM and tombstone files are handed to
 // the caller. Memory stays bounded by the stream buffers whatever the archive size.
 
-import { Buffer } from 'node:buffer'
+import type { Buffer } from 'node:buffer'
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { open, type FileHandle } from 'node:fs/promises'
-import { pipeline as pipelineCallback, Readable } from 'node:stream'
 import { tapStream } from './stream-tap.js'
 import { pipeline } from 'node:stream/promises'
 import { classifyEntry } from './entry-path.js'
@@ -21,8 +19,7 @@ import {
   BackupTarError,
   BackupUnsafeEntryError,
 } from './errors.js'
-import { indexedLength, ParallelGunzip } from './parallel-gunzip.js'
-import { INDEXED_HEADER_BYTES } from './parallel-gzip.js'
+import { ParallelGunzip } from './parallel-gunzip.js'
 import { readTar } from './tar-reader.js'
 import type { BackupWarning } from './warnings.js'
 
@@ -189,7 +186,7 @@ export async function readShardArchive(
   }
 }
 
-// A restore client may upload an archive as the tar it holds (inflateArchive), as influxd restore
+// A restore client may upload an archive as the tar it holds (archive-inflate.ts), as influxd restore
 // does: the node then untars and checks it, and the client's cores do the inflating.
 /** The Content-Type of an archive uploaded as the tar it holds. */
 export const TAR_CONTENT_TYPE = 'application/x-tar'
@@ -199,105 +196,3 @@ export const ARCHIVE_PATH_HEADER = 'x-tidemark-archive-path'
 export const ARCHIVE_SHA256_TRAILER = 'x-tidemark-archive-sha256'
 /** Trailer of a tar upload: how many `.tar.gz` bytes the client read. */
 export const ARCHIVE_BYTES_TRAILER = 'x-tidemark-archive-bytes'
-
-/** What inflateArchive read, once its stream has ended. */
-export interface InflatedArchive {
-  /** Lowercase hex sha256 of the `.tar.gz` bytes. */
-  readonly sha256: string
-  readonly compressedSize: number
-  readonly tarSize: number
-}
-
-/**
- * The tar inside the `.tar.gz` at `path`, inflated as it is read (indexed gzip members several at
- * once, each checked against its CRC-32 and length), for a node that takes archives in `tar` form.
- * `result` settles when the stream has ended: what was read, or BackupFileMissingError /
- * BackupGzipError naming the file and the compressed offset (the stream fails with it too).
- * `onRead` sees the size of every piece of the file read (for progress).
- */
-export function inflateArchive(
-  path: string,
-  onRead?: (bytes: number) => void,
-): {
-  tar: Readable
-  result: Promise<InflatedArchive>
-} {
-  const hash = createHash('sha256')
-  let compressed = 0
-  let tarSize = 0
-  const hashing = tapStream((chunk) => {
-    hash.update(chunk)
-    compressed += chunk.length
-    onRead?.(chunk.length)
-  })
-  const counting = tapStream((chunk) => (tarSize += chunk.length))
-  let settle: (err: Error | null) => void = () => undefined
-  const result = new Promise<InflatedArchive>((done, fail) => {
-    settle = (err) => {
-      if (err === null)
-        return done({ sha256: hash.digest('hex'), compressedSize: compressed, tarSize })
-      const code = (err as NodeJS.ErrnoException).code
-      if (code === 'ENOENT' || code === 'EISDIR')
-        return fail(new BackupFileMissingError(path, 'the manifest', err))
-      if (isZlibError(err)) return fail(new BackupGzipError(path, compressed, err.message, err))
-      fail(err)
-    }
-  })
-  const tar = pipelineCallback(
-    Readable.from(readMembers(path)),
-    hashing,
-    new ParallelGunzip(),
-    counting,
-    (err) => settle(err ?? null),
-  )
-  return { tar, result }
-}
-
-/**
- * The bytes of the file at `path`: whole gzip members when it is made of our indexed members (each
- * read with the next member's header in one call, so ParallelGunzip never joins pieces), else
- * (an archive from influxd) 1 MiB pieces.
- */
-async function* readMembers(path: string): AsyncGenerator<Buffer> {
-  const fh = await open(path, 'r')
-  try {
-    let at = 0
-    let header = Buffer.alloc(INDEXED_HEADER_BYTES)
-    let got = (await fh.read(header, 0, INDEXED_HEADER_BYTES, 0)).bytesRead
-    for (;;) {
-      const total = got === INDEXED_HEADER_BYTES ? indexedLength(header) : undefined
-      if (total === undefined) break
-      const buf = Buffer.allocUnsafe(total + INDEXED_HEADER_BYTES)
-      const n = await readFully(fh, buf, at)
-      if (n < total) {
-        yield buf.subarray(0, n) // cut short: ParallelGunzip reports it
-        return
-      }
-      yield buf.subarray(0, total)
-      at += total
-      header = buf.subarray(total, n)
-      got = header.length
-    }
-    // Not (or no longer) indexed members: the rest as it is.
-    for (;;) {
-      const buf = Buffer.allocUnsafe(1 << 20)
-      const { bytesRead } = await fh.read(buf, 0, buf.length, at)
-      if (bytesRead === 0) return
-      at += bytesRead
-      yield buf.subarray(0, bytesRead)
-    }
-  } finally {
-    await fh.close()
-  }
-}
-
-/** Reads into `buf` from `position` until it is full or the file ends; the bytes read. */
-async function readFully(fh: FileHandle, buf: Buffer, position: number): Promise<number> {
-  let done = 0
-  while (done < buf.length) {
-    const { bytesRead } = await fh.read(buf, done, buf.length - done, position + done)
-    if (bytesRead === 0) break
-    done += bytesRead
-  }
-  return done
-}

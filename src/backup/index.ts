@@ -21,7 +21,6 @@ export {
   ARCHIVE_BYTES_TRAILER,
   ARCHIVE_PATH_HEADER,
   ARCHIVE_SHA256_TRAILER,
-  inflateArchive,
   readShardArchive,
   TAR_CONTENT_TYPE,
 } from './archive-reader.js'
@@ -30,8 +29,9 @@ export type {
   ArchiveFileHandler,
   ArchiveReadResult,
   ArchiveSource,
-  InflatedArchive,
 } from './archive-reader.js'
+export { inflateArchive } from './archive-inflate.js'
+export type { ArchiveTar, InflatedArchive, InflateOptions } from './archive-inflate.js'
 export { extractShardArchive } from './shard-extract.js'
 export type { ExtractOptions, ExtractedShard } from './shard-extract.js'
 export { ParallelGzip } from './parallel-gzip.js'

@@ -39,9 +39,14 @@ export function indexedLength(b: Buffer): number | undefined {
 /**
  * The data of an indexed member made of stored deflate blocks only (as ParallelGzip stores what
  * does not shrink), as views of `member`, when its blocks, ISIZE and CRC-32 all check out;
- * undefined otherwise (a compressed member, or damage: zlib then says what is wrong).
+ * undefined otherwise (a compressed member, or damage: zlib then says what is wrong). With
+ * `checkCRC: false` the CRC-32 is not computed (the caller proves the bytes another way).
  */
-export function storedData(member: Buffer): Buffer[] | undefined {
+export function storedData(
+  member: Buffer,
+  options: { readonly checkCRC?: boolean } = {},
+): Buffer[] | undefined {
+  const checkCRC = options.checkCRC !== false
   const end = member.length - 8
   const pieces: Buffer[] = []
   let crc = 0
@@ -55,14 +60,14 @@ export function storedData(member: Buffer): Buffer[] | undefined {
     if ((n ^ member.readUInt16LE(at + 3)) !== 0xffff || at + 5 + n > end) return undefined
     const piece = member.subarray(at + 5, at + 5 + n)
     if (n > 0) pieces.push(piece)
-    crc = crc32(piece, crc)
+    if (checkCRC) crc = crc32(piece, crc)
     size += n
     at += 5 + n
     if ((head & 1) === 1) break
   }
   if (
     at !== end ||
-    member.readUInt32LE(end) !== crc ||
+    (checkCRC && member.readUInt32LE(end) !== crc) ||
     member.readUInt32LE(end + 4) !== size % 2 ** 32
   )
     return undefined

@@ -114,7 +114,7 @@ export class CtlConnection {
   /**
    * Uploads `body` to the data node on a socket of its own (raw-http.ts: the body written as
    * it is produced, with a deep send buffer), then the trailers `trailers` resolves to; reads the
-   * answer.
+   * answer. `sent` sees each piece of the body once it has been written.
    */
   async nodeUpload(
     node: string,
@@ -123,6 +123,7 @@ export class CtlConnection {
     body: AsyncIterable<Uint8Array>,
     extraHeaders: Readonly<Record<string, string>>,
     trailers: () => Promise<Readonly<Record<string, string>>>,
+    sent?: (piece: Uint8Array) => void,
   ): Promise<CtlReply> {
     try {
       const r = await upload(
@@ -135,6 +136,7 @@ export class CtlConnection {
         },
         body,
         trailers,
+        sent,
       )
       return { status: r.status, text: r.body.toString('utf8') }
     } catch (err) {

@@ -23,7 +23,7 @@ import type { CtlConnection } from './ctl-http.js'
 import { formatGoDuration } from './ctl-format.js'
 import { Progress } from './ctl-progress.js'
 import { parseFlags } from './flags.js'
-import { chunksOf, mapInOrder } from '../util/index.js'
+import { mapInOrder } from '../util/index.js'
 
 const RESTORE_FLAGS = {
   db: {
@@ -278,9 +278,10 @@ async function uploadFile(
 
 /**
  * Uploads a shard archive as the tar it holds, as influxd restore does: this process inflates it
- * (checking every gzip member) and hashes the file while the node untars and checks the entries,
- * so the two work at once. The file's sha256 must be the manifest's, when it records one; the
- * node checks it too. Resolves to the size of the `.tar.gz`.
+ * (checking the gzip layer) and hashes the file while the node untars and checks the entries,
+ * so the two work at once. The file's sha256 must be the manifest's, when it records one (which
+ * then proves the stored members' bytes without their CRC-32s); the node checks it too.
+ * Resolves to the size of the `.tar.gz`.
  */
 async function uploadArchive(
   conn: CtlConnection,
@@ -291,33 +292,34 @@ async function uploadArchive(
   sha256: string | undefined,
   onRead: (bytes: number) => void,
 ): Promise<number> {
-  const { tar, result } = inflateArchive(file, onRead)
-  result.catch(() => undefined) // awaited below
+  const tar = inflateArchive(file, { onRead, sha256Checked: sha256 !== undefined })
   let r: Awaited<ReturnType<CtlConnection['nodeUpload']>>
   try {
     r = await conn.nodeUpload(
       node,
       'PUT',
       `/restore/${token}/${encodeURIComponent(name)}`,
-      chunksOf(tar),
+      tar.pieces,
       { 'Content-Type': TAR_CONTENT_TYPE, [ARCHIVE_PATH_HEADER]: encodeURIComponent(file) },
       async () => {
-        const read = await result
+        const read = await tar.result
         return {
-          [ARCHIVE_SHA256_TRAILER]: read.sha256,
-          [ARCHIVE_BYTES_TRAILER]: String(read.compressedSize),
+          [ARCHIVE_SHA256_TRAILER]: read?.sha256 ?? '',
+          [ARCHIVE_BYTES_TRAILER]: String(read?.compressedSize ?? 0),
         }
       },
+      tar.sent,
     )
   } catch (err) {
-    await result // the archive's own problem (unreadable, bad gzip) explains a failed upload best
+    await tar.result // the archive's own problem (unreadable, bad gzip) explains a failed upload best
     throw err
   }
   if (r.status !== 204) {
-    tar.destroy()
+    await tar.result.catch(() => undefined)
     throw new Error(nodeError(r.text))
   }
-  const read = await result
+  const read = await tar.result
+  if (read === undefined) throw new Error(`${file}: the upload ended before the archive did`)
   if (sha256 !== undefined && read.sha256 !== sha256)
     throw new BackupChecksumError(file, sha256, read.sha256)
   return read.compressedSize

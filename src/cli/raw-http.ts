@@ -332,12 +332,14 @@ const UPLOAD_BUFFER_BYTES = 4 << 20
  * Sends `body` (chunked) and then the `trailers` it resolves once the body has ended, on a
  * connection of its own, and reads the answer (its body kept whatever its status). A node that
  * answers before the body is all sent (refusing it) is heard: the sending stops and the answer is
- * what resolves. Rejects as `download` does, or with what `body` or `trailers` throws.
+ * what resolves. `sent` sees each piece of the body once the socket has written it (its memory
+ * may then be reused). Rejects as `download` does, or with what `body` or `trailers` throws.
  */
 export function upload(
   req: UploadRequest,
   body: AsyncIterable<Uint8Array>,
   trailers: () => Promise<Readonly<Record<string, string>>>,
+  sent?: (piece: Uint8Array) => void,
 ): Promise<DownloadResult> {
   const { host, port } = hostPort(req.address)
   return new Promise((done, fail) => {
@@ -391,7 +393,8 @@ export function upload(
         if (piece.length === 0) continue
         socket.cork()
         socket.write(`${piece.length.toString(16)}\r\n`)
-        socket.write(piece)
+        if (sent === undefined) socket.write(piece)
+        else socket.write(piece, () => sent(piece))
         const roomy = socket.write('\r\n')
         socket.uncork()
         if (!roomy) await drainOrClose(socket)

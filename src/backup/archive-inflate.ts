@@ -1,0 +1,243 @@
+// The restore client's reading of a shard archive: the tar inside a `.tar.gz`, inflated as the file
+// is read, for a node that takes archives in `tar` form (it untars and checks the entries; this
+// side hashes the file and checks the gzip layer, on its own core, as influxd restore does).
+//
+// No streams: an async generator reads our indexed gzip members (each records its length) into
+// reused buffers, one member read ahead of the one being handed out. A stored member (what
+// ParallelGzip writes for data that does not shrink) is handed out as views of its buffer, which
+// goes back to the pool once the consumer says the last of them was sent; a deflated one is
+// inflated on the thread pool, up to four at once, in order. The first member without the length
+// subfield (an archive from influxd, or any other gzip) sends the rest of the file through zlib's
+// streaming gunzip. Memory stays at a few members whatever the archive's size.
+
+import { Buffer } from 'node:buffer'
+import { createHash } from 'node:crypto'
+import { open, type FileHandle } from 'node:fs/promises'
+import { Readable } from 'node:stream'
+import { promisify } from 'node:util'
+import { createGunzip, gunzip } from 'node:zlib'
+import { BufferPool } from '../util/index.js'
+import { BackupFileMissingError, BackupGzipError } from './errors.js'
+import { indexedLength, storedData } from './parallel-gunzip.js'
+import { INDEXED_HEADER_BYTES } from './parallel-gzip.js'
+
+const gunzipAsync = promisify(gunzip)
+
+/** Pool buffers hold a whole stored member of 1 MiB (ParallelGzip's piece) and the next header. */
+const MEMBER_BUFFER_BYTES = (1 << 20) + 4096
+/** Free member buffers kept: the upload's send buffer (4 MiB) and the members in flight. */
+const MEMBER_BUFFERS_KEPT = 12
+/** Deflated members inflating at once. */
+const INFLATING_AT_ONCE = 4
+/** Read size of the part of a file that is not made of indexed members. */
+const PLAIN_READ_BYTES = 1 << 20
+
+/** What an archive held, once its tar has been read to the end. */
+export interface InflatedArchive {
+  /** Lowercase hex sha256 of the `.tar.gz` bytes. */
+  readonly sha256: string
+  readonly compressedSize: number
+  readonly tarSize: number
+}
+
+/** Options of inflateArchive. */
+export interface InflateOptions {
+  /** Sees the size of every piece of the file read (for progress). */
+  readonly onRead?: (bytes: number) => void
+  /**
+   * The caller compares the file's sha256 with a manifest that recorded it when the archive was
+   * written (a Tidemark set): equal hashes prove the very bytes whose CRC-32s the writer computed,
+   * so stored members skip their CRC-32 (their structure and lengths are still checked).
+   */
+  readonly sha256Checked?: boolean
+}
+
+/** The tar of an archive as inflateArchive hands it out. */
+export interface ArchiveTar {
+  /**
+   * The tar's bytes, piece by piece, in order. A piece stays valid until it is passed to `sent`.
+   * Fails with BackupFileMissingError or BackupGzipError (naming the file and the compressed
+   * offset).
+   */
+  readonly pieces: AsyncIterable<Buffer>
+  /** Says a piece has been sent and its memory may be reused (pieces in the order they came). */
+  readonly sent: (piece: Uint8Array) => void
+  /**
+   * What the archive held once `pieces` has ended; the error `pieces` failed with; or undefined
+   * if the consumer stopped before the end.
+   */
+  readonly result: Promise<InflatedArchive | undefined>
+}
+
+function isZlibError(err: unknown): err is Error {
+  const code = (err as { code?: unknown } | undefined)?.code
+  return err instanceof Error && typeof code === 'string' && code.startsWith('Z_')
+}
+
+/** Reads into `buf` from `position` until it is full or the file ends; the bytes read. */
+async function readFully(fh: FileHandle, buf: Buffer, position: number): Promise<number> {
+  let done = 0
+  while (done < buf.length) {
+    const { bytesRead } = await fh.read(buf, done, buf.length - done, position + done)
+    if (bytesRead === 0) break
+    done += bytesRead
+  }
+  return done
+}
+
+/** The tar inside the `.tar.gz` at `path` (see ArchiveTar). Nothing is read before `pieces` is. */
+export function inflateArchive(path: string, options: InflateOptions = {}): ArchiveTar {
+  const hash = createHash('sha256')
+  const pool = new BufferPool(MEMBER_BUFFER_BYTES, MEMBER_BUFFERS_KEPT)
+  // Stored members whose views are out, oldest first, with the last view handed out of each.
+  const lent: { last: Uint8Array; buffer: Buffer }[] = []
+  let compressed = 0
+  let tarSize = 0
+  let settle: (r: InflatedArchive | undefined, err?: unknown) => void = () => undefined
+  const result = new Promise<InflatedArchive | undefined>((done, fail) => {
+    settle = (r, err) => (err === undefined ? done(r) : fail(err))
+  })
+  result.catch(() => undefined) // the same error reaches whoever reads `pieces`
+
+  const read = (n: number): void => {
+    compressed += n
+    options.onRead?.(n)
+  }
+
+  /** The rest of the file from `at`, as plain gzip through zlib. */
+  async function* plain(fh: FileHandle, at: number): AsyncGenerator<Buffer> {
+    const bytes = (async function* (): AsyncGenerator<Buffer> {
+      for (let position = at; ;) {
+        const buf = Buffer.allocUnsafe(PLAIN_READ_BYTES)
+        const n = await readFully(fh, buf, position)
+        if (n === 0) return
+        position += n
+        hash.update(buf.subarray(0, n))
+        read(n)
+        yield buf.subarray(0, n)
+      }
+    })()
+    const gz = createGunzip({ chunkSize: 256 * 1024 })
+    const source = Readable.from(bytes)
+    source.on('error', (err) => gz.destroy(err))
+    source.pipe(gz)
+    try {
+      for await (const piece of gz as AsyncIterable<Buffer>) {
+        tarSize += piece.length
+        yield piece
+      }
+    } finally {
+      source.destroy()
+      gz.destroy()
+    }
+  }
+
+  async function* members(fh: FileHandle): AsyncGenerator<Buffer> {
+    const inflating: { at: number; out: Promise<Buffer> }[] = []
+    async function* inflated(keep: number): AsyncGenerator<Buffer> {
+      while (inflating.length > keep) {
+        const first = inflating.shift() as (typeof inflating)[number]
+        let out: Buffer
+        try {
+          out = await first.out
+        } catch (err) {
+          throw isZlibError(err) ? new BackupGzipError(path, first.at, err.message, err) : err
+        }
+        tarSize += out.length
+        yield out
+      }
+    }
+    const take = (total: number, at: number): Promise<{ buffer: Buffer; n: number }> => {
+      const want = total + INDEXED_HEADER_BYTES
+      const buffer = want <= pool.size ? pool.take() : Buffer.allocUnsafe(want)
+      return readFully(fh, buffer.subarray(0, want), at).then((n) => ({ buffer, n }))
+    }
+    const first = Buffer.alloc(INDEXED_HEADER_BYTES)
+    let header = first.subarray(0, await readFully(fh, first, 0))
+    let at = 0
+    let next: Promise<{ buffer: Buffer; n: number }> | undefined
+    for (;;) {
+      const total = header.length === INDEXED_HEADER_BYTES ? indexedLength(header) : undefined
+      if (total === undefined) break
+      const { buffer, n } = await (next ?? take(total, at))
+      next = undefined
+      if (n < total) {
+        hash.update(buffer.subarray(0, n))
+        read(n)
+        yield* inflated(0)
+        throw new BackupGzipError(path, at + n, 'unexpected end of file')
+      }
+      const member = buffer.subarray(0, total)
+      hash.update(member)
+      read(total)
+      const memberAt = at
+      at += total
+      // The next member's header came with this one: copy it out, read that member meanwhile.
+      header = Buffer.from(buffer.subarray(total, n))
+      const nextTotal = header.length === INDEXED_HEADER_BYTES ? indexedLength(header) : undefined
+      if (nextTotal !== undefined) {
+        next = take(nextTotal, at)
+        next.catch(() => undefined) // awaited on the next turn, unless an error ends the loop first
+      }
+      const views = storedData(member, { checkCRC: options.sha256Checked !== true })
+      if (views === undefined) {
+        const out = gunzipAsync(member, {
+          chunkSize: Math.max(64 * 1024, member.readUInt32LE(total - 4) + 1024),
+        }).finally(() => pool.give(buffer))
+        out.catch(() => undefined) // awaited in order by inflated()
+        inflating.push({ at: memberAt, out })
+        yield* inflated(INFLATING_AT_ONCE - 1)
+        continue
+      }
+      yield* inflated(0)
+      const last = views.at(-1)
+      if (last === undefined) pool.give(buffer)
+      else lent.push({ last, buffer })
+      for (const v of views) {
+        tarSize += v.length
+        yield v
+      }
+    }
+    yield* inflated(0)
+    if (at === 0 || header.length > 0) yield* plain(fh, at)
+  }
+
+  async function* pieces(): AsyncGenerator<Buffer> {
+    let fh: FileHandle
+    try {
+      fh = await open(path, 'r')
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code
+      const e =
+        code === 'ENOENT' || code === 'EISDIR'
+          ? new BackupFileMissingError(path, 'the manifest', err)
+          : err
+      settle(undefined, e)
+      throw e
+    }
+    let ended = false
+    try {
+      yield* members(fh)
+      ended = true
+      settle({ sha256: hash.digest('hex'), compressedSize: compressed, tarSize })
+    } catch (err) {
+      const e = isZlibError(err) ? new BackupGzipError(path, compressed, err.message, err) : err
+      settle(undefined, e)
+      throw e
+    } finally {
+      if (!ended) settle(undefined)
+      await fh.close()
+    }
+  }
+
+  return {
+    pieces: pieces(),
+    sent: (piece) => {
+      const head = lent[0]
+      if (head === undefined || head.last !== piece) return
+      lent.shift()
+      pool.give(head.buffer)
+    },
+    result,
+  }
+}
