@@ -40,10 +40,12 @@ async function readAll(
   const a = inflateArchive(path, options)
   const parts: Buffer[] = []
   const buffers = new Set<ArrayBufferLike>()
-  for await (const piece of a.pieces) {
-    parts.push(Buffer.from(piece)) // a copy: the piece's memory is reused once sent
-    buffers.add(piece.buffer)
-    a.sent(piece)
+  for await (const pieces of a.pieces) {
+    for (const piece of pieces) {
+      parts.push(Buffer.from(piece)) // a copy: the piece's memory is reused once sent
+      buffers.add(piece.buffer)
+    }
+    a.sent(pieces)
   }
   return { tar: Buffer.concat(parts), result: await a.result, buffers: buffers.size }
 }
@@ -55,7 +57,7 @@ function sha256(b: Buffer): string {
 async function failsWith(path: string, code: string, message: RegExp, sha256Checked = false) {
   const a = inflateArchive(path, { sha256Checked })
   const consume = (async () => {
-    for await (const piece of a.pieces) a.sent(piece)
+    for await (const pieces of a.pieces) a.sent(pieces)
   })()
   const matches = (err: unknown): boolean =>
     (err as { code?: string }).code === code && message.test((err as Error).message)
@@ -83,7 +85,7 @@ describe('inflateArchive (the restore client reading an archive)', () => {
   it('keeps every member buffer while its pieces are not sent', async () => {
     const a = inflateArchive(file(await indexed(noise, 256 * 1024)))
     const buffers = new Set<ArrayBufferLike>()
-    for await (const piece of a.pieces) buffers.add(piece.buffer)
+    for await (const pieces of a.pieces) for (const piece of pieces) buffers.add(piece.buffer)
     assert.ok(buffers.size >= 13, `${buffers.size} buffers for 13 members`)
   })
 
@@ -159,8 +161,8 @@ describe('inflateArchive (the restore client reading an archive)', () => {
     const open = (): number => readdirSync('/proc/self/fd').length
     const before = open()
     const a = inflateArchive(path)
-    for await (const piece of a.pieces) {
-      assert.ok(piece.length > 0)
+    for await (const pieces of a.pieces) {
+      assert.ok(pieces.length > 0)
       assert.equal(open(), before + 1) // the archive
       break
     }

@@ -3,10 +3,11 @@
 // side hashes the file and checks the gzip layer, on its own core, as influxd restore does).
 //
 // No streams: an async generator reads our indexed gzip members (each records its length) into
-// reused buffers, one member read ahead of the one being handed out. A stored member (what
-// ParallelGzip writes for data that does not shrink) is handed out as views of its buffer, which
-// goes back to the pool once the consumer says the last of them was sent; a deflated one is
-// inflated on the thread pool, up to four at once, in order. The first member without the length
+// reused buffers, one member read ahead of the one being handed out, and hands out each member's
+// data as one list of pieces (the upload sends it as one chunk in one write). A stored member
+// (what ParallelGzip writes for data that does not shrink) is handed out as views of its buffer,
+// which goes back to the pool once the consumer says it was sent; a deflated one is inflated on
+// the thread pool, up to four at once, in order. The first member without the length
 // subfield (an archive from influxd, or any other gzip) sends the rest of the file through zlib's
 // streaming gunzip. Memory stays at a few members whatever the archive's size.
 
@@ -55,13 +56,13 @@ export interface InflateOptions {
 /** The tar of an archive as inflateArchive hands it out. */
 export interface ArchiveTar {
   /**
-   * The tar's bytes, piece by piece, in order. A piece stays valid until it is passed to `sent`.
-   * Fails with BackupFileMissingError or BackupGzipError (naming the file and the compressed
-   * offset).
+   * The tar's bytes in order, a list of pieces at a time (a gzip member's data). A list stays
+   * valid until it is passed to `sent`. Fails with BackupFileMissingError or BackupGzipError
+   * (naming the file and the compressed offset).
    */
-  readonly pieces: AsyncIterable<Buffer>
-  /** Says a piece has been sent and its memory may be reused (pieces in the order they came). */
-  readonly sent: (piece: Uint8Array) => void
+  readonly pieces: AsyncIterable<readonly Buffer[]>
+  /** Says a list has been sent and its memory may be reused (lists in the order they came). */
+  readonly sent: (pieces: readonly Buffer[]) => void
   /**
    * What the archive held once `pieces` has ended; the error `pieces` failed with; or undefined
    * if the consumer stopped before the end.
@@ -89,8 +90,8 @@ async function readFully(fh: FileHandle, buf: Buffer, position: number): Promise
 export function inflateArchive(path: string, options: InflateOptions = {}): ArchiveTar {
   const hash = createHash('sha256')
   const pool = new BufferPool(MEMBER_BUFFER_BYTES, MEMBER_BUFFERS_KEPT)
-  // Stored members whose views are out, oldest first, with the last view handed out of each.
-  const lent: { last: Uint8Array; buffer: Buffer }[] = []
+  // Stored members whose views are out, oldest first.
+  const lent: { views: readonly Buffer[]; buffer: Buffer }[] = []
   let compressed = 0
   let tarSize = 0
   let settle: (r: InflatedArchive | undefined, err?: unknown) => void = () => undefined
@@ -105,7 +106,7 @@ export function inflateArchive(path: string, options: InflateOptions = {}): Arch
   }
 
   /** The rest of the file from `at`, as plain gzip through zlib. */
-  async function* plain(fh: FileHandle, at: number): AsyncGenerator<Buffer> {
+  async function* plain(fh: FileHandle, at: number): AsyncGenerator<readonly Buffer[]> {
     const bytes = (async function* (): AsyncGenerator<Buffer> {
       for (let position = at; ;) {
         const buf = Buffer.allocUnsafe(PLAIN_READ_BYTES)
@@ -124,7 +125,7 @@ export function inflateArchive(path: string, options: InflateOptions = {}): Arch
     try {
       for await (const piece of gz as AsyncIterable<Buffer>) {
         tarSize += piece.length
-        yield piece
+        yield [piece]
       }
     } finally {
       source.destroy()
@@ -132,9 +133,9 @@ export function inflateArchive(path: string, options: InflateOptions = {}): Arch
     }
   }
 
-  async function* members(fh: FileHandle): AsyncGenerator<Buffer> {
+  async function* members(fh: FileHandle): AsyncGenerator<readonly Buffer[]> {
     const inflating: { at: number; out: Promise<Buffer> }[] = []
-    async function* inflated(keep: number): AsyncGenerator<Buffer> {
+    async function* inflated(keep: number): AsyncGenerator<readonly Buffer[]> {
       while (inflating.length > keep) {
         const first = inflating.shift() as (typeof inflating)[number]
         let out: Buffer
@@ -144,7 +145,7 @@ export function inflateArchive(path: string, options: InflateOptions = {}): Arch
           throw isZlibError(err) ? new BackupGzipError(path, first.at, err.message, err) : err
         }
         tarSize += out.length
-        yield out
+        yield [out]
       }
     }
     const take = (total: number, at: number): Promise<{ buffer: Buffer; n: number }> => {
@@ -190,19 +191,15 @@ export function inflateArchive(path: string, options: InflateOptions = {}): Arch
         continue
       }
       yield* inflated(0)
-      const last = views.at(-1)
-      if (last === undefined) pool.give(buffer)
-      else lent.push({ last, buffer })
-      for (const v of views) {
-        tarSize += v.length
-        yield v
-      }
+      lent.push({ views, buffer })
+      for (const v of views) tarSize += v.length
+      yield views
     }
     yield* inflated(0)
     if (at === 0 || header.length > 0) yield* plain(fh, at)
   }
 
-  async function* pieces(): AsyncGenerator<Buffer> {
+  async function* pieces(): AsyncGenerator<readonly Buffer[]> {
     let fh: FileHandle
     try {
       fh = await open(path, 'r')
@@ -232,9 +229,9 @@ export function inflateArchive(path: string, options: InflateOptions = {}): Arch
 
   return {
     pieces: pieces(),
-    sent: (piece) => {
+    sent: (views) => {
       const head = lent[0]
-      if (head === undefined || head.last !== piece) return
+      if (head === undefined || head.views !== views) return
       lent.shift()
       pool.give(head.buffer)
     },

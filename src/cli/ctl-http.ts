@@ -114,16 +114,16 @@ export class CtlConnection {
   /**
    * Uploads `body` to the data node on a socket of its own (raw-http.ts: the body written as
    * it is produced, with a deep send buffer), then the trailers `trailers` resolves to; reads the
-   * answer. `sent` sees each piece of the body once it has been written.
+   * answer. `sent` sees each item of the body once it has been written.
    */
-  async nodeUpload(
+  async nodeUpload<T extends Uint8Array | readonly Uint8Array[]>(
     node: string,
     method: string,
     path: string,
-    body: AsyncIterable<Uint8Array>,
+    body: AsyncIterable<T>,
     extraHeaders: Readonly<Record<string, string>>,
     trailers: () => Promise<Readonly<Record<string, string>>>,
-    sent?: (piece: Uint8Array) => void,
+    sent?: (item: T) => void,
   ): Promise<CtlReply> {
     try {
       const r = await upload(

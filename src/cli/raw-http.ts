@@ -332,14 +332,16 @@ const UPLOAD_BUFFER_BYTES = 4 << 20
  * Sends `body` (chunked) and then the `trailers` it resolves once the body has ended, on a
  * connection of its own, and reads the answer (its body kept whatever its status). A node that
  * answers before the body is all sent (refusing it) is heard: the sending stops and the answer is
- * what resolves. `sent` sees each piece of the body once the socket has written it (its memory
- * may then be reused). Rejects as `download` does, or with what `body` or `trailers` throws.
+ * what resolves. An item of `body` that is a list of pieces goes out as one chunk in one write
+ * (Node's socket spends ~50 µs of CPU per write: a 1 MiB member as sixteen writes cost the client
+ * ~0.5 ms per MB). `sent` sees each item once the socket has written it (its memory may then be
+ * reused). Rejects as `download` does, or with what `body` or `trailers` throws.
  */
-export function upload(
+export function upload<T extends Uint8Array | readonly Uint8Array[]>(
   req: UploadRequest,
-  body: AsyncIterable<Uint8Array>,
+  body: AsyncIterable<T>,
   trailers: () => Promise<Readonly<Record<string, string>>>,
-  sent?: (piece: Uint8Array) => void,
+  sent?: (item: T) => void,
 ): Promise<DownloadResult> {
   const { host, port } = hostPort(req.address)
   return new Promise((done, fail) => {
@@ -388,14 +390,20 @@ export function upload(
     })
     const send = async (): Promise<void> => {
       socket.write(requestHead(req.method, req, { 'Transfer-Encoding': 'chunked' }))
-      for await (const piece of body) {
+      for await (const item of body) {
         if (answered || socket.destroyed) return
-        if (piece.length === 0) continue
+        const pieces: readonly Uint8Array[] = item instanceof Uint8Array ? [item] : item
+        let bytes = 0
+        for (const p of pieces) bytes += p.length
+        if (bytes === 0) {
+          sent?.(item)
+          continue
+        }
         socket.cork()
-        socket.write(`${piece.length.toString(16)}\r\n`)
-        if (sent === undefined) socket.write(piece)
-        else socket.write(piece, () => sent(piece))
-        const roomy = socket.write('\r\n')
+        socket.write(`${bytes.toString(16)}\r\n`)
+        for (const p of pieces) if (p.length > 0) socket.write(p)
+        const roomy =
+          sent === undefined ? socket.write('\r\n') : socket.write('\r\n', () => sent(item))
         socket.uncork()
         if (!roomy) await drainOrClose(socket)
       }

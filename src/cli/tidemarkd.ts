@@ -7,6 +7,7 @@
 import { writeFile, rm } from 'node:fs/promises'
 import { loadConfig, renderConfig, startServer, type TidemarkServer } from '../server/index.js'
 import { FlagError, formatUsage, parseFlags } from './flags.js'
+import { crc32, snappy } from '../util/index.js'
 
 /** Tidemark's version, as `tidemarkd version` prints it. */
 export const VERSION = '0.1.0'
@@ -107,6 +108,13 @@ async function run(
     { version: VERSION, role, http: server.httpURL, data: config.data.dir, meta: config.meta.dir },
     'tidemarkd started',
   )
+  // The native CRC-32 and snappy bindings load on first use (~10-20 ms each, for the command-line
+  // tools that may never need them); a server checks a CRC-32 on every TSM block it reads and
+  // snappy decodes its WAL and string blocks, so it loads them now, before the first request.
+  setImmediate(() => {
+    crc32(new Uint8Array(0))
+    snappy()
+  })
   await new Promise<void>((resolve) => {
     const stop = (signal: string): void => {
       server.logger.info({ signal }, 'signal received; shutting down')
