@@ -1,10 +1,11 @@
 // Deep check of one TSM file before a restore trusts it: the reader validates the header, footer
-// and the whole index on open; then every block of every key (tombstoned ones too) is read with
-// its CRC-32 checked, its type byte compared with the index, and its first and last timestamps
-// (found without decoding the others) compared with the index entry's min and max time — the index has no checksum of its own, so this
-// is what catches a flipped bit there. Blocks are streamed, so memory does not grow with the file.
+// and the whole index on open; then TSMReader.checkBlocks reads every block of every key
+// (tombstoned ones too) with its CRC-32 checked, its type byte compared with the index, and its
+// first and last timestamps (found without decoding the others) compared with the index entry's
+// min and max time — the index has no checksum of its own, so this is what catches a flipped bit
+// there. Blocks are streamed, so memory does not grow with the file.
 
-import { blockTimeBounds, blockType, TSMCorruptError, TSMReader } from '../tsm/index.js'
+import { TSMReader } from '../tsm/index.js'
 
 /** What a checked TSM file holds. */
 export interface TSMCheckResult {
@@ -21,38 +22,9 @@ export interface TSMCheckResult {
 export async function checkTSMFile(path: string): Promise<TSMCheckResult> {
   const reader = await TSMReader.open(path, { applyTombstones: false })
   try {
-    const blocks = await reader.scanBlocks((i, type, e, data) => {
-      let bounds: { first: bigint; last: bigint } | undefined
-      try {
-        const found = blockType(data)
-        if (found !== type) {
-          throw new TSMCorruptError(path, e.offset, 'block type differs from the index', {
-            expected: type,
-            found,
-          })
-        }
-        bounds = blockTimeBounds(data)
-      } catch (err) {
-        if (err instanceof TSMCorruptError) throw err
-        throw new TSMCorruptError(
-          path,
-          e.offset,
-          `block cannot be decoded: ${(err as Error).message}`,
-          { key: reader.keyAtIndex(i) },
-          err,
-        )
-      }
-      if (bounds?.first !== e.minTime || bounds.last !== e.maxTime) {
-        throw new TSMCorruptError(path, e.offset, 'block times differ from the index entry', {
-          key: reader.keyAtIndex(i),
-          expected: `${e.minTime}..${e.maxTime}`,
-          found: `${bounds?.first ?? '-'}..${bounds?.last ?? '-'}`,
-        })
-      }
-    })
     return {
+      blockCount: await reader.checkBlocks(),
       keyCount: reader.keyCount,
-      blockCount: blocks,
       minTime: reader.minTime,
       maxTime: reader.maxTime,
     }

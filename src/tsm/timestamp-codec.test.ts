@@ -5,6 +5,7 @@ import {
   countTimestamps,
   decodeTimestamps,
   encodeTimestamps,
+  rleBoundsMatch,
   timestampBounds,
 } from './timestamp-codec.js'
 import { LARGE_PROPERTY, bytes, corrupt, hex, sameValues } from './codec-test-support.js'
@@ -108,6 +109,64 @@ describe('timestamp codec', () => {
       { numRuns: 300, ...LARGE_PROPERTY },
     )
     assert.equal(timestampBounds(new Uint8Array(0)), undefined)
+  })
+
+  it('matches run-length sections against index bounds in place exactly as decoding would', () => {
+    const bounds = (min: bigint, max: bigint): Buffer => {
+      const b = Buffer.alloc(20) // at offset 4, as inside an index
+      b.writeBigInt64BE(BigInt.asIntN(64, min), 4)
+      b.writeBigInt64BE(BigInt.asIntN(64, max), 12)
+      return b
+    }
+    fc.assert(
+      fc.property(
+        fc.bigInt({ min: I64_MIN, max: I64_MAX }),
+        fc.oneof(
+          fc.bigInt({ min: 0n, max: 10n ** 13n }),
+          fc.constantFrom(1n, S, 10n * S, 60n * S),
+          fc.bigInt({ min: 0n, max: I64_MAX }),
+        ),
+        fc.integer({ min: 1, max: 3000 }),
+        fc.boolean(),
+        fc.bigInt({ min: -3n, max: 3n }),
+        (t0, step, n, jitter, off) => {
+          const times = BigInt64Array.from({ length: n }, (_, i) =>
+            BigInt.asIntN(64, t0 + BigInt(i) * step + (jitter && i === n >> 1 ? 1n : 0n)),
+          )
+          const enc = Buffer.concat([Buffer.from([9, 9]), encodeTimestamps(times)]) // not at 0
+          const b = timestampBounds(enc.subarray(2))
+          assert.ok(b !== undefined)
+          for (const [min, max] of [
+            [b.first, b.last],
+            [b.first + off, b.last],
+            [b.first, b.last + off],
+          ] as const) {
+            const fast = rleBoundsMatch(enc, 2, enc.length, bounds(min, max), 4)
+            if (fast === undefined) continue // not run-length, or not exact in a double
+            assert.equal(
+              fast,
+              BigInt.asIntN(64, min) === b.first && BigInt.asIntN(64, max) === b.last,
+            )
+          }
+          if (!jitter && n > 1 && step > 0n && step * BigInt(n) < 2n ** 50n) {
+            // A regular series in range is run-length encoded and answered in place.
+            assert.equal(rleBoundsMatch(enc, 2, enc.length, bounds(b.first, b.last), 4), true)
+          }
+        },
+      ),
+      { numRuns: 400 },
+    )
+    // Truncated, with trailing bytes, or not run-length: not answered in place.
+    const rle = encodeTimestamps(BigInt64Array.from([T0, T0 + S, T0 + 2n * S]))
+    const b = bounds(T0, T0 + 2n * S)
+    assert.equal(rleBoundsMatch(rle, 0, rle.length, b, 4), true)
+    assert.equal(rleBoundsMatch(rle, 0, rle.length - 1, b, 4), undefined)
+    assert.equal(
+      rleBoundsMatch(Buffer.concat([rle, Buffer.from([0])]), 0, rle.length + 1, b, 4),
+      undefined,
+    )
+    const packed = encodeTimestamps(BigInt64Array.from([T0, T0 + 7n, T0 + 19n]))
+    assert.equal(rleBoundsMatch(packed, 0, packed.length, bounds(T0, T0 + 19n), 4), undefined)
   })
 
   it('round-trips regular and jittered series at every divisor, including runs of one', () => {

@@ -14,6 +14,7 @@ import { TSMCodecError } from './codec-errors.js'
 import {
   HI,
   LO,
+  MAX_DECODED_POINTS,
   POW10,
   SIMPLE8B_HI_LIMIT,
   SLOT_TIMES,
@@ -211,6 +212,71 @@ export function countTimestamps(buf: Uint8Array, options?: DecodeOptions): numbe
   }
   checkCount('timestamp', base, n, options)
   return n
+}
+
+/** The value smallUvarint read last. */
+let uvarintValue = 0
+
+/**
+ * Reads a uvarint of at most `maxBytes` bytes (at most 7: exact in a double) at `buf[p, end)`
+ * into `uvarintValue`, without allocating; the position after it, or -1 if it is longer or cut off.
+ */
+export function smallUvarint(buf: Uint8Array, p: number, end: number, maxBytes: number): number {
+  let value = 0
+  for (let scale = 1, k = 0; ; k++, scale *= 128) {
+    if (p >= end || k === maxBytes) return -1
+    const b = buf[p++] ?? 0
+    value += (b & 0x7f) * scale
+    if (b < 0x80) break
+  }
+  uvarintValue = value
+  return p
+}
+
+/** The value of the uvarint smallUvarint read last. */
+export function smallUvarintValue(): number {
+  return uvarintValue
+}
+
+/**
+ * Whether the run-length encoded timestamp section `buf[start, end)` (points at a fixed interval:
+ * the common shape) runs from the int64 at `bounds[at]` to the int64 at `bounds[at + 8]`, both
+ * big-endian as a TSM index entry holds its min and max time — read in place, allocating nothing.
+ * Undefined when it cannot tell that way (another encoding, a malformed section, a delta or span
+ * not exact in a double): timestampBounds decodes such a section and says what is wrong with it.
+ */
+export function rleBoundsMatch(
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  bounds: Uint8Array,
+  at: number,
+): boolean | undefined {
+  const head = buf[start] ?? 0
+  if (head >>> 4 !== RLE || end - start < 11 || end > buf.length) return undefined
+  const mul = POW10[head & 15] ?? 1
+  // Two uvarints of at most 7 bytes (49 bits) each: the scaled delta, then the count.
+  const afterDelta = smallUvarint(buf, start + 9, end, 7)
+  if (afterDelta < 0) return undefined
+  const delta = uvarintValue
+  // The count ends the section: trailing bytes are for timestampBounds to report.
+  if (smallUvarint(buf, afterDelta, end, 7) !== end) return undefined
+  const count = uvarintValue
+  if (count === 0 || count > MAX_DECODED_POINTS) return undefined
+  const span = delta * mul * (count - 1)
+  if (!Number.isSafeInteger(span)) return undefined
+  const firstHi = getU32(buf, start + 1)
+  const firstLo = getU32(buf, start + 5)
+  if (firstHi !== getU32(bounds, at) || firstLo !== getU32(bounds, at + 4)) return false
+  // The last timestamp: first + span, modulo 2^64 as int64 addition wraps.
+  const spanHi = Math.floor(span / 2 ** 32)
+  let lo = firstLo + (span - spanHi * 2 ** 32)
+  let hi = firstHi + spanHi
+  if (lo >= 2 ** 32) {
+    lo -= 2 ** 32
+    hi += 1
+  }
+  return hi % 2 ** 32 === getU32(bounds, at + 8) && lo === getU32(bounds, at + 12)
 }
 
 interface RLEHeader {

@@ -203,6 +203,19 @@ export class TSMIndex {
     return off + 5 + this.#view.getUint16(off)
   }
 
+  /** The index region, read-only: for loops that read entries in place (entriesStartAt). */
+  get bytes(): Buffer {
+    return this.#buf
+  }
+
+  /**
+   * Where in `bytes` key `i`'s entries start: INDEX_ENTRY_SIZE bytes each, big-endian min time and
+   * max time (int64), offset (uint64) and size (uint32).
+   */
+  entriesStartAt(i: number): number {
+    return this.#entriesStart(i)
+  }
+
   /** Entry `e` of key `i`. */
   entryAt(i: number, e: number): IndexEntry {
     const p = this.#entriesStart(i) + e * INDEX_ENTRY_SIZE

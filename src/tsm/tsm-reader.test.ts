@@ -389,6 +389,7 @@ describe('TSM reader', () => {
             return true
           }
           await assert.rejects(r.readAll(key), check)
+          await assert.rejects(r.checkBlocks(), check)
           await assert.rejects(
             r.readBlock(r.entries(key)[0] ?? { minTime: 0n, maxTime: 0n, offset: 0, size: 0 }),
             check,
@@ -407,6 +408,77 @@ describe('TSM reader', () => {
             /^checksum mismatch: expected [0-9a-f]{8}, found [0-9a-f]{8}$/,
           )
           await r.close()
+        }
+      }
+    })
+  })
+
+  it('checks every block against its index entry: CRC, type, first and last time, for every timestamp encoding', async () => {
+    await withDir(async (dir) => {
+      const irregular = (n: number): Values => ({
+        kind: 'float',
+        times: BigInt64Array.from({ length: n }, (_, i) => T0 + BigInt(i) * SEC + BigInt(i % 7)),
+        values: Float64Array.from({ length: n }, (_, i) => i * 1.5),
+      })
+      const far: Values = {
+        kind: 'integer',
+        times: BigInt64Array.from([-(2n ** 62n), 0n, 2n ** 62n]), // raw: deltas too large to pack
+        values: BigInt64Array.from([1n, 2n, 3n]),
+      }
+      const path = join(dir, 'all.tsm')
+      await writeTSM(path, [
+        ['a#!~#regular', ints(2500)], // run-length timestamps, three blocks
+        ['b#!~#irregular', irregular(1500)], // packed timestamps, two blocks
+        ['c#!~#far', far],
+        ['d#!~#one', ints(1, T0 + 5n)],
+      ])
+      const good = await readFile(path)
+      const r = await TSMReader.open(path)
+      assert.equal(await r.checkBlocks(), 7)
+      const entries = ['a#!~#regular', 'b#!~#irregular', 'c#!~#far', 'd#!~#one'].map(
+        (k) => r.entries(k)[0] as { offset: number },
+      )
+      await r.close()
+      // Where each key's type byte and first index entry are (the index has no checksum).
+      const indexStart = Number(good.readBigUInt64BE(good.length - 8))
+      const places: { type: number; entry: number }[] = []
+      for (let pos = indexStart; pos < good.length - 8;) {
+        const keyLen = good.readUInt16BE(pos)
+        const type = pos + 2 + keyLen
+        places.push({ type, entry: type + 3 })
+        pos = type + 3 + good.readUInt16BE(type + 1) * 28
+      }
+      const bad = join(dir, 'bad.tsm')
+      const refused = async (edit: (b: Buffer) => void, offset: number, reason: RegExp) => {
+        const b = Buffer.from(good)
+        edit(b)
+        await writeFile(bad, b)
+        const x = await TSMReader.open(bad)
+        try {
+          await assert.rejects(x.checkBlocks(), corruptAt(bad, offset, reason))
+        } finally {
+          await x.close()
+        }
+      }
+      for (const [k, place] of places.entries()) {
+        const offset = entries[k]?.offset ?? -1
+        await refused(
+          (b) => b.writeUInt8(b.readUInt8(place.type) === 0 ? 1 : 0, place.type),
+          offset,
+          /block type differs from the index/,
+        )
+        // Times moved so the index stays valid (min ≤ max), as a flipped bit there could leave it.
+        for (const [field, by] of [
+          [0, -1n], // min time one nanosecond early
+          [8, 1n], // max time one nanosecond late
+          [8, 2n ** 40n], // max time much later
+        ] as const) {
+          const at = place.entry + field
+          await refused(
+            (b) => b.writeBigInt64BE(b.readBigInt64BE(at) + by, at),
+            offset,
+            /block times differ from the index entry/,
+          )
         }
       }
     })

@@ -11,12 +11,13 @@ import { open } from 'node:fs/promises'
 import type { FileHandle } from 'node:fs/promises'
 import type { Values } from '../lineprotocol/index.js'
 import { NotOpenError, crc32 } from '../util/index.js'
-import { decodeBlock, fieldTypeOfBlock } from './block.js'
+import { blockTimeBounds, blockType, decodeBlock, fieldTypeOfBlock } from './block.js'
 import { TSMCorruptError } from './file-errors.js'
 import { tombstonePathFor } from './file-name.js'
 import { concatValues, emptyValues, excludeTimeRanges, sortLastWins } from './file-values.js'
 import type { TimeRange } from './file-values.js'
-import { TSMIndex, TSM_HEADER_SIZE } from './tsm-index.js'
+import { INDEX_ENTRY_SIZE, TSMIndex, TSM_HEADER_SIZE } from './tsm-index.js'
+import { rleBoundsMatch, smallUvarint, smallUvarintValue } from './timestamp-codec.js'
 import type { IndexEntry } from './tsm-index.js'
 import { readTombstones } from './tombstone.js'
 import type { TombstoneRecord } from './tombstone.js'
@@ -229,7 +230,6 @@ export class TSMReader {
     return this.#find(key) >= 0
   }
 
-  /** The block type (0 float … 4 unsigned) of `key`, or undefined if it is not in the file. */
   /** Every live key with its block type, in key order (no lookup per key, unlike keys() + type()). */
   *keysWithTypes(): IterableIterator<[key: string, type: number]> {
     for (let i = 0; i < this.#index.keyCount; i++) {
@@ -237,6 +237,7 @@ export class TSMReader {
     }
   }
 
+  /** The block type (0 float … 4 unsigned) of `key`, or undefined if it is not in the file. */
   type(key: string | Uint8Array): number | undefined {
     const i = this.#find(key)
     return i < 0 ? undefined : this.#index.typeAt(i)
@@ -371,7 +372,7 @@ export class TSMReader {
         this.#checkOpen()
         const entry = this.#index.entryAt(i, e)
         if (entry.offset < chunkStart || entry.offset + entry.size > chunkStart + chunk.length) {
-          chunk = await this.#readAhead(entry)
+          chunk = await this.#readAhead(entry.offset, entry.size)
           chunkStart = entry.offset
         }
         const at = entry.offset - chunkStart
@@ -380,45 +381,95 @@ export class TSMReader {
     }
   }
 
-  /** The bytes from `entry`'s block on, at least the block and up to 1 MiB (not past the index). */
-  #readAhead(entry: IndexEntry, into?: Buffer): Promise<Buffer> {
-    const ahead = Math.min(READ_AHEAD_BYTES, this.#indexStart - entry.offset)
-    return readExactly(this.#fh, this.path, entry.offset, Math.max(entry.size, ahead), into)
+  /** The bytes from the block at `offset` on, at least its `size` and up to 1 MiB (not past the index). */
+  #readAhead(offset: number, size: number, into?: Buffer): Promise<Buffer> {
+    const ahead = Math.min(READ_AHEAD_BYTES, this.#indexStart - offset)
+    return readExactly(this.#fh, this.path, offset, Math.max(size, ahead), into)
   }
 
   /**
-   * Calls `visit` with the CRC-checked data of every block of every key, tombstoned ones
-   * included, in index order — the loop of blocks() without a promise or a key string per
-   * block (a restore checks every block it receives). A mismatch throws ERR_TSM_CORRUPT;
-   * so does whatever `visit` throws. `data` is valid during the call only (the read buffer is
-   * reused). Resolves to the number of blocks.
+   * Checks every block of every key (tombstoned ones too) against the index without decoding its
+   * values: its CRC-32, its type byte, and its first and last timestamps against the index entry's
+   * min and max time — the index has no checksum of its own, so this is what catches a flipped bit
+   * there. Run-length encoded timestamps (points at a fixed interval) are checked in place, with no
+   * allocation per block; other encodings through timestampBounds. Reads 1 MiB at a time into one
+   * reused buffer, so memory does not grow with the file. Throws TSMCorruptError
+   * (ERR_TSM_CORRUPT) at the first bad block, with its offset; resolves to the number of blocks.
    */
-  async scanBlocks(
-    visit: (keyIndex: number, type: number, entry: IndexEntry, data: Uint8Array) => void,
-  ): Promise<number> {
+  async checkBlocks(): Promise<number> {
     this.#checkOpen()
-    let chunk: Buffer = Buffer.alloc(0)
+    const index = this.#index
+    const entries = index.bytes
+    const reuse = Buffer.allocUnsafe(READ_AHEAD_BYTES)
+    let chunk: Buffer = reuse.subarray(0, 0)
     let chunkStart = 0
     let blocks = 0
-    // One read buffer for the whole scan (blocks are visited before the next read): a fresh
-    // megabyte per read costs page faults and garbage collections.
-    const reuse = Buffer.allocUnsafe(READ_AHEAD_BYTES)
-    for (let i = 0; i < this.#index.keyCount; i++) {
-      const type = this.#index.typeAt(i)
-      const count = this.#index.entryCountAt(i)
-      for (let e = 0; e < count; e++) {
-        const entry = this.#index.entryAt(i, e)
-        if (entry.offset < chunkStart || entry.offset + entry.size > chunkStart + chunk.length) {
-          chunk = await this.#readAhead(entry, reuse)
+    for (let i = 0; i < index.keyCount; i++) {
+      const type = index.typeAt(i)
+      const count = index.entryCountAt(i)
+      let p = index.entriesStartAt(i)
+      for (let e = 0; e < count; e++, p += INDEX_ENTRY_SIZE) {
+        // Offsets and sizes were validated against the data section when the index was parsed.
+        const offset = entries.readUInt32BE(p + 16) * 2 ** 32 + entries.readUInt32BE(p + 20)
+        const size = entries.readUInt32BE(p + 24)
+        if (offset < chunkStart || offset + size > chunkStart + chunk.length) {
+          chunk = await this.#readAhead(offset, size, reuse)
           this.#checkOpen()
-          chunkStart = entry.offset
+          chunkStart = offset
         }
-        const at = entry.offset - chunkStart
-        visit(i, type, entry, this.#checked(chunk.subarray(at, at + entry.size), entry.offset))
+        const at = offset - chunkStart
+        const data = chunk.subarray(at + 4, at + size)
+        if (crc32(data) !== chunk.readUInt32BE(at))
+          this.#checked(chunk.subarray(at, at + size), offset)
+        if (data[0] !== type || this.#rleTimesMatch(data, entries, p) !== true)
+          this.#checkBlockTimes(i, type, index.entryAt(i, e), data)
         blocks++
       }
     }
     return blocks
+  }
+
+  /** rleBoundsMatch on block `data`'s timestamp section, against the index entry at `entries[p]`. */
+  #rleTimesMatch(data: Buffer, entries: Buffer, p: number): boolean | undefined {
+    // The section's length: a uvarint after the type byte (one or two bytes in practice).
+    const q = smallUvarint(data, 1, data.length, 4)
+    if (q < 0) return undefined
+    const length = smallUvarintValue()
+    return rleBoundsMatch(data, q, q + length, entries, p)
+  }
+
+  /**
+   * The slow check of one block (any timestamp encoding): its type byte against the index, then
+   * its first and last timestamps, decoded, against the entry's. Throws TSMCorruptError.
+   */
+  #checkBlockTimes(keyIndex: number, type: number, e: IndexEntry, data: Uint8Array): void {
+    let bounds: { first: bigint; last: bigint } | undefined
+    try {
+      const found = blockType(data)
+      if (found !== type) {
+        throw new TSMCorruptError(this.path, e.offset, 'block type differs from the index', {
+          expected: type,
+          found,
+        })
+      }
+      bounds = blockTimeBounds(data)
+    } catch (err) {
+      if (err instanceof TSMCorruptError) throw err
+      throw new TSMCorruptError(
+        this.path,
+        e.offset,
+        `block cannot be decoded: ${(err as Error).message}`,
+        { key: this.keyAtIndex(keyIndex) },
+        err,
+      )
+    }
+    if (bounds?.first !== e.minTime || bounds.last !== e.maxTime) {
+      throw new TSMCorruptError(this.path, e.offset, 'block times differ from the index entry', {
+        key: this.keyAtIndex(keyIndex),
+        expected: `${e.minTime}..${e.maxTime}`,
+        found: `${bounds?.first ?? '-'}..${bounds?.last ?? '-'}`,
+      })
+    }
   }
 
   /** The key at position `keyIndex` of the index (for messages about a block scanBlocks visited). */
