@@ -3,7 +3,13 @@ export { TidemarkError, NotOpenError, ShortBufferError } from './errors.js'
 export type { ErrorFields } from './errors.js'
 export { ByteReader, ByteWriter, uvarintSize } from './bytes.js'
 export { crc32 } from './crc32.js'
-export { tempPathFor, fsyncDir, writeFileDurable, writeStreamToFile } from './durable-file.js'
+export {
+  tempPathFor,
+  fsyncDir,
+  writeFileDurable,
+  writeStreamToFile,
+  WriteBehind,
+} from './durable-file.js'
 export { listenOn, closeServer, keepConnectionsLikeGo } from './http-server.js'
 export { goJSONString } from './go-json-string.js'
 export { mapInOrder } from './map-in-order.js'
