@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { closeSync, fdatasync, openSync, writeSync } from 'node:fs'
+import type { fdatasync } from 'node:fs'
+import { closeSync, openSync, writeSync } from 'node:fs'
 import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
