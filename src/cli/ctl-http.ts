@@ -1,16 +1,13 @@
 // How tidemark-ctl talks to a Tidemark node: the meta API (`-bind`, /data, /show, /shards) and the
 // data node's node API (src/server/node-api.ts: shard archives, their fingerprints, restore
 // uploads), both with the same credentials (-auth-type basic -user -pwd, or -auth-type jwt -user
-// -secret: a short-lived HS512 token, as influxd-ctl signs one). Plain node:http rather
-// than fetch: a command starts ~100 ms sooner without loading undici. Archives go both ways
-// through raw-http.ts instead, on sockets of their own.
+// -secret: a short-lived HS512 token, as influxd-ctl signs one). Every request goes through
+// raw-http.ts, one connection each: neither fetch (undici costs a command ~100 ms to load) nor
+// node:http's client (~25 ms of cold start on a command's first request).
 
 import { Buffer } from 'node:buffer'
-import { request as httpRequest, type IncomingMessage } from 'node:http'
-import type { Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
 import { signToken } from '../meta/index.js'
-import { ConnectionError, nodeTimeoutMs, upload } from './raw-http.js'
+import { ConnectionError, exchange, nodeTimeoutMs, upload } from './raw-http.js'
 
 /** An answer whose body has been read. */
 export interface CtlReply {
@@ -42,13 +39,6 @@ export function authHeaders(
   }
 }
 
-/** Reads the whole body of `res`. */
-async function bodyOf(res: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = []
-  for await (const c of res) chunks.push(c as Buffer)
-  return Buffer.concat(chunks)
-}
-
 /** The `error` of a JSON answer, or its text. */
 function reason(text: string): string {
   const t = text.trim()
@@ -59,19 +49,24 @@ function reason(text: string): string {
   }
 }
 
-/** Sends one request; resolves with the response (its body unread). Connection errors reject with the cause's message. */
-function send(
-  url: string,
+/**
+ * Sends one request and reads the whole answer; a connection that fails rejects with its cause's
+ * message (ECONNREFUSED, ...). No idle timeout: a meta operation or a restore's commit may work
+ * for a long time before it answers.
+ */
+async function send(
+  address: string,
+  path: string,
   method: string,
   headers: Readonly<Record<string, string>>,
-  body?: Buffer | string | Readable,
-): Promise<IncomingMessage> {
-  return new Promise((done, fail) => {
-    const req = httpRequest(url, { method, headers }, done)
-    req.on('error', fail)
-    if (body === undefined || typeof body === 'string' || Buffer.isBuffer(body)) req.end(body)
-    else pipeline(body, req).catch((err: unknown) => req.destroy(err as Error))
-  })
+  body?: Buffer | string,
+): Promise<{ status: number; body: Buffer }> {
+  try {
+    return await exchange({ address, path, method, headers, timeoutMs: 0, body })
+  } catch (err) {
+    if (err instanceof ConnectionError) throw new Error(err.message)
+    throw err
+  }
 }
 
 /** A meta node and the data nodes it names, plus where command output goes. */
@@ -99,16 +94,16 @@ export class CtlConnection {
     node: string,
     method: string,
     path: string,
-    body?: Buffer | string | Readable,
+    body?: Buffer | string,
     extraHeaders: Record<string, string> = {},
   ): Promise<CtlReply> {
-    let res: IncomingMessage
+    let res: { status: number; body: Buffer }
     try {
-      res = await send(`http://${node}${path}`, method, { ...this.#headers, ...extraHeaders }, body)
+      res = await send(node, path, method, { ...this.#headers, ...extraHeaders }, body)
     } catch (err) {
       throw new Error(`cannot reach the data node at ${node}: ${(err as Error).message}`)
     }
-    return { status: res.statusCode ?? 0, text: (await bodyOf(res)).toString('utf8') }
+    return { status: res.status, text: res.body.toString('utf8') }
   }
 
   /**
@@ -147,18 +142,17 @@ export class CtlConnection {
 
   /** The body of a meta API GET (e.g. /data: the meta.Data protobuf); anything but 200 throws with the node's reason. */
   async metaBytes(path: string): Promise<Buffer> {
-    let r: IncomingMessage
+    let r: { status: number; body: Buffer }
     try {
-      r = await send(`http://${this.#bind}${path}`, 'GET', this.#headers)
+      r = await send(this.#bind, path, 'GET', this.#headers)
     } catch (err) {
       throw new Error(`cannot reach the meta node at ${this.#bind}: ${(err as Error).message}`)
     }
-    const body = await bodyOf(r)
-    if (r.statusCode !== 200)
+    if (r.status !== 200)
       throw new Error(
-        `meta node ${this.#bind} answered ${r.statusCode ?? 0}: ${reason(body.toString('utf8'))}`,
+        `meta node ${this.#bind} answered ${r.status}: ${reason(r.body.toString('utf8'))}`,
       )
-    return body
+    return r.body
   }
 
   /**
@@ -166,10 +160,11 @@ export class CtlConnection {
    * node's reason alone (its `error`), which the commands print as is.
    */
   async metaPost<T>(path: string, body: unknown): Promise<T> {
-    let r: IncomingMessage
+    let r: { status: number; body: Buffer }
     try {
       r = await send(
-        `http://${this.#bind}${path}`,
+        this.#bind,
+        path,
         'POST',
         { ...this.#headers, 'Content-Type': 'application/json' },
         JSON.stringify(body),
@@ -177,10 +172,9 @@ export class CtlConnection {
     } catch (err) {
       throw new Error(`cannot reach the meta node at ${this.#bind}: ${(err as Error).message}`)
     }
-    const text = (await bodyOf(r)).toString('utf8')
-    if (r.statusCode === 401)
-      throw new Error(`meta node ${this.#bind} answered 401: ${reason(text)}`)
-    if (r.statusCode !== 200) throw new Error(reason(text))
+    const text = r.body.toString('utf8')
+    if (r.status === 401) throw new Error(`meta node ${this.#bind} answered 401: ${reason(text)}`)
+    if (r.status !== 200) throw new Error(reason(text))
     return JSON.parse(text) as T
   }
 

@@ -4,8 +4,7 @@
 // here as influxd restore does), which verifies again, plans against the live metastore and
 // installs everything atomically. Output lines are the seed's.
 
-import { createReadStream } from 'node:fs'
-import { stat } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
 import { basename, dirname, join } from 'node:path'
 import {
@@ -256,7 +255,7 @@ export async function runRestore(
   }
 }
 
-/** Uploads one file of the set as it is; resolves to its size. */
+/** Uploads one file of the set (a manifest or the .meta: small) as it is; resolves to its size. */
 async function uploadFile(
   conn: CtlConnection,
   node: string,
@@ -264,16 +263,15 @@ async function uploadFile(
   file: string,
   name: string,
 ): Promise<number> {
-  const size = (await stat(file)).size
+  const bytes = await readFile(file)
   const r = await conn.nodeRequest(
     node,
     'PUT',
     `/restore/${token}/${encodeURIComponent(name)}`,
-    createReadStream(file),
-    { 'Content-Length': String(size) },
+    bytes,
   )
   if (r.status !== 204) throw new Error(`data node ${node} refused ${name}: ${nodeError(r.text)}`)
-  return size
+  return bytes.length
 }
 
 /**

@@ -8,6 +8,7 @@ import fc from 'fast-check'
 import {
   ConnectionError,
   download,
+  exchange,
   MalformedResponseError,
   ResponseParser,
   type DownloadResult,
@@ -374,5 +375,108 @@ describe('http upload', () => {
       ),
       (err: unknown) => err instanceof ConnectionError,
     )
+  })
+})
+
+describe('http exchange (small requests)', () => {
+  it('sends a method, headers and a body with its length, and reads the whole answer, whatever its status', async () => {
+    const seen: { method: string; length: string; body: Buffer; auth: string }[] = []
+    const server = createHTTPServer((req, res) => {
+      const parts: Buffer[] = []
+      req.on('data', (d: Buffer) => parts.push(d))
+      req.on('end', () => {
+        const body = Buffer.concat(parts)
+        seen.push({
+          method: req.method ?? '',
+          length: req.headers['content-length'] ?? '',
+          body,
+          auth: req.headers.authorization ?? '',
+        })
+        if (req.url === '/refuse') res.writeHead(409).end('{"error":"no"}')
+        else if (req.url === '/slow') setTimeout(() => res.end('late'), 300)
+        else res.end(`got ${body.length}`)
+      })
+    })
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+    const address = `127.0.0.1:${(server.address() as AddressInfo).port}`
+    try {
+      const headers = { Authorization: 'Basic eDp5' }
+      const big = randomBytes(300_000)
+      const r = await exchange({
+        address,
+        path: '/',
+        method: 'PUT',
+        headers,
+        timeoutMs: 0,
+        body: big,
+      })
+      assert.deepEqual([r.status, r.body.toString()], [200, 'got 300000'])
+      const p = await exchange({
+        address,
+        path: '/',
+        method: 'POST',
+        headers,
+        timeoutMs: 0,
+        body: '{}',
+      })
+      assert.equal(p.body.toString(), 'got 2')
+      const g = await exchange({ address, path: '/', method: 'GET', headers: {}, timeoutMs: 0 })
+      assert.equal(g.body.toString(), 'got 0')
+      const d = await exchange({ address, path: '/', method: 'DELETE', headers: {}, timeoutMs: 0 })
+      assert.equal(d.status, 200)
+      assert.deepEqual(
+        seen.map((s) => [s.method, s.length, s.body.length, s.auth]),
+        [
+          ['PUT', '300000', 300_000, 'Basic eDp5'],
+          ['POST', '2', 2, 'Basic eDp5'],
+          ['GET', '', 0, ''],
+          ['DELETE', '0', 0, ''],
+        ],
+      )
+      assert.deepEqual(seen[0]?.body, big)
+      const no = await exchange({
+        address,
+        path: '/refuse',
+        method: 'POST',
+        headers: {},
+        timeoutMs: 0,
+        body: 'x',
+      })
+      assert.deepEqual([no.status, no.body.toString()], [409, '{"error":"no"}'])
+      // No idle timeout with 0 (a commit may work long before it answers); one with a limit.
+      const late = await exchange({
+        address,
+        path: '/slow',
+        method: 'GET',
+        headers: {},
+        timeoutMs: 0,
+      })
+      assert.equal(late.body.toString(), 'late')
+      await assert.rejects(
+        exchange({ address, path: '/slow', method: 'GET', headers: {}, timeoutMs: 100 }),
+        (err: unknown) => err instanceof ConnectionError && /no answer for 0.1s/.test(err.message),
+      )
+    } finally {
+      server.close()
+    }
+    await assert.rejects(
+      exchange({ address, path: '/', method: 'GET', headers: {}, timeoutMs: 0 }),
+      (err: unknown) => err instanceof ConnectionError && /ECONNREFUSED/.test(err.message),
+    )
+  })
+
+  it('refuses an answer cut short', async () => {
+    const { server, address } = await serve((socket) =>
+      socket.end('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nonly this'),
+    )
+    try {
+      await assert.rejects(
+        exchange({ address, path: '/', method: 'GET', headers: {}, timeoutMs: 0 }),
+        (err: unknown) =>
+          err instanceof ConnectionError && /before the answer was whole/.test(err.message),
+      )
+    } finally {
+      server.close()
+    }
   })
 })

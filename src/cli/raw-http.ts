@@ -1,7 +1,8 @@
 // Shard archives to and from data nodes over plain sockets, without node:http. A GET whose body is
-// handed over piece by piece as it comes off the socket; and an upload (`upload`) that writes a
+// handed over piece by piece as it comes off the socket; an upload (`upload`) that writes a
 // body as it is produced, chunked, with trailers, buffering up to 4 MiB in the socket so that the
-// producer rarely waits for a drain (node:http's request waits at every 16 KiB).
+// producer rarely waits for a drain (node:http's request waits at every 16 KiB); and the small
+// requests of tidemark-ctl (`exchange`: a whole body each way).
 // tidemark-ctl downloads shard archives with it: node:http's client costs ~2 ms of CPU per MB of
 // body (its parser copies every piece into a new Buffer and pushes it through a Readable), as much
 // as hashing and writing the archive together; here the socket reads into one reused buffer
@@ -35,7 +36,10 @@ export interface DownloadRequest {
   readonly address: string
   readonly path: string
   readonly headers: Readonly<Record<string, string>>
-  /** The socket is closed after this long without a byte (before the head or in the body). */
+  /**
+   * The socket is closed after this long without a byte (before the head or in the body); 0
+   * waits as long as the connection lives.
+   */
   readonly timeoutMs: number
 }
 
@@ -276,6 +280,43 @@ export function download(
   onHead: (head: DownloadHead) => void,
   onBody: (bytes: Buffer) => void,
 ): Promise<DownloadResult> {
+  return send(req, 'GET', undefined, onHead, onBody)
+}
+
+/** A small request with its whole body (none for a GET), and its whole answer. */
+export interface ExchangeRequest extends DownloadRequest {
+  readonly method: string
+  readonly body?: Buffer | string
+}
+
+/**
+ * Sends `req` (its body with a Content-Length) on a new connection and reads the whole answer:
+ * what the command-line tool asks the meta API and the node API besides archives (node:http's
+ * client costs ~25 ms of cold start on its first request; this one, ~10). Rejects as `download`
+ * does, and with ConnectionError for an answer cut short.
+ */
+export async function exchange(req: ExchangeRequest): Promise<{ status: number; body: Buffer }> {
+  const parts: Buffer[] = []
+  const body = typeof req.body === 'string' ? Buffer.from(req.body) : req.body
+  const r = await send(
+    req,
+    req.method,
+    body,
+    () => undefined,
+    (b) => parts.push(Buffer.from(b)),
+  )
+  if (!r.complete) throw new ConnectionError('the connection closed before the answer was whole')
+  return { status: r.status, body: r.status === 200 ? Buffer.concat(parts) : r.body }
+}
+
+/** One request on a new connection (its head, and `body` with a Content-Length), read by ResponseParser. */
+function send(
+  req: DownloadRequest,
+  method: string,
+  body: Buffer | undefined,
+  onHead: (head: DownloadHead) => void,
+  onBody: (bytes: Buffer) => void,
+): Promise<DownloadResult> {
   const { host, port } = hostPort(req.address)
   return new Promise((done, fail) => {
     const parser = new ResponseParser(onHead, onBody)
@@ -304,9 +345,10 @@ export function download(
       },
     })
     socket.setNoDelay(true)
-    socket.setTimeout(req.timeoutMs, () =>
-      socket.destroy(new Error(`no answer for ${req.timeoutMs / 1000}s`)),
-    )
+    if (req.timeoutMs > 0)
+      socket.setTimeout(req.timeoutMs, () =>
+        socket.destroy(new Error(`no answer for ${req.timeoutMs / 1000}s`)),
+      )
     socket.on('error', (err) => {
       broken ??= err
     })
@@ -316,7 +358,13 @@ export function download(
       if (!complete && broken !== undefined) return fail(new ConnectionError(broken.message))
       done(parser.result(complete))
     })
-    socket.write(requestHead('GET', req, {}))
+    if (body === undefined && method === 'GET') socket.write(requestHead(method, req, {}))
+    else {
+      socket.cork()
+      socket.write(requestHead(method, req, { 'Content-Length': String(body?.length ?? 0) }))
+      if (body !== undefined && body.length > 0) socket.write(body)
+      socket.uncork()
+    }
   })
 }
 
@@ -359,9 +407,10 @@ export function upload<T extends Uint8Array | readonly Uint8Array[]>(
     } as SocketConstructorOpts)
     socket.connect(port, host)
     socket.setNoDelay(true)
-    socket.setTimeout(req.timeoutMs, () =>
-      socket.destroy(new Error(`no answer for ${req.timeoutMs / 1000}s`)),
-    )
+    if (req.timeoutMs > 0)
+      socket.setTimeout(req.timeoutMs, () =>
+        socket.destroy(new Error(`no answer for ${req.timeoutMs / 1000}s`)),
+      )
     socket.on('data', (d: Buffer) => {
       if (failed !== undefined) return
       try {
