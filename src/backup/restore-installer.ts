@@ -58,6 +58,8 @@ export interface RestoredShard {
 
 /** Archives extracted and checked at the same time. */
 const EXTRACT_AT_ONCE = 4
+/** Restored shards opened at once. */
+const OPEN_AT_ONCE = 4
 
 /** An archive already extracted and checked into a directory of the data directory's disk. */
 export interface PreparedArchive extends ExtractedShard {
@@ -270,6 +272,7 @@ export async function installShards(
         id: shardNumber(s.id),
       })),
     )
+    const rpDirs = new Set<string>()
     for (const s of plan.shards) {
       const rpDir = join(dataDir, s.database, s.retentionPolicy)
       const tmp = join(rpDir, `.${s.newID}.restore.tmp`)
@@ -277,16 +280,28 @@ export async function installShards(
       await rename(tmp, final)
       temps.splice(temps.indexOf(tmp), 1)
       finals.push(final)
-      await fsyncDir(rpDir)
-      const id = shardNumber(s.newID)
-      await store.createShard(s.database, s.retentionPolicy, id)
-      opened.push(id)
+      rpDirs.add(rpDir)
     }
-    for (const s of plan.emptyShards) {
-      const id = shardNumber(s.id)
-      await store.createShard(s.database, s.retentionPolicy, id)
-      opened.push(id)
-    }
+    for (const rpDir of rpDirs) await fsyncDir(rpDir)
+    // Several shards open at once (index parse, series index, fields.idx and WAL directories):
+    // one's file system waits overlap another's work. All settle before a failure rolls back.
+    let nextOpen = 0
+    let openFailed = false
+    const toOpen = all.map((s) => ({ ...s, id: shardNumber(s.id) }))
+    const openings = await Promise.allSettled(
+      Array.from({ length: Math.min(OPEN_AT_ONCE, toOpen.length) }, async () => {
+        for (let s = toOpen[nextOpen++]; s !== undefined && !openFailed; s = toOpen[nextOpen++]) {
+          try {
+            await store.createShard(s.database, s.retentionPolicy, s.id)
+          } catch (err) {
+            openFailed = true
+            throw err
+          }
+          opened.push(s.id)
+        }
+      }),
+    )
+    for (const r of openings) if (r.status === 'rejected') throw r.reason
     // Phase 3: the metadata, last.
     const saved = await meta.update((current) => rebase(plan, current))
     await removeRestoreJournal(journal)

@@ -261,6 +261,41 @@ describe('restore', () => {
     assert.deepEqual(target.store.shards(), [])
   })
 
+  it('rolls back every shard opened beside one that fails to open (shards open several at once)', async () => {
+    const plan = await planRestore(await readBackupSet(dir), target.meta.data)
+    assert.ok(plan.shards.length >= 3)
+    const failing = Number(plan.shards[1]?.newID)
+    const store = target.store
+    const seen: number[] = []
+    // The store of the target, except that one shard's open fails after a while.
+    const flaky = new Proxy(store, {
+      get(t, name, receiver) {
+        if (name !== 'createShard') {
+          const v = Reflect.get(t, name, receiver) as unknown
+          return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v
+        }
+        return async (db: string, rp: string, id: number) => {
+          seen.push(id)
+          if (id !== failing) return store.createShard(db, rp, id)
+          await new Promise((r) => setTimeout(r, 50))
+          throw new Error(`disk gone while opening shard ${id}`)
+        }
+      },
+    })
+    const before = await listTree(target.root)
+    const meta = target.meta.data
+    await assert.rejects(
+      installShards(plan, flaky, target.meta),
+      (err: unknown) =>
+        err instanceof RestoreFailedError &&
+        new RegExp(`rolled back: disk gone while opening shard ${failing}`).test(err.message),
+    )
+    assert.ok(seen.length > 2, `shards open side by side: ${seen.length} started before one failed`)
+    assert.deepEqual(store.shards(), [])
+    assert.deepEqual(await listTree(target.root), before)
+    assert.equal(target.meta.data, meta)
+  })
+
   it('rolls back when the metadata allocated shard IDs after planning (ERR_BACKUP_RESTORE_FAILED)', async () => {
     const plan = await planRestore(await readBackupSet(dir), target.meta.data)
     await target.meta.update((m) =>
