@@ -128,21 +128,26 @@ export async function runRestore(
   // the node extracts and checks each entry (paths, sizes, TSM block CRCs) as it arrives and
   // installs nothing before the commit, which rolls back on the first problem. A set without
   // checksums (made by InfluxDB) is verified completely here first.
-  // The .meta of such a set (its sha256, its protobuf) is checked while the files upload, before
-  // the commit; its problem is the one reported if an upload fails too.
+  // The .meta of such a set (its sha256, its protobuf) is checked while the archives upload
+  // (decoding it sooner would hold back the first requests), before the commit; its problem is
+  // the one reported if an upload fails too.
   const expected = new Map<string, string>()
-  let metaChecked: Promise<{ err: unknown } | undefined> = Promise.resolve(undefined)
-  if (set.shards.every((s) => s.entry.sha256 !== undefined)) {
-    metaChecked = readBackupMeta(set).then(
-      () => undefined,
-      (err: unknown) => ({ err }),
-    )
+  const checksMeta = set.shards.every((s) => s.entry.sha256 !== undefined)
+  let metaChecked: Promise<{ err: unknown } | undefined> | undefined
+  const checkMeta = (): Promise<{ err: unknown } | undefined> =>
+    (metaChecked ??= checksMeta
+      ? readBackupMeta(set).then(
+          () => undefined,
+          (err: unknown) => ({ err }),
+        )
+      : Promise.resolve(undefined))
+  if (checksMeta) {
     for (const s of set.shards) expected.set(s.entry.fileName, s.entry.sha256 ?? '')
   } else {
     await verifyBackupSet(path)
   }
   const metaProblem = async (): Promise<void> => {
-    const bad = await metaChecked
+    const bad = await checkMeta()
     if (bad !== undefined) throw bad.err
   }
   const dir = f.full ? dirname(path) : path
@@ -177,6 +182,7 @@ export async function runRestore(
     ))
       transferred += size
     const uploads = names.filter((name) => name.endsWith('.tar.gz'))
+    setImmediate(() => void checkMeta()) // once the first archives have started
     await mapInOrder(uploads, ARCHIVES_AT_ONCE, async (name) => {
       transferred += await uploadArchive(
         conn,
