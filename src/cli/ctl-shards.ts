@@ -7,13 +7,12 @@
 // stops answering (SIGSTOP, a partition), which cluster backup needs to fall back to another owner.
 
 import { formatTable } from './inspect-table.js'
-import { request as httpRequest, type IncomingMessage } from 'node:http'
 import { decodeMetaData } from '../meta/index.js'
 import type { MetaData } from '../meta/index.js'
 import { parseGoDurationMs } from '../util/index.js'
 import type { CtlConnection } from './ctl-http.js'
 import { parseFlags } from './flags.js'
-import { ConnectionError, download, nodeTimeoutMs } from './raw-http.js'
+import { ConnectionError, download, exchange, nodeTimeoutMs } from './raw-http.js'
 import type { DownloadHead, DownloadResult } from './raw-http.js'
 
 /** An HTTP client for data nodes' node APIs, with the command's credentials and an idle timeout. */
@@ -24,35 +23,6 @@ export class NodeClient {
   constructor(headers: Readonly<Record<string, string>>, timeoutMs = nodeTimeoutMs()) {
     this.#headers = headers
     this.#timeoutMs = timeoutMs
-  }
-
-  /**
-   * Sends a request; resolves with the response, its body unread. The socket is destroyed when
-   * the node is silent for the timeout (before the headers or between body chunks), so reading
-   * the body then fails instead of hanging. Rejects with `cannot reach the data node at …`.
-   */
-  request(
-    node: string,
-    method: string,
-    path: string,
-    body?: string,
-    extra: Readonly<Record<string, string>> = {},
-  ): Promise<IncomingMessage> {
-    return new Promise((done, fail) => {
-      const headers = {
-        ...this.#headers,
-        ...extra,
-        ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-      }
-      const req = httpRequest(`http://${node}${path}`, { method, headers, agent: false }, done)
-      req.setTimeout(this.#timeoutMs, () =>
-        req.destroy(new Error(`no answer for ${this.#timeoutMs / 1000}s`)),
-      )
-      req.on('error', (err) =>
-        fail(new Error(`cannot reach the data node at ${node}: ${err.message}`)),
-      )
-      req.end(body)
-    })
   }
 
   /**
@@ -78,18 +48,31 @@ export class NodeClient {
     }
   }
 
-  /** A JSON request answered with JSON: anything but 2xx throws with the node's `error`. */
+  /**
+   * A JSON request answered with JSON: anything but 2xx throws with the node's `error`. A node
+   * silent for the timeout (before its answer or within it) gives up: `cannot reach the data
+   * node at …`.
+   */
   async json<T>(node: string, method: string, path: string, body?: unknown): Promise<T> {
-    const res = await this.request(
-      node,
-      method,
-      path,
-      body === undefined ? undefined : JSON.stringify(body),
-    )
-    const chunks: Buffer[] = []
-    for await (const c of res) chunks.push(c as Buffer)
-    const text = Buffer.concat(chunks).toString('utf8')
-    const status = res.statusCode ?? 0
+    let res: { status: number; body: Buffer }
+    try {
+      res = await exchange({
+        address: node,
+        path,
+        method,
+        headers: {
+          ...this.#headers,
+          ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+        },
+        timeoutMs: this.#timeoutMs,
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      })
+    } catch (err) {
+      if (!(err instanceof ConnectionError)) throw err
+      throw new Error(`cannot reach the data node at ${node}: ${err.message}`)
+    }
+    const text = res.body.toString('utf8')
+    const status = res.status
     let parsed: unknown
     try {
       parsed = text.trim() === '' ? {} : JSON.parse(text)
