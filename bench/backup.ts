@@ -2,7 +2,10 @@
 // (influxd backup/restore -portable) in one run on the same data, with wall time and the peak
 // memory of the backup/restore processes (median of five runs each: single runs on a 2-core
 // machine vary by ±15%), on two datasets: values that repeat (the TSM files deflate to ~40%) and
-// random values (deflate barely shrinks them). Run alone: `node dist/bench/backup.js [points]`.
+// random values (deflate barely shrinks them). Each side also restores a set of the first quarter
+// of the time range: the two restores give its throughput past a fixed cost (process start,
+// planning, opening shards), which decides the ratio on small sets, and show that peak memory
+// does not grow with the set. Run alone: `node dist/bench/backup.js [points]`.
 
 import { waitAtRest } from './at-rest.js'
 import { spawn, type SpawnOptionsWithStdioTuple } from 'node:child_process'
@@ -117,6 +120,8 @@ interface Result {
   backups: Run[]
   restores: Run[]
   bytes: number
+  /** The restore of a set holding the first quarter of the time range: the median run, its size. */
+  quarter: { restore: Run; bytes: number }
 }
 
 function median(runs: Run[]): Run {
@@ -136,6 +141,7 @@ async function rounds(
   backup: (dir: string) => Promise<Run>,
   restore: (dir: string) => Promise<Run>,
   atRest: () => Promise<void>,
+  quarterBackup: (dir: string) => Promise<Run>,
 ): Promise<Result> {
   const settle = join(tmp, `${who}-settle`)
   mkdirSync(settle)
@@ -156,13 +162,35 @@ async function rounds(
   }
   const first = dirs[0] ?? ''
   for (let r = 0; r < ROUNDS; r++) restores.push(await restore(first))
+  // A smaller set restored the same way: the difference says how fast each restore moves data
+  // once it runs, and how much of its time is a fixed cost (process start, planning, opening).
+  const quarter = join(tmp, `${who}-quarter`)
+  mkdirSync(quarter)
+  await quarterBackup(quarter)
+  const quarterRestores: Run[] = []
+  for (let r = 0; r < ROUNDS; r++) quarterRestores.push(await restore(quarter))
   return {
     backup: median(backups),
     restore: median(restores),
     backups,
     restores,
     bytes: dirBytes(first),
+    quarter: { restore: median(quarterRestores), bytes: dirBytes(quarter) },
   }
+}
+
+/** The first quarter of the time range the points of `bodies` cover, as -start and -end. */
+function quarterRange(points: number): [string, string] {
+  const base = 1_577_836_800_000
+  const end = base + Math.floor(points / SERIES / 4) * 10_000
+  return [new Date(base).toISOString(), new Date(end).toISOString()]
+}
+
+/** Restore throughput past a fixed cost, from the restores of the whole set and of the quarter. */
+function scaling(r: Result): { mbPerSecond: number; fixedSeconds: number } {
+  const mb = (r.bytes - r.quarter.bytes) / 1e6
+  const mbPerSecond = mb / (r.restore.seconds - r.quarter.restore.seconds)
+  return { mbPerSecond, fixedSeconds: r.restore.seconds - r.bytes / 1e6 / mbPerSecond }
 }
 
 /** Prints backup and restore times, sizes and peak memory for both, and the ratios, per dataset. */
@@ -179,6 +207,7 @@ async function benchDataset(points: number, dataset: Dataset): Promise<void> {
     `\n## backup and restore: ${points} points × 2 fields, ${SERIES} series, ${dataset === 'repetitive' ? 'repeating values (deflate shrinks the TSM files to ~40%)' : 'random values (deflate shrinks them by a few percent)'}`,
   )
   const data = bodies(points, dataset)
+  const [start, end] = quarterRange(points)
   const tmp = mkdtempSync(join(tmpdir(), 'tidemark-bench-backup-'))
   try {
     const src = await startTidemarkd()
@@ -200,6 +229,18 @@ async function benchDataset(points: number, dataset: Dataset): Promise<void> {
           }
         },
         () => waitAtRest([src.pid]),
+        (dir) =>
+          timed(process.execPath, [
+            CTL,
+            '-bind',
+            src.metaAddress,
+            'backup',
+            '-start',
+            start,
+            '-end',
+            end,
+            dir,
+          ]),
       )
     } finally {
       await src.stop()
@@ -234,6 +275,18 @@ async function benchDataset(points: number, dataset: Dataset): Promise<void> {
           }
         },
         () => waitAtRest([a.pid]),
+        (dir) =>
+          timed(INFLUXD_BIN, [
+            'backup',
+            '-portable',
+            '-host',
+            a.rpcAddress,
+            '-start',
+            start,
+            '-end',
+            end,
+            dir,
+          ]),
       )
     } finally {
       await a.stop()
@@ -241,6 +294,20 @@ async function benchDataset(points: number, dataset: Dataset): Promise<void> {
     line('influxdb', theirs)
     console.log(
       `ratio     backup ${(theirs.backup.seconds / ours.backup.seconds).toFixed(2)}x faster   restore ${(theirs.restore.seconds / ours.restore.seconds).toFixed(2)}x faster   (above 1: Tidemark is faster)`,
+    )
+    const quarterLine = (who: string, r: Result): string =>
+      `${who} ${r.quarter.restore.seconds.toFixed(2)} s (peak ${r.quarter.restore.peakRSSMiB.toFixed(0)} MiB, ${(r.quarter.bytes / 1e6).toFixed(1)} MB)`
+    console.log(
+      `quarter   restore of the first quarter of the time range: ${quarterLine('tidemark', ours)}, ${quarterLine('influxdb', theirs)}`,
+    )
+    const rate = (who: string, r: Result): string => {
+      const x = scaling(r)
+      return Number.isFinite(x.mbPerSecond) && x.mbPerSecond > 0
+        ? `${who} ${x.mbPerSecond.toFixed(0)} MB/s after a fixed ${x.fixedSeconds.toFixed(2)} s`
+        : `${who} n/a (the quarter took as long as the whole)`
+    }
+    console.log(
+      `scaling   restore beyond the quarter: ${rate('tidemark', ours)}, ${rate('influxdb', theirs)}`,
     )
   } finally {
     rmSync(tmp, { recursive: true, force: true })
