@@ -4,6 +4,7 @@ import { mkdtemp, readdir, rm, writeFile, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parsePoints, type Values } from '../lineprotocol/index.js'
+import { readFieldsIndex } from '../tsm/index.js'
 import { Shard, ShardOpenError, type EngineOptions } from './index.js'
 
 const enc = new TextEncoder()
@@ -175,6 +176,40 @@ describe('Shard', () => {
     assert.deepEqual(plain(await shard.read('m#!~#v')), [[1n, 1]])
     assert.equal(shard.replayWarnings.length, 1)
     await shard.close()
+  })
+
+  it('rewrites a missing or damaged fields.idx from its TSM files after it opens (as a restored shard has none)', async () => {
+    let shard = newShard()
+    await shard.open()
+    await shard.writePoints(points('cpu,host=a v=1.5,n=3i 10\nmem,host=a free=7i 10'))
+    await shard.snapshot()
+    await shard.close()
+    const fields = join(dir, 'data', 'db', 'autogen', '1', 'fields.idx')
+    const saved = async (): Promise<[string, [string, string][]][]> =>
+      [...((await readFieldsIndex(fields)) ?? new Map<string, Map<string, string>>())]
+        .map(([m, f]): [string, [string, string][]] => [m, [...f].sort()])
+        .sort()
+    const written = await saved()
+    assert.deepEqual(written, [
+      [
+        'cpu',
+        [
+          ['n', 'integer'],
+          ['v', 'float'],
+        ],
+      ],
+      ['mem', [['free', 'integer']]],
+    ])
+    for (const damage of [undefined, Buffer.from('not a fields index')]) {
+      if (damage === undefined) await rm(fields)
+      else await writeFile(fields, damage)
+      await rm(join(dir, 'wal'), { recursive: true, force: true }) // the data lives in TSM only
+      shard = newShard()
+      await shard.open()
+      assert.deepEqual(plain(await shard.read('mem,host=a#!~#free')), [[10n, 7n]])
+      await shard.close() // waits for the rewrite
+      assert.deepEqual(await saved(), written)
+    }
   })
 
   it('refuses to open with a misnamed or corrupt TSM file, naming the shard and the file', async () => {

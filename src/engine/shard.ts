@@ -263,6 +263,11 @@ export class Shard {
     for (const sk of [...this.index.seriesKeys()]) if (!live.has(sk)) this.index.removeSeries(sk)
   }
 
+  /**
+   * Rewrites fields.idx if it is missing or disagrees with the index the open rebuilt, in the
+   * background (close() waits for it): it is derived from the TSM keys and rebuilt at any open,
+   * so the open need not wait for its two fsyncs (a restored shard has none yet).
+   */
   async #checkFieldsIndex(): Promise<void> {
     const path = join(this.path, 'fields.idx')
     const saved = await readFieldsIndex(path).catch((err: unknown) => {
@@ -271,7 +276,7 @@ export class Shard {
     })
     const current = this.index.fieldSet()
     if (saved !== undefined && sameFieldSet(saved, current)) return
-    if (current.size > 0) await this.#saveFieldsIndex()
+    if (current.size > 0) this.#saveFieldsIndexSoon()
   }
 
   #checkOpen(): void {
