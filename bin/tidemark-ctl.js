@@ -5,5 +5,7 @@
 'use strict'
 const { main } = require('./load-bundle.cjs')('tidemark-ctl')
 main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code
+  // Exit as soon as stdout and stderr have taken every byte (write callbacks come in order):
+  // waiting for the event loop to empty and V8 to free its heap costs a command ~10 ms more.
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)))
 })
