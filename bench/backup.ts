@@ -5,7 +5,7 @@
 // random values (deflate barely shrinks them). Each side also restores a set of the first quarter
 // of the time range: the two restores give its throughput past a fixed cost (process start,
 // planning, opening shards), which decides the ratio on small sets, and show that peak memory
-// does not grow with the set. Run alone: `node dist/bench/backup.js [points]`.
+// does not grow with the set. Run alone: `node dist/bench/backup.js [points] [repetitive|noisy]`.
 
 import { waitAtRest } from './at-rest.js'
 import { spawn, type SpawnOptionsWithStdioTuple } from 'node:child_process'
@@ -193,13 +193,17 @@ function scaling(r: Result): { mbPerSecond: number; fixedSeconds: number } {
   return { mbPerSecond, fixedSeconds: r.restore.seconds - r.bytes / 1e6 / mbPerSecond }
 }
 
-/** Prints backup and restore times, sizes and peak memory for both, and the ratios, per dataset. */
-export async function benchBackup(points = 10_000_000): Promise<void> {
+/**
+ * Prints backup and restore times, sizes and peak memory for both, and the ratios, per dataset
+ * (both, or the one named: `repetitive` or `noisy`).
+ */
+export async function benchBackup(points = 10_000_000, only?: string): Promise<void> {
   if (process.env['NODE_EXTRA_CA_CERTS'] !== undefined)
     console.log(
       'note: NODE_EXTRA_CA_CERTS is set here; the timed commands run without it (see commandEnv)',
     )
-  for (const dataset of ['repetitive', 'noisy'] as const) await benchDataset(points, dataset)
+  for (const dataset of ['repetitive', 'noisy'] as const)
+    if (only === undefined || only === dataset) await benchDataset(points, dataset)
 }
 
 async function benchDataset(points: number, dataset: Dataset): Promise<void> {
@@ -315,5 +319,5 @@ async function benchDataset(points: number, dataset: Dataset): Promise<void> {
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  await benchBackup(Number(process.argv[2] ?? 10_000_000))
+  await benchBackup(Number(process.argv[2] ?? 10_000_000), process.argv[3])
 }
