@@ -192,7 +192,10 @@ describe('metadata-driven cleanup on three data nodes', () => {
         `${n.url} deleted the queue of node ${goneID}`,
         () => !existsSync(join(n.root, 'hh', goneID)),
       )
-      assert.match(n.log(), /deleted the hinted-handoff queue of a data node that left the cluster/)
+      // The node logs after the delete, and its stderr reaches this process a little later.
+      await eventually(`${n.url} logged the deletion`, () =>
+        /deleted the hinted-handoff queue of a data node that left the cluster/.test(n.log()),
+      )
     }
     // Writes go on at RF 3 with two nodes left; nothing is queued for the removed node again.
     assert.equal(
