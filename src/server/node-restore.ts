@@ -19,7 +19,7 @@
 import type { Buffer } from 'node:buffer'
 import { once } from 'node:events'
 import { createWriteStream } from 'node:fs'
-import { mkdir, open, rm } from 'node:fs/promises'
+import { mkdir, open, rm, stat } from 'node:fs/promises'
 import type { IncomingMessage } from 'node:http'
 import { join } from 'node:path'
 import { PassThrough } from 'node:stream'
@@ -80,6 +80,30 @@ const prepared = new Map<string, PreparedArchive>()
 
 function forget(dir: string): void {
   for (const path of prepared.keys()) if (path.startsWith(`${dir}/`)) prepared.delete(path)
+  metas.delete(dir)
+}
+
+/** The staged set's .meta, decoded once per staging directory (per file, size and mtime). */
+const metas = new Map<
+  string,
+  { key: string; meta: Promise<Awaited<ReturnType<typeof readBackupMeta>>> }
+>()
+
+async function stagedMeta(
+  dir: string,
+  set: Awaited<ReturnType<typeof readBackupSet>>,
+): Promise<Awaited<ReturnType<typeof readBackupMeta>>> {
+  const st = await stat(set.meta.path)
+  const key = `${set.meta.path}:${st.size}:${st.mtimeMs}`
+  const cached = metas.get(dir)
+  if (cached?.key === key) return cached.meta
+  const meta = readBackupMeta(set)
+  metas.set(dir, { key, meta })
+  // Not kept when it fails: the next archive reads it again.
+  meta.catch(() => {
+    if (metas.get(dir)?.meta === meta) metas.delete(dir)
+  })
+  return meta
 }
 
 /** Where the staged set says archive `name` belongs (its manifests and .meta came first), or undefined. */
@@ -91,7 +115,7 @@ async function expectedArchive(
     const set = await readBackupSet(dir, (p) => prepared.has(p))
     const shard = [...set.shards, ...set.missing].find((s) => s.entry.fileName === name)
     if (shard === undefined) return undefined
-    const location = archiveLocation(set, await readBackupMeta(set), shard)
+    const location = archiveLocation(set, await stagedMeta(dir, set), shard)
     if (location === undefined) return undefined
     return {
       location,
