@@ -7,8 +7,9 @@
 // body stream; whatever the caller does not read is skipped.
 
 import type { Buffer } from 'node:buffer'
-import { Header, Pax } from 'tar'
-import type { HeaderData } from 'tar'
+import { Header } from 'tar/header'
+import { Pax } from 'tar/pax'
+import type { HeaderData } from 'tar/header'
 import { ByteSource } from './byte-source.js'
 import { BackupTarError } from './errors.js'
 

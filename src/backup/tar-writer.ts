@@ -6,7 +6,8 @@
 
 import { Buffer } from 'node:buffer'
 import { open } from 'node:fs/promises'
-import { Header, Pax } from 'tar'
+import { Header } from 'tar/header'
+import { Pax } from 'tar/pax'
 
 /** One file to put into a tar stream. */
 export interface TarFile {
