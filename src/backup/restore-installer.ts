@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, rm, rename, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { MetaData } from '../meta/index.js'
-import { fsyncDir } from '../util/index.js'
+import { fsyncDir, mapInOrder } from '../util/index.js'
 import { BackupError, RestoreFailedError } from './errors.js'
 import type { RestorePlan } from './restore-planner.js'
 import type { ArchiveLocation } from './entry-path.js'
@@ -196,12 +196,8 @@ export async function installShards(
     // are CPU-bound; the temp directories are independent).
     const restored: (RestoredShard | undefined)[] = plan.shards.map(() => undefined)
     const warnings: BackupWarning[] = [...plan.warnings]
-    let next = 0
-    let failed = false
     let reported = 0
-    const extractOne = async (i: number): Promise<void> => {
-      const s = plan.shards[i]
-      if (s === undefined) return
+    const extractOne = async (s: RestorePlan['shards'][number], i: number): Promise<void> => {
       const t0 = performance.now()
       const tmp = join(dataDir, s.database, s.retentionPolicy, `.${s.newID}.restore.tmp`)
       await rm(tmp, { recursive: true, force: true })
@@ -248,19 +244,7 @@ export async function installShards(
         options.onShard?.(r)
       }
     }
-    const settled = await Promise.allSettled(
-      Array.from({ length: Math.min(EXTRACT_AT_ONCE, plan.shards.length) }, async () => {
-        for (let i = next++; i < plan.shards.length && !failed; i = next++) {
-          try {
-            await extractOne(i)
-          } catch (err) {
-            failed = true
-            throw err
-          }
-        }
-      }),
-    )
-    for (const r of settled) if (r.status === 'rejected') throw r.reason
+    await mapInOrder(plan.shards, EXTRACT_AT_ONCE, extractOne)
     // Phase 2: move into place and open, under a journal that start-up recovery reads if the node
     // dies before phase 3 (restore-journal.ts).
     journal = await writeRestoreJournal(
@@ -283,25 +267,13 @@ export async function installShards(
       rpDirs.add(rpDir)
     }
     for (const rpDir of rpDirs) await fsyncDir(rpDir)
-    // Several shards open at once (index parse, series index, fields.idx and WAL directories):
-    // one's file system waits overlap another's work. All settle before a failure rolls back.
-    let nextOpen = 0
-    let openFailed = false
-    const toOpen = all.map((s) => ({ ...s, id: shardNumber(s.id) }))
-    const openings = await Promise.allSettled(
-      Array.from({ length: Math.min(OPEN_AT_ONCE, toOpen.length) }, async () => {
-        for (let s = toOpen[nextOpen++]; s !== undefined && !openFailed; s = toOpen[nextOpen++]) {
-          try {
-            await store.createShard(s.database, s.retentionPolicy, s.id)
-          } catch (err) {
-            openFailed = true
-            throw err
-          }
-          opened.push(s.id)
-        }
-      }),
-    )
-    for (const r of openings) if (r.status === 'rejected') throw r.reason
+    // Several shards open at once (index parse, series index, WAL directories): one's file
+    // system waits overlap another's work. All settle before a failure rolls back.
+    await mapInOrder(all, OPEN_AT_ONCE, async (s) => {
+      const id = shardNumber(s.id)
+      await store.createShard(s.database, s.retentionPolicy, id)
+      opened.push(id)
+    })
     // Phase 3: the metadata, last.
     const saved = await meta.update((current) => rebase(plan, current))
     await removeRestoreJournal(journal)

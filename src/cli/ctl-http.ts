@@ -50,23 +50,17 @@ function reason(text: string): string {
 }
 
 /**
- * Sends one request and reads the whole answer; a connection that fails rejects with its cause's
- * message (ECONNREFUSED, ...). No idle timeout: a meta operation or a restore's commit may work
- * for a long time before it answers.
+ * Sends one request and reads the whole answer (callers name the node in any error). No idle
+ * timeout: a meta operation or a restore's commit may work for a long time before it answers.
  */
-async function send(
+function send(
   address: string,
   path: string,
   method: string,
   headers: Readonly<Record<string, string>>,
   body?: Buffer | string,
 ): Promise<{ status: number; body: Buffer }> {
-  try {
-    return await exchange({ address, path, method, headers, timeoutMs: 0, body })
-  } catch (err) {
-    if (err instanceof ConnectionError) throw new Error(err.message)
-    throw err
-  }
+  return exchange({ address, path, method, headers, timeoutMs: 0, body })
 }
 
 /** A meta node and the data nodes it names, plus where command output goes. */

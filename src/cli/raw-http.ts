@@ -257,6 +257,11 @@ function requestHead(
   return `${lines.join('\r\n')}\r\n\r\n`
 }
 
+/** Closes `socket` after `ms` without a byte either way (0: never). */
+function idleTimeout(socket: Socket, ms: number): void {
+  if (ms > 0) socket.setTimeout(ms, () => socket.destroy(new Error(`no answer for ${ms / 1000}s`)))
+}
+
 /** The host (IPv6 brackets removed) and port of `host:port`. */
 function hostPort(address: string): { host: string; port: number } {
   const colon = address.lastIndexOf(':')
@@ -284,8 +289,7 @@ export function download(
 }
 
 /** A small request with its whole body (none for a GET), and its whole answer. */
-export interface ExchangeRequest extends DownloadRequest {
-  readonly method: string
+export interface ExchangeRequest extends UploadRequest {
   readonly body?: Buffer | string
 }
 
@@ -345,10 +349,7 @@ function send(
       },
     })
     socket.setNoDelay(true)
-    if (req.timeoutMs > 0)
-      socket.setTimeout(req.timeoutMs, () =>
-        socket.destroy(new Error(`no answer for ${req.timeoutMs / 1000}s`)),
-      )
+    idleTimeout(socket, req.timeoutMs)
     socket.on('error', (err) => {
       broken ??= err
     })
@@ -407,10 +408,7 @@ export function upload<T extends Uint8Array | readonly Uint8Array[]>(
     } as SocketConstructorOpts)
     socket.connect(port, host)
     socket.setNoDelay(true)
-    if (req.timeoutMs > 0)
-      socket.setTimeout(req.timeoutMs, () =>
-        socket.destroy(new Error(`no answer for ${req.timeoutMs / 1000}s`)),
-      )
+    idleTimeout(socket, req.timeoutMs)
     socket.on('data', (d: Buffer) => {
       if (failed !== undefined) return
       try {

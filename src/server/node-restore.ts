@@ -40,6 +40,8 @@ import {
   readBackupMeta,
   readBackupSet,
   type ArchiveLocation,
+  type BackupMeta,
+  type BackupSet,
   type PreparedArchive,
   type RestoreOptions,
 } from '../backup/index.js'
@@ -84,15 +86,9 @@ function forget(dir: string): void {
 }
 
 /** The staged set's .meta, decoded once per staging directory (per file, size and mtime). */
-const metas = new Map<
-  string,
-  { key: string; meta: Promise<Awaited<ReturnType<typeof readBackupMeta>>> }
->()
+const metas = new Map<string, { key: string; meta: Promise<BackupMeta> }>()
 
-async function stagedMeta(
-  dir: string,
-  set: Awaited<ReturnType<typeof readBackupSet>>,
-): Promise<Awaited<ReturnType<typeof readBackupMeta>>> {
+async function stagedMeta(dir: string, set: BackupSet): Promise<BackupMeta> {
   const st = await stat(set.meta.path)
   const key = `${set.meta.path}:${st.size}:${st.mtimeMs}`
   const cached = metas.get(dir)

@@ -419,6 +419,7 @@ export class TSMReader {
         }
         const at = offset - chunkStart
         const data = chunk.subarray(at + 4, at + size)
+        // On a mismatch #checked computes it again to throw the error with both values.
         if (crc32(data) !== chunk.readUInt32BE(at))
           this.#checked(chunk.subarray(at, at + size), offset)
         if (data[0] !== type || this.#rleTimesMatch(data, entries, p) !== true)
@@ -459,22 +460,17 @@ export class TSMReader {
         this.path,
         e.offset,
         `block cannot be decoded: ${(err as Error).message}`,
-        { key: this.keyAtIndex(keyIndex) },
+        { key: this.#index.keyAt(keyIndex) },
         err,
       )
     }
     if (bounds?.first !== e.minTime || bounds.last !== e.maxTime) {
       throw new TSMCorruptError(this.path, e.offset, 'block times differ from the index entry', {
-        key: this.keyAtIndex(keyIndex),
+        key: this.#index.keyAt(keyIndex),
         expected: `${e.minTime}..${e.maxTime}`,
         found: `${bounds?.first ?? '-'}..${bounds?.last ?? '-'}`,
       })
     }
-  }
-
-  /** The key at position `keyIndex` of the index (for messages about a block scanBlocks visited). */
-  keyAtIndex(keyIndex: number): string {
-    return this.#index.keyAt(keyIndex)
   }
 
   /**

@@ -50,7 +50,7 @@ describe('WriteBehind', () => {
     await assert.rejects(w.drain(), /EIO/)
   })
 
-  it('flushes a real file as it grows and leaves its bytes intact; a bad descriptor fails drain', async () => {
+  it('flushes a real file while it is written without disturbing its bytes; a bad descriptor fails drain', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tidemark-util-'))
     try {
       const p = join(dir, 'big')

@@ -150,8 +150,10 @@ export async function writeStreamToFile(
   }
   const closed = (async (): Promise<void> => {
     try {
-      await behind?.drain()
-      if (options.durable) await fh.sync()
+      if (behind !== undefined) {
+        await behind.drain()
+        await fh.sync()
+      }
     } finally {
       await behind?.drain().catch(() => undefined)
       await fh.close()
