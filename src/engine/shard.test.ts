@@ -120,6 +120,10 @@ describe('Shard', () => {
     await shard.deleteSeriesRange(['m,h=b'], -(2n ** 63n), 2n ** 63n - 1n)
     assert.equal(shard.index.hasSeries('m,h=b'), false)
     assert.equal(shard.index.hasSeries('m,h=a'), true)
+    // A series only the WAL holds, then deleted: the replay indexes it, then must drop it.
+    await shard.writePoints(points('m,h=c v=5 5'))
+    await shard.deleteSeriesRange(['m,h=c'], 0n, 9n)
+    assert.equal(shard.index.hasSeries('m,h=c'), false)
     await shard.close()
     assert.ok((await readdir(shard.path)).some((n) => n.endsWith('.tombstone')))
 
@@ -127,6 +131,7 @@ describe('Shard', () => {
     await shard.open()
     assert.deepEqual(plain(await shard.read('m,h=a#!~#v')), [[1n, 1]])
     assert.deepEqual(plain(await shard.read('m,h=b#!~#v')), [])
+    assert.deepEqual([...shard.index.seriesKeys()], ['m,h=a'])
     await shard.compactFull()
     assert.deepEqual(plain(await shard.read('m,h=a#!~#v')), [[1n, 1]])
     assert.ok(!(await readdir(shard.path)).some((n) => n.endsWith('.tombstone')))

@@ -170,18 +170,13 @@ export class Shard {
           err,
         )
       })
-      // Each TSM key once (files repeat the same keys); a key whose type differs between files
-      // is indexed again, so the field-type conflict is reported.
-      const typed = new Map<string, number>()
-      for (const f of this.#files.files) {
-        for (const [key, type] of f.reader.keysWithTypes()) {
-          if (typed.get(key) === type) continue
-          typed.set(key, type)
-          this.#indexKey(key, fieldTypeOfBlock(type), f.path)
-        }
-      }
+      const fileKeys = this.#indexFileKeys()
       await this.#wal.open()
-      const replay = await this.#wal.replay((entry) => this.#applyReplayed(entry))
+      let deletes = false
+      const replay = await this.#wal.replay((entry) => {
+        if (entry.kind !== 'write') deletes = true
+        this.#applyReplayed(entry)
+      })
       this.#replayWarnings = replay.warnings
       for (const w of replay.warnings) {
         this.#logger.warn(
@@ -189,7 +184,8 @@ export class Shard {
           'WAL segment truncated at a corrupt entry',
         )
       }
-      this.#dropSeriesWithoutData(typed.keys())
+      // Only a replayed delete can leave an indexed series without data.
+      if (deletes) this.#dropSeriesWithoutData(fileKeys.keys())
       await this.#checkFieldsIndex()
     } catch (err) {
       await this.#wal.close().catch(() => undefined)
@@ -203,6 +199,22 @@ export class Shard {
       this.#timer = setInterval(() => this.#tick(), this.options.checkIntervalMs)
       this.#timer.unref()
     }
+  }
+
+  /**
+   * Indexes each TSM key once (files repeat the same keys; a key whose type differs between files
+   * is indexed again, so the field-type conflict is reported). Returns the keys with their types.
+   */
+  #indexFileKeys(): Map<string, number> {
+    const typed = new Map<string, number>()
+    for (const f of this.#files.files) {
+      f.reader.forEachKey((key, type) => {
+        if (typed.get(key) === type) return
+        typed.set(key, type)
+        this.#indexKey(key, fieldTypeOfBlock(type), f.path)
+      })
+    }
+    return typed
   }
 
   #indexKey(key: string, type: FieldType, where: string): void {
@@ -253,9 +265,9 @@ export class Shard {
 
   /**
    * Replayed WAL deletes can leave series with no data anywhere (InfluxDB rebuilds its index after
-   * loading the cache for the same reason): keep only series that have a key in a TSM file or the cache.
+   * loading the cache for the same reason): keeps only series that have a key in a TSM file
+   * (`fileKeys`) or the cache.
    */
-  /** Removes series the WAL replay indexed but that hold no data (`fileKeys`: the TSM files' keys). */
   #dropSeriesWithoutData(fileKeys: Iterable<string>): void {
     const live = new Set<string>()
     for (const k of fileKeys) live.add(splitTSMKey(k).seriesKey)

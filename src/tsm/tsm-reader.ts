@@ -230,10 +230,17 @@ export class TSMReader {
     return this.#find(key) >= 0
   }
 
-  /** Every live key with its block type, in key order (no lookup per key, unlike keys() + type()). */
-  *keysWithTypes(): IterableIterator<[key: string, type: number]> {
-    for (let i = 0; i < this.#index.keyCount; i++) {
-      if (!this.#tombstones.isDeleted(i)) yield [this.#index.keyAt(i), this.#index.typeAt(i)]
+  /**
+   * Calls `fn` with every live key and its block type, in key order: no lookup per key (unlike
+   * keys() + type()) and no generator or pair per key, as a shard open runs it over every key of
+   * every file before its code is optimized.
+   */
+  forEachKey(fn: (key: string, type: number) => void): void {
+    this.#checkOpen()
+    const index = this.#index
+    const tombstones = this.#tombstones
+    for (let i = 0; i < index.keyCount; i++) {
+      if (!tombstones.isDeleted(i)) fn(index.keyAt(i), index.typeAt(i))
     }
   }
 
