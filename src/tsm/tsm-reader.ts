@@ -64,6 +64,17 @@ const READ_AHEAD_BYTES = 1024 * 1024
 /** readAll() reads a key's adjacent blocks in one call up to this size, else block by block. */
 const MAX_SPAN_BYTES = 16 * 1024 * 1024
 
+/** Where TSMReader.checkBlocks is: key, entry and its place in the index region, blocks done. */
+interface CheckCursor {
+  key: number
+  entry: number
+  p: number
+  blocks: number
+  /** The block to read next, when #checkHeld stops for it. */
+  offset: number
+  size: number
+}
+
 /** Reads exactly `length` bytes at `position`, or throws ERR_TSM_CORRUPT at the short offset. */
 async function readExactly(
   fh: FileHandle,
@@ -405,36 +416,54 @@ export class TSMReader {
    */
   async checkBlocks(): Promise<number> {
     this.#checkOpen()
-    const index = this.#index
-    const entries = index.bytes
     const reuse = Buffer.allocUnsafe(READ_AHEAD_BYTES)
+    const at: CheckCursor = { key: 0, entry: 0, p: 0, blocks: 0, offset: 0, size: 0 }
     let chunk: Buffer = reuse.subarray(0, 0)
     let chunkStart = 0
-    let blocks = 0
-    for (let i = 0; i < index.keyCount; i++) {
-      const type = index.typeAt(i)
-      const count = index.entryCountAt(i)
-      let p = index.entriesStartAt(i)
-      for (let e = 0; e < count; e++, p += INDEX_ENTRY_SIZE) {
+    // The blocks are checked by a plain loop over what each read holds, not in this async function:
+    // V8 then optimizes a small loop, not the whole async state machine, while the file is checked.
+    while (!this.#checkHeld(at, chunk, chunkStart)) {
+      chunk = await this.#readAhead(at.offset, at.size, reuse)
+      this.#checkOpen()
+      chunkStart = at.offset
+    }
+    return at.blocks
+  }
+
+  /**
+   * Checks blocks from cursor `at` on while `chunk` (the file's bytes from `chunkStart`) holds
+   * them. True once every block is checked; false when the block the cursor now names
+   * (`at.offset`, `at.size`) must be read first.
+   */
+  #checkHeld(at: CheckCursor, chunk: Buffer, chunkStart: number): boolean {
+    const index = this.#index
+    const entries = index.bytes
+    const chunkEnd = chunkStart + chunk.length
+    for (; at.key < index.keyCount; at.key++, at.entry = 0) {
+      const type = index.typeAt(at.key)
+      const count = index.entryCountAt(at.key)
+      if (at.entry === 0) at.p = index.entriesStartAt(at.key)
+      for (; at.entry < count; at.entry++, at.p += INDEX_ENTRY_SIZE) {
+        const p = at.p
         // Offsets and sizes were validated against the data section when the index was parsed.
         const offset = entries.readUInt32BE(p + 16) * 2 ** 32 + entries.readUInt32BE(p + 20)
         const size = entries.readUInt32BE(p + 24)
-        if (offset < chunkStart || offset + size > chunkStart + chunk.length) {
-          chunk = await this.#readAhead(offset, size, reuse)
-          this.#checkOpen()
-          chunkStart = offset
+        if (offset < chunkStart || offset + size > chunkEnd) {
+          at.offset = offset
+          at.size = size
+          return false
         }
-        const at = offset - chunkStart
-        const data = chunk.subarray(at + 4, at + size)
+        const from = offset - chunkStart
+        const data = chunk.subarray(from + 4, from + size)
         // On a mismatch #checked computes it again to throw the error with both values.
-        if (crc32(data) !== chunk.readUInt32BE(at))
-          this.#checked(chunk.subarray(at, at + size), offset)
+        if (crc32(data) !== chunk.readUInt32BE(from))
+          this.#checked(chunk.subarray(from, from + size), offset)
         if (data[0] !== type || this.#rleTimesMatch(data, entries, p) !== true)
-          this.#checkBlockTimes(i, type, index.entryAt(i, e), data)
-        blocks++
+          this.#checkBlockTimes(at.key, type, index.entryAt(at.key, at.entry), data)
+        at.blocks++
       }
     }
-    return blocks
+    return true
   }
 
   /** rleBoundsMatch on block `data`'s timestamp section, against the index entry at `entries[p]`. */
