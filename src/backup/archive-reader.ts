@@ -103,13 +103,7 @@ export async function readShardArchive(
   })
   const consume = async (source: AsyncIterable<Buffer>): Promise<void> => {
     try {
-      const counted = (async function* (): AsyncGenerator<Buffer> {
-        for await (const chunk of source) {
-          tarBytes += chunk.length
-          yield chunk
-        }
-      })()
-      const r = await readTar(counted, path, async (h, body) => {
+      const r = await readTar(source, path, async (h, body) => {
         const use = classifyEntry(h.path, h.type, loc)
         switch (use.kind) {
           case 'refuse':
@@ -144,6 +138,7 @@ export async function readShardArchive(
         }
       })
       entryCount = r.entryCount
+      tarBytes = r.totalBytes
     } catch (err) {
       consumerFailed = err
       throw err

@@ -63,11 +63,17 @@ export class ByteSource {
 
   /**
    * Yields the next `n` bytes in pieces (views into the source chunks; copy them to keep them).
-   * Stops early only when the stream ends; the consumer checks `position` to detect that.
+   * If the stream ends first: throws `short()` when given (a consumer that needs all `n` bytes
+   * reads them straight from here, with no generator of its own in between), else stops early
+   * and the consumer checks `position`.
    */
-  async *take(n: number): AsyncGenerator<Buffer> {
+  async *take(n: number, short?: () => Error): AsyncGenerator<Buffer> {
     let left = n
-    while (left > 0 && (await this.#fill())) {
+    while (left > 0) {
+      if (!(await this.#fill())) {
+        if (short !== undefined) throw short()
+        return
+      }
       const take = Math.min(left, this.#chunk.length - this.#pos)
       const piece = this.#chunk.subarray(this.#pos, this.#pos + take)
       this.#pos += take

@@ -162,11 +162,7 @@ export async function readTar(
         `truncated entry: ${end - src.position} of ${size} data bytes missing`,
         entryPath,
       )
-    const body = async function* (): AsyncGenerator<Buffer> {
-      for await (const piece of src.take(end - src.position)) yield piece
-      if (src.position < end) throw truncated()
-    }
-    await onEntry(entry, body())
+    await onEntry(entry, src.take(size, truncated))
     const left = end - src.position
     if (left > 0 && (await src.skip(left)) < left) throw truncated()
     const pad = padding(size)
