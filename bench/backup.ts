@@ -1,7 +1,8 @@
 // Backup and restore, Tidemark (tidemark-ctl backup/restore) and the real InfluxDB 1.6
-// (influxd backup/restore -portable) in one run on the same data, with wall time and the peak
-// memory of the backup/restore processes (median of five runs each: single runs on a 2-core
-// machine vary by ±15%), on two datasets: values that repeat (the TSM files deflate to ~40%) and
+// (influxd backup/restore -portable) in one run on the same data, with wall time, the peak
+// memory of the backup/restore processes and the CPU seconds of those processes and their servers
+// (medians of five runs each: single runs on a 2-core machine vary by ±15%, CPU seconds less), on
+// two datasets: values that repeat (the TSM files deflate to ~40%) and
 // random values (deflate barely shrinks them). Each side also restores a set of the first quarter
 // of the time range: the two restores give its throughput past a fixed cost (process start,
 // planning, opening shards), which decides the ratio on small sets, and show that peak memory
@@ -9,7 +10,15 @@
 
 import { waitAtRest } from './at-rest.js'
 import { spawn, type SpawnOptionsWithStdioTuple } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -23,6 +32,21 @@ const BATCH = 5000
 interface Run {
   seconds: number
   peakRSSMiB: number
+  /**
+   * CPU seconds (user + system) of the command and of the server it talked to, during the run:
+   * steadier than wall time on a shared machine, where runs of the same code differ by 5-10%.
+   */
+  cpuSeconds: number
+}
+
+/** User + system CPU seconds a process has used so far (Linux /proc), NaN when unreadable. */
+function processCPU(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return Number.NaN
+  }
 }
 
 /**
@@ -37,25 +61,33 @@ function commandEnv(): NodeJS.ProcessEnv {
   return env
 }
 
-/** Runs a command under /usr/bin/time (Debian package `time`) when present, to read its peak RSS. */
-function timed(cmd: string, args: readonly string[]): Promise<Run> {
+/**
+ * Runs a command under /usr/bin/time (Debian package `time`) when present, to read its peak RSS and
+ * CPU time; `server` is the pid of the server it works with, whose CPU time during the run counts.
+ */
+function timed(cmd: string, args: readonly string[], server: number): Promise<Run> {
   const withTime = existsSync('/usr/bin/time')
   return new Promise((done, fail) => {
+    const serverCPU = processCPU(server)
     const t0 = performance.now()
     const options: SpawnOptionsWithStdioTuple<'ignore', 'ignore', 'pipe'> = {
       stdio: ['ignore', 'ignore', 'pipe'],
       env: commandEnv(),
     }
     const p = withTime
-      ? spawn('/usr/bin/time', ['-f', '%M', cmd, ...args], options)
+      ? spawn('/usr/bin/time', ['-f', '%M %U %S', cmd, ...args], options)
       : spawn(cmd, [...args], options)
     let err = ''
     p.stderr.on('data', (d: Buffer) => (err += d.toString()))
     p.on('error', fail)
     p.on('close', (code) => {
       if (code !== 0) return fail(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err}`))
-      const kb = withTime ? Number(err.trim().split('\n').at(-1)) : Number.NaN
-      done({ seconds: (performance.now() - t0) / 1000, peakRSSMiB: kb / 1024 })
+      const seconds = (performance.now() - t0) / 1000
+      const [kb = Number.NaN, user = Number.NaN, sys = Number.NaN] = withTime
+        ? (err.trim().split('\n').at(-1) ?? '').split(' ').map(Number)
+        : []
+      const cpuSeconds = user + sys + processCPU(server) - serverCPU
+      done({ seconds, peakRSSMiB: kb / 1024, cpuSeconds })
     })
   })
 }
@@ -124,9 +156,21 @@ interface Result {
   quarter: { restore: Run; bytes: number }
 }
 
+/** The median CPU seconds (command + server) of `runs`. */
+function cpu(runs: readonly Run[]): number {
+  const sorted = runs.map((r) => r.cpuSeconds).sort((x, y) => x - y)
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN
+}
+
 function median(runs: Run[]): Run {
   const sorted = [...runs].sort((x, y) => x.seconds - y.seconds)
-  return sorted[Math.floor(sorted.length / 2)] ?? { seconds: Number.NaN, peakRSSMiB: Number.NaN }
+  return (
+    sorted[Math.floor(sorted.length / 2)] ?? {
+      seconds: Number.NaN,
+      peakRSSMiB: Number.NaN,
+      cpuSeconds: Number.NaN,
+    }
+  )
 }
 
 /**
@@ -223,35 +267,34 @@ async function benchDataset(points: number, dataset: Dataset): Promise<void> {
       ours = await rounds(
         tmp,
         'ours',
-        (dir) => timed(process.execPath, [CTL, '-bind', src.metaAddress, 'backup', '-full', dir]),
+        (dir) =>
+          timed(process.execPath, [CTL, '-bind', src.metaAddress, 'backup', '-full', dir], src.pid),
         async (dir) => {
           const dst = await startTidemarkd()
           try {
-            return await timed(process.execPath, [CTL, '-bind', dst.metaAddress, 'restore', dir])
+            return await timed(
+              process.execPath,
+              [CTL, '-bind', dst.metaAddress, 'restore', dir],
+              dst.pid,
+            )
           } finally {
             await dst.stop()
           }
         },
         () => waitAtRest([src.pid]),
         (dir) =>
-          timed(process.execPath, [
-            CTL,
-            '-bind',
-            src.metaAddress,
-            'backup',
-            '-start',
-            start,
-            '-end',
-            end,
-            dir,
-          ]),
+          timed(
+            process.execPath,
+            [CTL, '-bind', src.metaAddress, 'backup', '-start', start, '-end', end, dir],
+            src.pid,
+          ),
       )
     } finally {
       await src.stop()
     }
     const line = (who: string, r: Result): void =>
       console.log(
-        `${who}  backup ${r.backup.seconds.toFixed(2)} s (peak ${r.backup.peakRSSMiB.toFixed(0)} MiB)   restore ${r.restore.seconds.toFixed(2)} s (peak ${r.restore.peakRSSMiB.toFixed(0)} MiB)   ${(r.bytes / 1e6).toFixed(1)} MB   runs: backup ${r.backups.map((x) => x.seconds.toFixed(2)).join(' ')}, restore ${r.restores.map((x) => x.seconds.toFixed(2)).join(' ')}`,
+        `${who}  backup ${r.backup.seconds.toFixed(2)} s (peak ${r.backup.peakRSSMiB.toFixed(0)} MiB)   restore ${r.restore.seconds.toFixed(2)} s (peak ${r.restore.peakRSSMiB.toFixed(0)} MiB)   ${(r.bytes / 1e6).toFixed(1)} MB   cpu backup ${cpu(r.backups).toFixed(2)} s, restore ${cpu(r.restores).toFixed(2)} s   runs: backup ${r.backups.map((x) => x.seconds.toFixed(2)).join(' ')}, restore ${r.restores.map((x) => x.seconds.toFixed(2)).join(' ')}`,
       )
     line('tidemark', ours)
     if (!influxdAvailable()) {
@@ -269,28 +312,26 @@ async function benchDataset(points: number, dataset: Dataset): Promise<void> {
       theirs = await rounds(
         tmp,
         'theirs',
-        (dir) => timed(INFLUXD_BIN, ['backup', '-portable', '-host', a.rpcAddress, dir]),
+        (dir) => timed(INFLUXD_BIN, ['backup', '-portable', '-host', a.rpcAddress, dir], a.pid),
         async (dir) => {
           const b = await startInfluxd()
           try {
-            return await timed(INFLUXD_BIN, ['restore', '-portable', '-host', b.rpcAddress, dir])
+            return await timed(
+              INFLUXD_BIN,
+              ['restore', '-portable', '-host', b.rpcAddress, dir],
+              b.pid,
+            )
           } finally {
             await b.stop()
           }
         },
         () => waitAtRest([a.pid]),
         (dir) =>
-          timed(INFLUXD_BIN, [
-            'backup',
-            '-portable',
-            '-host',
-            a.rpcAddress,
-            '-start',
-            start,
-            '-end',
-            end,
-            dir,
-          ]),
+          timed(
+            INFLUXD_BIN,
+            ['backup', '-portable', '-host', a.rpcAddress, '-start', start, '-end', end, dir],
+            a.pid,
+          ),
       )
     } finally {
       await a.stop()
@@ -298,6 +339,9 @@ async function benchDataset(points: number, dataset: Dataset): Promise<void> {
     line('influxdb', theirs)
     console.log(
       `ratio     backup ${(theirs.backup.seconds / ours.backup.seconds).toFixed(2)}x faster   restore ${(theirs.restore.seconds / ours.restore.seconds).toFixed(2)}x faster   (above 1: Tidemark is faster)`,
+    )
+    console.log(
+      `cpu       backup ${(cpu(theirs.backups) / cpu(ours.backups)).toFixed(2)}x less   restore ${(cpu(theirs.restores) / cpu(ours.restores)).toFixed(2)}x less   (CPU seconds of the command and its server, medians; above 1: Tidemark uses less)`,
     )
     const quarterLine = (who: string, r: Result): string =>
       `${who} ${r.quarter.restore.seconds.toFixed(2)} s (peak ${r.quarter.restore.peakRSSMiB.toFixed(0)} MiB, ${(r.quarter.bytes / 1e6).toFixed(1)} MB)`
