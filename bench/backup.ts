@@ -8,17 +8,9 @@
 // planning, opening shards), which decides the ratio on small sets, and show that peak memory
 // does not grow with the set. Run alone: `node dist/bench/backup.js [points] [repetitive|noisy]`.
 
-import { waitAtRest } from './at-rest.js'
+import { cpuMs, waitAtRest } from './at-rest.js'
 import { spawn, type SpawnOptionsWithStdioTuple } from 'node:child_process'
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-} from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -37,16 +29,6 @@ interface Run {
    * steadier than wall time on a shared machine, where runs of the same code differ by 5-10%.
    */
   cpuSeconds: number
-}
-
-/** User + system CPU seconds a process has used so far (Linux /proc), NaN when unreadable. */
-function processCPU(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
-    return (Number(fields[11]) + Number(fields[12])) / 100
-  } catch {
-    return Number.NaN
-  }
 }
 
 /**
@@ -68,7 +50,7 @@ function commandEnv(): NodeJS.ProcessEnv {
 function timed(cmd: string, args: readonly string[], server: number): Promise<Run> {
   const withTime = existsSync('/usr/bin/time')
   return new Promise((done, fail) => {
-    const serverCPU = processCPU(server)
+    const serverCPU = cpuMs(server) / 1000
     const t0 = performance.now()
     const options: SpawnOptionsWithStdioTuple<'ignore', 'ignore', 'pipe'> = {
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -86,7 +68,7 @@ function timed(cmd: string, args: readonly string[], server: number): Promise<Ru
       const [kb = Number.NaN, user = Number.NaN, sys = Number.NaN] = withTime
         ? (err.trim().split('\n').at(-1) ?? '').split(' ').map(Number)
         : []
-      const cpuSeconds = user + sys + processCPU(server) - serverCPU
+      const cpuSeconds = user + sys + cpuMs(server) / 1000 - serverCPU
       done({ seconds, peakRSSMiB: kb / 1024, cpuSeconds })
     })
   })
