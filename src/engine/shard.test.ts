@@ -27,6 +27,16 @@ function points(lp: string) {
   return r.points
 }
 
+/** A shard that wrote `lp` into a TSM file and closed (to be opened again by a new Shard). */
+async function snapshotted(lp: string): Promise<Shard> {
+  const shard = newShard()
+  await shard.open()
+  await shard.writePoints(points(lp))
+  await shard.snapshot()
+  await shard.close()
+  return shard
+}
+
 function plain(v: Values | undefined): [bigint, unknown][] {
   if (v === undefined) return []
   return Array.from(v.times, (t, i) => [t, v.kind === 'boolean' ? v.values[i] === 1 : v.values[i]])
@@ -184,11 +194,7 @@ describe('Shard', () => {
   })
 
   it('rewrites a missing or damaged fields.idx from its TSM files after it opens (as a restored shard has none)', async () => {
-    let shard = newShard()
-    await shard.open()
-    await shard.writePoints(points('cpu,host=a v=1.5,n=3i 10\nmem,host=a free=7i 10'))
-    await shard.snapshot()
-    await shard.close()
+    let shard = await snapshotted('cpu,host=a v=1.5,n=3i 10\nmem,host=a free=7i 10')
     const fields = join(dir, 'data', 'db', 'autogen', '1', 'fields.idx')
     const saved = async (): Promise<[string, [string, string][]][]> =>
       [...((await readFieldsIndex(fields)) ?? new Map<string, Map<string, string>>())]
@@ -218,11 +224,7 @@ describe('Shard', () => {
   })
 
   it('refuses to open with a misnamed or corrupt TSM file, naming the shard and the file', async () => {
-    let shard = newShard()
-    await shard.open()
-    await shard.writePoints(points('m v=1 1'))
-    await shard.snapshot()
-    await shard.close()
+    let shard = await snapshotted('m v=1 1')
     const tsm = shard.tsmPaths()[0] ?? join(shard.path, '000000001-000000001.tsm')
     const good = await readFile(tsm)
     const bad = Buffer.from(good)

@@ -222,7 +222,11 @@ export class TSMIndex {
     return this.#view.getUint16(off + 3 + this.#view.getUint16(off))
   }
 
-  #entriesStart(i: number): number {
+  /**
+   * Where in `bytes` key `i`'s entries start: INDEX_ENTRY_SIZE bytes each, big-endian min time and
+   * max time (int64), offset (uint64) and size (uint32).
+   */
+  entriesStartAt(i: number): number {
     const off = this.#recordAt(i)
     return off + 5 + this.#view.getUint16(off)
   }
@@ -232,17 +236,9 @@ export class TSMIndex {
     return this.#buf
   }
 
-  /**
-   * Where in `bytes` key `i`'s entries start: INDEX_ENTRY_SIZE bytes each, big-endian min time and
-   * max time (int64), offset (uint64) and size (uint32).
-   */
-  entriesStartAt(i: number): number {
-    return this.#entriesStart(i)
-  }
-
   /** Entry `e` of key `i`. */
   entryAt(i: number, e: number): IndexEntry {
-    const p = this.#entriesStart(i) + e * INDEX_ENTRY_SIZE
+    const p = this.entriesStartAt(i) + e * INDEX_ENTRY_SIZE
     const v = this.#view
     return {
       minTime: v.getBigInt64(p),
@@ -262,7 +258,7 @@ export class TSMIndex {
 
   /** The smallest min time and largest max time over the entries of key `i`. */
   timeRangeAt(i: number): { minTime: bigint; maxTime: bigint } {
-    const p0 = this.#entriesStart(i)
+    const p0 = this.entriesStartAt(i)
     const count = this.entryCountAt(i)
     const v = this.#view
     let maxHi = v.getInt32(p0 + 8)
