@@ -190,6 +190,7 @@ export async function verifyBackupSet(
   const warnings: BackupWarning[] = [...set.warnings]
   const meta = await readBackupMeta(set)
   for (const gone of set.missing) {
+    if (options.shardIDs !== undefined && !options.shardIDs.has(gone.shardID)) continue
     // An archive of a shard the newest metadata no longer has would be skipped anyway.
     if (
       gone.manifestFileName === set.meta.manifestFileName ||

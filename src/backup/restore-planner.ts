@@ -135,18 +135,29 @@ export async function planRestore(
   const locations = shardLocations(set, backupMeta, warnings)
   const onlyShard = options.shard === undefined ? undefined : BigInt(options.shard)
   for (const m of set.missing) {
-    const where = locateShard(backupMeta.data, m.shardID) ?? {
-      database: m.entry.database,
-      retentionPolicy: m.entry.policy,
-    }
+    // A shard the backup's metadata no longer has (dropped, expired) is skipped anyway.
+    const where = locateShard(backupMeta.data, m.shardID)
+    if (where === undefined) continue
     const wanted =
       (onlyShard === undefined || onlyShard === m.shardID) &&
       (!given(options.db) || where.database === options.db) &&
       (!given(options.rp) || where.retentionPolicy === options.rp)
     if (wanted) throw new BackupFileMissingError(m.path, m.manifestFileName)
   }
-  if (onlyShard !== undefined && !locations.has(onlyShard))
-    throw new RestoreOptionsError(`shard ${onlyShard} is not in the backup`)
+  if (onlyShard !== undefined) {
+    const where = locations.get(onlyShard)
+    if (where === undefined)
+      throw new RestoreOptionsError(`shard ${onlyShard} is not in the backup`)
+    // A shard of another database or RP than the ones named would restore nothing.
+    if (
+      (given(options.db) && where.database !== options.db) ||
+      (given(options.rp) && where.retentionPolicy !== options.rp)
+    ) {
+      throw new RestoreOptionsError(
+        `shard ${onlyShard} is not in ${given(options.rp) ? `retention policy ${JSON.stringify(options.rp)} of ` : ''}database ${JSON.stringify(options.db)} of the backup (it is in ${where.database}.${where.retentionPolicy})`,
+      )
+    }
+  }
   const all = !given(options.db)
   // As InfluxDB does, a database missing from the backup is reported before a target that exists.
   const targets = all

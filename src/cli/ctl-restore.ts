@@ -141,11 +141,7 @@ export async function runRestore(
           (err: unknown) => ({ err }),
         )
       : Promise.resolve(undefined))
-  if (checksMeta) {
-    for (const s of set.shards) expected.set(s.entry.fileName, s.entry.sha256 ?? '')
-  } else {
-    await verifyBackupSet(path)
-  }
+  if (checksMeta) for (const s of set.shards) expected.set(s.entry.fileName, s.entry.sha256 ?? '')
   const metaProblem = async (): Promise<void> => {
     const bad = await checkMeta()
     if (bad !== undefined) throw bad.err
@@ -159,54 +155,72 @@ export async function runRestore(
 
   const node = await conn.dataNodeAddress()
   const token = randomBytes(12).toString('hex')
-  const files = new Set<string>([
-    set.meta.fileName,
-    ...set.manifests.map((m) => m.fileName),
-    ...(metaOnly ? [] : set.shards.map((s) => s.entry.fileName)),
-  ])
-  let transferred = 0
-  const archives = metaOnly ? [] : set.shards
-  const sizes = await Promise.all(archives.map(async (s) => (await stat(s.path)).size))
-  const progress = new Progress(
-    process.stderr,
-    archives.length,
-    sizes.reduce((n, b) => n + b, 0),
-  )
+  const small = [set.meta.fileName, ...new Set(set.manifests.map((m) => m.fileName))]
+  let progress: Progress | undefined
+  const options = {
+    db: f.db,
+    newdb: f.newdb,
+    rp: f.rp,
+    newrp: f.newrp,
+    shard: f.shard,
+    newrf: f.newrf,
+    ...(f.full ? { manifest: basename(path) } : {}),
+    ...(metaOnly ? { metaOnlyOverwriteForce: true } : {}),
+  }
+  /** A refusal of the node's (plan or commit): the seed's lines, then exit 1. */
+  const refused = (text: string): number => {
+    let message = text.trim()
+    try {
+      message = (JSON.parse(text) as { error?: string }).error ?? message
+    } catch {
+      // not JSON
+    }
+    out.write('Restoring meta data... Error.\n')
+    stderr.write(
+      `restore: operation exited with error: ${message.replace(/^restore: operation exited with error: /, '')}\n`,
+    )
+    return 1
+  }
   try {
-    // The manifest and .meta go first (the node reads them to place each archive as it
-    // arrives); then the archives, two at once, so one's inflating overlaps another's transfer.
-    const names = [...files]
-    const small = names.filter((name) => !name.endsWith('.tar.gz'))
-    for (const size of await Promise.all(
-      small.map((name) => uploadFile(conn, node, token, join(dir, name), name)),
-    ))
-      transferred += size
-    const uploads = names.filter((name) => name.endsWith('.tar.gz'))
+    // The manifests and .meta go first: the node plans the restore from them against its
+    // metadata (a refusal comes before any data moves) and names the archives it will install;
+    // only those are uploaded, two at once, so one's inflating overlaps another's transfer. The
+    // node reads the manifests and .meta to place each archive as it arrives.
+    await Promise.all(small.map((name) => uploadFile(conn, node, token, join(dir, name), name)))
+    const planned = await conn.nodeRequest(
+      node,
+      'POST',
+      `/restore/${token}/plan`,
+      JSON.stringify({ ...options, archives: set.shards.map((s) => s.entry.fileName) }),
+      { 'Content-Type': 'application/json' },
+    )
+    if (planned.status !== 200) {
+      await metaProblem()
+      await conn.nodeRequest(node, 'DELETE', `/restore/${token}`).catch(() => undefined)
+      return refused(planned.text)
+    }
+    const wanted = new Set((JSON.parse(planned.text) as { archives: string[] }).archives)
+    const archives = set.shards.filter((s) => wanted.has(s.entry.fileName))
+    // A set without checksums: what this restore uses is verified completely first.
+    if (!checksMeta)
+      await verifyBackupSet(path, { shardIDs: new Set(archives.map((s) => s.shardID)) })
+    const sizes = await Promise.all(archives.map(async (s) => (await stat(s.path)).size))
+    progress = new Progress(
+      process.stderr,
+      archives.length,
+      sizes.reduce((n, b) => n + b, 0),
+    )
+    const bar = progress
     setImmediate(() => void checkMeta()) // once the first archives have started
-    await mapInOrder(uploads, ARCHIVES_AT_ONCE, async (name) => {
-      transferred += await uploadArchive(
-        conn,
-        node,
-        token,
-        join(dir, name),
-        name,
-        expected.get(name),
-        (n) => progress.advance(n),
+    await mapInOrder(archives, ARCHIVES_AT_ONCE, async (s) => {
+      const name = s.entry.fileName
+      await uploadArchive(conn, node, token, join(dir, name), name, expected.get(name), (n) =>
+        bar.advance(n),
       )
-      progress.shardDone(0)
+      bar.shardDone(0)
     })
     progress.end()
     await metaProblem()
-    const options = {
-      db: f.db,
-      newdb: f.newdb,
-      rp: f.rp,
-      newrp: f.newrp,
-      shard: f.shard,
-      newrf: f.newrf,
-      ...(f.full ? { manifest: basename(path) } : {}),
-      ...(metaOnly ? { metaOnlyOverwriteForce: true } : {}),
-    }
     const r = await conn.nodeRequest(
       node,
       'POST',
@@ -215,19 +229,7 @@ export async function runRestore(
       { 'Content-Type': 'application/json' },
     )
     const text = r.text
-    if (r.status !== 200) {
-      let message = text.trim()
-      try {
-        message = (JSON.parse(text) as { error?: string }).error ?? message
-      } catch {
-        // not JSON
-      }
-      out.write('Restoring meta data... Error.\n')
-      stderr.write(
-        `restore: operation exited with error: ${message.replace(/^restore: operation exited with error: /, '')}\n`,
-      )
-      return 1
-    }
+    if (r.status !== 200) return refused(text)
     const result = JSON.parse(text) as {
       metaMs: number
       mapped: number
@@ -238,6 +240,7 @@ export async function runRestore(
         retentionPolicy: string
         tarSize: number
         ms: number
+        owners: string[]
       }[]
     }
     out.write(
@@ -247,14 +250,26 @@ export async function runRestore(
       out.write(
         `Restoring db ${s.database}, rp ${s.retentionPolicy}, shard ${s.sourceID} to shard ${s.newID}...\n`,
       )
+      // One "Copying data to" per data node that holds a copy, as influxd-ctl prints them.
+      const copies = (s.owners.length > 0 ? s.owners : [node])
+        .map((o) => `Copying data to ${o}... `)
+        .join('')
       out.write(
-        `Copying data to ${node}... Done. Restored shard ${s.sourceID} into shard ${s.newID} in ${formatGoDuration(BigInt(Math.round(s.ms * 1e6)))}, ${s.tarSize} bytes transferred\n`,
+        `${copies}Done. Restored shard ${s.sourceID} into shard ${s.newID} in ${formatGoDuration(BigInt(Math.round(s.ms * 1e6)))}, ${s.tarSize} bytes transferred\n`,
       )
     }
-    out.write(`Restored from ${path} in ${elapsed(t0)}, transferred ${transferred} bytes\n`)
+    // As the seed's examples count it: the shards' bytes, or the metadata's when no shard moved.
+    const transferred =
+      result.shards.length > 0
+        ? result.shards.reduce((n, s) => n + s.tarSize, 0)
+        : (await stat(set.meta.path)).size
+    // -full names a manifest; the line names the backup directory it is in (the seed's example).
+    out.write(
+      `Restored from ${f.full ? dirname(path) : path} in ${elapsed(t0)}, transferred ${transferred} bytes\n`,
+    )
     return 0
   } catch (err) {
-    progress.end()
+    progress?.end()
     await conn.nodeRequest(node, 'DELETE', `/restore/${token}`).catch(() => undefined)
     await metaProblem()
     throw err
@@ -268,7 +283,7 @@ async function uploadFile(
   token: string,
   file: string,
   name: string,
-): Promise<number> {
+): Promise<void> {
   const bytes = await readFile(file)
   const r = await conn.nodeRequest(
     node,
@@ -277,7 +292,6 @@ async function uploadFile(
     bytes,
   )
   if (r.status !== 204) throw new Error(`data node ${node} refused ${name}: ${nodeError(r.text)}`)
-  return bytes.length
 }
 
 /**
@@ -285,7 +299,6 @@ async function uploadFile(
  * (checking the gzip layer) and hashes the file while the node untars and checks the entries,
  * so the two work at once. The file's sha256 must be the manifest's, when it records one (which
  * then proves the stored members' bytes without their CRC-32s); the node checks it too.
- * Resolves to the size of the `.tar.gz`.
  */
 async function uploadArchive(
   conn: CtlConnection,
@@ -295,7 +308,7 @@ async function uploadArchive(
   name: string,
   sha256: string | undefined,
   onRead: (bytes: number) => void,
-): Promise<number> {
+): Promise<void> {
   const tar = inflateArchive(file, { onRead, sha256Checked: sha256 !== undefined })
   let r: Awaited<ReturnType<CtlConnection['nodeUpload']>>
   try {
@@ -326,7 +339,6 @@ async function uploadArchive(
   if (read === undefined) throw new Error(`${file}: the upload ended before the archive did`)
   if (sha256 !== undefined && read.sha256 !== sha256)
     throw new BackupChecksumError(file, sha256, read.sha256)
-  return read.compressedSize
 }
 
 /** The `error` of a node's JSON answer, or its text. */

@@ -26,7 +26,13 @@ import {
   streamSnapshotArchive,
   takeShardSnapshot,
 } from '../backup/index.js'
-import { abandonRestore, commitRestore, receiveFile, RestoreRequestError } from './node-restore.js'
+import {
+  abandonRestore,
+  commitRestore,
+  planStagedRestore,
+  receiveFile,
+  RestoreRequestError,
+} from './node-restore.js'
 import { handleShardWrite, SHARD_WRITE_PATH } from './node-write.js'
 import { isReadPath, serveRead } from './node-read.js'
 import { SHARD_OP_PATH, serveShardOp } from './node-shards.js'
@@ -202,9 +208,14 @@ export class NodeAPIServer {
   ): Promise<void> {
     const dataDir = this.#store.config.dataDir
     try {
-      if (req.method === 'PUT' && name !== '' && name !== 'commit') {
+      if (req.method === 'PUT' && name !== '' && name !== 'commit' && name !== 'plan') {
         await receiveFile(dataDir, token, name, req)
         return this.#send(res, 204, undefined)
+      }
+      if (req.method === 'POST' && name === 'plan') {
+        const body = await readJSON(req)
+        if (body === NOT_JSON) throw new RestoreRequestError('restore options must be JSON')
+        return this.#send(res, 200, await planStagedRestore(this.#store, this.#meta, token, body))
       }
       if (req.method === 'POST' && name === 'commit') {
         const body = await readJSON(req)

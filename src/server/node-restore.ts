@@ -9,6 +9,9 @@
 //                                  with Content-Type application/x-tar, an archive's tar (the
 //                                  client inflated it) plus a sha256 trailer; 400 {error, code}
 //                                  names the client's file when the archive is refused
+//   POST /restore/<token>/plan     JSON RestoreOptions + "archives": the archive names the client
+//                                  has; 200 JSON {archives}: the ones the restore installs (the
+//                                  client uploads only those), or 4xx {error} for a refusal
 //   POST /restore/<token>/commit   JSON RestoreOptions (+ "manifest": a file name, for -full);
 //                                  200 JSON {metaMs, mapped, shards: [...]}, or 4xx/5xx {error}
 //   DELETE /restore/<token>        drops an abandoned staging directory
@@ -21,7 +24,7 @@ import { once } from 'node:events'
 import { createWriteStream } from 'node:fs'
 import { mkdir, open, rm, stat } from 'node:fs/promises'
 import type { IncomingMessage } from 'node:http'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { PassThrough } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import {
@@ -35,6 +38,7 @@ import {
   finishReplicas,
   installShards,
   ownsLocally,
+  shardOwnersIn,
   shipReplicas,
   planRestore,
   readBackupMeta,
@@ -67,6 +71,8 @@ export interface RestoreCommitResult {
     retentionPolicy: string
     tarSize: number
     ms: number
+    /** The data nodes (TCP addresses) the shard was copied to; empty on a single node. */
+    owners: string[]
   }[]
 }
 
@@ -279,6 +285,39 @@ function optionsFrom(json: unknown): {
   return { options, manifest, metaOnlyOverwrite: force === true }
 }
 
+/** What a plan request answers: the archives the restore will install, by file name. */
+export interface RestorePlanResult {
+  readonly archives: readonly string[]
+}
+
+/**
+ * Plans the restore of the staged set (its manifests and .meta uploaded, its archives not yet)
+ * against the live metastore, changing nothing: the client then uploads only the archives the
+ * plan installs, and a refusal (a database that holds data, an unknown -db, -rp or -shard, a
+ * missing archive the restore needs) comes before any data moves. `body` is the commit's JSON
+ * plus "archives": the archive file names the client has (the set as the client sees it). The
+ * commit plans again, against the metastore as it is then.
+ */
+export async function planStagedRestore(
+  store: Store,
+  meta: MetaClient,
+  token: string,
+  body: unknown,
+): Promise<RestorePlanResult> {
+  const dir = stagingDir(store.config.dataDir, token)
+  const { options, manifest, metaOnlyOverwrite } = optionsFrom(body)
+  if (metaOnlyOverwrite) return { archives: [] }
+  const listed = (body as Record<string, unknown>)['archives']
+  if (!Array.isArray(listed) || !listed.every((a) => typeof a === 'string' && FILE.test(a)))
+    throw new RestoreRequestError('restore option archives must be a list of file names')
+  const have = new Set(listed as string[])
+  const set = await readBackupSet(manifest === undefined ? dir : join(dir, manifest), (p) =>
+    have.has(basename(p)),
+  )
+  const plan = await planRestore(set, meta.data, options)
+  return { archives: plan.shards.map((s) => s.source.entry.fileName) }
+}
+
 /** Who the committing node is in its cluster, and the credentials to pass on to the others. */
 export interface RestoreClusterContext {
   /** This node's node API address ('' on a single node). */
@@ -321,6 +360,8 @@ export async function commitRestore(
       shards: plan.shards.filter((s) => ownsLocally(plan.meta, s.newID, selfID)),
       emptyShards: plan.emptyShards.filter((s) => ownsLocally(plan.meta, s.id, selfID)),
     }
+    const ownersOf = (id: bigint): string[] =>
+      shardOwnersIn(plan.meta, id).map((o) => addresses.get(o) ?? String(o))
     const byID = new Map<string, RestoreCommitResult['shards'][number]>()
     try {
       await installShards(local, store, meta, {
@@ -333,6 +374,7 @@ export async function commitRestore(
             retentionPolicy: s.sourceRetentionPolicy,
             tarSize: s.tarSize,
             ms: s.ms,
+            owners: ownersOf(s.newID),
           })
         },
       })
@@ -352,6 +394,7 @@ export async function commitRestore(
           retentionPolicy: s.location.retentionPolicy,
           tarSize: shipped?.shards.get(s.newID)?.tarSize ?? 0,
           ms: shipped?.shards.get(s.newID)?.ms ?? 0,
+          owners: ownersOf(s.newID),
         },
     )
     // A complete restore drops the node's _internal database (the seed): monitoring starts anew.

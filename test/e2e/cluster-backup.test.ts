@@ -134,6 +134,18 @@ describe('backup and restore of a cluster', () => {
     assert.equal(placed.size, placedOn.size)
     for (const [id, list] of placed)
       assert.equal(new Set(list).size, 3, `shard ${id}: ${list.join(',')}`)
+    // One "Copying data to <node>... " per owner, as influxd-ctl prints them (the seed's doubled lines).
+    const copies = r5.stdout.split('\n').filter((l) => l.startsWith('Copying data to '))
+    assert.equal(copies.length, placed.size, r5.stdout)
+    for (const line of copies) {
+      const m =
+        /^((?:Copying data to \S+\.\.\. )+)Done\. Restored shard \d+ into shard (\d+) in /.exec(
+          line,
+        )
+      assert.ok(m !== null, line)
+      const to = [...(m[1] ?? '').matchAll(/Copying data to (\S+)\.\.\. /g)].map((x) => x[1])
+      assert.deepEqual(to.sort(), [...(placed.get(m[2] ?? '') ?? [])].sort(), line)
+    }
     for (const n of five.data)
       await eventually(`${n.url} sees db`, async () =>
         (await queryText(n, 'SHOW DATABASES')).includes('"db"'),

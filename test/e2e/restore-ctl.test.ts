@@ -158,4 +158,81 @@ describe('tidemark-ctl restore', () => {
       rmSync(dir, { recursive: true, force: true })
     }
   })
+
+  it('uploads only the archives the restore uses: a dropped shard, a damaged archive of another database and a -shard of another database', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tidemark-restore-select-'))
+    const source = await startTidemarkd()
+    const targets: TidemarkdHandle[] = []
+    const target = async (): Promise<TidemarkdHandle> => {
+      const t = await startTidemarkd()
+      targets.push(t)
+      return t
+    }
+    try {
+      for (const db of ['a', 'b']) await source.query(`CREATE DATABASE ${db}`)
+      // a: two shard groups (a month apart); b: one.
+      const jan = 1577836800000000000n
+      const feb = 1580515200000000000n
+      assert.equal((await source.write('a', `m v=1 ${jan}\nm v=2 ${feb}`)).status, 204)
+      assert.equal((await source.write('b', `m v=1 ${jan}`)).status, 204)
+      assert.equal((await ctl(['-bind', source.metaAddress, 'backup', dir])).code, 0)
+      const shards = (await source.query('SHOW SHARDS')) as {
+        results: { series?: { name: string; values: unknown[][] }[] }[]
+      }
+      const idsOf = (db: string): string[] =>
+        (shards.results[0]?.series?.find((x) => x.name === db)?.values ?? []).map((v) =>
+          String(v[0]),
+        )
+      const [aJan, aFeb] = idsOf('a')
+      const [b] = idsOf('b')
+      assert.ok(aJan !== undefined && aFeb !== undefined && b !== undefined, JSON.stringify(shards))
+
+      // The January shard of a is dropped; the next incremental backup's metadata lacks it while
+      // the directory still holds its archive: a restore skips it (as influxd does) and succeeds.
+      await source.query(`DROP SHARD ${aJan}`)
+      assert.equal((await source.write('b', `m v=2 ${jan + 1n}`)).status, 204)
+      assert.equal((await ctl(['-bind', source.metaAddress, 'backup', dir])).code, 0)
+      const t1 = await target()
+      const whole = await ctl(['-bind', t1.metaAddress, 'restore', dir])
+      assert.equal(whole.code, 0, whole.stderr)
+      assert.doesNotMatch(whole.stdout, new RegExp(`shard ${aJan} to`))
+      assert.equal(await count(t1, 'a', 'm'), 1)
+      assert.equal(await count(t1, 'b', 'm'), 2)
+
+      // b's archives are damaged: a restore of a alone neither reads nor needs them.
+      for (const name of readdirSync(dir).filter((n) => n.endsWith(`.s${b}.tar.gz`)))
+        writeFileSync(join(dir, name), 'not a gzip stream')
+      const t2 = await target()
+      const onlyA = await ctl(['-bind', t2.metaAddress, 'restore', '-db', 'a', dir])
+      assert.equal(onlyA.code, 0, onlyA.stderr)
+      assert.match(
+        onlyA.stdout,
+        new RegExp(`^Restoring db a, rp autogen, shard ${aFeb} to shard \\d+\\.\\.\\.$`, 'm'),
+      )
+      assert.doesNotMatch(onlyA.stdout, /Restoring db b/)
+      assert.equal(await count(t2, 'a', 'm'), 1)
+      // ...while restoring b reports its archive.
+      const t3 = await target()
+      const onlyB = await ctl(['-bind', t3.metaAddress, 'restore', '-db', 'b', dir])
+      assert.equal(onlyB.code, 1, onlyB.stdout)
+      assert.match(onlyB.stderr, new RegExp(`\\.s${b}\\.tar\\.gz`))
+
+      // -shard of another database than -db names restores nothing: refused, nothing created.
+      const wrong = await ctl(['-bind', t3.metaAddress, 'restore', '-db', 'b', '-shard', aFeb, dir])
+      assert.equal(wrong.code, 1, wrong.stdout)
+      assert.match(wrong.stdout, /^Restoring meta data\.\.\. Error\.$/m)
+      assert.match(
+        wrong.stderr,
+        new RegExp(`shard ${aFeb} is not in database "b" of the backup \\(it is in a\\.autogen\\)`),
+      )
+      const dbs = (await t3.query('SHOW DATABASES')) as {
+        results: { series?: { values?: unknown[][] }[] }[]
+      }
+      assert.equal(dbs.results[0]?.series?.[0]?.values, undefined, 'no database was created')
+    } finally {
+      await source.stop()
+      for (const t of targets) await t.stop()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
 })
