@@ -22,6 +22,7 @@ import {
   BackupSizeMismatchError,
 } from './errors.js'
 import { extractShardArchive } from './shard-extract.js'
+import { checkBackupMetaData } from './meta-check.js'
 import type { BackupWarning } from './warnings.js'
 
 /** The decoded `.meta` of a set. */
@@ -106,11 +107,14 @@ export async function readBackupMeta(set: BackupSet): Promise<BackupMeta> {
       inner.data.length,
     )
   }
+  let data: MetaData
   try {
-    return { data: decodeMetaData(inner.data, { path }), maxNodeID: inner.maxNodeID }
+    data = decodeMetaData(inner.data, { path })
   } catch (err) {
     throw new BackupMetaError(path, `meta.Data does not decode: ${(err as Error).message}`, {}, err)
   }
+  checkBackupMetaData(data, path)
+  return { data, maxNodeID: inner.maxNodeID }
 }
 
 /**

@@ -223,6 +223,14 @@ export function decodeManifest(text: string | Uint8Array, path: string): Manifes
       extra.fingerprint = r.string(o, 'fingerprint', where)
     return { ...entry, ...extra }
   })
+  // One archive per shard: a second entry for a shard would leave one of the two unrestored.
+  const firstOf = new Map<bigint, number>()
+  files.forEach((f, i) => {
+    const first = firstOf.get(f.shardID)
+    if (first !== undefined)
+      r.fail(`files[${i}].shardID`, `shard ${f.shardID} is listed twice (also files[${first}])`)
+    firstOf.set(f.shardID, i)
+  })
   const out: {
     meta: ManifestMeta
     limited: boolean

@@ -20,6 +20,7 @@ import type { BackupSet, BackupSetShard } from './backup-set-reader.js'
 import { locateShard, readBackupMeta, shardLocations } from './backup-set-verifier.js'
 import type { BackupMeta } from './backup-set-verifier.js'
 import type { ArchiveLocation } from './entry-path.js'
+import { badDirectoryName } from './meta-check.js'
 import { BackupFileMissingError, RestoreOptionsError, RestoreRefusedError } from './errors.js'
 import type { BackupWarning } from './warnings.js'
 
@@ -94,6 +95,13 @@ function checkOptions(o: RestoreOptions): void {
   if (given(o.newdb) && !given(o.db)) throw new RestoreOptionsError('-newdb requires -db')
   if (given(o.rp) && !given(o.db)) throw new RestoreOptionsError('-rp requires -db')
   if (given(o.newrp) && !given(o.rp)) throw new RestoreOptionsError('-newrp requires -rp')
+  for (const [flag, name] of [
+    ['-newdb', o.newdb],
+    ['-newrp', o.newrp],
+  ] as const) {
+    const bad = given(name) ? badDirectoryName(name) : undefined
+    if (bad !== undefined) throw new RestoreOptionsError(`${flag} ${JSON.stringify(name)} ${bad}`)
+  }
   if (o.newrf !== undefined && (!Number.isInteger(o.newrf) || o.newrf < 1)) {
     throw new RestoreOptionsError(`-newrf must be a positive integer, got ${o.newrf}`)
   }

@@ -221,6 +221,9 @@ describe('restore', () => {
       [{ db: 'db0', newrp: 'x' }, /-newrp requires -rp/],
       [{ newrf: 0 }, /-newrf/],
       [{ shard: 77 }, /shard 77 is not in the backup/],
+      [{ db: 'db0', newdb: '..' }, /-newdb "\.\." is not a valid name/],
+      [{ db: 'db0', newdb: 'a/b' }, /-newdb "a\/b" is not a valid name/],
+      [{ db: 'db0', rp: 'autogen', newrp: '../x' }, /-newrp "\.\.\/x" is not a valid name/],
     ] as const) {
       await assert.rejects(
         restore(options),

@@ -15,6 +15,7 @@ import {
   encodeMetaData,
   encodePortableData,
 } from '../meta/index.js'
+import type { DatabaseInfo, MetaData, RetentionPolicyInfo } from '../meta/index.js'
 import { TidemarkError } from '../util/index.js'
 import {
   decodeManifest,
@@ -62,6 +63,19 @@ after(async () => {
   await target.close()
   await rm(root, { recursive: true, force: true })
 })
+
+function editDB(m: MetaData, change: (db: DatabaseInfo) => DatabaseInfo, name = 'db1'): MetaData {
+  return m.with({ databases: m.databases.map((db) => (db.name === name ? change(db) : db)) })
+}
+
+function renameDB(m: MetaData, from: string, to: string): MetaData {
+  return editDB(m, (db) => ({ ...db, name: to }), from)
+}
+
+/** `m` with every retention policy of db1 changed by `change`. */
+function editRPs(m: MetaData, change: (rp: RetentionPolicyInfo) => RetentionPolicyInfo): MetaData {
+  return editDB(m, (db) => ({ ...db, retentionPolicies: db.retentionPolicies.map(change) }))
+}
 
 async function copySet(): Promise<string> {
   const d = join(root, `case-${++caseNo}`)
@@ -301,11 +315,10 @@ describe('verification and restore of damaged backup sets', () => {
     await refused(e, { code: 'ERR_BACKUP_SIZE_MISMATCH', path: metaPath })
   })
 
-  it('refuses a .meta that does not describe a shard the manifest lists (ERR_BACKUP_META)', async () => {
-    const d = await copySet()
+  /** Replaces the set's .meta with `change` of it, its size and sha256 recorded in the manifest. */
+  async function editMeta(d: string, change: (m: MetaData) => MetaData): Promise<void> {
     const meta = decodeMetaData(decodePortableData(await readFile(metaPath(d))).data)
-    const smaller = meta.with({ databases: meta.databases.filter((db) => db.name !== 'db1') })
-    const inner = encodeMetaData(smaller)
+    const inner = encodeMetaData(change(meta))
     const bytes = encodePortableData(inner)
     await writeFile(metaPath(d), bytes)
     await editManifest(d, (m) => ({
@@ -320,7 +333,91 @@ describe('verification and restore of damaged backup sets', () => {
           }
         : {}),
     }))
+  }
+
+  it('refuses a .meta that does not describe a shard the manifest lists (ERR_BACKUP_META)', async () => {
+    const d = await copySet()
+    await editMeta(d, (m) => m.with({ databases: m.databases.filter((db) => db.name !== 'db1') }))
     await refused(d, { code: 'ERR_BACKUP_META', path: metaPath, fields: { shardID: 4n } })
+  })
+
+  // Names become directories: one that is not a single valid name would reach outside the data
+  // directory (a later DROP DATABASE would remove what is there); duplicates lose data.
+  const unsafeMetas: [string, (m: MetaData) => MetaData, Record<string, unknown>][] = [
+    ['a database named ".."', (m) => renameDB(m, 'db1', '..'), { database: '..' }],
+    [
+      'a database named with a path',
+      (m) => renameDB(m, 'db1', '../../outside'),
+      { database: '../../outside' },
+    ],
+    ['a database named with NUL', (m) => renameDB(m, 'db1', 'a\0b'), { database: 'a\0b' }],
+    [
+      'a database name longer than a file name',
+      (m) => renameDB(m, 'db1', 'd'.repeat(256)),
+      { database: 'd'.repeat(256) },
+    ],
+    [
+      'a retention policy named "a/b"',
+      (m) => editRPs(m, (rp) => ({ ...rp, name: 'a/b' })),
+      { retentionPolicy: 'a/b' },
+    ],
+    [
+      'a retention policy listed twice',
+      (m) =>
+        editDB(m, (db) => ({
+          ...db,
+          retentionPolicies: [...db.retentionPolicies, ...db.retentionPolicies],
+        })),
+      { database: 'db1' },
+    ],
+    [
+      'a database listed twice',
+      (m) =>
+        m.with({ databases: [...m.databases, ...m.databases.filter((db) => db.name === 'db1')] }),
+      { database: 'db1' },
+    ],
+    [
+      'a shard in two shard groups',
+      (m) =>
+        editRPs(m, (rp) => ({
+          ...rp,
+          shardGroups: rp.shardGroups.map((g) => ({
+            ...g,
+            shards: [...g.shards, { id: 1n, owners: [] }],
+          })),
+        })),
+      { shardID: 1n },
+    ],
+    [
+      'a replication factor of 0',
+      (m) => editRPs(m, (rp) => ({ ...rp, replicaN: 0 })),
+      { database: 'db1' },
+    ],
+    [
+      'a negative duration',
+      (m) => editRPs(m, (rp) => ({ ...rp, durationNs: -1n })),
+      { database: 'db1' },
+    ],
+  ]
+  for (const [what, change, fields] of unsafeMetas) {
+    it(`refuses a .meta with ${what} (ERR_BACKUP_META), changing nothing`, async () => {
+      const d = await copySet()
+      await editMeta(d, change)
+      await refused(d, { code: 'ERR_BACKUP_META', path: metaPath, fields })
+    })
+  }
+
+  it('refuses a manifest that lists one shard twice (ERR_BACKUP_MANIFEST)', async () => {
+    const d = await copySet()
+    await editManifest(d, (m) => ({
+      ...m,
+      files: m.files.map((f, i) => (i === 1 ? { ...f, shardID: m.files[0]?.shardID ?? 0n } : f)),
+    }))
+    await refused(d, {
+      code: 'ERR_BACKUP_MANIFEST',
+      path: manifestPath,
+      fields: { key: 'files[1].shardID' },
+    })
   })
 
   it('refuses a manifest that is not JSON (ERR_BACKUP_MANIFEST)', async () => {

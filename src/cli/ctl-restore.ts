@@ -186,7 +186,12 @@ export async function runRestore(
     // metadata (a refusal comes before any data moves) and names the archives it will install;
     // only those are uploaded, two at once, so one's inflating overlaps another's transfer. The
     // node reads the manifests and .meta to place each archive as it arrives.
-    await Promise.all(small.map((name) => uploadFile(conn, node, token, join(dir, name), name)))
+    // Every upload settles before a failure is acted on: the DELETE that drops the staging
+    // directory must not race an upload still writing into it.
+    const sent = await Promise.allSettled(
+      small.map((name) => uploadFile(conn, node, token, join(dir, name), name)),
+    )
+    for (const r of sent) if (r.status === 'rejected') throw r.reason
     const planned = await conn.nodeRequest(
       node,
       'POST',

@@ -22,3 +22,16 @@ export class ShardExistsError extends TidemarkError {
     )
   }
 }
+
+/**
+ * A database or retention policy name that cannot be one directory under the data and WAL
+ * directories (empty, `.`, `..`, a path separator or NUL): the store refuses to create or remove
+ * anything by it, so no name can reach outside those directories.
+ */
+export class StoreNameError extends TidemarkError {
+  constructor(name: string) {
+    super('ERR_STORE_NAME', `${JSON.stringify(name)} cannot name a directory of the store`, {
+      name,
+    })
+  }
+}

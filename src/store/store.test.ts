@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parsePoints } from '../lineprotocol/index.js'
-import { ShardExistsError, Store } from './index.js'
+import { ShardExistsError, Store, StoreNameError } from './index.js'
 
 const enc = new TextEncoder()
 let dir: string
@@ -115,6 +115,27 @@ describe('Store', () => {
     await store.deleteDatabase('b')
     assert.equal(existsSync(join(dir, 'data', 'b')), false)
     assert.equal(existsSync(join(dir, 'wal', 'b')), false)
+    assert.deepEqual(
+      store.shards().map((s) => s.id),
+      [1],
+    )
+    await store.close()
+  })
+
+  it('creates and removes nothing by a name that is not one directory level (.., a/b, "", NUL)', async () => {
+    const store = newStore()
+    await store.open()
+    await store.createShard('a', 'autogen', 1)
+    const outside = join(dir, 'outside')
+    await mkdir(join(outside, 'autogen'), { recursive: true })
+    for (const name of ['..', '.', '', '../outside', 'a/b', 'a\\b', 'a\0b']) {
+      await assert.rejects(store.createShard(name, 'autogen', 2), StoreNameError, name)
+      await assert.rejects(store.createShard('a', name, 2), StoreNameError, name)
+      await assert.rejects(store.deleteDatabase(name), StoreNameError, name)
+      await assert.rejects(store.deleteRetentionPolicy('a', name), StoreNameError, name)
+    }
+    assert.ok(existsSync(join(outside, 'autogen')), 'nothing outside the data directory went')
+    assert.ok(existsSync(join(dir, 'data', 'a', 'autogen', '1')))
     assert.deepEqual(
       store.shards().map((s) => s.id),
       [1],

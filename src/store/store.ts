@@ -12,8 +12,15 @@ import {
   type EngineOptions,
   type Logger,
 } from '../engine/index.js'
-import { ShardExistsError, ShardNotFoundError } from './errors.js'
+import { ShardExistsError, ShardNotFoundError, StoreNameError } from './errors.js'
 import { ShardPins } from './shard-pins.js'
+
+/** `root`/`names…`, each name one directory level (StoreNameError otherwise). */
+function under(root: string, ...names: string[]): string {
+  for (const n of names)
+    if (n === '' || n === '.' || n === '..' || /[/\\\0]/.test(n)) throw new StoreNameError(n)
+  return join(root, ...names)
+}
 
 /** Where the store keeps its files, and how its shards behave. */
 export interface StoreConfig {
@@ -118,8 +125,8 @@ export class Store {
       id,
       database,
       retentionPolicy,
-      path: join(this.config.dataDir, database, retentionPolicy, String(id)),
-      walPath: join(this.config.walDir, database, retentionPolicy, String(id)),
+      path: under(this.config.dataDir, database, retentionPolicy, String(id)),
+      walPath: under(this.config.walDir, database, retentionPolicy, String(id)),
       options: this.config.engine,
       logger: this.#logger,
     })
@@ -186,11 +193,11 @@ export class Store {
     this.#shards.delete(id)
     this.#failed.delete(id)
     await shard?.close()
-    await rm(join(this.config.dataDir, where.database, where.retentionPolicy, String(id)), {
+    await rm(under(this.config.dataDir, where.database, where.retentionPolicy, String(id)), {
       recursive: true,
       force: true,
     })
-    await rm(join(this.config.walDir, where.database, where.retentionPolicy, String(id)), {
+    await rm(under(this.config.walDir, where.database, where.retentionPolicy, String(id)), {
       recursive: true,
       force: true,
     })
@@ -204,16 +211,19 @@ export class Store {
     for (const f of this.failedShards())
       if (f.database === database && f.retentionPolicy === retentionPolicy)
         await this.deleteShard(f.id)
-    await rm(join(this.config.dataDir, database, retentionPolicy), { recursive: true, force: true })
-    await rm(join(this.config.walDir, database, retentionPolicy), { recursive: true, force: true })
+    await rm(under(this.config.dataDir, database, retentionPolicy), {
+      recursive: true,
+      force: true,
+    })
+    await rm(under(this.config.walDir, database, retentionPolicy), { recursive: true, force: true })
   }
 
   /** Deletes every shard of a database, and its directories. */
   async deleteDatabase(database: string): Promise<void> {
     for (const s of this.shards()) if (s.database === database) await this.deleteShard(s.id)
     for (const f of this.failedShards()) if (f.database === database) await this.deleteShard(f.id)
-    await rm(join(this.config.dataDir, database), { recursive: true, force: true })
-    await rm(join(this.config.walDir, database), { recursive: true, force: true })
+    await rm(under(this.config.dataDir, database), { recursive: true, force: true })
+    await rm(under(this.config.walDir, database), { recursive: true, force: true })
   }
 
   /** True between a successful open() and close(). */

@@ -152,6 +152,17 @@ describe('tidemark-ctl restore', () => {
       assert.equal(m.code, 1)
       assert.match(m.stderr, new RegExp(`${metaName.replace(/\./g, '\\.')}.*sha256`))
       await noDatabases()
+      // A .meta that cannot be read fails its upload while the manifest's is in flight: the
+      // staging directory is dropped only after both settled, so none is left behind.
+      rmSync(join(dir, metaName))
+      for (let i = 0; i < 3; i++) {
+        const gone = await ctl(['-bind', target.metaAddress, 'restore', dir])
+        assert.equal(gone.code, 1)
+        assert.match(gone.stderr, new RegExp(metaName.replace(/\./g, '\\.')))
+        const left = readdirSync(join(target.root, 'data')).filter((n) => n.startsWith('.restore'))
+        assert.deepEqual(left, [], 'no staging directory is left')
+      }
+      await noDatabases()
     } finally {
       await source.stop()
       await target.stop()
