@@ -186,8 +186,9 @@ export class BackupExistsError extends BackupError {
 
 /** Backup options that contradict each other (e.g. a time range with an incremental backup). */
 export class BackupOptionsError extends BackupError {
-  constructor(reason: string) {
-    super('ERR_BACKUP_OPTIONS', `backup: ${reason}`, { reason })
+  /** `command`: the tidemark-ctl command the message starts with. */
+  constructor(reason: string, command = 'backup') {
+    super('ERR_BACKUP_OPTIONS', `${command}: ${reason}`, { reason })
   }
 }
 

@@ -27,12 +27,13 @@ import type { Manifest, ManifestEntry } from '../backup/index.js'
 import { decodeMetaData, encodePortableData } from '../meta/index.js'
 import type { MetaData } from '../meta/index.js'
 import { crc32, fsyncDir, WriteBehind, writeFileDurable } from '../util/index.js'
-import { formatGoDuration, parseRFC3339Nano } from './ctl-format.js'
+import { formatGoDuration } from './ctl-format.js'
+import { rfc3339Nanos } from './inspect-time.js'
 import type { CtlConnection } from './ctl-http.js'
 import { Progress } from './ctl-progress.js'
 import { NodeClient } from './ctl-shards.js'
 import type { DownloadResult } from './raw-http.js'
-import { parseFlags } from './flags.js'
+import { formatUsage, parseFlags } from './flags.js'
 
 const BACKUP_FLAGS = {
   db: { kind: 'string', default: '', usage: 'The database to back up' },
@@ -61,6 +62,16 @@ const BACKUP_FLAGS = {
     usage: 'Back up only shards changed after this time (RFC3339); not with -start/-end',
   },
 } as const
+
+/** What `tidemark-ctl backup -h` prints. */
+export const BACKUP_USAGE = `Usage: tidemark-ctl backup [flags] <path-to-backup-dir>
+
+Backs up the metadata and shard data into a directory that must already exist, in InfluxDB's
+portable layout (<ts>.meta, <ts>.s<shard>.tar.gz, <ts>.manifest). Incremental by default: only
+shards changed since the directory's most recent backup are copied.
+
+Options:
+${formatUsage(BACKUP_FLAGS)}`
 
 /** A shard of the metastore that the backup covers. */
 interface ShardPick {
@@ -142,28 +153,42 @@ export async function runBackup(
       'backup needs exactly one argument: the path of the backup directory',
     )
   const dir = rest[0] ?? ''
+  if (f.full && set.has('strategy') && f.strategy !== 'full')
+    throw new BackupOptionsError(`-full cannot be used with -strategy ${f.strategy}`)
   const strategy = f.full ? 'full' : f.strategy
   if (!['incremental', 'full', 'only-meta'].includes(strategy))
     throw new BackupOptionsError(
       `unknown -strategy ${JSON.stringify(strategy)} (incremental, full, only-meta)`,
     )
   if (f.rp !== '' && f.db === '') throw new BackupOptionsError('-rp requires -db')
+  const fromPort = /^(?:\[[0-9A-Fa-f:.]+\]|[^\s:/[\]]+):(\d{1,5})$/.exec(f.from)
+  if (f.from !== '' && (fromPort === null || Number(fromPort[1]) > 65535))
+    throw new BackupOptionsError(
+      `-from ${JSON.stringify(f.from)} is not a data node TCP address (host:port)`,
+    )
   const timed = set.has('start') || set.has('end')
   if (timed && strategy === 'full')
     throw new BackupOptionsError('-start and -end cannot be used with -strategy full (or -full)')
-  const since = f.since === '' ? undefined : parseRFC3339Nano(f.since)
-  if (f.since !== '' && since === undefined)
-    throw new BackupOptionsError(`-since ${JSON.stringify(f.since)} is not an RFC3339 time`)
+  /** The time of flag -`name`, or undefined when it is not given. */
+  const timeOf = (name: 'since' | 'start' | 'end'): bigint | undefined => {
+    const text = f[name]
+    if (text === '') return undefined
+    try {
+      return rfc3339Nanos(text)
+    } catch (err) {
+      if (!(err instanceof RangeError)) throw err
+      throw new BackupOptionsError(
+        `-${name} ${JSON.stringify(text)} is not an RFC3339 time: ${err.message}`,
+      )
+    }
+  }
+  const since = timeOf('since')
   if (since !== undefined && timed)
     throw new BackupOptionsError('-since cannot be used with -start or -end')
   if (since !== undefined && strategy === 'full')
     throw new BackupOptionsError('-since cannot be used with -strategy full (or -full)')
-  const start = f.start === '' ? undefined : parseRFC3339Nano(f.start)
-  const end = f.end === '' ? undefined : parseRFC3339Nano(f.end)
-  if (f.start !== '' && start === undefined)
-    throw new BackupOptionsError(`-start ${JSON.stringify(f.start)} is not an RFC3339 time`)
-  if (f.end !== '' && end === undefined)
-    throw new BackupOptionsError(`-end ${JSON.stringify(f.end)} is not an RFC3339 time`)
+  const start = timeOf('start')
+  const end = timeOf('end')
   if (start !== undefined && end !== undefined && start > end)
     throw new BackupOptionsError('-start must be before -end')
   if (f.shard !== '' && !/^\d{1,19}$/.test(f.shard))
@@ -184,12 +209,23 @@ export async function runBackup(
   const began = process.hrtime.bigint()
   const out = conn.stdout
   out.write('Backing up meta data... ')
-  const metaData = await conn.metaBytes('/data')
-  const data = decodeMetaData(metaData)
+  let metaData: Uint8Array
+  let data: MetaData
+  let shards: ShardPick[]
+  try {
+    metaData = await conn.metaBytes('/data')
+    data = decodeMetaData(metaData)
+    shards = strategy === 'only-meta' ? [] : pickShards(data, f.db, f.rp, shardID)
+  } catch (err) {
+    out.write('Error.\n') // the line ends; the reason follows on stderr
+    throw err
+  }
   const metaBytes = encodePortableData(metaData, data.maxNodeID)
-  const shards = strategy === 'only-meta' ? [] : pickShards(data, f.db, f.rp, shardID)
+  // A single node: its data node address; -from, as in a cluster, is only preferred (tried first).
   const single =
-    data.dataNodes.length === 0 ? [f.from !== '' ? f.from : await conn.dataNodeAddress()] : []
+    data.dataNodes.length === 0
+      ? [...new Set([...(f.from !== '' ? [f.from] : []), await conn.dataNodeAddress()])]
+      : []
   const addressOf = new Map(data.dataNodes.map((n) => [n.id, n.tcpHost]))
   /** The nodes to ask for shard `s` (number `i` of the backup), best first. */
   const sourcesOf = (s: ShardPick, i: number): string[] => {
@@ -273,7 +309,7 @@ export async function runBackup(
           return `Backing up node ${node}, db ${s.database}, rp ${s.rp}, shard ${s.id}... Done. Backed up in ${formatGoDuration(process.hrtime.bigint() - t0)}, ${got.bytes} bytes transferred\n`
         } catch (err) {
           await rm(`${path}.tmp`, { force: true })
-          if (single.length > 0) throw err
+          if (single.length > 0 && node === sources.at(-1)) throw err
           problems.push(`${node}: ${(err as Error).message.replace(/^backup: shard \d+: /, '')}`)
         }
       }

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { formatGoDuration, parseRFC3339Nano } from './ctl-format.js'
+import { formatGoDuration } from './ctl-format.js'
 
 describe('formatGoDuration', () => {
   it('writes durations as Go prints them', () => {
@@ -15,17 +15,5 @@ describe('formatGoDuration', () => {
       [3_600_000_000_000n, '1h0m0s'],
     ]
     for (const [ns, want] of cases) assert.equal(formatGoDuration(ns), want)
-  })
-})
-
-describe('parseRFC3339Nano', () => {
-  it('reads UTC and offset times to the nanosecond', () => {
-    assert.equal(parseRFC3339Nano('1970-01-01T00:00:01Z'), 1_000_000_000n)
-    assert.equal(parseRFC3339Nano('1970-01-01T00:00:00.000000123Z'), 123n)
-    assert.equal(parseRFC3339Nano('1970-01-01T01:00:00+01:00'), 0n)
-  })
-  it('refuses what is not RFC3339', () => {
-    assert.equal(parseRFC3339Nano('2022-01-01T012:00:00Z'), undefined)
-    assert.equal(parseRFC3339Nano('yesterday'), undefined)
   })
 })

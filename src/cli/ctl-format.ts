@@ -1,5 +1,5 @@
 // Small text conversions of tidemark-ctl that must match influxd-ctl: Go's time.Duration.String()
-// for the "Backed up in …" lines, and RFC3339 timestamps (-start/-end) to Unix nanoseconds.
+// for the "Backed up in …" lines (RFC3339 flags are read by inspect-time.ts, as for the inspect tool).
 
 /** Formats `ns` nanoseconds as Go's time.Duration.String() does (e.g. 903.539567ms, 1m2.5s). */
 export function formatGoDuration(ns: bigint): string {
@@ -20,15 +20,4 @@ export function formatGoDuration(ns: bigint): string {
   const mins = secs / 60n
   if (mins < 60n) return `${sign}${mins}m${s}`
   return `${sign}${mins / 60n}h${mins % 60n}m${s}`
-}
-
-const RFC3339 = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/
-
-/** Parses an RFC3339 timestamp (fractions to the nanosecond) into Unix ns, or undefined if malformed. */
-export function parseRFC3339Nano(text: string): bigint | undefined {
-  const m = RFC3339.exec(text)
-  if (m === null) return undefined
-  const ms = Date.parse(`${m[1] ?? ''}${m[3] ?? ''}`)
-  if (Number.isNaN(ms)) return undefined
-  return BigInt(ms) * 1_000_000n + BigInt((m[2] ?? '').padEnd(9, '0'))
 }

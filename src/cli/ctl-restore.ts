@@ -21,7 +21,7 @@ import {
 import type { CtlConnection } from './ctl-http.js'
 import { formatGoDuration } from './ctl-format.js'
 import { Progress } from './ctl-progress.js'
-import { parseFlags } from './flags.js'
+import { formatUsage, parseFlags } from './flags.js'
 import { mapInOrder } from '../util/index.js'
 
 const RESTORE_FLAGS = {
@@ -65,6 +65,17 @@ const RESTORE_FLAGS = {
   },
 } as const
 
+/** What `tidemark-ctl restore -h` prints. */
+export const RESTORE_USAGE = `Usage: tidemark-ctl restore [flags] <path-to-backup-dir>
+       tidemark-ctl restore [flags] -full <path-to-manifest-file>
+
+Restores metadata (databases, retention policies, users, continuous queries) and shard data from
+a backup. A database restored must not hold data in the target: restore it under a new name
+with -db and -newdb. The whole set is verified before anything in the target changes.
+
+Options:
+${formatUsage(RESTORE_FLAGS)}`
+
 /** Shard archives uploaded at once. */
 const ARCHIVES_AT_ONCE = 2
 
@@ -99,9 +110,15 @@ export async function runRestore(
       'restore: -meta-only-overwrite-force restores the whole metadata; it cannot be combined with -db, -rp, -shard or -newrf',
     )
   }
+  if (f.newrf < 0)
+    return fail(stderr, `restore: invalid -newrf ${f.newrf}: a replication factor is at least 1`)
   if (f.shard !== '' && !/^\d+$/.test(f.shard))
     return fail(stderr, `restore: invalid -shard ${JSON.stringify(f.shard)}`)
-  const isFile = (await stat(path).catch(() => undefined))?.isFile() ?? false
+  const st = await stat(path).catch(() => undefined)
+  if (st === undefined) return fail(stderr, `restore: ${path} does not exist`)
+  const isFile = st.isFile()
+  if (f.full && isFile && !path.endsWith('.manifest'))
+    return fail(stderr, `restore: -full needs a manifest file (<timestamp>.manifest), not ${path}`)
   if (f.full !== isFile) {
     return fail(
       stderr,

@@ -7,6 +7,14 @@ import { BackupOptionsError, verifyBackupSet } from '../backup/index.js'
 import { TidemarkError } from '../util/index.js'
 import { parseFlags } from './flags.js'
 
+/** What `tidemark-ctl verify -h` prints. */
+export const VERIFY_USAGE = `Usage: tidemark-ctl verify <path-to-backup-dir | path-to-manifest-file>
+
+Checks a backup set without restoring it: the manifests, the metadata, and every archive a
+restore would use (sizes, sha256, gzip, tar entry paths, TSM block checksums). Prints one line
+per file; the first problem as FAILED <code>: <message>, with exit status 1.
+`
+
 /** Runs `verify` with its own arguments; resolves to the exit code. */
 export async function runVerify(
   args: readonly string[],
@@ -16,7 +24,8 @@ export async function runVerify(
   const dir = rest[0]
   if (rest.length !== 1 || dir === undefined || dir === '')
     throw new BackupOptionsError(
-      'verify needs exactly one argument: the path of the backup directory',
+      'exactly one argument is required: the path of the backup directory (or of one manifest)',
+      'verify',
     )
   let result
   try {

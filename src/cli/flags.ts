@@ -110,8 +110,11 @@ export function formatUsage(specs: Record<string, FlagSpec>): string {
     const arg = spec.kind === 'boolean' ? '' : spec.kind === 'integer' ? ' int' : ' string'
     lines.push(`  -${name}${arg}`)
     const def =
-      spec.default === undefined || spec.default === '' || spec.default === false
-        ? ''
+      spec.default === undefined ||
+      spec.default === '' ||
+      spec.default === false ||
+      spec.default === 0
+        ? '' // Go leaves out a zero default
         : ` (default ${JSON.stringify(spec.default)})`
     lines.push(`    \t${spec.usage}${def}`)
   }

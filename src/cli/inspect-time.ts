@@ -24,8 +24,20 @@ function floorDiv(a: bigint, b: bigint): bigint {
  * dates (month 13, February 30) and times outside int64 nanoseconds (1677-09-21 … 2262-04-11).
  */
 export function parseRFC3339(text: string, flag: string): bigint {
-  const bad = (why: string): FlagError =>
-    new FlagError(`invalid value "${text}" for flag -${flag}: ${why}`, flag)
+  try {
+    return rfc3339Nanos(text)
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err
+    throw new FlagError(`invalid value "${text}" for flag -${flag}: ${err.message}`, flag)
+  }
+}
+
+/**
+ * Nanoseconds since the epoch of an RFC3339 time, as parseRFC3339; throws RangeError saying what
+ * is wrong with `text`.
+ */
+export function rfc3339Nanos(text: string): bigint {
+  const bad = (why: string): RangeError => new RangeError(why)
   const m = RFC3339.exec(text)
   if (m === null) throw bad('not an RFC3339 time (expected e.g. 2020-01-02T15:04:05Z)')
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [

@@ -5,15 +5,14 @@
 // (ctl-cluster.ts).
 
 import { formatTable } from './inspect-table.js'
-import { runBackup } from './ctl-backup.js'
+import { BACKUP_USAGE, runBackup } from './ctl-backup.js'
 import { runEntropy } from './ctl-entropy.js'
-import { runRestore } from './ctl-restore.js'
+import { RESTORE_USAGE, runRestore } from './ctl-restore.js'
 import { isClusterCommand, runClusterCommand } from './ctl-cluster.js'
 import { authHeaders, CtlConnection } from './ctl-http.js'
-import { runVerify } from './ctl-verify.js'
+import { runVerify, VERIFY_USAGE } from './ctl-verify.js'
 import { isShardCommand, NodeClient, runShardCommand } from './ctl-shards.js'
-import type { FlagError } from './flags.js'
-import { formatUsage, parseFlags } from './flags.js'
+import { FlagError, formatUsage, parseFlags } from './flags.js'
 
 const GLOBAL_FLAGS = {
   bind: { kind: 'string', default: 'localhost:8091', usage: 'Bind HTTP address of a meta node' },
@@ -51,6 +50,22 @@ Available commands are:
 
 Options:
 ${formatUsage(GLOBAL_FLAGS)}`
+
+/** The usage of the commands that have their own flags, printed for -h and after a flag error. */
+const COMMAND_USAGE: Readonly<Record<string, string>> = {
+  backup: BACKUP_USAGE,
+  restore: RESTORE_USAGE,
+  verify: VERIFY_USAGE,
+}
+
+/** Whether `args` (a command's own) ask for help before any `--`, as Go's flag package reads them. */
+function asksForHelp(args: readonly string[]): boolean {
+  for (const a of args) {
+    if (a === '--') return false
+    if (a === '-h' || a === '-help' || a === '--help' || a === '--h') return true
+  }
+  return false
+}
 
 /** The I/O a command uses (injectable for tests). */
 export interface CtlIO {
@@ -91,6 +106,11 @@ export async function main(
   }
   const conn = new CtlConnection(g.bind, headers, io.stdout)
   const get = <T>(path: string): Promise<T> => conn.metaJSON<T>(path)
+  const usage = command === undefined ? undefined : COMMAND_USAGE[command]
+  if (usage !== undefined && asksForHelp(parsed.args.slice(1))) {
+    io.stdout.write(usage)
+    return 0
+  }
   try {
     switch (command) {
       case 'show': {
@@ -143,7 +163,9 @@ export async function main(
         return 1
     }
   } catch (err) {
-    io.stderr.write(`tidemark-ctl: ${(err as Error).message}\n`)
+    // A flag the command does not take: its usage follows, as Go's flag package prints it.
+    const more = err instanceof FlagError && usage !== undefined ? usage : ''
+    io.stderr.write(`tidemark-ctl: ${(err as Error).message}\n${more}`)
     return 1
   }
 }

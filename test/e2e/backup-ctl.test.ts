@@ -204,6 +204,7 @@ describe('tidemark-ctl backup against a single-node tidemarkd', () => {
   })
 
   it('refuses a missing directory, -rp without -db, and -start with -full, exiting 1 with a message', () => {
+    const bad4 = dir('bad4')
     const cases: [string[], RegExp][] = [
       [['backup', join(root, 'nope')], /does not exist: the directory must already exist/],
       [['backup', '-rp', 'autogen', dir('bad1')], /-rp requires -db/],
@@ -212,13 +213,39 @@ describe('tidemark-ctl backup against a single-node tidemarkd', () => {
         /cannot be used with -strategy full/,
       ],
       [['backup', '-db', 'nodb', dir('bad3')], /database "nodb" not found/],
+      // Times Go's RFC3339 parser refuses, not rolled over into the next day or month.
+      [
+        ['backup', '-start', '2022-02-30T00:00:00Z', bad4],
+        /-start "2022-02-30T00:00:00Z" is not an RFC3339 time: day, month or time of day out of range/,
+      ],
+      [['backup', '-end', '2022-01-01T24:00:00Z', bad4], /-end .* out of range/],
+      [['backup', '-since', '2022-13-01T00:00:00Z', bad4], /-since .* out of range/],
+      [
+        ['backup', '-full', '-strategy', 'only-meta', bad4],
+        /-full cannot be used with -strategy only-meta/,
+      ],
+      [['backup', '-from', 'nonsense', bad4], /-from "nonsense" is not a data node TCP address/],
+      [['backup', '-from', 'h:70000', bad4], /-from "h:70000" is not a data node TCP address/],
     ]
     for (const [args, re] of cases) {
       const r = ctl(...args)
       assert.equal(r.status, 1, args.join(' '))
       assert.match(r.stderr, re)
+      // A failure after the first line began ends it as the seed's restore does: "... Error."
+      if (r.stdout !== '')
+        assert.equal(r.stdout, 'Backing up meta data... Error.\n', args.join(' '))
     }
     assert.deepEqual(readdirSync(join(root, 'bad3')), [])
+    assert.deepEqual(readdirSync(join(root, 'bad4')), [])
+  })
+
+  it('-from on a single node is a preference: an address that does not answer is passed over', () => {
+    const p = dir('from')
+    const r = ctl('backup', '-from', '127.0.0.1:1', p)
+    assert.equal(r.status, 0, r.stderr)
+    assert.match(r.stdout, /^Backing up node 127\.0\.0\.1:(?!1,)\d+, db /m)
+    assert.doesNotMatch(r.stdout, /Backing up node 127\.0\.0\.1:1,/)
+    assert.equal(ctl('verify', p).status, 0)
   })
 
   it('verify reports a damaged archive with its typed error and exits 1', () => {

@@ -246,4 +246,54 @@ describe('tidemark-ctl restore', () => {
       rmSync(dir, { recursive: true, force: true })
     }
   })
+
+  it('refuses contradictory and malformed flags with a message and exit 1, before contacting a node', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tidemark-restore-flags-'))
+    try {
+      writeFileSync(join(dir, '20260101T000000Z.meta'), 'x')
+      const meta = join(dir, '20260101T000000Z.meta')
+      // Nothing listens on port 1: every refusal comes before a connection is tried.
+      const cases: [string[], RegExp][] = [
+        [['restore', '-newdb', 'x', dir], /^restore: -newdb requires -db$/m],
+        [['restore', '-db', 'd', '-newrp', 'x', dir], /^restore: -newrp requires -rp$/m],
+        [['restore', '-rp', 'r', dir], /^restore: -rp requires -db$/m],
+        [['restore', '-newrf', '-1', dir], /^restore: invalid -newrf -1/m],
+        [['restore', '-shard', 'abc', dir], /^restore: invalid -shard "abc"/m],
+        [['restore', '-meta-only-overwrite-force', '-db', 'x', dir], /cannot be combined with -db/],
+        [['restore', '-full', dir], /-full needs the path to a manifest file/],
+        [['restore', '-full', meta], /-full needs a manifest file \(<timestamp>\.manifest\), not /],
+        [['restore', join(dir, 'nope')], /^restore: .*nope does not exist$/m],
+        [['restore'], /exactly one backup directory/],
+        [['verify'], /^tidemark-ctl: verify: exactly one argument is required/m],
+      ]
+      for (const [args, re] of cases) {
+        const r = await ctl(['-bind', '127.0.0.1:1', ...args])
+        assert.equal(r.code, 1, args.join(' '))
+        assert.match(r.stderr, re, args.join(' '))
+      }
+      // -h of a command prints its flags (exit 0); an unknown flag prints them after the error.
+      const flagsOf: Record<string, string[]> = {
+        backup: ['-db', '-rp', '-shard', '-from', '-strategy', '-full', '-start', '-end', '-since'],
+        restore: ['-db', '-newdb', '-rp', '-newrp', '-shard', '-newrf', '-list', '-full'],
+        verify: [],
+      }
+      for (const [command, flags] of Object.entries(flagsOf)) {
+        for (const h of ['-h', '-help', '--help']) {
+          const r = await ctl(['-bind', '127.0.0.1:1', command, h])
+          assert.equal(r.code, 0, `${command} ${h}: ${r.stderr}`)
+          assert.match(r.stdout, new RegExp(`^Usage: tidemark-ctl ${command} `))
+          for (const f of flags)
+            assert.match(r.stdout, new RegExp(`^  ${f}(?: |$)`, 'm'), `${command}: ${f}`)
+        }
+        const bogus = await ctl(['-bind', '127.0.0.1:1', command, '-bogus', dir])
+        assert.equal(bogus.code, 1)
+        assert.match(
+          bogus.stderr,
+          /^tidemark-ctl: flag provided but not defined: -bogus\nUsage: tidemark-ctl /,
+        )
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
 })
