@@ -143,7 +143,7 @@ describe('manifest codec', () => {
         name,
         fc.nat(),
         fc.boolean(),
-        fc.array(arbEntry, { maxLength: 4 }),
+        fc.uniqueArray(arbEntry, { maxLength: 4, selector: (e) => e.shardID }),
         (fileName, size, limited, files) => {
           const m: Manifest = { meta: { fileName, size }, limited, files }
           assert.deepEqual(decodeManifest(encodeManifest(m), 'p'), m)

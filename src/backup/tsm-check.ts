@@ -1,5 +1,6 @@
 // Deep check of one TSM file before a restore trusts it: the reader validates the header, footer
-// and the whole index on open; then TSMReader.checkBlocks reads every block of every key
+// and the whole index on open; TSMReader.checkKeys that every key is a series key and a field key
+// (no empty measurement, tag or field name); then TSMReader.checkBlocks reads every block of every key
 // (tombstoned ones too) with its CRC-32 checked, its type byte compared with the index, and its
 // first and last timestamps (found without decoding the others) compared with the index entry's
 // min and max time — the index has no checksum of its own, so this is what catches a flipped bit
@@ -22,6 +23,7 @@ export interface TSMCheckResult {
 export async function checkTSMFile(path: string): Promise<TSMCheckResult> {
   const reader = await TSMReader.open(path, { applyTombstones: false })
   try {
+    reader.checkKeys()
     return {
       blockCount: await reader.checkBlocks(),
       keyCount: reader.keyCount,

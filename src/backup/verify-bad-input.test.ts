@@ -103,6 +103,25 @@ async function replaceArchive(d: string, gz: Buffer): Promise<void> {
   }))
 }
 
+/**
+ * Shard 1's archive of set `d` as a tar, its first entry (a TSM file) and that file's bytes (a
+ * view: changes go into the tar), where its index starts and the first key's length.
+ */
+async function firstTSM(d: string): Promise<{
+  tar: Buffer
+  first: TarEntryHeader
+  tsm: Buffer
+  indexAt: number
+  keyLen: number
+}> {
+  const tar = gunzipSync(await readFile(archivePath(d)))
+  const first = (await tarEntries(tar))[0]
+  assert.ok(first !== undefined)
+  const tsm = tar.subarray(first.dataOffset, first.dataOffset + first.size)
+  const indexAt = Number(tsm.readBigUInt64BE(tsm.length - 8))
+  return { tar, first, tsm, indexAt, keyLen: tsm.readUInt16BE(indexAt) }
+}
+
 async function tarEntries(tar: Buffer): Promise<TarEntryHeader[]> {
   const out: TarEntryHeader[] = []
   await readTar(
@@ -187,14 +206,24 @@ describe('verification and restore of damaged backup sets', () => {
     })
   })
 
+  it('refuses a TSM key that is no series key and field key, which no CRC covers (ERR_BACKUP_TSM_CORRUPT)', async () => {
+    const d = await copySet()
+    const { tar, first, tsm, indexAt, keyLen } = await firstTSM(d)
+    const key = tsm.subarray(indexAt + 2, indexAt + 2 + keyLen)
+    const sep = key.indexOf('#!~#')
+    assert.ok(sep > 0, key.toString())
+    key.write('#!~!', sep) // sorts before the original: the index stays in order
+    await replaceArchive(d, gzipSync(tar))
+    await refused(d, {
+      code: 'ERR_BACKUP_TSM_CORRUPT',
+      path: archivePath,
+      fields: { entry: first.path, fileOffset: indexAt },
+    })
+  })
+
   it("refuses a bit flipped in a TSM index's min time, which no CRC covers (ERR_BACKUP_TSM_CORRUPT)", async () => {
     const d = await copySet()
-    const tar = gunzipSync(await readFile(archivePath(d)))
-    const first = (await tarEntries(tar))[0]
-    assert.ok(first !== undefined)
-    const tsm = tar.subarray(first.dataOffset, first.dataOffset + first.size)
-    const indexAt = Number(tsm.readBigUInt64BE(tsm.length - 8))
-    const keyLen = tsm.readUInt16BE(indexAt)
+    const { tar, first, tsm, indexAt, keyLen } = await firstTSM(d)
     const minTimeLast = indexAt + 2 + keyLen + 1 + 2 + 7
     tsm[minTimeLast] = (tsm[minTimeLast] ?? 0) ^ 0x01
     await replaceArchive(d, gzipSync(tar))

@@ -196,6 +196,11 @@ export class TSMIndex {
     return off
   }
 
+  /** Where key `i`'s record starts in the index region. */
+  recordStartAt(i: number): number {
+    return this.#recordAt(i)
+  }
+
   /** The key bytes of key `i` (a view into the index, not a copy). */
   keyBytesAt(i: number): Uint8Array {
     const off = this.#recordAt(i)

@@ -17,6 +17,7 @@ import { tombstonePathFor } from './file-name.js'
 import { concatValues, emptyValues, excludeTimeRanges, sortLastWins } from './file-values.js'
 import type { TimeRange } from './file-values.js'
 import { INDEX_ENTRY_SIZE, TSMIndex, TSM_HEADER_SIZE } from './tsm-index.js'
+import { tsmKeyProblem } from './tsm-key.js'
 import { rleBoundsMatch, smallUvarint, smallUvarintValue } from './timestamp-codec.js'
 import type { IndexEntry } from './tsm-index.js'
 import { readTombstones } from './tombstone.js'
@@ -428,6 +429,26 @@ export class TSMReader {
       chunkStart = at.offset
     }
     return at.blocks
+  }
+
+  /**
+   * Checks that every key (tombstoned ones too) is a series key and a field key, as InfluxDB
+   * writes them: `<measurement>[,<tag>=<value>…]#!~#<field>` with a measurement, tag keys, tag
+   * values and a field that are not empty. Throws TSMCorruptError at the key's index record:
+   * such a key would index as a measurement, tag or field named "".
+   */
+  checkKeys(): void {
+    this.#checkOpen()
+    const index = this.#index
+    for (let i = 0; i < index.keyCount; i++) {
+      const problem = tsmKeyProblem(index.keyAt(i))
+      if (problem !== undefined)
+        throw new TSMCorruptError(
+          this.path,
+          this.#indexStart + index.recordStartAt(i),
+          `key ${JSON.stringify(index.keyAt(i))}: ${problem}`,
+        )
+    }
   }
 
   /**
