@@ -135,6 +135,26 @@ describe('inflateArchive (the restore client reading an archive)', () => {
     assert.notEqual(result?.sha256, sha256(gz))
   })
 
+  it('refuses a member header that records more bytes than the file holds, allocating nothing for it', async () => {
+    const gz = await indexed(noise, 256 * 1024)
+    const first = gz.readUInt32LE(16)
+    for (const [at, claim] of [
+      [0, 0xfffffff0],
+      [first, 0xfffffff0],
+      [first, gz.length - first + 1],
+    ] as const) {
+      const bad = Buffer.from(gz)
+      bad.writeUInt32LE(claim, at + 16)
+      await failsWith(
+        file(bad),
+        'ERR_BACKUP_GZIP',
+        new RegExp(
+          `compressed offset ${gz.length}: unexpected end of file \\(the gzip member at offset ${at} records ${claim} bytes\\)`,
+        ),
+      )
+    }
+  })
+
   it('refuses a broken deflated member, naming where it starts', async () => {
     const gz = await indexed(text, 64 * 1024)
     const first = gz.readUInt32LE(16)

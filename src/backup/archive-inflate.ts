@@ -19,7 +19,7 @@ import { promisify } from 'node:util'
 import { createGunzip, gunzip } from 'node:zlib'
 import { BufferPool } from '../util/index.js'
 import { BackupFileMissingError, BackupGzipError } from './errors.js'
-import { indexedLength, storedData } from './parallel-gunzip.js'
+import { indexedLength, memberChunkBytes, storedData } from './parallel-gunzip.js'
 import { INDEXED_HEADER_BYTES } from './parallel-gzip.js'
 
 const gunzipAsync = promisify(gunzip)
@@ -157,8 +157,23 @@ export function inflateArchive(path: string, options: InflateOptions = {}): Arch
     let header = first.subarray(0, await readFully(fh, first, 0))
     let at = 0
     let next: Promise<{ buffer: Buffer; n: number }> | undefined
+    const fileSize = (await fh.stat()).size
+    /**
+     * The length of the member at `memberAt` its header records; a member the file cannot hold
+     * (truncated, or a damaged header: nothing is allocated for it) ends it unexpectedly.
+     */
+    const lengthAt = (memberAt: number): number | undefined => {
+      const n = header.length === INDEXED_HEADER_BYTES ? indexedLength(header) : undefined
+      if (n !== undefined && n > fileSize - memberAt)
+        throw new BackupGzipError(
+          path,
+          fileSize,
+          `unexpected end of file (the gzip member at offset ${memberAt} records ${n} bytes)`,
+        )
+      return n
+    }
     for (;;) {
-      const total = header.length === INDEXED_HEADER_BYTES ? indexedLength(header) : undefined
+      const total = lengthAt(at)
       if (total === undefined) break
       const { buffer, n } = await (next ?? take(total, at))
       next = undefined
@@ -175,7 +190,7 @@ export function inflateArchive(path: string, options: InflateOptions = {}): Arch
       at += total
       // The next member's header came with this one: copy it out, read that member meanwhile.
       header = Buffer.from(buffer.subarray(total, n))
-      const nextTotal = header.length === INDEXED_HEADER_BYTES ? indexedLength(header) : undefined
+      const nextTotal = lengthAt(at)
       if (nextTotal !== undefined) {
         next = take(nextTotal, at)
         next.catch(() => undefined) // awaited on the next turn, unless an error ends the loop first
@@ -183,7 +198,7 @@ export function inflateArchive(path: string, options: InflateOptions = {}): Arch
       const views = storedData(member, { checkCRC: options.sha256Checked !== true })
       if (views === undefined) {
         const out = gunzipAsync(member, {
-          chunkSize: Math.max(64 * 1024, member.readUInt32LE(total - 4) + 1024),
+          chunkSize: memberChunkBytes(member.readUInt32LE(total - 4)),
         }).finally(() => pool.give(buffer))
         out.catch(() => undefined) // awaited in order by inflated()
         inflating.push({ at: memberAt, out })

@@ -82,7 +82,18 @@ async function inflateMember(member: Buffer, size: number): Promise<Buffer[]> {
   const stored = storedData(member)
   if (stored !== undefined) return stored
   // One output buffer the size of the data (plus room to see the end): no joining of pieces.
-  return [await gunzipAsync(member, { chunkSize: Math.max(64 * 1024, size + 1024) })]
+  return [await gunzipAsync(member, { chunkSize: memberChunkBytes(size) })]
+}
+
+/** The largest zlib output chunk asked for at once: a damaged ISIZE could claim any size. */
+const MAX_CHUNK_BYTES = 16 << 20
+
+/**
+ * zlib's output chunk size for a member whose ISIZE is `size`: all of it in one chunk when it is
+ * believable (zlib checks ISIZE at the end).
+ */
+export function memberChunkBytes(size: number): number {
+  return Math.min(MAX_CHUNK_BYTES, Math.max(64 * 1024, size + 1024))
 }
 
 /** A Transform from gzip bytes to the uncompressed bytes. */
