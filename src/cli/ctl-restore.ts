@@ -188,7 +188,11 @@ export async function runRestore(
   const refused = (text: string): number => {
     let message = text.trim()
     try {
-      message = (JSON.parse(text) as { error?: string }).error ?? message
+      const answer = JSON.parse(text) as { error?: string; staged?: string }
+      message = answer.error ?? message
+      // The node names the files it staged; they are this directory's.
+      if (answer.staged !== undefined)
+        message = message.split(answer.staged).join(dir.length > 1 ? dir.replace(/\/+$/, '') : dir)
     } catch {
       // not JSON
     }

@@ -32,6 +32,7 @@ import {
   planStagedRestore,
   receiveFile,
   RestoreRequestError,
+  stagingDir,
 } from './node-restore.js'
 import { handleShardWrite, SHARD_WRITE_PATH } from './node-write.js'
 import { isReadPath, serveRead } from './node-read.js'
@@ -238,9 +239,17 @@ export class NodeAPIServer {
       return this.#send(res, 405, { error: 'method not allowed' }, { Allow: 'PUT, POST, DELETE' })
     } catch (err) {
       const status = err instanceof RestoreRequestError || err instanceof BackupError ? 400 : 500
+      let staged: string | undefined
+      try {
+        staged = stagingDir(dataDir, token)
+      } catch {
+        staged = undefined // not a token: no staging directory to name
+      }
       return this.#send(res, status, {
         error: (err as Error).message,
         code: (err as { code?: string }).code,
+        // Errors name staged files by their path here; the client shows its own path instead.
+        ...(staged !== undefined ? { staged } : {}),
       })
     }
   }

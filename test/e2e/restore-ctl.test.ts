@@ -152,6 +152,17 @@ describe('tidemark-ctl restore', () => {
       assert.equal(m.code, 1)
       assert.match(m.stderr, new RegExp(`${metaName.replace(/\./g, '\\.')}.*sha256`))
       await noDatabases()
+      // An archive gone from the directory: refused before any data moves, naming this path.
+      meta[meta.length - 1] = (meta[meta.length - 1] ?? 0) ^ 1 // the .meta is whole again
+      writeFileSync(join(dir, metaName), meta)
+      const archiveBytes = readFileSync(join(dir, archive))
+      rmSync(join(dir, archive))
+      const missing = await ctl(['-bind', target.metaAddress, 'restore', `${dir}/`])
+      assert.equal(missing.code, 1)
+      assert.match(missing.stdout, /^Restoring meta data\.\.\. Error\.$/m)
+      assert.ok(missing.stderr.includes(`${join(dir, archive)}: `), missing.stderr)
+      assert.doesNotMatch(missing.stderr, /restore-staging/)
+      writeFileSync(join(dir, archive), archiveBytes)
       // A .meta that cannot be read fails its upload while the manifest's is in flight: the
       // staging directory is dropped only after both settled, so none is left behind.
       rmSync(join(dir, metaName))
