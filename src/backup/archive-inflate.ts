@@ -18,7 +18,7 @@ import { Readable } from 'node:stream'
 import { promisify } from 'node:util'
 import { createGunzip, gunzip } from 'node:zlib'
 import { BufferPool } from '../util/index.js'
-import { BackupFileMissingError, BackupGzipError } from './errors.js'
+import { BackupGzipError, fileError } from './errors.js'
 import { indexedLength, memberChunkBytes, storedData } from './parallel-gunzip.js'
 import { INDEXED_HEADER_BYTES } from './parallel-gzip.js'
 
@@ -219,11 +219,7 @@ export function inflateArchive(path: string, options: InflateOptions = {}): Arch
     try {
       fh = await open(path, 'r')
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code
-      const e =
-        code === 'ENOENT' || code === 'EISDIR'
-          ? new BackupFileMissingError(path, 'the manifest', err)
-          : err
+      const e = fileError(path, 'the manifest', err)
       settle(undefined, e)
       throw e
     }

@@ -14,10 +14,10 @@ import { classifyEntry } from './entry-path.js'
 import type { ArchiveLocation } from './entry-path.js'
 import {
   BackupError,
-  BackupFileMissingError,
   BackupGzipError,
   BackupTarError,
   BackupUnsafeEntryError,
+  fileError,
 } from './errors.js'
 import { ParallelGunzip } from './parallel-gunzip.js'
 import { readTar } from './tar-reader.js'
@@ -160,8 +160,8 @@ export async function readShardArchive(
     await consumer?.catch(() => undefined)
     const first = consumerFailed ?? err
     const code = (first as NodeJS.ErrnoException).code
-    if (code === 'ENOENT' || code === 'EISDIR')
-      throw new BackupFileMissingError(path, 'the manifest', first)
+    if (code === 'ENOENT' || code === 'EISDIR' || code === 'EACCES' || code === 'EPERM')
+      throw fileError(path, 'the manifest', first)
     // A tar stream that ends early because the gzip stream broke is the gzip problem it is.
     const zlib = zlibFailed ?? (isZlibError(first) ? first : undefined)
     if (

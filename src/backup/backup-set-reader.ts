@@ -9,7 +9,7 @@
 import { Buffer } from 'node:buffer'
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
-import { BackupNotFoundError, ManifestError } from './errors.js'
+import { BackupNotFoundError, fileError, ManifestError } from './errors.js'
 import { decodeManifest } from './manifest.js'
 import type { Manifest, ManifestEntry } from './manifest.js'
 import type { BackupWarning } from './warnings.js'
@@ -84,7 +84,13 @@ async function isFile(path: string): Promise<boolean> {
 
 /** Reads and decodes one manifest file. */
 export async function readManifestFile(path: string): Promise<ManifestFile> {
-  const manifest = decodeManifest(await readFile(path), path)
+  let bytes: Buffer
+  try {
+    bytes = await readFile(path)
+  } catch (err) {
+    throw fileError(path, 'the backup directory', err)
+  }
+  const manifest = decodeManifest(bytes, path)
   checkFileName(manifest.meta.fileName, path, 'meta.fileName')
   manifest.files.forEach((f, i) => checkFileName(f.fileName, path, `files[${i}].fileName`))
   return { fileName: basename(path), path, manifest }
@@ -113,7 +119,11 @@ export async function readBackupSet(
     names = [basename(path)]
   } else if (st.isDirectory()) {
     dir = path
-    names = (await readdir(path)).filter((n) => n.endsWith('.manifest'))
+    try {
+      names = (await readdir(path)).filter((n) => n.endsWith('.manifest'))
+    } catch (err) {
+      throw fileError(path, 'the command line', err)
+    }
   } else {
     throw new BackupNotFoundError(path, `backup path should be a valid directory: ${path}`)
   }

@@ -20,6 +20,7 @@ import {
   BackupFileMissingError,
   BackupMetaError,
   BackupSizeMismatchError,
+  fileError,
 } from './errors.js'
 import { extractShardArchive } from './shard-extract.js'
 import { checkBackupMetaData } from './meta-check.js'
@@ -87,7 +88,7 @@ export async function readBackupMeta(set: BackupSet): Promise<BackupMeta> {
   try {
     bytes = await readFile(path)
   } catch (err) {
-    throw new BackupFileMissingError(path, set.meta.manifestFileName, err)
+    throw fileError(path, set.meta.manifestFileName, err)
   }
   if (set.meta.sha256 !== undefined) {
     const found = createHash('sha256').update(bytes).digest('hex')

@@ -49,6 +49,38 @@ export class BackupFileMissingError extends BackupError {
   }
 }
 
+/** A file of the set that exists but cannot be read (permissions, I/O error). */
+export class BackupUnreadableError extends BackupError {
+  constructor(path: string, cause: unknown) {
+    const code = (cause as NodeJS.ErrnoException).code
+    const why =
+      code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : code === 'EIO'
+          ? 'input/output error'
+          : (cause as Error).message
+    super(
+      'ERR_BACKUP_UNREADABLE',
+      `${path}: cannot be read: ${why}`,
+      { path, reason: why },
+      { cause },
+    )
+  }
+}
+
+/**
+ * The backup error for file-system error `err` on `path` (named by `referencedBy`): missing for
+ * a file that is not there (or is a directory), unreadable for any other; other errors as they are.
+ */
+export function fileError(path: string, referencedBy: string, err: unknown): unknown {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code
+  if (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR')
+    return new BackupFileMissingError(path, referencedBy, err)
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code) && !(err instanceof BackupError))
+    return new BackupUnreadableError(path, err)
+  return err
+}
+
 /** A size recorded in the manifest differs from the file's actual size. */
 export class BackupSizeMismatchError extends BackupError {
   constructor(path: string, what: string, expected: number | bigint, found: number | bigint) {

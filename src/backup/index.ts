@@ -104,6 +104,7 @@ export {
   BackupChecksumError,
   BackupExistsError,
   BackupFileMissingError,
+  BackupUnreadableError,
   BackupGzipError,
   BackupMetaError,
   BackupNotFoundError,

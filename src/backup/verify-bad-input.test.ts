@@ -17,6 +17,7 @@ import {
 } from '../meta/index.js'
 import type { DatabaseInfo, MetaData, RetentionPolicyInfo } from '../meta/index.js'
 import { TidemarkError } from '../util/index.js'
+import { BackupUnreadableError, fileError } from './errors.js'
 import {
   decodeManifest,
   encodeManifest,
@@ -333,6 +334,22 @@ describe('verification and restore of damaged backup sets', () => {
     const meta = await readFile(metaPath(d))
     await writeFile(metaPath(d), meta.subarray(0, 40))
     await refused(d, { code: 'ERR_BACKUP_META', path: metaPath })
+  })
+
+  it('tells a file that cannot be read (ERR_BACKUP_UNREADABLE) from one that is missing', () => {
+    const denied = Object.assign(new Error("EACCES: permission denied, open '/b/x.meta'"), {
+      code: 'EACCES',
+    })
+    const unreadable = fileError('/b/x.meta', 'm.manifest', denied)
+    assert.ok(unreadable instanceof BackupUnreadableError)
+    assert.equal(unreadable.message, '/b/x.meta: cannot be read: permission denied')
+    const gone = Object.assign(new Error('ENOENT'), { code: 'ENOENT' })
+    assert.equal(
+      (fileError('/b/x.meta', 'm.manifest', gone) as TidemarkError).code,
+      'ERR_BACKUP_FILE_MISSING',
+    )
+    const other = new RangeError('not a file-system error')
+    assert.equal(fileError('/b/x.meta', 'm.manifest', other), other)
   })
 
   it('refuses a missing .meta (ERR_BACKUP_FILE_MISSING) and a wrong meta size (ERR_BACKUP_SIZE_MISMATCH)', async () => {
