@@ -165,6 +165,14 @@ describe('inflateArchive (the restore client reading an archive)', () => {
     await failsWith(file(bad), 'ERR_BACKUP_GZIP', new RegExp(`compressed offset ${first}: `))
   })
 
+  it('refuses a plain tar named .tar.gz where it starts, at offset 0', async () => {
+    await failsWith(
+      file(Buffer.concat([Buffer.from('ustar-ish header'), Buffer.alloc(10_000)])),
+      'ERR_BACKUP_GZIP',
+      /compressed offset 0: incorrect header check \(not gzip data\)/,
+    )
+  })
+
   it('refuses an empty file, garbage after the members, and a file that is not there', async () => {
     await failsWith(file(Buffer.alloc(0)), 'ERR_BACKUP_GZIP', /unexpected end of file/)
     const gz = await indexed(noise.subarray(0, 5000), 1 << 20)

@@ -211,6 +211,9 @@ export function inflateArchive(path: string, options: InflateOptions = {}): Arch
       yield views
     }
     yield* inflated(0)
+    // Bytes that do not start a gzip member (a plain tar named .tar.gz) fail where they begin.
+    if (header.length >= 2 && (header[0] !== 0x1f || header[1] !== 0x8b))
+      throw new BackupGzipError(path, at, 'incorrect header check (not gzip data)')
     if (at === 0 || header.length > 0) yield* plain(fh, at)
   }
 

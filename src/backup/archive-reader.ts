@@ -168,7 +168,9 @@ export async function readShardArchive(
       zlib !== undefined &&
       (!(first instanceof BackupError) || first instanceof BackupTarError)
     ) {
-      throw new BackupGzipError(path, compressed, zlib.message, zlib)
+      // Where the gunzip stream knows where the problem starts, that; else how far it had read.
+      const at = (zlib as { offset?: unknown }).offset
+      throw new BackupGzipError(path, typeof at === 'number' ? at : compressed, zlib.message, zlib)
     }
     throw first
   }

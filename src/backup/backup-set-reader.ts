@@ -145,7 +145,15 @@ export async function readBackupSet(
     manifests.push(m)
   }
   const newest = manifests[0]
-  if (newest === undefined) throw new BackupNotFoundError(path)
+  if (newest === undefined) {
+    const incomplete = warnings.map((w) => basename(w.path))
+    throw new BackupNotFoundError(
+      path,
+      incomplete.length === 0
+        ? undefined
+        : `No complete backup in: ${path} (${incomplete.join(', ')} ${incomplete.length === 1 ? 'marks its backup' : 'mark their backups'} incomplete: interrupted before it finished)`,
+    )
+  }
   const winners = new Map<bigint, BackupSetShard>()
   const missing = new Map<bigint, MissingShard>()
   for (const m of manifests) {

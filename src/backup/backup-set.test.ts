@@ -265,6 +265,26 @@ describe('backup set reader', () => {
     )
   })
 
+  it('says which manifests mark their backup incomplete when no complete one is left (ERR_BACKUP_NOT_FOUND)', async () => {
+    const dir = join(root, 'incomplete')
+    await mkdir(dir)
+    const manifest = (complete: boolean): string =>
+      encodeManifest({
+        meta: { fileName: 'x.meta', size: 1 },
+        limited: false,
+        files: [],
+        tidemark: { version: 1, metaSha256: '', complete },
+      })
+    await writeFile(join(dir, '20260102T000000Z.manifest'), manifest(false))
+    await assert.rejects(
+      readBackupSet(dir),
+      (err: unknown) =>
+        (err as { code?: string }).code === 'ERR_BACKUP_NOT_FOUND' &&
+        (err as Error).message ===
+          `No complete backup in: ${dir} (20260102T000000Z.manifest marks its backup incomplete: interrupted before it finished)`,
+    )
+  })
+
   it('says "No manifest files found" (ERR_BACKUP_NOT_FOUND) for a directory without a backup, and refuses file names with a directory', async () => {
     const dir = join(root, 'empty')
     await mkdir(dir)

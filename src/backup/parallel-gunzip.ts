@@ -105,6 +105,8 @@ export class ParallelGunzip extends Transform {
   #fallback: Gunzip | undefined
   #fallbackError: Error | undefined
   #members = 0
+  /** Bytes of the input taken as indexed members. */
+  #taken = 0
 
   constructor(options: { readonly concurrency?: number } = {}) {
     super()
@@ -137,9 +139,18 @@ export class ParallelGunzip extends Transform {
     }
   }
 
-  /** Hands the buffered bytes and everything after them to zlib's gunzip. */
+  /**
+   * Hands the buffered bytes and everything after them to zlib's gunzip. Bytes that do not start
+   * a gzip member (a plain tar named .tar.gz) fail here, with the offset where they begin
+   * (`offset` on the error): zlib would only fail once it had read them all.
+   */
   async #startFallback(): Promise<void> {
     await this.#drainTo(0)
+    const head = this.#peek(2)
+    if (head.length === 2 && (head[0] !== 0x1f || head[1] !== 0x8b))
+      throw Object.assign(zlibError('Z_DATA_ERROR', 'incorrect header check (not gzip data)'), {
+        offset: this.#taken,
+      })
     const g = createGunzip({ chunkSize: 256 * 1024 })
     this.#fallback = g
     g.on('data', (d: Buffer) => this.push(d))
@@ -171,6 +182,7 @@ export class ParallelGunzip extends Transform {
       if (total === undefined) return this.#startFallback()
       if (this.#bufferedBytes < total) return
       const member = this.#take(total)
+      this.#taken += total
       const p = inflateMember(member, member.readUInt32LE(total - 4))
       p.catch(() => undefined) // awaited in order by #drainTo
       this.#inflight.push(p)

@@ -184,6 +184,22 @@ describe('verification and restore of damaged backup sets', () => {
     await refused(d, { code: 'ERR_BACKUP_GZIP', path: archivePath })
   })
 
+  it('refuses a plain tar named .tar.gz at offset 0, where the gzip data should start (ERR_BACKUP_GZIP)', async () => {
+    const d = await copySet()
+    const tar = gunzipSync(await readFile(archivePath(d)))
+    await writeFile(archivePath(d), tar)
+    const sha256 = createHash('sha256').update(tar).digest('hex')
+    await editManifest(d, (m) => ({
+      ...m,
+      files: m.files.map((f) => (f.shardID === 1n ? { ...f, sha256 } : f)),
+    }))
+    await refused(d, {
+      code: 'ERR_BACKUP_GZIP',
+      path: archivePath,
+      fields: { compressedOffset: 0, reason: 'incorrect header check (not gzip data)' },
+    })
+  })
+
   it('refuses garbage after the gzip stream (ERR_BACKUP_GZIP)', async () => {
     const d = await copySet()
     await writeFile(
