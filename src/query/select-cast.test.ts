@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
-import { cursorCast, goFloatToInt64, goFloatToUint64, valueCast } from './select-cast.js'
+import { cursorCast, goFloatToInt64, goFloatToUint64, readAs, valueCast } from './select-cast.js'
 
 const TWO_63 = 2n ** 63n
 
@@ -42,6 +42,42 @@ describe('casts of references', () => {
     assert.equal(cursorCast(2.5, 'float', 'string'), null)
     assert.equal(cursorCast('x', 'string', 'integer'), null)
     assert.equal(cursorCast('x', 'string', 'string'), 'x')
+  })
+
+  it('reads a shard value as the type the query gives its field: numbers convert, other types are absent', () => {
+    // influxd 1.6 over shards holding f as float, integer, string and boolean types f as float.
+    assert.equal(readAs(2n, 'float'), 2)
+    assert.equal(readAs(1.5, 'float'), 1.5)
+    assert.equal(readAs('s', 'float'), null)
+    assert.equal(readAs(true, 'float'), null)
+    assert.equal(readAs(-2.7, 'integer'), -2n)
+    assert.equal(readAs(1e19, 'integer'), -(2n ** 63n))
+    // A uint64 read as int64 wraps, an int64 read as uint64 too; a bigint says which it was.
+    assert.equal(readAs(2n ** 63n + 5n, 'integer'), -(2n ** 63n) + 5n)
+    assert.equal(readAs(-2n, 'unsigned'), 2n ** 64n - 2n)
+    assert.equal(readAs(2n ** 63n + 5n, 'float'), 9223372036854775813)
+    assert.equal(readAs(1.5, 'string'), null)
+    assert.equal(readAs('s', 'string'), 's')
+    assert.equal(readAs(2n, 'boolean'), null)
+    assert.equal(readAs(false, 'boolean'), false)
+    assert.equal(readAs(null, 'integer'), null)
+  })
+
+  it('reads a value as its own type unchanged', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.double({ noNaN: true }).map((v) => [v, 'float'] as const),
+          fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }).map((v) => [v, 'integer'] as const),
+          fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }).map((v) => [v, 'unsigned'] as const),
+          fc.string().map((v) => [v, 'string'] as const),
+          fc.boolean().map((v) => [v, 'boolean'] as const),
+        ),
+        ([v, t]) => {
+          assert.equal(readAs(v, t), v)
+        },
+      ),
+    )
   })
 
   it('converts numeric subquery columns and keeps any other value unchanged', () => {

@@ -6,7 +6,8 @@
 // and gives -2^63 when out of range or NaN; float to unsigned converts values below 2^63 as
 // integers (negative ones wrap) and subtracts 2^63 from the others, then sets the top bit (so
 // NaN and values from 2^64 on give 2^63);
-// integer and unsigned reinterpret the 64 bits.
+// integer and unsigned reinterpret the 64 bits. The same cursors read a field whose type in a shard
+// differs from the type the query gives it (the highest among the shards, select-source.ts).
 
 import type { DataType } from '../influxql/index.js'
 import type { QueryCell } from './result.js'
@@ -70,6 +71,18 @@ export function cursorCast(v: QueryCell, from: ValueType | undefined, to: CastTy
   if (v === null || from === undefined || from === to) return v
   if (to === 'string' || to === 'boolean' || from === 'string' || from === 'boolean') return null
   return numeric(v, from === 'unsigned', to) ?? null
+}
+
+/**
+ * A value of a shard's field read as `to` when the query types the field `to` (as a cast does):
+ * numeric values convert, a string or boolean of another type reads as absent (null). The value's
+ * own type is its JS type; a bigint converts alike whether the shard held it as int64 or uint64.
+ */
+export function readAs(v: QueryCell, to: CastType): QueryCell {
+  if (typeof v === 'string') return to === 'string' ? v : null
+  if (typeof v === 'boolean') return to === 'boolean' ? v : null
+  if (to === 'string' || to === 'boolean') return null
+  return numeric(v, typeof v === 'bigint' && v >= 0n, to) ?? null
 }
 
 /** A subquery column read as `to` (query.castToType): numeric conversions, anything else unchanged. */

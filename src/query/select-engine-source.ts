@@ -16,7 +16,7 @@ import {
 } from './select-series-cursor.js'
 import { joinTSMKey, type KeyCursor, type KeyCursorOptions } from '../engine/index.js'
 import type { MeasurementSchema, MeasurementSource, ShardTimeRange } from './select-source.js'
-import { schemaOf, selectedSeries } from './select-source.js'
+import { higherFieldType, schemaOf, selectedSeries } from './select-source.js'
 
 /** One series of a source. */
 export interface EngineSeries {
@@ -231,12 +231,16 @@ export function mergeSameName(sources: readonly EngineSource[]): EngineSource[] 
       continue
     }
     const fields = new Map(prev.schema.fields)
-    for (const [k, t] of s.schema.fields) if (!fields.has(k)) fields.set(k, t)
+    for (const [k, t] of s.schema.fields) fields.set(k, higherFieldType(fields.get(k), t))
+    const shardTypes = new Map(prev.schema.shardTypes)
+    for (const [k, types] of s.schema.shardTypes ?? [])
+      shardTypes.set(k, new Set([...(shardTypes.get(k) ?? []), ...types]))
     byName.set(s.name, {
       name: s.name,
       schema: {
         fields,
         tagKeys: [...new Set([...prev.schema.tagKeys, ...s.schema.tagKeys])].sort(),
+        shardTypes,
       },
       fromRegex: prev.fromRegex || s.fromRegex,
       direct: prev.direct || s.direct,

@@ -36,7 +36,14 @@ import type { CallPlan } from './select-fields.js'
 import { groupKeyOf, groupTags } from './select-group.js'
 import type { FunctionLibrary, SelectPlan } from './select-plan.js'
 import type { SeriesRows } from './select-series-data.js'
-import { measurementTyping, type MeasurementTyping, type SlotTypes } from './select-typing.js'
+import {
+  measurementTyping,
+  type MeasurementTyping,
+  type SlotTypes,
+  statementFieldTypes,
+  typedCondition,
+  withFieldTypes,
+} from './select-typing.js'
 import type { EngineSeries, EngineSource } from './select-engine-source.js'
 import { checkTypes } from './select-types.js'
 import { conditionRefs } from './select-series-data.js'
@@ -82,18 +89,16 @@ interface TagSet {
 /** Runs the plan; yields one row (series) per tag set with values, in InfluxDB's order. */
 export async function* runEngine(input: EngineInput): AsyncGenerator<QueryRow> {
   const { plan, sources, lib } = input
-  const schemas = sources.map((s) => s.schema)
+  // The statement gives each field one type; a store measurement's shards holding it as another
+  // type convert their values or read nothing (InfluxDB's RewriteFields and cursors).
+  const fieldTypes = statementFieldTypes(sources.map((s) => s.schema))
+  const schemas = sources.map((s) => (s.direct ? s.schema : withFieldTypes(s.schema, fieldTypes)))
   const dims = dimensionsOf(plan, schemas)
   const ex = expand(plan, schemas, new Set(dims))
   checkTypes(
     ex.fields.flatMap((f) => (f.source === null ? [] : [f.source])),
-    (name) => {
-      for (const s of schemas) {
-        const t = s.fields.get(name)
-        if (t !== undefined) return t
-      }
-      return schemas.some((s) => s.tagKeys.includes(name)) ? 'tag' : undefined
-    },
+    (name) =>
+      fieldTypes.get(name) ?? (schemas.some((s) => s.tagKeys.includes(name)) ? 'tag' : undefined),
     input.lib,
   )
   const iv = plan.interval
@@ -134,9 +139,10 @@ export async function* runEngine(input: EngineInput): AsyncGenerator<QueryRow> {
     const callCol = plan.fields.calls.map((c) => (schema.fields.has(c.field) ? add(c.field) : -1))
     for (const n of condFields) add(n)
     // A condition naming anything but tags is checked per point (unknown names never match).
-    const filter =
-      source.direct || condNames.some((n) => !schema.tagKeys.includes(n) || schema.fields.has(n))
-        ? plan.condition
+    const filter = source.direct
+      ? plan.condition
+      : condNames.some((n) => !schema.tagKeys.includes(n) || schema.fields.has(n))
+        ? typedCondition(plan.condition, schema)
         : null
     const groups = new Map<string, TagSet>()
     for (const series of source.series(source.direct ? null : plan.condition)) {

@@ -11,7 +11,7 @@ import type { QueryRow } from './result.js'
 import { MERGEABLE } from './select-partial.js'
 import type { SelectPlan } from './select-plan.js'
 import type { MeasurementSource } from './select-source.js'
-import { readField, schemaOf, selectedSeries } from './select-source.js'
+import { higherFieldType, readField, schemaOf, selectedSeries } from './select-source.js'
 
 /** One iterator of the plan. */
 interface PlanNode {
@@ -45,7 +45,7 @@ export async function explainPlan(
   const allTags = new Set<string>()
   for (const source of sources) {
     const schema = schemaOf(source)
-    for (const [f, t] of schema.fields) if (!allFields.has(f)) allFields.set(f, t)
+    for (const [f, t] of schema.fields) allFields.set(f, higherFieldType(allFields.get(f), t))
     for (const k of schema.tagKeys) allTags.add(k)
   }
   const tagList = [...allTags]

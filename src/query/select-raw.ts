@@ -131,10 +131,11 @@ export async function* rawBlocks(
   }
   if (!asc) shardOrder.reverse()
   const nAux = ex.aux.length
-  const fieldCols = auxCol.filter((c) => c >= 0)
   const auxNames = ex.aux.map((a) => a.name)
   const nFields = ex.fields.length
   const { auxConvert, slots } = typing
+  // A row is a point of a selected field; a value its shard cannot read as the query's type is none.
+  const fieldSlots = auxCol.flatMap((c, k) => (c < 0 ? [] : [{ c, convert: auxConvert[k] }]))
   const refSlots =
     ex.fields.every((f) => f.expr.kind === 'ref') && auxConvert.every((c) => c === undefined)
       ? ex.fields.map((f) => (f.expr.kind === 'ref' ? f.expr.slot : -1))
@@ -225,7 +226,13 @@ export async function* rawBlocks(
         const src = s.src
         const t = src.time
         let any = false
-        for (const c of fieldCols) if (src.cell(c) !== null) any = true
+        for (const { c, convert } of fieldSlots) {
+          const cell = src.cell(c)
+          if (cell !== null && (convert === undefined || convert(cell) !== null)) {
+            any = true
+            break
+          }
+        }
         let cells: QueryCell[] | undefined
         if (any && cut.skip > 0) cut.skip--
         else if (any) {

@@ -1,7 +1,9 @@
 // The storage side of a SELECT: which measurements the FROM clause names (a regex expanded over
 // the shards the time range maps to), which shards hold them, their schema (field types and tag
 // keys merged over those shards), and the values of one series' fields read from a shard (cache
-// and TSM files merged by the engine).
+// and TSM files merged by the engine). A field may have another type in each shard group; as
+// InfluxDB 1.6 (Shards.MapType, DataType.LessThan), the query gives it the highest of its types:
+// float, then integer, unsigned, string, boolean.
 
 import type { Shard, Tag } from '../engine/index.js'
 import { joinTSMKey } from '../engine/index.js'
@@ -41,10 +43,27 @@ export interface ShardTimeRange {
   readonly maxNs: bigint
 }
 
-/** A measurement's fields (first type seen wins, by shard ID) and tag keys over its shards. */
+/** A measurement's fields and tag keys over its shards. */
 export interface MeasurementSchema {
+  /** Each field's type: the highest of its types in the shards ({@link higherFieldType}). */
   readonly fields: ReadonlyMap<string, FieldType>
   readonly tagKeys: readonly string[]
+  /** Every type each field has in some shard (store measurements; a subquery's columns have none). */
+  readonly shardTypes?: ReadonlyMap<string, ReadonlySet<FieldType>>
+}
+
+/** InfluxDB's precedence of field types (influxql DataType.LessThan): higher wins. */
+const PRECEDENCE: Readonly<Record<FieldType, number>> = {
+  float: 5,
+  integer: 4,
+  unsigned: 3,
+  string: 2,
+  boolean: 1,
+}
+
+/** The type a query gives a field that has types `a` and `b` in different shards or measurements. */
+export function higherFieldType(a: FieldType | undefined, b: FieldType): FieldType {
+  return a === undefined || PRECEDENCE[b] > PRECEDENCE[a] ? b : a
 }
 
 function shardsFor(
@@ -122,16 +141,23 @@ export function resolveSources(
 /** The schema of a measurement: fields over its mapped shards, tag keys over the database. */
 export function schemaOf(m: MeasurementSource): MeasurementSchema {
   const fields = new Map<string, FieldType>()
+  const shardTypes = new Map<string, Set<FieldType>>()
   const tagKeys = new Set<string>()
   for (const shard of m.shards) {
     const mi = shard.index.measurements.get(m.name)
-    if (mi !== undefined) for (const [f, t] of mi.fields) if (!fields.has(f)) fields.set(f, t)
+    if (mi === undefined) continue
+    for (const [f, t] of mi.fields) {
+      fields.set(f, higherFieldType(fields.get(f), t))
+      let types = shardTypes.get(f)
+      if (types === undefined) shardTypes.set(f, (types = new Set()))
+      types.add(t)
+    }
   }
   for (const shard of m.databaseShards) {
     const mi = shard.index.measurements.get(m.name)
     if (mi !== undefined) for (const k of mi.tagValues.keys()) tagKeys.add(k)
   }
-  return { fields, tagKeys: [...tagKeys].sort() }
+  return { fields, tagKeys: [...tagKeys].sort(), shardTypes }
 }
 
 /** One series of a shard that the condition selects. */

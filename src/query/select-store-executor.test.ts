@@ -1,13 +1,24 @@
 import { after, before, describe, it } from 'node:test'
 import assert from 'node:assert/strict'
+import type { Shard } from '../engine/index.js'
 import { openFixture, type Fixture } from './query-test-support.js'
+import { remoteShard, type ShardReadClient } from './remote-shard.js'
 import type { SelectContext, SelectExecutor } from './select-executor.js'
 import type { SelectStatement } from '../influxql/index.js'
 import { StoreSelectExecutor } from './select-store-executor.js'
 import { columnNames } from './select-plan.js'
+import type { SelectStorage } from './select-source.js'
+import { batchAnswer, BatchSplitter } from './shard-batch-wire.js'
+import { decodeIndex, encodeIndex } from './shard-wire.js'
 
-/** The fixture builds its components first; the executor is bound to them once they exist. */
-function lateSelect(): { executor: SelectExecutor; bind(f: Fixture): void } {
+/**
+ * The fixture builds its components first; the executor is bound to them once they exist (to
+ * `store`, default the fixture's).
+ */
+function lateSelect(): {
+  executor: SelectExecutor
+  bind(f: Fixture, store?: SelectStorage['store']): void
+} {
   let inner: SelectExecutor | undefined
   const get = (): SelectExecutor => {
     if (inner === undefined) throw new Error('not bound')
@@ -18,8 +29,8 @@ function lateSelect(): { executor: SelectExecutor; bind(f: Fixture): void } {
       select: (stmt: SelectStatement, ctx: SelectContext) => get().select(stmt, ctx),
       explain: (stmt, ctx) => get().explain(stmt, ctx),
     },
-    bind(f) {
-      inner = new StoreSelectExecutor({ meta: f.meta, store: f.store })
+    bind(f, store = f.store) {
+      inner = new StoreSelectExecutor({ meta: f.meta, store })
     },
   }
 }
@@ -247,5 +258,164 @@ describe('StoreSelectExecutor', () => {
 
   it('names repeated columns as InfluxDB does', () => {
     assert.deepEqual(columnNames(['v', 'v', 'mean']), ['time', 'v', 'v_1', 'mean'])
+  })
+})
+
+/**
+ * `store` with the shards `ids` held by another data node: RemoteShards whose index and values
+ * come from the local shards through the shard wire formats.
+ */
+function withRemoteShards(
+  store: SelectStorage['store'],
+  ids: ReadonlySet<number>,
+): SelectStorage['store'] {
+  const client: ShardReadClient = {
+    index: () => Promise.resolve(undefined),
+    async readBatch(_node, id, items, sink) {
+      const shard = store.shard(id)
+      if (shard === undefined) return false
+      const splitter = new BatchSplitter(items.length, sink)
+      for await (const piece of batchAnswer(shard, items)) splitter.push(piece)
+      splitter.finish()
+      return true
+    },
+    deleteSeriesRange: () => Promise.resolve(),
+  }
+  const remote = new Map<number, Shard>()
+  for (const s of store.shards()) {
+    if (!ids.has(s.id)) continue
+    const place = {
+      id: s.id,
+      database: s.database,
+      retentionPolicy: s.retentionPolicy,
+      owners: [{ id: 2n, address: 'node2' }],
+      preferred: 0,
+    }
+    remote.set(s.id, remoteShard(place, decodeIndex(encodeIndex(s.index)), client))
+  }
+  return {
+    shard: (id) => remote.get(id) ?? store.shard(id),
+    shards: () => store.shards().map((s) => remote.get(s.id) ?? s),
+  }
+}
+
+describe('a field with another type in each shard group', () => {
+  // Two weeks apart, so each point has a shard group of its own (7-day groups).
+  const DAY = 86_400_000_000_000n
+  const T0 = 1_577_836_800_000_000_000n
+  const t = (days: bigint): { kind: 'time'; ns: number } => ({
+    kind: 'time',
+    ns: Number(T0 + days * DAY),
+  })
+  const late = lateSelect()
+  let f: Fixture
+  before(async () => {
+    f = await openFixture({ select: late.executor, nowNs: T0 + 100n * DAY })
+    late.bind(f)
+    await f.run('CREATE DATABASE c')
+    await f.write('c', `c f=1.5,v=1 ${T0}\nc f=2i,v=2 ${T0 + 14n * DAY}`)
+    for (const sh of f.store.shards()) await sh.snapshot()
+    await f.write('c', `c f="s",v=3 ${T0 + 28n * DAY}\nc f=true,v=4 ${T0 + 42n * DAY}`)
+  })
+  after(() => f.close())
+
+  const answer = async (q: string): Promise<unknown> => {
+    const [r] = (await f.rows(q, { database: 'c' })) as { series?: unknown[]; error?: string }[]
+    return r?.error ?? r?.series?.map((s) => (s as { values: unknown }).values) ?? []
+  }
+
+  /** influxd 1.6's answers: the statement types f as float, the highest of its shards' types. */
+  async function answersAsInfluxd(): Promise<void> {
+    assert.deepEqual(await answer('SELECT f FROM c'), [
+      [
+        [t(0n), 1.5],
+        [t(14n), 2],
+      ],
+    ])
+    assert.deepEqual(await answer('SELECT * FROM c'), [
+      [
+        [t(0n), 1.5, 1],
+        [t(14n), 2, 2],
+        [t(28n), null, 3],
+        [t(42n), null, 4],
+      ],
+    ])
+    assert.deepEqual(await answer('SELECT count(f), sum(f), mean(f) FROM c'), [
+      [[{ kind: 'time', ns: 0 }, 2, 3.5, 1.75]],
+    ])
+    assert.deepEqual(await answer('SELECT f::string FROM c'), [[[t(28n), 's']]])
+    assert.deepEqual(await answer('SELECT f::boolean, v FROM c WHERE v > 2'), [
+      [
+        [t(28n), null, 3],
+        [t(42n), true, 4],
+      ],
+    ])
+    assert.deepEqual(await answer('SELECT f::integer FROM c'), [
+      [
+        [t(0n), 1],
+        [t(14n), 2],
+      ],
+    ])
+    assert.deepEqual(await answer('SELECT count(f::string), last(f::boolean) FROM c'), [
+      [[{ kind: 'time', ns: 0 }, 1, true]],
+    ])
+    assert.deepEqual(await answer("SELECT v FROM c WHERE f = 's'"), [])
+    assert.deepEqual(await answer("SELECT v FROM c WHERE f::string = 's'"), [[[t(28n), 3]]])
+    assert.deepEqual(await answer('SELECT v FROM c WHERE f >= 2'), [[[t(14n), 2]]])
+    // Over the last two shard groups only, string is the highest type.
+    assert.deepEqual(await answer(`SELECT f FROM c WHERE time > ${T0 + 20n * DAY}`), [
+      [[t(28n), 's']],
+    ])
+  }
+
+  it('reads it as the highest of its types, converting numbers and skipping other types', async () => {
+    await answersAsInfluxd()
+  })
+
+  it('reads it alike when some of those shards are held by another data node', async () => {
+    const ids = f.store
+      .shards()
+      .map((s) => s.id)
+      .sort((a, b) => a - b)
+    late.bind(f, withRemoteShards(f.store, new Set(ids.slice(1))))
+    try {
+      await answersAsInfluxd()
+    } finally {
+      late.bind(f)
+    }
+  })
+})
+
+describe('wildcards that match no field', () => {
+  const late = lateSelect()
+  let f: Fixture
+  before(async () => {
+    f = await openFixture({ select: late.executor, nowNs: 100_000n })
+    late.bind(f)
+    await f.run('CREATE DATABASE empty')
+    await f.run('CREATE DATABASE gone')
+    await f.write('gone', 'm,t=a v=1 10\nk,t=b s="x" 20')
+    await f.run('DELETE FROM m', { database: 'gone' })
+    await f.run('DROP MEASUREMENT k', { database: 'gone' })
+  })
+  after(() => f.close())
+
+  it('answer nothing, as influxd expands them only after checking the select list', async () => {
+    for (const db of ['empty', 'gone'])
+      for (const q of [
+        'SELECT count(*) FROM /.*/',
+        'SELECT mean(*) FROM m GROUP BY time(1m)',
+        'SELECT time, max(/v/) FROM m',
+        'SELECT /v/ FROM m',
+        'SELECT * FROM m',
+      ])
+        assert.deepEqual(await f.rows(q, { database: db }), [{ statementID: 0 }], `${db}: ${q}`)
+  })
+
+  it('still fail the checks made before expanding', async () => {
+    const [r] = await f.run('SELECT *, count(*) FROM m', { database: 'empty' })
+    assert.equal(r?.error, 'mixing aggregate and non-aggregate queries is not supported')
+    const [fill] = await f.run('SELECT /v/ FROM m fill(none)', { database: 'empty' })
+    assert.equal(fill?.error, 'fill(none) must be used with a function')
   })
 })

@@ -16,6 +16,7 @@ import {
   defaultLibrary,
   type FunctionLibrary,
   planSelect,
+  type PlanOptions,
   type TimeInterval,
 } from './select-plan.js'
 import {
@@ -26,8 +27,13 @@ import {
 } from './select-engine-source.js'
 import { type IntoWriter, writeInto } from './select-into.js'
 import type { SelectStorage } from './select-source.js'
-import { resolveSources, schemaOf } from './select-source.js'
-import { expandSchemaWildcards, hasSchemaWildcards } from './select-wildcards.js'
+import { higherFieldType, resolveSources, schemaOf } from './select-source.js'
+import {
+  expandedToNothing,
+  expandSchemaWildcards,
+  hasSchemaWildcards,
+  withWildcardStandIns,
+} from './select-wildcards.js'
 import type { FieldType } from '../lineprotocol/index.js'
 import { explainPlan } from './select-explain.js'
 
@@ -124,6 +130,11 @@ export class StoreSelectExecutor implements SelectExecutor {
     if (over !== undefined) return yield* over.executor.explain(stmt, over.ctx)
     if (stmt.analyze) throw new NotImplementedError('EXPLAIN ANALYZE')
     const sel = this.#expandWildcards(stmt.statement, ctx.nowNs)
+    if (sel === undefined) {
+      // No iterator to explain: InfluxDB's plan is one empty line.
+      yield { series: [{ columns: ['QUERY PLAN'], values: [['']] }] }
+      return
+    }
     const plan = planSelect(sel, ctx.nowNs, this.#lib)
     const minNs = rangeMin(plan.range)
     const maxNs =
@@ -135,9 +146,19 @@ export class StoreSelectExecutor implements SelectExecutor {
     yield { series: [await explainPlan(plan, sources, minNs, maxNs)] }
   }
 
-  /** `mean(*)`, `max(/re/)` and `/re/` in the select list, expanded over the sources' fields (InfluxDB's RewriteFields). */
-  #expandWildcards(stmt: SelectStatement, nowNs: bigint): SelectStatement {
+  /**
+   * `mean(*)`, `max(/re/)` and `/re/` in the select list, expanded over the sources' fields
+   * (InfluxDB's RewriteFields), after the checks InfluxDB makes before expanding; undefined when
+   * they match no field, so nothing is read. Subqueries' columns are not expanded over: with one,
+   * an empty expansion still fails.
+   */
+  #expandWildcards(
+    stmt: SelectStatement,
+    nowNs: bigint,
+    popt: PlanOptions = {},
+  ): SelectStatement | undefined {
     if (!hasSchemaWildcards(stmt)) return stmt
+    planSelect(withWildcardStandIns(stmt), nowNs, this.#lib, popt)
     const { range } = conditionExpr(stmt.condition, nowNs)
     const measurements = stmt.sources.filter((s): s is Measurement => s.kind === 'Measurement')
     const fields = new Map<string, FieldType>()
@@ -149,10 +170,13 @@ export class StoreSelectExecutor implements SelectExecutor {
       rangeMax(range),
     )) {
       const schema = schemaOf(source)
-      for (const [f, t] of schema.fields) if (!fields.has(f)) fields.set(f, t)
+      for (const [f, t] of schema.fields) fields.set(f, higherFieldType(fields.get(f), t))
       for (const k of schema.tagKeys) tagKeys.add(k)
     }
-    return expandSchemaWildcards(stmt, fields, [...tagKeys])
+    const expanded = expandSchemaWildcards(stmt, fields, [...tagKeys])
+    return expandedToNothing(expanded) && measurements.length === stmt.sources.length
+      ? undefined
+      : expanded
   }
 
   /** The result rows of `stmt` with now() at `nowNs`. */
@@ -170,8 +194,10 @@ export class StoreSelectExecutor implements SelectExecutor {
     outer?: OuterQuery,
     limits?: { addPoints(n: number): void },
   ): AsyncGenerator<QueryRow> {
-    const stmt = this.#expandWildcards(statement, nowNs)
-    const plan = planSelect(stmt, nowNs, this.#lib, { inheritInterval: outer?.interval ?? null })
+    const popt: PlanOptions = { inheritInterval: outer?.interval ?? null }
+    const stmt = this.#expandWildcards(statement, nowNs, popt)
+    if (stmt === undefined) return
+    const plan = planSelect(stmt, nowNs, this.#lib, popt)
     let minNs = rangeMin(plan.range)
     // With GROUP BY time an unbounded range ends at now(), as InfluxDB does.
     let maxNs =

@@ -1,13 +1,17 @@
 // How the slots of a compiled select list are typed in one measurement: the casts of aux
 // references and of call fields (`v::unsigned`, converted by select-cast.ts), and which aux slots,
 // call slots and output columns hold uint64 rather than int64 integers (both are bigint, and
-// InfluxDB computes and stores them differently).
+// InfluxDB computes and stores them differently). A store measurement's field is read as the type
+// the query gives it (or its cast): a shard holding it as another type converts its values or
+// reads it as absent, as InfluxDB's cursors do.
 
+import type { Expr } from '../influxql/index.js'
+import type { FieldType } from '../lineprotocol/index.js'
 import type { QueryCell } from './result.js'
-import { cursorCast, valueCast } from './select-cast.js'
+import { type CastType, readAs, valueCast } from './select-cast.js'
 import { isArithmetic } from './select-eval.js'
 import type { AuxRef, CallPlan, FieldExpr, FieldPlan } from './select-fields.js'
-import type { MeasurementSchema } from './select-source.js'
+import { higherFieldType, type MeasurementSchema } from './select-source.js'
 import type { ValueType } from './functions/index.js'
 
 /** Which aux slots and call slots hold uint64 integers, for typed arithmetic. */
@@ -53,9 +57,70 @@ export function unsignedColumns(
 }
 
 /**
- * How the aux slots of one measurement are read: a converter for each cast slot (the engine's
- * cursor casts for a shard's fields, castToType for a subquery's columns), and which slots hold
- * unsigned integers once converted.
+ * Each field's type for the whole statement, as InfluxDB's RewriteFields gives it: the highest of
+ * its types in every source (the shards of each measurement, the columns of each subquery).
+ */
+export function statementFieldTypes(
+  schemas: readonly MeasurementSchema[],
+): ReadonlyMap<string, FieldType> {
+  const types = new Map<string, FieldType>()
+  for (const s of schemas)
+    for (const [f, t] of s.fields) types.set(f, higherFieldType(types.get(f), t))
+  return types
+}
+
+/** A store measurement's schema with its fields of the types `types` gives them. */
+export function withFieldTypes(
+  schema: MeasurementSchema,
+  types: ReadonlyMap<string, FieldType>,
+): MeasurementSchema {
+  const fields = new Map<string, FieldType>()
+  for (const [f, t] of schema.fields) fields.set(f, types.get(f) ?? t)
+  return { ...schema, fields }
+}
+
+/**
+ * The WHERE condition of a store measurement with each untyped reference to a field that some
+ * shard holds as another type typed as the query types it, so that the per-point evaluation reads
+ * it through the same casts (select-eval.ts) as InfluxDB's condition cursors.
+ */
+export function typedCondition(cond: Expr | null, schema: MeasurementSchema): Expr | null {
+  if (cond === null) return null
+  const walk = (e: Expr): Expr => {
+    switch (e.kind) {
+      case 'VarRef': {
+        const t = schema.fields.get(e.name)
+        return t === undefined ||
+          (e.dataType !== 'unknown' && e.dataType !== 'field') ||
+          readsAsIs(schema, e.name, t)
+          ? e
+          : { ...e, dataType: t }
+      }
+      case 'BinaryExpr':
+        return { ...e, lhs: walk(e.lhs), rhs: walk(e.rhs) }
+      case 'ParenExpr':
+        return { ...e, expr: walk(e.expr) }
+      case 'Call':
+        return { ...e, args: e.args.map(walk) }
+      default:
+        return e
+    }
+  }
+  return walk(cond)
+}
+
+/** Whether every shard holds field `name` as `to`, so its values need no converting. */
+function readsAsIs(schema: MeasurementSchema, name: string, to: CastType): boolean {
+  const types = schema.shardTypes?.get(name)
+  if (types === undefined) return schema.fields.get(name) === to
+  for (const t of types) if (t !== to) return false
+  return true
+}
+
+/**
+ * How the aux slots of one measurement are read: a converter for each slot whose values may
+ * change (the engine's cursor casts for a shard's fields, castToType for a subquery's columns),
+ * and which slots hold unsigned integers once converted.
  */
 export function auxTyping(
   aux: readonly AuxRef[],
@@ -68,18 +133,19 @@ export function auxTyping(
   aux.forEach((r, k) => {
     const from = isField[k] === true ? schema.fields.get(r.name) : undefined
     const cast = r.cast
-    if (cast === undefined || from === undefined) {
+    if (from !== undefined && !direct) {
+      const to = cast ?? from
+      convert.push(readsAsIs(schema, r.name, to) ? undefined : (c) => readAs(c, to))
+      unsigned.push(to === 'unsigned')
+    } else if (cast === undefined || from === undefined) {
       convert.push(undefined)
       unsigned.push(from === 'unsigned')
-    } else if (direct) {
+    } else {
       const fromUnsigned = from === 'unsigned'
       convert.push((c) => valueCast(c, fromUnsigned, cast))
       unsigned.push(
         cast === 'unsigned' || (fromUnsigned && (cast === 'string' || cast === 'boolean')),
       )
-    } else {
-      convert.push((c) => cursorCast(c, from, cast))
-      unsigned.push(cast === 'unsigned')
     }
   })
   return { convert, unsigned }
@@ -102,10 +168,13 @@ export function callInputOf(
 ): CallInputType | undefined {
   const from = schema.fields.get(c.field)
   const cast = c.cast
+  if (from !== undefined && !direct) {
+    const to = cast ?? from
+    return { type: to, convert: readsAsIs(schema, c.field, to) ? undefined : (v) => readAs(v, to) }
+  }
   if (from === undefined || cast === undefined || cast === from) {
     return from === undefined ? undefined : { type: from, convert: undefined }
   }
-  if (!direct) return { type: cast, convert: (v) => cursorCast(v, from, cast) }
   // A subquery's column keeps its value when the cast is not numeric.
   const numeric = cast === 'float' || cast === 'integer' || cast === 'unsigned'
   return {

@@ -2,7 +2,9 @@
 // InfluxDB's RewriteFields expands them: `mean(*)` and `max(/re/)` (also inside a transformation,
 // `derivative(mean(*))`) become one call per field of a type the function takes, named
 // `<name>_<field>`; a bare `/re/` becomes the fields and tags whose names match. Plain `*` is
-// expanded later by the engine.
+// expanded later by the engine. InfluxDB checks the select list before it expands it (Compile,
+// then RewriteFields), so wildcards that match no field (an empty database, data deleted or
+// dropped) leave a statement that reads nothing, not "at least 1 non-time field must be queried".
 
 import type { DataType, Expr, Field, SelectStatement } from '../influxql/index.js'
 import type { FieldType } from '../lineprotocol/index.js'
@@ -98,4 +100,27 @@ export function expandSchemaWildcards(
     }
   }
   return { ...stmt, fields: out }
+}
+
+/** Whether expanding `stmt`'s wildcards left no field but `time` to read. */
+export function expandedToNothing(stmt: SelectStatement): boolean {
+  return stmt.fields.every((f) => f.expr.kind === 'VarRef' && f.expr.name === 'time')
+}
+
+/**
+ * `stmt` with each schema wildcard or regex standing for one field, to make the checks InfluxDB
+ * makes before it expands them (fill(none) without a function, GROUP BY time without one …).
+ */
+export function withWildcardStandIns(stmt: SelectStatement): SelectStatement {
+  const standIn: Expr = { kind: 'VarRef', name: '*', dataType: 'unknown' }
+  return {
+    ...stmt,
+    fields: stmt.fields.map((f) => {
+      const e = f.expr
+      if (e.kind === 'RegexLiteral') return { ...f, expr: standIn }
+      if (e.kind === 'Call' && innermost(e) !== undefined)
+        return { ...f, expr: replaceInnermost(e, standIn) }
+      return f
+    }),
+  }
 }

@@ -26,6 +26,7 @@ import {
   integralQueries,
   transformQueries,
 } from './select-engine-steps.js'
+import { fieldTypeSteps, fieldTypeWrites, noFieldSteps } from './select-field-types-steps.js'
 
 describe('the general SELECT engine, Tidemark against InfluxDB 1.6', { concurrency: false }, () => {
   let influxd: InfluxdHandle | undefined
@@ -134,6 +135,18 @@ describe('the general SELECT engine, Tidemark against InfluxDB 1.6', { concurren
         '4',
       ),
     ])
+  })
+
+  it('types a field once per statement when its shards or measurements disagree, as InfluxDB 1.6', async (t) => {
+    if (!requireInfluxd(t)) return
+    await expectSame(fieldTypeWrites())
+    await tidemark?.snapshot()
+    await expectSame(fieldTypeSteps())
+  })
+
+  it('answers nothing for wildcards that match no field, after checking the select list', async (t) => {
+    if (!requireInfluxd(t)) return
+    await expectSame(noFieldSteps())
   })
 
   it('compared at least 150 SELECT statements', (t) => {
