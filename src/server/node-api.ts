@@ -321,7 +321,15 @@ export class NodeAPIServer {
     }
     if (isEntropyAdminPath(url.pathname)) return serveEntropyAdmin(req, res, entropy?.service)
     const restore = RESTORE_PATH.exec(url.pathname)
-    if (restore !== null) return this.#restore(req, res, restore[1] ?? '', restore[2] ?? '')
+    if (restore !== null) {
+      let name: string
+      try {
+        name = decodeURIComponent(restore[2] ?? '') // the client encodes file names (spaces, UTF-8)
+      } catch {
+        return this.#send(res, 400, { error: 'invalid file name encoding' })
+      }
+      return this.#restore(req, res, restore[1] ?? '', name)
+    }
     if (SHARD_OP_PATH.test(url.pathname))
       return serveShardOp(req, res, this.#shardContext(), (r, s, b) => this.#send(r, s, b))
     if (req.method !== 'GET')

@@ -19,7 +19,7 @@
 // staged and checked there, installed there only when all are staged, aborted everywhere on any
 // failure), then installs this node's own shards and saves the metadata, last.
 
-import type { Buffer } from 'node:buffer'
+import { Buffer } from 'node:buffer'
 import { once } from 'node:events'
 import { createWriteStream } from 'node:fs'
 import { mkdir, open, rm, stat } from 'node:fs/promises'
@@ -54,7 +54,20 @@ import type { Store } from '../store/index.js'
 import { chunksOf } from '../util/index.js'
 
 const TOKEN = /^[a-f0-9]{8,64}$/
-const FILE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,200}$/
+/**
+ * Whether `name` may name a file of the staging directory: one path component of at most 255
+ * bytes, not hidden (the directory's own work files start with a dot), no control characters.
+ * A backup's file names are the user's (influxd names them <ts>.s<id>.tar.gz, but a set may be
+ * renamed); the manifest decoder refuses names with a directory.
+ */
+function isFileName(name: string): boolean {
+  return (
+    name !== '' &&
+    !name.startsWith('.') &&
+    Buffer.byteLength(name) <= 255 &&
+    !/[/\\\u0000-\u001f\u007f]/.test(name)
+  )
+}
 
 /** A request the restore endpoints refuse (bad token, file name or options): HTTP 400. */
 export class RestoreRequestError extends Error {}
@@ -141,7 +154,7 @@ export async function receiveFile(
   name: string,
   body: IncomingMessage,
 ): Promise<void> {
-  if (!FILE.test(name))
+  if (!isFileName(name))
     throw new RestoreRequestError(`invalid backup file name ${JSON.stringify(name)}`)
   const dir = stagingDir(dataDir, token)
   await mkdir(dir, { recursive: true, mode: 0o700 })
@@ -277,7 +290,7 @@ function optionsFrom(json: unknown): {
     ...(typeof newrf === 'number' && newrf > 0 ? { newrf } : {}),
   }
   const manifest = str('manifest')
-  if (manifest !== undefined && !FILE.test(manifest))
+  if (manifest !== undefined && !isFileName(manifest))
     throw new RestoreRequestError('invalid manifest name')
   const force = o['metaOnlyOverwriteForce']
   if (force !== undefined && typeof force !== 'boolean')
@@ -308,7 +321,7 @@ export async function planStagedRestore(
   const { options, manifest, metaOnlyOverwrite } = optionsFrom(body)
   if (metaOnlyOverwrite) return { archives: [] }
   const listed = (body as Record<string, unknown>)['archives']
-  if (!Array.isArray(listed) || !listed.every((a) => typeof a === 'string' && FILE.test(a)))
+  if (!Array.isArray(listed) || !listed.every((a) => typeof a === 'string' && isFileName(a)))
     throw new RestoreRequestError('restore option archives must be a list of file names')
   const have = new Set(listed as string[])
   const set = await readBackupSet(manifest === undefined ? dir : join(dir, manifest), (p) =>

@@ -307,4 +307,40 @@ describe('tidemark-ctl restore', () => {
       rmSync(dir, { recursive: true, force: true })
     }
   })
+
+  it('restores a set whose files were renamed (spaces, UTF-8), as verify accepts it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tidemark-restore-names-'))
+    const source = await startTidemarkd()
+    const target = await startTidemarkd()
+    try {
+      await source.query('CREATE DATABASE db')
+      assert.equal((await source.write('db', 'm v=1 1577836800000000000')).status, 204)
+      assert.equal((await ctl(['-bind', source.metaAddress, 'backup', dir])).code, 0)
+      const manifestName = readdirSync(dir).find((n) => n.endsWith('.manifest')) ?? ''
+      const manifest = JSON.parse(readFileSync(join(dir, manifestName), 'utf8')) as {
+        meta: { fileName: string }
+        files: { fileName: string }[]
+      }
+      const rename = (from: string, to: string): string => {
+        writeFileSync(join(dir, to), readFileSync(join(dir, from)))
+        rmSync(join(dir, from))
+        return to
+      }
+      manifest.meta.fileName = rename(manifest.meta.fileName, 'my meta ü.meta')
+      manifest.files = manifest.files.map((f, i) => ({
+        ...f,
+        fileName: rename(f.fileName, `shard ${i} é.tar.gz`),
+      }))
+      writeFileSync(join(dir, manifestName), JSON.stringify(manifest))
+      assert.equal((await ctl(['verify', dir])).code, 0)
+      const r = await ctl(['-bind', target.metaAddress, 'restore', dir])
+      assert.equal(r.code, 0, r.stderr)
+      assert.match(r.stdout, /^Using meta backup: my meta ü\.meta$/m)
+      assert.equal(await count(target, 'db', 'm'), 1)
+    } finally {
+      await source.stop()
+      await target.stop()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
 })
