@@ -75,7 +75,7 @@ export async function extractShardArchive(
   const entries: ArchiveFileEntry[] = []
   // Each TSM file is checked as soon as it is written, while the archive's next file is being
   // extracted; results are taken in archive order, so the first bad file is the one reported.
-  const checks: Promise<unknown>[] = []
+  const checks: Promise<ReadonlyMap<string, ReadonlySet<number>> | { err: unknown }>[] = []
   const closing: Promise<void>[] = []
   let read: Awaited<ReturnType<typeof readShardArchive>>
   try {
@@ -90,8 +90,8 @@ export async function extractShardArchive(
         entries.push(entry)
         if (entry.kind === 'tsm') {
           const check = checkTSMFile(path).then(
-            () => undefined,
-            (err: unknown) => err,
+            (r) => r.fieldTypes,
+            (err: unknown) => ({ err }),
           )
           checks.push(check)
         }
@@ -118,9 +118,14 @@ export async function extractShardArchive(
   const warnings = [...read.warnings]
   const tsm = entries.filter((e) => e.kind === 'tsm')
   const tsmNames = new Set(tsm.map((e) => e.name))
+  const typesOf = new Map<string, ReadonlyMap<string, ReadonlySet<number>>>()
   for (const [k, e] of tsm.entries()) {
-    const err = await checks[k]
-    if (err === undefined) continue
+    const checked = await checks[k]
+    if (checked instanceof Map) {
+      typesOf.set(e.name, checked)
+      continue
+    }
+    const { err } = checked as { err: unknown }
     if (!(err instanceof TidemarkError)) throw err
     const at = tsmOffset(err)
     throw new BackupTSMCorruptError(archivePath, e.entry, e.dataOffset + at, at, reasonOf(err), err)
@@ -172,6 +177,39 @@ export async function extractShardArchive(
         kept.delete(name)
       }
       await rm(join(dir, `${name.slice(0, -'.tsm'.length)}.tombstone`), { force: true })
+    }
+  }
+  // A shard holds one type per field: files that disagree (over what their tombstones leave)
+  // would not open as one shard.
+  for (const name of withTombstones) {
+    if (!kept.has(name)) {
+      typesOf.delete(name)
+      continue
+    }
+    const reader = await TSMReader.open(join(dir, name))
+    try {
+      typesOf.set(name, reader.fieldTypes())
+    } finally {
+      await reader.close()
+    }
+  }
+  const fieldTypes = new Map<string, { type: number; entry: string }>()
+  for (const e of tsm) {
+    for (const [field, types] of typesOf.get(e.name) ?? []) {
+      for (const type of types) {
+        const seen = fieldTypes.get(field)
+        if (seen === undefined) fieldTypes.set(field, { type, entry: e.entry })
+        else if (seen.type !== type) {
+          const [measurement, name] = field.split('\0')
+          throw new BackupTSMCorruptError(
+            archivePath,
+            e.entry,
+            e.dataOffset,
+            0,
+            `field ${JSON.stringify(name)} of measurement ${JSON.stringify(measurement)} has blocks of type ${type} here and of type ${seen.type} in ${seen.entry}`,
+          )
+        }
+      }
     }
   }
   if (options.durable) await fsyncDir(dir)

@@ -14,6 +14,8 @@ export interface TSMCheckResult {
   readonly blockCount: number
   readonly minTime: bigint
   readonly maxTime: bigint
+  /** The block types of each measurement's field, tombstones not applied (TSMReader.fieldTypes). */
+  readonly fieldTypes: ReadonlyMap<string, ReadonlySet<number>>
 }
 
 /**
@@ -23,8 +25,9 @@ export interface TSMCheckResult {
 export async function checkTSMFile(path: string): Promise<TSMCheckResult> {
   const reader = await TSMReader.open(path, { applyTombstones: false })
   try {
-    reader.checkKeys()
+    const fieldTypes = reader.checkKeys()
     return {
+      fieldTypes,
       blockCount: await reader.checkBlocks(),
       keyCount: reader.keyCount,
       minTime: reader.minTime,

@@ -8,7 +8,13 @@ import { createHash } from 'node:crypto'
 import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { gunzipSync, gzipSync } from 'node:zlib'
-import { parsePoints } from '../lineprotocol/index.js'
+import { parsePoints, type Values } from '../lineprotocol/index.js'
+import {
+  appendTombstones,
+  TOMBSTONE_MAX_TIME,
+  TOMBSTONE_MIN_TIME,
+  TSMWriter,
+} from '../tsm/index.js'
 import {
   decodeMetaData,
   decodePortableData,
@@ -236,6 +242,74 @@ describe('verification and restore of damaged backup sets', () => {
       path: archivePath,
       fields: { entry: first.path, fileOffset: indexAt },
     })
+  })
+
+  /**
+   * Set `d` with two TSM files added to shard 1's archive that hold field f of measurement zz as
+   * a float and then as an integer; `tombstoned`: the first file's series is deleted by its
+   * tombstone (as DROP MEASUREMENT before the field was written again with another type).
+   * Resolves to the second file's entry.
+   */
+  async function withOtherType(d: string, tombstoned: boolean): Promise<string> {
+    const { tar, first } = await firstTSM(d)
+    const key = 'zz,t=1#!~#f'
+    const times = BigInt64Array.of(1577836800000000000n)
+    const scratch = await tempDir()
+    const tsmFile = async (name: string, values: Values): Promise<Buffer> => {
+      const w = await TSMWriter.create(join(scratch, name))
+      await w.write(key, values)
+      await w.finish()
+      return readFile(join(scratch, name))
+    }
+    const entry = (file: string): string => first.path.replace(/[^/]+$/, file)
+    const added = [
+      {
+        name: entry('000000097-000000001.tsm'),
+        data: await tsmFile('a.tsm', { kind: 'float', times, values: Float64Array.of(1.5) }),
+      },
+      {
+        name: entry('000000098-000000001.tsm'),
+        data: await tsmFile('b.tsm', { kind: 'integer', times, values: BigInt64Array.of(1n) }),
+      },
+    ]
+    if (tombstoned) {
+      await appendTombstones(join(scratch, 'a.tombstone'), [
+        { key, min: TOMBSTONE_MIN_TIME, max: TOMBSTONE_MAX_TIME },
+      ])
+      const data = await readFile(join(scratch, 'a.tombstone'))
+      added.push({ name: entry('000000097-000000001.tombstone'), data })
+    }
+    const extra = rawTar(added)
+    await replaceArchive(d, gzipSync(Buffer.concat([tar.subarray(0, tar.length - 1024), extra])))
+    return entry('000000098-000000001.tsm')
+  }
+
+  it('refuses TSM files of one shard that give a field two types (ERR_BACKUP_TSM_CORRUPT)', async () => {
+    const d = await copySet()
+    const name = await withOtherType(d, false)
+    await refused(d, {
+      code: 'ERR_BACKUP_TSM_CORRUPT',
+      path: archivePath,
+      fields: { entry: name },
+    })
+  })
+
+  it('accepts a field of another type in a later file when a tombstone deleted the earlier one', async () => {
+    const d = await copySet()
+    await withOtherType(d, true)
+    await verifyBackupSet(d)
+    // A restore applies the tombstone (rewriting the first file empty) and installs the rest.
+    const fresh = await openNode(join(root, `fresh-${caseNo}`))
+    try {
+      await installShards(
+        await planRestore(await readBackupSet(d), fresh.meta.data),
+        fresh.store,
+        fresh.meta,
+      )
+      assert.ok(fresh.store.shards().length > 0)
+    } finally {
+      await fresh.close()
+    }
   })
 
   it("refuses a bit flipped in a TSM index's min time, which no CRC covers (ERR_BACKUP_TSM_CORRUPT)", async () => {

@@ -36,3 +36,13 @@ export function tsmKeyProblem(key: string): string | undefined {
   }
   return undefined
 }
+
+/**
+ * The measurement (as escaped in the key) and field of well-formed TSM key `key`, joined by a NUL:
+ * what one type belongs to in a shard.
+ */
+export function measurementFieldKey(key: string): string {
+  const sep = key.indexOf('#!~#')
+  const comma = unescaped(key.slice(0, sep), 0, ',')
+  return `${key.slice(0, comma < 0 ? sep : comma)}\0${key.slice(sep + 4)}`
+}

@@ -17,7 +17,7 @@ import { tombstonePathFor } from './file-name.js'
 import { concatValues, emptyValues, excludeTimeRanges, sortLastWins } from './file-values.js'
 import type { TimeRange } from './file-values.js'
 import { INDEX_ENTRY_SIZE, TSMIndex, TSM_HEADER_SIZE } from './tsm-index.js'
-import { tsmKeyProblem } from './tsm-key.js'
+import { measurementFieldKey, tsmKeyProblem } from './tsm-key.js'
 import { rleBoundsMatch, smallUvarint, smallUvarintValue } from './timestamp-codec.js'
 import type { IndexEntry } from './tsm-index.js'
 import { readTombstones } from './tombstone.js'
@@ -434,10 +434,11 @@ export class TSMReader {
   /**
    * Checks that every key (tombstoned ones too) is a series key and a field key, as InfluxDB
    * writes them: `<measurement>[,<tag>=<value>…]#!~#<field>` with a measurement, tag keys, tag
-   * values and a field that are not empty. Throws TSMCorruptError at the key's index record:
-   * such a key would index as a measurement, tag or field named "".
+   * values and a field that are not empty. Throws TSMCorruptError at the key's index record: such
+   * a key would index as a measurement, tag or field named "". Resolves to the block types of each
+   * measurement's field (fieldTypes).
    */
-  checkKeys(): void {
+  checkKeys(): Map<string, Set<number>> {
     this.#checkOpen()
     const index = this.#index
     for (let i = 0; i < index.keyCount; i++) {
@@ -449,6 +450,23 @@ export class TSMReader {
           `key ${JSON.stringify(index.keyAt(i))}: ${problem}`,
         )
     }
+    return this.fieldTypes()
+  }
+
+  /**
+   * The block types of each measurement's field over the keys tombstones leave (all keys when the
+   * reader does not apply them), by `measurementFieldKey`. A shard holds one type per field.
+   */
+  fieldTypes(): Map<string, Set<number>> {
+    this.#checkOpen()
+    const types = new Map<string, Set<number>>()
+    this.forEachKey((key, type) => {
+      const field = measurementFieldKey(key)
+      const seen = types.get(field)
+      if (seen === undefined) types.set(field, new Set([type]))
+      else seen.add(type)
+    })
+    return types
   }
 
   /**
