@@ -361,6 +361,12 @@ export async function runBackup(
     out.write(
       `Backed up to ${dir} in ${formatGoDuration(process.hrtime.bigint() - began)}, transferred ${transferred} bytes\n`,
     )
+    if (timed && prior.size > 0 && files.length > 0) {
+      // A restore of the directory takes each shard from its newest archive: these ones.
+      process.stderr.write(
+        `WARNING: ${dir} holds earlier backups: a restore of ${dir} now restores ${files.length === 1 ? 'shard' : 'shards'} ${files.map((x) => x.shardID).join(', ')} with only the points of ${f.start || 'the beginning'} to ${f.end || 'now'}. Back up a time range into a directory of its own, or restore this backup alone with restore -full ${join(dir, `${ts}.manifest`)}\n`,
+      )
+    }
     return 0
   } catch (err) {
     for (const p of written) await rm(p, { force: true }).catch(() => undefined)

@@ -239,6 +239,24 @@ describe('tidemark-ctl backup against a single-node tidemarkd', () => {
     assert.deepEqual(readdirSync(join(root, 'bad4')), [])
   })
 
+  it('warns when a time-range backup goes into a directory of earlier backups, naming what a restore of it then holds', () => {
+    const p = dir('ranged')
+    assert.equal(ctl('backup', p).status, 0)
+    const r = ctl('backup', '-start', '2000-01-01T00:00:00Z', '-end', '2000-01-02T00:00:00Z', p)
+    assert.equal(r.status, 0, r.stderr)
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `^WARNING: ${p.replace(/[.*+?^$()|[\]\\/]/g, '\\$&')} holds earlier backups: a restore of .* now restores shards? [\\d, ]+ with only the points of 2000-01-01T00:00:00Z to 2000-01-02T00:00:00Z\\. .*restore -full `,
+        'm',
+      ),
+    )
+    // Into a directory of its own: no warning.
+    const alone = ctl('backup', '-start', '2000-01-01T00:00:00Z', dir('ranged-alone'))
+    assert.equal(alone.status, 0, alone.stderr)
+    assert.doesNotMatch(alone.stderr, /WARNING/)
+  })
+
   it('-from on a single node is a preference: an address that does not answer is passed over', () => {
     const p = dir('from')
     const r = ctl('backup', '-from', '127.0.0.1:1', p)
