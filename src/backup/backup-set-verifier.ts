@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { decodeMetaData, decodePortableData } from '../meta/index.js'
+import { decodeMetaData, decodePortableData, unwrappedGroupStart } from '../meta/index.js'
 import type { MetaData, MetaDataFields } from '../meta/index.js'
 import { readBackupSet } from './backup-set-reader.js'
 import type { BackupSet, BackupSetShard } from './backup-set-reader.js'
@@ -110,12 +110,34 @@ export async function readBackupMeta(set: BackupSet): Promise<BackupMeta> {
   }
   let data: MetaData
   try {
-    data = decodeMetaData(inner.data, { path })
+    data = withUnwrappedGroups(decodeMetaData(inner.data, { path }))
   } catch (err) {
     throw new BackupMetaError(path, `meta.Data does not decode: ${(err as Error).message}`, {}, err)
   }
   checkBackupMetaData(data, path)
   return { data, maxNodeID: inner.maxNodeID }
+}
+
+/**
+ * `data` with InfluxDB's wrapped start of a group in 1677's first span (unwrappedGroupStart)
+ * undone: restored as it is, the group would end before it starts, and its points would count
+ * but not be selected.
+ */
+function withUnwrappedGroups(data: MetaData): MetaData {
+  let changed = false
+  const databases = data.databases.map((db) => ({
+    ...db,
+    retentionPolicies: db.retentionPolicies.map((rp) => ({
+      ...rp,
+      shardGroups: rp.shardGroups.map((g) => {
+        const startTimeNs = unwrappedGroupStart(g.startTimeNs, g.endTimeNs)
+        if (startTimeNs === g.startTimeNs) return g
+        changed = true
+        return { ...g, startTimeNs }
+      }),
+    })),
+  }))
+  return changed ? data.with({ databases }) : data
 }
 
 /**

@@ -39,6 +39,7 @@ export {
   isTruncated,
   overlaps,
   shardGroupBounds,
+  unwrappedGroupStart,
 } from './shard-group-time.js'
 export { assignShardOwners, SHARD_GROUP_DELETED_EXPIRATION_NS } from './shard-group-ops.js'
 export type { LocatedShardGroup } from './shard-group-ops.js'

@@ -10,10 +10,16 @@ export const MIN_NANO_TIME = -(2n ** 63n) + 2n
 /** Nanoseconds from Go's zero time (year 1) to the Unix epoch: 62135596800 s. */
 export const GO_ZERO_TIME_TO_UNIX_NS = 62_135_596_800n * 1_000_000_000n
 
+/** The smallest int64: where a group that would start before it starts instead. */
+const INT64_MIN = -(2n ** 63n)
+
 /**
  * The [start, end) of the shard group that a new group for `timestampNs` gets: start is the
  * timestamp truncated to a multiple of the duration since Go's zero time, end = start + duration,
  * capped at MAX_NANO_TIME + 1. A non-positive duration leaves the timestamp as is (Go does too).
+ * A start before the smallest int64 (times in the first group's span of 1677-09-21) is raised to
+ * it: InfluxDB lets it wrap around to 2262 (a group that ends before it starts, whose points
+ * then answer count() but not SELECT); unwrappedGroupStart undoes that wrap in its metadata.
  */
 export function shardGroupBounds(
   timestampNs: bigint,
@@ -27,7 +33,19 @@ export function shardGroupBounds(
   }
   let endTimeNs = startTimeNs + shardGroupDurationNs
   if (endTimeNs > MAX_NANO_TIME) endTimeNs = MAX_NANO_TIME + 1n
+  if (startTimeNs < INT64_MIN) startTimeNs = INT64_MIN
   return { startTimeNs, endTimeNs }
+}
+
+/**
+ * The start of a group InfluxDB wrote: a group in 1677's first span has its start wrapped around
+ * to 2262 (late in int64, after its end early in int64); that start is the smallest int64, as
+ * shardGroupBounds makes it. Other starts are kept.
+ */
+export function unwrappedGroupStart(startTimeNs: bigint, endTimeNs: bigint): bigint {
+  return startTimeNs > endTimeNs && startTimeNs > -(INT64_MIN / 2n) && endTimeNs < INT64_MIN / 2n
+    ? INT64_MIN
+    : startTimeNs
 }
 
 /** Whether the group was marked deleted. */

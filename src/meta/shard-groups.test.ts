@@ -12,6 +12,7 @@ import {
   SHARD_GROUP_DELETED_EXPIRATION_NS,
   shardGroupBounds,
 } from './index.js'
+import { unwrappedGroupStart } from './shard-group-time.js'
 
 const ns = (iso: string): bigint => BigInt(Date.parse(iso)) * 1_000_000n
 const iso = (t: bigint): string =>
@@ -76,10 +77,29 @@ describe('shard group alignment', () => {
     assert.equal(shardGroupBounds(MAX_NANO_TIME, 7n * DAY_NS).endTimeNs, MAX_NANO_TIME + 1n)
   })
 
+  it('starts the first group of 1677 at the smallest int64, where influxd wraps around to 2262', () => {
+    const min = -(2n ** 63n)
+    for (const t of [MIN_NANO_TIME, -9223372036854775000n, -9223359200000000000n])
+      assert.deepEqual(shardGroupBounds(t, 7n * DAY_NS), {
+        startTimeNs: min,
+        endTimeNs: ns('1677-09-27T00:00:00Z'),
+      })
+    // influxd's wrapped start, read from its metadata, is that smallest int64; others are kept.
+    assert.equal(
+      unwrappedGroupStart(
+        -(2n ** 63n) + 2n ** 64n - 86_400_000_000_000n,
+        ns('1677-09-27T00:00:00Z'),
+      ),
+      min,
+    )
+    assert.equal(unwrappedGroupStart(5n, 7n), 5n)
+    assert.equal(unwrappedGroupStart(9n, 7n), 9n)
+  })
+
   it('always gives start ≤ t < end, with start a multiple of the duration since Go zero time', () => {
     fc.assert(
       fc.property(
-        fc.bigInt({ min: MIN_NANO_TIME, max: MAX_NANO_TIME - 400n * DAY_NS }),
+        fc.bigInt({ min: MIN_NANO_TIME + 400n * DAY_NS, max: MAX_NANO_TIME - 400n * DAY_NS }),
         fc.bigInt({ min: HOUR_NS, max: 400n * DAY_NS }),
         (t, d) => {
           const b = shardGroupBounds(t, d)

@@ -11,7 +11,7 @@ import {
   startInfluxd,
   type InfluxdHandle,
 } from '../helpers/influxd.js'
-import { q, runSteps, type Comparison, type Step } from './diff-runner.js'
+import { q, runSteps, w, type Comparison, type Step } from './diff-runner.js'
 import { startSelectTidemark, type SelectTidemark } from './select-server.js'
 import { ENG, engineFirstWrites, engineLaterWrites } from './select-engine-data.js'
 import {
@@ -147,6 +147,22 @@ describe('the general SELECT engine, Tidemark against InfluxDB 1.6', { concurren
   it('answers nothing for wildcards that match no field, after checking the select list', async (t) => {
     if (!requireInfluxd(t)) return
     await expectSame(noFieldSteps())
+  })
+
+  it('takes and selects points in the first shard group of the time range (1677-09-21)', async (t) => {
+    if (!requireInfluxd(t)) return
+    // That group would start before the smallest int64: influxd wraps its start to 2262,
+    // Tidemark starts it at the smallest int64. Both take the points and select them all.
+    await expectSame([
+      q('CREATE DATABASE first'),
+      w(
+        'first',
+        'ext,k=min v=4 -9223372036854775806\next,k=min2 v=8 -9223372036854775000\next,k=zero v=6 0',
+      ),
+      q('SELECT * FROM ext', 'first'),
+      q('SELECT count(v) FROM ext', 'first'),
+      q("SELECT * FROM ext WHERE k = 'min2'", 'first'),
+    ])
   })
 
   it('compared at least 150 SELECT statements', (t) => {
