@@ -84,4 +84,34 @@ describe('influxd portable backup → tidemark-ctl restore', () => {
       rmSync(dir, { recursive: true, force: true })
     }
   })
+
+  it("restores influxd's first shard group of the time range (its start wrapped to 2262) with every point selected", async (t) => {
+    if (!requireInfluxd(t)) return
+    const dir = mkdtempSync(join(tmpdir(), 'tidemark-influxd-early-'))
+    const influxd = await startInfluxd()
+    const tidemark = await startTidemarkd()
+    try {
+      await influxd.query('CREATE DATABASE early')
+      await influxd.write(
+        'early',
+        'ext,k=min v=4 -9223372036854775806\next,k=min2 v=8 -9223372036854775000\next,k=zero v=6 0',
+      )
+      const run = await runInfluxdTool(['backup', '-portable', '-host', influxd.rpcAddress, dir])
+      assert.equal(run.status, 0, run.stderr)
+      const restored = await ctl(['-bind', tidemark.metaAddress, 'restore', dir])
+      assert.equal(restored.code, 0, restored.stderr)
+      for (const q of [
+        'SELECT * FROM ext',
+        'SELECT count(v) FROM ext',
+        "SELECT v FROM ext WHERE k = 'min'",
+      ]) {
+        const params = { db: 'early', epoch: 'ns' }
+        assert.deepEqual(await tidemark.query(q, params), await influxd.query(q, params), q)
+      }
+    } finally {
+      await influxd.stop()
+      await tidemark.stop()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
 })
