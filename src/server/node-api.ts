@@ -30,9 +30,11 @@ import {
   abandonRestore,
   commitRestore,
   planStagedRestore,
+  inRestoreSession,
   receiveFile,
   RestoreRequestError,
   stagingDir,
+  sweepAbandonedRestores,
 } from './node-restore.js'
 import { handleShardWrite, SHARD_WRITE_PATH } from './node-write.js'
 import { isReadPath, serveRead } from './node-read.js'
@@ -65,7 +67,12 @@ export interface NodeAPIOptions {
   readonly cluster?: NodeAPICluster
   /** Anti-entropy (node-entropy.ts): the digest cache and, on a data node, the service. */
   readonly entropy?: { readonly digests: ShardDigestCache; readonly service?: AntiEntropyService }
+  /** A restore's staging directory idle this long is removed as abandoned (default 1 h). */
+  readonly abandonedRestoreMs?: number
 }
+
+/** How long a restore's staging directory may stay idle before it is removed as abandoned. */
+const ABANDONED_RESTORE_MS = 60 * 60 * 1000
 
 /** What the join endpoint of a joined data node needs to know. */
 export interface NodeAPICluster {
@@ -145,6 +152,7 @@ export class NodeAPIServer {
   readonly #options: NodeAPIOptions
   readonly #server: Server
   #address = ''
+  #sweeper: NodeJS.Timeout | undefined
 
   constructor(store: Store, meta: MetaClient, hasher: PasswordHasher, options: NodeAPIOptions) {
     this.#store = store
@@ -168,9 +176,16 @@ export class NodeAPIServer {
   /** Binds the bind address, or with `takeOver` (a listening server) takes over its socket. */
   async listen(takeOver?: NetServer): Promise<void> {
     this.#address = await listenOn(this.#server, this.#options.bindAddress, takeOver)
+    const idleMs = this.#options.abandonedRestoreMs ?? ABANDONED_RESTORE_MS
+    this.#sweeper = setInterval(
+      () => void sweepAbandonedRestores(this.#store.config.dataDir, idleMs).catch(() => undefined),
+      Math.max(10, Math.min(idleMs / 4, 5 * 60 * 1000)),
+    )
+    this.#sweeper.unref()
   }
 
   async close(): Promise<void> {
+    clearInterval(this.#sweeper)
     await closeServer(this.#server)
   }
 
@@ -208,6 +223,23 @@ export class NodeAPIServer {
     name: string,
   ): Promise<void> {
     const dataDir = this.#store.config.dataDir
+    let dir: string
+    try {
+      dir = stagingDir(dataDir, token)
+    } catch (err) {
+      return this.#send(res, 400, { error: (err as Error).message })
+    }
+    return inRestoreSession(dir, () => this.#restoreRequest(req, res, dataDir, token, name, dir))
+  }
+
+  async #restoreRequest(
+    req: IncomingMessage,
+    res: ServerResponse,
+    dataDir: string,
+    token: string,
+    name: string,
+    staged: string,
+  ): Promise<void> {
     try {
       if (req.method === 'PUT' && name !== '' && name !== 'commit' && name !== 'plan') {
         await receiveFile(dataDir, token, name, req)
@@ -239,17 +271,10 @@ export class NodeAPIServer {
       return this.#send(res, 405, { error: 'method not allowed' }, { Allow: 'PUT, POST, DELETE' })
     } catch (err) {
       const status = err instanceof RestoreRequestError || err instanceof BackupError ? 400 : 500
-      let staged: string | undefined
-      try {
-        staged = stagingDir(dataDir, token)
-      } catch {
-        staged = undefined // not a token: no staging directory to name
-      }
       return this.#send(res, status, {
         error: (err as Error).message,
         code: (err as { code?: string }).code,
-        // Errors name staged files by their path here; the client shows its own path instead.
-        ...(staged !== undefined ? { staged } : {}),
+        staged, // errors name staged files by their path here; the client shows its own path
       })
     }
   }

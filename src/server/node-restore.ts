@@ -22,7 +22,7 @@
 import { Buffer } from 'node:buffer'
 import { once } from 'node:events'
 import { createWriteStream } from 'node:fs'
-import { mkdir, open, rm, stat } from 'node:fs/promises'
+import { mkdir, open, readdir, rm, stat } from 'node:fs/promises'
 import type { IncomingMessage } from 'node:http'
 import { basename, join } from 'node:path'
 import { PassThrough } from 'node:stream'
@@ -449,6 +449,62 @@ async function overwriteMeta(
   for (const db of backup.databases)
     for (const rp of db.retentionPolicies) for (const g of rp.shardGroups) mapped += g.shards.length
   return { metaMs: performance.now() - t0, mapped, shards: [] }
+}
+
+/** Requests in flight and when the last one ended, per staging directory. */
+const sessions = new Map<string, { inFlight: number; lastMs: number }>()
+
+/**
+ * Runs `work`, one request of the restore staged in `dir`: a staging directory is swept as
+ * abandoned only while no request of its restore runs (sweepAbandonedRestores).
+ */
+export async function inRestoreSession<T>(dir: string, work: () => Promise<T>): Promise<T> {
+  const s = sessions.get(dir) ?? { inFlight: 0, lastMs: 0 }
+  sessions.set(dir, s)
+  s.inFlight++
+  try {
+    return await work()
+  } finally {
+    s.inFlight--
+    s.lastMs = Date.now()
+  }
+}
+
+/**
+ * Removes the staging directories of restores abandoned `idleMs` ago or more (a client killed
+ * between its uploads and its commit): none of their requests runs, and the last ended (or, for
+ * a directory this process never served, the directory was last changed) that long ago. The
+ * store removes every staging directory when it opens; this keeps a long-running node's disk
+ * from filling with them. Resolves to the directories removed.
+ */
+export async function sweepAbandonedRestores(
+  dataDir: string,
+  idleMs: number,
+  nowMs = Date.now(),
+): Promise<string[]> {
+  const removed: string[] = []
+  let names: string[]
+  try {
+    names = await readdir(dataDir)
+  } catch {
+    return removed // no data directory yet
+  }
+  const present = new Set<string>()
+  for (const name of names) {
+    if (!name.startsWith('.restore-staging-')) continue
+    const dir = join(dataDir, name)
+    present.add(dir)
+    const s = sessions.get(dir)
+    if (s !== undefined && s.inFlight > 0) continue
+    const last = s?.lastMs ?? (await stat(dir).catch(() => undefined))?.mtimeMs
+    if (last === undefined || nowMs - last < idleMs) continue
+    forget(dir)
+    sessions.delete(dir)
+    await rm(dir, { recursive: true, force: true })
+    removed.push(dir)
+  }
+  for (const [dir, s] of sessions) if (s.inFlight === 0 && !present.has(dir)) sessions.delete(dir)
+  return removed
 }
 
 /** Drops a staging directory. */
