@@ -184,15 +184,27 @@ export async function runRestore(
     ...(f.full ? { manifest: basename(path) } : {}),
     ...(metaOnly ? { metaOnlyOverwriteForce: true } : {}),
   }
+  // The node names the files it staged; they are this directory's.
+  const ownDir = dir.length > 1 ? dir.replace(/\/+$/, '') : dir
+  let staged: string | undefined
+  const ownPaths = (text: string): string =>
+    staged === undefined ? text : text.split(staged).join(ownDir)
+  const warned = new Set<string>()
+  /** Prints the node's warnings on stderr (verify's form), each once. */
+  const warn = (warnings: readonly { code: string; path: string; reason: string }[]): void => {
+    for (const w of warnings) {
+      const line = ownPaths(`WARNING ${w.code}: ${w.path}: ${w.reason}\n`)
+      if (!warned.has(line)) stderr.write(line)
+      warned.add(line)
+    }
+  }
   /** A refusal of the node's (plan or commit): the seed's lines, then exit 1. */
   const refused = (text: string): number => {
     let message = text.trim()
     try {
       const answer = JSON.parse(text) as { error?: string; staged?: string }
-      message = answer.error ?? message
-      // The node names the files it staged; they are this directory's.
-      if (answer.staged !== undefined)
-        message = message.split(answer.staged).join(dir.length > 1 ? dir.replace(/\/+$/, '') : dir)
+      staged = answer.staged
+      message = ownPaths(answer.error ?? message)
     } catch {
       // not JSON
     }
@@ -225,7 +237,14 @@ export async function runRestore(
       await conn.nodeRequest(node, 'DELETE', `/restore/${token}`).catch(() => undefined)
       return refused(planned.text)
     }
-    const wanted = new Set((JSON.parse(planned.text) as { archives: string[] }).archives)
+    const plan = JSON.parse(planned.text) as {
+      archives: string[]
+      staged?: string
+      warnings?: { code: string; path: string; reason: string }[]
+    }
+    staged = plan.staged
+    warn(plan.warnings ?? [])
+    const wanted = new Set(plan.archives)
     const archives = set.shards.filter((s) => wanted.has(s.entry.fileName))
     // A set without checksums: what this restore uses is verified completely first.
     if (!checksMeta)
@@ -268,7 +287,9 @@ export async function runRestore(
         ms: number
         owners: string[]
       }[]
+      warnings?: { code: string; path: string; reason: string }[]
     }
+    warn(result.warnings ?? [])
     out.write(
       `Restoring meta data... Done. Restored in ${formatGoDuration(BigInt(Math.round(result.metaMs * 1e6)))}, ${result.mapped} shards mapped\n`,
     )

@@ -48,6 +48,8 @@ import {
   type BackupSet,
   type PreparedArchive,
   type RestoreOptions,
+  type RestoreResult,
+  type BackupWarning,
 } from '../backup/index.js'
 import type { MetaClient } from '../meta/index.js'
 import type { Store } from '../store/index.js'
@@ -87,6 +89,8 @@ export interface RestoreCommitResult {
     /** The data nodes (TCP addresses) the shard was copied to; empty on a single node. */
     owners: string[]
   }[]
+  /** What the restore tolerated but reports (an archive entry ignored, a tombstone orphaned). */
+  readonly warnings: readonly RestoreWarningText[]
 }
 
 /** The staging directory of an upload token, inside the data directory (skipped by the store's scan). */
@@ -298,9 +302,28 @@ function optionsFrom(json: unknown): {
   return { options, manifest, metaOnlyOverwrite: force === true }
 }
 
+/** A warning of a restore, as the client prints it (paths are the node's staged ones). */
+export interface RestoreWarningText {
+  readonly code: string
+  readonly path: string
+  readonly reason: string
+}
+
+function warningTexts(warnings: readonly BackupWarning[]): RestoreWarningText[] {
+  return warnings.map((w) => ({
+    code: w.code,
+    path: w.entry === undefined ? w.path : `${w.path}, entry ${JSON.stringify(w.entry)}`,
+    reason: w.reason,
+  }))
+}
+
 /** What a plan request answers: the archives the restore will install, by file name. */
 export interface RestorePlanResult {
   readonly archives: readonly string[]
+  /** What the set and the plan tolerate but report (a shard skipped, a file shadowed). */
+  readonly warnings: readonly RestoreWarningText[]
+  /** The staging directory the warnings' paths are in (the client shows its own instead). */
+  readonly staged: string
 }
 
 /**
@@ -319,7 +342,7 @@ export async function planStagedRestore(
 ): Promise<RestorePlanResult> {
   const dir = stagingDir(store.config.dataDir, token)
   const { options, manifest, metaOnlyOverwrite } = optionsFrom(body)
-  if (metaOnlyOverwrite) return { archives: [] }
+  if (metaOnlyOverwrite) return { archives: [], warnings: [], staged: dir }
   const listed = (body as Record<string, unknown>)['archives']
   if (!Array.isArray(listed) || !listed.every((a) => typeof a === 'string' && isFileName(a)))
     throw new RestoreRequestError('restore option archives must be a list of file names')
@@ -328,7 +351,11 @@ export async function planStagedRestore(
     have.has(basename(p)),
   )
   const plan = await planRestore(set, meta.data, options)
-  return { archives: plan.shards.map((s) => s.source.entry.fileName) }
+  return {
+    archives: plan.shards.map((s) => s.source.entry.fileName),
+    warnings: warningTexts([...set.warnings, ...plan.warnings]),
+    staged: dir,
+  }
 }
 
 /** Who the committing node is in its cluster, and the credentials to pass on to the others. */
@@ -376,8 +403,9 @@ export async function commitRestore(
     const ownersOf = (id: bigint): string[] =>
       shardOwnersIn(plan.meta, id).map((o) => addresses.get(o) ?? String(o))
     const byID = new Map<string, RestoreCommitResult['shards'][number]>()
+    let installed: RestoreResult
     try {
-      await installShards(local, store, meta, {
+      installed = await installShards(local, store, meta, {
         prepared,
         onShard: (s) => {
           byID.set(String(s.newID), {
@@ -416,7 +444,12 @@ export async function commitRestore(
       await meta.update((d) => d.dropDatabase('_internal'))
       await store.deleteDatabase('_internal')
     }
-    return { metaMs, mapped: plan.shardIDMap.size, shards }
+    return {
+      metaMs,
+      mapped: plan.shardIDMap.size,
+      shards,
+      warnings: warningTexts(installed.warnings),
+    }
   } finally {
     forget(dir)
     await rm(dir, { recursive: true, force: true })
@@ -448,7 +481,7 @@ async function overwriteMeta(
   let mapped = 0
   for (const db of backup.databases)
     for (const rp of db.retentionPolicies) for (const g of rp.shardGroups) mapped += g.shards.length
-  return { metaMs: performance.now() - t0, mapped, shards: [] }
+  return { metaMs: performance.now() - t0, mapped, shards: [], warnings: [] }
 }
 
 /** Requests in flight and when the last one ended, per staging directory. */

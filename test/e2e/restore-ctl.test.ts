@@ -218,6 +218,14 @@ describe('tidemark-ctl restore', () => {
       const whole = await ctl(['-bind', t1.metaAddress, 'restore', dir])
       assert.equal(whole.code, 0, whole.stderr)
       assert.doesNotMatch(whole.stdout, new RegExp(`shard ${aJan} to`))
+      // ...and says so on stderr, naming the archive in this directory (influxd: "Meta info not found").
+      assert.match(
+        whole.stderr,
+        new RegExp(
+          `^WARNING shard-not-in-meta: ${dir.replace(/[.*+?^$()|[\]\\/]/g, '\\$&')}/\\d{8}T\\d{6}Z\\.s${aJan}\\.tar\\.gz: shard ${aJan} is not in \\S+\\.meta; it will not be restored$`,
+          'm',
+        ),
+      )
       assert.equal(await count(t1, 'a', 'm'), 1)
       assert.equal(await count(t1, 'b', 'm'), 2)
 
