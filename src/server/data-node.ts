@@ -19,7 +19,7 @@ import { DEFAULT_VERSION } from '../http/index.js'
 import { bearer, MetaClient, RemoteMetaStore } from '../meta/index.js'
 import type { Store } from '../store/index.js'
 import { keepConnectionsLikeGo, listenOn, closeServer, writeFileDurable } from '../util/index.js'
-import type { Config } from './config.js'
+import { ConfigError, type Config } from './config.js'
 import { startDataServices, type DataServices } from './data-services.js'
 import { JOIN_PATH, readJoinRequest, type JoinRefusal } from './node-api.js'
 
@@ -252,6 +252,16 @@ export class DataNode {
 
   /** Rejoins the saved meta nodes, or opens the gate and waits for `add-data`. */
   async open(): Promise<void> {
+    // Data nodes write and read each other's shards on the node API, authenticated with the
+    // internal secret: with authentication on and no secret, those paths would be open to anyone.
+    if (
+      this.#config.http['auth-enabled'] &&
+      this.#config.meta['meta-internal-shared-secret'] === ''
+    )
+      throw new ConfigError(
+        '[http] auth-enabled on a data node needs [meta] meta-internal-shared-secret: data nodes authenticate their shard reads and writes to each other with it',
+        { section: 'meta', key: 'meta-internal-shared-secret' },
+      )
     const saved = await readJoinFile(this.#config.meta.dir)
     if (saved !== undefined) {
       await this.#openJoined(saved, this.#closers, {})

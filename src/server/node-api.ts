@@ -325,12 +325,23 @@ export class NodeAPIServer {
     const shardWrite = SHARD_WRITE_PATH.exec(url.pathname)
     const read = cluster !== undefined && isReadPath(url.pathname)
     const peer = cluster !== undefined && entropy !== undefined && isEntropyPeerPath(url.pathname)
+    if (shardWrite !== null && cluster === undefined) {
+      // Data nodes write each other's shards; a single node has no such peer.
+      req.resume()
+      return this.#send(res, 404, { error: 'not found' })
+    }
     if (shardWrite !== null || read || peer) {
       const secret = cluster?.internalSecret ?? ''
       const check = secret === '' ? undefined : verifyBearer(req.headers.authorization, secret)
       if (check !== undefined && !check.ok) {
         req.resume()
         return this.#send(res, 401, { error: `authorization failed: ${check.reason}` })
+      }
+      // Without a secret (a data node refuses to start so with authentication on), an admin's
+      // credentials, when authentication is on.
+      if (check === undefined && !(await this.#authorized(req))) {
+        req.resume()
+        return this.#send(res, 401, { error: 'authorization failed: an admin user is required' })
       }
       if (shardWrite !== null) return handleShardWrite(req, res, this.#store, Number(shardWrite[1]))
       if (read) return serveRead(req, res, this.#store)

@@ -2,6 +2,8 @@
 // each refusal must carry InfluxDB's status and text, and no password may reach a log or an answer.
 import { describe, it, before, after } from 'node:test'
 import assert from 'node:assert/strict'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import {
   influxdAvailable,
   requireInfluxd,
@@ -124,5 +126,33 @@ describe('authentication and authorization, compared with influxd 1.6', () => {
     const log = ours.log()
     assert.ok(log.length > 0, 'tidemarkd logged requests')
     assert.ok(!log.includes(ADMIN_PW) && !log.includes(READER_PW), 'a password leaked into the log')
+  })
+})
+
+describe("the node API's internal paths", () => {
+  it('are not served on a single node, with or without authentication', async () => {
+    for (const env of [{ TIDEMARK_HTTP_AUTH_ENABLED: 'true' }, {}] as Record<string, string>[]) {
+      const node = await startTidemarkd({ env })
+      try {
+        await node.query('CREATE DATABASE db').catch(() => undefined)
+        const w = await fetch(`http://${node.nodeAddress}/cluster/shards/77/write?db=evil&rp=x`, {
+          method: 'POST',
+          body: 'm v=666 4000000000',
+        })
+        assert.equal(w.status, 404, await w.text())
+        const r = await fetch(`http://${node.nodeAddress}/read/shards/1/index`)
+        assert.notEqual(r.status, 200)
+        assert.ok(!existsSync(join(node.root, 'data', 'evil')), 'no shard was created')
+      } finally {
+        await node.stop()
+      }
+    }
+  })
+
+  it('keep a data node with authentication on and no internal secret from starting, saying why', async () => {
+    await assert.rejects(
+      startTidemarkd({ role: 'data', env: { TIDEMARK_HTTP_AUTH_ENABLED: 'true' } }),
+      /auth-enabled on a data node needs \[meta\] meta-internal-shared-secret/,
+    )
   })
 })
