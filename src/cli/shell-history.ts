@@ -5,17 +5,13 @@
 
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { sanitizeQuery } from '../http/index.js'
 
 /** The most commands kept (liner's HistoryLimit). */
 export const HISTORY_LIMIT = 1000
 
-const SET_PASSWORD = /(password\s+for[^=]*=\s+)(["']?[^\s"]+["']?)/gi
-const CREATE_PASSWORD = /(with\s+password\s+)(["']?[^\s"]+["']?)/gi
-
-/** Replaces the passwords in `query` with `[REDACTED]`, as influxql.Sanitize does. */
-export function sanitizeQuery(query: string): string {
-  return query.replace(SET_PASSWORD, '$1[REDACTED]').replace(CREATE_PASSWORD, '$1[REDACTED]')
-}
+/** Replaces the passwords in `query` with `[REDACTED]` (the server's log does the same). */
+export { sanitizeQuery }
 
 /** The history file path for `home` (`$HOME/.influx_history`), or undefined without a home. */
 export function historyPath(home: string | undefined): string | undefined {

@@ -1,12 +1,18 @@
 // Keeps secrets out of logs: the `p` (password) parameter is redacted from logged URLs, and
 // passwords in `CREATE USER … WITH PASSWORD '…'` and `SET PASSWORD FOR … = '…'` statements are
-// redacted from logged queries, the way InfluxDB's influxql.Sanitize does. The Authorization
-// header is never logged at all.
+// redacted from logged queries (and the shell's history), as InfluxDB's influxql.Sanitize means
+// to: the whole string literal goes, whatever it holds (spaces, quotes, escapes), and with no
+// space around `=` too, where influxql's regular expressions let parts of it through. The
+// Authorization header is never logged at all.
 
 import type { FormValues } from './go-query.js'
 
-const SET_PASSWORD = /(password\s+for[^=]*=\s+)(["']?[^\s"]+["']?)/gi
-const CREATE_PASSWORD = /(with\s+password\s+)(["']?[^\s"]+["']?)/gi
+/** An InfluxQL string literal (backslash escapes; unterminated: to the end), or one bare word. */
+const SECRET = String.raw`(?:'(?:[^'\\]|\\[\s\S])*'?|"(?:[^"\\]|\\[\s\S])*"?|[^\s;]+)`
+/** An identifier: a user name in SET PASSWORD FOR. */
+const NAME = String.raw`(?:"(?:[^"\\]|\\[\s\S])*"|[^\s=;]+)`
+const SET_PASSWORD = new RegExp(String.raw`(\bpassword\s+for\s+${NAME}\s*=\s*)${SECRET}`, 'gi')
+const CREATE_PASSWORD = new RegExp(String.raw`(\bwith\s+password\s+)${SECRET}`, 'gi')
 
 /** `query` with the passwords of SET PASSWORD and CREATE USER statements replaced by [REDACTED]. */
 export function sanitizeQuery(query: string): string {
