@@ -8,7 +8,7 @@
 // removed with its WAL directory (the restore never happened). Either way the target is as after a
 // whole restore or as before it.
 
-import { readdir, readFile, rm } from 'node:fs/promises'
+import { readdir, readFile, rm, rmdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fsyncDir, writeFileDurable } from '../util/index.js'
 import type { MetaData } from '../meta/index.js'
@@ -70,12 +70,16 @@ export async function recoverRestores(
   meta: MetaData,
 ): Promise<RecoveryResult> {
   const { dataDir, walDir } = store.config
-  let names: string[]
+  let all: string[]
   try {
-    names = (await readdir(dataDir)).filter((n) => n.startsWith(PREFIX) && n.endsWith('.json'))
+    all = await readdir(dataDir)
   } catch {
     return { journals: 0, removed: [] }
   }
+  // A journal whose write was cut short: phase 2 never began, nothing to undo.
+  for (const n of all)
+    if (n.startsWith(PREFIX) && n.endsWith('.json.tmp')) await rm(join(dataDir, n), { force: true })
+  const names = all.filter((n) => n.startsWith(PREFIX) && n.endsWith('.json'))
   const removed: JournalShard[] = []
   for (const name of names.sort()) {
     const path = join(dataDir, name)
@@ -96,6 +100,11 @@ export async function recoverRestores(
         recursive: true,
         force: true,
       })
+      // The restore made the retention policy's and database's directories: gone when empty.
+      for (const root of [dataDir, walDir]) {
+        await rmdir(join(root, s.database, s.retentionPolicy)).catch(() => undefined)
+        await rmdir(join(root, s.database)).catch(() => undefined)
+      }
       removed.push(s)
     }
     await removeRestoreJournal(path)

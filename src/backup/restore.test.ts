@@ -349,11 +349,18 @@ describe('a node that dies between moving shards into place and saving the metad
       'phase 2 ran',
     )
 
+    // A second restore died while writing its journal: only the temp file is there.
+    await writeFile(join(target.root, 'data', '.restore-journal-interrupted.json.tmp'), '{"sha')
+
     // "Restart": a fresh store and metastore on the same directories.
     const restarted = await openNode(target.root)
     try {
       const r = await recoverRestores(restarted.store, restarted.meta.data)
       assert.equal(r.journals, 1)
+      // The directories the restore made for its databases go too, in data and WAL alike.
+      for (const top of ['data', 'wal'])
+        for (const db of new Set(plan.shards.map((s) => s.database)))
+          assert.ok(!existsSync(join(target.root, top, db)), `${top}/${db} is gone`)
       assert.deepEqual(
         r.removed.map((s) => s.id).sort(),
         plan.shards
