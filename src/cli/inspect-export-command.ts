@@ -5,9 +5,9 @@
 import { open } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import type { Writable } from 'node:stream'
+import { Transform, type Writable } from 'node:stream'
 import { finished, pipeline } from 'node:stream/promises'
-import { createGzip } from 'node:zlib'
+import { createGzip, type Gzip } from 'node:zlib'
 import { FlagError, formatUsage, parseFlags } from './flags.js'
 import { exportData, scanExport } from './inspect-export.js'
 import type { ExportOptions, ExportSummary } from './inspect-export.js'
@@ -71,28 +71,51 @@ interface Output {
   destroy(): Promise<void>
 }
 
+/**
+ * A gzip stream (`gzip`, written to, piped by the caller into `out`) whose bytes carry OS 255 (unknown) in the header, as
+ * Go's compress/gzip writes it and influx_inspect's -compress output has it; zlib writes 3 (Unix).
+ */
+function goGzip(): { gzip: Gzip; out: Transform } {
+  const gzip = createGzip()
+  let at = 0
+  const out = new Transform({
+    transform(chunk: Buffer, _encoding, done): void {
+      if (at <= GZIP_OS_BYTE && at + chunk.length > GZIP_OS_BYTE) chunk[GZIP_OS_BYTE - at] = 0xff
+      at += chunk.length
+      done(null, chunk)
+    },
+  })
+  return { gzip, out }
+}
+
+/** The offset of the OS byte in a gzip header. */
+const GZIP_OS_BYTE = 9
+
 async function openOutput(path: string, compress: boolean, io: InspectIO): Promise<Output> {
   if (path === '-') {
     const stdout = io.stdout
     if (!compress)
       return { sink: new TextSink(stdout), close: async () => {}, destroy: async () => {} }
-    const gzip = createGzip()
+    const { gzip, out } = goGzip()
     // stdout stays open after the export: pipe without ending it, and fail the gzip stream (so
     // the sink sees it) when stdout fails.
     const onError = (err: Error): void => {
       gzip.destroy(err)
     }
     stdout.on('error', onError)
-    gzip.pipe(stdout, { end: false })
+    // The sink writes to `gzip` and sees a failure there; `out` only follows it.
+    gzip.on('error', (err) => out.destroy(err))
+    out.on('error', () => undefined)
+    gzip.pipe(out).pipe(stdout, { end: false })
     const detach = (): void => {
       stdout.off('error', onError)
-      gzip.unpipe(stdout)
+      out.unpipe(stdout)
     }
     return {
       sink: new TextSink(gzip),
       close: async () => {
         gzip.end()
-        await finished(gzip)
+        await finished(out)
         detach()
       },
       destroy: async () => {
@@ -116,9 +139,9 @@ async function openOutput(path: string, compress: boolean, io: InspectIO): Promi
       },
     }
   }
-  const gzip = createGzip()
+  const { gzip, out } = goGzip()
   // pipeline() destroys the gzip stream with the file's error, which the sink then reports.
-  const done = pipeline(gzip, file)
+  const done = pipeline(gzip, out, file)
   done.catch(() => undefined)
   return {
     sink: new TextSink(gzip),
@@ -133,6 +156,21 @@ async function openOutput(path: string, compress: boolean, io: InspectIO): Promi
   }
 }
 
+/**
+ * An error's text as influx_inspect prints it: a file-system error in Go's form
+ * (`open /x/y: no such file or directory`), not Node's (`ENOENT: no such file or directory,
+ * open '/x/y'`); a directory walk fails on its lstat in Go.
+ */
+function goErrorText(err: unknown): string {
+  if (!(err instanceof Error)) return String(err)
+  const e = err as NodeJS.ErrnoException
+  const text = e.code === undefined ? undefined : new RegExp(`^${e.code}: ([^,]+),`).exec(e.message)
+  if (text === null || text === undefined || e.syscall === undefined || e.path === undefined)
+    return e.message
+  const why = e.code === 'EISDIR' ? 'is a directory' : (text[1] ?? '') // libuv says it otherwise
+  return `${e.syscall === 'scandir' ? 'lstat' : e.syscall} ${e.path}: ${why}`
+}
+
 /** Runs `tidemark-inspect export` with `args` (after the command name); resolves to the exit code. */
 export async function runExport(args: readonly string[], io: InspectIO): Promise<number> {
   if (args.some((a) => a === '-h' || a === '-help' || a === '--help')) {
@@ -145,13 +183,13 @@ export async function runExport(args: readonly string[], io: InspectIO): Promise
     const { values: f, args: rest } = parseFlags(exportFlags(), args)
     if (rest.length > 0) throw new FlagError(`unexpected argument: ${rest[0] ?? ''}`, '')
     if (f.retention !== '' && f.database === '') {
-      io.stderr.write('must specify a db\n')
+      io.stderr.write('export: must specify a db\n')
       return 1
     }
     const start = f.start === '' ? INT64_MIN : parseRFC3339(f.start, 'start')
     const end = f.end === '' ? INT64_MAX : parseRFC3339(f.end, 'end')
     if (end < start) {
-      io.stderr.write('end time before start time\n')
+      io.stderr.write('export: end time before start time\n')
       return 1
     }
     if (f.out === '-') progress = io.stderr
@@ -183,7 +221,7 @@ export async function runExport(args: readonly string[], io: InspectIO): Promise
       io.stderr.write(`${err.message}\n${exportUsage()}`)
       return 1
     }
-    io.stderr.write(`export: ${err instanceof Error ? err.message : String(err)}\n`)
+    io.stderr.write(`export: ${goErrorText(err)}\n`)
     return 1
   }
   if (summary.invalidValues > 0) {

@@ -21,7 +21,7 @@ import { appendValueLines, linePrefix } from './inspect-lines.js'
 import type { LineCounts } from './inspect-lines.js'
 import { ShardTSM } from './inspect-shard-tsm.js'
 import type { TSMReadProblem } from './inspect-shard-tsm.js'
-import { formatRFC3339 } from './inspect-time.js'
+import { formatRFC3339Local } from './inspect-time.js'
 import { loadWALCache } from './inspect-wal-cache.js'
 import type { WALCache, WALSegmentProblem } from './inspect-wal-cache.js'
 
@@ -102,7 +102,10 @@ class ExportRun {
     const o = this.#options
     const out = this.#targets.out
     if (!o.lpOnly) {
-      out.append(`# INFLUXDB EXPORT: ${formatRFC3339(o.start)} - ${formatRFC3339(o.end)}\n`)
+      // In the local time zone, as influx_inspect prints it (spec §5.2).
+      out.append(
+        `# INFLUXDB EXPORT: ${formatRFC3339Local(o.start)} - ${formatRFC3339Local(o.end)}\n`,
+      )
       out.append(`# DDL\n${ddlLines(blocks)}# DML\n`)
     }
     try {

@@ -1,6 +1,7 @@
 // RFC3339 flags and Go-style time and duration text.
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
 import fc from 'fast-check'
 import { FlagError } from './flags.js'
 import {
@@ -88,5 +89,33 @@ describe('time and duration text', () => {
       [1_299_000_000_000n, '21m39s'],
     ]
     for (const [ns, text] of cases) assert.equal(formatDuration(ns), text)
+  })
+})
+
+describe('formatRFC3339Local', () => {
+  it("prints as Go's time.Unix(0, ns).Format(time.RFC3339) in the process's time zone", () => {
+    // Go 1.x's output for each zone (the export header of influx_inspect shows these), local mean
+    // time of 1677 included.
+    const want: Record<string, string> = {
+      'America/New_York':
+        '1677-09-20T19:16:41-04:56 2262-04-11T19:47:16-04:00 2026-11-26T08:01:00-05:00',
+      'Asia/Kolkata':
+        '1677-09-21T06:06:11+05:53 2262-04-12T05:17:16+05:30 2026-11-26T18:31:00+05:30',
+      UTC: '1677-09-21T00:12:43Z 2262-04-11T23:47:16Z 2026-11-26T13:01:00Z',
+      'Europe/London': '1677-09-21T00:11:28-00:01 2262-04-12T00:47:16+01:00 2026-11-26T13:01:00Z',
+    }
+    const module = new URL('./inspect-time.js', import.meta.url).href
+    for (const [tz, line] of Object.entries(want)) {
+      const r = spawnSync(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          `const m = await import(${JSON.stringify(module)}); console.log([-(2n ** 63n), 2n ** 63n - 1n, 1795698060000000000n].map(m.formatRFC3339Local).join(' '))`,
+        ],
+        { env: { ...process.env, TZ: tz }, encoding: 'utf8' },
+      )
+      assert.equal(r.stdout.trim(), line, `${tz}: ${r.stderr}`)
+    }
   })
 })

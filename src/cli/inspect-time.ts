@@ -90,6 +90,48 @@ export function formatRFC3339(ns: bigint): string {
   return isoSeconds(ns).text + 'Z'
 }
 
+/** The process's time zone's wall clock, to the second. */
+const LOCAL_CLOCK = new Intl.DateTimeFormat('en-US', {
+  year: 'numeric',
+  month: 'numeric',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: 'numeric',
+  second: 'numeric',
+  hourCycle: 'h23',
+  era: 'short',
+})
+
+/**
+ * `ns` as RFC3339 with whole seconds in the process's time zone (`TZ`), as Go formats
+ * time.Unix(0, ns) with time.RFC3339: `2026-11-26T08:01:00-05:00`, or `…Z` where the offset is 0.
+ */
+export function formatRFC3339Local(ns: bigint): string {
+  const seconds = floorDiv(ns, NS_PER_SECOND)
+  // Seconds east of UTC, from the local wall clock (local mean time before 1900 has seconds,
+  // which Date's getTimezoneOffset rounds away; Go prints only the hh:mm of such an offset).
+  const wall = LOCAL_CLOCK.formatToParts(new Date(Number(seconds) * 1000))
+  const part = (type: Intl.DateTimeFormatPartTypes): number =>
+    Number(wall.find((p) => p.type === type)?.value ?? 0)
+  const era = wall.find((p) => p.type === 'era')?.value === 'BC' ? -1 : 1
+  const localSeconds =
+    Date.UTC(
+      era * part('year'),
+      part('month') - 1,
+      part('day'),
+      part('hour'),
+      part('minute'),
+      part('second'),
+    ) / 1000
+  const offset = localSeconds - Number(seconds)
+  if (offset === 0) return formatRFC3339(ns)
+  const local = formatRFC3339(ns + BigInt(offset) * NS_PER_SECOND).slice(0, -1)
+  const a = Math.abs(offset)
+  const hh = String(Math.floor(a / 3600)).padStart(2, '0')
+  const mm = String(Math.floor((a % 3600) / 60)).padStart(2, '0')
+  return `${local}${offset < 0 ? '-' : '+'}${hh}:${mm}`
+}
+
 /** `ns` as RFC3339 in UTC with the shortest exact fraction, as Go's time.RFC3339Nano. */
 export function formatRFC3339Nano(ns: bigint): string {
   const { text, fraction } = isoSeconds(ns)
