@@ -79,6 +79,11 @@ export interface InstallOptions {
   readonly prepared?: ReadonlyMap<string, PreparedArchive>
   /** Called when a shard's archive has been extracted and checked (phase 1), for progress output. */
   readonly onShard?: (shard: RestoredShard) => void
+  /**
+   * Aborts the restore (rolled back, nothing changed) when it fires before the metadata is saved:
+   * the node aborts when the client that asked for the commit goes away.
+   */
+  readonly signal?: AbortSignal
 }
 
 /** The outcome of a restore. */
@@ -245,6 +250,13 @@ export async function installShards(
       }
     }
     await mapInOrder(plan.shards, EXTRACT_AT_ONCE, extractOne)
+    const goOn = (): void => {
+      if (options.signal?.aborted === true)
+        throw new RestoreFailedError(
+          'the restore was abandoned before it was committed (its client went away); nothing was restored',
+        )
+    }
+    goOn()
     // Phase 2: move into place and open, under a journal that start-up recovery reads if the node
     // dies before phase 3 (restore-journal.ts).
     journal = await writeRestoreJournal(
@@ -275,6 +287,7 @@ export async function installShards(
       opened.push(id)
     })
     // Phase 3: the metadata, last.
+    goOn()
     const saved = await meta.update((current) => rebase(plan, current))
     await removeRestoreJournal(journal)
     return {

@@ -318,6 +318,31 @@ describe('restore', () => {
   })
 })
 
+describe('a restore whose client goes away before the commit is answered', () => {
+  it('is rolled back when the signal fires before the metadata is saved, and a rerun succeeds', async () => {
+    const before = await listTree(target.root)
+    const metaBefore = target.meta.data
+    const plan = await planRestore(await readBackupSet(dir), target.meta.data)
+    const gone = new AbortController()
+    await assert.rejects(
+      installShards(plan, target.store, target.meta, {
+        signal: gone.signal,
+        onShard: () => gone.abort(), // the client is killed while the archives extract
+      }),
+      (err: unknown) =>
+        err instanceof RestoreFailedError && /its client went away/.test(err.message),
+    )
+    assert.deepEqual(await listTree(target.root), before, 'nothing of the restore is left')
+    assert.equal(target.meta.data, metaBefore, 'the metadata did not change')
+    const again = await installShards(
+      await planRestore(await readBackupSet(dir), target.meta.data),
+      target.store,
+      target.meta,
+    )
+    assert.ok(again.shards.length > 0)
+  })
+})
+
 describe('a node that dies between moving shards into place and saving the metadata', () => {
   it('undoes the moved shards at start-up (the journal), and a second restore then succeeds', async () => {
     const plan = await planRestore(await readBackupSet(dir), target.meta.data)

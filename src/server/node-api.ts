@@ -253,15 +253,28 @@ export class NodeAPIServer {
       if (req.method === 'POST' && name === 'commit') {
         const body = await readJSON(req)
         if (body === NOT_JSON) throw new RestoreRequestError('restore options must be JSON')
+        // A client that goes away before the answer (killed) abandons the restore: rolled back
+        // unless its metadata is already saved, so the target stays as it was and a rerun works.
+        const gone = new AbortController()
+        res.on('close', () => {
+          if (!res.writableEnded) gone.abort()
+        })
         return this.#send(
           res,
           200,
-          await commitRestore(this.#store, this.#meta, token, body, {
-            self: this.#shardContext().self,
-            ...(req.headers.authorization !== undefined
-              ? { authorization: req.headers.authorization }
-              : {}),
-          }),
+          await commitRestore(
+            this.#store,
+            this.#meta,
+            token,
+            body,
+            {
+              self: this.#shardContext().self,
+              ...(req.headers.authorization !== undefined
+                ? { authorization: req.headers.authorization }
+                : {}),
+            },
+            gone.signal,
+          ),
         )
       }
       if (req.method === 'DELETE' && name === '') {

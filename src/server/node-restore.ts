@@ -372,6 +372,7 @@ export async function commitRestore(
   token: string,
   body: unknown,
   cluster: RestoreClusterContext = { self: '' },
+  signal?: AbortSignal,
 ): Promise<RestoreCommitResult> {
   const dir = stagingDir(store.config.dataDir, token)
   try {
@@ -407,6 +408,7 @@ export async function commitRestore(
     try {
       installed = await installShards(local, store, meta, {
         prepared,
+        ...(signal !== undefined ? { signal } : {}),
         onShard: (s) => {
           byID.set(String(s.newID), {
             sourceID: String(s.sourceID),
