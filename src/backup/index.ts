@@ -99,6 +99,7 @@ export type {
   RestoreStore,
 } from './restore-installer.js'
 export type { BackupWarning, BackupWarningCode } from './warnings.js'
+export { warningPlace } from './warnings.js'
 export {
   BackupError,
   BackupChecksumError,

@@ -29,3 +29,9 @@ export interface BackupWarning {
   readonly shardID?: bigint
   readonly reason: string
 }
+
+/** Where warning `w` applies, as the tools print it: the file, then the entry and its offset. */
+export function warningPlace(w: BackupWarning): string {
+  if (w.entry === undefined) return w.path
+  return `${w.path}, entry ${JSON.stringify(w.entry)}${w.offset === undefined ? '' : ` at offset ${w.offset}`}`
+}

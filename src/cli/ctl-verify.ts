@@ -3,7 +3,7 @@
 // and read block by block) and prints one line per file checked, then the warnings. The first
 // problem is printed as `FAILED <code>: <message>` and the command exits 1.
 
-import { BackupOptionsError, verifyBackupSet } from '../backup/index.js'
+import { BackupOptionsError, verifyBackupSet, warningPlace } from '../backup/index.js'
 import { TidemarkError } from '../util/index.js'
 import { parseFlags } from './flags.js'
 
@@ -42,7 +42,7 @@ export async function runVerify(
       `OK  ${s.path} (shard ${s.shardID}, db ${s.database}, rp ${s.retentionPolicy}, ${s.tsmFiles} TSM files, ${s.tarSize} bytes)\n`,
     )
   }
-  for (const w of result.warnings) out.write(`WARNING ${w.code}: ${w.path}: ${w.reason}\n`)
+  for (const w of result.warnings) out.write(`WARNING ${w.code}: ${warningPlace(w)}: ${w.reason}\n`)
   out.write(`Verified ${dir}: ${result.shards.length} shard archives OK\n`)
   return 0
 }

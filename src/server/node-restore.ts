@@ -50,6 +50,7 @@ import {
   type RestoreOptions,
   type RestoreResult,
   type BackupWarning,
+  warningPlace,
 } from '../backup/index.js'
 import type { MetaClient } from '../meta/index.js'
 import type { Store } from '../store/index.js'
@@ -312,7 +313,7 @@ export interface RestoreWarningText {
 function warningTexts(warnings: readonly BackupWarning[]): RestoreWarningText[] {
   return warnings.map((w) => ({
     code: w.code,
-    path: w.entry === undefined ? w.path : `${w.path}, entry ${JSON.stringify(w.entry)}`,
+    path: warningPlace(w),
     reason: w.reason,
   }))
 }

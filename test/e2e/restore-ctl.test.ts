@@ -7,6 +7,9 @@ import assert from 'node:assert/strict'
 import { mkdtempSync, readdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { createHash } from 'node:crypto'
+import { gunzipSync, gzipSync } from 'node:zlib'
+import { tarFileHeader, tarPadding, TAR_END_MARKER_BYTES } from '../../src/backup/index.js'
 import { ctl } from '../helpers/cli.js'
 import { startTidemarkd, type TidemarkdHandle } from '../helpers/tidemarkd.js'
 
@@ -344,6 +347,56 @@ describe('tidemark-ctl restore', () => {
       const r = await ctl(['-bind', target.metaAddress, 'restore', dir])
       assert.equal(r.code, 0, r.stderr)
       assert.match(r.stdout, /^Using meta backup: my meta ü\.meta$/m)
+      assert.equal(await count(target, 'db', 'm'), 1)
+    } finally {
+      await source.stop()
+      await target.stop()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('verify and restore print a warning for an archive entry they pass over, naming the entry and its offset', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tidemark-restore-warn-'))
+    const source = await startTidemarkd()
+    const target = await startTidemarkd()
+    try {
+      await source.query('CREATE DATABASE db')
+      assert.equal((await source.write('db', 'm v=1 1577836800000000000')).status, 204)
+      assert.equal((await ctl(['-bind', source.metaAddress, 'backup', dir])).code, 0)
+      const manifestName = readdirSync(dir).find((n) => n.endsWith('.manifest')) ?? ''
+      const manifest = JSON.parse(readFileSync(join(dir, manifestName), 'utf8')) as {
+        files: { fileName: string; size: number; sha256?: string }[]
+      }
+      const file = manifest.files[0]
+      assert.ok(file !== undefined)
+      // An extra fields.idx entry, as influxd's archives may hold: skipped, and said so.
+      const tar = gunzipSync(readFileSync(join(dir, file.fileName)))
+      const body = tar.subarray(0, tar.length - TAR_END_MARKER_BYTES)
+      const entry = `${/^(\S+\/)[^/]+\.tsm/.exec(tar.toString('latin1', 0, 100))?.[1] ?? ''}fields.idx`
+      const extra = Buffer.from('not a TSM file')
+      const grown = Buffer.concat([
+        body,
+        tarFileHeader(entry, extra.length, new Date()),
+        extra,
+        tarPadding(extra.length),
+        Buffer.alloc(TAR_END_MARKER_BYTES),
+      ])
+      const gz = gzipSync(grown)
+      writeFileSync(join(dir, file.fileName), gz)
+      file.size = grown.length
+      file.sha256 = createHash('sha256').update(gz).digest('hex')
+      writeFileSync(join(dir, manifestName), JSON.stringify(manifest))
+      const want = new RegExp(
+        `^WARNING ignored-entry: \\S+\\.tar\\.gz, entry "${entry.replace(/\./g, '\\.')}" at offset ${body.length}: `,
+        'm',
+      )
+      const v = await ctl(['verify', dir])
+      assert.equal(v.code, 0, v.stdout)
+      assert.match(v.stdout, want)
+      const r = await ctl(['-bind', target.metaAddress, 'restore', dir])
+      assert.equal(r.code, 0, r.stderr)
+      assert.match(r.stderr, want)
+      assert.ok(!r.stderr.includes('restore-staging'), r.stderr)
       assert.equal(await count(target, 'db', 'm'), 1)
     } finally {
       await source.stop()
