@@ -20,6 +20,42 @@ async function count(server: TidemarkdHandle, db: string, m: string): Promise<un
   return r.results[0]?.series?.[0]?.values[0]?.[1] ?? 0
 }
 
+/** The manifest of a set as JSON (the fields these tests change). */
+interface ManifestJSON {
+  meta: { fileName: string }
+  files: { fileName: string; size: number; sha256?: string }[]
+}
+
+/**
+ * Runs `body` with a one-point backup of database db in a new directory, its manifest (to edit
+ * and `save`), and a fresh target node; cleans up after.
+ */
+async function withOnePointSet(
+  body: (set: {
+    dir: string
+    manifest: ManifestJSON
+    save: () => void
+    target: TidemarkdHandle
+  }) => Promise<void>,
+): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'tidemark-restore-set-'))
+  const source = await startTidemarkd()
+  const target = await startTidemarkd()
+  try {
+    await source.query('CREATE DATABASE db')
+    assert.equal((await source.write('db', 'm v=1 1577836800000000000')).status, 204)
+    assert.equal((await ctl(['-bind', source.metaAddress, 'backup', dir])).code, 0)
+    const manifestName = readdirSync(dir).find((n) => n.endsWith('.manifest')) ?? ''
+    const manifest = JSON.parse(readFileSync(join(dir, manifestName), 'utf8')) as ManifestJSON
+    const save = (): void => writeFileSync(join(dir, manifestName), JSON.stringify(manifest))
+    await body({ dir, manifest, save, target })
+  } finally {
+    await source.stop()
+    await target.stop()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
 describe('tidemark-ctl restore', () => {
   it('restores a backup into another node, under a new name, and merges it back with SELECT INTO', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tidemark-restore-'))
@@ -125,13 +161,7 @@ describe('tidemark-ctl restore', () => {
   })
 
   it('refuses a damaged set before the target changes', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tidemark-restore-bad-'))
-    const source = await startTidemarkd()
-    const target = await startTidemarkd()
-    try {
-      await source.query('CREATE DATABASE db')
-      assert.equal((await source.write('db', 'm v=1 1577836800000000000')).status, 204)
-      assert.equal((await ctl(['-bind', source.metaAddress, 'backup', dir])).code, 0)
+    await withOnePointSet(async ({ dir, target }) => {
       const archive = readdirSync(dir).find((n) => n.endsWith('.tar.gz')) ?? ''
       const bytes = readFileSync(join(dir, archive))
       writeFileSync(join(dir, archive), bytes.subarray(0, bytes.length - 20))
@@ -177,11 +207,7 @@ describe('tidemark-ctl restore', () => {
         assert.deepEqual(left, [], 'no staging directory is left')
       }
       await noDatabases()
-    } finally {
-      await source.stop()
-      await target.stop()
-      rmSync(dir, { recursive: true, force: true })
-    }
+    })
   })
 
   it('uploads only the archives the restore uses: a dropped shard, a damaged archive of another database and a -shard of another database', async () => {
@@ -320,18 +346,7 @@ describe('tidemark-ctl restore', () => {
   })
 
   it('restores a set whose files were renamed (spaces, UTF-8), as verify accepts it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tidemark-restore-names-'))
-    const source = await startTidemarkd()
-    const target = await startTidemarkd()
-    try {
-      await source.query('CREATE DATABASE db')
-      assert.equal((await source.write('db', 'm v=1 1577836800000000000')).status, 204)
-      assert.equal((await ctl(['-bind', source.metaAddress, 'backup', dir])).code, 0)
-      const manifestName = readdirSync(dir).find((n) => n.endsWith('.manifest')) ?? ''
-      const manifest = JSON.parse(readFileSync(join(dir, manifestName), 'utf8')) as {
-        meta: { fileName: string }
-        files: { fileName: string }[]
-      }
+    await withOnePointSet(async ({ dir, manifest, save, target }) => {
       const rename = (from: string, to: string): string => {
         writeFileSync(join(dir, to), readFileSync(join(dir, from)))
         rmSync(join(dir, from))
@@ -342,31 +357,17 @@ describe('tidemark-ctl restore', () => {
         ...f,
         fileName: rename(f.fileName, `shard ${i} é.tar.gz`),
       }))
-      writeFileSync(join(dir, manifestName), JSON.stringify(manifest))
+      save()
       assert.equal((await ctl(['verify', dir])).code, 0)
       const r = await ctl(['-bind', target.metaAddress, 'restore', dir])
       assert.equal(r.code, 0, r.stderr)
       assert.match(r.stdout, /^Using meta backup: my meta ü\.meta$/m)
       assert.equal(await count(target, 'db', 'm'), 1)
-    } finally {
-      await source.stop()
-      await target.stop()
-      rmSync(dir, { recursive: true, force: true })
-    }
+    })
   })
 
   it('verify and restore print a warning for an archive entry they pass over, naming the entry and its offset', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tidemark-restore-warn-'))
-    const source = await startTidemarkd()
-    const target = await startTidemarkd()
-    try {
-      await source.query('CREATE DATABASE db')
-      assert.equal((await source.write('db', 'm v=1 1577836800000000000')).status, 204)
-      assert.equal((await ctl(['-bind', source.metaAddress, 'backup', dir])).code, 0)
-      const manifestName = readdirSync(dir).find((n) => n.endsWith('.manifest')) ?? ''
-      const manifest = JSON.parse(readFileSync(join(dir, manifestName), 'utf8')) as {
-        files: { fileName: string; size: number; sha256?: string }[]
-      }
+    await withOnePointSet(async ({ dir, manifest, save, target }) => {
       const file = manifest.files[0]
       assert.ok(file !== undefined)
       // An extra fields.idx entry, as influxd's archives may hold: skipped, and said so.
@@ -385,7 +386,7 @@ describe('tidemark-ctl restore', () => {
       writeFileSync(join(dir, file.fileName), gz)
       file.size = grown.length
       file.sha256 = createHash('sha256').update(gz).digest('hex')
-      writeFileSync(join(dir, manifestName), JSON.stringify(manifest))
+      save()
       const want = new RegExp(
         `^WARNING ignored-entry: \\S+\\.tar\\.gz, entry "${entry.replace(/\./g, '\\.')}" at offset ${body.length}: `,
         'm',
@@ -398,10 +399,6 @@ describe('tidemark-ctl restore', () => {
       assert.match(r.stderr, want)
       assert.ok(!r.stderr.includes('restore-staging'), r.stderr)
       assert.equal(await count(target, 'db', 'm'), 1)
-    } finally {
-      await source.stop()
-      await target.stop()
-      rmSync(dir, { recursive: true, force: true })
-    }
+    })
   })
 })
