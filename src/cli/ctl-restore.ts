@@ -4,7 +4,7 @@
 // here as influxd restore does), which verifies again, plans against the live metastore and
 // installs everything atomically. Output lines are the seed's.
 
-import { readFile, stat } from 'node:fs/promises'
+import { readdir, readFile, stat } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
 import { basename, dirname, join } from 'node:path'
 import {
@@ -17,6 +17,7 @@ import {
   readBackupSet,
   verifyBackupSet,
   readBackupMeta,
+  type BackupSet,
 } from '../backup/index.js'
 import type { CtlConnection } from './ctl-http.js'
 import { formatGoDuration } from './ctl-format.js'
@@ -75,6 +76,15 @@ with -db and -newdb. The whole set is verified before anything in the target cha
 
 Options:
 ${formatUsage(RESTORE_FLAGS)}`
+
+/**
+ * The archive files of `set` that are in its directory: every manifest's, not only the newest
+ * of each shard (the node then tells an archive a newer one shadows from one that is missing).
+ */
+async function presentArchives(set: BackupSet): Promise<string[]> {
+  const listed = new Set(set.manifests.flatMap((m) => m.manifest.files.map((f) => f.fileName)))
+  return (await readdir(set.dir)).filter((n) => listed.has(n))
+}
 
 /** Shard archives uploaded at once. */
 const ARCHIVES_AT_ONCE = 2
@@ -229,7 +239,7 @@ export async function runRestore(
       node,
       'POST',
       `/restore/${token}/plan`,
-      JSON.stringify({ ...options, archives: set.shards.map((s) => s.entry.fileName) }),
+      JSON.stringify({ ...options, archives: await presentArchives(set) }),
       { 'Content-Type': 'application/json' },
     )
     if (planned.status !== 200) {

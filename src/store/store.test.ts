@@ -181,6 +181,10 @@ describe('Store after an interrupted restore', () => {
       await writeFile(join(staging, 'x.manifest'), '{}')
       await mkdir(partial, { recursive: true })
       await writeFile(join(partial, '000000001-000000001.tsm'), 'partial')
+      // A replica a cluster restore was staging on this node when it died.
+      const replica = join(dir, 'data', 'db', 'autogen', '.9.replica.tmp')
+      await mkdir(replica, { recursive: true })
+      await writeFile(join(replica, '000000001-000000001.tsm'), 'partial')
       store = new Store({
         dataDir: join(dir, 'data'),
         walDir: join(dir, 'wal'),
@@ -189,6 +193,7 @@ describe('Store after an interrupted restore', () => {
       await store.open()
       assert.equal(existsSync(staging), false)
       assert.equal(existsSync(partial), false)
+      assert.equal(existsSync(replica), false)
       assert.deepEqual(
         store.shards().map((s) => s.id),
         [3],

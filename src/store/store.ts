@@ -75,7 +75,8 @@ export class Store {
         for (const rp of await dirs(join(root, database))) {
           if (rp === '_series' || rp.startsWith('.')) continue
           for (const name of await dirs(join(root, database, rp))) {
-            if (/^\.\d+\.restore\.tmp$/.test(name)) {
+            // A restore's temp shard (restore-installer) or a replica staged for one (node-shards).
+            if (/^\.\d+\.(?:restore|replica)\.tmp$/.test(name)) {
               await rm(join(root, database, rp, name), { recursive: true, force: true })
               this.#logger.warn(
                 { path: join(root, database, rp, name) },
