@@ -3,9 +3,9 @@
 // (`cpu,host=a\ b,region=eu`). Read-side checks only; splitting keys for the index lives in
 // the engine (engine/series-key.ts).
 
-/** The index of the first `stop` in `s` at or after `from` that no backslash escapes, or -1. */
-function unescaped(s: string, from: number, stop: string): number {
-  for (let i = from; i < s.length; i++) {
+/** The index of the first `stop` in `s` in [from, end) that no backslash escapes, or -1. */
+function unescaped(s: string, from: number, stop: string, end = s.length): number {
+  for (let i = from; i < end; i++) {
     const c = s[i]
     if (c === '\\') i++
     else if (c === stop) return i
@@ -21,14 +21,13 @@ export function tsmKeyProblem(key: string): string | undefined {
   const sep = key.indexOf('#!~#')
   if (sep < 0) return 'no field key (no "#!~#" separator)'
   if (sep + 4 === key.length) return 'an empty field key'
-  const series = key.slice(0, sep)
-  let at = unescaped(series, 0, ',')
-  if (at === 0 || series === '') return 'an empty measurement name'
+  let at = unescaped(key, 0, ',', sep)
+  if (at === 0 || sep === 0) return 'an empty measurement name'
   while (at >= 0) {
     const start = at + 1
-    const next = unescaped(series, start, ',')
-    const end = next < 0 ? series.length : next
-    const eq = unescaped(series.slice(0, end), start, '=')
+    const next = unescaped(key, start, ',', sep)
+    const end = next < 0 ? sep : next
+    const eq = unescaped(key, start, '=', end)
     if (eq < 0) return `a tag without "=" at byte ${start} of the series key`
     if (eq === start) return `a tag with an empty key at byte ${start} of the series key`
     if (eq + 1 === end) return `a tag with an empty value at byte ${start} of the series key`
@@ -43,6 +42,6 @@ export function tsmKeyProblem(key: string): string | undefined {
  */
 export function measurementFieldKey(key: string): string {
   const sep = key.indexOf('#!~#')
-  const comma = unescaped(key.slice(0, sep), 0, ',')
+  const comma = unescaped(key, 0, ',', sep)
   return `${key.slice(0, comma < 0 ? sep : comma)}\0${key.slice(sep + 4)}`
 }

@@ -65,6 +65,14 @@ const READ_AHEAD_BYTES = 1024 * 1024
 /** readAll() reads a key's adjacent blocks in one call up to this size, else block by block. */
 const MAX_SPAN_BYTES = 16 * 1024 * 1024
 
+/** Records block type `type` of TSM key `key` under its measurement's field in `types`. */
+function addFieldType(types: Map<string, Set<number>>, key: string, type: number): void {
+  const field = measurementFieldKey(key)
+  const seen = types.get(field)
+  if (seen === undefined) types.set(field, new Set([type]))
+  else seen.add(type)
+}
+
 /** Where TSMReader.checkBlocks is: key, entry and its place in the index region, blocks done. */
 interface CheckCursor {
   key: number
@@ -441,16 +449,19 @@ export class TSMReader {
   checkKeys(): Map<string, Set<number>> {
     this.#checkOpen()
     const index = this.#index
+    const types = new Map<string, Set<number>>()
     for (let i = 0; i < index.keyCount; i++) {
-      const problem = tsmKeyProblem(index.keyAt(i))
+      const key = index.keyAt(i)
+      const problem = tsmKeyProblem(key)
       if (problem !== undefined)
         throw new TSMCorruptError(
           this.path,
           this.#indexStart + index.recordStartAt(i),
-          `key ${JSON.stringify(index.keyAt(i))}: ${problem}`,
+          `key ${JSON.stringify(key)}: ${problem}`,
         )
+      addFieldType(types, key, index.typeAt(i))
     }
-    return this.fieldTypes()
+    return types
   }
 
   /**
@@ -460,12 +471,7 @@ export class TSMReader {
   fieldTypes(): Map<string, Set<number>> {
     this.#checkOpen()
     const types = new Map<string, Set<number>>()
-    this.forEachKey((key, type) => {
-      const field = measurementFieldKey(key)
-      const seen = types.get(field)
-      if (seen === undefined) types.set(field, new Set([type]))
-      else seen.add(type)
-    })
+    this.forEachKey((key, type) => addFieldType(types, key, type))
     return types
   }
 
