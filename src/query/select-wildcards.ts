@@ -118,7 +118,13 @@ export function withWildcardStandIns(stmt: SelectStatement): SelectStatement {
     fields: stmt.fields.map((f) => {
       const e = f.expr
       if (e.kind === 'RegexLiteral') return { ...f, expr: standIn }
-      if (e.kind === 'Call' && innermost(e) !== undefined)
+      // top() and bottom() take no wildcard or regex: InfluxDB refuses them here ("expected
+      // first argument to be a field in top(), found *"), so they keep theirs for the check.
+      if (
+        e.kind === 'Call' &&
+        innermost(e) !== undefined &&
+        !['top', 'bottom'].includes(innermostName(e))
+      )
         return { ...f, expr: replaceInnermost(e, standIn) }
       return f
     }),

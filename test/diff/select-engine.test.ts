@@ -165,6 +165,18 @@ describe('the general SELECT engine, Tidemark against InfluxDB 1.6', { concurren
     ])
   })
 
+  it('refuses a wildcard or regex in top() and bottom(), before expanding it, as InfluxDB 1.6', async (t) => {
+    if (!requireInfluxd(t)) return
+    await expectSame([
+      q('CREATE DATABASE topwild'),
+      w('topwild', 'm,k=a v=1,w=2 1\nm,k=b v=3,w=4 2'),
+      q('SELECT top(*, 2) FROM m', 'topwild'),
+      q('SELECT bottom(*, 1) FROM m', 'topwild'),
+      q('SELECT top(/v/, 2) FROM m', 'topwild'),
+      q('SELECT top(v, 2) FROM m', 'topwild'),
+    ])
+  })
+
   it('compared at least 150 SELECT statements', (t) => {
     if (!requireInfluxd(t)) return
     assert.ok(counter.n >= 150, `only ${counter.n} steps`)
