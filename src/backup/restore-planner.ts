@@ -127,18 +127,19 @@ function refusal(err: unknown): never {
 }
 
 /**
- * Plans restoring `set` into `current` (reads and checks the set's `.meta`). Throws
- * RestoreOptionsError, RestoreRefusedError (with the seed's texts), BackupFileMissingError for an
- * archive the restore needs that is missing, or the `.meta` errors of readBackupMeta. Changes
- * nothing.
+ * Plans restoring `set` into `current` (reads and checks the set's `.meta`, unless the caller read
+ * it already: `backupMeta`). Throws RestoreOptionsError, RestoreRefusedError (with the seed's
+ * texts), BackupFileMissingError for an archive the restore needs that is missing, or the `.meta`
+ * errors of readBackupMeta. Changes nothing.
  */
 export async function planRestore(
   set: BackupSet,
   current: MetaData,
   options: RestoreOptions = {},
+  backupMeta?: BackupMeta,
 ): Promise<RestorePlan> {
   checkOptions(options)
-  const backupMeta = await readBackupMeta(set)
+  backupMeta ??= await readBackupMeta(set)
   const warnings: BackupWarning[] = []
   const locations = shardLocations(set, backupMeta, warnings)
   const onlyShard = options.shard === undefined ? undefined : BigInt(options.shard)

@@ -86,6 +86,13 @@ async function presentArchives(set: BackupSet): Promise<string[]> {
   return (await readdir(set.dir)).filter((n) => listed.has(n))
 }
 
+/** A warning as the node answers it (plan and commit alike). */
+interface WarningText {
+  code: string
+  path: string
+  reason: string
+}
+
 /** Shard archives uploaded at once. */
 const ARCHIVES_AT_ONCE = 2
 
@@ -201,7 +208,7 @@ export async function runRestore(
     staged === undefined ? text : text.split(staged).join(ownDir)
   const warned = new Set<string>()
   /** Prints the node's warnings on stderr (verify's form), each once. */
-  const warn = (warnings: readonly { code: string; path: string; reason: string }[]): void => {
+  const warn = (warnings: readonly WarningText[]): void => {
     for (const w of warnings) {
       const line = ownPaths(`WARNING ${w.code}: ${w.path}: ${w.reason}\n`)
       if (!warned.has(line)) stderr.write(line)
@@ -250,7 +257,7 @@ export async function runRestore(
     const plan = JSON.parse(planned.text) as {
       archives: string[]
       staged?: string
-      warnings?: { code: string; path: string; reason: string }[]
+      warnings?: WarningText[]
     }
     staged = plan.staged
     warn(plan.warnings ?? [])
@@ -297,7 +304,7 @@ export async function runRestore(
         ms: number
         owners: string[]
       }[]
-      warnings?: { code: string; path: string; reason: string }[]
+      warnings?: WarningText[]
     }
     warn(result.warnings ?? [])
     out.write(

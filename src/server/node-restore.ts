@@ -303,6 +303,11 @@ function optionsFrom(json: unknown): {
   return { options, manifest, metaOnlyOverwrite: force === true }
 }
 
+/** The staged set: the staging directory, or (-full) the one manifest the client named in it. */
+function stagedSetPath(dir: string, manifest: string | undefined): string {
+  return manifest === undefined ? dir : join(dir, manifest)
+}
+
 /** A warning of a restore, as the client prints it (paths are the node's staged ones). */
 export interface RestoreWarningText {
   readonly code: string
@@ -348,10 +353,8 @@ export async function planStagedRestore(
   if (!Array.isArray(listed) || !listed.every((a) => typeof a === 'string' && isFileName(a)))
     throw new RestoreRequestError('restore option archives must be a list of file names')
   const have = new Set(listed as string[])
-  const set = await readBackupSet(manifest === undefined ? dir : join(dir, manifest), (p) =>
-    have.has(basename(p)),
-  )
-  const plan = await planRestore(set, meta.data, options)
+  const set = await readBackupSet(stagedSetPath(dir, manifest), (p) => have.has(basename(p)))
+  const plan = await planRestore(set, meta.data, options, await stagedMeta(dir, set))
   return {
     archives: plan.shards.map((s) => s.source.entry.fileName),
     warnings: warningTexts([...set.warnings, ...plan.warnings]),
@@ -378,14 +381,14 @@ export async function commitRestore(
   const dir = stagingDir(store.config.dataDir, token)
   try {
     const { options, manifest, metaOnlyOverwrite } = optionsFrom(body)
-    const path = manifest === undefined ? dir : join(dir, manifest)
+    const path = stagedSetPath(dir, manifest)
     if (metaOnlyOverwrite) return await overwriteMeta(meta, await readBackupSet(path))
     // No separate verification pass here: the client verified the whole set before uploading, and
     // installShards checks every archive again (size, sha256, gzip, paths, TSM) while extracting it
     // into temp directories, rolling everything back on the first problem.
     const set = await readBackupSet(path, (p) => prepared.has(p))
     const t0 = performance.now()
-    const plan = await planRestore(set, meta.data, options)
+    const plan = await planRestore(set, meta.data, options, await stagedMeta(dir, set))
     const metaMs = performance.now() - t0
     const selfID = meta.data.dataNodes.find((n) => n.tcpHost === cluster.self)?.id
     const addresses = new Map(meta.data.dataNodes.map((n) => [n.id, n.tcpHost]))
