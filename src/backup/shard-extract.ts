@@ -160,38 +160,27 @@ export async function extractShardArchive(
     withTombstones.push(tsmName)
   }
   const kept = new Set(tsmNames)
-  if (options.applyTombstones) {
-    for (const name of withTombstones) {
-      const path = join(dir, name)
-      const rewritten = join(dir, `${name}.rewrite`)
-      const reader = await TSMReader.open(path)
-      let left: boolean
-      try {
-        left = await rewriteTSMFile(reader, rewritten)
-      } finally {
-        await reader.close()
-      }
-      if (left) await rename(rewritten, path)
-      else {
-        await rm(path, { force: true })
-        kept.delete(name)
-      }
-      await rm(join(dir, `${name.slice(0, -'.tsm'.length)}.tombstone`), { force: true })
-    }
-  }
   // A shard holds one type per field: files that disagree (over what their tombstones leave)
-  // would not open as one shard.
+  // would not open as one shard. A file with tombstones is read with them applied, and then,
+  // when installing, rewritten without the data they delete (a file left empty is dropped).
   for (const name of withTombstones) {
-    if (!kept.has(name)) {
-      typesOf.delete(name)
-      continue
-    }
-    const reader = await TSMReader.open(join(dir, name))
+    const path = join(dir, name)
+    const rewritten = join(dir, `${name}.rewrite`)
+    const reader = await TSMReader.open(path)
+    let left = true
     try {
       typesOf.set(name, reader.fieldTypes())
+      if (options.applyTombstones) left = await rewriteTSMFile(reader, rewritten)
     } finally {
       await reader.close()
     }
+    if (!options.applyTombstones) continue
+    if (left) await rename(rewritten, path)
+    else {
+      await rm(path, { force: true })
+      kept.delete(name)
+    }
+    await rm(join(dir, `${name.slice(0, -'.tsm'.length)}.tombstone`), { force: true })
   }
   const fieldTypes = new Map<string, { type: number; entry: string }>()
   for (const e of tsm) {
