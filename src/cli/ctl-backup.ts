@@ -27,6 +27,7 @@ import type { Manifest, ManifestEntry } from '../backup/index.js'
 import { decodeMetaData, encodePortableData } from '../meta/index.js'
 import type { MetaData } from '../meta/index.js'
 import { crc32, fsyncDir, WriteBehind, writeFileDurable } from '../util/index.js'
+import { parseBindAddress } from '../http/index.js'
 import { formatGoDuration } from './ctl-format.js'
 import { rfc3339Nanos } from './inspect-time.js'
 import type { CtlConnection } from './ctl-http.js'
@@ -138,6 +139,15 @@ async function previousEntries(dir: string): Promise<Map<bigint, ManifestEntry>>
   return prior
 }
 
+/** Whether `address` is a host:port a data node can be reached at (port 0-65535, a host). */
+function isNodeAddress(address: string): boolean {
+  try {
+    return parseBindAddress(address).host !== undefined
+  } catch {
+    return false
+  }
+}
+
 /** How many shard archives are fetched at once. */
 const SHARDS_AT_ONCE = 4
 
@@ -161,8 +171,7 @@ export async function runBackup(
       `unknown -strategy ${JSON.stringify(strategy)} (incremental, full, only-meta)`,
     )
   if (f.rp !== '' && f.db === '') throw new BackupOptionsError('-rp requires -db')
-  const fromPort = /^(?:\[[0-9A-Fa-f:.]+\]|[^\s:/[\]]+):(\d{1,5})$/.exec(f.from)
-  if (f.from !== '' && (fromPort === null || Number(fromPort[1]) > 65535))
+  if (f.from !== '' && !isNodeAddress(f.from))
     throw new BackupOptionsError(
       `-from ${JSON.stringify(f.from)} is not a data node TCP address (host:port)`,
     )

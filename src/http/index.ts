@@ -5,7 +5,7 @@
 
 export { createHTTPServer, HTTPServer } from './http-server.js'
 export type { HTTPServerDeps, HTTPServerStatus } from './http-server.js'
-export { DEFAULT_VERSION } from './options.js'
+export { DEFAULT_VERSION, parseBindAddress } from './options.js'
 export type { HTTPServerOptions } from './options.js'
 export { silentHTTPLogger } from './interfaces.js'
 export type {

@@ -67,8 +67,6 @@ export interface NodeAPIOptions {
   readonly cluster?: NodeAPICluster
   /** Anti-entropy (node-entropy.ts): the digest cache and, on a data node, the service. */
   readonly entropy?: { readonly digests: ShardDigestCache; readonly service?: AntiEntropyService }
-  /** A restore's staging directory idle this long is removed as abandoned (default 1 h). */
-  readonly abandonedRestoreMs?: number
 }
 
 /** How long a restore's staging directory may stay idle before it is removed as abandoned. */
@@ -176,10 +174,12 @@ export class NodeAPIServer {
   /** Binds the bind address, or with `takeOver` (a listening server) takes over its socket. */
   async listen(takeOver?: NetServer): Promise<void> {
     this.#address = await listenOn(this.#server, this.#options.bindAddress, takeOver)
-    const idleMs = this.#options.abandonedRestoreMs ?? ABANDONED_RESTORE_MS
     this.#sweeper = setInterval(
-      () => void sweepAbandonedRestores(this.#store.config.dataDir, idleMs).catch(() => undefined),
-      Math.max(10, Math.min(idleMs / 4, 5 * 60 * 1000)),
+      () =>
+        void sweepAbandonedRestores(this.#store.config.dataDir, ABANDONED_RESTORE_MS).catch(
+          () => undefined,
+        ),
+      ABANDONED_RESTORE_MS / 12,
     )
     this.#sweeper.unref()
   }
