@@ -273,11 +273,23 @@ export async function runRestore(
       sizes.reduce((n, b) => n + b, 0),
     )
     const bar = progress
-    setImmediate(() => void checkMeta()) // once the first archives have started
+    // The .meta is decoded once the last archive has been read (its bytes are then on their
+    // way, and the node still checks and syncs them): decoding it sooner holds back the uploads
+    // (~20 ms, most of it compiling the protobuf decoder).
+    let unread = archives.length
     await mapInOrder(archives, ARCHIVES_AT_ONCE, async (s) => {
       const name = s.entry.fileName
-      await uploadArchive(conn, node, token, join(dir, name), name, expected.get(name), (n) =>
-        bar.advance(n),
+      await uploadArchive(
+        conn,
+        node,
+        token,
+        join(dir, name),
+        name,
+        expected.get(name),
+        (n) => bar.advance(n),
+        () => {
+          if (--unread === 0) void checkMeta()
+        },
       )
       bar.shardDone(0)
     })
@@ -362,7 +374,8 @@ async function uploadFile(
  * Uploads a shard archive as the tar it holds, as influxd restore does: this process inflates it
  * (checking the gzip layer) and hashes the file while the node untars and checks the entries,
  * so the two work at once. The file's sha256 must be the manifest's, when it records one (which
- * then proves the stored members' bytes without their CRC-32s); the node checks it too.
+ * then proves the stored members' bytes without their CRC-32s); the node checks it too. `onEnd`
+ * is called once the whole file has been read (or its reading failed).
  */
 async function uploadArchive(
   conn: CtlConnection,
@@ -372,8 +385,10 @@ async function uploadArchive(
   name: string,
   sha256: string | undefined,
   onRead: (bytes: number) => void,
+  onEnd: () => void,
 ): Promise<void> {
   const tar = inflateArchive(file, { onRead, sha256Checked: sha256 !== undefined })
+  tar.result.then(onEnd, onEnd)
   let r: Awaited<ReturnType<CtlConnection['nodeUpload']>>
   try {
     r = await conn.nodeUpload(

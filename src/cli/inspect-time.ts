@@ -90,17 +90,22 @@ export function formatRFC3339(ns: bigint): string {
   return isoSeconds(ns).text + 'Z'
 }
 
-/** The process's time zone's wall clock, to the second. */
-const LOCAL_CLOCK = new Intl.DateTimeFormat('en-US', {
-  year: 'numeric',
-  month: 'numeric',
-  day: 'numeric',
-  hour: 'numeric',
-  minute: 'numeric',
-  second: 'numeric',
-  hourCycle: 'h23',
-  era: 'short',
-})
+/**
+ * The process's time zone's wall clock, to the second: made on first use, as making one costs
+ * ~25 ms (ICU loads its time zone data), which every tidemark-ctl command would pay at start.
+ */
+let localClock: Intl.DateTimeFormat | undefined
+const newLocalClock = (): Intl.DateTimeFormat =>
+  new Intl.DateTimeFormat('en-US', {
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
+    hourCycle: 'h23',
+    era: 'short',
+  })
 
 /**
  * `ns` as RFC3339 with whole seconds in the process's time zone (`TZ`), as Go formats
@@ -110,7 +115,7 @@ export function formatRFC3339Local(ns: bigint): string {
   const seconds = floorDiv(ns, NS_PER_SECOND)
   // Seconds east of UTC, from the local wall clock (local mean time before 1900 has seconds,
   // which Date's getTimezoneOffset rounds away; Go prints only the hh:mm of such an offset).
-  const wall = LOCAL_CLOCK.formatToParts(new Date(Number(seconds) * 1000))
+  const wall = (localClock ??= newLocalClock()).formatToParts(new Date(Number(seconds) * 1000))
   const part = (type: Intl.DateTimeFormatPartTypes): number =>
     Number(wall.find((p) => p.type === type)?.value ?? 0)
   const era = wall.find((p) => p.type === 'era')?.value === 'BC' ? -1 : 1
