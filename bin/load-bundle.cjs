@@ -1,22 +1,28 @@
-// Loads a command-line tool's bundle (dist/bundle/<tool>.cjs, made by scripts/bundle.js) with a V8
-// code cache beside it: the first run compiles the bundle and, at exit, saves the compiled code of
-// what it ran; later runs start from that instead of compiling again (~35 ms of a ~190 ms start).
-// The cache is named after the bundle's size and mtime, so a rebuilt bundle never meets an old
-// cache; V8 refuses a cache from another Node version, and the tool then runs compiled anew. A
-// cache that cannot be written (a read-only install) is simply not kept.
+// Loads a bundle (dist/bundle/<tool>.cjs, made by scripts/bundle.js) with a V8 code cache beside
+// it. The build makes that cache with every function of the bundle compiled (scripts/code-cache.cjs),
+// so neither a command's start nor the first call of any function compiles anything. When there
+// is none, or V8 refuses it (another Node version, other V8 flags), the run compiles as usual and,
+// at exit, saves the code of what it ran for the next. The cache is named after the bundle's size
+// and mtime, so a rebuilt bundle never meets an old cache. A cache that cannot be written (a
+// read-only install) is simply not kept.
 'use strict'
 const fs = require('node:fs')
 const path = require('node:path')
 const vm = require('node:vm')
 const Module = require('node:module')
 
+/** The code cache of bundle `file`, named after its size and mtime. */
+function cacheFileOf(file) {
+  const st = fs.statSync(file)
+  return `${file.slice(0, -'.cjs'.length)}.${st.size}-${Math.floor(st.mtimeMs)}.cache`
+}
+
 /** The exports of dist/bundle/<tool>.cjs. */
-module.exports = function loadBundle(tool) {
+function loadBundle(tool) {
   const dir = path.join(__dirname, '..', 'dist', 'bundle')
   const file = path.join(dir, `${tool}.cjs`)
   const source = fs.readFileSync(file, 'utf8')
-  const st = fs.statSync(file)
-  const cache = path.join(dir, `${tool}.${st.size}-${Math.floor(st.mtimeMs)}.cache`)
+  const cache = cacheFileOf(file)
   let cachedData
   try {
     cachedData = fs.readFileSync(cache)
@@ -39,3 +45,6 @@ module.exports = function loadBundle(tool) {
   script.runInThisContext()(mod.exports, Module.createRequire(file), mod, file, dir)
   return mod.exports
 }
+
+module.exports = loadBundle
+module.exports.cacheFileOf = cacheFileOf

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// Entry point installed by npm; the command itself lives in src/cli (compiled to dist/).
-// CommonJS, as the other entry points (bin/package.json); the server itself is an ES module.
+// Entry point installed by npm; the server itself lives in src/cli (compiled to dist/) and is
+// bundled into one file (scripts/bundle.js) that load-bundle.cjs runs from a code cache holding
+// every function already compiled. CommonJS, as the other entry points (bin/package.json).
 'use strict'
-import('../dist/src/cli/tidemarkd.js').then(async ({ main }) => {
-  process.exitCode = await main(process.argv.slice(2))
+const { main } = require('./load-bundle.cjs')('tidemarkd')
+main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code
 })

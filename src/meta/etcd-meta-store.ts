@@ -8,6 +8,7 @@
 // A watch on the key publishes changes committed by other processes to subscribers, in etcd
 // revision order, so each MetaClient keeps a local, current copy and reads stay in memory.
 
+import { createRequire } from 'node:module'
 import type { Etcd3, IKeyValue, ITxnResponse, Watcher } from 'etcd3'
 import { MetaCorruptError, MetaStoreIOError } from './errors.js'
 import type { MetaError } from './errors.js'
@@ -115,8 +116,9 @@ export class MetaEtcdStore implements MetaStore {
       throw this.#ioError('read', new Error('no endpoints configured'))
     const requestTimeoutMs = this.#requestTimeoutMs
     // Loaded here, not at module load: etcd3 brings gRPC, ~0.3 s of start-up that every command
-    // and every node without etcd would otherwise pay.
-    const { Etcd3: Client } = await import('etcd3')
+    // and every node without etcd would otherwise pay. Through require, not import(): the server
+    // runs as a script from its bundle (scripts/bundle.js), where import() has no loader.
+    const { Etcd3: Client } = createRequire(import.meta.url)('etcd3') as { Etcd3: typeof Etcd3 }
     const client = new Client({
       hosts: [...this.#endpoints],
       defaultCallOptions: (ctx) =>
