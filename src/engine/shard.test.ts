@@ -1,10 +1,10 @@
 import { describe, it, beforeEach, afterEach } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtemp, readdir, rm, writeFile, readFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, rm, writeFile, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parsePoints, type Values } from '../lineprotocol/index.js'
-import { readFieldsIndex } from '../tsm/index.js'
+import { readFieldsIndex, TSMWriter } from '../tsm/index.js'
 import { Shard, ShardOpenError, type EngineOptions } from './index.js'
 
 const enc = new TextEncoder()
@@ -221,6 +221,63 @@ describe('Shard', () => {
       await shard.close() // waits for the rewrite
       assert.deepEqual(await saved(), written)
     }
+  })
+
+  it('indexes TSM files that repeat the same keys, one with more series, and refuses one that disagrees on a type', async () => {
+    const path = join(dir, 'data', 'db', 'autogen', '1')
+    const write = async (
+      gen: number,
+      keys: readonly [string, 'float' | 'integer'][],
+    ): Promise<string> => {
+      const file = join(path, `00000000${gen}-000000001.tsm`)
+      const w = await TSMWriter.create(file)
+      for (const [key, kind] of keys) {
+        const times = BigInt64Array.of(BigInt(gen))
+        await w.write(
+          key,
+          kind === 'float'
+            ? { kind, times, values: Float64Array.of(gen) }
+            : { kind, times, values: BigInt64Array.of(BigInt(gen)) },
+        )
+      }
+      await w.finish()
+      return file
+    }
+    const both: [string, 'float'][] = [
+      ['cpu,host=a#!~#v', 'float'],
+      ['cpu,host=b#!~#v', 'float'],
+    ]
+    await mkdir(path, { recursive: true })
+    await write(1, both)
+    await write(2, both) // the same keys and types: skipped without decoding a key
+    await write(3, [...both, ['mem,host=c#!~#free', 'float']])
+    let shard = newShard()
+    await shard.open()
+    assert.deepEqual([...shard.index.seriesKeys()].sort(), [
+      'cpu,host=a',
+      'cpu,host=b',
+      'mem,host=c',
+    ])
+    assert.deepEqual(plain(await shard.read('cpu,host=b#!~#v')), [
+      [1n, 1],
+      [2n, 2],
+      [3n, 3],
+    ])
+    await shard.close()
+    // The same keys as the file before, one of another type: a conflict, not a file skipped.
+    const conflicting = await write(4, [
+      ['cpu,host=a#!~#v', 'float'],
+      ['cpu,host=b#!~#v', 'integer'],
+      ['mem,host=c#!~#free', 'float'],
+    ])
+    shard = newShard()
+    await assert.rejects(
+      shard.open(),
+      (e: unknown) =>
+        e instanceof ShardOpenError &&
+        /field type conflict: field "v" on measurement "cpu"/.test(e.message) &&
+        e.message.includes(conflicting),
+    )
   })
 
   it('refuses to open with a misnamed or corrupt TSM file, naming the shard and the file', async () => {

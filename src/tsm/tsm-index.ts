@@ -208,6 +208,26 @@ export class TSMIndex {
     return this.#buf.subarray(off + 2, off + 2 + keyLen)
   }
 
+  /**
+   * Whether `other` lists the same keys with the same block types, in the same order (the files
+   * of a shard usually do: each holds a stretch of time of every series). Compares bytes in
+   * place: no key is decoded, nothing is allocated.
+   */
+  sameKeysAs(other: TSMIndex): boolean {
+    const n = this.keyCount
+    if (other.keyCount !== n) return false
+    const a = this.#buf
+    const b = other.#buf
+    for (let i = 0; i < n; i++) {
+      const p = this.#recordAt(i)
+      const q = other.#recordAt(i)
+      // The key length (2 bytes), the key and the type byte.
+      const len = 3 + this.#view.getUint16(p)
+      if (a.compare(b, q, q + len, p, p + len) !== 0) return false
+    }
+    return true
+  }
+
   /** Key `i` decoded as UTF-8. */
   keyAt(i: number): string {
     const off = this.#recordAt(i)

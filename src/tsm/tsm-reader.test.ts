@@ -608,3 +608,64 @@ describe('TSM reader', () => {
     })
   })
 })
+
+describe('TSMReader.sameKeysAs', () => {
+  it('is true only for the same live keys with the same block types, in the same order', async () => {
+    await withDir(async (dir) => {
+      const file = async (name: string, data: readonly [string, Values][]): Promise<TSMReader> => {
+        const p = join(dir, name)
+        await writeTSM(p, data)
+        return TSMReader.open(p)
+      }
+      const a = await file('000000001-000000001.tsm', [
+        ['cpu#!~#v', ints(3)],
+        ['mem#!~#v', floats(2)],
+      ])
+      const same = await file('000000002-000000001.tsm', [
+        ['cpu#!~#v', ints(5, T0 + 100n * SEC)],
+        ['mem#!~#v', floats(1)],
+      ])
+      const otherType = await file('000000003-000000001.tsm', [
+        ['cpu#!~#v', ints(3)],
+        ['mem#!~#v', ints(2)],
+      ])
+      const otherKey = await file('000000004-000000001.tsm', [
+        ['cpu#!~#v', ints(3)],
+        ['meM#!~#v', floats(2)],
+      ])
+      const longerKey = await file('000000005-000000001.tsm', [
+        ['cpu#!~#v', ints(3)],
+        ['mem#!~#vv', floats(2)],
+      ])
+      const fewer = await file('000000006-000000001.tsm', [['cpu#!~#v', ints(3)]])
+      try {
+        assert.equal(a.sameKeysAs(same), true)
+        assert.equal(same.sameKeysAs(a), true)
+        for (const r of [otherType, otherKey, longerKey, fewer]) {
+          assert.equal(a.sameKeysAs(r), false, r.path)
+          assert.equal(r.sameKeysAs(a), false, r.path)
+        }
+      } finally {
+        for (const r of [a, same, otherType, otherKey, longerKey, fewer]) await r.close()
+      }
+      // A tombstone (even of a key neither lists) makes the file differ: its live keys are not its index's.
+      const p = join(dir, '000000007-000000001.tsm')
+      await writeTSM(p, [
+        ['cpu#!~#v', ints(3)],
+        ['mem#!~#v', floats(2)],
+      ])
+      await appendTombstones(tombstonePathFor(p), [
+        { key: 'mem#!~#v', min: TOMBSTONE_MIN_TIME, max: TOMBSTONE_MAX_TIME },
+      ])
+      const deleted = await TSMReader.open(p)
+      const again = await TSMReader.open(join(dir, '000000001-000000001.tsm'))
+      try {
+        assert.equal(again.sameKeysAs(deleted), false)
+        assert.equal(deleted.sameKeysAs(again), false)
+      } finally {
+        await deleted.close()
+        await again.close()
+      }
+    })
+  })
+})

@@ -264,6 +264,18 @@ export class TSMReader {
     }
   }
 
+  /**
+   * Whether `other` has the same live keys with the same block types as this file (forEachKey
+   * would call back with the same pairs). Only files without tombstones are compared; a file
+   * with any is reported different.
+   */
+  sameKeysAs(other: TSMReader): boolean {
+    this.#checkOpen()
+    other.#checkOpen()
+    if (this.#tombstones.deletedCount > 0 || other.#tombstones.deletedCount > 0) return false
+    return this.#index.sameKeysAs(other.#index)
+  }
+
   /** The block type (0 float … 4 unsigned) of `key`, or undefined if it is not in the file. */
   type(key: string | Uint8Array): number | undefined {
     const i = this.#find(key)
