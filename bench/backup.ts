@@ -2,11 +2,12 @@
 // (influxd backup/restore -portable) in one run on the same data, with wall time, the peak
 // memory of the backup/restore processes and the CPU seconds of those processes and their servers
 // (medians of five runs each: single runs on a 2-core machine vary by ±15%, CPU seconds less), on
-// two datasets: values that repeat (the TSM files deflate to ~40%) and
-// random values (deflate barely shrinks them). Each side also restores a set of the first quarter
-// of the time range: the two restores give its throughput past a fixed cost (process start,
-// planning, opening shards), which decides the ratio on small sets, and show that peak memory
-// does not grow with the set. Run alone: `node dist/bench/backup.js [points] [repetitive|noisy]`.
+// three datasets: values that repeat (the TSM files deflate to ~40%) and random values (deflate
+// barely shrinks them), in one shard, and random values spread over six shards. Each side also
+// restores a set of the first quarter of the time range: the two restores give its throughput
+// past a fixed cost (process start, planning, opening shards), which decides the ratio on small
+// sets, and show that peak memory does not grow with the set. Run alone:
+// `node dist/bench/backup.js [points] [repetitive|noisy|spread]`.
 
 import { cpuMs, waitAtRest } from './at-rest.js'
 import { spawn, type SpawnOptionsWithStdioTuple } from 'node:child_process'
@@ -74,8 +75,24 @@ function timed(cmd: string, args: readonly string[], server: number): Promise<Ru
   })
 }
 
-/** The field values of point `i`: a repeating pattern, or noise that deflate cannot shrink much. */
-type Dataset = 'repetitive' | 'noisy'
+/**
+ * The field values of point `i`: a repeating pattern, or noise that deflate cannot shrink much,
+ * every 10 s (one shard); or the same noise every 5 minutes, so that the points span about five
+ * weeks and six shards (InfluxDB's default 7-day shard groups), as a database that has been
+ * written for a while is laid out.
+ */
+type Dataset = 'repetitive' | 'noisy' | 'spread'
+
+const DATASET_TITLES: Record<Dataset, string> = {
+  repetitive: 'repeating values every 10 s, one shard (deflate shrinks the TSM files to ~40%)',
+  noisy: 'random values every 10 s, one shard (deflate shrinks them by a few percent)',
+  spread: 'random values every 5 minutes, six shards',
+}
+
+/** Seconds between a series' points. */
+function stepSeconds(dataset: Dataset): number {
+  return dataset === 'spread' ? 300 : 10
+}
 
 /** mulberry32: a small deterministic PRNG, so every run writes the same noisy points. */
 function prng(seed: number): () => number {
@@ -93,6 +110,7 @@ function bodies(points: number, dataset: Dataset): string[] {
   let lines: string[] = []
   const base = 1_577_836_800_000_000_000n
   const random = prng(42)
+  const step = BigInt(stepSeconds(dataset)) * 1_000_000_000n
   for (let i = 0; i < points; i++) {
     const s = i % SERIES
     const fields =
@@ -100,7 +118,7 @@ function bodies(points: number, dataset: Dataset): string[] {
         ? `user=${(i % 9973) / 7},sys=${i % 101}i`
         : `user=${random() * 100},sys=${Math.floor(random() * 1e6)}i`
     lines.push(
-      `cpu,host=h${s},dc=d${s % 7} ${fields} ${base + BigInt(Math.floor(i / SERIES)) * 10_000_000_000n}`,
+      `cpu,host=h${s},dc=d${s % 7} ${fields} ${base + BigInt(Math.floor(i / SERIES)) * step}`,
     )
     if (lines.length === BATCH) {
       out.push(lines.join('\n'))
@@ -206,9 +224,9 @@ async function rounds(
 }
 
 /** The first quarter of the time range the points of `bodies` cover, as -start and -end. */
-function quarterRange(points: number): [string, string] {
+function quarterRange(points: number, dataset: Dataset): [string, string] {
   const base = 1_577_836_800_000
-  const end = base + Math.floor(points / SERIES / 4) * 10_000
+  const end = base + Math.floor(points / SERIES / 4) * stepSeconds(dataset) * 1000
   return [new Date(base).toISOString(), new Date(end).toISOString()]
 }
 
@@ -221,23 +239,23 @@ function scaling(r: Result): { mbPerSecond: number; fixedSeconds: number } {
 
 /**
  * Prints backup and restore times, sizes and peak memory for both, and the ratios, per dataset
- * (both, or the one named: `repetitive` or `noisy`).
+ * (all three, or the one named: `repetitive`, `noisy` or `spread`).
  */
 export async function benchBackup(points = 10_000_000, only?: string): Promise<void> {
   if (process.env['NODE_EXTRA_CA_CERTS'] !== undefined)
     console.log(
       'note: NODE_EXTRA_CA_CERTS is set here; the timed commands run without it (see commandEnv)',
     )
-  for (const dataset of ['repetitive', 'noisy'] as const)
+  for (const dataset of ['repetitive', 'noisy', 'spread'] as const)
     if (only === undefined || only === dataset) await benchDataset(points, dataset)
 }
 
 async function benchDataset(points: number, dataset: Dataset): Promise<void> {
   console.log(
-    `\n## backup and restore: ${points} points × 2 fields, ${SERIES} series, ${dataset === 'repetitive' ? 'repeating values (deflate shrinks the TSM files to ~40%)' : 'random values (deflate shrinks them by a few percent)'}`,
+    `\n## backup and restore: ${points} points × 2 fields, ${SERIES} series, ${DATASET_TITLES[dataset]}`,
   )
   const data = bodies(points, dataset)
-  const [start, end] = quarterRange(points)
+  const [start, end] = quarterRange(points, dataset)
   const tmp = mkdtempSync(join(tmpdir(), 'tidemark-bench-backup-'))
   try {
     const src = await startTidemarkd()
