@@ -18,7 +18,7 @@ import {
   BackupTombstoneCorruptError,
   BackupTSMCorruptError,
 } from './errors.js'
-import { checkTSMFile } from './tsm-check.js'
+import { checkTSMFile, type CheckedKeys } from './tsm-check.js'
 import { rewriteTSMFile } from './tsm-rewrite.js'
 import type { BackupWarning } from './warnings.js'
 
@@ -77,6 +77,7 @@ export async function extractShardArchive(
   // extracted; results are taken in archive order, so the first bad file is the one reported.
   const checks: Promise<ReadonlyMap<string, ReadonlySet<number>> | { err: unknown }>[] = []
   const closing: Promise<void>[] = []
+  let previousKeys: Promise<CheckedKeys | undefined> = Promise.resolve(undefined)
   let read: Awaited<ReturnType<typeof readShardArchive>>
   try {
     read = await readShardArchive(
@@ -89,7 +90,12 @@ export async function extractShardArchive(
         )
         entries.push(entry)
         if (entry.kind === 'tsm') {
-          const check = checkTSMFile(path).then(
+          // Each file's keys are compared with the file's before (archive order), and checked
+          // only when they differ.
+          const previous = previousKeys
+          let onKeys: (keys: CheckedKeys | undefined) => void = () => undefined
+          previousKeys = new Promise((done) => (onKeys = done))
+          const check = checkTSMFile(path, { previous, onKeys }).then(
             (r) => r.fieldTypes,
             (err: unknown) => ({ err }),
           )

@@ -6,7 +6,25 @@
 // min and max time — the index has no checksum of its own, so this is what catches a flipped bit
 // there. Blocks are streamed, so memory does not grow with the file.
 
-import { TSMReader } from '../tsm/index.js'
+import { TSMReader, type TSMKeyList } from '../tsm/index.js'
+
+/** A file's keys once checked, and the field types they give (for the next file to reuse). */
+export interface CheckedKeys {
+  readonly keys: TSMKeyList
+  readonly fieldTypes: ReadonlyMap<string, ReadonlySet<number>>
+}
+
+/** Options of checkTSMFile. */
+export interface TSMCheckOptions {
+  /**
+   * The keys of the file before (of the same shard) as it checked them: when this file lists
+   * the same keys and types, byte for byte, they are not checked again (the files of a shard
+   * usually do, each a stretch of time of every series).
+   */
+  readonly previous?: Promise<CheckedKeys | undefined>
+  /** Called once this file's keys are checked, with them (or undefined if the check failed first). */
+  readonly onKeys?: (keys: CheckedKeys | undefined) => void
+}
 
 /** What a checked TSM file holds. */
 export interface TSMCheckResult {
@@ -22,18 +40,32 @@ export interface TSMCheckResult {
  * Checks the TSM file at `path` (its tombstone file is not read). Throws TSMCorruptError
  * (ERR_TSM_CORRUPT) with the byte offset of the first problem.
  */
-export async function checkTSMFile(path: string): Promise<TSMCheckResult> {
-  const reader = await TSMReader.open(path, { applyTombstones: false })
+export async function checkTSMFile(
+  path: string,
+  options: TSMCheckOptions = {},
+): Promise<TSMCheckResult> {
+  let keys: CheckedKeys | undefined
   try {
-    const fieldTypes = reader.checkKeys()
-    return {
-      fieldTypes,
-      blockCount: await reader.checkBlocks(),
-      keyCount: reader.keyCount,
-      minTime: reader.minTime,
-      maxTime: reader.maxTime,
+    const reader = await TSMReader.open(path, { applyTombstones: false })
+    try {
+      const previous = await options.previous?.catch(() => undefined)
+      const fieldTypes =
+        previous !== undefined && reader.keyList.sameKeysAs(previous.keys)
+          ? previous.fieldTypes
+          : reader.checkKeys()
+      keys = { keys: reader.keyList, fieldTypes }
+      options.onKeys?.(keys)
+      return {
+        fieldTypes,
+        blockCount: await reader.checkBlocks(),
+        keyCount: reader.keyCount,
+        minTime: reader.minTime,
+        maxTime: reader.maxTime,
+      }
+    } finally {
+      await reader.close()
     }
   } finally {
-    await reader.close()
+    if (keys === undefined) options.onKeys?.(undefined)
   }
 }

@@ -294,6 +294,36 @@ describe('verification and restore of damaged backup sets', () => {
     })
   })
 
+  it('refuses a bad key in a file listing as many keys as the file before, whose keys are not checked again (ERR_BACKUP_TSM_CORRUPT)', async () => {
+    const d = await copySet()
+    const { tar, first } = await firstTSM(d)
+    const times = BigInt64Array.of(1577836800000000000n)
+    const scratch = await tempDir()
+    const tsmFile = async (name: string, key: string): Promise<Buffer> => {
+      const w = await TSMWriter.create(join(scratch, name))
+      await w.write(key, { kind: 'float', times, values: Float64Array.of(1.5) })
+      await w.finish()
+      return readFile(join(scratch, name))
+    }
+    const entry = (file: string): string => first.path.replace(/[^/]+$/, file)
+    // 97 and 98 list the same key (98's is compared, not checked); 99 one key of the same
+    // length and type, without a field name.
+    const added = [
+      { name: entry('000000097-000000001.tsm'), data: await tsmFile('a.tsm', 'zz,t=1#!~#f') },
+      { name: entry('000000098-000000001.tsm'), data: await tsmFile('b.tsm', 'zz,t=1#!~#f') },
+      { name: entry('000000099-000000001.tsm'), data: await tsmFile('c.tsm', 'zz,t=12#!~#') },
+    ]
+    await replaceArchive(
+      d,
+      gzipSync(Buffer.concat([tar.subarray(0, tar.length - 1024), rawTar(added)])),
+    )
+    await refused(d, {
+      code: 'ERR_BACKUP_TSM_CORRUPT',
+      path: archivePath,
+      fields: { entry: entry('000000099-000000001.tsm') },
+    })
+  })
+
   it('accepts a field of another type in a later file when a tombstone deleted the earlier one', async () => {
     const d = await copySet()
     await withOtherType(d, true)

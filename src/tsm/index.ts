@@ -24,7 +24,13 @@ export { encodeBooleans, decodeBooleans } from './boolean-codec.js'
 export { encodeStrings, decodeStrings } from './string-codec.js'
 export { TSMCodecError, TSMEncodeError } from './codec-errors.js'
 export { TSMReader } from './tsm-reader.js'
-export type { TSMReaderOptions, TSMBlock, BlockReport, VerifyReport } from './tsm-reader.js'
+export type {
+  TSMReaderOptions,
+  TSMBlock,
+  BlockReport,
+  VerifyReport,
+  TSMKeyList,
+} from './tsm-reader.js'
 export { TSMWriter } from './tsm-writer.js'
 export type { TSMWriterOptions } from './tsm-writer.js'
 export type { IndexEntry } from './tsm-index.js'

@@ -213,7 +213,8 @@ export class TSMIndex {
    * of a shard usually do: each holds a stretch of time of every series). Compares bytes in
    * place: no key is decoded, nothing is allocated.
    */
-  sameKeysAs(other: TSMIndex): boolean {
+  sameKeysAs(other: Pick<TSMIndex, 'sameKeysAs'>): boolean {
+    if (!(other instanceof TSMIndex)) return false
     const n = this.keyCount
     if (other.keyCount !== n) return false
     const a = this.#buf

@@ -20,6 +20,9 @@ import { INDEX_ENTRY_SIZE, TSMIndex, TSM_HEADER_SIZE } from './tsm-index.js'
 import { measurementFieldKey, tsmKeyProblem } from './tsm-key.js'
 import { rleBoundsMatch, smallUvarint, smallUvarintValue } from './timestamp-codec.js'
 import type { IndexEntry } from './tsm-index.js'
+
+/** A TSM file's keys and block types in index order (TSMReader.keyList). */
+export type TSMKeyList = Pick<TSMIndex, 'sameKeysAs'>
 import { readTombstones } from './tombstone.js'
 import type { TombstoneRecord } from './tombstone.js'
 import { TombstoneSet } from './tombstone-set.js'
@@ -262,6 +265,14 @@ export class TSMReader {
     for (let i = 0; i < index.keyCount; i++) {
       if (!tombstones.isDeleted(i)) fn(index.keyAt(i), index.typeAt(i))
     }
+  }
+
+  /**
+   * The file's keys and block types as its index lists them (tombstones not applied), to tell
+   * with TSMKeyList.sameKeysAs whether another file lists the same; valid after close().
+   */
+  get keyList(): TSMKeyList {
+    return this.#index
   }
 
   /**
