@@ -108,6 +108,30 @@ function checkEntries(
 }
 
 /** A validated, read-only TSM index region with binary search over its keys. */
+/**
+ * Whether the bytes buf[bStart, bEnd) sort after buf[aStart, aEnd). A loop here, not
+ * Buffer.compare: a shard open checks the order of every key of every file, and Buffer.compare
+ * with offsets validates four arguments and crosses into C++ each time (~0.3 µs; the keys of an
+ * index share long prefixes, which this loop passes in a few dozen ns).
+ */
+function sortsAfter(
+  buf: Uint8Array,
+  aStart: number,
+  aEnd: number,
+  bStart: number,
+  bEnd: number,
+): boolean {
+  const aLength = aEnd - aStart
+  const bLength = bEnd - bStart
+  const n = aLength < bLength ? aLength : bLength
+  for (let i = 0; i < n; i++) {
+    const x = buf[aStart + i] as number
+    const y = buf[bStart + i] as number
+    if (x !== y) return y > x
+  }
+  return bLength > aLength
+}
+
 export class TSMIndex {
   readonly #buf: Buffer
   readonly #view: DataView
@@ -151,7 +175,7 @@ export class TSMIndex {
       pos += 2
       if (len - pos < keyLen + 3) throw corrupt(pos, 'index ends inside a key record')
       const keyEnd = pos + keyLen
-      if (prevKeyStart >= 0 && buf.compare(buf, prevKeyStart, prevKeyEnd, pos, keyEnd) <= 0) {
+      if (prevKeyStart >= 0 && !sortsAfter(buf, prevKeyStart, prevKeyEnd, pos, keyEnd)) {
         throw corrupt(recordStart, 'keys are not in ascending order')
       }
       prevKeyStart = pos
