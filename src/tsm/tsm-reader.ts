@@ -20,12 +20,12 @@ import { INDEX_ENTRY_SIZE, TSMIndex, TSM_HEADER_SIZE } from './tsm-index.js'
 import { measurementFieldKey, tsmKeyProblem } from './tsm-key.js'
 import { rleBoundsMatch, smallUvarint, smallUvarintValue } from './timestamp-codec.js'
 import type { IndexEntry } from './tsm-index.js'
-
-/** A TSM file's keys and block types in index order (TSMReader.keyList). */
-export type TSMKeyList = Pick<TSMIndex, 'sameKeysAs'>
 import { readTombstones } from './tombstone.js'
 import type { TombstoneRecord } from './tombstone.js'
 import { TombstoneSet } from './tombstone-set.js'
+
+/** A TSM file's keys and block types in index order (TSMReader.keyList). */
+export type TSMKeyList = Pick<TSMIndex, 'sameKeysAs'>
 
 /** Options of TSMReader.open(). */
 export interface TSMReaderOptions {
@@ -277,8 +277,8 @@ export class TSMReader {
 
   /**
    * Whether `other` has the same live keys with the same block types as this file (forEachKey
-   * would call back with the same pairs). Only files without tombstones are compared; a file
-   * with any is reported different.
+   * would call back with the same pairs). Only files whose tombstones delete no whole key are
+   * compared; one that has such a tombstone is reported different.
    */
   sameKeysAs(other: TSMReader): boolean {
     this.#checkOpen()
