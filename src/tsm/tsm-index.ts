@@ -107,7 +107,6 @@ function checkEntries(
   range[3] = maxLo
 }
 
-/** A validated, read-only TSM index region with binary search over its keys. */
 /**
  * Whether the bytes buf[bStart, bEnd) sort after buf[aStart, aEnd). A loop here, not
  * Buffer.compare: a shard open checks the order of every key of every file, and Buffer.compare
@@ -132,6 +131,7 @@ function sortsAfter(
   return bLength > aLength
 }
 
+/** A validated, read-only TSM index region with binary search over its keys. */
 export class TSMIndex {
   readonly #buf: Buffer
   readonly #view: DataView
@@ -246,9 +246,11 @@ export class TSMIndex {
     for (let i = 0; i < n; i++) {
       const p = this.#recordAt(i)
       const q = other.#recordAt(i)
-      // The key length (2 bytes), the key and the type byte.
-      const len = 3 + this.#view.getUint16(p)
-      if (a.compare(b, q, q + len, p, p + len) !== 0) return false
+      const keyLength = this.#view.getUint16(p)
+      if (other.#view.getUint16(q) !== keyLength) return false
+      // The key and the type byte after it (a record of that length is that long in both).
+      const end = 3 + keyLength
+      if (a.compare(b, q + 2, q + end, p + 2, p + end) !== 0) return false
     }
     return true
   }

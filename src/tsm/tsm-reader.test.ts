@@ -638,15 +638,20 @@ describe('TSMReader.sameKeysAs', () => {
         ['mem#!~#vv', floats(2)],
       ])
       const fewer = await file('000000006-000000001.tsm', [['cpu#!~#v', ints(3)]])
+      // Longer than the other file's last key and the whole record after it.
+      const longKey = await file('000000008-000000001.tsm', [
+        ['cpu#!~#v', ints(3)],
+        [`${'m'.repeat(200)}#!~#v`, floats(2)],
+      ])
       try {
         assert.equal(a.sameKeysAs(same), true)
         assert.equal(same.sameKeysAs(a), true)
-        for (const r of [otherType, otherKey, longerKey, fewer]) {
+        for (const r of [otherType, otherKey, longerKey, fewer, longKey]) {
           assert.equal(a.sameKeysAs(r), false, r.path)
           assert.equal(r.sameKeysAs(a), false, r.path)
         }
       } finally {
-        for (const r of [a, same, otherType, otherKey, longerKey, fewer]) await r.close()
+        for (const r of [a, same, otherType, otherKey, longerKey, fewer, longKey]) await r.close()
       }
       // A tombstone (even of a key neither lists) makes the file differ: its live keys are not its index's.
       const p = join(dir, '000000007-000000001.tsm')
