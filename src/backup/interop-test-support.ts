@@ -189,7 +189,8 @@ export async function assertStoreAnswers(
 /**
  * Captures answers like captureAnswers once influxd has finished installing restored shards:
  * `influxd restore` returns as soon as it has sent the data, and influxd keeps each shard disabled
- * ("shard is disabled") until it has written and reopened it.
+ * ("shard is disabled") until it has written and reopened it; on a busy machine a query in that
+ * window can also come back "not executed".
  */
 export async function settledAnswers(
   h: InfluxdHandle,
@@ -199,11 +200,12 @@ export async function settledAnswers(
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const got = await captureAnswers(h, databases)
-    const busy = [...got.values()].some((results) =>
-      JSON.stringify(results, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)).includes(
-        'shard is disabled',
-      ),
-    )
+    const busy = [...got.values()].some((results) => {
+      const text = JSON.stringify(results, (_k, v: unknown) =>
+        typeof v === 'bigint' ? String(v) : v,
+      )
+      return text.includes('shard is disabled') || text.includes('not executed')
+    })
     if (!busy || Date.now() > deadline) return got
     await new Promise((r) => setTimeout(r, 200))
   }
