@@ -72,8 +72,9 @@ interface Output {
 }
 
 /**
- * A gzip stream (`gzip`, written to, piped by the caller into `out`) whose bytes carry OS 255 (unknown) in the header, as
- * Go's compress/gzip writes it and influx_inspect's -compress output has it; zlib writes 3 (Unix).
+ * A gzip stream (`gzip`, written to, piped by the caller into `out`) whose bytes carry OS 255
+ * (unknown) in the header, as Go's compress/gzip writes it and influx_inspect's -compress output
+ * has it; zlib writes 3 (Unix).
  */
 function goGzip(): { gzip: Gzip; out: Transform } {
   const gzip = createGzip()

@@ -10,9 +10,6 @@ import { sanitizeQuery } from '../http/index.js'
 /** The most commands kept (liner's HistoryLimit). */
 export const HISTORY_LIMIT = 1000
 
-/** Replaces the passwords in `query` with `[REDACTED]` (the server's log does the same). */
-export { sanitizeQuery }
-
 /** The history file path for `home` (`$HOME/.influx_history`), or undefined without a home. */
 export function historyPath(home: string | undefined): string | undefined {
   return home === undefined || home === '' ? undefined : join(home, '.influx_history')

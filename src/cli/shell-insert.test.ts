@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { nextIdentifier, parseDatabaseAndRetentionPolicy, parseInsert } from './shell-insert.js'
-import { HISTORY_LIMIT, ShellHistory, historyPath, sanitizeQuery } from './shell-history.js'
+import { sanitizeQuery } from '../http/index.js'
+import { HISTORY_LIMIT, ShellHistory, historyPath } from './shell-history.js'
 import {
   parseConnectionString,
   setChunkSize,

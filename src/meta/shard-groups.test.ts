@@ -11,8 +11,8 @@ import {
   MetaError,
   SHARD_GROUP_DELETED_EXPIRATION_NS,
   shardGroupBounds,
+  unwrappedGroupStart,
 } from './index.js'
-import { unwrappedGroupStart } from './shard-group-time.js'
 
 const ns = (iso: string): bigint => BigInt(Date.parse(iso)) * 1_000_000n
 const iso = (t: bigint): string =>

@@ -94,11 +94,14 @@ export interface RestoreCommitResult {
   readonly warnings: readonly RestoreWarningText[]
 }
 
+/** The name of a restore's staging directory before its token. */
+const STAGING_PREFIX = '.restore-staging-'
+
 /** The staging directory of an upload token, inside the data directory (skipped by the store's scan). */
 export function stagingDir(dataDir: string, token: string): string {
   if (!TOKEN.test(token))
     throw new RestoreRequestError(`invalid restore token ${JSON.stringify(token)}`)
-  return join(dataDir, `.restore-staging-${token}`)
+  return join(dataDir, `${STAGING_PREFIX}${token}`)
 }
 
 /** Archives extracted while they were uploaded, by staged archive path (dropped at commit or abandon). */
@@ -530,7 +533,7 @@ export async function sweepAbandonedRestores(
   }
   const present = new Set<string>()
   for (const name of names) {
-    if (!name.startsWith('.restore-staging-')) continue
+    if (!name.startsWith(STAGING_PREFIX)) continue
     const dir = join(dataDir, name)
     present.add(dir)
     const s = sessions.get(dir)

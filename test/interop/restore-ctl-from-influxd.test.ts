@@ -2,21 +2,17 @@
 // into a running tidemarkd: the same answers on both sides.
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { rmSync } from 'node:fs'
 import { runInfluxdTool } from '../../src/backup/interop-test-support.js'
-import { requireInfluxd, startInfluxd } from '../helpers/influxd.js'
+import { requireInfluxd } from '../helpers/influxd.js'
 import { ctl } from '../helpers/cli.js'
+import { withPeers } from '../helpers/peers.js'
 import { startTidemarkd } from '../helpers/tidemarkd.js'
 
 describe('influxd portable backup → tidemark-ctl restore', () => {
   it('restores every database of an influxd backup with identical answers, users (their passwords too), grants and CQs', async (t) => {
     if (!requireInfluxd(t)) return
-    const dir = mkdtempSync(join(tmpdir(), 'tidemark-influxd-backup-'))
-    const influxd = await startInfluxd()
-    const tidemark = await startTidemarkd()
-    try {
+    await withPeers('tidemark-influxd-backup-', async ({ dir, influxd, tidemark }) => {
       await influxd.query('CREATE DATABASE weather')
       await influxd.query('CREATE RETENTION POLICY long ON weather DURATION 520w REPLICATION 1')
       const lines = Array.from(
@@ -78,19 +74,12 @@ describe('influxd portable backup → tidemark-ctl restore', () => {
         await authed.stop()
         rmSync(tidemark.root, { recursive: true, force: true })
       }
-    } finally {
-      await influxd.stop()
-      await tidemark.stop()
-      rmSync(dir, { recursive: true, force: true })
-    }
+    })
   })
 
   it("restores influxd's first shard group of the time range (its start wrapped to 2262) with every point selected", async (t) => {
     if (!requireInfluxd(t)) return
-    const dir = mkdtempSync(join(tmpdir(), 'tidemark-influxd-early-'))
-    const influxd = await startInfluxd()
-    const tidemark = await startTidemarkd()
-    try {
+    await withPeers('tidemark-influxd-early-', async ({ dir, influxd, tidemark }) => {
       await influxd.query('CREATE DATABASE early')
       await influxd.write(
         'early',
@@ -108,10 +97,6 @@ describe('influxd portable backup → tidemark-ctl restore', () => {
         const params = { db: 'early', epoch: 'ns' }
         assert.deepEqual(await tidemark.query(q, params), await influxd.query(q, params), q)
       }
-    } finally {
-      await influxd.stop()
-      await tidemark.stop()
-      rmSync(dir, { recursive: true, force: true })
-    }
+    })
   })
 })
