@@ -6,7 +6,8 @@
 // barely shrinks them), in one shard, and random values spread over six shards. Each side also
 // restores a set of the first quarter of the time range: the two restores give its throughput
 // past a fixed cost (process start, planning, opening shards), which decides the ratio on small
-// sets, and show that peak memory does not grow with the set. Run alone:
+// sets, and show that peak memory does not grow with the set. tidemark-ctl also restores
+// influxd's own set, as a user moving from InfluxDB does. Run alone:
 // `node dist/bench/backup.js [points] [repetitive|noisy|spread]`.
 
 import { cpuMs, waitAtRest } from './at-rest.js'
@@ -257,6 +258,15 @@ async function benchDataset(points: number, dataset: Dataset): Promise<void> {
   const data = bodies(points, dataset)
   const [start, end] = quarterRange(points, dataset)
   const tmp = mkdtempSync(join(tmpdir(), 'tidemark-bench-backup-'))
+  /** tidemark-ctl restore of the set in `dir` into a fresh tidemarkd. */
+  const restoreOurs = async (dir: string): Promise<Run> => {
+    const dst = await startTidemarkd()
+    try {
+      return await timed(process.execPath, [CTL, '-bind', dst.metaAddress, 'restore', dir], dst.pid)
+    } finally {
+      await dst.stop()
+    }
+  }
   try {
     const src = await startTidemarkd()
     let ours: Result
@@ -269,18 +279,7 @@ async function benchDataset(points: number, dataset: Dataset): Promise<void> {
         'ours',
         (dir) =>
           timed(process.execPath, [CTL, '-bind', src.metaAddress, 'backup', '-full', dir], src.pid),
-        async (dir) => {
-          const dst = await startTidemarkd()
-          try {
-            return await timed(
-              process.execPath,
-              [CTL, '-bind', dst.metaAddress, 'restore', dir],
-              dst.pid,
-            )
-          } finally {
-            await dst.stop()
-          }
-        },
+        restoreOurs,
         () => waitAtRest([src.pid]),
         (dir) =>
           timed(
@@ -356,6 +355,14 @@ async function benchDataset(points: number, dataset: Dataset): Promise<void> {
     }
     console.log(
       `scaling   restore beyond the quarter: ${rate('tidemark', ours)}, ${rate('influxdb', theirs)}`,
+    )
+    // What a user moving from InfluxDB runs: tidemark-ctl restoring influxd's own backup (deflated
+    // as influxd writes it, no sha256), against influxd restoring it.
+    const migrations: Run[] = []
+    for (let r = 0; r < ROUNDS; r++) migrations.push(await restoreOurs(join(tmp, 'theirs-0')))
+    const migration = median(migrations)
+    console.log(
+      `from influxdb  tidemark-ctl restore of influxd's backup ${migration.seconds.toFixed(2)} s (peak ${migration.peakRSSMiB.toFixed(0)} MiB, cpu ${cpu(migrations).toFixed(2)} s), influxd's restore of it ${theirs.restore.seconds.toFixed(2)} s: ${(theirs.restore.seconds / migration.seconds).toFixed(2)}x   runs: ${migrations.map((x) => x.seconds.toFixed(2)).join(' ')}`,
     )
   } finally {
     rmSync(tmp, { recursive: true, force: true })

@@ -113,6 +113,28 @@ describe('inflateArchive (the restore client reading an archive)', () => {
     assert.equal(two.result?.compressedSize, mixed.length)
   })
 
+  it('skips the sha256 when nothing will compare it, and still checks every member', async () => {
+    const plain = Buffer.concat([gzipSync(text.subarray(0, 1000)), gzipSync(noise)])
+    const { tar, result } = await readAll(file(plain), { hash: false })
+    assert.deepEqual(tar, Buffer.concat([text.subarray(0, 1000), noise]))
+    assert.deepEqual(result, {
+      sha256: '',
+      compressedSize: plain.length,
+      tarSize: 1000 + noise.length,
+    })
+    const gz = await indexed(noise, 1 << 20)
+    const bad = Buffer.from(gz)
+    const first = gz.readUInt32LE(16)
+    bad[first - 8] = (bad[first - 8] ?? 0) ^ 1 // the first member's CRC-32
+    const a = inflateArchive(file(bad), { hash: false })
+    await assert.rejects(
+      (async () => {
+        for await (const pieces of a.pieces) a.sent(pieces)
+      })(),
+      (err: unknown) => (err as { code?: string }).code === 'ERR_BACKUP_GZIP',
+    )
+  })
+
   it('refuses a truncated archive, naming the offset where it ends', async () => {
     const gz = await indexed(noise, 1 << 20)
     await failsWith(

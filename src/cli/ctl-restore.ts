@@ -1,8 +1,9 @@
 // tidemark-ctl restore: restores an incremental or metadata backup directory (`restore [flags] DIR`)
-// or a full backup (`restore -full MANIFEST`), or lists one (`-list`). The set is verified here
-// first; then its files are uploaded to the data node (archives as the tar they hold, inflated
-// here as influxd restore does), which verifies again, plans against the live metastore and
-// installs everything atomically. Output lines are the seed's.
+// or a full backup (`restore -full MANIFEST`), or lists one (`-list`). Its manifests and .meta go
+// to the data node, which plans against the live metastore; then the archives it will install
+// are uploaded as the tar they hold (inflated and checked here as influxd restore does; the node
+// checks every entry as it arrives), and the node installs everything atomically at the commit.
+// Output lines are the seed's.
 
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
@@ -15,7 +16,6 @@ import {
   inflateArchive,
   TAR_CONTENT_TYPE,
   readBackupSet,
-  verifyBackupSet,
   readBackupMeta,
   type BackupSet,
 } from '../backup/index.js'
@@ -157,14 +157,16 @@ export async function runRestore(
       )
     return 0
   }
-  // Check the set before anything is committed. A set we wrote carries a sha256 per archive:
-  // each archive is inflated here (every gzip member checked) and hashed while its tar uploads;
-  // the node extracts and checks each entry (paths, sizes, TSM block CRCs) as it arrives and
-  // installs nothing before the commit, which rolls back on the first problem. A set without
-  // checksums (made by InfluxDB) is verified completely here first.
-  // The .meta of such a set (its sha256, its protobuf) is checked while the archives upload
+  // Check the set before anything is committed: each archive is inflated here while its tar
+  // uploads (every gzip member checked: its CRC-32 and length, or, in a set we wrote, the file's
+  // sha256 against the manifest's instead, which proves the bytes whose CRC-32s the backup
+  // computed); the node extracts and checks each entry as it arrives (paths, sizes against the
+  // manifest, every TSM block's CRC-32, type and times, tombstones) and installs nothing before
+  // the commit, which rolls back on the first problem. A set made by InfluxDB (no sha256) is not
+  // read a second time first: that pass found nothing the uploads do not, and doubled the time.
+  // The .meta of a set we wrote (its sha256, its protobuf) is checked while the archives upload
   // (decoding it sooner would hold back the first requests), before the commit; its problem is
-  // the one reported if an upload fails too.
+  // the one reported if an upload fails too. The node decodes the .meta of any set to plan.
   const expected = new Map<string, string>()
   const checksMeta = set.shards.every((s) => s.entry.sha256 !== undefined)
   let metaChecked: Promise<{ err: unknown } | undefined> | undefined
@@ -263,9 +265,6 @@ export async function runRestore(
     warn(plan.warnings ?? [])
     const wanted = new Set(plan.archives)
     const archives = set.shards.filter((s) => wanted.has(s.entry.fileName))
-    // A set without checksums: what this restore uses is verified completely first.
-    if (!checksMeta)
-      await verifyBackupSet(path, { shardIDs: new Set(archives.map((s) => s.shardID)) })
     const sizes = await Promise.all(archives.map(async (s) => (await stat(s.path)).size))
     progress = new Progress(
       process.stderr,
@@ -387,7 +386,11 @@ async function uploadArchive(
   onRead: (bytes: number) => void,
   onEnd: () => void,
 ): Promise<void> {
-  const tar = inflateArchive(file, { onRead, sha256Checked: sha256 !== undefined })
+  const tar = inflateArchive(file, {
+    onRead,
+    sha256Checked: sha256 !== undefined,
+    hash: sha256 !== undefined,
+  })
   tar.result.then(onEnd, onEnd)
   let r: Awaited<ReturnType<CtlConnection['nodeUpload']>>
   try {

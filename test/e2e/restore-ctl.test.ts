@@ -9,7 +9,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createHash } from 'node:crypto'
 import { gunzipSync, gzipSync } from 'node:zlib'
-import { tarFileHeader, tarPadding, TAR_END_MARKER_BYTES } from '../../src/backup/index.js'
+import {
+  readTar,
+  tarFileHeader,
+  tarPadding,
+  TAR_END_MARKER_BYTES,
+  type TarEntryHeader,
+} from '../../src/backup/index.js'
 import { ctl } from '../helpers/cli.js'
 import { startTidemarkd, type TidemarkdHandle } from '../helpers/tidemarkd.js'
 
@@ -207,6 +213,74 @@ describe('tidemark-ctl restore', () => {
         assert.deepEqual(left, [], 'no staging directory is left')
       }
       await noDatabases()
+    })
+  })
+
+  it('refuses a damaged set made by InfluxDB (no sha256) as it uploads, and then restores it whole', async () => {
+    await withOnePointSet(async ({ dir, manifest, save, target }) => {
+      // As influxd writes a set: no sha256 nor Tidemark keys, each archive one plain gzip stream.
+      const plain = manifest as unknown as Record<string, unknown> & ManifestJSON
+      delete plain['tidemark']
+      for (const f of plain.files) {
+        delete f.sha256
+        delete (f as Record<string, unknown>)['fingerprint']
+      }
+      save()
+      const file = manifest.files[0]
+      assert.ok(file !== undefined)
+      const archive = join(dir, file.fileName)
+      const tar = gunzipSync(readFileSync(archive))
+      const tsm: TarEntryHeader[] = []
+      await readTar(
+        (async function* () {
+          yield tar
+        })(),
+        archive,
+        async (h) => {
+          if (h.path.endsWith('.tsm')) tsm.push(h)
+        },
+      )
+      const first = tsm[0]
+      assert.ok(first !== undefined)
+      const noDatabase = async (): Promise<void> => {
+        const dbs = (await target.query('SHOW DATABASES')) as {
+          results: { series?: { values?: unknown[][] }[] }[]
+        }
+        assert.equal(dbs.results[0]?.series?.[0]?.values, undefined, 'no database was created')
+        const left = readdirSync(join(target.root, 'data')).filter((n) => n.startsWith('.restore'))
+        assert.deepEqual(left, [], 'no staging directory is left')
+      }
+      const refused = async (bytes: Buffer, reason: RegExp): Promise<void> => {
+        writeFileSync(archive, bytes)
+        const r = await ctl(['-bind', target.metaAddress, 'restore', dir])
+        assert.equal(r.code, 1, r.stdout)
+        assert.ok(r.stderr.includes(archive), r.stderr)
+        assert.match(r.stderr, reason)
+        await noDatabase()
+      }
+      // A bit flipped inside the first TSM block, the gzip layer whole: the node's block check.
+      const flipped = Buffer.from(tar)
+      flipped[first.dataOffset + 20] = (flipped[first.dataOffset + 20] ?? 0) ^ 0x01
+      await refused(
+        gzipSync(flipped),
+        new RegExp(
+          `entry "${first.path}", offset ${first.dataOffset + 5}: TSM file damaged at byte 5: block checksum mismatch`,
+        ),
+      )
+      // The gzip stream cut short, or followed by bytes that are not gzip: this side's inflate.
+      const gz = gzipSync(tar)
+      await refused(gz.subarray(0, gz.length - 20), /unexpected end of file/)
+      await refused(Buffer.concat([gz, Buffer.from('not gzip at all')]), /incorrect header check/)
+      // The tar one byte shorter than the manifest says.
+      const short = Buffer.concat([tar, Buffer.alloc(512)])
+      await refused(
+        gzipSync(short),
+        new RegExp(`${tar.length}.*${short.length}|${short.length}.*${tar.length}`),
+      )
+      writeFileSync(archive, gz)
+      const r = await ctl(['-bind', target.metaAddress, 'restore', dir])
+      assert.equal(r.code, 0, r.stderr)
+      assert.equal(await count(target, 'db', 'm'), 1)
     })
   })
 
