@@ -123,7 +123,10 @@ export function inflateArchive(path: string, options: InflateOptions = {}): Arch
         yield buf.subarray(0, n)
       }
     })()
-    const gz = createGunzip({ chunkSize: 256 * 1024 })
+    // zlib inflates one output chunk per turn on the thread pool, one turn after another: 1 MiB
+    // chunks instead of 256 KiB restored influxd's 94 MB set in ~0.53 s instead of ~0.59 s
+    // (7 runs each, twice), the node's share ~0.38 s instead of ~0.44.
+    const gz = createGunzip({ chunkSize: PLAIN_READ_BYTES })
     const source = Readable.from(bytes)
     source.on('error', (err) => gz.destroy(err))
     source.pipe(gz)
