@@ -151,7 +151,9 @@ export class ParallelGunzip extends Transform {
       throw Object.assign(zlibError('Z_DATA_ERROR', 'incorrect header check (not gzip data)'), {
         offset: this.#taken,
       })
-    const g = createGunzip({ chunkSize: 256 * 1024 })
+    // 1 MiB out per turn on the thread pool (zlib's turns run one after another): verify of
+    // influxd's 94 MB set in ~0.43 s instead of ~0.47.
+    const g = createGunzip({ chunkSize: 1 << 20 })
     this.#fallback = g
     g.on('data', (d: Buffer) => this.push(d))
     g.on('error', (err) => (this.#fallbackError ??= err))
