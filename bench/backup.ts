@@ -11,7 +11,7 @@
 // `node dist/bench/backup.js [points] [repetitive|noisy|spread]`.
 
 import { cpuMs, waitAtRest } from './at-rest.js'
-import { spawn, type SpawnOptionsWithStdioTuple } from 'node:child_process'
+import { execFileSync, spawn, type SpawnOptionsWithStdioTuple } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -45,12 +45,19 @@ function commandEnv(): NodeJS.ProcessEnv {
   return env
 }
 
+/** The pause after `sync` before a timed run. */
+const QUIET_MS = 500
+
 /**
  * Runs a command under /usr/bin/time (Debian package `time`) when present, to read its peak RSS and
  * CPU time; `server` is the pid of the server it works with, whose CPU time during the run counts.
  */
-function timed(cmd: string, args: readonly string[], server: number): Promise<Run> {
+async function timed(cmd: string, args: readonly string[], server: number): Promise<Run> {
   const withTime = existsSync('/usr/bin/time')
+  // Every run starts with the disk quiet: the previous run's hundreds of MB still being written
+  // back or freed made every other run of the same build ~0.3-0.4 s slower on 2 cores.
+  execFileSync('sync')
+  await new Promise((r) => setTimeout(r, QUIET_MS))
   return new Promise((done, fail) => {
     const serverCPU = cpuMs(server) / 1000
     const t0 = performance.now()
