@@ -1,7 +1,7 @@
 // The restore client's reading of a shard archive: the tar inside a `.tar.gz`, inflated as the file
 // is read, for a node that takes archives in `tar` form (it untars and checks the entries; this
 // side checks the gzip layer, and hashes the file when its manifest records a sha256, on its own
-// core, as influxd restore inflates on its own).
+// core, as influxd restore does).
 //
 // No streams: an async generator reads our indexed gzip members (each records its length) into
 // reused buffers, one member read ahead of the one being handed out, and hands out each member's
