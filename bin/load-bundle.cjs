@@ -17,11 +17,15 @@ function cacheFileOf(file) {
   return `${file.slice(0, -'.cjs'.length)}.${st.size}-${Math.floor(st.mtimeMs)}.cache`
 }
 
+/** Bundle `file` compiled as a CommonJS module's function, from `cachedData` when V8 takes it. */
+function bundleScript(file, cachedData) {
+  return new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), { filename: file, cachedData })
+}
+
 /** The exports of dist/bundle/<tool>.cjs. */
 function loadBundle(tool) {
   const dir = path.join(__dirname, '..', 'dist', 'bundle')
   const file = path.join(dir, `${tool}.cjs`)
-  const source = fs.readFileSync(file, 'utf8')
   const cache = cacheFileOf(file)
   let cachedData
   try {
@@ -29,7 +33,7 @@ function loadBundle(tool) {
   } catch {
     cachedData = undefined
   }
-  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData })
+  const script = bundleScript(file, cachedData)
   if (cachedData === undefined || script.cachedDataRejected === true) {
     process.once('exit', () => {
       try {
@@ -48,3 +52,4 @@ function loadBundle(tool) {
 
 module.exports = loadBundle
 module.exports.cacheFileOf = cacheFileOf
+module.exports.bundleScript = bundleScript

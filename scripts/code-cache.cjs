@@ -10,15 +10,12 @@
 'use strict'
 const fs = require('node:fs')
 const path = require('node:path')
-const vm = require('node:vm')
 const v8 = require('node:v8')
-const Module = require('node:module')
-const { cacheFileOf } = require('../bin/load-bundle.cjs')
+const { bundleScript, cacheFileOf } = require('../bin/load-bundle.cjs')
 
 for (const file of process.argv.slice(2)) {
-  const source = Module.wrap(fs.readFileSync(file, 'utf8'))
   v8.setFlagsFromString('--no-lazy')
-  const script = new vm.Script(source, { filename: file })
+  const script = bundleScript(file)
   v8.setFlagsFromString('--lazy')
   const cache = cacheFileOf(file)
   const tmp = `${cache}.${process.pid}.tmp`
@@ -32,12 +29,10 @@ const check = require('node:child_process').spawnSync(
   process.execPath,
   [
     '-e',
-    `const fs = require('node:fs'), vm = require('node:vm'), Module = require('node:module')
-     const { cacheFileOf } = require(${JSON.stringify(path.join(__dirname, '../bin/load-bundle.cjs'))})
-     for (const f of process.argv.slice(1)) {
-       const s = new vm.Script(Module.wrap(fs.readFileSync(f, 'utf8')), { filename: f, cachedData: fs.readFileSync(cacheFileOf(f)) })
-       if (s.cachedDataRejected) console.log(f)
-     }`,
+    `const fs = require('node:fs')
+     const { bundleScript, cacheFileOf } = require(${JSON.stringify(path.join(__dirname, '../bin/load-bundle.cjs'))})
+     for (const f of process.argv.slice(1))
+       if (bundleScript(f, fs.readFileSync(cacheFileOf(f))).cachedDataRejected) console.log(f)`,
     ...process.argv.slice(2),
   ],
   { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },

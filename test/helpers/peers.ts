@@ -23,13 +23,16 @@ export async function withPeers(
   body: (peers: Peers) => Promise<void>,
 ): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), prefix))
-  const influxd = await startInfluxd()
-  const tidemark = await startTidemarkd()
+  let influxd: InfluxdHandle | undefined
+  let tidemark: TidemarkdHandle | undefined
   try {
+    // Started inside the try: if the second does not start, the first is stopped all the same.
+    influxd = await startInfluxd()
+    tidemark = await startTidemarkd()
     await body({ dir, influxd, tidemark })
   } finally {
-    await influxd.stop()
-    await tidemark.stop()
+    await influxd?.stop()
+    await tidemark?.stop()
     rmSync(dir, { recursive: true, force: true })
   }
 }
