@@ -116,23 +116,28 @@ describe('parallel gzip', () => {
     )
   })
 
-  it('lets one sample decide for the blocks after it (sampleEvery)', async () => {
+  it('lets a sample that says "store" decide for the blocks after it (sampleEvery), and samples every block after a deflated one', async () => {
     const noisy = randomBytes(128 * 1024)
     const text = Buffer.from(Array.from({ length: 30000 }, (_, i) => `line ${i}\n`).join(''))
     const t = text.subarray(0, 128 * 1024)
-    // noisy (sampled: stored), text (follows: stored), text (sampled: deflated), noisy (follows: deflated)
-    const input = Buffer.concat([noisy, t, t, noisy])
+    // noisy (sampled: stored), text (follows: stored), text (sampled: deflated), noisy (sampled
+    // again: stored), noisy (follows: stored), text (sampled: deflated)
+    const input = Buffer.concat([noisy, t, t, noisy, noisy, t])
     const gz = await compress(input, 128 * 1024, {
       blockSizeBytes: 128 * 1024,
       level: 1,
       sampleEvery: 2,
     })
     assert.deepEqual(gunzipSync(gz), input)
+    const stored = storedMemberBytes(128 * 1024)
     const lengths = memberLengths(gz)
-    assert.equal(lengths[0], storedMemberBytes(128 * 1024))
-    assert.equal(lengths[1], storedMemberBytes(128 * 1024))
+    assert.equal(lengths.length, 6)
+    assert.equal(lengths[0], stored)
+    assert.equal(lengths[1], stored, 'text after a sample that said store is stored')
     assert.ok((lengths[2] ?? 0) < 64 * 1024, `text deflated: ${lengths[2]}`)
-    assert.ok((lengths[3] ?? 0) !== storedMemberBytes(128 * 1024), 'noisy block deflated')
+    assert.equal(lengths[3], stored, 'noisy after a deflated block is sampled, and stored')
+    assert.equal(lengths[4], stored)
+    assert.ok((lengths[5] ?? 0) < 64 * 1024, `text sampled and deflated: ${lengths[5]}`)
   })
 
   it('reuses a member buffer only after the consumer hands it back, and input pieces only when whole', async () => {
