@@ -164,24 +164,11 @@ export async function runRestore(
   // manifest, every TSM block's CRC-32, type and times, tombstones) and installs nothing before
   // the commit, which rolls back on the first problem. A set made by InfluxDB (no sha256) is not
   // read a second time first: that pass found nothing the uploads do not, and doubled the time.
-  // The .meta of a set we wrote (its sha256, its protobuf) is checked while the archives upload
-  // (decoding it sooner would hold back the first requests), before the commit; its problem is
-  // the one reported if an upload fails too. The node decodes the .meta of any set to plan.
+  // The .meta is checked by the node when it plans, before any archive moves (its sha256 against
+  // the manifest's, its protobuf, its names): this process does not decode it.
   const expected = new Map<string, string>()
-  const checksMeta = set.shards.every((s) => s.entry.sha256 !== undefined)
-  let metaChecked: Promise<{ err: unknown } | undefined> | undefined
-  const checkMeta = (): Promise<{ err: unknown } | undefined> =>
-    (metaChecked ??= checksMeta
-      ? readBackupMeta(set).then(
-          () => undefined,
-          (err: unknown) => ({ err }),
-        )
-      : Promise.resolve(undefined))
-  if (checksMeta) for (const s of set.shards) expected.set(s.entry.fileName, s.entry.sha256 ?? '')
-  const metaProblem = async (): Promise<void> => {
-    const bad = await checkMeta()
-    if (bad !== undefined) throw bad.err
-  }
+  for (const s of set.shards)
+    if (s.entry.sha256 !== undefined) expected.set(s.entry.fileName, s.entry.sha256)
   const dir = f.full ? dirname(path) : path
   out.write(
     f.full
@@ -252,7 +239,6 @@ export async function runRestore(
       { 'Content-Type': 'application/json' },
     )
     if (planned.status !== 200) {
-      await metaProblem()
       await conn.nodeRequest(node, 'DELETE', `/restore/${token}`).catch(() => undefined)
       return refused(planned.text)
     }
@@ -272,28 +258,14 @@ export async function runRestore(
       sizes.reduce((n, b) => n + b, 0),
     )
     const bar = progress
-    // The .meta is decoded once the last archive has been read (its bytes are then on their
-    // way, and the node still checks and syncs them): decoding it sooner holds back the uploads
-    // (~20 ms, most of it compiling the protobuf decoder).
-    let unread = archives.length
     await mapInOrder(archives, ARCHIVES_AT_ONCE, async (s) => {
       const name = s.entry.fileName
-      await uploadArchive(
-        conn,
-        node,
-        token,
-        join(dir, name),
-        name,
-        expected.get(name),
-        (n) => bar.advance(n),
-        () => {
-          if (--unread === 0) void checkMeta()
-        },
+      await uploadArchive(conn, node, token, join(dir, name), name, expected.get(name), (n) =>
+        bar.advance(n),
       )
       bar.shardDone(0)
     })
     progress.end()
-    await metaProblem()
     const r = await conn.nodeRequest(
       node,
       'POST',
@@ -346,7 +318,6 @@ export async function runRestore(
   } catch (err) {
     progress?.end()
     await conn.nodeRequest(node, 'DELETE', `/restore/${token}`).catch(() => undefined)
-    await metaProblem()
     throw err
   }
 }
@@ -373,8 +344,7 @@ async function uploadFile(
  * Uploads a shard archive as the tar it holds, as influxd restore does: this process inflates it
  * (checking the gzip layer) and hashes the file while the node untars and checks the entries,
  * so the two work at once. The file's sha256 must be the manifest's, when it records one (which
- * then proves the stored members' bytes without their CRC-32s); the node checks it too. `onEnd`
- * is called once the whole file has been read (or its reading failed).
+ * then proves the stored members' bytes without their CRC-32s); the node checks it too.
  */
 async function uploadArchive(
   conn: CtlConnection,
@@ -384,14 +354,12 @@ async function uploadArchive(
   name: string,
   sha256: string | undefined,
   onRead: (bytes: number) => void,
-  onEnd: () => void,
 ): Promise<void> {
   const tar = inflateArchive(file, {
     onRead,
     sha256Checked: sha256 !== undefined,
     hash: sha256 !== undefined,
   })
-  tar.result.then(onEnd, onEnd)
   let r: Awaited<ReturnType<CtlConnection['nodeUpload']>>
   try {
     r = await conn.nodeUpload(

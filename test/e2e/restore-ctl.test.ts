@@ -181,7 +181,7 @@ describe('tidemark-ctl restore', () => {
         assert.equal(dbs.results[0]?.series?.[0]?.values, undefined, 'no database was created')
       }
       await noDatabases()
-      // A damaged .meta (checked while the archives upload) is reported, and nothing is committed.
+      // A damaged .meta (the node checks it when it plans) is reported, and nothing is committed.
       writeFileSync(join(dir, archive), bytes)
       const metaName = readdirSync(dir).find((n) => n.endsWith('.meta')) ?? ''
       const meta = readFileSync(join(dir, metaName))
