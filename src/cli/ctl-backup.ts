@@ -26,7 +26,7 @@ import {
 import type { Manifest, ManifestEntry } from '../backup/index.js'
 import { decodeMetaData, encodePortableData } from '../meta/index.js'
 import type { MetaData } from '../meta/index.js'
-import { crc32, fsyncDir, WriteBehind, writeFileDurable } from '../util/index.js'
+import { crc32, fsyncDir, loadCRC32, WriteBehind, writeFileDurable } from '../util/index.js'
 import { parseBindAddress } from '../http/index.js'
 import { formatGoDuration } from './ctl-format.js'
 import { rfc3339Nanos } from './inspect-time.js'
@@ -447,6 +447,7 @@ async function fetchArchive(
         bytes += piece.length
         behind?.wrote(piece.length)
       },
+      loadCRC32,
     )
     if (fd !== undefined) {
       await behind?.drain().catch((err: unknown) => Promise.reject(diskError(err)))

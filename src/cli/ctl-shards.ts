@@ -28,17 +28,25 @@ export class NodeClient {
   /**
    * GETs `path` from the node on a connection of its own, handing the body of a 200 answer to
    * `onBody` as it comes (views valid during the call only; see raw-http.ts). Rejects with
-   * `cannot reach the data node at …` when the node cannot be reached or falls silent.
+   * `cannot reach the data node at …` when the node cannot be reached or falls silent. `onSent`
+   * is called once the request is sent, while the answer is awaited.
    */
   async download(
     node: string,
     path: string,
     onHead: (head: DownloadHead) => void,
     onBody: (bytes: Buffer) => void,
+    onSent?: () => void,
   ): Promise<DownloadResult> {
     try {
       return await download(
-        { address: node, path, headers: this.#headers, timeoutMs: this.#timeoutMs },
+        {
+          address: node,
+          path,
+          headers: this.#headers,
+          timeoutMs: this.#timeoutMs,
+          ...(onSent !== undefined ? { onSent } : {}),
+        },
         onHead,
         onBody,
       )

@@ -271,6 +271,57 @@ describe('http download: over a connection', () => {
     }
   })
 
+  it('calls onSent once the request is sent, while the answer is still awaited', async () => {
+    let answer: (() => void) | undefined
+    const { server, address } = await serve((s) => {
+      answer = () => s.end('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok')
+    })
+    try {
+      const events: string[] = []
+      const r = await download(
+        {
+          address,
+          path: '/',
+          headers: {},
+          timeoutMs: 5000,
+          onSent: () => {
+            events.push('sent')
+            // The server has not answered yet: it answers only now, once the head reached it.
+            const tell = (): void => (answer !== undefined ? answer() : void setTimeout(tell, 5))
+            tell()
+          },
+        },
+        () => events.push('head'),
+        () => events.push('body'),
+      )
+      assert.equal(r.complete, true)
+      assert.deepEqual(events, ['sent', 'head', 'body'])
+      // A node that is not there: the request is never sent.
+      let sent = 0
+      const closed = createServer()
+      await new Promise<void>((done) => closed.listen(0, '127.0.0.1', done))
+      const port = (closed.address() as AddressInfo).port
+      await new Promise<void>((done) => closed.close(() => done()))
+      await assert.rejects(
+        download(
+          {
+            address: `127.0.0.1:${port}`,
+            path: '/',
+            headers: {},
+            timeoutMs: 5000,
+            onSent: () => sent++,
+          },
+          () => undefined,
+          () => undefined,
+        ),
+        ConnectionError,
+      )
+      assert.equal(sent, 0)
+    } finally {
+      server.close()
+    }
+  })
+
   it('fails with what a callback throws, and stops reading', async () => {
     const { server, address } = await serve((s) => {
       s.end('HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nabcd')

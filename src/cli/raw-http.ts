@@ -41,6 +41,11 @@ export interface DownloadRequest {
    * waits as long as the connection lives.
    */
   readonly timeoutMs: number
+  /**
+   * Called once the request is handed to the kernel, while the answer is awaited: where a caller
+   * does what it will need soon (tidemark-ctl backup loads its CRC-32 binding there).
+   */
+  readonly onSent?: () => void
 }
 
 /** How long a data node may stay silent (no header, no body byte) before a request gives up. */
@@ -359,7 +364,10 @@ function send(
       if (!complete && broken !== undefined) return fail(new ConnectionError(broken.message))
       done(parser.result(complete))
     })
-    if (body === undefined && method === 'GET') socket.write(requestHead(method, req, {}))
+    if (body === undefined && method === 'GET')
+      socket.write(requestHead(method, req, {}), (err) => {
+        if (err === undefined || err === null) req.onSent?.()
+      })
     else {
       socket.cork()
       socket.write(requestHead(method, req, { 'Content-Length': String(body?.length ?? 0) }))

@@ -2,7 +2,7 @@
 export { TidemarkError, NotOpenError, ShortBufferError } from './errors.js'
 export type { ErrorFields } from './errors.js'
 export { ByteReader, ByteWriter, uvarintSize } from './bytes.js'
-export { crc32 } from './crc32.js'
+export { crc32, loadCRC32 } from './crc32.js'
 export {
   tempPathFor,
   fsyncDir,
