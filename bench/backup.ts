@@ -7,17 +7,30 @@
 // restores a set of the first quarter of the time range: the two restores give its throughput
 // past a fixed cost (process start, planning, opening shards), which decides the ratio on small
 // sets, and show that peak memory does not grow with the set. tidemark-ctl also restores
-// influxd's own set, as a user moving from InfluxDB does. Run alone:
+// influxd's own set, as a user moving from InfluxDB does, and a bare Node.js upload of the same tar
+// bytes gives the floor a Node.js restore stands on (bench/node-floor.ts). Run alone:
 // `node dist/bench/backup.js [points] [repetitive|noisy|spread]`.
 
 import { cpuMs, waitAtRest } from './at-rest.js'
 import { execFileSync, spawn, type SpawnOptionsWithStdioTuple } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+} from 'node:fs'
+import { pipeline } from 'node:stream/promises'
+import { createGunzip } from 'node:zlib'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { influxdAvailable, INFLUXD_BIN, startInfluxd } from '../test/helpers/influxd.js'
 import { startTidemarkd } from '../test/helpers/tidemarkd.js'
+import { nodeUploadFloor } from './node-floor.js'
 
 const CTL = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/tidemark-ctl.js')
 const SERIES = 1000
@@ -362,6 +375,21 @@ async function benchDataset(points: number, dataset: Dataset): Promise<void> {
     }
     console.log(
       `scaling   restore beyond the quarter: ${rate('tidemark', ours)}, ${rate('influxdb', theirs)}`,
+    )
+    // What the runtime itself costs: the same tar bytes uploaded by a bare Node.js client to a bare
+    // Node.js server, both new processes, as tidemark-ctl and a fresh tidemarkd are.
+    const tar = join(tmp, 'floor.tar')
+    for (const f of readdirSync(join(tmp, 'ours-0'))
+      .filter((n) => n.endsWith('.tar.gz'))
+      .sort())
+      await pipeline(
+        createReadStream(join(tmp, 'ours-0', f)),
+        createGunzip(),
+        createWriteStream(tar, { flags: 'a' }),
+      )
+    const floor = await nodeUploadFloor(tar, ROUNDS, QUIET_MS, commandEnv())
+    console.log(
+      `floor     a bare Node.js client uploading the same ${(statSync(tar).size / 1e6).toFixed(1)} MB of tar to a bare Node.js server (new processes, one file, fsync, no checks): ${floor.toFixed(2)} s; the restores: Tidemark ${ours.restore.seconds.toFixed(2)} s, influxd ${theirs.restore.seconds.toFixed(2)} s`,
     )
     // What a user moving from InfluxDB runs: tidemark-ctl restoring influxd's own backup (deflated
     // as influxd writes it, no sha256), against influxd restoring it.
