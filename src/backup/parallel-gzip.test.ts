@@ -14,13 +14,21 @@ async function compress(
   input: Buffer,
   chunk: number,
   options: ConstructorParameters<typeof ParallelGzip>[0],
+  pauseMs = 0,
 ): Promise<Buffer> {
   const parts: Buffer[] = []
   const pieces = Array.from({ length: Math.ceil(input.length / chunk) }, (_, i) =>
     input.subarray(i * chunk, (i + 1) * chunk),
   )
+  // With a pause after each piece, every sample started so far has answered before the next.
+  const paced = async function* (): AsyncGenerator<Buffer> {
+    for (const p of pieces) {
+      yield p
+      await new Promise((r) => setTimeout(r, pauseMs))
+    }
+  }
   await pipeline(
-    Readable.from(pieces),
+    pauseMs > 0 ? Readable.from(paced()) : Readable.from(pieces),
     new ParallelGzip(options),
     async (source: AsyncIterable<Buffer>) => {
       for await (const c of source) parts.push(c)
@@ -123,13 +131,11 @@ describe('parallel gzip', () => {
     // noisy (sampled: stored), text (follows: stored), text (sampled: deflated), noisy (sampled
     // again: stored), noisy (follows: stored), text (sampled: deflated)
     const input = Buffer.concat([noisy, t, t, noisy, noisy, t])
-    const gz = await compress(input, 128 * 1024, {
-      blockSizeBytes: 128 * 1024,
-      level: 1,
-      sampleEvery: 2,
-    })
-    assert.deepEqual(gunzipSync(gz), input)
+    const options = { blockSizeBytes: 128 * 1024, level: 1, sampleEvery: 2 }
     const stored = storedMemberBytes(128 * 1024)
+    // Each block arrives once the samples before it have answered.
+    const gz = await compress(input, 128 * 1024, options, 50)
+    assert.deepEqual(gunzipSync(gz), input)
     const lengths = memberLengths(gz)
     assert.equal(lengths.length, 6)
     assert.equal(lengths[0], stored)
@@ -138,6 +144,11 @@ describe('parallel gzip', () => {
     assert.equal(lengths[3], stored, 'noisy after a deflated block is sampled, and stored')
     assert.equal(lengths[4], stored)
     assert.ok((lengths[5] ?? 0) < 64 * 1024, `text sampled and deflated: ${lengths[5]}`)
+    // Arriving all at once, blocks may be sampled more often, but a block is deflated only on
+    // its own sample's word: noisy blocks never are.
+    const burst = Buffer.concat([t, noisy, noisy, noisy, t, noisy])
+    const lengthsBurst = memberLengths(await compress(burst, 128 * 1024, options))
+    for (const k of [1, 2, 3, 5]) assert.equal(lengthsBurst[k], stored, `noisy block ${k} stored`)
   })
 
   it('reuses a member buffer only after the consumer hands it back, and input pieces only when whole', async () => {

@@ -122,8 +122,10 @@ export class ParallelGzip extends Transform {
   #members = 0
   readonly #recycleInput: ((chunk: Buffer) => void) | undefined
   readonly #sampleEvery: number
-  /** The level chosen for the last block, and how many blocks since its sample (1: its own). */
-  #verdict: Promise<{ level: number; age: number }> | undefined
+  /** The newest sample's verdict known so far, and how many blocks took it (its own included). */
+  #known: { level: number; age: number; seq: number } | undefined
+  /** Samples started, numbered so that a late answer never replaces a newer one. */
+  #samples = 0
   /** Buffers of stored members, back from the consumer through `recycle`. */
   readonly #stored: BufferPool
 
@@ -159,21 +161,22 @@ export class ParallelGzip extends Transform {
   #levelFor(block: Buffer): Promise<number> {
     if (this.#level === 0 || this.#storeAbove >= 1 || block.length < 2 * SAMPLE_BYTES)
       return Promise.resolve(this.#level)
-    const previous = this.#verdict
-    const verdict =
-      previous === undefined
-        ? this.#sampled(block)
-        : previous.then((v) =>
-            v.level === 0 && v.age < this.#sampleEvery
-              ? { level: 0, age: v.age + 1 }
-              : this.#sampled(block),
-          )
-    this.#verdict = verdict
-    return verdict.then((v) => v.level)
-  }
-
-  async #sampled(block: Buffer): Promise<{ level: number; age: number }> {
-    return { level: await this.#sample(block), age: 1 }
+    const known = this.#known
+    if (known !== undefined && known.level === 0 && known.age < this.#sampleEvery) {
+      known.age++
+      return Promise.resolve(0)
+    }
+    // Sampled at once, beside the blocks in flight: a sample waiting for the one before it
+    // would wait behind their deflating on the thread pool.
+    const seq = ++this.#samples
+    const sampled = this.#sample(block)
+    sampled.then(
+      (level) => {
+        if ((this.#known?.seq ?? 0) < seq) this.#known = { level, age: 1, seq }
+      },
+      () => undefined, // the block's own member fails with it
+    )
+    return sampled
   }
 
   async #sample(block: Buffer): Promise<number> {
