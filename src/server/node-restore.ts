@@ -165,6 +165,7 @@ export async function receiveFile(
   if (!isFileName(name))
     throw new RestoreRequestError(`invalid backup file name ${JSON.stringify(name)}`)
   const dir = stagingDir(dataDir, token)
+  refuseAbandoned(dir, name)
   await mkdir(dir, { recursive: true, mode: 0o700 })
   const path = join(dir, name)
   if (body.headers['content-type'] === TAR_CONTENT_TYPE) return receiveTar(dir, name, body)
@@ -493,8 +494,12 @@ async function overwriteMeta(
   return { metaMs: performance.now() - t0, mapped, shards: [], warnings: [] }
 }
 
-/** Requests in flight and when the last one ended, per staging directory. */
-const sessions = new Map<string, { inFlight: number; lastMs: number }>()
+/**
+ * Requests in flight and when the last one ended, per staging directory, and whether the client
+ * abandoned it (DELETE): a request of its still running when the directory went may have written
+ * into it, and a file uploaded after it may not start it again.
+ */
+const sessions = new Map<string, { inFlight: number; lastMs: number; abandoned?: boolean }>()
 
 /**
  * Runs `work`, one request of the restore staged in `dir`: a staging directory is swept as
@@ -509,6 +514,10 @@ export async function inRestoreSession<T>(dir: string, work: () => Promise<T>): 
   } finally {
     s.inFlight--
     s.lastMs = Date.now()
+    // The last request of an abandoned restore removes what the others wrote after the DELETE.
+    // (Should that fail, the sweep removes it later: no request of it runs.)
+    if (s.abandoned === true && s.inFlight === 0)
+      await rm(dir, { recursive: true, force: true }).catch(() => undefined)
   }
 }
 
@@ -549,9 +558,30 @@ export async function sweepAbandonedRestores(
   return removed
 }
 
-/** Drops a staging directory. */
+/**
+ * Drops a staging directory. Its restore is abandoned from then on: no file uploaded for it starts
+ * the directory again (an upload the client gave up on can reach the node after the DELETE, on
+ * its own connection), and a request of it still running removes the directory again when it
+ * ends (inRestoreSession).
+ */
 export async function abandonRestore(dataDir: string, token: string): Promise<void> {
   const dir = stagingDir(dataDir, token)
   forget(dir)
-  await rm(dir, { recursive: true, force: true })
+  const s = sessions.get(dir) ?? { inFlight: 0, lastMs: Date.now() }
+  sessions.set(dir, s)
+  s.abandoned = true
+  try {
+    await rm(dir, { recursive: true, force: true })
+  } catch (err) {
+    // A request still writing into it (ENOTEMPTY): the last one to end removes it.
+    if (s.inFlight <= 1) throw err
+  }
+}
+
+/** Throws when the restore staged in `dir` was abandoned (its client sent DELETE). */
+function refuseAbandoned(dir: string, name: string): void {
+  if (sessions.get(dir)?.abandoned === true)
+    throw new RestoreRequestError(
+      `${name}: this restore was abandoned; nothing more is staged for it`,
+    )
 }
