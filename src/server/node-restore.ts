@@ -14,7 +14,8 @@
 //                                  client uploads only those), or 4xx {error} for a refusal
 //   POST /restore/<token>/commit   JSON RestoreOptions (+ "manifest": a file name, for -full);
 //                                  200 JSON {metaMs, mapped, shards: [...]}, or 4xx/5xx {error}
-//   DELETE /restore/<token>        drops an abandoned staging directory
+//   DELETE /restore/<token>        drops an abandoned staging directory; uploads for it that
+//                                  arrive later are refused (400)
 // In a cluster the commit ships each restored shard to its other owners first (restore-replicas.ts:
 // staged and checked there, installed there only when all are staged, aborted everywhere on any
 // failure), then installs this node's own shards and saves the metadata, last.
