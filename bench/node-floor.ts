@@ -50,8 +50,11 @@ async function startServer(
     env,
     stdio: ['ignore', 'pipe', 'inherit'],
   })
-  const [line] = (await once(child.stdout!, 'data')) as [Buffer]
-  return { child, port: Number(line.toString().trim()) }
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout?.once('data', (line: Buffer) => resolve(Number(line.toString().trim())))
+    child.once('exit', (code) => reject(new Error(`the floor's server exited with ${code}`)))
+  })
+  return { child, port }
 }
 
 /**
