@@ -1,7 +1,8 @@
 // Backup and restore, Tidemark (tidemark-ctl backup/restore) and the real InfluxDB 1.6
 // (influxd backup/restore -portable) in one run on the same data, with wall time, the peak
 // memory of the backup/restore processes and the CPU seconds of those processes and their servers
-// (medians of five runs each: single runs on a 2-core machine vary by ±15%, CPU seconds less), on
+// (medians of five runs each, the two sides taking turns run by run: single runs on a 2-core
+// machine vary by ±15-30%, CPU seconds less, and the machine's speed drifts over minutes), on
 // three datasets: values that repeat (the TSM files deflate to ~40%) and random values (deflate
 // barely shrinks them), in one shard, and random values spread over six shards. Each side also
 // restores a set of the first quarter of the time range: the two restores give its throughput
@@ -194,54 +195,86 @@ function median(runs: Run[]): Run {
   )
 }
 
+/** One side of the comparison: its source server, and how it backs up and restores. */
+interface Side {
+  readonly who: string
+  /** The source server's pid (waited for at rest). */
+  readonly pid: number
+  backup(dir: string): Promise<Run>
+  /** A backup of the first quarter of the time range. */
+  quarterBackup(dir: string): Promise<Run>
+  /** A restore of the set in `dir` into a new server. */
+  restore(dir: string): Promise<Run>
+}
+
 /**
- * ROUNDS backups (each into its own new directory), then ROUNDS restores of the first one. An
- * untimed backup comes first, and `atRest` waits after it: a backup writes the cache out as a TSM
- * file (both engines do), and the compaction that follows would otherwise run during the timed
- * ones.
+ * For every side: an untimed backup first, then a wait until every source is at rest (a backup
+ * writes the cache out as a TSM file, both engines do, and the compaction that follows would
+ * otherwise run during the timed ones); ROUNDS backups, each into its own new directory; a backup
+ * of the first quarter; `sourcesDone` (the sources may stop); then ROUNDS restores of the first
+ * set and ROUNDS of the quarter. The sides take turns run by run, so that a machine that speeds up
+ * or slows down during the bench (this one does, by up to 2x over minutes) weighs on both alike;
+ * `migration`, when given, takes its turn among the restores.
  */
 async function rounds(
   tmp: string,
-  who: string,
-  backup: (dir: string) => Promise<Run>,
-  restore: (dir: string) => Promise<Run>,
-  atRest: () => Promise<void>,
-  quarterBackup: (dir: string) => Promise<Run>,
-): Promise<Result> {
-  const settle = join(tmp, `${who}-settle`)
-  mkdirSync(settle)
-  await backup(settle)
-  rmSync(settle, { recursive: true, force: true })
-  await atRest()
-  const backups: Run[] = []
-  const restores: Run[] = []
-  const dirs: string[] = []
-  for (let r = 0; r < ROUNDS; r++) {
-    const dir = join(tmp, `${who}-${r}`)
-    mkdirSync(dir)
-    dirs.push(dir)
-    backups.push(await backup(dir))
-    // Only the first set is restored: the others go, so that ROUNDS sets of unflushed pages do
-    // not pile up and slow the later runs (both sides' later runs were up to 2x slower).
-    if (r > 0) rmSync(dir, { recursive: true, force: true })
+  sides: readonly Side[],
+  sourcesDone: () => Promise<void>,
+  migration?: () => Promise<Run>,
+): Promise<{ results: Result[]; migrations: Run[] }> {
+  for (const side of sides) {
+    const settle = join(tmp, `${side.who}-settle`)
+    mkdirSync(settle)
+    await side.backup(settle)
+    rmSync(settle, { recursive: true, force: true })
   }
-  const first = dirs[0] ?? ''
-  for (let r = 0; r < ROUNDS; r++) restores.push(await restore(first))
+  await waitAtRest(sides.map((side) => side.pid))
+  const backups = sides.map((): Run[] => [])
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [k, side] of sides.entries()) {
+      const dir = join(tmp, `${side.who}-${r}`)
+      mkdirSync(dir)
+      backups[k]?.push(await side.backup(dir))
+      // Only the first set is restored: the others go, so that ROUNDS sets of unflushed pages do
+      // not pile up and slow the later runs (both sides' later runs were up to 2x slower).
+      if (r > 0) rmSync(dir, { recursive: true, force: true })
+    }
+  }
   // A smaller set restored the same way: the difference says how fast each restore moves data
   // once it runs, and how much of its time is a fixed cost (process start, planning, opening).
-  const quarter = join(tmp, `${who}-quarter`)
-  mkdirSync(quarter)
-  await quarterBackup(quarter)
-  const quarterRestores: Run[] = []
-  for (let r = 0; r < ROUNDS; r++) quarterRestores.push(await restore(quarter))
-  return {
-    backup: median(backups),
-    restore: median(restores),
-    backups,
-    restores,
-    bytes: dirBytes(first),
-    quarter: { restore: median(quarterRestores), bytes: dirBytes(quarter) },
+  for (const side of sides) {
+    const quarter = join(tmp, `${side.who}-quarter`)
+    mkdirSync(quarter)
+    await side.quarterBackup(quarter)
   }
+  await sourcesDone()
+  const restores = sides.map((): Run[] => [])
+  const migrations: Run[] = []
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [k, side] of sides.entries())
+      restores[k]?.push(await side.restore(join(tmp, `${side.who}-0`)))
+    if (migration !== undefined) migrations.push(await migration())
+  }
+  const quarters = sides.map((): Run[] => [])
+  for (let r = 0; r < ROUNDS; r++)
+    for (const [k, side] of sides.entries())
+      quarters[k]?.push(await side.restore(join(tmp, `${side.who}-quarter`)))
+  const results = sides.map((side, k): Result => {
+    const b = backups[k] ?? []
+    const x = restores[k] ?? []
+    return {
+      backup: median(b),
+      restore: median(x),
+      backups: b,
+      restores: x,
+      bytes: dirBytes(join(tmp, `${side.who}-0`)),
+      quarter: {
+        restore: median(quarters[k] ?? []),
+        bytes: dirBytes(join(tmp, `${side.who}-quarter`)),
+      },
+    }
+  })
+  return { results, migrations }
 }
 
 /** The first quarter of the time range the points of `bodies` cover, as -start and -end. */
@@ -289,71 +322,86 @@ async function benchDataset(points: number, dataset: Dataset): Promise<void> {
   }
   try {
     const src = await startTidemarkd()
-    let ours: Result
+    const a = influxdAvailable() ? await startInfluxd() : undefined
+    let stopped = false
+    const stopSources = async (): Promise<void> => {
+      if (stopped) return
+      stopped = true
+      await src.stop()
+      await a?.stop()
+    }
+    let outcome: Awaited<ReturnType<typeof rounds>>
     try {
       await src.query('CREATE DATABASE bench')
       await load((b) => src.write('bench', b), data)
-      await waitAtRest([src.pid])
-      ours = await rounds(
-        tmp,
-        'ours',
-        (dir) =>
+      if (a !== undefined) {
+        await a.query('CREATE DATABASE bench')
+        await load((x) => a.write('bench', x), data)
+      }
+      await waitAtRest(a === undefined ? [src.pid] : [src.pid, a.pid])
+      const ours: Side = {
+        who: 'ours',
+        pid: src.pid,
+        backup: (dir) =>
           timed(process.execPath, [CTL, '-bind', src.metaAddress, 'backup', '-full', dir], src.pid),
-        restoreOurs,
-        () => waitAtRest([src.pid]),
-        (dir) =>
+        quarterBackup: (dir) =>
           timed(
             process.execPath,
             [CTL, '-bind', src.metaAddress, 'backup', '-start', start, '-end', end, dir],
             src.pid,
           ),
+        restore: restoreOurs,
+      }
+      const theirs: Side | undefined =
+        a === undefined
+          ? undefined
+          : {
+              who: 'theirs',
+              pid: a.pid,
+              backup: (dir) =>
+                timed(INFLUXD_BIN, ['backup', '-portable', '-host', a.rpcAddress, dir], a.pid),
+              quarterBackup: (dir) =>
+                timed(
+                  INFLUXD_BIN,
+                  ['backup', '-portable', '-host', a.rpcAddress, '-start', start, '-end', end, dir],
+                  a.pid,
+                ),
+              restore: async (dir) => {
+                const b = await startInfluxd()
+                try {
+                  return await timed(
+                    INFLUXD_BIN,
+                    ['restore', '-portable', '-host', b.rpcAddress, dir],
+                    b.pid,
+                  )
+                } finally {
+                  await b.stop()
+                }
+              },
+            }
+      // What a user moving from InfluxDB runs: tidemark-ctl restoring influxd's own backup
+      // (deflated as influxd writes it, no sha256), in turn with influxd restoring it.
+      outcome = await rounds(
+        tmp,
+        theirs === undefined ? [ours] : [ours, theirs],
+        stopSources,
+        theirs === undefined ? undefined : () => restoreOurs(join(tmp, 'theirs-0')),
       )
     } finally {
-      await src.stop()
+      await stopSources()
     }
     const line = (who: string, r: Result): void =>
       console.log(
         `${who}  backup ${r.backup.seconds.toFixed(2)} s (peak ${r.backup.peakRSSMiB.toFixed(0)} MiB)   restore ${r.restore.seconds.toFixed(2)} s (peak ${r.restore.peakRSSMiB.toFixed(0)} MiB)   ${(r.bytes / 1e6).toFixed(1)} MB   cpu backup ${cpu(r.backups).toFixed(2)} s, restore ${cpu(r.restores).toFixed(2)} s   runs: backup ${r.backups.map((x) => x.seconds.toFixed(2)).join(' ')}, restore ${r.restores.map((x) => x.seconds.toFixed(2)).join(' ')}`,
       )
+    const [ours, theirs] = outcome.results
+    if (ours === undefined) throw new Error('no result for tidemark')
     line('tidemark', ours)
-    if (!influxdAvailable()) {
+    if (theirs === undefined) {
       console.log(
         'influxdb  skipped: influxd not installed (apt-get install -y influxdb influxdb-client)',
       )
       return
-    }
-    const a = await startInfluxd()
-    let theirs: Result
-    try {
-      await a.query('CREATE DATABASE bench')
-      await load((x) => a.write('bench', x), data)
-      await waitAtRest([a.pid])
-      theirs = await rounds(
-        tmp,
-        'theirs',
-        (dir) => timed(INFLUXD_BIN, ['backup', '-portable', '-host', a.rpcAddress, dir], a.pid),
-        async (dir) => {
-          const b = await startInfluxd()
-          try {
-            return await timed(
-              INFLUXD_BIN,
-              ['restore', '-portable', '-host', b.rpcAddress, dir],
-              b.pid,
-            )
-          } finally {
-            await b.stop()
-          }
-        },
-        () => waitAtRest([a.pid]),
-        (dir) =>
-          timed(
-            INFLUXD_BIN,
-            ['backup', '-portable', '-host', a.rpcAddress, '-start', start, '-end', end, dir],
-            a.pid,
-          ),
-      )
-    } finally {
-      await a.stop()
     }
     line('influxdb', theirs)
     console.log(
@@ -391,10 +439,7 @@ async function benchDataset(points: number, dataset: Dataset): Promise<void> {
     console.log(
       `floor     a bare Node.js client uploading the same ${(statSync(tar).size / 1e6).toFixed(1)} MB of tar to a bare Node.js server (new processes, one file, fsync, no checks): ${floor.toFixed(2)} s; the restores: Tidemark ${ours.restore.seconds.toFixed(2)} s, influxd ${theirs.restore.seconds.toFixed(2)} s`,
     )
-    // What a user moving from InfluxDB runs: tidemark-ctl restoring influxd's own backup (deflated
-    // as influxd writes it, no sha256), against influxd restoring it.
-    const migrations: Run[] = []
-    for (let r = 0; r < ROUNDS; r++) migrations.push(await restoreOurs(join(tmp, 'theirs-0')))
+    const migrations = outcome.migrations
     const migration = median(migrations)
     console.log(
       `from influxdb  tidemark-ctl restore of influxd's backup ${migration.seconds.toFixed(2)} s (peak ${migration.peakRSSMiB.toFixed(0)} MiB, cpu ${cpu(migrations).toFixed(2)} s), influxd's restore of it ${theirs.restore.seconds.toFixed(2)} s: ${(theirs.restore.seconds / migration.seconds).toFixed(2)}x   runs: ${migrations.map((x) => x.seconds.toFixed(2)).join(' ')}`,
