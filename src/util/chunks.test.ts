@@ -67,4 +67,31 @@ describe('chunksOf', () => {
       }
     }, /closed before its end/)
   })
+
+  it('does not wait on a stream that closed, failed or ended before it was asked for chunks', async () => {
+    // A request body the client cut off while the handler was still busy elsewhere: its 'close'
+    // has already been emitted, and no event will come again.
+    const closed = new PassThrough()
+    closed.destroy()
+    await sleep(10)
+    await assert.rejects(async () => {
+      for await (const c of chunksOf(closed))
+        assert.fail(`no chunk expected, got ${c.length} bytes`)
+    }, /closed before its end/)
+    const failed = new PassThrough()
+    failed.on('error', () => undefined)
+    failed.destroy(new Error('connection reset'))
+    await sleep(10)
+    await assert.rejects(async () => {
+      for await (const c of chunksOf(failed))
+        assert.fail(`no chunk expected, got ${c.length} bytes`)
+    }, /connection reset/)
+    const ended = new PassThrough()
+    ended.end(Buffer.from('x'))
+    ended.resume()
+    await sleep(10)
+    const got: Buffer[] = []
+    for await (const c of chunksOf(ended)) got.push(c)
+    assert.deepEqual(got, [])
+  })
 })

@@ -10,7 +10,9 @@ import type { Readable } from 'node:stream'
 const HIGH = 16
 
 /**
- * Yields the chunks of `stream` (not in object mode) unchanged until it ends; throws its error.
+ * Yields the chunks of `stream` (not in object mode) unchanged until it ends; throws its error,
+ * or an error when it closes before its end (also when that happened before the first chunk was
+ * asked for).
  * Breaking out of the loop leaves the stream paused (destroy it if it is not needed any more).
  */
 export async function* chunksOf(stream: Readable): AsyncGenerator<Buffer> {
@@ -40,6 +42,11 @@ export async function* chunksOf(stream: Readable): AsyncGenerator<Buffer> {
   const onClose = (): void => {
     if (!ended) onError(new Error('the stream closed before its end'))
   }
+  // A stream that ended, failed or closed before this was called emits nothing more: its state
+  // says so (a request body its client cut off while the handler awaited something else).
+  if (stream.readableEnded) ended = true
+  else if (stream.destroyed)
+    failed = { error: stream.errored ?? new Error('the stream closed before its end') }
   stream.on('data', onData)
   stream.once('end', onEnd)
   stream.once('error', onError)
