@@ -166,9 +166,6 @@ export async function runRestore(
   // read a second time first: that pass found nothing the uploads do not, and doubled the time.
   // The .meta is checked by the node when it plans, before any archive moves (its sha256 against
   // the manifest's, its protobuf, its names): this process does not decode it.
-  const expected = new Map<string, string>()
-  for (const s of set.shards)
-    if (s.entry.sha256 !== undefined) expected.set(s.entry.fileName, s.entry.sha256)
   const dir = f.full ? dirname(path) : path
   out.write(
     f.full
@@ -260,7 +257,7 @@ export async function runRestore(
     const bar = progress
     await mapInOrder(archives, ARCHIVES_AT_ONCE, async (s) => {
       const name = s.entry.fileName
-      await uploadArchive(conn, node, token, join(dir, name), name, expected.get(name), (n) =>
+      await uploadArchive(conn, node, token, join(dir, name), name, s.entry.sha256, (n) =>
         bar.advance(n),
       )
       bar.shardDone(0)

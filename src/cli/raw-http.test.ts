@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { createServer as createHTTPServer } from 'node:http'
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net'
 import fc from 'fast-check'
+import { freePort } from '../../test/helpers/influxd.js'
 import {
   ConnectionError,
   download,
@@ -298,10 +299,7 @@ describe('http download: over a connection', () => {
       assert.deepEqual(events, ['sent', 'head', 'body'])
       // A node that is not there: the request is never sent.
       let sent = 0
-      const closed = createServer()
-      await new Promise<void>((done) => closed.listen(0, '127.0.0.1', done))
-      const port = (closed.address() as AddressInfo).port
-      await new Promise<void>((done) => closed.close(() => done()))
+      const port = await freePort()
       await assert.rejects(
         download(
           {

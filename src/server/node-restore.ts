@@ -502,13 +502,19 @@ async function overwriteMeta(
  */
 const sessions = new Map<string, { inFlight: number; lastMs: number; abandoned?: boolean }>()
 
+/** The session of the restore staged in `dir`, made on first use. */
+function sessionOf(dir: string): { inFlight: number; lastMs: number; abandoned?: boolean } {
+  let s = sessions.get(dir)
+  if (s === undefined) sessions.set(dir, (s = { inFlight: 0, lastMs: 0 }))
+  return s
+}
+
 /**
  * Runs `work`, one request of the restore staged in `dir`: a staging directory is swept as
  * abandoned only while no request of its restore runs (sweepAbandonedRestores).
  */
 export async function inRestoreSession<T>(dir: string, work: () => Promise<T>): Promise<T> {
-  const s = sessions.get(dir) ?? { inFlight: 0, lastMs: 0 }
-  sessions.set(dir, s)
+  const s = sessionOf(dir)
   s.inFlight++
   try {
     return await work()
@@ -568,8 +574,7 @@ export async function sweepAbandonedRestores(
 export async function abandonRestore(dataDir: string, token: string): Promise<void> {
   const dir = stagingDir(dataDir, token)
   forget(dir)
-  const s = sessions.get(dir) ?? { inFlight: 0, lastMs: Date.now() }
-  sessions.set(dir, s)
+  const s = sessionOf(dir)
   s.abandoned = true
   try {
     await rm(dir, { recursive: true, force: true })
