@@ -191,9 +191,11 @@ export class ParallelGzip extends Transform {
       .then(async (level) => {
         if (level === 0) return [storedMember(block, this.#stored.take())]
         // One output buffer big enough for the whole member: zlib's default 16 KiB chunks cost a
-        // main-thread callback each (30% of the wall time on 2 cores).
+        // main-thread callback each (30% of the wall time on 2 cores). memLevel 9 (a hash table
+        // of 64 Ki chains instead of 32 Ki, 128 KiB more per member in flight) deflates TSM
+        // blocks ~8% faster at level 1 for the same size.
         return indexedMember(
-          await gzipAsync(block, { level, chunkSize: this.#blockSize + 64 * 1024 }),
+          await gzipAsync(block, { level, memLevel: 9, chunkSize: this.#blockSize + 64 * 1024 }),
         )
       })
       .then((member) => {
