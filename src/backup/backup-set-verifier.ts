@@ -2,7 +2,8 @@
 // names only files of the directory; the `.meta` file exists, matches its sha256 (Tidemark sets)
 // and its recorded size, decodes, and describes every shard the newest manifest lists (database
 // and retention policy agreeing); and every shard archive a restore would use is extracted into a
-// scratch directory and checked end to end (extractShardArchive: sha256, uncompressed size, gzip,
+// scratch directory, each TSM file hollowed out once checked (so the scratch directory holds about
+// the files in flight, not a whole shard), and checked end to end (extractShardArchive: sha256, uncompressed size, gzip,
 // tar structure, entry paths, every TSM block, tombstones). The first problem throws a typed error
 // naming the file (and entry and offset); tolerable findings come back as warnings.
 
@@ -255,6 +256,7 @@ export async function verifyBackupSet(
         ...(s.entry.sha256 !== undefined ? { expectedSha256: s.entry.sha256 } : {}),
         applyTombstones: false,
         durable: false,
+        keepBlocks: false,
       })
       warnings.push(...x.warnings)
       shards.push({

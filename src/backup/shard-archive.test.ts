@@ -8,7 +8,7 @@ import { gunzipSync } from 'node:zlib'
 import { Shard } from '../engine/index.js'
 import { parsePoints } from '../lineprotocol/index.js'
 import type { Values } from '../lineprotocol/index.js'
-import { tombstonePathFor } from '../tsm/index.js'
+import { tombstonePathFor, TSMReader } from '../tsm/index.js'
 import { BackupOptionsError, extractShardArchive, readTar, writeShardArchive } from './index.js'
 import type { TarEntryHeader } from './index.js'
 import { rawTarGz, tempDir } from './backup-test-support.js'
@@ -257,6 +257,120 @@ describe('shard archive extraction', () => {
     assert.deepEqual(await dump(copy), await dump(shard))
     await copy.close()
     await shard.close()
+  })
+
+  it('hollows each TSM file once checked when blocks are not kept (verify): same size, same index, no blocks on disk', async () => {
+    const shard = newShard(join(dir, 'src'))
+    await shard.open()
+    await write(shard, 0, 20_000)
+    await shard.snapshot()
+    await write(shard, 20_000, 20_000, 7)
+    await shard.snapshot()
+    const out = join(dir, 'h.tar.gz')
+    await writeShardArchive(shard, out)
+    const target = join(dir, 'h')
+    await mkdir(target)
+    const x = await extractShardArchive(out, target, {
+      location: { database: 'db', retentionPolicy: 'autogen', shardID: 10n },
+      applyTombstones: false,
+      durable: false,
+      keepBlocks: false,
+    })
+    const sources = shard.tsmPaths()
+    assert.equal(sources.length, 2)
+    assert.deepEqual(await readdir(target), x.tsmFiles)
+    for (const source of sources) {
+      const name = source.slice(source.lastIndexOf('/') + 1)
+      const [before, after] = [await stat(source), await stat(join(target, name))]
+      assert.equal(after.size, before.size, name)
+      assert.ok(after.blocks * 4 < before.blocks, `${name}: ${after.blocks} of ${before.blocks}`)
+      const bytes = await readFile(join(target, name))
+      const indexAt = Number(bytes.readBigUInt64BE(bytes.length - 8))
+      assert.deepEqual(bytes.subarray(0, 5), (await readFile(source)).subarray(0, 5))
+      assert.ok(
+        bytes.subarray(5, indexAt).every((b) => b === 0),
+        `${name}: blocks left`,
+      )
+      const [a, b] = [await TSMReader.open(source), await TSMReader.open(join(target, name))]
+      const keys = (r: TSMReader): string[] => {
+        const k: string[] = []
+        r.forEachKey((key, type) => k.push(`${key}:${type}`))
+        return k
+      }
+      assert.deepEqual(keys(b), keys(a))
+      assert.deepEqual(b.entries('cpu,host=a#!~#v'), a.entries('cpu,host=a#!~#v'))
+      await a.close()
+      await b.close()
+    }
+    await shard.close()
+  })
+
+  it('reads the field types a hollowed file leaves past its tombstones: a field deleted in one file may come back with another type', async () => {
+    const files: { name: string; data: Buffer; tombstone?: Buffer }[] = []
+    for (const [k, v] of [
+      [1, '1.5'],
+      [2, '2i'],
+    ] as const) {
+      const shard = newShard(join(dir, `src${k}`), k)
+      await shard.open()
+      const lines = Array.from(
+        { length: 3000 },
+        (_, i) => `m,host=a v=${v} ${T0 + BigInt(i) * MIN}`,
+      )
+      const r = parsePoints(enc.encode(lines.join('\n')), { precision: 'n' })
+      await shard.writePoints(r.points)
+      await shard.snapshot()
+      if (k === 1) await shard.deleteSeriesRange(['m,host=a'], -(2n ** 63n), 2n ** 63n - 1n)
+      const [tsm] = shard.tsmPaths()
+      assert.ok(tsm !== undefined)
+      files.push({
+        name: `00000000${k}-000000001.tsm`,
+        data: await readFile(tsm),
+        ...(k === 1 ? { tombstone: await readFile(tombstonePathFor(tsm)) } : {}),
+      })
+      await shard.close()
+    }
+    const archive = join(dir, 'types.tar.gz')
+    await writeFile(
+      archive,
+      rawTarGz(
+        files.flatMap((f) => [
+          { name: `db/autogen/10/${f.name}`, data: f.data },
+          ...(f.tombstone !== undefined
+            ? [{ name: `db/autogen/10/${f.name.replace('.tsm', '.tombstone')}`, data: f.tombstone }]
+            : []),
+        ]),
+      ),
+    )
+    const location = { database: 'db', retentionPolicy: 'autogen', shardID: 10n }
+    const target = join(dir, 't')
+    await mkdir(target)
+    const x = await extractShardArchive(archive, target, {
+      location,
+      applyTombstones: false,
+      durable: false,
+      keepBlocks: false,
+    })
+    assert.equal(x.tombstoneCount, 1)
+    assert.deepEqual(x.tsmFiles, ['000000001-000000001.tsm', '000000002-000000001.tsm'])
+    const size = (await stat(join(target, '000000001-000000001.tsm'))).size
+    assert.equal(size, files[0]?.data.length)
+    // Without the tombstone the two files disagree on v's type, hollowed or not.
+    const bare = join(dir, 'bare.tar.gz')
+    await writeFile(
+      bare,
+      rawTarGz(files.map((f) => ({ name: `db/autogen/10/${f.name}`, data: f.data }))),
+    )
+    await mkdir(join(dir, 'b'))
+    await assert.rejects(
+      extractShardArchive(bare, join(dir, 'b'), {
+        location,
+        applyTombstones: false,
+        durable: false,
+        keepBlocks: false,
+      }),
+      /field "v" of measurement "m" has blocks of type 1 here and of type 0/,
+    )
   })
 
   it("applies the .tombstone entries of influxd's archives and ignores fields.idx, with warnings", async () => {

@@ -5,9 +5,10 @@
 // dropped), so the restored shard holds exactly the data the source showed. The caller owns the
 // directory: on error it holds whatever was extracted so far and the caller removes it.
 
-import { rename, rm } from 'node:fs/promises'
+import { Buffer } from 'node:buffer'
+import { open, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { readTombstones, TSMReader } from '../tsm/index.js'
+import { readTombstones, TSM_HEADER_SIZE, TSMReader } from '../tsm/index.js'
 import { fsyncDir, TidemarkError, writeStreamToFile } from '../util/index.js'
 import { readShardArchive } from './archive-reader.js'
 import type { ArchiveFileEntry, ArchiveSource } from './archive-reader.js'
@@ -36,6 +37,12 @@ export interface ExtractOptions {
   readonly durable: boolean
   /** The archive's bytes, when they do not come from `archivePath` (an upload as it arrives). */
   readonly source?: ArchiveSource
+  /**
+   * false (verify): each TSM file, once checked, keeps only its header, index and footer, at
+   * their offsets, with a hole where its blocks were (hollowTSMFile), so the directory needs room
+   * for the files being extracted and checked at the time, not for the whole shard (default true).
+   */
+  readonly keepBlocks?: boolean
 }
 
 /** What an extraction left in the directory. */
@@ -59,6 +66,45 @@ function tsmOffset(err: unknown): number {
 function reasonOf(err: unknown): string {
   const reason = err instanceof TidemarkError ? err.fields['reason'] : undefined
   return typeof reason === 'string' ? reason : (err as Error).message
+}
+
+/** Bytes copied per read by hollowTSMFile. */
+const HOLLOW_COPY_BYTES = 1 << 20
+
+/**
+ * Frees the disk space of a checked TSM file's blocks: the file is rewritten under a temporary
+ * name with its size, its 5-byte header and its index and footer at their offsets, and nothing
+ * written in between — a hole on file systems with sparse files (ext4, XFS, Btrfs, tmpfs) — then
+ * renamed over the original. A TSMReader still opens it and reads its keys, types and index
+ * entries (what the tombstone-aware field types need), not its blocks. `path` must have passed
+ * checkTSMFile.
+ */
+async function hollowTSMFile(path: string): Promise<void> {
+  const tmp = `${path}.hollow`
+  const src = await open(path, 'r')
+  try {
+    const { size } = await src.stat()
+    const footer = Buffer.alloc(8)
+    await src.read(footer, 0, 8, size - 8)
+    const indexAt = Number(footer.readBigUInt64BE(0))
+    const dst = await open(tmp, 'wx', 0o644)
+    try {
+      const buf = Buffer.allocUnsafe(Math.min(HOLLOW_COPY_BYTES, size - indexAt))
+      const header = await src.read(buf, 0, TSM_HEADER_SIZE, 0)
+      await dst.write(buf, 0, header.bytesRead, 0)
+      for (let at = indexAt; at < size;) {
+        const { bytesRead } = await src.read(buf, 0, Math.min(buf.length, size - at), at)
+        if (bytesRead === 0) throw new Error(`${path} ended at ${at} while its size is ${size}`)
+        await dst.write(buf, 0, bytesRead, at)
+        at += bytesRead
+      }
+    } finally {
+      await dst.close()
+    }
+  } finally {
+    await src.close()
+  }
+  await rename(tmp, path)
 }
 
 /**
@@ -85,9 +131,13 @@ export async function extractShardArchive(
       options.location,
       async (entry, body) => {
         const path = join(dir, entry.name)
-        closing.push(
-          (await writeStreamToFile(path, body, { durable: options.durable, mode: 0o644 })).closed,
-        )
+        // Not keeping blocks, a file is written only once the file two before it is checked (and
+        // hollowed): at most two files' blocks are on disk at a time.
+        if (options.keepBlocks === false && entry.kind === 'tsm') await checks.at(-2)
+        const closed = (
+          await writeStreamToFile(path, body, { durable: options.durable, mode: 0o644 })
+        ).closed
+        closing.push(closed)
         entries.push(entry)
         if (entry.kind === 'tsm') {
           // Each file's keys are compared with the file's before (archive order), and checked
@@ -96,7 +146,13 @@ export async function extractShardArchive(
           let onKeys: (keys: CheckedKeys | undefined) => void = () => undefined
           previousKeys = new Promise((done) => (onKeys = done))
           const check = checkTSMFile(path, { previous, onKeys }).then(
-            (r) => r.fieldTypes,
+            async (r) => {
+              if (options.keepBlocks === false) {
+                await closed
+                await hollowTSMFile(path)
+              }
+              return r.fieldTypes
+            },
             (err: unknown) => ({ err }),
           )
           checks.push(check)

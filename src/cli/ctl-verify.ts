@@ -13,6 +13,10 @@ export const VERIFY_USAGE = `Usage: tidemark-ctl verify <path-to-backup-dir | pa
 Checks a backup set without restoring it: the manifests, the metadata, and every archive a
 restore would use (sizes, sha256, gzip, tar entry paths, TSM block checksums). Prints one line
 per file; the first problem as FAILED <code>: <message>, with exit status 1.
+
+Each archive is unpacked into the temporary directory ($TMPDIR, else /tmp) and removed once
+checked, and each TSM file keeps only its index once its blocks are checked: the directory needs
+room for the TSM files still being checked, not for a whole shard.
 `
 
 /** Runs `verify` with its own arguments; resolves to the exit code. */
