@@ -58,6 +58,8 @@ export interface RestoredShard {
 
 /** Archives extracted and checked at the same time. */
 const EXTRACT_AT_ONCE = 4
+/** Shards whose directories are checked for at once (stat calls on the thread pool). */
+const CHECK_AT_ONCE = 16
 /** Restored shards opened at once. */
 const OPEN_AT_ONCE = 4
 
@@ -165,7 +167,10 @@ export async function installShards(
   const finals: string[] = []
   const opened: number[] = []
   let journal: string | undefined
+  const ensured = new Set<string>()
   const ensureDir = async (path: string): Promise<void> => {
+    if (ensured.has(path)) return
+    ensured.add(path)
     if (await exists(path)) return
     await mkdir(path, { recursive: true })
     created.push(path)
@@ -181,16 +186,19 @@ export async function installShards(
   try {
     for (const s of all) {
       const id = shardNumber(s.id)
-      const dirs = [
-        join(dataDir, s.database, s.retentionPolicy, String(id)),
-        join(walDir, s.database, s.retentionPolicy, String(id)),
-      ]
       if (store.shard(id) !== undefined)
         throw new RestoreFailedError(`shard ${id} already exists in the store`, { shardID: id })
-      for (const d of dirs)
+    }
+    // A stat each, several at once: a set of hundreds of shards waited ~0.1 s on them in turn.
+    await mapInOrder(all, CHECK_AT_ONCE, async (s) => {
+      const id = shardNumber(s.id)
+      for (const d of [
+        join(dataDir, s.database, s.retentionPolicy, String(id)),
+        join(walDir, s.database, s.retentionPolicy, String(id)),
+      ])
         if (await exists(d))
           throw new RestoreFailedError(`${d} already exists`, { path: d, shardID: id })
-    }
+    })
     for (const s of all) {
       for (const root of [dataDir, walDir]) {
         await ensureDir(join(root, s.database))

@@ -47,6 +47,7 @@ import {
   type ArchiveLocation,
   type BackupMeta,
   type BackupSet,
+  type BackupSetShard,
   type PreparedArchive,
   type RestoreOptions,
   type RestoreResult,
@@ -111,6 +112,54 @@ const prepared = new Map<string, PreparedArchive>()
 function forget(dir: string): void {
   for (const path of prepared.keys()) if (path.startsWith(`${dir}/`)) prepared.delete(path)
   metas.delete(dir)
+  archiveIndexes.delete(dir)
+}
+
+/** The staged set's archive entries by file name, read once per staging directory. */
+interface ArchiveIndex {
+  readonly set: BackupSet
+  readonly byName: ReadonlyMap<string, BackupSetShard>
+}
+
+/**
+ * Staged sets' archive indexes, by staging directory: an archive upload looks its name up here
+ * instead of reading the staged manifests again (and stat'ing every archive they list), which
+ * made a restore of n shards read n manifests of n entries (300 shards: ~1.2 s of the node's CPU).
+ * A manifest or .meta uploaded later drops the directory's index.
+ */
+const archiveIndexes = new Map<string, Promise<ArchiveIndex>>()
+
+/**
+ * Every archive the staged manifests list, by file name (the newest manifest's entry when two
+ * list the same name), whether it has arrived or not: the upload of an archive whose shard has a
+ * newer archive missing from the set (the one a restore then uses) is found too.
+ */
+function archiveIndex(dir: string): Promise<ArchiveIndex> {
+  let index = archiveIndexes.get(dir)
+  if (index === undefined) {
+    index = readBackupSet(dir, () => true).then((set) => {
+      const byName = new Map<string, BackupSetShard>()
+      for (const m of set.manifests) {
+        for (const entry of m.manifest.files) {
+          if (byName.has(entry.fileName)) continue
+          byName.set(entry.fileName, {
+            shardID: entry.shardID,
+            entry,
+            path: join(dir, entry.fileName),
+            manifestFileName: m.fileName,
+          })
+        }
+      }
+      return { set, byName }
+    })
+    const made = index
+    archiveIndexes.set(dir, made)
+    // Not kept when it fails (nothing staged yet, a damaged manifest): the next upload reads again.
+    made.catch(() => {
+      if (archiveIndexes.get(dir) === made) archiveIndexes.delete(dir)
+    })
+  }
+  return index
 }
 
 /** The staged set's .meta, decoded once per staging directory (per file, size and mtime). */
@@ -136,8 +185,8 @@ async function expectedArchive(
   name: string,
 ): Promise<{ location: ArchiveLocation; size: number; sha256?: string } | undefined> {
   try {
-    const set = await readBackupSet(dir, (p) => prepared.has(p))
-    const shard = [...set.shards, ...set.missing].find((s) => s.entry.fileName === name)
+    const { set, byName } = await archiveIndex(dir)
+    const shard = byName.get(name)
     if (shard === undefined) return undefined
     const location = archiveLocation(set, await stagedMeta(dir, set), shard)
     if (location === undefined) return undefined
@@ -172,7 +221,13 @@ export async function receiveFile(
   if (body.headers['content-type'] === TAR_CONTENT_TYPE) return receiveTar(dir, name, body)
   const want = name.endsWith('.tar.gz') ? await expectedArchive(dir, name) : undefined
   if (want === undefined) {
-    await pipeline(body, createWriteStream(path, { mode: 0o600 }))
+    // A manifest or .meta changes what the staged set says: its index is read again, once
+    // the file is whole (an index made while it was being written is dropped too).
+    try {
+      await pipeline(body, createWriteStream(path, { mode: 0o600 }))
+    } finally {
+      if (!name.endsWith('.tar.gz')) archiveIndexes.delete(dir)
+    }
     return
   }
   const xdir = join(dir, `.x-${name}`)

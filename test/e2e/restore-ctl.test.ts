@@ -41,6 +41,7 @@ async function withOnePointSet(
     dir: string
     manifest: ManifestJSON
     save: () => void
+    source: TidemarkdHandle
     target: TidemarkdHandle
   }) => Promise<void>,
 ): Promise<void> {
@@ -54,7 +55,7 @@ async function withOnePointSet(
     const manifestName = readdirSync(dir).find((n) => n.endsWith('.manifest')) ?? ''
     const manifest = JSON.parse(readFileSync(join(dir, manifestName), 'utf8')) as ManifestJSON
     const save = (): void => writeFileSync(join(dir, manifestName), JSON.stringify(manifest))
-    await body({ dir, manifest, save, target })
+    await body({ dir, manifest, save, source, target })
   } finally {
     await source.stop()
     await target.stop()
@@ -438,6 +439,23 @@ describe('tidemark-ctl restore', () => {
       const r = await ctl(['-bind', target.metaAddress, 'restore', dir])
       assert.equal(r.code, 0, r.stderr)
       assert.match(r.stdout, /^Using meta backup: my meta ü\.meta$/m)
+      assert.equal(await count(target, 'db', 'm'), 1)
+    })
+  })
+
+  it("restores a shard from an older backup's archive when the newer one is missing, with a warning", async () => {
+    await withOnePointSet(async ({ dir, source, target }) => {
+      const older = new Set(readdirSync(dir))
+      // Backups are named by the second they start: the next one must not share the first's names.
+      await new Promise((done) => setTimeout(done, 1100))
+      assert.equal((await source.write('db', 'm v=2 1577836800000000001')).status, 204)
+      assert.equal((await ctl(['-bind', source.metaAddress, 'backup', dir])).code, 0)
+      const newer = readdirSync(dir).filter((n) => n.endsWith('.tar.gz') && !older.has(n))
+      assert.equal(newer.length, 1, readdirSync(dir).join(', '))
+      rmSync(join(dir, newer[0] ?? ''))
+      const r = await ctl(['-bind', target.metaAddress, 'restore', dir])
+      assert.equal(r.code, 0, r.stderr)
+      assert.match(r.stderr, /missing-file/)
       assert.equal(await count(target, 'db', 'm'), 1)
     })
   })
