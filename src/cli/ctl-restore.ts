@@ -23,7 +23,7 @@ import type { CtlConnection } from './ctl-http.js'
 import { formatGoDuration } from './ctl-format.js'
 import { Progress } from './ctl-progress.js'
 import { formatUsage, parseFlags } from './flags.js'
-import { mapInOrder } from '../util/index.js'
+import { forEachWhileRoom } from '../util/index.js'
 
 const RESTORE_FLAGS = {
   db: {
@@ -95,6 +95,13 @@ interface WarningText {
 
 /** Shard archives uploaded at once. */
 const ARCHIVES_AT_ONCE = 2
+/**
+ * Archives uploaded at once while they are all small (below SMALL_ARCHIVE_BYTES): each costs the
+ * node a dozen file-system calls in turn whatever its size, so small ones are bound by those
+ * waits, not by the cores (300 one-hour shards of ~33 KB: 1.9 s at six at once against 2.2 at two).
+ */
+const SMALL_ARCHIVES_AT_ONCE = 6
+const SMALL_ARCHIVE_BYTES = 1 << 20
 
 function elapsed(t0: number): string {
   return formatGoDuration(BigInt(Math.round((performance.now() - t0) * 1e6)))
@@ -255,7 +262,11 @@ export async function runRestore(
       sizes.reduce((n, b) => n + b, 0),
     )
     const bar = progress
-    await mapInOrder(archives, ARCHIVES_AT_ONCE, async (s) => {
+    const isSmall = (i: number): boolean => (sizes[i] ?? Infinity) < SMALL_ARCHIVE_BYTES
+    const room = (next: number, running: ReadonlySet<number>): boolean =>
+      running.size < ARCHIVES_AT_ONCE ||
+      (running.size < SMALL_ARCHIVES_AT_ONCE && isSmall(next) && [...running].every(isSmall))
+    await forEachWhileRoom(archives, room, async (s) => {
       const name = s.entry.fileName
       await uploadArchive(conn, node, token, join(dir, name), name, s.entry.sha256, (n) =>
         bar.advance(n),

@@ -31,3 +31,41 @@ export async function mapInOrder<T, R>(
   for (const s of settled) if (s.status === 'rejected') throw s.reason
   return out
 }
+
+/**
+ * `fn` over `items`, started in order, as many at a time as `room` allows: it is asked before
+ * each start with the index of the next item and the indexes running (one always starts when
+ * none runs). The first rejection rejects the whole, as in mapInOrder.
+ */
+export async function forEachWhileRoom<T>(
+  items: readonly T[],
+  room: (next: number, running: ReadonlySet<number>) => boolean,
+  fn: (item: T, index: number) => Promise<void>,
+): Promise<void> {
+  const running = new Set<number>()
+  const settling = new Set<Promise<void>>()
+  let failed: { err: unknown } | undefined
+  let next = 0
+  for (;;) {
+    while (
+      failed === undefined &&
+      next < items.length &&
+      (running.size === 0 || room(next, running))
+    ) {
+      const i = next++
+      running.add(i)
+      const p: Promise<void> = fn(items[i] as T, i)
+        .catch((err: unknown) => {
+          failed ??= { err }
+        })
+        .finally(() => {
+          running.delete(i)
+          settling.delete(p)
+        })
+      settling.add(p)
+    }
+    if (settling.size === 0) break
+    await Promise.race(settling)
+  }
+  if (failed !== undefined) throw failed.err
+}
