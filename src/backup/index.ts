@@ -41,7 +41,7 @@ export { checkTSMFile } from './tsm-check.js'
 export type { TSMCheckResult } from './tsm-check.js'
 export { rewriteTSMFile, rangeOverlap } from './tsm-rewrite.js'
 export type { KeepRange } from './tsm-rewrite.js'
-export { takeShardSnapshot } from './shard-snapshot.js'
+export { shardFileState, takeShardSnapshot } from './shard-snapshot.js'
 export type { BackupShard, ShardSnapshot, SnapshotFile } from './shard-snapshot.js'
 export {
   writeShardArchive,

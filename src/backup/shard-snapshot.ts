@@ -129,6 +129,63 @@ export async function takeShardSnapshot(shard: BackupShard): Promise<ShardSnapsh
   }
 }
 
+/** Fingerprint and newest mtime of a shard's file set, as takeShardSnapshot describes it. */
+export interface ShardFileState {
+  readonly fingerprint: string
+  readonly lastModifiedNs: bigint
+}
+
+/**
+ * What takeShardSnapshot would say of `shard`'s file set now (its cache flushed first), without
+ * linking anything: an incremental backup asks it of every shard to tell which changed. Hard
+ * links share their file's size and mtimes, so the fingerprint is the one a snapshot of the same
+ * files records. Linking and removing every file to learn it cost ~1 ms a shard (1000 unchanged
+ * shards: a 1.5 s backup that copied nothing).
+ */
+export async function shardFileState(shard: BackupShard): Promise<ShardFileState> {
+  await shard.snapshot()
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    const before = shard.tsmPaths()
+    const files = await statAll(before)
+    if (files !== undefined && sameList(before, shard.tsmPaths())) return describe(files)
+  }
+  throw new BackupShardError(
+    shard.id,
+    'its file set kept changing while the backup tried to read it',
+  )
+}
+
+/** The files at `paths` as linkAll would list their links; undefined if one is gone. */
+async function statAll(paths: readonly string[]): Promise<SnapshotFile[] | undefined> {
+  const out: SnapshotFile[] = []
+  for (const path of paths) {
+    let st
+    try {
+      st = await stat(path, { bigint: true })
+    } catch (err) {
+      if (missing(err)) return undefined
+      throw err
+    }
+    let tombstone: SnapshotFile['tombstone']
+    try {
+      const tomb = tombstonePathFor(path)
+      const ts = await stat(tomb, { bigint: true })
+      if (ts.size > 0n) tombstone = { path: tomb, size: Number(ts.size), mtimeNs: ts.mtimeNs }
+    } catch (err) {
+      if (!missing(err)) throw err
+    }
+    out.push({
+      name: basename(path),
+      path,
+      size: Number(st.size),
+      mtime: new Date(Number(st.mtimeMs)),
+      mtimeNs: st.mtimeNs,
+      ...(tombstone ? { tombstone } : {}),
+    })
+  }
+  return out
+}
+
 function describe(files: readonly SnapshotFile[]): { fingerprint: string; lastModifiedNs: bigint } {
   const h = createHash('sha256')
   let last = 0n

@@ -24,6 +24,7 @@ import {
   keepRange,
   pumpArchive,
   streamSnapshotArchive,
+  shardFileState,
   takeShardSnapshot,
 } from '../backup/index.js'
 import {
@@ -400,13 +401,9 @@ export class NodeAPIServer {
       throw err
     }
     if (url.searchParams.get('fingerprint-only') === '1') {
-      const snap = await takeShardSnapshot(shard)
-      try {
-        const fingerprint = archiveFingerprint(snap.fingerprint, keepRange(range))
-        return this.#send(res, 200, { fingerprint, lastModified: String(snap.lastModifiedNs) })
-      } finally {
-        await snap.release()
-      }
+      const state = await shardFileState(shard)
+      const fingerprint = archiveFingerprint(state.fingerprint, keepRange(range))
+      return this.#send(res, 200, { fingerprint, lastModified: String(state.lastModifiedNs) })
     }
     const snap = await takeShardSnapshot(shard)
     try {
