@@ -81,6 +81,21 @@ export function fileError(path: string, referencedBy: string, err: unknown): unk
   return err
 }
 
+/**
+ * A file of a shard archive could not be written where it is extracted (a full disk, a file size
+ * limit, permissions): names the archive, its entry, the file and the system's error.
+ */
+export class BackupWriteError extends BackupError {
+  constructor(archivePath: string, entry: string, path: string, cause: NodeJS.ErrnoException) {
+    super(
+      'ERR_BACKUP_WRITE',
+      `${archivePath}, entry ${JSON.stringify(entry)}: cannot write ${path}: ${cause.message}`,
+      { path: archivePath, entry, file: path, errno: cause.code },
+      { cause },
+    )
+  }
+}
+
 /** A size recorded in the manifest differs from the file's actual size. */
 export class BackupSizeMismatchError extends BackupError {
   constructor(path: string, what: string, expected: number | bigint, found: number | bigint) {

@@ -113,6 +113,7 @@ export {
   BackupShardError,
   BackupSizeMismatchError,
   BackupTarError,
+  BackupWriteError,
   BackupTombstoneCorruptError,
   BackupTSMCorruptError,
   BackupUnsafeEntryError,

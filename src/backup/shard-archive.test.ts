@@ -259,6 +259,40 @@ describe('shard archive extraction', () => {
     await shard.close()
   })
 
+  it('names the archive, entry and file when a file cannot be written where it is extracted (ERR_BACKUP_WRITE)', async () => {
+    const shard = newShard(join(dir, 'src'))
+    await shard.open()
+    await write(shard, 0, 100)
+    await shard.snapshot()
+    const out = join(dir, 'w.tar.gz')
+    await writeShardArchive(shard, out)
+    const [tsm] = shard.tsmPaths()
+    await shard.close()
+    assert.ok(tsm !== undefined)
+    const name = tsm.slice(tsm.lastIndexOf('/') + 1)
+    const target = join(dir, 'w')
+    // A directory where the file must go: the open fails (EEXIST), as a full disk fails a write.
+    await mkdir(join(target, name), { recursive: true })
+    await assert.rejects(
+      extractShardArchive(out, target, {
+        location: { database: 'db', retentionPolicy: 'autogen', shardID: 10n },
+        applyTombstones: true,
+        durable: false,
+      }),
+      (err: Error & { code?: string; fields?: Record<string, unknown> }) => {
+        assert.equal(err.code, 'ERR_BACKUP_WRITE')
+        assert.equal(
+          err.message,
+          `${out}, entry "db/autogen/10/${name}": cannot write ${join(target, name)}: ${String(
+            (err.cause as Error).message,
+          )}`,
+        )
+        assert.match((err.cause as Error).message, /^EEXIST/)
+        return true
+      },
+    )
+  })
+
   it('hollows each TSM file once checked when blocks are not kept (verify): same size, same index, no blocks on disk', async () => {
     const shard = newShard(join(dir, 'src'))
     await shard.open()

@@ -18,6 +18,7 @@ import {
   BackupSizeMismatchError,
   BackupTombstoneCorruptError,
   BackupTSMCorruptError,
+  BackupWriteError,
 } from './errors.js'
 import { checkTSMFile, type CheckedKeys } from './tsm-check.js'
 import { rewriteTSMFile } from './tsm-rewrite.js'
@@ -56,6 +57,17 @@ export interface ExtractedShard {
   readonly compressedSize: number
   readonly sha256: string
   readonly warnings: readonly BackupWarning[]
+}
+
+/** System calls whose failure is the destination's (the disk), not the archive's. */
+const WRITE_CALLS = new Set(['open', 'write', 'writev', 'fsync', 'fdatasync', 'close', 'mkdir'])
+
+/** `err` as a BackupWriteError when writing `path` failed, else as it is (a source's error). */
+function writeError(archivePath: string, entry: string, path: string, err: unknown): unknown {
+  const e = err as NodeJS.ErrnoException
+  return typeof e?.code === 'string' && WRITE_CALLS.has(e.syscall ?? '')
+    ? new BackupWriteError(archivePath, entry, path, e)
+    : err
 }
 
 function tsmOffset(err: unknown): number {
@@ -134,9 +146,14 @@ export async function extractShardArchive(
         // Not keeping blocks, a file is written only once the file two before it is checked (and
         // hollowed): at most two files' blocks are on disk at a time.
         if (options.keepBlocks === false && entry.kind === 'tsm') await checks.at(-2)
+        const writeFailed = (err: unknown): never => {
+          throw writeError(archivePath, entry.entry, path, err)
+        }
         const closed = (
-          await writeStreamToFile(path, body, { durable: options.durable, mode: 0o644 })
-        ).closed
+          await writeStreamToFile(path, body, { durable: options.durable, mode: 0o644 }).catch(
+            writeFailed,
+          )
+        ).closed.catch(writeFailed)
         closing.push(closed)
         entries.push(entry)
         if (entry.kind === 'tsm') {

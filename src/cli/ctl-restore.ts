@@ -391,7 +391,8 @@ async function uploadArchive(
   }
   if (r.status !== 204) {
     await tar.result.catch(() => undefined)
-    throw new Error(nodeError(r.text))
+    // 5xx: the node failed (its disk, say), not the archive: say which node.
+    throw new Error(r.status >= 500 ? `node ${node}: ${nodeError(r.text)}` : nodeError(r.text))
   }
   const read = await tar.result
   if (read === undefined) throw new Error(`${file}: the upload ended before the archive did`)

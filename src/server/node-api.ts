@@ -24,6 +24,7 @@ import {
   keepRange,
   pumpArchive,
   streamSnapshotArchive,
+  BackupWriteError,
   shardFileState,
   takeShardSnapshot,
 } from '../backup/index.js'
@@ -284,7 +285,12 @@ export class NodeAPIServer {
       }
       return this.#send(res, 405, { error: 'method not allowed' }, { Allow: 'PUT, POST, DELETE' })
     } catch (err) {
-      const status = err instanceof RestoreRequestError || err instanceof BackupError ? 400 : 500
+      // A file this node could not write (its disk) is the node's failure, not the request's.
+      const status =
+        !(err instanceof BackupWriteError) &&
+        (err instanceof RestoreRequestError || err instanceof BackupError)
+          ? 400
+          : 500
       return this.#send(res, status, {
         error: (err as Error).message,
         code: (err as { code?: string }).code,

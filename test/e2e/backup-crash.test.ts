@@ -234,3 +234,55 @@ describe('a backup whose disk refuses the writes', () => {
     }
   })
 })
+
+describe('a restore whose target disk refuses the writes', () => {
+  it('fails with exit 1 naming the problem, changes nothing, and a rerun once there is room restores everything', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tidemark-restore-full-'))
+    const source = await startTidemarkd()
+    // Files on the target may not pass 256 KiB: the shard's TSM file (~1 MB) cannot be written.
+    let target = await startTidemarkd({ fileSizeLimitKiB: 256 })
+    try {
+      await source.query('CREATE DATABASE db')
+      const lines: string[] = []
+      for (let i = 0; i < 100_000; i++)
+        lines.push(
+          `m,s=s${i % 10} v=${Math.random()} ${1577836800000000000n + BigInt(i) * 1_000_000n}`,
+        )
+      assert.equal((await source.write('db', lines.join('\n'))).status, 204)
+      assert.equal((await ctl(['-bind', source.metaAddress, 'backup', dir])).code, 0)
+
+      const r = await ctl(['-bind', target.metaAddress, 'restore', dir])
+      assert.equal(r.code, 1, r.stdout + r.stderr)
+      // Which node, which archive and entry, which file and what the system said.
+      assert.match(
+        r.stderr,
+        /node 127\.0\.0\.1:\d+: \S+\.s\d+\.tar\.gz, entry "db\/autogen\/\d+\/\d+-\d+\.tsm": cannot write \S+\.tsm: EFBIG/,
+      )
+      const dbs = (await target.query('SHOW DATABASES')) as {
+        results: { series?: { values?: unknown[][] }[] }[]
+      }
+      assert.equal(
+        dbs.results[0]?.series?.[0]?.values,
+        undefined,
+        'the failed restore created nothing',
+      )
+      const dataDir = join(target.root, 'data')
+      assert.deepEqual(existsSync(dataDir) ? readdirSync(dataDir) : [], [])
+
+      const root = target.root
+      await target.stop({ keep: true })
+      target = await startTidemarkd({ root })
+      const rerun = await ctl(['-bind', target.metaAddress, 'restore', dir])
+      assert.equal(rerun.code, 0, rerun.stderr)
+      const n = (await target.query('SELECT count(v) FROM m', { db: 'db' })) as {
+        results: { series?: { values: unknown[][] }[] }[]
+      }
+      assert.equal(n.results[0]?.series?.[0]?.values[0]?.[1], 100_000)
+    } finally {
+      await source.stop()
+      await target.stop()
+      rmSync(target.root, { recursive: true, force: true })
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})

@@ -47,6 +47,8 @@ export interface StartTidemarkdOptions {
   readonly root?: string
   readonly env?: Record<string, string>
   readonly role?: TidemarkdRole
+  /** A limit on the size of every file the process writes (its disk "fills" there). */
+  readonly fileSizeLimitKiB?: number
 }
 
 /** Servers still running: killed if this process exits first (one 'exit' listener for all). */
@@ -96,10 +98,24 @@ async function startOnce(
     TIDEMARK_LOGGING_LEVEL: 'warn',
     ...opts.env,
   }
-  const child: ChildProcess = spawn(process.execPath, [BIN, role], {
-    env,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  })
+  // A file size limit (ulimit -f, in 512-byte blocks) stands in for a full disk: writes past it
+  // fail with EFBIG, SIGXFSZ ignored so that the write reports it instead of ending the process.
+  const child: ChildProcess = spawn(
+    opts.fileSizeLimitKiB === undefined ? process.execPath : '/bin/sh',
+    opts.fileSizeLimitKiB === undefined
+      ? [BIN, role]
+      : [
+          '-c',
+          `trap "" XFSZ; ulimit -f ${opts.fileSizeLimitKiB * 2}; exec "$0" "$@"`,
+          process.execPath,
+          BIN,
+          role,
+        ],
+    {
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  )
   let stderr = ''
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()))
   const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)))
