@@ -166,7 +166,7 @@ export async function extractShardArchive(
             async (r) => {
               if (options.keepBlocks === false) {
                 await closed
-                await hollowTSMFile(path)
+                await hollowTSMFile(path).catch(writeFailed)
               }
               return r.fieldTypes
             },
