@@ -1,7 +1,8 @@
 // A backup killed half-way leaves no manifest for its timestamp (the manifest is the completion
 // marker), and the next backup into the same directory is complete and restores every point. A
 // restore killed half-way changes nothing; a node killed mid-stream and a disk that refuses the
-// writes fail the backup with exit 1 and leave no archive or manifest.
+// writes fail the backup with exit 1 and leave no archive or manifest; a restore or a verify whose
+// disk refuses the writes fails naming the file and changes nothing.
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
@@ -283,6 +284,54 @@ describe('a restore whose target disk refuses the writes', () => {
       await target.stop()
       rmSync(target.root, { recursive: true, force: true })
       rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
+describe('verify whose scratch disk refuses the writes', () => {
+  it('fails with exit 1 naming the archive, entry and scratch file, and leaves no scratch directory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tidemark-verify-full-'))
+    const scratch = mkdtempSync(join(tmpdir(), 'tidemark-verify-scratch-'))
+    const source = await startTidemarkd()
+    try {
+      await source.query('CREATE DATABASE db')
+      const lines: string[] = []
+      for (let i = 0; i < 100_000; i++)
+        lines.push(`m v=${Math.random()} ${1577836800000000000n + BigInt(i) * 1_000_000n}`)
+      assert.equal((await source.write('db', lines.join('\n'))).status, 204)
+      assert.equal((await ctl(['-bind', source.metaAddress, 'backup', dir])).code, 0)
+      // 256 KiB per file (512 blocks of 512 bytes): the ~1 MB TSM file cannot be unpacked.
+      const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
+        (done) => {
+          const p = spawn(
+            '/bin/sh',
+            [
+              '-c',
+              'trap "" XFSZ; ulimit -f 512; exec "$0" "$@"',
+              process.execPath,
+              CTL,
+              'verify',
+              dir,
+            ],
+            { env: { ...process.env, TMPDIR: scratch } },
+          )
+          let stdout = ''
+          let stderr = ''
+          p.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+          p.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+          p.on('close', (code) => done({ code, stdout, stderr }))
+        },
+      )
+      assert.equal(r.code, 1, r.stdout + r.stderr)
+      assert.match(
+        r.stdout + r.stderr,
+        /FAILED ERR_BACKUP_WRITE: \S+\.s\d+\.tar\.gz, entry "db\/autogen\/\d+\/\d+-\d+\.tsm": cannot write \S+tidemark-verify-\S+\.tsm: EFBIG/,
+      )
+      assert.deepEqual(readdirSync(scratch), [])
+    } finally {
+      await source.stop()
+      rmSync(dir, { recursive: true, force: true })
+      rmSync(scratch, { recursive: true, force: true })
     }
   })
 })
