@@ -37,6 +37,30 @@ function ctl(
   })
 }
 
+/**
+ * tidemark-ctl under a file size limit (`ulimit -f`, in 512-byte blocks), which stands in for a
+ * full disk: writes past it fail with EFBIG, SIGXFSZ ignored so that the write reports it instead
+ * of the signal ending the process.
+ */
+function ctlUnderFileLimit(
+  kib: number,
+  args: readonly string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const p = spawn(
+      '/bin/sh',
+      ['-c', `trap "" XFSZ; ulimit -f ${kib * 2}; exec "$0" "$@"`, process.execPath, CTL, ...args],
+      { env: { ...process.env, ...env } },
+    )
+    let stdout = ''
+    let stderr = ''
+    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    p.on('close', (code) => done({ code, stdout, stderr }))
+  })
+}
+
 describe('restore killed half-way', () => {
   it('changes nothing in the target, and a rerun restores everything', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tidemark-restore-crash-'))
@@ -199,30 +223,15 @@ describe('a backup whose disk refuses the writes', () => {
           `m,s=s${i % 20} v=${Math.random()} ${1577836800000000000n + BigInt(i) * 1_000_000n}`,
         )
       assert.equal((await source.write('db', lines.join('\n'))).status, 204)
-      // A 32 KiB file size limit (64 blocks of 512 bytes in sh) stands in for a full disk: writes
-      // past it fail (EFBIG), SIGXFSZ ignored so that the write reports it instead of the signal
-      // ending the process.
-      const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
-        (done) => {
-          const p = spawn('/bin/sh', [
-            '-c',
-            'trap "" XFSZ; ulimit -f 64; exec "$0" "$@"',
-            process.execPath,
-            CTL,
-            '-bind',
-            source.metaAddress,
-            'backup',
-            '-strategy',
-            'full',
-            dir,
-          ])
-          let stdout = ''
-          let stderr = ''
-          p.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-          p.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-          p.on('close', (code) => done({ code, stdout, stderr }))
-        },
-      )
+      // A 32 KiB file size limit stands in for a full disk.
+      const r = await ctlUnderFileLimit(32, [
+        '-bind',
+        source.metaAddress,
+        'backup',
+        '-strategy',
+        'full',
+        dir,
+      ])
       assert.equal(r.code, 1, r.stdout + r.stderr)
       assert.match(r.stderr, /cannot write \S+\.s\d+\.tar\.gz\.tmp after 32768 bytes: EFBIG/)
       assert.deepEqual(
@@ -300,28 +309,8 @@ describe('verify whose scratch disk refuses the writes', () => {
         lines.push(`m v=${Math.random()} ${1577836800000000000n + BigInt(i) * 1_000_000n}`)
       assert.equal((await source.write('db', lines.join('\n'))).status, 204)
       assert.equal((await ctl(['-bind', source.metaAddress, 'backup', dir])).code, 0)
-      // 256 KiB per file (512 blocks of 512 bytes): the ~1 MB TSM file cannot be unpacked.
-      const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
-        (done) => {
-          const p = spawn(
-            '/bin/sh',
-            [
-              '-c',
-              'trap "" XFSZ; ulimit -f 512; exec "$0" "$@"',
-              process.execPath,
-              CTL,
-              'verify',
-              dir,
-            ],
-            { env: { ...process.env, TMPDIR: scratch } },
-          )
-          let stdout = ''
-          let stderr = ''
-          p.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-          p.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-          p.on('close', (code) => done({ code, stdout, stderr }))
-        },
-      )
+      // 256 KiB per file: the ~1 MB TSM file cannot be unpacked.
+      const r = await ctlUnderFileLimit(256, ['verify', dir], { TMPDIR: scratch })
       assert.equal(r.code, 1, r.stdout + r.stderr)
       assert.match(
         r.stdout + r.stderr,
