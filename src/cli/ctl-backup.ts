@@ -302,7 +302,6 @@ export async function runBackup(
             continue
           }
           await rename(`${path}.tmp`, path)
-          await fsyncDir(dir)
           const floor = prev === undefined ? 0n : prev.lastModified + 1n
           files.push({
             database: s.database,
@@ -352,6 +351,10 @@ export async function runBackup(
     )
     progress.end()
     for (const r of settled) if (r.status === 'rejected') throw r.reason
+    // The archives' renames made durable at once, before the manifest that names them: one
+    // fsync of the directory instead of one per shard (no change measured here, where an fsync
+    // takes ~0.3 ms; on a disk where it takes 10 ms, 2 s for 200 shards).
+    if (files.length > 0) await fsyncDir(dir)
     files.sort((a, b) => (a.shardID < b.shardID ? -1 : a.shardID > b.shardID ? 1 : 0))
     const manifest: Manifest = {
       meta: { fileName: `${ts}.meta`, size: metaData.length },
