@@ -11,7 +11,13 @@ export {
 export type { Manifest, ManifestEntry, ManifestMeta, TidemarkManifestInfo } from './manifest.js'
 export { encodeGoJSON, goJSONString, parseJSON, JSONNumber, JSONSyntaxError } from './go-json.js'
 export type { GoJSONValue, JSONObject, JSONValue, JSONSyntaxProblem } from './go-json.js'
-export { tarFileHeader, tarPadding, tarStream, TAR_END_MARKER_BYTES } from './tar-writer.js'
+export {
+  tarFileHeader,
+  tarPadding,
+  tarSize,
+  tarStream,
+  TAR_END_MARKER_BYTES,
+} from './tar-writer.js'
 export type { TarFile } from './tar-writer.js'
 export { readTar } from './tar-reader.js'
 export type { TarEntryHeader, TarEntryHandler, TarReadResult } from './tar-reader.js'

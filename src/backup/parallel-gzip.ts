@@ -189,13 +189,24 @@ export class ParallelGzip extends Transform {
   #start(block: Buffer): void {
     const p = this.#levelFor(block)
       .then(async (level) => {
-        if (level === 0) return [storedMember(block, this.#stored.take())]
+        // A short block (a small archive's only one, a large one's last) gets a buffer of its
+        // own size: a fresh megabyte for each of hundreds of small archives kept the server's
+        // garbage collector busy.
+        if (level === 0)
+          return [
+            storedMember(
+              block,
+              block.length < this.#blockSize
+                ? Buffer.allocUnsafe(storedMemberBytes(block.length))
+                : this.#stored.take(),
+            ),
+          ]
         // One output buffer big enough for the whole member: zlib's default 16 KiB chunks cost a
         // main-thread callback each (30% of the wall time on 2 cores). memLevel 9 (a hash table
         // of 64 Ki chains instead of 32 Ki, 128 KiB more per member in flight) deflates TSM
         // blocks ~8% faster at level 1 for the same size.
         return indexedMember(
-          await gzipAsync(block, { level, memLevel: 9, chunkSize: this.#blockSize + 64 * 1024 }),
+          await gzipAsync(block, { level, memLevel: 9, chunkSize: block.length + 64 * 1024 }),
         )
       })
       .then((member) => {

@@ -22,7 +22,7 @@ import { BackupOptionsError } from './errors.js'
 import { ParallelGzip } from './parallel-gzip.js'
 import { takeShardSnapshot } from './shard-snapshot.js'
 import type { BackupShard, ShardSnapshot } from './shard-snapshot.js'
-import { TAR_PIECE_BYTES, tarStream } from './tar-writer.js'
+import { TAR_PIECE_BYTES, tarSize, tarStream } from './tar-writer.js'
 import type { TarFile } from './tar-writer.js'
 import { rangeOverlap, rewriteTSMFile } from './tsm-rewrite.js'
 import type { KeepRange } from './tsm-rewrite.js'
@@ -208,6 +208,8 @@ export async function streamSnapshotArchive(
   // The tar pieces go back to `pieces` once their member is made; members go back to `gzip`
   // through `recycle` once the consumer has written them out.
   const pieces = new BufferPool(TAR_PIECE_BYTES, 8)
+  const whole = tarSize(files)
+  const small = whole < TAR_PIECE_BYTES
   const gzip = new ParallelGzip({
     recycleInput: (b) => pieces.give(b),
     level: options.gzipLevel ?? DEFAULT_GZIP_LEVEL,
@@ -218,7 +220,9 @@ export async function streamSnapshotArchive(
   // The consumer reads `out`; `done` settles when the whole pipeline has (or has failed).
   const out = new PassThrough({ highWaterMark: 1 << 20 })
   const done = pipeline(
-    tarStream(files, () => pieces.take()),
+    // An archive smaller than a piece is laid out in one buffer of its size: a fresh megabyte for
+    // each of hundreds of small shards kept the server's garbage collector busy.
+    tarStream(files, small ? () => Buffer.allocUnsafe(whole) : () => pieces.take()),
     countTar,
     gzip,
     hashOut,

@@ -139,7 +139,9 @@ export async function readTar(
       metaStart ??= at
       continue
     }
-    const entryPath = header.path ?? ''
+    // A PAX or GNU long path replaces the header's name and USTAR prefix whole; node-tar's Header
+    // still puts the prefix in front of it (its own parser's ReadEntry applies the path again).
+    const entryPath = ex?.path ?? header.path ?? ''
     const headerOffset = metaStart ?? at
     metaStart = undefined
     ex = undefined

@@ -53,13 +53,22 @@ export function tarPadding(size: number): Buffer {
   return Buffer.alloc((BLOCK - (size % BLOCK)) % BLOCK)
 }
 
+/** The bytes of the tar archive tarStream makes of `files`. */
+export function tarSize(files: readonly TarFile[]): number {
+  let n = TAR_END_MARKER_BYTES
+  for (const f of files)
+    n += tarFileHeader(f.name, f.size, f.mtime).length + f.size + tarPadding(f.size).length
+  return n
+}
+
 /**
  * Yields the bytes of a tar archive holding `files` in order, reading each file as it goes, in
- * pieces of exactly 1 MiB of the archive (the last one shorter): headers, file data and padding are
- * laid into each piece where they fall, file data read straight into it, so a consumer that cuts
- * the stream into 1 MiB blocks (ParallelGzip) never joins pieces. A file shorter than its `size`
- * throws (it changed while being archived). `piece` supplies the buffers of TAR_PIECE_BYTES (a
- * BufferPool's, so that a consumer can hand them back); by default each is new.
+ * pieces the size of the buffers `piece` supplies, each filled (the last one shorter): headers,
+ * file data and padding are laid into each piece where they fall, file data read straight into
+ * it, so a consumer that cuts the stream into blocks of that size (ParallelGzip, 1 MiB) never
+ * joins pieces. A file shorter than its `size` throws (it changed while being archived). `piece`
+ * supplies buffers of one size, TAR_PIECE_BYTES by default (a BufferPool's, so that a consumer
+ * can hand them back; an archive smaller than that may take one buffer of its own size).
  */
 export async function* tarStream(
   files: Iterable<TarFile> | AsyncIterable<TarFile>,
@@ -69,7 +78,7 @@ export async function* tarStream(
   let fill = 0
   /** Yields the current piece if it is full, and starts the next. */
   function* whenFull(): Generator<Buffer> {
-    if (fill < READ_BYTES) return
+    if (fill < out.length) return
     yield out
     out = piece()
     fill = 0
@@ -77,7 +86,7 @@ export async function* tarStream(
   /** Copies `bytes` into the pieces; yields each piece that fills up. */
   function* put(bytes: Buffer): Generator<Buffer> {
     for (let at = 0; at < bytes.length;) {
-      const n = Math.min(bytes.length - at, READ_BYTES - fill)
+      const n = Math.min(bytes.length - at, out.length - fill)
       bytes.copy(out, fill, at, at + n)
       fill += n
       at += n
@@ -90,7 +99,7 @@ export async function* tarStream(
     try {
       let done = 0
       while (done < f.size) {
-        const want = Math.min(READ_BYTES - fill, f.size - done)
+        const want = Math.min(out.length - fill, f.size - done)
         const { bytesRead } = await fh.read(out, fill, want, done)
         if (bytesRead === 0)
           throw new Error(`${f.source} shrank while being archived: ${done} of ${f.size} bytes`)

@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import fc from 'fast-check'
 import { Header } from 'tar/header'
 import { Pax } from 'tar/pax'
-import { BackupTarError, readTar, tarFileHeader, tarStream } from './index.js'
+import { BackupTarError, readTar, tarFileHeader, tarSize, tarStream } from './index.js'
 import type { TarEntryHeader } from './index.js'
 import { rawTar, tempDir } from './backup-test-support.js'
 
@@ -116,6 +116,29 @@ describe('tar writer and reader', () => {
     assert.deepEqual(
       entries.map((e) => [e.header.path, e.data.equals(content.subarray(0, e.header.size))]),
       files.map((f) => [f.name, true]),
+    )
+  })
+
+  it('knows its size beforehand (tarSize), lays a small archive into one buffer of that size, and reads a PAX path beside a USTAR prefix as the path alone', async () => {
+    const small = join(dir, 'small.bin')
+    await writeFile(small, Buffer.from('x'.repeat(3000)))
+    const files = [
+      { name: 'db/rp/1/000000001-000000001.tsm', source: small, size: 3000, mtime: new Date(0) },
+      // A name longer than the header's 100 bytes takes a PAX header before its own.
+      { name: `db/rp/1/${'n'.repeat(120)}.tsm`, source: small, size: 1000, mtime: new Date(0) },
+    ]
+    const size = tarSize(files)
+    assert.equal(size, (await collect(tarStream(files))).length)
+    const pieces: Buffer[] = []
+    for await (const p of tarStream(files, () => Buffer.alloc(size))) pieces.push(Buffer.from(p))
+    assert.deepEqual(
+      pieces.map((p) => p.length),
+      [size],
+    )
+    const { entries } = await readAll(pieces[0] ?? Buffer.alloc(0))
+    assert.deepEqual(
+      entries.map((e) => [e.header.path, e.header.size]),
+      files.map((f) => [f.name, f.size]),
     )
   })
 
