@@ -183,6 +183,28 @@ describe('verification and restore of damaged backup sets', () => {
     assert.equal(v.shards.length, 4)
   })
 
+  it('reports the first damaged archive in the set order, though small archives are checked several at once', async () => {
+    const d = await copySet()
+    const shards = (await readBackupSet(d)).shards
+    assert.equal(shards.length, 4)
+    // The later archive is cut shorter, so that it tends to fail first.
+    for (const [s, keep] of [
+      [shards[1], 0.5],
+      [shards[3], 0.1],
+    ] as const) {
+      assert.ok(s !== undefined)
+      const gz = await readFile(s.path)
+      await writeFile(s.path, gz.subarray(0, Math.floor(gz.length * keep)))
+    }
+    for (let i = 0; i < 3; i++) {
+      await assert.rejects(verifyBackupSet(d), (err: TidemarkError) => {
+        assert.equal(err.code, 'ERR_BACKUP_GZIP')
+        assert.equal(err.fields['path'], shards[1]?.path)
+        return true
+      })
+    }
+  })
+
   it('refuses a truncated .tar.gz (ERR_BACKUP_GZIP)', async () => {
     const d = await copySet()
     const gz = await readFile(archivePath(d))

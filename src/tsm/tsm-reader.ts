@@ -448,7 +448,9 @@ export class TSMReader {
    */
   async checkBlocks(): Promise<number> {
     this.#checkOpen()
-    const reuse = Buffer.allocUnsafe(READ_AHEAD_BYTES)
+    // No more than the blocks take: a megabyte for each of many small files (verify or restore
+    // of many small shards) kept the garbage collector busy.
+    const reuse = Buffer.allocUnsafe(Math.max(1, Math.min(READ_AHEAD_BYTES, this.#indexStart)))
     const at: CheckCursor = { key: 0, entry: 0, p: 0, blocks: 0, offset: 0, size: 0 }
     let chunk: Buffer = reuse.subarray(0, 0)
     let chunkStart = 0
