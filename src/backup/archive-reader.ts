@@ -22,10 +22,10 @@ import {
 } from './errors.js'
 import { ParallelGunzip } from './parallel-gunzip.js'
 import { readTar } from './tar-reader.js'
+import type { BackupWarning } from './warnings.js'
 
 /** Bytes of a read of an archive file (at most). */
 const READ_BYTES = 1024 * 1024
-import type { BackupWarning } from './warnings.js'
 
 /** A TSM or tombstone file found in an archive. */
 export interface ArchiveFileEntry {

@@ -3,15 +3,16 @@
 // and its recorded size, decodes, and describes every shard the newest manifest lists (database
 // and retention policy agreeing); and every shard archive a restore would use is extracted into a
 // scratch directory, each TSM file hollowed out once checked (so the scratch directory holds about
-// the files in flight, not a whole shard), and checked end to end (extractShardArchive: sha256, uncompressed size, gzip,
-// tar structure, entry paths, every TSM block, tombstones). The first problem throws a typed error
-// naming the file (and entry and offset); tolerable findings come back as warnings.
+// the files in flight, not a whole shard), and checked end to end (extractShardArchive: sha256,
+// uncompressed size, gzip, tar structure, entry paths, every TSM block, tombstones). The first
+// problem throws a typed error naming the file (and entry and offset); tolerable findings come
+// back as warnings.
 
 import { createHash } from 'node:crypto'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { forEachWhileRoom } from '../util/index.js'
+import { forEachWhileRoom, roomForSmall } from '../util/index.js'
 import { decodeMetaData, decodePortableData, unwrappedGroupStart } from '../meta/index.js'
 import type { MetaData, MetaDataFields } from '../meta/index.js'
 import { readBackupSet } from './backup-set-reader.js'
@@ -255,49 +256,40 @@ export async function verifyBackupSet(
     return [{ s, loc }]
   })
   const done: { shard: VerifiedShard; warnings: readonly BackupWarning[] }[] = []
-  const failures = new Map<number, unknown>()
   // Small archives are checked several at once (each waits on a dozen file-system calls in turn:
   // 1000 shards of 10 KB took 8 s one at a time); a large one alone, so that the scratch
-  // directory holds the files of one archive at most.
+  // directory holds the files of one archive at most. A failure reports the first bad archive in
+  // the set's order, as one at a time would.
   const small = (i: number): boolean => (todo[i]?.s.entry.size ?? Infinity) < SMALL_ARCHIVE_BYTES
-  await forEachWhileRoom(
-    todo,
-    (next, running) => running.size < ARCHIVES_AT_ONCE && small(next) && [...running].every(small),
-    async ({ s, loc }, i) => {
-      const dir = await mkdtemp(join(scratchRoot, 'tidemark-verify-'))
-      try {
-        const x = await extractShardArchive(s.path, dir, {
-          location: loc,
-          expectedSize: s.entry.size,
-          ...(s.entry.sha256 !== undefined ? { expectedSha256: s.entry.sha256 } : {}),
-          applyTombstones: false,
-          durable: false,
-          keepBlocks: false,
-        })
-        done[i] = {
-          warnings: x.warnings,
-          shard: {
-            shardID: s.shardID,
-            database: loc.database,
-            retentionPolicy: loc.retentionPolicy,
-            path: s.path,
-            tarSize: x.tarSize,
-            compressedSize: x.compressedSize,
-            sha256: x.sha256,
-            tsmFiles: x.tsmFiles.length,
-            tombstoneFiles: x.tombstoneCount,
-          },
-        }
-      } catch (err) {
-        failures.set(i, err)
-        throw err // no archive starts after it
-      } finally {
-        await rm(dir, { recursive: true, force: true })
+  await forEachWhileRoom(todo, roomForSmall(small, 1, ARCHIVES_AT_ONCE), async ({ s, loc }, i) => {
+    const dir = await mkdtemp(join(scratchRoot, 'tidemark-verify-'))
+    try {
+      const x = await extractShardArchive(s.path, dir, {
+        location: loc,
+        expectedSize: s.entry.size,
+        ...(s.entry.sha256 !== undefined ? { expectedSha256: s.entry.sha256 } : {}),
+        applyTombstones: false,
+        durable: false,
+        keepBlocks: false,
+      })
+      done[i] = {
+        warnings: x.warnings,
+        shard: {
+          shardID: s.shardID,
+          database: loc.database,
+          retentionPolicy: loc.retentionPolicy,
+          path: s.path,
+          tarSize: x.tarSize,
+          compressedSize: x.compressedSize,
+          sha256: x.sha256,
+          tsmFiles: x.tsmFiles.length,
+          tombstoneFiles: x.tombstoneCount,
+        },
       }
-    },
-  ).catch(() => undefined)
-  // The first bad archive in the set's order, as checking them one at a time would report it.
-  if (failures.size > 0) throw failures.get(Math.min(...failures.keys()))
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
   const shards = done.map((d) => d.shard)
   for (const d of done) warnings.push(...d.warnings)
   return { set, meta, shards, warnings }

@@ -58,38 +58,60 @@ function missing(err: unknown): boolean {
   return (err as NodeJS.ErrnoException).code === 'ENOENT'
 }
 
+/**
+ * The file at `path` and its tombstone file beside it (when not empty) as a snapshot lists them;
+ * undefined if the file is gone.
+ */
+async function describeFile(path: string): Promise<SnapshotFile | undefined> {
+  let st
+  try {
+    st = await stat(path, { bigint: true })
+  } catch (err) {
+    if (missing(err)) return undefined
+    throw err
+  }
+  let tombstone: SnapshotFile['tombstone']
+  try {
+    const tomb = tombstonePathFor(path)
+    const ts = await stat(tomb, { bigint: true })
+    if (ts.size > 0n) tombstone = { path: tomb, size: Number(ts.size), mtimeNs: ts.mtimeNs }
+  } catch (err) {
+    if (!missing(err)) throw err
+  }
+  return {
+    name: basename(path),
+    path,
+    size: Number(st.size),
+    mtime: new Date(Number(st.mtimeMs)),
+    mtimeNs: st.mtimeNs,
+    ...(tombstone ? { tombstone } : {}),
+  }
+}
+
+/** Links each TSM file at `paths` and its tombstone file into `dir`; undefined if one is gone. */
 async function linkAll(paths: readonly string[], dir: string): Promise<SnapshotFile[] | undefined> {
   const out: SnapshotFile[] = []
   for (const src of paths) {
-    const name = basename(src)
-    const dst = join(dir, name)
+    const dst = join(dir, basename(src))
     try {
       await link(src, dst)
     } catch (err) {
       if (missing(err)) return undefined
       throw err
     }
-    const st = await stat(dst, { bigint: true })
-    const tombSrc = tombstonePathFor(src)
-    const tombDst = tombstonePathFor(dst)
-    let tombstone: SnapshotFile['tombstone']
+    let linkedTombstone = true
     try {
-      await link(tombSrc, tombDst)
-      const ts = await stat(tombDst, { bigint: true })
-      if (ts.size > 0n) tombstone = { path: tombDst, size: Number(ts.size), mtimeNs: ts.mtimeNs }
-      else await rm(tombDst, { force: true })
+      await link(tombstonePathFor(src), tombstonePathFor(dst))
     } catch (err) {
       if (!missing(err)) throw err
+      linkedTombstone = false
     }
-    const mtime = new Date(Number(st.mtimeMs))
-    out.push({
-      name,
-      path: dst,
-      size: Number(st.size),
-      mtime,
-      mtimeNs: st.mtimeNs,
-      ...(tombstone ? { tombstone } : {}),
-    })
+    const f = await describeFile(dst)
+    if (f === undefined) return undefined
+    // An empty tombstone file deletes nothing: not part of the snapshot.
+    if (linkedTombstone && f.tombstone === undefined)
+      await rm(tombstonePathFor(dst), { force: true })
+    out.push(f)
   }
   return out
 }
@@ -155,33 +177,13 @@ export async function shardFileState(shard: BackupShard): Promise<ShardFileState
   )
 }
 
-/** The files at `paths` as linkAll would list their links; undefined if one is gone. */
+/** The files at `paths` as linkAll lists their links; undefined if one is gone. */
 async function statAll(paths: readonly string[]): Promise<SnapshotFile[] | undefined> {
   const out: SnapshotFile[] = []
   for (const path of paths) {
-    let st
-    try {
-      st = await stat(path, { bigint: true })
-    } catch (err) {
-      if (missing(err)) return undefined
-      throw err
-    }
-    let tombstone: SnapshotFile['tombstone']
-    try {
-      const tomb = tombstonePathFor(path)
-      const ts = await stat(tomb, { bigint: true })
-      if (ts.size > 0n) tombstone = { path: tomb, size: Number(ts.size), mtimeNs: ts.mtimeNs }
-    } catch (err) {
-      if (!missing(err)) throw err
-    }
-    out.push({
-      name: basename(path),
-      path,
-      size: Number(st.size),
-      mtime: new Date(Number(st.mtimeMs)),
-      mtimeNs: st.mtimeNs,
-      ...(tombstone ? { tombstone } : {}),
-    })
+    const f = await describeFile(path)
+    if (f === undefined) return undefined
+    out.push(f)
   }
   return out
 }

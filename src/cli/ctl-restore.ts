@@ -23,7 +23,7 @@ import type { CtlConnection } from './ctl-http.js'
 import { formatGoDuration } from './ctl-format.js'
 import { Progress } from './ctl-progress.js'
 import { formatUsage, parseFlags } from './flags.js'
-import { forEachWhileRoom } from '../util/index.js'
+import { forEachWhileRoom, roomForSmall } from '../util/index.js'
 
 const RESTORE_FLAGS = {
   db: {
@@ -263,9 +263,7 @@ export async function runRestore(
     )
     const bar = progress
     const isSmall = (i: number): boolean => (sizes[i] ?? Infinity) < SMALL_ARCHIVE_BYTES
-    const room = (next: number, running: ReadonlySet<number>): boolean =>
-      running.size < ARCHIVES_AT_ONCE ||
-      (running.size < SMALL_ARCHIVES_AT_ONCE && isSmall(next) && [...running].every(isSmall))
+    const room = roomForSmall(isSmall, ARCHIVES_AT_ONCE, SMALL_ARCHIVES_AT_ONCE)
     await forEachWhileRoom(archives, room, async (s) => {
       const name = s.entry.fileName
       await uploadArchive(conn, node, token, join(dir, name), name, s.entry.sha256, (n) =>

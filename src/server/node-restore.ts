@@ -555,10 +555,16 @@ async function overwriteMeta(
  * abandoned it (DELETE): a request of its still running when the directory went may have written
  * into it, and a file uploaded after it may not start it again.
  */
-const sessions = new Map<string, { inFlight: number; lastMs: number; abandoned?: boolean }>()
+const sessions = new Map<string, RestoreSession>()
+
+interface RestoreSession {
+  inFlight: number
+  lastMs: number
+  abandoned?: boolean
+}
 
 /** The session of the restore staged in `dir`, made on first use. */
-function sessionOf(dir: string): { inFlight: number; lastMs: number; abandoned?: boolean } {
+function sessionOf(dir: string): RestoreSession {
   let s = sessions.get(dir)
   if (s === undefined) sessions.set(dir, (s = { inFlight: 0, lastMs: 0 }))
   return s

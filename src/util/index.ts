@@ -12,7 +12,7 @@ export {
 } from './durable-file.js'
 export { listenOn, closeServer, keepConnectionsLikeGo } from './http-server.js'
 export { goJSONString } from './go-json-string.js'
-export { forEachWhileRoom, mapInOrder } from './map-in-order.js'
+export { forEachWhileRoom, mapInOrder, roomForSmall } from './map-in-order.js'
 export { parseGoDurationMs } from './go-duration.js'
 export { chunksOf } from './chunks.js'
 export { drainOrClose } from './drain.js'

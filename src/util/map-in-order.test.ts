@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test'
 import assert from 'node:assert/strict'
 import fc from 'fast-check'
-import { forEachWhileRoom, mapInOrder } from './map-in-order.js'
+import { forEachWhileRoom, mapInOrder, roomForSmall } from './map-in-order.js'
 
 const tick = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
@@ -83,14 +83,14 @@ describe('forEachWhileRoom', () => {
     )
   })
 
-  it('reaches the wider limit for small items and keeps the narrow one for large', async () => {
+  it('with roomForSmall, reaches the wider limit for small items and keeps the narrow one while a large one runs', async () => {
     let most = 0
     let now = 0
-    const run = async (small: boolean): Promise<number> => {
+    const run = async (small: readonly boolean[]): Promise<number> => {
       most = 0
       await forEachWhileRoom(
-        Array.from({ length: 12 }, () => small),
-        (_next, running) => running.size < (small ? 6 : 2),
+        small,
+        roomForSmall((i) => small[i] === true, 2, 6),
         async () => {
           most = Math.max(most, ++now)
           await tick(2)
@@ -99,8 +99,10 @@ describe('forEachWhileRoom', () => {
       )
       return most
     }
-    assert.equal(await run(true), 6)
-    assert.equal(await run(false), 2)
+    assert.equal(await run(Array.from({ length: 12 }, () => true)), 6)
+    assert.equal(await run(Array.from({ length: 12 }, () => false)), 2)
+    // Every other item large: never more than two at once.
+    assert.equal(await run(Array.from({ length: 12 }, (_x, i) => i % 2 === 0)), 2)
   })
 
   it('rejects with the first failure, starts nothing after it and waits for the calls running', async () => {
@@ -121,5 +123,19 @@ describe('forEachWhileRoom', () => {
     )
     assert.deepEqual(started, [0, 1, 2])
     assert.deepEqual(finished.sort(), [0, 2])
+  })
+
+  it("rejects with the earliest item's failure, though a later item failed first", async () => {
+    await assert.rejects(
+      forEachWhileRoom(
+        [0, 1, 2],
+        (_next, running) => running.size < 3,
+        async (x) => {
+          await tick(x === 2 ? 1 : 10)
+          if (x >= 1) throw new Error(`boom ${x}`)
+        },
+      ),
+      /boom 1/,
+    )
   })
 })

@@ -35,7 +35,9 @@ export async function mapInOrder<T, R>(
 /**
  * `fn` over `items`, started in order, as many at a time as `room` allows: it is asked before
  * each start with the index of the next item and the indexes running (one always starts when
- * none runs). The first rejection rejects the whole, as in mapInOrder.
+ * none runs). After a rejection no call starts; the calls running finish, and the whole rejects
+ * with the failure of the earliest item (by index) — what calling them one at a time would
+ * report, whichever failed first in time.
  */
 export async function forEachWhileRoom<T>(
   items: readonly T[],
@@ -44,7 +46,7 @@ export async function forEachWhileRoom<T>(
 ): Promise<void> {
   const running = new Set<number>()
   const settling = new Set<Promise<void>>()
-  let failed: { err: unknown } | undefined
+  let failed: { index: number; err: unknown } | undefined
   let next = 0
   for (;;) {
     while (
@@ -56,7 +58,7 @@ export async function forEachWhileRoom<T>(
       running.add(i)
       const p: Promise<void> = fn(items[i] as T, i)
         .catch((err: unknown) => {
-          failed ??= { err }
+          if (failed === undefined || i < failed.index) failed = { index: i, err }
         })
         .finally(() => {
           running.delete(i)
@@ -68,4 +70,18 @@ export async function forEachWhileRoom<T>(
     await Promise.race(settling)
   }
   if (failed !== undefined) throw failed.err
+}
+
+/**
+ * A `room` for forEachWhileRoom: `atOnce` calls at a time, or up to `smallAtOnce` while the next
+ * item and every one running are small (`isSmall` of their indexes).
+ */
+export function roomForSmall(
+  isSmall: (index: number) => boolean,
+  atOnce: number,
+  smallAtOnce: number,
+): (next: number, running: ReadonlySet<number>) => boolean {
+  return (next, running) =>
+    running.size < atOnce ||
+    (running.size < smallAtOnce && isSmall(next) && [...running].every(isSmall))
 }
